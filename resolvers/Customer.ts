@@ -1,0 +1,34 @@
+import type { ContactResolvers, CustomerProfileResolvers, CustomerResolvers } from '../src/__generated__/resolvers-types';
+import { customerRow } from '../src/services/customers';
+import { ordersOf, ticketsOf } from '../src/services/orders';
+import { ageAt, consentsByPurpose, contactEmail, contactPhone } from '../src/services/profile';
+
+/** The row behind a reference; references only come from existing rows, so a miss is a bug. */
+const row = async (ctx: Parameters<typeof customerRow>[0], id: string) => {
+  const r = await customerRow(ctx, id);
+  if (!r) throw new Error(`customer ${id} vanished during the request`);
+  return r;
+};
+
+export const Customer: CustomerResolvers = {
+  createdAt: async ({ id }, _, ctx) => (await row(ctx, id)).created_at,
+  status: async ({ id }, _, ctx) => (await row(ctx, id)).status,
+  profile: ({ id }, _, ctx) => row(ctx, id),
+  contact: ({ id }, _, ctx) => row(ctx, id),
+  identities: ({ id }, _, ctx) => ctx.crm.loaders.identities.load(id),
+  consents: async ({ id }, _, ctx) => consentsByPurpose(id, await ctx.crm.loaders.consents.load(id)),
+  orders: ({ id }, args, ctx) => ordersOf(ctx, id, args),
+  purchaseSummary: ({ id }, _, ctx) => ctx.crm.loaders.purchaseSummary.load(id),
+  supportTickets: ({ id }, args, ctx) => ticketsOf(ctx, id, args),
+};
+
+export const CustomerProfile: CustomerProfileResolvers = {
+  fullName: (r) => r.full_name,
+  birthDate: (r) => r.birth_date,
+  age: (r, _, ctx) => ageAt(r.birth_date, ctx.now),
+};
+
+export const Contact: ContactResolvers = {
+  email: (r) => contactEmail(r),
+  phone: (r, _, ctx) => contactPhone(r, ctx.config.DEFAULT_PHONE_REGION),
+};

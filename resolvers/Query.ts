@@ -1,0 +1,10 @@
+import type { QueryResolvers } from '../src/__generated__/resolvers-types';
+import * as customers from '../src/services/customers';
+
+export const Query: QueryResolvers = {
+  customer: (_, { id }, ctx) => customers.customerById(ctx, id),
+  customerBy: (_, { identifier }, ctx) => customers.customerByIdentifier(ctx, identifier),
+  customersBy: (_, { identifier }, ctx) => customers.customersByIdentifier(ctx, identifier),
+  customers: (_, args, ctx) => customers.listCustomers(ctx, args),
+  searchCustomers: (_, { query, first }, ctx) => customers.searchCustomers(ctx, query, first),
+};

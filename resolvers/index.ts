@@ -1,0 +1,16 @@
+import type { Resolvers } from '../src/__generated__/resolvers-types';
+import * as commerce from './Commerce';
+import { Contact, Customer, CustomerProfile } from './Customer';
+import { enums } from '../src/enums';
+import { Query } from './Query';
+import { scalars } from './scalars';
+
+export const resolvers: Resolvers = {
+  ...scalars,
+  ...enums,
+  Query,
+  Customer,
+  CustomerProfile,
+  Contact,
+  ...commerce,
+};

@@ -1,0 +1,28 @@
+/**
+ * Parent types of the resolvers (codegen `mappers`): storage shapes, not GraphQL shapes.
+ * `Customer` is only a reference: each field loads what it needs through the request's loaders,
+ * so a customer reached from a list, a lookup or (later) a federation reference costs the same.
+ */
+import type { CustomerRow, ConsentRow, IdentityRow, OrderItemRow, OrderRow, ProductRow, PurchaseSummaryRow, TicketRow } from '../src/sources/crm/rows';
+import type { Page } from '../src/pagination';
+
+export interface CustomerRef {
+  id: string;
+}
+export type CustomerProfileParent = CustomerRow;
+export type ContactParent = CustomerRow;
+export type IdentityParent = IdentityRow;
+export type ConsentParent = ConsentRow;
+export type OrderParent = OrderRow;
+export type OrderItemParent = OrderItemRow;
+export type ProductParent = ProductRow;
+export type PurchaseSummaryParent = PurchaseSummaryRow;
+export type SupportTicketParent = TicketRow;
+export type CustomerConnectionParent = Page<CustomerRef> & { count: () => Promise<number> };
+export type OrderConnectionParent = Page<OrderRow> & { count: () => Promise<number> };
+export interface EdgeParent<T> {
+  cursor: string;
+  node: T;
+}
+export type CustomerEdgeParent = EdgeParent<CustomerRef>;
+export type OrderEdgeParent = EdgeParent<OrderRow>;

@@ -1,0 +1,57 @@
+import path from 'node:path';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { migrate } from './db/migrate';
+import { startEmbeddedPostgres } from './embedded/postgres';
+import { createCrmPool } from './sources/crm/pool';
+import { createCrmTables, missingCrmTables } from './sources/crm/schema';
+
+export interface CrmHandle {
+  pool: pg.Pool;
+  /** True when the CRM is the embedded PostgreSQL this process started. */
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to the CRM: DATABASE_URL when set (which must already hold the tables of crm.sql and is
+ * never written to except for the c360 schema), else the embedded PostgreSQL under DATA_DIR, whose
+ * CRM tables are created when missing. Then applies the c360 migrations. Fails with a message that
+ * says what to do when the database is unreachable or lacks the CRM.
+ */
+export async function openCrm(config: Config, logger: Logger): Promise<CrmHandle> {
+  const embedded = config.DATABASE_URL
+    ? null
+    : await startEmbeddedPostgres({
+        dir: path.join(config.DATA_DIR, 'postgres'),
+        database: 'customer360',
+        persistent: true,
+        onLog: (line) => logger.trace({ source: 'embedded-postgres' }, line.trim()),
+      });
+  const pool = createCrmPool(config, embedded?.url ?? config.DATABASE_URL!);
+  const close = async () => {
+    await pool.end();
+    await embedded?.stop();
+  };
+  try {
+    await pool.query('SELECT 1').catch((e: Error) => {
+      throw new Error(`cannot reach the CRM database${embedded ? '' : ' at DATABASE_URL'}: ${e.message}`);
+    });
+    const missing = await missingCrmTables(pool, config.CRM_SCHEMA);
+    if (missing.length && embedded) {
+      if (missing.length < 7) throw new Error(`the embedded CRM in ${config.DATA_DIR} is incomplete (no ${missing.join(', ')}); delete ${config.DATA_DIR} and start again`);
+      await createCrmTables(pool);
+    } else if (missing.length) {
+      throw new Error(
+        `the database at DATABASE_URL lacks the CRM tables ${missing.join(', ')} in schema "${config.CRM_SCHEMA}" (see contracts/crm.sql)`,
+      );
+    }
+    const applied = await migrate(pool);
+    if (applied.length) logger.info({ versions: applied }, 'applied c360 migrations');
+    return { pool, embedded: embedded !== null, close };
+  } catch (e) {
+    await close().catch(() => undefined);
+    throw e;
+  }
+}

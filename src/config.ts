@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/**
+ * The one place that reads process.env. Parsed once at start; a bad value stops the start with one
+ * line naming the variable (see `loadConfig`).
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .url()
+    .refine((v) => protocols.some((p) => v.startsWith(`${p}:`)), {
+      message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+    });
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Unset: an embedded PostgreSQL under DATA_DIR with a generated demo dataset. */
+  DATABASE_URL: url(['postgres', 'postgresql']).optional(),
+  /** Unset: the embedded MongoDB-wire-compatible server (behaviour issue). */
+  MONGODB_URI: url(['mongodb', 'mongodb+srv']).optional(),
+  /** Unset: the bundled social-data provider (social issue). */
+  SOCIAL_API_URL: url(['http', 'https']).optional(),
+  /** The PostgreSQL schema holding the CRM tables of contracts/crm.sql. */
+  CRM_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, 'must be a plain lower-case PostgreSQL identifier')
+    .default('public'),
+  DATA_DIR: z.string().min(1).default('.data'),
+  DEMO_CUSTOMERS: z.coerce.number().int().min(1).max(1_000_000).default(2000),
+  DEMO_SEED: z.coerce.number().int().default(42),
+  DEFAULT_PHONE_REGION: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as CN')
+    .default('CN'),
+  CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY').default('CNY'),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** Bound on every CRM statement (server side) and on the wait for a pooled connection. */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  /** How often the search index (c360.customer_search) is refreshed from the CRM; 0 turns it off. */
+  SEARCH_REFRESH_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  /** Largest accepted request body. */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50_000_000).default(1_000_000),
+  /** Adds the `x-source-round-trips` header to every GraphQL response. */
+  EXPOSE_ROUND_TRIPS: bool.optional(),
+});
+
+export type Config = Omit<z.infer<typeof schema>, 'EXPOSE_ROUND_TRIPS'> & {
+  EXPOSE_ROUND_TRIPS: boolean;
+};
+
+export class ConfigError extends Error {}
+
+/** Parses `env` (default process.env); throws ConfigError whose message is one line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    const shown = name in present && !/URL|URI|SECRET|PASSWORD/.test(name) ? ` (got "${present[name]}")` : '';
+    throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${shown}`);
+  }
+  const c = parsed.data;
+  return { ...c, EXPOSE_ROUND_TRIPS: c.EXPOSE_ROUND_TRIPS ?? c.NODE_ENV !== 'production' };
+}

@@ -1,0 +1,39 @@
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { createDb, type Db } from './sources/crm/db';
+import { createCrmLoaders, type CrmLoaders } from './sources/crm/loaders';
+import { noRoundTrips, type RoundTrips } from './sources/roundTrips';
+
+/** What the server is built from: one set per process, shared by all requests. */
+export interface Deps {
+  config: Config;
+  crmPool: pg.Pool;
+  logger: Logger;
+  /** The one clock; tests pass a fixed one. */
+  clock?: () => Date;
+}
+
+/** Per-request state. Loaders live here and only here, so nothing is cached across requests. */
+export interface Context {
+  /** The request's clock: every "now" in a request (ages, windows) is this instant. */
+  now: Date;
+  config: Config;
+  logger: Logger;
+  /** Round trips this request made, per source. */
+  roundTrips: RoundTrips;
+  crm: { db: Db; loaders: CrmLoaders };
+}
+
+export function createContext(deps: Deps): Context {
+  const now = deps.clock?.() ?? new Date();
+  const roundTrips = noRoundTrips();
+  const db = createDb(deps.crmPool, roundTrips);
+  return {
+    now,
+    config: deps.config,
+    logger: deps.logger,
+    roundTrips,
+    crm: { db, loaders: createCrmLoaders(db) },
+  };
+}

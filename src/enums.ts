@@ -1,0 +1,19 @@
+/**
+ * GraphQL enum value → the value the CRM stores. Codegen imports these (`enumValues`), and the same
+ * objects are the run-time enum resolvers, so schema types and storage values always agree.
+ */
+export enum CustomerStatus { ACTIVE = 'active', MERGED = 'merged', ERASED = 'erased' }
+export enum Gender { FEMALE = 'female', MALE = 'male', OTHER = 'other', UNKNOWN = 'unknown' }
+export enum ConsentPurpose { PROFILING = 'profiling', MARKETING = 'marketing', PARTNER_SHARING = 'partner_sharing' }
+export enum IdentifierKind {
+  EMAIL = 'email', PHONE = 'phone', ORDER_NUMBER = 'order_number', DEVICE_ID = 'device_id',
+  ANONYMOUS_ID = 'anonymous_id', SOCIAL = 'social', EXTERNAL_ID = 'external_id',
+}
+export enum OrderStatus { PENDING = 'pending', COMPLETED = 'completed', CANCELLED = 'cancelled', REFUNDED = 'refunded' }
+export enum TicketStatus { OPEN = 'open', PENDING = 'pending', RESOLVED = 'resolved', CLOSED = 'closed' }
+export enum TicketPriority { LOW = 'low', NORMAL = 'normal', HIGH = 'high', URGENT = 'urgent' }
+export enum CustomerOrderBy { ID_ASC = 'id_asc', CREATED_AT_ASC = 'created_at_asc', CREATED_AT_DESC = 'created_at_desc' }
+
+export const enums = {
+  CustomerStatus, Gender, ConsentPurpose, IdentifierKind, OrderStatus, TicketStatus, TicketPriority, CustomerOrderBy,
+};

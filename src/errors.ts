@@ -1,0 +1,36 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * The one error factory. Every error a client sees carries a stable `extensions.code`:
+ * - BAD_USER_INPUT: the request is wrong; the message says how to fix it.
+ * - SOURCE_UNAVAILABLE: a source failed or timed out; `extensions.source` names it and
+ *   `extensions.reason` says how. Only the fields needing that source are null.
+ * - INTERNAL_SERVER_ERROR: anything unexpected; masked at the edge (see server.ts).
+ */
+export type SourceName = 'crm' | 'behaviour' | 'social';
+
+export function badUserInput(message: string, field?: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) },
+  });
+}
+
+/** A source call that failed. `cause` is kept for logs only and never serialised. */
+export class SourceError extends GraphQLError {
+  constructor(
+    readonly sourceName: SourceName,
+    readonly reason: string,
+    cause?: unknown,
+  ) {
+    const source = sourceName;
+    super(`The ${source} source is unavailable (${reason}); fields that need it are null.`, {
+      extensions: { code: 'SOURCE_UNAVAILABLE', source, reason },
+      originalError: cause instanceof Error ? cause : undefined,
+    });
+  }
+}
+
+export function isExpectedError(e: unknown): e is GraphQLError {
+  const code = e instanceof GraphQLError ? e.extensions?.code : undefined;
+  return code === 'BAD_USER_INPUT' || code === 'SOURCE_UNAVAILABLE';
+}

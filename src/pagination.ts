@@ -1,0 +1,57 @@
+import { badUserInput } from './errors';
+
+/**
+ * Relay-style pages over keyset pagination. A cursor is opaque to clients: base64url of
+ * `[tag, ...sort key]`, where the tag names the list and its order, so a cursor from another list
+ * or order is refused rather than silently misread.
+ */
+export interface Page<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+export type CursorValue = string | number;
+
+export function encodeCursor(tag: string, key: CursorValue[]): string {
+  return Buffer.from(JSON.stringify([tag, ...key])).toString('base64url');
+}
+
+/** The sort key in `cursor`, checked against `tag` and the key's arity; BAD_USER_INPUT otherwise. */
+export function decodeCursor(tag: string, cursor: string, arity: number, arg = 'after'): CursorValue[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  const ok =
+    Array.isArray(parsed) &&
+    parsed.length === arity + 1 &&
+    parsed[0] === tag &&
+    parsed.slice(1).every((v) => typeof v === 'string' || typeof v === 'number');
+  if (!ok) {
+    throw badUserInput(
+      `\`${arg}\` is not a cursor of this list: pass the pageInfo.endCursor of the previous page of the same query.`,
+      arg,
+    );
+  }
+  return (parsed as CursorValue[]).slice(1);
+}
+
+/** `first` within 1..max, else BAD_USER_INPUT naming the argument and the bound. */
+export function checkFirst(first: number, max: number, arg = 'first'): number {
+  if (!Number.isInteger(first) || first < 1 || first > max) {
+    throw badUserInput(`\`${arg}\` must be between 1 and ${max} (got ${first}).`, arg);
+  }
+  return first;
+}
+
+/** Builds a page from up to first+1 rows fetched in order (the extra row only signals a next page). */
+export function toPage<R, N>(rows: R[], first: number, cursorOf: (row: R) => string, nodeOf: (row: R) => N): Page<N> {
+  const shown = rows.slice(0, first);
+  const edges = shown.map((r) => ({ cursor: cursorOf(r), node: nodeOf(r) }));
+  return {
+    edges,
+    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+  };
+}

@@ -1,0 +1,63 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { resolvers } from '../resolvers';
+import type { Context, Deps } from './context';
+import { isExpectedError } from './errors';
+import { loadTypeDefs } from './schema';
+import { formatRoundTrips } from './sources/roundTrips';
+
+/** Codes a client may see as they are; everything else is an unexpected failure and is masked. */
+const CLIENT_CODES = new Set([
+  'BAD_USER_INPUT', 'SOURCE_UNAVAILABLE', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+/**
+ * Errors as clients see them: expected ones keep message, code and source; anything else becomes
+ * "Internal server error" (logged in full here). Never a stack, SQL or host name.
+ */
+export function formatErrorFor(deps: Deps) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const code = formatted.extensions?.code;
+    if (isExpectedError(original) || (typeof code === 'string' && CLIENT_CODES.has(code))) {
+      const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    deps.logger.error({ err: original, path: formatted.path }, 'unexpected error');
+    return {
+      message: 'Internal server error',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}
+
+/** Source round trips of the request as a response header, for tests, the bench and curious operators. */
+const roundTripsHeader: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ contextValue, response }) {
+        response.http.headers.set('x-source-round-trips', formatRoundTrips(contextValue.roundTrips));
+      },
+    };
+  },
+};
+
+/** The one Apollo Server factory: used by main, tests and the bench. Call `start()` before use. */
+export function createApollo(deps: Deps): ApolloServer<Context> {
+  const production = deps.config.NODE_ENV === 'production';
+  return new ApolloServer<Context>({
+    typeDefs: loadTypeDefs(),
+    resolvers: resolvers as never,
+    introspection: !production,
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: production,
+    formatError: formatErrorFor(deps),
+    plugins: deps.config.EXPOSE_ROUND_TRIPS ? [roundTripsHeader] : [],
+  });
+}
+
+export { GraphQLError };

@@ -1,0 +1,87 @@
+import type { CustomerRef, CustomerConnectionParent } from '../../resolvers/mappers';
+import type { CustomerFilter, CustomerOrderBy, IdentifierInput } from '../__generated__/resolvers-types';
+import type { Context } from '../context';
+import { badUserInput } from '../errors';
+import { checkFirst, decodeCursor, encodeCursor, toPage } from '../pagination';
+import { toLookupKey } from '../sources/crm/identifiers';
+import * as q from '../sources/crm/queries';
+import type { CustomerRow } from '../sources/crm/rows';
+
+/** Customer use cases behind Query; each returns references whose fields load lazily. */
+
+export const MAX_PAGE = 100;
+export const MAX_SEARCH = 50;
+
+const ref = (row: { id: string }): CustomerRef => ({ id: row.id });
+
+/** Rows fetched by a list are handed to the request's loader, so their fields cost no second trip. */
+function prime(ctx: Context, rows: CustomerRow[]): void {
+  for (const row of rows) ctx.crm.loaders.customer.prime(row.id, row);
+}
+
+/** The row of a customer; null when unknown (every Customer field reads through this). */
+export const customerRow = (ctx: Context, id: string) => ctx.crm.loaders.customer.load(id);
+
+export async function customerById(ctx: Context, id: string): Promise<CustomerRef | null> {
+  const row = await customerRow(ctx, id);
+  return row && ref(row);
+}
+
+export async function customersByIdentifier(ctx: Context, identifier: IdentifierInput): Promise<CustomerRef[]> {
+  const key = toLookupKey(identifier.kind, identifier.value, ctx.config.DEFAULT_PHONE_REGION);
+  const ids = await ctx.crm.loaders.customerIdsByIdentifier.load(key);
+  return ids.map((id) => ({ id }));
+}
+
+export async function customerByIdentifier(ctx: Context, identifier: IdentifierInput): Promise<CustomerRef | null> {
+  return (await customersByIdentifier(ctx, identifier))[0] ?? null;
+}
+
+function checkFilter(filter: CustomerFilter): void {
+  if (filter.country != null && !/^[A-Za-z]{2}$/.test(filter.country)) {
+    throw badUserInput(`\`filter.country\` must be an ISO 3166-1 alpha-2 code such as CN (got "${filter.country}").`, 'filter.country');
+  }
+  if (filter.createdAfter && filter.createdBefore && filter.createdAfter >= filter.createdBefore) {
+    throw badUserInput('`filter.createdAfter` must be before `filter.createdBefore`.', 'filter.createdAfter');
+  }
+}
+
+export async function listCustomers(
+  ctx: Context,
+  args: { filter?: CustomerFilter | null; orderBy?: CustomerOrderBy | null; first?: number | null; after?: string | null },
+): Promise<CustomerConnectionParent> {
+  const first = checkFirst(args.first ?? 20, MAX_PAGE);
+  const filter = args.filter ?? {};
+  checkFilter(filter);
+  const orderBy = args.orderBy ?? 'id_asc';
+  const tag = `customers:${orderBy}`;
+  let after: { us: number; id: string } | { id: string } | null = null;
+  if (args.after != null) {
+    if (orderBy === 'id_asc') {
+      const [id] = decodeCursor(tag, args.after, 1);
+      if (typeof id !== 'string') throw badUserInput('`after` is not a cursor of this list.', 'after');
+      after = { id };
+    } else {
+      const [us, id] = decodeCursor(tag, args.after, 2);
+      if (typeof us !== 'number' || typeof id !== 'string') throw badUserInput('`after` is not a cursor of this list.', 'after');
+      after = { us, id };
+    }
+  }
+  const rows = await q.listCustomers(ctx.crm.db, filter, orderBy, first + 1, after);
+  prime(ctx, rows);
+  const cursorOf = (r: q.Keyed<CustomerRow>) =>
+    orderBy === 'id_asc' ? encodeCursor(tag, [r.id]) : encodeCursor(tag, [r.sort_us, r.id]);
+  return { ...toPage(rows, first, cursorOf, ref), count: () => q.countCustomers(ctx.crm.db, filter) };
+}
+
+export async function searchCustomers(ctx: Context, query: string, first: number | null | undefined): Promise<CustomerRef[]> {
+  const limit = checkFirst(first ?? 10, MAX_SEARCH);
+  const text = query.trim().toLowerCase();
+  if (text.length < 2 || text.length > 100) {
+    throw badUserInput('`query` must have 2 to 100 characters.', 'query');
+  }
+  const digits = /^[\d\s()+-]+$/.test(text) ? text.replace(/\D/g, '') : '';
+  const rows = await q.searchCustomers(ctx.crm.db, text, digits, limit);
+  prime(ctx, rows);
+  return rows.map(ref);
+}

@@ -1,0 +1,48 @@
+/**
+ * Helpers for DataLoader batch functions: results in the same order and length as the keys.
+ */
+
+/** For each key, the rows whose `keyOf` equals it (in row order); [] when none. */
+export function groupRows<K, R>(keys: readonly K[], rows: readonly R[], keyOf: (row: R) => K): R[][] {
+  const byKey = new Map<K, R[]>();
+  for (const row of rows) {
+    const k = keyOf(row);
+    const list = byKey.get(k);
+    if (list) list.push(row);
+    else byKey.set(k, [row]);
+  }
+  return keys.map((k) => byKey.get(k) ?? []);
+}
+
+/** For each key, the one row whose `keyOf` equals it, or `missing(key)`. */
+export function oneRow<K, R, M>(keys: readonly K[], rows: readonly R[], keyOf: (row: R) => K, missing: (key: K) => M): (R | M)[] {
+  const byKey = new Map<K, R>();
+  for (const row of rows) byKey.set(keyOf(row), row);
+  return keys.map((k) => byKey.get(k) ?? missing(k));
+}
+
+/**
+ * Runs `run` once per group of keys sharing `groupOf` (e.g. the same page size and filter), then
+ * reassembles results in key order. One round trip per distinct group.
+ */
+export async function byGroup<K, V>(
+  keys: readonly K[],
+  groupOf: (key: K) => string,
+  run: (group: K[]) => Promise<V[]>,
+): Promise<V[]> {
+  const groups = new Map<string, number[]>();
+  keys.forEach((k, i) => {
+    const g = groupOf(k);
+    const list = groups.get(g);
+    if (list) list.push(i);
+    else groups.set(g, [i]);
+  });
+  const out = new Array<V>(keys.length);
+  await Promise.all(
+    [...groups.values()].map(async (indexes) => {
+      const values = await run(indexes.map((i) => keys[i]!));
+      indexes.forEach((i, j) => (out[i] = values[j]!));
+    }),
+  );
+  return out;
+}

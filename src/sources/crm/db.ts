@@ -1,0 +1,37 @@
+import type pg from 'pg';
+import { SourceError } from '../../errors';
+import type { RoundTrips } from '../roundTrips';
+
+/** One SQL round trip to the CRM. Rows typed by the caller; failures are SourceErrors or bugs. */
+export type Db = <R>(text: string, values?: unknown[]) => Promise<R[]>;
+
+/** SQLSTATE classes that mean the database is unavailable rather than our SQL being wrong. */
+const UNAVAILABLE_CLASSES = ['08', '53', '57', '58'];
+
+function reasonOf(e: unknown): string | null {
+  const err = e as { code?: string; message?: string };
+  if (err.code === '57014' || /timeout/i.test(err.message ?? '')) return 'timeout';
+  if (typeof err.code === 'string' && UNAVAILABLE_CLASSES.includes(err.code.slice(0, 2))) return 'unavailable';
+  if (typeof err.code === 'string' && /^E[A-Z]+$/.test(err.code)) return 'unreachable'; // ECONNREFUSED, ...
+  if (/Connection terminated|not queryable|Client has encountered a connection error/i.test(err.message ?? '')) {
+    return 'unreachable';
+  }
+  return null;
+}
+
+/**
+ * A Db over `pool` that counts each statement in `roundTrips.crm`. Availability failures become
+ * SourceError('crm'); anything else (a bug in our SQL) is rethrown and masked at the edge.
+ */
+export function createDb(pool: pg.Pool, roundTrips: RoundTrips): Db {
+  return async <R>(text: string, values?: unknown[]) => {
+    roundTrips.crm += 1;
+    try {
+      const result = await pool.query(text, values);
+      return result.rows as R[];
+    } catch (e) {
+      const reason = reasonOf(e);
+      throw reason ? new SourceError('crm', reason, e) : e;
+    }
+  };
+}

@@ -1,0 +1,97 @@
+import DataLoader from 'dataloader';
+import { byGroup, groupRows, oneRow } from '../batch';
+import type { Db } from './db';
+import type { LookupKey } from './identifiers';
+import * as q from './queries';
+import type { ConsentRow, CustomerRow, OrderItemRow, OrderRow, PurchaseSummaryRow, TicketRow } from './rows';
+
+export interface OrdersKey {
+  customerId: string;
+  first: number;
+  status: string | null;
+  after: { us: number; id: string } | null;
+}
+export interface TicketsKey {
+  customerId: string;
+  first: number;
+  statuses: string[] | null;
+}
+export type OrdersPageRows = q.Keyed<OrderRow>[];
+
+const json = (k: unknown) => JSON.stringify(k);
+
+/**
+ * The CRM loaders of one request (never shared across requests). Each batch is one SQL round trip
+ * per distinct argument group, whatever the number of customers; values follow the key order,
+ * `null` or [] for what does not exist.
+ */
+export function createCrmLoaders(db: Db) {
+  const customer = new DataLoader<string, CustomerRow | null>(async (ids) =>
+    oneRow(ids, await q.customersByIds(db, ids), (r) => r.id, () => null),
+  );
+  return {
+    customer,
+    identities: new DataLoader(async (ids: readonly string[]) =>
+      groupRows(ids, await q.identitiesByCustomerIds(db, ids), (r) => r.customer_id),
+    ),
+    /** Recorded consents only; a purpose without a row is not granted. */
+    consents: new DataLoader(async (ids: readonly string[]): Promise<ConsentRow[][]> =>
+      groupRows(ids, await q.consentsByCustomerIds(db, ids), (r) => r.customer_id),
+    ),
+    purchaseSummary: new DataLoader(async (ids: readonly string[]) =>
+      oneRow(ids, await q.purchaseSummaries(db, ids), (r) => r.customer_id, (id): PurchaseSummaryRow => ({
+        customer_id: id, completed_orders: 0, total_spent: '0.00', average_order_value: null,
+        first_order_at: null, last_order_at: null,
+      })),
+    ),
+    /** Up to first+1 orders per key (the extra one tells whether there is a next page). */
+    ordersPage: new DataLoader<OrdersKey, OrdersPageRows, string>(
+      (keys) =>
+        byGroup(keys, (k) => json([k.first, k.status]), async (group) => {
+          const rows = await q.ordersPages(
+            db,
+            group.map((k) => ({ customerId: k.customerId, afterUs: k.after?.us ?? null, afterId: k.after?.id ?? null })),
+            group[0]!.first + 1,
+            group[0]!.status,
+          );
+          return groupRows(group.map((_, i) => i), rows, (r) => r.k);
+        }),
+      { cacheKeyFn: json },
+    ),
+    orderCount: new DataLoader<{ customerId: string; status: string | null }, number, string>(
+      (keys) =>
+        byGroup(keys, (k) => json(k.status), async (group) => {
+          const rows = await q.orderCounts(db, group.map((k) => k.customerId), group[0]!.status);
+          return oneRow(group.map((k) => k.customerId), rows, (r) => r.customer_id, () => null).map((r) => r?.count ?? 0);
+        }),
+      { cacheKeyFn: json },
+    ),
+    items: new DataLoader(async (orderIds: readonly string[]): Promise<OrderItemRow[][]> => {
+      const rows = await q.itemsByOrderIds(db, orderIds);
+      return groupRows(orderIds, rows.map(({ p_id, p_name, p_category, p_brand, p_price, ...item }) => ({
+        ...item,
+        product: { id: p_id, name: p_name, category: p_category, brand: p_brand, price: p_price },
+      })), (r) => r.order_id);
+    }),
+    tickets: new DataLoader<TicketsKey, TicketRow[], string>(
+      (keys) =>
+        byGroup(keys, (k) => json([k.first, k.statuses]), async (group) => {
+          const ids = group.map((k) => k.customerId);
+          return groupRows(ids, await q.ticketsFor(db, ids, group[0]!.statuses, group[0]!.first), (r) => r.customer_id);
+        }),
+      { cacheKeyFn: json },
+    ),
+    /** Customer ids an identifier belongs to, best first; [] when none. */
+    customerIdsByIdentifier: new DataLoader<LookupKey, string[], string>(
+      async (keys) => {
+        const rows = await q.customerIdsByIdentifiers(db, keys);
+        return groupRows(keys.map((k) => `${k.kind}\u0000${k.key}`), rows, (r) => `${r.kind}\u0000${r.key}`).map(
+          (matches) => [...new Set(matches.map((m) => m.customer_id))],
+        );
+      },
+      { cacheKeyFn: (k) => `${k.kind}\u0000${k.key}` },
+    ),
+  };
+}
+
+export type CrmLoaders = ReturnType<typeof createCrmLoaders>;

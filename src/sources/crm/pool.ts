@@ -1,0 +1,35 @@
+import pg from 'pg';
+import type { Config } from '../../config';
+
+const { types } = pg;
+
+/** Type parsing for CRM connections: numeric stays an exact string, date a 'YYYY-MM-DD' string, int8 a number. */
+const typeParsers = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === types.builtins.DATE) return (v: string) => v;
+    if (oid === types.builtins.INT8) return (v: string) => Number(v);
+    return types.getTypeParser(oid, format);
+  },
+};
+
+/**
+ * The CRM connection pool. Every statement is bounded server-side (statement_timeout) and client-side
+ * (query_timeout), and waiting for a connection is bounded too, so a dead or slow CRM fails a request
+ * instead of hanging it. The c360 schema is on the search path for the product's own tables.
+ */
+export function createCrmPool(config: Config, connectionString: string): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    max: config.DB_POOL_MAX,
+    connectionTimeoutMillis: config.DB_CONNECT_TIMEOUT_MS,
+    statement_timeout: config.DB_STATEMENT_TIMEOUT_MS,
+    query_timeout: config.DB_STATEMENT_TIMEOUT_MS + 1000,
+    idleTimeoutMillis: 30_000,
+    options: `-c search_path=${config.CRM_SCHEMA},c360`,
+    application_name: 'customer-360',
+    types: typeParsers,
+  });
+  // An idle client losing its connection must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  return pool;
+}

@@ -1,0 +1,232 @@
+import { IdentifierKind } from '../../enums';
+import type { Db } from './db';
+import type { LookupKey } from './identifiers';
+import type {
+  ConsentRow, CustomerRow, IdentityRow, OrderItemRow, OrderRow, PurchaseSummaryRow, TicketRow,
+} from './rows';
+
+/**
+ * Every SQL statement the API sends to the CRM. Each function is one round trip and takes the keys
+ * of a whole batch; rows come back unordered by key (loaders.ts maps them back).
+ */
+
+const CUSTOMER_COLUMNS =
+  'c.id, c.created_at, c.full_name, c.gender, c.birth_date, c.city, c.country, c.occupation, c.email, c.phone, c.status';
+
+/** Exact microseconds since the epoch of a timestamptz: keyset cursors must not lose precision. */
+const micros = (col: string) => `(extract(epoch from ${col}) * 1000000)::int8`;
+const fromMicros = (param: string) => `(timestamptz 'epoch' + ${param}::int8 * interval '1 microsecond')`;
+
+export type Keyed<R> = R & { sort_us: number };
+
+export const customersByIds = (db: Db, ids: readonly string[]) =>
+  db<CustomerRow>(`SELECT ${CUSTOMER_COLUMNS} FROM customers c WHERE c.id = ANY($1::text[])`, [ids]);
+
+export const identitiesByCustomerIds = (db: Db, ids: readonly string[]) =>
+  db<IdentityRow>(
+    `SELECT customer_id, kind, value, verified, first_seen_at FROM customer_identities
+      WHERE customer_id = ANY($1::text[]) ORDER BY customer_id, kind, first_seen_at, value`,
+    [ids],
+  );
+
+export const consentsByCustomerIds = (db: Db, ids: readonly string[]) =>
+  db<ConsentRow>(
+    `SELECT customer_id, purpose, granted, updated_at, source FROM consents WHERE customer_id = ANY($1::text[])`,
+    [ids],
+  );
+
+export const purchaseSummaries = (db: Db, ids: readonly string[]) =>
+  db<PurchaseSummaryRow>(
+    `SELECT customer_id, count(*)::int8 AS completed_orders, sum(total)::numeric(14,2)::text AS total_spent,
+            round(avg(total), 2)::numeric(14,2)::text AS average_order_value,
+            min(placed_at) AS first_order_at, max(placed_at) AS last_order_at
+       FROM orders WHERE customer_id = ANY($1::text[]) AND status = 'completed'
+      GROUP BY customer_id`,
+    [ids],
+  );
+
+/** Per customer, up to `limit` orders after its own cursor, newest first. `k` is the key's index. */
+export const ordersPages = (
+  db: Db,
+  keys: { customerId: string; afterUs: number | null; afterId: string | null }[],
+  limit: number,
+  status: string | null,
+) =>
+  db<Keyed<OrderRow> & { k: number }>(
+    `SELECT k.ord - 1 AS k, o.*
+       FROM unnest($1::text[], $2::int8[], $3::text[]) WITH ORDINALITY AS k(customer_id, after_us, after_id, ord)
+      CROSS JOIN LATERAL (
+        SELECT o.id, o.order_number, o.customer_id, o.status, o.channel, o.placed_at, o.total::text AS total,
+               ${micros('o.placed_at')} AS sort_us
+          FROM orders o
+         WHERE o.customer_id = k.customer_id
+           AND ($5::text IS NULL OR o.status = $5)
+           AND (k.after_us IS NULL OR (o.placed_at, o.id) < (${fromMicros('k.after_us')}, k.after_id))
+         ORDER BY o.placed_at DESC, o.id DESC
+         LIMIT $4
+      ) o
+      ORDER BY k, o.placed_at DESC, o.id DESC`,
+    [keys.map((k) => k.customerId), keys.map((k) => k.afterUs), keys.map((k) => k.afterId), limit, status],
+  );
+
+export const orderCounts = (db: Db, ids: readonly string[], status: string | null) =>
+  db<{ customer_id: string; count: number }>(
+    `SELECT customer_id, count(*)::int8 AS count FROM orders
+      WHERE customer_id = ANY($1::text[]) AND ($2::text IS NULL OR status = $2) GROUP BY customer_id`,
+    [ids, status],
+  );
+
+export const itemsByOrderIds = (db: Db, orderIds: readonly string[]) =>
+  db<Omit<OrderItemRow, 'product'> & { p_id: string; p_name: string; p_category: string; p_brand: string | null; p_price: string }>(
+    `SELECT i.order_id, i.line_no, i.quantity, i.unit_price::text AS unit_price,
+            (i.quantity * i.unit_price)::numeric(14,2)::text AS line_total,
+            p.id AS p_id, p.name AS p_name, p.category AS p_category, p.brand AS p_brand, p.price::text AS p_price
+       FROM order_items i JOIN products p ON p.id = i.product_id
+      WHERE i.order_id = ANY($1::text[]) ORDER BY i.order_id, i.line_no`,
+    [orderIds],
+  );
+
+/** Per customer, its newest `limit` tickets with one of `statuses` (all when null). */
+export const ticketsFor = (db: Db, ids: readonly string[], statuses: string[] | null, limit: number) =>
+  db<TicketRow>(
+    `SELECT t.* FROM unnest($1::text[]) AS k(customer_id)
+      CROSS JOIN LATERAL (
+        SELECT id, customer_id, subject, status, priority, channel, opened_at, resolved_at, satisfaction
+          FROM support_tickets s
+         WHERE s.customer_id = k.customer_id AND ($2::text[] IS NULL OR s.status = ANY($2::text[]))
+         ORDER BY s.opened_at DESC, s.id DESC LIMIT $3
+      ) t`,
+    [ids, statuses, limit],
+  );
+
+/**
+ * Customers each lookup key belongs to, best first (active, then oldest). E-mails and phones match
+ * the customer record and the identities whatever format they were stored in; other kinds match
+ * identities exactly (order numbers: orders).
+ */
+export function customerIdsByIdentifiers(db: Db, keys: readonly LookupKey[]) {
+  const of = (kind: IdentifierKind) => keys.filter((k) => k.kind === kind).map((k) => k.key);
+  const phones = keys.flatMap((k) => (k.kind === IdentifierKind.PHONE ? k.digits.map((d) => [k.key, d] as const) : []));
+  const exact = keys.filter(
+    (k) => ![IdentifierKind.EMAIL, IdentifierKind.PHONE, IdentifierKind.ORDER_NUMBER].includes(k.kind),
+  );
+  return db<{ kind: string; key: string; customer_id: string }>(
+    `WITH m(kind, key, customer_id) AS (
+        SELECT 'email', lower(btrim(c.email)), c.id FROM customers c WHERE lower(btrim(c.email)) = ANY($1::text[])
+        UNION SELECT 'email', lower(btrim(i.value)), i.customer_id FROM customer_identities i
+               WHERE i.kind = 'email' AND lower(btrim(i.value)) = ANY($1::text[])
+        UNION SELECT 'phone', p.key, c.id FROM customers c
+               JOIN unnest($2::text[], $3::text[]) AS p(key, digits) ON regexp_replace(c.phone, '\\D', '', 'g') = p.digits
+        UNION SELECT 'phone', p.key, i.customer_id FROM customer_identities i
+               JOIN unnest($2::text[], $3::text[]) AS p(key, digits)
+                 ON i.kind = 'phone' AND regexp_replace(i.value, '\\D', '', 'g') = p.digits
+        UNION SELECT 'order_number', o.order_number, o.customer_id FROM orders o WHERE o.order_number = ANY($4::text[])
+        UNION SELECT i.kind, i.value, i.customer_id FROM customer_identities i
+               JOIN unnest($5::text[], $6::text[]) AS x(kind, value) ON i.kind = x.kind AND i.value = x.value
+      )
+      SELECT m.kind, m.key, m.customer_id FROM m JOIN customers c ON c.id = m.customer_id
+       ORDER BY (c.status = 'active') DESC, c.created_at, c.id`,
+    [
+      of(IdentifierKind.EMAIL),
+      phones.map((p) => p[0]),
+      phones.map((p) => p[1]),
+      of(IdentifierKind.ORDER_NUMBER),
+      exact.map((k) => k.kind),
+      exact.map((k) => k.key),
+    ],
+  );
+}
+
+export interface CustomerListFilter {
+  city?: string | null;
+  country?: string | null;
+  gender?: string | null;
+  status?: string | null;
+  createdAfter?: Date | null;
+  createdBefore?: Date | null;
+  hasOrders?: boolean | null;
+  hasCompletedOrders?: boolean | null;
+}
+
+/** WHERE clause and parameters for a customer filter; values are always bound, never spliced. */
+function whereOf(f: CustomerListFilter, params: unknown[]): string[] {
+  const bind = (v: unknown) => `$${params.push(v)}`;
+  const where: string[] = [];
+  if (f.city != null) where.push(`lower(c.city) = lower(${bind(f.city)})`);
+  if (f.country != null) where.push(`c.country = upper(${bind(f.country)})`);
+  if (f.gender != null) where.push(`c.gender = ${bind(f.gender)}`);
+  if (f.status != null) where.push(`c.status = ${bind(f.status)}`);
+  if (f.createdAfter != null) where.push(`c.created_at >= ${bind(f.createdAfter)}`);
+  if (f.createdBefore != null) where.push(`c.created_at < ${bind(f.createdBefore)}`);
+  if (f.hasOrders != null) {
+    where.push(`${f.hasOrders ? '' : 'NOT '}EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id)`);
+  }
+  if (f.hasCompletedOrders != null) {
+    where.push(
+      `${f.hasCompletedOrders ? '' : 'NOT '}EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id AND o.status = 'completed')`,
+    );
+  }
+  return where;
+}
+
+export type CustomerOrderBy = 'id_asc' | 'created_at_asc' | 'created_at_desc';
+
+/** Keyset page: up to `limit` customers after `after` (the previous page's last sort key). */
+export function listCustomers(
+  db: Db,
+  filter: CustomerListFilter,
+  orderBy: CustomerOrderBy,
+  limit: number,
+  after: { us: number; id: string } | { id: string } | null,
+) {
+  const params: unknown[] = [];
+  const where = whereOf(filter, params);
+  const bind = (v: unknown) => `$${params.push(v)}`;
+  let order = 'c.id';
+  if (orderBy !== 'id_asc') {
+    const dir = orderBy === 'created_at_asc' ? 'ASC' : 'DESC';
+    order = `c.created_at ${dir}, c.id ${dir}`;
+    if (after && 'us' in after) {
+      const op = dir === 'ASC' ? '>' : '<';
+      where.push(`(c.created_at, c.id) ${op} (${fromMicros(bind(after.us))}, ${bind(after.id)})`);
+    }
+  } else if (after) {
+    where.push(`c.id > ${bind(after.id)}`);
+  }
+  return db<Keyed<CustomerRow>>(
+    `SELECT ${CUSTOMER_COLUMNS}, ${micros('c.created_at')} AS sort_us FROM customers c
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${bind(limit)}`,
+    params,
+  );
+}
+
+export async function countCustomers(db: Db, filter: CustomerListFilter): Promise<number> {
+  const params: unknown[] = [];
+  const where = whereOf(filter, params);
+  const rows = await db<{ count: number }>(
+    `SELECT count(*)::int8 AS count FROM customers c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
+    params,
+  );
+  return rows[0]?.count ?? 0;
+}
+
+/**
+ * Customers whose name, e-mail, phone digits or order numbers match `query` (lower-cased), best
+ * first: exact and prefix matches above trigram word similarity. Served by c360.customer_search.
+ */
+export const searchCustomers = (db: Db, query: string, digits: string, limit: number) =>
+  db<CustomerRow & { score: number }>(
+    `SELECT ${CUSTOMER_COLUMNS}, s.score FROM (
+        SELECT customer_id,
+               word_similarity($1, doc)
+               + CASE WHEN name = $1 OR email = $1 OR ($2 <> '' AND phone_digits = $2)
+                           OR $1 = ANY(string_to_array(order_numbers, ' ')) THEN 2
+                      WHEN starts_with(name, $1) OR starts_with(email, $1) OR ($2 <> '' AND starts_with(phone_digits, $2)) THEN 1
+                      ELSE 0 END AS score
+          FROM c360.customer_search
+         WHERE $1 <% doc OR ($2 <> '' AND $2 <% doc)
+         ORDER BY score DESC, customer_id LIMIT $3
+      ) s JOIN customers c ON c.id = s.customer_id
+      ORDER BY s.score DESC, c.id`,
+    [query, digits, limit],
+  );

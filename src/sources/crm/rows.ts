@@ -1,0 +1,84 @@
+/**
+ * Rows as the CRM query functions return them (see queries.ts). Column names stay snake_case as in
+ * contracts/crm.sql; `numeric` stays a decimal string, `date` a 'YYYY-MM-DD' string, counts numbers.
+ */
+import type { ConsentPurpose, IdentifierKind, CustomerStatus, Gender, OrderStatus, TicketPriority, TicketStatus } from '../../enums';
+
+export interface CustomerRow {
+  id: string;
+  created_at: Date;
+  full_name: string;
+  gender: Gender | null;
+  birth_date: string | null;
+  city: string | null;
+  country: string | null;
+  occupation: string | null;
+  email: string | null;
+  phone: string | null;
+  status: CustomerStatus;
+}
+
+export interface IdentityRow {
+  customer_id: string;
+  kind: Exclude<IdentifierKind, IdentifierKind.ORDER_NUMBER>;
+  value: string;
+  verified: boolean;
+  first_seen_at: Date;
+}
+
+export interface ConsentRow {
+  customer_id: string;
+  purpose: ConsentPurpose;
+  granted: boolean;
+  updated_at: Date | null;
+  source: string | null;
+}
+
+export interface OrderRow {
+  id: string;
+  order_number: string;
+  customer_id: string;
+  status: OrderStatus;
+  channel: string;
+  placed_at: Date;
+  total: string;
+}
+
+export interface ProductRow {
+  id: string;
+  name: string;
+  category: string;
+  brand: string | null;
+  price: string;
+}
+
+export interface OrderItemRow {
+  order_id: string;
+  line_no: number;
+  quantity: number;
+  unit_price: string;
+  line_total: string;
+  product: ProductRow;
+}
+
+export interface TicketRow {
+  id: string;
+  customer_id: string;
+  subject: string;
+  status: TicketStatus;
+  priority: TicketPriority;
+  channel: string;
+  opened_at: Date;
+  resolved_at: Date | null;
+  satisfaction: number | null;
+}
+
+/** Aggregates over a customer's completed orders; zeros and nulls when there are none. */
+export interface PurchaseSummaryRow {
+  customer_id: string;
+  completed_orders: number;
+  total_spent: string;
+  average_order_value: string | null;
+  first_order_at: Date | null;
+  last_order_at: Date | null;
+}

@@ -1,0 +1,56 @@
+import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import pino from 'pino';
+import type pg from 'pg';
+import type { Config } from '../../src/config';
+import type { Deps } from '../../src/context';
+import { createHttpServer } from '../../src/http';
+import { createApollo } from '../../src/server';
+import type { RoundTrips } from '../../src/sources/roundTrips';
+
+export interface GqlResult<D = any> {
+  status: number;
+  body: { data?: D; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[] };
+  /** Round trips per source the request made, from the server's own counter. */
+  roundTrips: RoundTrips;
+}
+
+export interface TestServer {
+  url: string;
+  gql<D = any>(query: string, variables?: Record<string, unknown>): Promise<GqlResult<D>>;
+  post(body: string, headers?: Record<string, string>): Promise<Response>;
+  close(): Promise<void>;
+}
+
+function parseRoundTrips(header: string | null): RoundTrips {
+  const out: RoundTrips = { crm: 0, behaviour: 0, social: 0 };
+  for (const part of (header ?? '').split(',')) {
+    const [k, v] = part.split('=');
+    if (k && k in out) out[k as keyof RoundTrips] = Number(v);
+  }
+  return out;
+}
+
+/** The real HTTP server (same factory as main) on a free port, wired to `pool`. */
+export async function startTestServer(config: Config, pool: pg.Pool, clock?: () => Date): Promise<TestServer> {
+  const deps: Deps = { config, crmPool: pool, logger: pino({ level: 'silent' }), clock };
+  const apollo = createApollo(deps);
+  await apollo.start();
+  const server: http.Server = createHttpServer(apollo, deps);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  return {
+    url,
+    post,
+    async gql(query, variables) {
+      const res = await post(JSON.stringify({ query, variables }));
+      return { status: res.status, body: (await res.json()) as GqlResult['body'], roundTrips: parseRoundTrips(res.headers.get('x-source-round-trips')) };
+    },
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      await apollo.stop();
+    },
+  };
+}
