@@ -5,21 +5,24 @@ import { createContext, type Context, type Deps } from './context';
 
 class BodyTooLarge extends Error {}
 
-/** The request body as text, refusing more than `limit` bytes. */
+/**
+ * The request body as text. Past `limit` bytes the rest is read and dropped (so the client still
+ * gets the 413 instead of a reset connection) and the promise rejects with BodyTooLarge.
+ */
 function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length'] ?? 0) > limit) {
+      req.resume();
+      reject(new BodyTooLarge());
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        reject(new BodyTooLarge());
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      if (size <= limit) chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => (size > limit ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
   });
 }

@@ -58,21 +58,27 @@ export type Contact = {
 export type Customer = {
   __typename?: 'Customer';
   /** Consent per purpose; a purpose without a record is reported as not granted. */
-  consents: Array<Consent>;
+  consents?: Maybe<Array<Consent>>;
   contact: Contact;
   createdAt: Scalars['DateTime']['output'];
   /** CRM id, e.g. `c_000042`. */
   id: Scalars['ID']['output'];
-  /** Every identifier known for the customer (e-mail, phone, devices, anonymous ids, social handles, external ids). */
-  identities: Array<Identity>;
-  /** Orders, newest first. `first` is 1..100. */
-  orders: OrderConnection;
+  /**
+   * Every identifier known for the customer (e-mail, phone, devices, anonymous ids, social handles,
+   * external ids). Like every field that needs its own source call, null (with an error) when that call fails.
+   */
+  identities?: Maybe<Array<Identity>>;
+  /**
+   * Orders, newest first. `first` is 1..100. Null (with an error) when the CRM call fails, so the rest
+   * of the customer still comes back.
+   */
+  orders?: Maybe<OrderConnection>;
   profile: CustomerProfile;
   /** Totals over completed orders (pending, cancelled and refunded ones do not count). */
-  purchaseSummary: PurchaseSummary;
+  purchaseSummary?: Maybe<PurchaseSummary>;
   status: CustomerStatus;
   /** Support tickets, newest first. `first` is 1..100. */
-  supportTickets: Array<SupportTicket>;
+  supportTickets?: Maybe<Array<SupportTicket>>;
 };
 
 
@@ -171,7 +177,7 @@ export type Order = {
   channel: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   /** Line items in line order. */
-  items: Array<OrderItem>;
+  items?: Maybe<Array<OrderItem>>;
   /** What the customer reads out on the phone. */
   orderNumber: Scalars['String']['output'];
   placedAt: Scalars['DateTime']['output'];
@@ -455,16 +461,16 @@ export type ContactResolvers<ContextType = Context, ParentType extends Resolvers
 }>;
 
 export type CustomerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = ResolversObject<{
-  consents?: Resolver<Array<ResolversTypes['Consent']>, ParentType, ContextType>;
+  consents?: Resolver<Maybe<Array<ResolversTypes['Consent']>>, ParentType, ContextType>;
   contact?: Resolver<ResolversTypes['Contact'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  identities?: Resolver<Array<ResolversTypes['Identity']>, ParentType, ContextType>;
-  orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<CustomerOrdersArgs, 'first'>>;
+  identities?: Resolver<Maybe<Array<ResolversTypes['Identity']>>, ParentType, ContextType>;
+  orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<CustomerOrdersArgs, 'first'>>;
   profile?: Resolver<ResolversTypes['CustomerProfile'], ParentType, ContextType>;
-  purchaseSummary?: Resolver<ResolversTypes['PurchaseSummary'], ParentType, ContextType>;
+  purchaseSummary?: Resolver<Maybe<ResolversTypes['PurchaseSummary']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['CustomerStatus'], ParentType, ContextType>;
-  supportTickets?: Resolver<Array<ResolversTypes['SupportTicket']>, ParentType, ContextType, RequireFields<CustomerSupportTicketsArgs, 'first'>>;
+  supportTickets?: Resolver<Maybe<Array<ResolversTypes['SupportTicket']>>, ParentType, ContextType, RequireFields<CustomerSupportTicketsArgs, 'first'>>;
 }>;
 
 export type CustomerConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerConnection'] = ResolversParentTypes['CustomerConnection']> = ResolversObject<{
@@ -518,7 +524,7 @@ export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversType
 export type OrderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order']> = ResolversObject<{
   channel?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  items?: Resolver<Array<ResolversTypes['OrderItem']>, ParentType, ContextType>;
+  items?: Resolver<Maybe<Array<ResolversTypes['OrderItem']>>, ParentType, ContextType>;
   orderNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   placedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;

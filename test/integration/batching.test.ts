@@ -1,0 +1,79 @@
+import { createCrmDatabase } from '../helpers/database';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { BULK, fixtureDataset, NOW } from '../fixtures/crm';
+
+let db: Awaited<ReturnType<typeof createCrmDatabase>>;
+let api: TestServer;
+
+beforeAll(async () => {
+  db = await createCrmDatabase('batching', fixtureDataset());
+  api = await startTestServer(db.config, db.pool, () => NOW);
+});
+afterAll(async () => {
+  await api?.close();
+  await db?.drop();
+});
+
+const NESTED = `query Nested($first: Int) {
+  customers(first: $first, filter: { city: "Hangzhou" }) {
+    totalCount
+    edges { node {
+      id profile { fullName city } contact { email } identities { kind } consents { purpose granted }
+      orders(first: 5) { totalCount edges { node { orderNumber total items { quantity product { name } } } } }
+      purchaseSummary { completedOrders totalSpent }
+      supportTickets { id satisfaction }
+    } }
+  }
+}`;
+
+describe('CRM round trips per request', () => {
+  // One statement per level: the page, its count, then per customer-level loader (identities, consents,
+  // orders, order count, purchase summary, tickets), then the order items of every order at once.
+  const EXPECTED = 1 + 1 + 6 + 1;
+
+  it('are the same for a 100-customer page as for a 1-customer page', async () => {
+    const one = await api.gql(NESTED, { first: 1 });
+    const hundred = await api.gql(NESTED, { first: 100 });
+    expect(one.body.errors).toBeUndefined();
+    expect(hundred.body.errors).toBeUndefined();
+    expect(one.roundTrips).toEqual({ crm: EXPECTED, behaviour: 0, social: 0 });
+    expect(hundred.roundTrips).toEqual({ crm: EXPECTED, behaviour: 0, social: 0 });
+
+    const customers = hundred.body.data.customers.edges.map((e: { node: unknown }) => e.node);
+    expect(customers).toHaveLength(100);
+    expect(customers.map((c: { id: string }) => c.id)).toEqual(BULK.slice(0, 100));
+    // Every bulk customer has two completed orders of 49.90 and one closed ticket rated 4.
+    for (const c of customers) {
+      expect(c.purchaseSummary).toEqual({ completedOrders: 2, totalSpent: '99.80' });
+      expect(c.orders.totalCount).toBe(2);
+      expect(c.orders.edges).toHaveLength(2);
+      expect(c.orders.edges[0].node.items).toEqual([{ quantity: 1, product: { name: 'Trail Tent' } }]);
+      expect(c.supportTickets).toEqual([{ id: `t_${c.id}`, satisfaction: 4 }]);
+    }
+  });
+
+  it('cost nothing for fields not asked for', async () => {
+    const ids = await api.gql(`{ customers(first: 100) { edges { node { id } } } }`);
+    expect(ids.roundTrips.crm).toBe(1);
+    const profile = await api.gql(`{ customers(first: 100) { edges { node { id profile { city } contact { phone } createdAt status } } } }`);
+    expect(profile.roundTrips.crm).toBe(1);
+  });
+
+  it('load a customer once however many fields and aliases need it', async () => {
+    const { body, roundTrips } = await api.gql(`{
+      a: customer(id: "c_b001") { profile { fullName } contact { email } createdAt }
+      b: customer(id: "c_b001") { status }
+      c: customer(id: "c_b002") { status }
+    }`);
+    expect(body.data.a.profile.fullName).toBe('Bulk Customer 1');
+    expect(roundTrips.crm).toBe(1);
+  });
+
+  it('one statement per distinct set of arguments at a level', async () => {
+    const { roundTrips } = await api.gql(`{ customers(first: 50, filter: { city: "Hangzhou" }) { edges { node {
+      recent: orders(first: 1) { edges { node { id } } }
+      completed: orders(first: 5, status: COMPLETED) { edges { node { id } } }
+    } } } }`);
+    expect(roundTrips.crm).toBe(1 + 2);
+  });
+});

@@ -1,0 +1,112 @@
+import pg from 'pg';
+import { createCrmDatabase, testConfig } from '../helpers/database';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { fixtureDataset, LINA, NOW } from '../fixtures/crm';
+import { createCrmPool } from '../../src/sources/crm/pool';
+import { freePort } from '../../src/embedded/freePort';
+
+let db: Awaited<ReturnType<typeof createCrmDatabase>>;
+let api: TestServer;
+
+beforeAll(async () => {
+  db = await createCrmDatabase('errors', fixtureDataset());
+  api = await startTestServer(db.config, db.pool, () => NOW);
+});
+afterAll(async () => {
+  await api?.close();
+  await db?.drop();
+});
+
+const NO_LEAKS = /select|from |stack|127\.0\.0\.1|postgres|ECONN|at .*\.ts/i;
+
+describe('a CRM that is down or slow', () => {
+  it('answers SOURCE_UNAVAILABLE naming the crm, without internals', async () => {
+    const port = await freePort(); // nothing listens there
+    const config = testConfig({ DATABASE_URL: `postgres://u:p@127.0.0.1:${port}/x`, DB_CONNECT_TIMEOUT_MS: '500' });
+    const pool = createCrmPool(config, config.DATABASE_URL!);
+    const down = await startTestServer(config, pool, () => NOW);
+    try {
+      const { status, body } = await down.gql(`{ customer(id: "${LINA}") { id profile { fullName } } }`);
+      expect(status).toBe(200);
+      expect(body.data).toEqual({ customer: null });
+      expect(body.errors).toHaveLength(1);
+      expect(body.errors![0]).toEqual({
+        message: expect.stringContaining('crm source is unavailable'),
+        locations: [{ line: 1, column: 3 }],
+        path: ['customer'],
+        extensions: { code: 'SOURCE_UNAVAILABLE', source: 'crm', reason: 'unreachable' },
+      });
+      expect(JSON.stringify(body)).not.toMatch(NO_LEAKS);
+    } finally {
+      await down.close();
+      await pool.end();
+    }
+  });
+
+  it('bounds a blocked statement with the statement timeout', async () => {
+    const config = testConfig({ DATABASE_URL: db.url, DB_STATEMENT_TIMEOUT_MS: '300' });
+    const pool = createCrmPool(config, db.url);
+    const slow = await startTestServer(config, pool, () => NOW);
+    const locker = new pg.Client({ connectionString: db.url });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE support_tickets IN ACCESS EXCLUSIVE MODE');
+      const started = Date.now();
+      const { body } = await slow.gql(`{ customer(id: "${LINA}") { id supportTickets { id } purchaseSummary { completedOrders } } }`);
+      expect(Date.now() - started).toBeLessThan(5000);
+      // Only the field that needs the locked table fails; the rest of the answer is there.
+      expect(body.data).toEqual({ customer: { id: LINA, supportTickets: null, purchaseSummary: { completedOrders: 3 } } });
+      expect(body.errors).toEqual([
+        expect.objectContaining({ path: ['customer', 'supportTickets'], extensions: { code: 'SOURCE_UNAVAILABLE', source: 'crm', reason: 'timeout' } }),
+      ]);
+    } finally {
+      await locker.query('ROLLBACK');
+      await locker.end();
+      await slow.close();
+      await pool.end();
+    }
+  });
+});
+
+describe('unexpected failures', () => {
+  it('are masked as INTERNAL_SERVER_ERROR and degrade only their field', async () => {
+    await db.pool.query('ALTER TABLE support_tickets RENAME COLUMN subject TO title');
+    try {
+      const { body } = await api.gql(`{ customer(id: "${LINA}") { id supportTickets { id } } }`);
+      expect(body.data).toEqual({ customer: { id: LINA, supportTickets: null } });
+      expect(body.errors).toEqual([
+        { message: 'Internal server error', locations: [{ line: 1, column: 31 }], path: ['customer', 'supportTickets'], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+      ]);
+    } finally {
+      await db.pool.query('ALTER TABLE support_tickets RENAME COLUMN title TO subject');
+    }
+  });
+});
+
+describe('bad requests', () => {
+  it('refuses a body over MAX_BODY_BYTES with 413', async () => {
+    const res = await api.post(JSON.stringify({ query: `{ customer(id: "${'x'.repeat(1_100_000)}") { id } }` }));
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ errors: [{ message: 'The request body is larger than 1000000 bytes.', extensions: { code: 'BAD_REQUEST' } }] });
+  });
+
+  it('refuses malformed JSON with 400', async () => {
+    const res = await api.post('{"query": ');
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('BAD_REQUEST');
+  });
+
+  it('reports a syntax error with its location and no stack', async () => {
+    const { status, body } = await api.gql('{ customer(id: "x") { id ');
+    expect(status).toBe(400);
+    expect(body.errors![0]).toMatchObject({ extensions: { code: 'GRAPHQL_PARSE_FAILED' }, locations: [{ line: 1, column: 26 }] });
+    expect(body.errors![0]!.extensions).not.toHaveProperty('stacktrace');
+  });
+
+  it('reports an unknown field as a validation error', async () => {
+    const { status, body } = await api.gql('{ customer(id: "x") { salary } }');
+    expect(status).toBe(400);
+    expect(body.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});

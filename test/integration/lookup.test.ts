@@ -1,0 +1,89 @@
+import { createCrmDatabase } from '../helpers/database';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { fixtureDataset, LINA, LINA_DUP, NOW, TOM } from '../fixtures/crm';
+
+let db: Awaited<ReturnType<typeof createCrmDatabase>>;
+let api: TestServer;
+
+beforeAll(async () => {
+  db = await createCrmDatabase('lookup', fixtureDataset());
+  api = await startTestServer(db.config, db.pool, () => NOW);
+});
+afterAll(async () => {
+  await api?.close();
+  await db?.drop();
+});
+
+const BY = `query By($kind: IdentifierKind!, $value: String!) { customerBy(identifier: { kind: $kind, value: $value }) { id } }`;
+const ALL = `query All($kind: IdentifierKind!, $value: String!) { customersBy(identifier: { kind: $kind, value: $value }) { id } }`;
+const find = async (kind: string, value: string) => (await api.gql(BY, { kind, value })).body;
+
+describe('Query.customerBy', () => {
+  it.each([
+    ['EMAIL', ' Lina@Example.COM ', LINA],
+    ['EMAIL', 'lina@example.com', LINA],
+    ['EMAIL', 'TOM.BAKER@example.org', TOM],
+    // Lina's CRM phone is "138 0013 8000"; her duplicate's "+86-138-0013-8000": the older record wins.
+    ['PHONE', '+86 138 0013 8000', LINA],
+    ['PHONE', '13800138000', LINA],
+    ['PHONE', '0086 138-0013-8000', LINA],
+    // Tom: CRM "+1 (415) 555-0132", identity "415.555.0132" (stored without country code).
+    ['PHONE', '+14155550132', TOM],
+    ['ORDER_NUMBER', ' so2026000002 ', LINA],
+    ['DEVICE_ID', 'dev-lina-1', LINA],
+    ['ANONYMOUS_ID', 'anon-lina', LINA],
+    ['SOCIAL', 'Weibo:@lina_88', LINA],
+    ['EXTERNAL_ID', 'EXT-001', LINA],
+  ])('%s %j → %s', async (kind, value, id) => {
+    expect(await find(kind, value)).toEqual({ data: { customerBy: { id } } });
+  });
+
+  it.each([
+    ['EMAIL', 'nobody@example.com'],
+    ['PHONE', '+86 139 0000 0000'],
+    ['ORDER_NUMBER', 'SO0000'],
+    ['DEVICE_ID', 'DEV-LINA-1'],
+    ['SOCIAL', 'x:lina_88'],
+  ])('%s %j → null', async (kind, value) => {
+    expect(await find(kind, value)).toEqual({ data: { customerBy: null } });
+  });
+
+  it.each([
+    ['EMAIL', 'lina.example.com', /not an e-mail address/],
+    ['EMAIL', '   ', /empty/],
+    ['PHONE', '12', /not a phone number/],
+    ['PHONE', 'call me', /not a phone number/],
+    ['SOCIAL', 'lina_88', /platform:handle/],
+  ])('%s %j is refused with BAD_USER_INPUT', async (kind, value, message) => {
+    const body = await find(kind, value);
+    expect(body.data).toEqual({ customerBy: null });
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors![0]).toMatchObject({ path: ['customerBy'], extensions: { code: 'BAD_USER_INPUT' } });
+    expect(body.errors![0]!.message).toMatch(message);
+  });
+
+  it('refuses an unknown identifier kind before running anything', async () => {
+    const { status, body, roundTrips } = await api.gql(BY, { kind: 'FAX', value: '1' });
+    expect(status).toBe(400);
+    expect(body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(roundTrips.crm).toBe(0);
+  });
+});
+
+describe('Query.customersBy', () => {
+  it('lists every record sharing an identifier, active and oldest first', async () => {
+    const { body } = await api.gql(ALL, { kind: 'PHONE', value: '13800138000' });
+    expect(body).toEqual({ data: { customersBy: [{ id: LINA }, { id: LINA_DUP }] } });
+  });
+
+  it('resolves several identifiers of different kinds in one CRM round trip', async () => {
+    const { body, roundTrips } = await api.gql(`{
+      a: customerBy(identifier: { kind: EMAIL, value: "lina@example.com" }) { id }
+      b: customerBy(identifier: { kind: PHONE, value: "+14155550132" }) { id }
+      c: customerBy(identifier: { kind: ORDER_NUMBER, value: "SO2026000001" }) { id }
+      d: customerBy(identifier: { kind: SOCIAL, value: "weibo:lina_88" }) { id }
+    }`);
+    expect(body.data).toEqual({ a: { id: LINA }, b: { id: TOM }, c: { id: LINA }, d: { id: LINA } });
+    expect(roundTrips.crm).toBe(1);
+  });
+});
