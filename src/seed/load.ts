@@ -9,13 +9,21 @@ const CHUNK_ROWS = 5000;
 
 export type LoadProgress = (p: { table: string; rows: number; total: number }) => void;
 
+export interface LoadOptions {
+  /** Called after each chunk with the rows of the table inserted so far. */
+  onProgress?: LoadProgress;
+  /** Empty the CRM tables first, in the same transaction: a failed load leaves the old rows. */
+  replace?: boolean;
+}
+
 /**
  * Inserts every table of `ds` in one transaction (foreign-key order; ROLLBACK and rethrow on any error).
- * The tables are expected to be empty; `onProgress` is called after each chunk with the rows inserted so far.
+ * Without `replace` the tables are expected to be empty.
  */
-export async function loadCrmDataset(client: ClientBase, ds: CrmDataset, onProgress?: LoadProgress): Promise<void> {
+export async function loadCrmDataset(client: ClientBase, ds: CrmDataset, { onProgress, replace = false }: LoadOptions = {}): Promise<void> {
   await client.query('BEGIN');
   try {
+    if (replace) await truncateCrm(client);
     for (const table of CRM_TABLES) {
       await insertTable(client, table, ds[table], onProgress);
     }
@@ -26,9 +34,12 @@ export async function loadCrmDataset(client: ClientBase, ds: CrmDataset, onProgr
   }
 }
 
-/** Empties the seven CRM tables in one statement (CASCADE also empties tables that reference them). */
-export async function truncateCrm(client: ClientBase): Promise<void> {
-  await client.query(`TRUNCATE ${CRM_TABLES.join(', ')} CASCADE`);
+/**
+ * Empties the seven CRM tables in one statement. No CASCADE: a table of another schema that
+ * references them makes this fail rather than be emptied too.
+ */
+async function truncateCrm(client: ClientBase): Promise<void> {
+  await client.query(`TRUNCATE ${CRM_TABLES.join(', ')}`);
 }
 
 async function insertTable<T extends keyof CrmDataset>(

@@ -53,13 +53,16 @@ export class Random {
 
   /** One value with probability proportional to its weight; throws when no weight is positive. */
   weighted<T>(pairs: readonly (readonly [T, number])[]): T {
-    const total = pairs.reduce((sum, [, w]) => sum + w, 0);
-    let r = this.float() * total;
-    for (const [value, w] of pairs) {
-      r -= w;
-      if (r < 0) return value;
+    let r = this.float() * pairs.reduce((sum, [, w]) => sum + Math.max(0, w), 0);
+    let chosen: readonly [T, number] | undefined;
+    for (const pair of pairs) {
+      if (pair[1] <= 0) continue;
+      chosen = pair;
+      r -= pair[1];
+      if (r < 0) break;
     }
-    throw new RangeError('weighted pick without positive weights');
+    if (!chosen) throw new RangeError('weighted pick without positive weights');
+    return chosen[0];
   }
 
   /** `k` distinct elements (fewer if the list is shorter), in random order. */

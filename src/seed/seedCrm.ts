@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { refreshSearchIndex } from '../sources/crm/searchIndex';
 import { generateCrmDataset } from './generate';
-import { loadCrmDataset, truncateCrm } from './load';
+import { loadCrmDataset } from './load';
 
 export interface SeedOptions {
   customers: number;
@@ -28,8 +28,7 @@ export async function seedCrm(pool: pg.Pool, opts: SeedOptions): Promise<SeedRes
   const client = await pool.connect();
   try {
     await client.query('SET statement_timeout = 0');
-    await truncateCrm(client);
-    await loadCrmDataset(client, dataset, opts.onProgress);
+    await loadCrmDataset(client, dataset, { onProgress: opts.onProgress, replace: true });
     await client.query('ANALYZE');
   } finally {
     await client.query('RESET statement_timeout').catch(() => undefined);

@@ -1,0 +1,59 @@
+import pino from 'pino';
+import { openCrm } from '../../src/bootstrap';
+import { createCrmPool } from '../../src/sources/crm/pool';
+import { CRM_TABLES, createCrmTables } from '../../src/sources/crm/schema';
+import { loadCrmDataset } from '../../src/seed/load';
+import { createTestDatabase, testConfig, type TestDatabase } from '../helpers/database';
+import { fixtureDataset } from '../fixtures/crm';
+
+const logger = pino({ level: 'silent' });
+
+describe('openCrm with DATABASE_URL', () => {
+  let db: TestDatabase;
+  afterEach(async () => db?.drop());
+
+  it('serves an existing CRM as it is and adds only the c360 schema, once', async () => {
+    db = await createTestDatabase('existing');
+    const config = testConfig({ DATABASE_URL: db.url });
+    const setup = createCrmPool(config, db.url);
+    await createCrmTables(setup);
+    const client = await setup.connect();
+    await loadCrmDataset(client, fixtureDataset());
+    client.release();
+    const before = (await setup.query('SELECT count(*)::int AS n FROM customers')).rows[0].n;
+
+    const crm = await openCrm(config, logger);
+    try {
+      expect(crm.embedded).toBe(false);
+      const schemas = await crm.pool.query(`SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' ORDER BY 1`);
+      expect(schemas.rows.map((r) => r.nspname)).toEqual(['c360', 'public']);
+      const publicTables = await crm.pool.query(`SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE nspname = 'public' AND relkind IN ('r', 'm', 'v', 'i') ORDER BY 1`);
+      const expectedPublic = await setup.query(`SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE nspname = 'public' AND relkind IN ('r', 'm', 'v', 'i') ORDER BY 1`);
+      expect(publicTables.rows).toEqual(expectedPublic.rows);
+      expect(publicTables.rows.filter((r) => r.relname.indexOf('_') === -1 || CRM_TABLES.includes(r.relname)).length).toBeGreaterThan(0);
+      expect((await crm.pool.query('SELECT count(*)::int AS n FROM customers')).rows[0].n).toBe(before);
+      const versions = await crm.pool.query('SELECT version FROM c360.schema_migrations ORDER BY 1');
+      expect(versions.rows.map((r) => r.version)).toEqual([1, 2]);
+    } finally {
+      await crm.close();
+    }
+    // A second start applies nothing again.
+    const again = await openCrm(config, logger);
+    expect((await again.pool.query('SELECT count(*)::int AS n FROM c360.schema_migrations')).rows[0].n).toBe(2);
+    await again.close();
+    await setup.end();
+  });
+
+  it('refuses a database without the CRM tables, saying which are missing', async () => {
+    db = await createTestDatabase('empty');
+    await expect(openCrm(testConfig({ DATABASE_URL: db.url }), logger)).rejects.toThrow(
+      /lacks the CRM tables customers, customer_identities, consents, products, orders, order_items, support_tickets in schema "public"/,
+    );
+  });
+
+  it('refuses an unreachable database clearly', async () => {
+    await expect(openCrm(testConfig({ DATABASE_URL: 'postgres://u:p@127.0.0.1:1/x', DB_CONNECT_TIMEOUT_MS: '500' }), logger)).rejects.toThrow(
+      /^cannot reach the CRM database at DATABASE_URL/,
+    );
+  });
+});
