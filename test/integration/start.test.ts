@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** The README's example operation: the first ```graphql block. */
+function readmeExample(): string {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const match = /```graphql\n([\s\S]*?)```/.exec(readme);
+  if (!match) throw new Error('README.md has no ```graphql example');
+  return match[1]!;
+}
+
+function waitForReady(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`not ready after 60 s:\n${out}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /ready at (http:\/\/\S+?\/graphql)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`exited with ${code} before ready:\n${out}`)));
+  });
+}
+
+describe('npm start with no configuration', () => {
+  let dataDir: string;
+  let child: ChildProcess | undefined;
+  beforeAll(() => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'c360-start-'));
+    chmodSync(dataDir, 0o755);
+  });
+  afterAll(() => {
+    child?.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts the embedded CRM with demo data, answers the README example, and stops cleanly on SIGTERM', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', DEMO_CUSTOMERS: '200', NODE_ENV: 'development', LOG_LEVEL: 'info' };
+    delete env.DATABASE_URL;
+    child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const url = await waitForReady(child);
+
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: readmeExample() }) });
+    const body = (await res.json()) as { data?: any; errors?: unknown };
+    expect(res.status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    const page = body.data.customers;
+    expect(page.edges).toHaveLength(3);
+    for (const { node } of page.edges) {
+      expect(node.purchaseSummary.completedOrders).toBeGreaterThan(0);
+      expect(node.orders.edges.length).toBeGreaterThan(0);
+    }
+    // The demo data has customers without completed orders too.
+    expect(page.totalCount).toBeGreaterThan(0);
+    expect(page.totalCount).toBeLessThan(200);
+
+    const exited = new Promise<number | null>((resolve) => child!.on('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    child = undefined;
+  }, 90_000);
+});
