@@ -31,6 +31,12 @@ const config: CodegenConfig = {
           OrderEdge: '../../resolvers/mappers#OrderEdgeParent',
           PurchaseSummary: '../../resolvers/mappers#PurchaseSummaryParent',
           SupportTicket: '../../resolvers/mappers#SupportTicketParent',
+          Behaviour: '../../resolvers/mappers#BehaviourParent',
+          Event: '../../resolvers/mappers#EventParent',
+          Device: '../../resolvers/mappers#DeviceParent',
+          ChannelShare: '../../resolvers/mappers#ChannelShareParent',
+          EventConnection: '../../resolvers/mappers#EventConnectionParent',
+          EventEdge: '../../resolvers/mappers#EventEdgeParent',
         },
         scalars: {
           DateTime: { input: 'Date', output: 'Date | string' },

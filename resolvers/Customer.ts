@@ -1,4 +1,5 @@
 import type { ContactResolvers, CustomerProfileResolvers, CustomerResolvers } from '../src/__generated__/resolvers-types';
+import { behaviourOf, timelineOf } from '../src/services/behaviour';
 import { customerRow } from '../src/services/customers';
 import { ordersOf, ticketsOf } from '../src/services/orders';
 import { ageAt, consentsByPurpose, contactEmail, contactPhone } from '../src/services/profile';
@@ -20,6 +21,8 @@ export const Customer: CustomerResolvers = {
   orders: ({ id }, args, ctx) => ordersOf(ctx, id, args),
   purchaseSummary: ({ id }, _, ctx) => ctx.crm.loaders.purchaseSummary.load(id),
   supportTickets: ({ id }, args, ctx) => ticketsOf(ctx, id, args),
+  behaviour: ({ id }, _, ctx, info) => behaviourOf(ctx, id, info),
+  timeline: ({ id }, args, ctx) => timelineOf(ctx, id, args),
 };
 
 export const CustomerProfile: CustomerProfileResolvers = {

@@ -1,4 +1,5 @@
 import type { Resolvers } from '../src/__generated__/resolvers-types';
+import { Behaviour, Event } from './Behaviour';
 import * as commerce from './Commerce';
 import { Contact, Customer, CustomerProfile } from './Customer';
 import { enums } from '../src/enums';
@@ -13,4 +14,6 @@ export const resolvers: Resolvers = {
   CustomerProfile,
   Contact,
   ...commerce,
+  Behaviour,
+  Event,
 };

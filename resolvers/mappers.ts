@@ -5,6 +5,7 @@
  */
 import type { CustomerRow, ConsentRow, IdentityRow, OrderItemRow, OrderRow, ProductRow, PurchaseSummaryRow, TicketRow } from '../src/sources/crm/rows';
 import type { Page } from '../src/pagination';
+import type { ChannelRow, DeviceRow, EventDoc } from '../src/sources/behaviour/rows';
 
 export interface CustomerRef {
   id: string;
@@ -26,3 +27,13 @@ export interface EdgeParent<T> {
 }
 export type CustomerEdgeParent = EdgeParent<CustomerRef>;
 export type OrderEdgeParent = EdgeParent<OrderRow>;
+
+/** Behaviour of one customer: its fields read the request's behaviour loader. */
+export interface BehaviourParent {
+  customerId: string;
+}
+export type EventParent = EventDoc;
+export type DeviceParent = DeviceRow;
+export type ChannelShareParent = ChannelRow & { share: number };
+export type EventConnectionParent = Page<EventDoc>;
+export type EventEdgeParent = EdgeParent<EventDoc>;

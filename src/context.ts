@@ -1,6 +1,8 @@
+import type { Db as MongoDb } from 'mongodb';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from './config';
+import { createBehaviourLoaders, type BehaviourLoaders } from './sources/behaviour/loaders';
 import { createDb, type Db } from './sources/crm/db';
 import { createCrmLoaders, type CrmLoaders } from './sources/crm/loaders';
 import { noRoundTrips, type RoundTrips } from './sources/roundTrips';
@@ -9,6 +11,8 @@ import { noRoundTrips, type RoundTrips } from './sources/roundTrips';
 export interface Deps {
   config: Config;
   crmPool: pg.Pool;
+  /** The database holding the behaviour `events` collection. */
+  behaviourDb: MongoDb;
   logger: Logger;
   /** The one clock; tests pass a fixed one. */
   clock?: () => Date;
@@ -23,17 +27,22 @@ export interface Context {
   /** Round trips this request made, per source. */
   roundTrips: RoundTrips;
   crm: { db: Db; loaders: CrmLoaders };
+  behaviour: BehaviourLoaders;
 }
 
 export function createContext(deps: Deps): Context {
   const now = deps.clock?.() ?? new Date();
   const roundTrips = noRoundTrips();
   const db = createDb(deps.crmPool, roundTrips);
+  const crmLoaders = createCrmLoaders(db);
   return {
     now,
     config: deps.config,
     logger: deps.logger,
     roundTrips,
-    crm: { db, loaders: createCrmLoaders(db) },
+    crm: { db, loaders: crmLoaders },
+    behaviour: createBehaviourLoaders({
+      db: deps.behaviourDb, crm: crmLoaders, roundTrips, now, maxTimeMS: deps.config.MONGODB_TIMEOUT_MS,
+    }),
   };
 }

@@ -7,7 +7,8 @@ class BodyTooLarge extends Error {}
 
 /**
  * The request body as text. Past `limit` bytes the rest is read and dropped (so the client still
- * gets the 413 instead of a reset connection) and the promise rejects with BodyTooLarge.
+ * gets the 413 instead of a reset connection), up to 4 × limit, after which the connection is cut;
+ * the promise rejects with BodyTooLarge.
  */
 function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -21,6 +22,10 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size <= limit) chunks.push(chunk);
+      else if (size > 4 * limit) {
+        reject(new BodyTooLarge());
+        req.destroy();
+      }
     });
     req.on('end', () => (size > limit ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);

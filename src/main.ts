@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import { openCrm } from './bootstrap';
+import { openBehaviour, openCrm } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
 import { createHttpServer } from './http';
 import { createLogger } from './logger';
-import { seedCrm } from './seed/seedCrm';
+import { seedDemo } from './seed/seedDemo';
 import { createApollo } from './server';
 import { scheduleSearchRefresh } from './sources/crm/searchIndex';
 
@@ -13,25 +13,30 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config);
   const crm = await openCrm(config, logger);
+  const behaviour = await openBehaviour(config, logger);
   if (crm.embedded) {
+    // Demo data goes only into embedded stores, and into both at once so they stay consistent.
     const { rows } = await crm.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM customers');
-    if (rows[0]?.n === 0) {
-      logger.info({ customers: config.DEMO_CUSTOMERS, seed: config.DEMO_SEED }, 'loading the demo dataset into the embedded CRM');
-      const result = await seedCrm(crm.pool, { customers: config.DEMO_CUSTOMERS, seed: config.DEMO_SEED, now: new Date() });
+    if (rows[0]?.n === 0 || (behaviour.embedded && (await behaviour.isEmpty()))) {
+      logger.info({ customers: config.DEMO_CUSTOMERS, seed: config.DEMO_SEED }, 'loading the demo dataset into the embedded stores');
+      const result = await seedDemo(crm.pool, behaviour.embedded ? behaviour.db : null, {
+        customers: config.DEMO_CUSTOMERS, seed: config.DEMO_SEED, now: new Date(),
+      });
       logger.info(result, 'demo dataset loaded');
     }
   }
   const stopRefresh = scheduleSearchRefresh(crm.pool, config.SEARCH_REFRESH_SECONDS, (err) =>
     logger.warn({ err }, 'search index refresh failed'),
   );
-  const deps = { config, crmPool: crm.pool, logger };
+  const deps = { config, crmPool: crm.pool, behaviourDb: behaviour.db, logger };
   const apollo = createApollo(deps);
   await apollo.start();
   const http = createHttpServer(apollo, deps);
   await new Promise<void>((resolve) => http.listen(config.PORT, config.HOST, resolve));
   const { port } = http.address() as AddressInfo;
   const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}/graphql`;
-  logger.info({ url, crm: crm.embedded ? 'embedded' : 'DATABASE_URL', startMs: Date.now() - started }, `Customer 360 API ready at ${url}`);
+  const sources = { crm: crm.embedded ? 'embedded' : 'DATABASE_URL', behaviour: behaviour.embedded ? 'embedded' : 'MONGODB_URI' };
+  logger.info({ url, ...sources, startMs: Date.now() - started }, `Customer 360 API ready at ${url}`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -41,6 +46,7 @@ async function main(): Promise<void> {
     stopRefresh();
     await new Promise((resolve) => http.close(resolve));
     await apollo.stop();
+    await behaviour.close();
     await crm.close();
     process.exit(0);
   };

@@ -12,12 +12,29 @@ export interface Page<T> {
 
 export type CursorValue = string | number;
 
+/** What each position of a sort key must be: a safe integer, any string, or an ObjectId in hex. */
+export type CursorPart = 'int' | 'string' | 'objectId';
+
+const valid: Record<CursorPart, (v: unknown) => boolean> = {
+  int: (v) => Number.isSafeInteger(v),
+  string: (v) => typeof v === 'string',
+  objectId: (v) => typeof v === 'string' && /^[0-9a-f]{24}$/.test(v),
+};
+
 export function encodeCursor(tag: string, key: CursorValue[]): string {
   return Buffer.from(JSON.stringify([tag, ...key])).toString('base64url');
 }
 
-/** The sort key in `cursor`, checked against `tag` and the key's arity; BAD_USER_INPUT otherwise. */
-export function decodeCursor(tag: string, cursor: string, arity: number, arg = 'after'): CursorValue[] {
+/**
+ * The sort key in `cursor`, checked against `tag` and the shape `parts`; BAD_USER_INPUT otherwise,
+ * so no malformed value ever reaches a query.
+ */
+export function decodeCursor<P extends CursorPart[]>(
+  tag: string,
+  cursor: string,
+  parts: [...P],
+  arg = 'after',
+): { [I in keyof P]: P[I] extends 'int' ? number : string } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -26,16 +43,16 @@ export function decodeCursor(tag: string, cursor: string, arity: number, arg = '
   }
   const ok =
     Array.isArray(parsed) &&
-    parsed.length === arity + 1 &&
+    parsed.length === parts.length + 1 &&
     parsed[0] === tag &&
-    parsed.slice(1).every((v) => typeof v === 'string' || typeof v === 'number');
+    parts.every((part, i) => valid[part](parsed[i + 1]));
   if (!ok) {
     throw badUserInput(
       `\`${arg}\` is not a cursor of this list: pass the pageInfo.endCursor of the previous page of the same query.`,
       arg,
     );
   }
-  return (parsed as CursorValue[]).slice(1);
+  return (parsed as unknown[]).slice(1) as never;
 }
 
 /** `first` within 1..max, else BAD_USER_INPUT naming the argument and the bound. */

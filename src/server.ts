@@ -1,9 +1,9 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import { resolvers } from '../resolvers';
 import type { Context, Deps } from './context';
-import { isExpectedError } from './errors';
+import { isExpectedError, SourceError } from './errors';
 import { loadTypeDefs } from './schema';
 import { formatRoundTrips } from './sources/roundTrips';
 
@@ -21,6 +21,9 @@ export function formatErrorFor(deps: Deps) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const code = formatted.extensions?.code;
+    if (original instanceof SourceError) {
+      deps.logger.warn({ source: original.sourceName, reason: original.reason, err: original.originalError, path: formatted.path }, 'source unavailable');
+    }
     if (isExpectedError(original) || (typeof code === 'string' && CLIENT_CODES.has(code))) {
       const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
@@ -51,7 +54,7 @@ export function createApollo(deps: Deps): ApolloServer<Context> {
   const production = deps.config.NODE_ENV === 'production';
   return new ApolloServer<Context>({
     typeDefs: loadTypeDefs(),
-    resolvers: resolvers as never,
+    resolvers,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: production,
@@ -59,5 +62,3 @@ export function createApollo(deps: Deps): ApolloServer<Context> {
     plugins: deps.config.EXPOSE_ROUND_TRIPS ? [roundTripsHeader] : [],
   });
 }
-
-export { GraphQLError };

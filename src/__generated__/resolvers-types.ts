@@ -8,12 +8,12 @@ import { TicketStatus } from '../../src/enums';
 import { TicketPriority } from '../../src/enums';
 import { CustomerOrderBy } from '../../src/enums';
 import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import { CustomerRef, CustomerProfileParent, ContactParent, IdentityParent, ConsentParent, CustomerConnectionParent, CustomerEdgeParent, OrderParent, OrderItemParent, ProductParent, OrderConnectionParent, OrderEdgeParent, PurchaseSummaryParent, SupportTicketParent } from '../../resolvers/mappers';
+import { CustomerRef, CustomerProfileParent, ContactParent, IdentityParent, ConsentParent, CustomerConnectionParent, CustomerEdgeParent, OrderParent, OrderItemParent, ProductParent, OrderConnectionParent, OrderEdgeParent, PurchaseSummaryParent, SupportTicketParent, BehaviourParent, EventParent, DeviceParent, ChannelShareParent, EventConnectionParent, EventEdgeParent } from '../../resolvers/mappers';
 import { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
-export type EnumResolverSignature<T, AllowedValues = any> = { [key in keyof T]?: AllowedValues };
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+export type EnumResolverSignature<T, AllowedValues = any> = { [key in keyof T]?: AllowedValues };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
   ID: { input: string; output: string; }
@@ -30,6 +30,65 @@ export type Scalars = {
    * (e.g. "1299.90"). Never a binary float.
    */
   Money: { input: string; output: string; }
+};
+
+export type Behaviour = {
+  __typename?: 'Behaviour';
+  /** Events per channel in the last `days` days, with their share of the total, most used first. */
+  channels: Array<ChannelShare>;
+  /** Devices seen, most recently used first. */
+  devices: Array<Device>;
+  /** Events per type in the last `days` days, most frequent first. */
+  eventCounts: Array<EventCount>;
+  /** The latest event; null without events. */
+  lastSeenAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The latest searches, newest first. `first` is 1..50. */
+  recentSearches: Array<Search>;
+  /** Distinct sessions in the last `days` days (1..3650). */
+  sessions: Scalars['Int']['output'];
+  /** Product categories the events were about in the last `days` days, most frequent first. `first` is 1..50. */
+  topCategories: Array<CategoryCount>;
+};
+
+
+export type BehaviourChannelsArgs = {
+  days?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type BehaviourEventCountsArgs = {
+  days?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type BehaviourRecentSearchesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type BehaviourSessionsArgs = {
+  days?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type BehaviourTopCategoriesArgs = {
+  days?: InputMaybe<Scalars['Int']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type CategoryCount = {
+  __typename?: 'CategoryCount';
+  category: Scalars['String']['output'];
+  events: Scalars['Int']['output'];
+};
+
+export type ChannelShare = {
+  __typename?: 'ChannelShare';
+  /** `web`, `app`, `mini_program`, `store` */
+  channel: Scalars['String']['output'];
+  events: Scalars['Int']['output'];
+  /** events / all events of the window, in [0, 1]. */
+  share: Scalars['Float']['output'];
 };
 
 export type Consent = {
@@ -57,6 +116,12 @@ export type Contact = {
  */
 export type Customer = {
   __typename?: 'Customer';
+  /**
+   * What the customer did on web, app, mini-program and in store, from the behaviour events: their own
+   * and those of the devices and anonymous ids linked to them. Windows end now. Null (with a
+   * SOURCE_UNAVAILABLE error naming `behaviour`) when the behaviour source is down or slow.
+   */
+  behaviour?: Maybe<Behaviour>;
   /** Consent per purpose; a purpose without a record is reported as not granted. */
   consents?: Maybe<Array<Consent>>;
   contact: Contact;
@@ -79,6 +144,11 @@ export type Customer = {
   status: CustomerStatus;
   /** Support tickets, newest first. `first` is 1..100. */
   supportTickets?: Maybe<Array<SupportTicket>>;
+  /**
+   * The customer's events, newest first (ties by event id). `first` is 1..100; `types` keeps only
+   * those event types (e.g. ["search", "purchase"]). Null when the behaviour source is unavailable.
+   */
+  timeline?: Maybe<EventConnection>;
 };
 
 
@@ -100,6 +170,17 @@ export type CustomerOrdersArgs = {
 export type CustomerSupportTicketsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<Array<TicketStatus>>;
+};
+
+
+/**
+ * One person, unified across the CRM, behaviour events and social accounts.
+ * Every field loads its own data lazily and batched: a field not asked for costs nothing.
+ */
+export type CustomerTimelineArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  types?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 export type CustomerConnection = {
@@ -149,6 +230,56 @@ export type CustomerProfile = {
 };
 
 export { CustomerStatus };
+
+export type Device = {
+  __typename?: 'Device';
+  lastSeenAt: Scalars['DateTime']['output'];
+  model?: Maybe<Scalars['String']['output']>;
+  os?: Maybe<Scalars['String']['output']>;
+  /** `mobile`, `desktop`, `tablet` */
+  type?: Maybe<Scalars['String']['output']>;
+};
+
+/** One tracked event (contracts/behaviour.md). */
+export type Event = {
+  __typename?: 'Event';
+  at: Scalars['DateTime']['output'];
+  category?: Maybe<Scalars['String']['output']>;
+  channel?: Maybe<Scalars['String']['output']>;
+  device?: Maybe<EventDevice>;
+  id: Scalars['ID']['output'];
+  productId?: Maybe<Scalars['String']['output']>;
+  /** The search text, for `search` events. */
+  query?: Maybe<Scalars['String']['output']>;
+  sessionId?: Maybe<Scalars['String']['output']>;
+  type: Scalars['String']['output'];
+};
+
+export type EventConnection = {
+  __typename?: 'EventConnection';
+  edges: Array<EventEdge>;
+  pageInfo: PageInfo;
+};
+
+export type EventCount = {
+  __typename?: 'EventCount';
+  count: Scalars['Int']['output'];
+  /** `page_view`, `product_view`, `search`, `add_to_cart`, `purchase`, `click`, `share`, or any other type the tracker sends. */
+  type: Scalars['String']['output'];
+};
+
+export type EventDevice = {
+  __typename?: 'EventDevice';
+  model?: Maybe<Scalars['String']['output']>;
+  os?: Maybe<Scalars['String']['output']>;
+  type?: Maybe<Scalars['String']['output']>;
+};
+
+export type EventEdge = {
+  __typename?: 'EventEdge';
+  cursor: Scalars['String']['output'];
+  node: Event;
+};
 
 export { Gender };
 
@@ -290,6 +421,12 @@ export type QuerySearchCustomersArgs = {
   query: Scalars['String']['input'];
 };
 
+export type Search = {
+  __typename?: 'Search';
+  at: Scalars['DateTime']['output'];
+  query: Scalars['String']['output'];
+};
+
 export type SupportTicket = {
   __typename?: 'SupportTicket';
   /** `phone`, `chat`, `email`, `store`, ... */
@@ -382,7 +519,10 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  Behaviour: ResolverTypeWrapper<BehaviourParent>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CategoryCount: ResolverTypeWrapper<CategoryCount>;
+  ChannelShare: ResolverTypeWrapper<ChannelShareParent>;
   Consent: ResolverTypeWrapper<ConsentParent>;
   ConsentPurpose: ConsentPurpose;
   Contact: ResolverTypeWrapper<ContactParent>;
@@ -395,6 +535,13 @@ export type ResolversTypes = ResolversObject<{
   CustomerStatus: CustomerStatus;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Device: ResolverTypeWrapper<DeviceParent>;
+  Event: ResolverTypeWrapper<EventParent>;
+  EventConnection: ResolverTypeWrapper<EventConnectionParent>;
+  EventCount: ResolverTypeWrapper<EventCount>;
+  EventDevice: ResolverTypeWrapper<EventDevice>;
+  EventEdge: ResolverTypeWrapper<EventEdgeParent>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Gender: Gender;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   IdentifierInput: IdentifierInput;
@@ -411,6 +558,7 @@ export type ResolversTypes = ResolversObject<{
   Product: ResolverTypeWrapper<ProductParent>;
   PurchaseSummary: ResolverTypeWrapper<PurchaseSummaryParent>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Search: ResolverTypeWrapper<Search>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   SupportTicket: ResolverTypeWrapper<SupportTicketParent>;
   TicketPriority: TicketPriority;
@@ -419,7 +567,10 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  Behaviour: BehaviourParent;
   Boolean: Scalars['Boolean']['output'];
+  CategoryCount: CategoryCount;
+  ChannelShare: ChannelShareParent;
   Consent: ConsentParent;
   Contact: ContactParent;
   Customer: CustomerRef;
@@ -429,6 +580,13 @@ export type ResolversParentTypes = ResolversObject<{
   CustomerProfile: CustomerProfileParent;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  Device: DeviceParent;
+  Event: EventParent;
+  EventConnection: EventConnectionParent;
+  EventCount: EventCount;
+  EventDevice: EventDevice;
+  EventEdge: EventEdgeParent;
+  Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   IdentifierInput: IdentifierInput;
   Identity: IdentityParent;
@@ -442,8 +600,30 @@ export type ResolversParentTypes = ResolversObject<{
   Product: ProductParent;
   PurchaseSummary: PurchaseSummaryParent;
   Query: Record<PropertyKey, never>;
+  Search: Search;
   String: Scalars['String']['output'];
   SupportTicket: SupportTicketParent;
+}>;
+
+export type BehaviourResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Behaviour'] = ResolversParentTypes['Behaviour']> = ResolversObject<{
+  channels?: Resolver<Array<ResolversTypes['ChannelShare']>, ParentType, ContextType, RequireFields<BehaviourChannelsArgs, 'days'>>;
+  devices?: Resolver<Array<ResolversTypes['Device']>, ParentType, ContextType>;
+  eventCounts?: Resolver<Array<ResolversTypes['EventCount']>, ParentType, ContextType, RequireFields<BehaviourEventCountsArgs, 'days'>>;
+  lastSeenAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  recentSearches?: Resolver<Array<ResolversTypes['Search']>, ParentType, ContextType, RequireFields<BehaviourRecentSearchesArgs, 'first'>>;
+  sessions?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<BehaviourSessionsArgs, 'days'>>;
+  topCategories?: Resolver<Array<ResolversTypes['CategoryCount']>, ParentType, ContextType, RequireFields<BehaviourTopCategoriesArgs, 'days' | 'first'>>;
+}>;
+
+export type CategoryCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CategoryCount'] = ResolversParentTypes['CategoryCount']> = ResolversObject<{
+  category?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  events?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ChannelShareResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ChannelShare'] = ResolversParentTypes['ChannelShare']> = ResolversObject<{
+  channel?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  events?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  share?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
 
 export type ConsentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Consent'] = ResolversParentTypes['Consent']> = ResolversObject<{
@@ -461,6 +641,7 @@ export type ContactResolvers<ContextType = Context, ParentType extends Resolvers
 }>;
 
 export type CustomerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = ResolversObject<{
+  behaviour?: Resolver<Maybe<ResolversTypes['Behaviour']>, ParentType, ContextType>;
   consents?: Resolver<Maybe<Array<ResolversTypes['Consent']>>, ParentType, ContextType>;
   contact?: Resolver<ResolversTypes['Contact'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -471,6 +652,7 @@ export type CustomerResolvers<ContextType = Context, ParentType extends Resolver
   purchaseSummary?: Resolver<Maybe<ResolversTypes['PurchaseSummary']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['CustomerStatus'], ParentType, ContextType>;
   supportTickets?: Resolver<Maybe<Array<ResolversTypes['SupportTicket']>>, ParentType, ContextType, RequireFields<CustomerSupportTicketsArgs, 'first'>>;
+  timeline?: Resolver<Maybe<ResolversTypes['EventConnection']>, ParentType, ContextType, RequireFields<CustomerTimelineArgs, 'first'>>;
 }>;
 
 export type CustomerConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerConnection'] = ResolversParentTypes['CustomerConnection']> = ResolversObject<{
@@ -505,6 +687,46 @@ export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type DeviceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Device'] = ResolversParentTypes['Device']> = ResolversObject<{
+  lastSeenAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  model?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  os?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type EventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Event'] = ResolversParentTypes['Event']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  channel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  device?: Resolver<Maybe<ResolversTypes['EventDevice']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  productId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  query?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sessionId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type EventConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EventConnection'] = ResolversParentTypes['EventConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['EventEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type EventCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EventCount'] = ResolversParentTypes['EventCount']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type EventDeviceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EventDevice'] = ResolversParentTypes['EventDevice']> = ResolversObject<{
+  model?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  os?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type EventEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EventEdge'] = ResolversParentTypes['EventEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
+}>;
 
 export type GenderResolvers = EnumResolverSignature<{ FEMALE?: any, MALE?: any, OTHER?: any, UNKNOWN?: any }, ResolversTypes['Gender']>;
 
@@ -582,6 +804,11 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   searchCustomers?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QuerySearchCustomersArgs, 'first' | 'query'>>;
 }>;
 
+export type SearchResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Search'] = ResolversParentTypes['Search']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  query?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type SupportTicketResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SupportTicket'] = ResolversParentTypes['SupportTicket']> = ResolversObject<{
   channel?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -598,6 +825,9 @@ export type TicketPriorityResolvers = EnumResolverSignature<{ HIGH?: any, LOW?: 
 export type TicketStatusResolvers = EnumResolverSignature<{ CLOSED?: any, OPEN?: any, PENDING?: any, RESOLVED?: any }, ResolversTypes['TicketStatus']>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  Behaviour?: BehaviourResolvers<ContextType>;
+  CategoryCount?: CategoryCountResolvers<ContextType>;
+  ChannelShare?: ChannelShareResolvers<ContextType>;
   Consent?: ConsentResolvers<ContextType>;
   ConsentPurpose?: ConsentPurposeResolvers;
   Contact?: ContactResolvers<ContextType>;
@@ -609,6 +839,12 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CustomerStatus?: CustomerStatusResolvers;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  Device?: DeviceResolvers<ContextType>;
+  Event?: EventResolvers<ContextType>;
+  EventConnection?: EventConnectionResolvers<ContextType>;
+  EventCount?: EventCountResolvers<ContextType>;
+  EventDevice?: EventDeviceResolvers<ContextType>;
+  EventEdge?: EventEdgeResolvers<ContextType>;
   Gender?: GenderResolvers;
   IdentifierKind?: IdentifierKindResolvers;
   Identity?: IdentityResolvers<ContextType>;
@@ -622,6 +858,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Product?: ProductResolvers<ContextType>;
   PurchaseSummary?: PurchaseSummaryResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Search?: SearchResolvers<ContextType>;
   SupportTicket?: SupportTicketResolvers<ContextType>;
   TicketPriority?: TicketPriorityResolvers;
   TicketStatus?: TicketStatusResolvers;

@@ -1,15 +1,15 @@
 import { parseArgs } from 'node:util';
-import { openCrm } from '../bootstrap';
+import { openBehaviour, openCrm } from '../bootstrap';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
-import { seedCrm } from './seedCrm';
+import { seedDemo } from './seedDemo';
 
 const USAGE = `usage: npm run seed -- [--customers N] [--seed S] [--replace]
 
-Generates a deterministic demo dataset (same N and S → same data, dated relative to today) and
-loads it into the embedded CRM under DATA_DIR, replacing what is there. With DATABASE_URL set it
-loads into that database only when its CRM tables are empty, or with --replace.
-Stop a running \`npm start\` on the embedded CRM first.`;
+Generates a deterministic demo dataset (same N and S → same data, dated relative to today): CRM
+rows and the behaviour events consistent with them. Loads it into the embedded stores under
+DATA_DIR, replacing what is there. A store configured by DATABASE_URL or MONGODB_URI is written
+only when it is empty, or with --replace. Stop a running \`npm start\` on the embedded stores first.`;
 
 /** `npm run seed`: prints progress on stderr and a summary line on stdout. */
 async function main(): Promise<void> {
@@ -33,13 +33,20 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ ...config, LOG_LEVEL: 'warn' });
   const crm = await openCrm(config, logger);
+  const behaviour = await openBehaviour(config, logger).catch(async (e: unknown) => {
+    await crm.close();
+    throw e;
+  });
   try {
     if (!crm.embedded && !values.replace) {
       const { rows } = await crm.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM customers');
       if (rows[0]!.n > 0) throw new Error('the database at DATABASE_URL already has customers; pass --replace to overwrite them');
     }
+    if (!behaviour.embedded && !values.replace && !(await behaviour.isEmpty())) {
+      throw new Error('the MongoDB at MONGODB_URI already has events; pass --replace to overwrite them');
+    }
     let last = '';
-    const result = await seedCrm(crm.pool, {
+    const result = await seedDemo(crm.pool, behaviour.db, {
       customers,
       seed,
       now: new Date(),
@@ -51,9 +58,11 @@ async function main(): Promise<void> {
     });
     if (process.stderr.isTTY) process.stderr.write('\n');
     const counts = Object.entries(result.rows).map(([t, n]) => `${t}=${n}`).join(' ');
-    process.stdout.write(`seeded ${customers} customers (seed ${seed}) in ${result.generateMs + result.loadMs} ms ` +
-      `(generate ${result.generateMs} ms, load ${result.loadMs} ms): ${counts}\n`);
+    const total = result.generateMs + result.crmLoadMs + result.eventsLoadMs;
+    process.stdout.write(`seeded ${customers} customers (seed ${seed}) in ${total} ms (generate ${result.generateMs} ms, ` +
+      `CRM load ${result.crmLoadMs} ms, events load ${result.eventsLoadMs} ms): ${counts}\n`);
   } finally {
+    await behaviour.close();
     await crm.close();
   }
 }

@@ -4,6 +4,7 @@
  * every customer is created before its first order; identity values, e-mails, phones and order numbers
  * are unique; every order total is the exact sum of its items (integer cents).
  */
+import { CRM_TABLES as CRM_TABLE_ORDER } from '../sources/crm/ddl';
 import { Random } from './random';
 import {
   CATEGORIES, CITIES, CN_EMAIL_DOMAINS, CN_FAMILY_NAMES, CN_GIVEN_NAMES, COUNTRY_EMAIL_DOMAINS, COUNTRY_WEIGHTS,
@@ -109,9 +110,7 @@ export interface CrmDataset {
 // ---- table metadata for loaders ----
 
 /** Tables in an order that satisfies their foreign keys. */
-export const CRM_TABLES = [
-  'customers', 'customer_identities', 'consents', 'products', 'orders', 'order_items', 'support_tickets',
-] as const satisfies readonly (keyof CrmDataset)[];
+export const CRM_TABLES = CRM_TABLE_ORDER satisfies readonly (keyof CrmDataset)[];
 
 /** PostgreSQL type of every column (for `unnest($n::type[])`), in crm.sql column order. */
 export const CRM_TABLE_TYPES: { readonly [T in keyof CrmDataset]: { readonly [C in keyof CrmDataset[T][number]]-?: string } } = {

@@ -58,12 +58,10 @@ export async function listCustomers(
   let after: { us: number; id: string } | { id: string } | null = null;
   if (args.after != null) {
     if (orderBy === 'id_asc') {
-      const [id] = decodeCursor(tag, args.after, 1);
-      if (typeof id !== 'string') throw badUserInput('`after` is not a cursor of this list.', 'after');
+      const [id] = decodeCursor(tag, args.after, ['string']);
       after = { id };
     } else {
-      const [us, id] = decodeCursor(tag, args.after, 2);
-      if (typeof us !== 'number' || typeof id !== 'string') throw badUserInput('`after` is not a cursor of this list.', 'after');
+      const [us, id] = decodeCursor(tag, args.after, ['int', 'string']);
       after = { us, id };
     }
   }

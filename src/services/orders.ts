@@ -1,7 +1,6 @@
 import type { OrderConnectionParent } from '../../resolvers/mappers';
 import type { OrderStatus, TicketStatus } from '../__generated__/resolvers-types';
 import type { Context } from '../context';
-import { badUserInput } from '../errors';
 import { checkFirst, decodeCursor, encodeCursor, toPage } from '../pagination';
 
 /** A customer's orders and tickets, through the request's batched loaders. */
@@ -16,8 +15,7 @@ export async function ordersOf(
   const first = checkFirst(args.first ?? 10, 100);
   let after: { us: number; id: string } | null = null;
   if (args.after != null) {
-    const [us, id] = decodeCursor(ORDERS_TAG, args.after, 2);
-    if (typeof us !== 'number' || typeof id !== 'string') throw badUserInput('`after` is not an orders cursor.', 'after');
+    const [us, id] = decodeCursor(ORDERS_TAG, args.after, ['int', 'string']);
     after = { us, id };
   }
   const status = args.status ?? null;

@@ -23,13 +23,14 @@ export function oneRow<K, R, M>(keys: readonly K[], rows: readonly R[], keyOf: (
 
 /**
  * Runs `run` once per group of keys sharing `groupOf` (e.g. the same page size and filter), then
- * reassembles results in key order. One round trip per distinct group.
+ * reassembles results in key order. One round trip per distinct group; a failing group fails only
+ * its own keys (their slots hold the Error, as DataLoader expects).
  */
 export async function byGroup<K, V>(
   keys: readonly K[],
   groupOf: (key: K) => string,
   run: (group: K[]) => Promise<V[]>,
-): Promise<V[]> {
+): Promise<(V | Error)[]> {
   const groups = new Map<string, number[]>();
   keys.forEach((k, i) => {
     const g = groupOf(k);
@@ -37,11 +38,16 @@ export async function byGroup<K, V>(
     if (list) list.push(i);
     else groups.set(g, [i]);
   });
-  const out = new Array<V>(keys.length);
+  const out = new Array<V | Error>(keys.length);
   await Promise.all(
     [...groups.values()].map(async (indexes) => {
-      const values = await run(indexes.map((i) => keys[i]!));
-      indexes.forEach((i, j) => (out[i] = values[j]!));
+      try {
+        const values = await run(indexes.map((i) => keys[i]!));
+        indexes.forEach((i, j) => (out[i] = values[j]!));
+      } catch (e) {
+        const error = e instanceof Error ? e : new Error(String(e));
+        indexes.forEach((i) => (out[i] = error));
+      }
     }),
   );
   return out;

@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { MongoClient, type Db as MongoDb } from 'mongodb';
 import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config';
 import { migrate } from '../../src/db/migrate';
+import type { SeedEvent } from '../../src/seed/events';
 import { loadCrmDataset } from '../../src/seed/load';
+import { loadEvents } from '../../src/seed/loadEvents';
 import type { CrmDataset } from '../../src/seed/generate';
 import { createCrmPool } from '../../src/sources/crm/pool';
-import { createCrmTables } from '../../src/sources/crm/schema';
+import { createCrmTables } from '../../src/sources/crm/ddl';
 import { refreshSearchIndex } from '../../src/sources/crm/searchIndex';
 
 export interface TestDatabase {
@@ -46,10 +49,26 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SEARCH_REFRESH_SECONDS: '0', ...overrides });
 }
 
-/** A database with the CRM tables of crm.sql, the c360 migrations and `dataset` loaded. */
-export async function createCrmDatabase(label: string, dataset: CrmDataset): Promise<TestDatabase & { pool: pg.Pool; config: Config }> {
+export interface TestStores extends TestDatabase {
+  pool: pg.Pool;
+  config: Config;
+  mongo: MongoClient;
+  behaviourDb: MongoDb;
+}
+
+function mongoUrl(): string {
+  const url = process.env.C360_TEST_MONGO_URL;
+  if (!url) throw new Error('C360_TEST_MONGO_URL is not set: run the tests through jest (globalSetup starts MongoDB)');
+  return url;
+}
+
+/**
+ * The suite's stores: a PostgreSQL database with the CRM tables of crm.sql, the c360 migrations and
+ * `dataset`, and a MongoDB database of the same name with `events` (and the contract's indexes).
+ */
+export async function createCrmDatabase(label: string, dataset: CrmDataset, events: SeedEvent[] = []): Promise<TestStores> {
   const db = await createTestDatabase(label);
-  const config = testConfig({ DATABASE_URL: db.url });
+  const config = testConfig({ DATABASE_URL: db.url, MONGODB_URI: mongoUrl(), MONGODB_DB: db.name });
   const pool = createCrmPool(config, db.url);
   await createCrmTables(pool);
   await migrate(pool);
@@ -60,11 +79,18 @@ export async function createCrmDatabase(label: string, dataset: CrmDataset): Pro
     client.release();
   }
   await refreshSearchIndex(pool);
+  const mongo = new MongoClient(mongoUrl(), { serverSelectionTimeoutMS: 2000 });
+  const behaviourDb = mongo.db(db.name);
+  await loadEvents(behaviourDb, events, { replace: true });
   return {
     ...db,
     pool,
     config,
+    mongo,
+    behaviourDb,
     async drop() {
+      await behaviourDb.dropDatabase().catch(() => undefined);
+      await mongo.close();
       await pool.end();
       await db.drop();
     },

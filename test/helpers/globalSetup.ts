@@ -1,14 +1,20 @@
 import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnEmbeddedMongo } from '../../src/embedded/mongo/spawn';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../src/embedded/postgres';
 
 declare global {
   // eslint-disable-next-line no-var
   var __C360_TEST_PG__: EmbeddedPostgresHandle | undefined;
+  // eslint-disable-next-line no-var
+  var __C360_TEST_MONGO__: { stop(): Promise<void> } | undefined;
 }
 
-/** Starts the run's one throwaway PostgreSQL; suites reach it through C360_TEST_PG_URL. */
+/**
+ * Starts the run's one throwaway PostgreSQL and embedded MongoDB (in memory); suites reach them
+ * through C360_TEST_PG_URL and C360_TEST_MONGO_URL and create their own databases on them.
+ */
 export default async function globalSetup(): Promise<void> {
   const parent = mkdtempSync(path.join(os.tmpdir(), 'c360-test-'));
   chmodSync(parent, 0o755); // PostgreSQL runs as its own user when the tests run as root
@@ -16,4 +22,7 @@ export default async function globalSetup(): Promise<void> {
   const pg = await startEmbeddedPostgres({ dir, database: 'postgres', persistent: false });
   globalThis.__C360_TEST_PG__ = pg;
   process.env.C360_TEST_PG_URL = pg.url;
+  const mongo = process.env.MONGODB_URI_TEST ? null : await spawnEmbeddedMongo({});
+  globalThis.__C360_TEST_MONGO__ = mongo ?? undefined;
+  process.env.C360_TEST_MONGO_URL = process.env.MONGODB_URI_TEST ?? mongo!.uri;
 }

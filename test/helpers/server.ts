@@ -1,12 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import type http from 'node:http';
 import pino from 'pino';
-import type pg from 'pg';
-import type { Config } from '../../src/config';
 import type { Deps } from '../../src/context';
 import { createHttpServer } from '../../src/http';
 import { createApollo } from '../../src/server';
 import type { RoundTrips } from '../../src/sources/roundTrips';
+import type { TestStores } from './database';
 
 export interface GqlResult<D = any> {
   status: number;
@@ -31,9 +30,11 @@ function parseRoundTrips(header: string | null): RoundTrips {
   return out;
 }
 
-/** The real HTTP server (same factory as main) on a free port, wired to `pool`. */
-export async function startTestServer(config: Config, pool: pg.Pool, clock?: () => Date): Promise<TestServer> {
-  const deps: Deps = { config, crmPool: pool, logger: pino({ level: 'silent' }), clock };
+/** The real HTTP server (same factory as main) on a free port, wired to the suite's stores (or `overrides`). */
+export async function startTestServer(stores: TestStores, clock?: () => Date, overrides: Partial<Deps> = {}): Promise<TestServer> {
+  const deps: Deps = {
+    config: stores.config, crmPool: stores.pool, behaviourDb: stores.behaviourDb, logger: pino({ level: 'silent' }), clock, ...overrides,
+  };
   const apollo = createApollo(deps);
   await apollo.start();
   const server: http.Server = createHttpServer(apollo, deps);

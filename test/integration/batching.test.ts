@@ -7,7 +7,7 @@ let api: TestServer;
 
 beforeAll(async () => {
   db = await createCrmDatabase('batching', fixtureDataset());
-  api = await startTestServer(db.config, db.pool, () => NOW);
+  api = await startTestServer(db, () => NOW);
 });
 afterAll(async () => {
   await api?.close();

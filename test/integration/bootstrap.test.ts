@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { openCrm } from '../../src/bootstrap';
 import { createCrmPool } from '../../src/sources/crm/pool';
-import { CRM_TABLES, createCrmTables } from '../../src/sources/crm/schema';
+import { CRM_TABLES, createCrmTables } from '../../src/sources/crm/ddl';
 import { loadCrmDataset } from '../../src/seed/load';
 import { createTestDatabase, testConfig, type TestDatabase } from '../helpers/database';
 import { fixtureDataset } from '../fixtures/crm';

@@ -8,7 +8,7 @@ const ALL_IDS = [...BULK, LINA, LINA_DUP, TOM].sort();
 
 beforeAll(async () => {
   db = await createCrmDatabase('customers', fixtureDataset());
-  api = await startTestServer(db.config, db.pool, () => NOW);
+  api = await startTestServer(db, () => NOW);
 });
 afterAll(async () => {
   await api?.close();

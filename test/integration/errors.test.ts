@@ -10,7 +10,7 @@ let api: TestServer;
 
 beforeAll(async () => {
   db = await createCrmDatabase('errors', fixtureDataset());
-  api = await startTestServer(db.config, db.pool, () => NOW);
+  api = await startTestServer(db, () => NOW);
 });
 afterAll(async () => {
   await api?.close();
@@ -24,7 +24,7 @@ describe('a CRM that is down or slow', () => {
     const port = await freePort(); // nothing listens there
     const config = testConfig({ DATABASE_URL: `postgres://u:p@127.0.0.1:${port}/x`, DB_CONNECT_TIMEOUT_MS: '500' });
     const pool = createCrmPool(config, config.DATABASE_URL!);
-    const down = await startTestServer(config, pool, () => NOW);
+    const down = await startTestServer(db, () => NOW, { config, crmPool: pool });
     try {
       const { status, body } = await down.gql(`{ customer(id: "${LINA}") { id profile { fullName } } }`);
       expect(status).toBe(200);
@@ -46,7 +46,7 @@ describe('a CRM that is down or slow', () => {
   it('bounds a blocked statement with the statement timeout', async () => {
     const config = testConfig({ DATABASE_URL: db.url, DB_STATEMENT_TIMEOUT_MS: '300' });
     const pool = createCrmPool(config, db.url);
-    const slow = await startTestServer(config, pool, () => NOW);
+    const slow = await startTestServer(db, () => NOW, { config, crmPool: pool });
     const locker = new pg.Client({ connectionString: db.url });
     await locker.connect();
     try {

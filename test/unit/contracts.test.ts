@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { crmDdl } from '../../src/sources/crm/schema';
+import { crmDdl } from '../../src/sources/crm/ddl';
 
 describe('contracts/crm.sql', () => {
   const shared = path.resolve(__dirname, '../../../shared/contracts/crm.sql');

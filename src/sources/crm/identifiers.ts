@@ -15,6 +15,11 @@ const SOCIAL = /^([a-z0-9_]+):@?(\S+)$/;
 
 export const normaliseEmail = (value: string): string => value.trim().toLowerCase();
 
+/** SQL twins of the normalisations above, for stored as-entered values (same whitespace as JS trim's common cases). */
+export const TRIM_CHARS_SQL = `E' \\t\\n\\r' || chr(160) || chr(12288)`;
+export const emailSql = (col: string) => `lower(btrim(${col}, ${TRIM_CHARS_SQL}))`;
+export const phoneSql = (col: string) => `regexp_replace(replace(${col}, '(0)', ''), '[^0-9+]', '', 'g')`;
+
 /** E.164 for a phone in any format, read in `region` when it has no country code; null if not a phone. */
 export function toE164(value: string, region: string): string | null {
   const parsed = parsePhoneNumberFromString(value, region as CountryCode);
@@ -22,15 +27,18 @@ export function toE164(value: string, region: string): string | null {
 }
 
 /**
- * Digit strings a stored phone may reduce to after stripping non-digits: with country code,
- * with the international 00 prefix, national, and national with a trunk 0.
+ * The strings a stored phone of this number may reduce to once "(0)" and everything but digits and
+ * "+" are removed (see PHONE_SQL): `+<cc><nn>`, `00<cc><nn>`, and, only for a number of the default
+ * region, the national number with or without a trunk 0. A bare national number is never matched
+ * against another country's, so +1 380 013 8000 and 138 0013 8000 stay apart.
  */
-function phoneDigitVariants(value: string, region: string): { e164: string; digits: string[] } | null {
+function phoneVariants(value: string, region: string): { e164: string; digits: string[] } | null {
   const parsed = parsePhoneNumberFromString(value, region as CountryCode);
   if (!parsed?.isPossible()) return null;
   const cc = parsed.countryCallingCode;
   const nn = parsed.nationalNumber;
-  return { e164: parsed.number, digits: [`${cc}${nn}`, `00${cc}${nn}`, nn, `0${nn}`] };
+  const national = parsed.country === region ? [nn, `0${nn}`] : [];
+  return { e164: parsed.number, digits: [`+${cc}${nn}`, `00${cc}${nn}`, ...national] };
 }
 
 /** The lookup key for a client's identifier, or BAD_USER_INPUT saying what a valid one looks like. */
@@ -44,7 +52,7 @@ export function toLookupKey(kind: IdentifierKind, raw: string, region: string): 
       return { kind, key: email };
     }
     case IdentifierKind.PHONE: {
-      const phone = phoneDigitVariants(value, region);
+      const phone = phoneVariants(value, region);
       if (!phone) {
         throw badUserInput(
           `"${value}" is not a phone number (use E.164 like +8613800138000, or a national number of ${region}).`,
@@ -54,7 +62,8 @@ export function toLookupKey(kind: IdentifierKind, raw: string, region: string): 
       return { kind, key: phone.e164, digits: phone.digits };
     }
     case IdentifierKind.ORDER_NUMBER:
-      return { kind, key: value.toUpperCase() };
+      // As read out on the phone: "so 2026-000002" is SO2026000002.
+      return { kind, key: value.toUpperCase().replace(/[\s-]/g, '') };
     case IdentifierKind.SOCIAL: {
       const m = SOCIAL.exec(value.toLowerCase());
       if (!m) throw badUserInput(`"${value}" is not a social handle: use platform:handle, e.g. weibo:lina_88.`, 'identifier.value');

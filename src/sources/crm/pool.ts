@@ -17,7 +17,7 @@ const typeParsers = {
  * (query_timeout), and waiting for a connection is bounded too, so a dead or slow CRM fails a request
  * instead of hanging it. The c360 schema is on the search path for the product's own tables.
  */
-export function createCrmPool(config: Config, connectionString: string): pg.Pool {
+export function createCrmPool(config: Config, connectionString: string, onIdleError: (e: Error) => void = () => undefined): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
     max: config.DB_POOL_MAX,
@@ -29,7 +29,7 @@ export function createCrmPool(config: Config, connectionString: string): pg.Pool
     application_name: 'customer-360',
     types: typeParsers,
   });
-  // An idle client losing its connection must not crash the process; the next query reports it.
-  pool.on('error', () => undefined);
+  // An idle client losing its connection must not crash the process; it is reported, and the next query fails on its own.
+  pool.on('error', onIdleError);
   return pool;
 }

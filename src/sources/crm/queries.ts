@@ -1,6 +1,6 @@
 import { IdentifierKind } from '../../enums';
 import type { Db } from './db';
-import type { LookupKey } from './identifiers';
+import { emailSql, phoneSql, type LookupKey } from './identifiers';
 import type {
   ConsentRow, CustomerRow, IdentityRow, OrderItemRow, OrderRow, PurchaseSummaryRow, TicketRow,
 } from './rows';
@@ -89,13 +89,14 @@ export const itemsByOrderIds = (db: Db, orderIds: readonly string[]) =>
 /** Per customer, its newest `limit` tickets with one of `statuses` (all when null). */
 export const ticketsFor = (db: Db, ids: readonly string[], statuses: string[] | null, limit: number) =>
   db<TicketRow>(
-    `SELECT t.* FROM unnest($1::text[]) AS k(customer_id)
+    `SELECT t.* FROM unnest($1::text[]) WITH ORDINALITY AS k(customer_id, ord)
       CROSS JOIN LATERAL (
         SELECT id, customer_id, subject, status, priority, channel, opened_at, resolved_at, satisfaction
           FROM support_tickets s
          WHERE s.customer_id = k.customer_id AND ($2::text[] IS NULL OR s.status = ANY($2::text[]))
          ORDER BY s.opened_at DESC, s.id DESC LIMIT $3
-      ) t`,
+      ) t
+      ORDER BY k.ord, t.opened_at DESC, t.id DESC`,
     [ids, statuses, limit],
   );
 
@@ -108,19 +109,20 @@ export function customerIdsByIdentifiers(db: Db, keys: readonly LookupKey[]) {
   const of = (kind: IdentifierKind) => keys.filter((k) => k.kind === kind).map((k) => k.key);
   const phones = keys.flatMap((k) => (k.kind === IdentifierKind.PHONE ? k.digits.map((d) => [k.key, d] as const) : []));
   const exact = keys.filter(
-    (k) => ![IdentifierKind.EMAIL, IdentifierKind.PHONE, IdentifierKind.ORDER_NUMBER].includes(k.kind),
+    (k) => ![IdentifierKind.EMAIL, IdentifierKind.PHONE, IdentifierKind.ORDER_NUMBER, IdentifierKind.SOCIAL].includes(k.kind),
   );
   return db<{ kind: string; key: string; customer_id: string }>(
     `WITH m(kind, key, customer_id) AS (
-        SELECT 'email', lower(btrim(c.email)), c.id FROM customers c WHERE lower(btrim(c.email)) = ANY($1::text[])
-        UNION SELECT 'email', lower(btrim(i.value)), i.customer_id FROM customer_identities i
-               WHERE i.kind = 'email' AND lower(btrim(i.value)) = ANY($1::text[])
+        SELECT 'email', ${emailSql('c.email')}, c.id FROM customers c WHERE ${emailSql('c.email')} = ANY($1::text[])
+        UNION SELECT 'email', ${emailSql('i.value')}, i.customer_id FROM customer_identities i
+               WHERE i.kind = 'email' AND ${emailSql('i.value')} = ANY($1::text[])
         UNION SELECT 'phone', p.key, c.id FROM customers c
-               JOIN unnest($2::text[], $3::text[]) AS p(key, digits) ON regexp_replace(c.phone, '\\D', '', 'g') = p.digits
+               JOIN unnest($2::text[], $3::text[]) AS p(key, digits) ON ${phoneSql('c.phone')} = p.digits
         UNION SELECT 'phone', p.key, i.customer_id FROM customer_identities i
-               JOIN unnest($2::text[], $3::text[]) AS p(key, digits)
-                 ON i.kind = 'phone' AND regexp_replace(i.value, '\\D', '', 'g') = p.digits
+               JOIN unnest($2::text[], $3::text[]) AS p(key, digits) ON i.kind = 'phone' AND ${phoneSql('i.value')} = p.digits
         UNION SELECT 'order_number', o.order_number, o.customer_id FROM orders o WHERE o.order_number = ANY($4::text[])
+        UNION SELECT 'social', lower(i.value), i.customer_id FROM customer_identities i
+               WHERE i.kind = 'social' AND lower(i.value) = ANY($7::text[])
         UNION SELECT i.kind, i.value, i.customer_id FROM customer_identities i
                JOIN unnest($5::text[], $6::text[]) AS x(kind, value) ON i.kind = x.kind AND i.value = x.value
       )
@@ -133,6 +135,7 @@ export function customerIdsByIdentifiers(db: Db, keys: readonly LookupKey[]) {
       of(IdentifierKind.ORDER_NUMBER),
       exact.map((k) => k.kind),
       exact.map((k) => k.key),
+      of(IdentifierKind.SOCIAL),
     ],
   );
 }

@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
 
-export const CRM_TABLES = ['customers', 'customer_identities', 'consents', 'products', 'orders', 'order_items', 'support_tickets'];
+/** The CRM's tables, in an order that satisfies their foreign keys. */
+export const CRM_TABLES = ['customers', 'customer_identities', 'consents', 'products', 'orders', 'order_items', 'support_tickets'] as const;
 
 /** contracts/crm.sql, the CRM's own DDL, found upwards from this file (works from src/ and dist/). */
 export function crmDdl(): string {
@@ -17,7 +18,7 @@ export function crmDdl(): string {
 export async function missingCrmTables(pool: pg.Pool, schema: string): Promise<string[]> {
   const { rows } = await pool.query<{ table_name: string }>(
     `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name = ANY($2::text[])`,
-    [schema, CRM_TABLES],
+    [schema, [...CRM_TABLES]],
   );
   const present = new Set(rows.map((r) => r.table_name));
   return CRM_TABLES.filter((t) => !present.has(t));

@@ -1,0 +1,88 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import type { BehaviourParent, EventConnectionParent } from '../../resolvers/mappers';
+import type { Context } from '../context';
+import { badUserInput } from '../errors';
+import { checkFirst, decodeCursor, encodeCursor, toPage } from '../pagination';
+import type { Metric, MetricValues } from '../sources/behaviour/metrics';
+import type { EventDoc } from '../sources/behaviour/rows';
+import { selectedFields } from './selection';
+
+/** Customer.behaviour and Customer.timeline over the request's behaviour loader. */
+
+const MAX_DAYS = 3650;
+
+function checkDays(days: unknown, arg = 'days'): number {
+  if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > MAX_DAYS) {
+    throw badUserInput(`\`${arg}\` must be between 1 and ${MAX_DAYS} (got ${String(days)}).`, arg);
+  }
+  return days;
+}
+
+/** The metric a Behaviour field with these arguments needs. */
+export function metricOf(field: string, args: Record<string, unknown>): Metric | null {
+  switch (field) {
+    case 'lastSeenAt':
+      return { kind: 'lastSeen' };
+    case 'sessions':
+      return { kind: 'sessions', days: checkDays(args.days) };
+    case 'eventCounts':
+      return { kind: 'eventCounts', days: checkDays(args.days) };
+    case 'devices':
+      return { kind: 'devices' };
+    case 'channels':
+      return { kind: 'channels', days: checkDays(args.days) };
+    case 'topCategories':
+      checkFirst(args.first as number, 50);
+      return { kind: 'topCategories', days: checkDays(args.days) };
+    case 'recentSearches':
+      return { kind: 'recentSearches', first: checkFirst(args.first as number, 50) };
+    default:
+      return null;
+  }
+}
+
+const KIND_OF_FIELD = {
+  lastSeenAt: 'lastSeen', sessions: 'sessions', eventCounts: 'eventCounts', devices: 'devices', channels: 'channels',
+  topCategories: 'topCategories', recentSearches: 'recentSearches',
+} as const;
+type BehaviourField = keyof typeof KIND_OF_FIELD;
+
+/** The value of a Behaviour field (served from the batch `behaviourOf` started, so no extra trip). */
+export function behaviourField<F extends BehaviourField>(
+  ctx: Context, parent: BehaviourParent, field: F, args: object,
+): Promise<MetricValues[(typeof KIND_OF_FIELD)[F]]> {
+  return ctx.behaviour.metric(parent.customerId, metricOf(field, args as Record<string, unknown>)!) as Promise<never>;
+}
+
+/**
+ * Starts, in one batch with every other customer of the level, the metrics the selection under
+ * Customer.behaviour needs, and fails the whole `behaviour` field when the source is unavailable.
+ */
+export async function behaviourOf(ctx: Context, customerId: string, info: GraphQLResolveInfo): Promise<BehaviourParent> {
+  const metrics = selectedFields(info).flatMap((f) => metricOf(f.name, f.args) ?? []);
+  await Promise.all(metrics.map((m) => ctx.behaviour.metric(customerId, m)));
+  return { customerId };
+}
+
+export const shares = (rows: { channel: string; events: number }[]) => {
+  const total = rows.reduce((sum, r) => sum + r.events, 0);
+  return rows.map((r) => ({ ...r, share: total ? r.events / total : 0 }));
+};
+
+const TIMELINE = 'timeline';
+
+export async function timelineOf(
+  ctx: Context,
+  customerId: string,
+  args: { first?: number | null; after?: string | null; types?: string[] | null },
+): Promise<EventConnectionParent> {
+  const first = checkFirst(args.first ?? 20, 100);
+  let after: { ts: number; id: string } | null = null;
+  if (args.after != null) {
+    const [ts, id] = decodeCursor(TIMELINE, args.after, ['int', 'objectId']);
+    after = { ts, id };
+  }
+  const types = args.types?.length ? [...new Set(args.types)].sort() : null;
+  const events = await ctx.behaviour.metric(customerId, { kind: 'timeline', first, types, after });
+  return toPage(events, first, (e: EventDoc) => encodeCursor(TIMELINE, [e.ts.getTime(), e._id.toHexString()]), (e) => e);
+}

@@ -1,0 +1,57 @@
+import DataLoader from 'dataloader';
+import type { Db } from 'mongodb';
+import type { CrmLoaders } from '../crm/loaders';
+import type { RoundTrips } from '../roundTrips';
+import { behaviourSourceError } from './errors';
+import { metricKey, valueFor, type Metric, type ValueOf } from './metrics';
+import { aggregateMetrics, type Ownership } from './queries';
+
+export interface MetricKey<M extends Metric = Metric> {
+  customerId: string;
+  metric: M;
+}
+
+/**
+ * The behaviour loader of one request. All metrics requested for all customers of a level form one
+ * batch: the customers' anonymous and device identities come from the CRM loader (cached, usually
+ * already loaded), then ONE aggregation answers everything. Counted in `roundTrips.behaviour`.
+ */
+export function createBehaviourLoaders(opts: { db: Db; crm: CrmLoaders; roundTrips: RoundTrips; now: Date; maxTimeMS: number }) {
+  const metric = new DataLoader<MetricKey, unknown, string>(
+    async (keys) => {
+      const ids = [...new Set(keys.map((k) => k.customerId))];
+      const identities = await opts.crm.identities.loadMany(ids);
+      const ownership: Ownership = new Map();
+      ids.forEach((id, i) => {
+        const rows = identities[i]!;
+        if (rows instanceof Error) throw rows;
+        ownership.set(`c:${id}`, id);
+        for (const r of rows) {
+          if (r.kind === 'anonymous_id') ownership.set(`a:${r.value}`, id);
+          if (r.kind === 'device_id') ownership.set(`d:${r.value}`, id);
+        }
+      });
+      const requests = new Map<string, { metric: Metric; owners: string[] }>();
+      for (const k of keys) {
+        const key = metricKey(k.metric);
+        const r = requests.get(key) ?? { metric: k.metric, owners: [] };
+        r.owners.push(k.customerId);
+        requests.set(key, r);
+      }
+      opts.roundTrips.behaviour += 1;
+      let results;
+      try {
+        results = await aggregateMetrics(opts.db, ownership, [...requests.values()], opts.now, opts.maxTimeMS);
+      } catch (e) {
+        throw behaviourSourceError(e) ?? e;
+      }
+      return keys.map((k) => valueFor(k.metric, k.customerId, (results[metricKey(k.metric)] ?? []) as never));
+    },
+    { cacheKeyFn: (k) => `${k.customerId}\u0000${metricKey(k.metric)}` },
+  );
+  return {
+    metric: <M extends Metric>(customerId: string, m: M) => metric.load({ customerId, metric: m }) as Promise<ValueOf<M>>,
+  };
+}
+
+export type BehaviourLoaders = ReturnType<typeof createBehaviourLoaders>;

@@ -1,0 +1,124 @@
+import { ObjectId, type Document } from 'mongodb';
+import type { CategoryRow, ChannelRow, DeviceRow, EventCountRow, EventDoc, SearchRow } from './rows';
+
+/**
+ * What a behaviour field needs from MongoDB, as data. Every metric of a request level is answered
+ * by one aggregation: a `$facet` branch per distinct metric over the events of all the level's
+ * customers (queries.ts). Windows end at the request's clock `now`.
+ */
+export type Metric =
+  | { kind: 'lastSeen' }
+  | { kind: 'sessions'; days: number }
+  | { kind: 'eventCounts'; days: number }
+  | { kind: 'devices' }
+  | { kind: 'channels'; days: number }
+  | { kind: 'topCategories'; days: number }
+  | { kind: 'recentSearches'; first: number }
+  | { kind: 'timeline'; first: number; types: string[] | null; after: { ts: number; id: string } | null };
+
+export interface MetricValues {
+  lastSeen: Date | null;
+  sessions: number;
+  eventCounts: EventCountRow[];
+  devices: DeviceRow[];
+  channels: ChannelRow[];
+  topCategories: CategoryRow[];
+  recentSearches: SearchRow[];
+  /** Up to first+1 events, newest first (the extra one says there is a next page). */
+  timeline: EventDoc[];
+}
+export type ValueOf<M extends Metric> = MetricValues[M['kind']];
+
+export const metricKey = (m: Metric): string => JSON.stringify(m);
+
+const since = (now: Date, days: number) => new Date(now.getTime() - days * 86_400_000);
+
+/** The `$facet` branch computing `m` for `owners`; each output document has `_id.o` or `_id` = owner. */
+export function facetBranch(m: Metric, owners: string[], now: Date): Document[] {
+  const mine = { owner: { $in: owners } };
+  switch (m.kind) {
+    case 'lastSeen':
+      return [{ $match: mine }, { $group: { _id: { o: '$owner' }, v: { $max: '$ts' } } }];
+    case 'sessions':
+      return [
+        { $match: { ...mine, ts: { $gt: since(now, m.days) } } },
+        { $group: { _id: { o: '$owner', s: '$sessionId' } } },
+        { $group: { _id: { o: '$_id.o' }, v: { $sum: 1 } } },
+      ];
+    case 'eventCounts':
+      return [
+        { $match: { ...mine, ts: { $gt: since(now, m.days) } } },
+        { $group: { _id: { o: '$owner', k: '$type' }, v: { $sum: 1 } } },
+      ];
+    case 'devices':
+      return [
+        { $match: { ...mine, device: { $ne: null } } },
+        { $group: { _id: { o: '$owner', t: '$device.type', os: '$device.os', m: '$device.model' }, v: { $max: '$ts' } } },
+      ];
+    case 'channels':
+      return [
+        { $match: { ...mine, ts: { $gt: since(now, m.days) } } },
+        { $group: { _id: { o: '$owner', k: '$channel' }, v: { $sum: 1 } } },
+      ];
+    case 'topCategories':
+      return [
+        { $match: { ...mine, ts: { $gt: since(now, m.days) }, category: { $type: 'string' } } },
+        { $group: { _id: { o: '$owner', k: '$category' }, v: { $sum: 1 } } },
+      ];
+    case 'recentSearches':
+      return [
+        { $match: { ...mine, type: 'search', query: { $type: 'string' } } },
+        { $sort: { ts: -1, _id: -1 } },
+        { $group: { _id: { o: '$owner' }, v: { $push: { query: '$query', at: '$ts' } } } },
+        { $project: { v: { $slice: ['$v', m.first] } } },
+      ];
+    case 'timeline': {
+      const match: Document = { ...mine };
+      if (m.types) match.type = { $in: m.types };
+      if (m.after) {
+        const ts = new Date(m.after.ts);
+        match.$or = [{ ts: { $lt: ts } }, { ts, _id: { $lt: new ObjectId(m.after.id) } }];
+      }
+      return [
+        { $match: match },
+        { $sort: { ts: -1, _id: -1 } },
+        { $group: { _id: { o: '$owner' }, v: { $push: '$$ROOT' } } },
+        { $project: { v: { $slice: ['$v', m.first + 1] } } },
+      ];
+    }
+  }
+}
+
+type Out = { _id: { o: string; k?: string; t?: string; os?: string; m?: string }; v: unknown };
+
+const byCountThenName = <R extends { events: number }>(key: (r: R) => string) => (a: R, b: R) =>
+  b.events - a.events || key(a).localeCompare(key(b));
+
+/** Reads the value of `m` for `owner` out of its branch's output. */
+export function valueFor<M extends Metric>(m: M, owner: string, rows: Out[]): ValueOf<M> {
+  const own = rows.filter((r) => r._id.o === owner);
+  const value = (() => {
+    switch (m.kind) {
+      case 'lastSeen':
+        return (own[0]?.v as Date | undefined) ?? null;
+      case 'sessions':
+        return (own[0]?.v as number | undefined) ?? 0;
+      case 'eventCounts':
+        return own
+          .map((r) => ({ type: r._id.k!, count: r.v as number }))
+          .sort((a, b) => b.count - a.count || a.type.localeCompare(b.type));
+      case 'devices':
+        return own
+          .map((r) => ({ type: r._id.t ?? null, os: r._id.os ?? null, model: r._id.m ?? null, lastSeenAt: r.v as Date }))
+          .sort((a, b) => b.lastSeenAt.getTime() - a.lastSeenAt.getTime());
+      case 'channels':
+        return own.map((r) => ({ channel: r._id.k!, events: r.v as number })).sort(byCountThenName((r) => r.channel));
+      case 'topCategories':
+        return own.map((r) => ({ category: r._id.k!, events: r.v as number })).sort(byCountThenName((r) => r.category));
+      case 'recentSearches':
+      case 'timeline':
+        return (own[0]?.v as unknown[] | undefined) ?? [];
+    }
+  })();
+  return value as ValueOf<M>;
+}

@@ -1,0 +1,67 @@
+import type { Db, Document } from 'mongodb';
+import { facetBranch, metricKey, type Metric } from './metrics';
+
+export const EVENTS = 'events';
+
+/** Which customer owns events carrying an identifier: `c:<customerId>`, `a:<anonymousId>`, `d:<deviceId>`. */
+export type Ownership = Map<string, string>;
+
+/** The indexed `$match` that finds every event any key of `ownership` points at, up to `now`. */
+function matchOwned(ownership: Ownership, now: Date): Document {
+  const of = (prefix: string) => [...ownership.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(2));
+  const or: Document[] = [{ customerId: { $in: of('c:') } }];
+  const anonymous = of('a:');
+  const devices = of('d:');
+  if (anonymous.length) or.push({ anonymousId: { $in: anonymous } });
+  if (devices.length) or.push({ deviceId: { $in: devices } });
+  return { $match: { $or: or, ts: { $lte: now } } };
+}
+
+/** `{ owners: [...] }`: the distinct customers an event belongs to (one event may be linked to several). */
+function ownersOf(ownership: Ownership): Document {
+  const keys = [...ownership.keys()];
+  const owners = [...ownership.values()];
+  const ownerVia = (prefix: string, field: string) => ({
+    $let: {
+      vars: { i: { $indexOfArray: [keys, { $concat: [prefix, field] }] } },
+      in: { $cond: [{ $gte: ['$$i', 0] }, { $arrayElemAt: [owners, '$$i'] }, null] },
+    },
+  });
+  return {
+    $addFields: {
+      owner: { $setUnion: [[ownerVia('c:', '$customerId')], [ownerVia('a:', '$anonymousId')], [ownerVia('d:', '$deviceId')]] },
+    },
+  };
+}
+
+/**
+ * One aggregation answering every metric for its customers: the events of all of them (found through
+ * the indexes on customerId, anonymousId and deviceId), each attributed to its owners, then one
+ * `$facet` branch per distinct metric. Returns the branches' outputs by metricKey.
+ */
+export async function aggregateMetrics(
+  db: Db,
+  ownership: Ownership,
+  requests: { metric: Metric; owners: string[] }[],
+  now: Date,
+  maxTimeMS: number,
+): Promise<Record<string, Document[]>> {
+  const facets = Object.fromEntries(requests.map((r) => [metricKey(r.metric), facetBranch(r.metric, r.owners, now)]));
+  const pipeline: Document[] = [
+    matchOwned(ownership, now),
+    ownersOf(ownership),
+    { $unwind: '$owner' },
+    { $match: { owner: { $ne: null } } },
+    { $facet: facets },
+  ];
+  const [result] = await db.collection(EVENTS).aggregate(pipeline, { maxTimeMS, allowDiskUse: true }).toArray();
+  return (result ?? {}) as Record<string, Document[]>;
+}
+
+/** The indexes contracts/behaviour.md expects; created by the seed and by tests, never by the API on a real MongoDB. */
+export const EVENT_INDEXES = [
+  { key: { customerId: 1, ts: -1 }, name: 'customerId_1_ts_-1' },
+  { key: { anonymousId: 1, ts: -1 }, name: 'anonymousId_1_ts_-1' },
+  { key: { deviceId: 1, ts: -1 }, name: 'deviceId_1_ts_-1' },
+  { key: { ts: -1 }, name: 'ts_-1' },
+] as const;
