@@ -42,14 +42,18 @@ describe('CRM round trips per request', () => {
     const customers = hundred.body.data.customers.edges.map((e: { node: unknown }) => e.node);
     expect(customers).toHaveLength(100);
     expect(customers.map((c: { id: string }) => c.id)).toEqual(BULK.slice(0, 100));
-    // Every bulk customer has two completed orders of 49.90 and one closed ticket rated 4.
-    for (const c of customers) {
-      expect(c.purchaseSummary).toEqual({ completedOrders: 2, totalSpent: '99.80' });
+    // Customer i bought (i % 3) + 1 tents at 49.90 in January and 1 in February (newest first); each
+    // answer must be its own customer's, not a neighbour's from the same batch.
+    customers.forEach((c: any, i: number) => {
+      const january = (i % 3) + 1;
+      expect(c.purchaseSummary).toEqual({ completedOrders: 2, totalSpent: ['99.80', '149.70', '199.60'][i % 3] });
       expect(c.orders.totalCount).toBe(2);
-      expect(c.orders.edges).toHaveLength(2);
-      expect(c.orders.edges[0].node.items).toEqual([{ quantity: 1, product: { name: 'Trail Tent' } }]);
+      expect(c.orders.edges.map((e: any) => e.node)).toEqual([
+        { orderNumber: `SOB${String(i + 1).padStart(3, '0')}2`, total: '49.90', items: [{ quantity: 1, product: { name: 'Trail Tent' } }] },
+        { orderNumber: `SOB${String(i + 1).padStart(3, '0')}1`, total: ['49.90', '99.80', '149.70'][i % 3], items: [{ quantity: january, product: { name: 'Trail Tent' } }] },
+      ]);
       expect(c.supportTickets).toEqual([{ id: `t_${c.id}`, satisfaction: 4 }]);
-    }
+    });
   });
 
   it('cost nothing for fields not asked for', async () => {

@@ -29,7 +29,12 @@ describe('Query.customerBy', () => {
     ['PHONE', '0086 138-0013-8000', LINA],
     // Tom: CRM "+1 (415) 555-0132", identity "415.555.0132" (stored without country code).
     ['PHONE', '+14155550132', TOM],
+    // Tom's identity "+44 (0)20 7946 0958": the "(0)" is a trunk prefix, not a digit of the number.
+    ['PHONE', '+442079460958', TOM],
+    ['PHONE', '0044 20 7946 0958', TOM],
+    ['PHONE', '+44 (0)20 7946 0958', TOM],
     ['ORDER_NUMBER', ' so2026000002 ', LINA],
+    ['ORDER_NUMBER', 'SO 2026-000002', LINA],
     ['DEVICE_ID', 'dev-lina-1', LINA],
     ['ANONYMOUS_ID', 'anon-lina', LINA],
     ['SOCIAL', 'Weibo:@lina_88', LINA],
@@ -41,6 +46,8 @@ describe('Query.customerBy', () => {
   it.each([
     ['EMAIL', 'nobody@example.com'],
     ['PHONE', '+86 139 0000 0000'],
+    // Same digits as Lina's national "138 0013 8000", but a US number: never matched to a CN one.
+    ['PHONE', '+1 380-013-8000'],
     ['ORDER_NUMBER', 'SO0000'],
     ['DEVICE_ID', 'DEV-LINA-1'],
     ['SOCIAL', 'x:lina_88'],

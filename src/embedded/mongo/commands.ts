@@ -315,10 +315,11 @@ export class Commands {
       }
     }
     if (rows.length > 0 || !statement.upsert) return { matched: rows.length, modified, before, after };
-    const seed = isReplacement ? {} : equalityFields(statement.filter);
+    // A replacement takes only the filter's `_id`; operators start from all its equalities.
+    const equalities = equalityFields(statement.filter);
+    const seed = !isReplacement ? equalities : equalities._id !== undefined ? { _id: equalities._id } : {};
     const inserted = transform(seed, statement.update, isReplacement, true, statement.arrayFilters);
-    if (inserted._id === undefined && seed._id !== undefined) inserted._id = seed._id;
-    const doc = collection.insert(inserted._id === undefined ? { _id: new ObjectId(), ...inserted } : inserted);
+    const doc = collection.insert({ _id: inserted._id !== undefined ? inserted._id : new ObjectId(), ...inserted });
     return { matched: 0, modified: 0, upsertedId: doc._id, before: null, after: doc };
   }
 
@@ -462,9 +463,11 @@ function transform(current: Document, update: unknown, isReplacement: boolean, i
   if (isReplacement) {
     const replacement = update as Document;
     for (const key of Object.keys(replacement)) if (key.includes('$')) throw new CommandError('BadValue', `field names may not start with '$': ${key}`);
-    return current._id === undefined ? cloneDocument(replacement) : { ...cloneDocument(replacement), _id: current._id };
+    if (current._id === undefined) return cloneDocument(replacement);
+    if (replacement._id !== undefined && !sameDocument({ v: replacement._id }, { v: current._id })) throw immutableId();
+    return { _id: current._id, ...cloneDocument(replacement) };
   }
-  const next = cloneDocument(current);
+  let next = cloneDocument(current);
   try {
     if (Array.isArray(update)) {
       const [result] = new Aggregator(update as Document[], { scriptEnabled: false }).run([next]);
@@ -477,13 +480,23 @@ function transform(current: Document, update: unknown, isReplacement: boolean, i
       if (!supported.has(operator)) throw new CommandError('FailedToParse', `Unknown modifier: ${operator}`);
     }
     const modifier = inserting && $setOnInsert !== undefined ? { ...operators, $set: { ...(operators.$set as Document | undefined), ...($setOnInsert as Document) } } : operators;
+    // mingo refuses any operator on `_id`; MongoDB refuses only a change: `$set` may restate it or give it to an upsert.
+    if (isPlainObject(modifier.$set) && '_id' in modifier.$set) {
+      const { _id, ...others } = modifier.$set;
+      if (next._id === undefined) next = { _id: cloneDocument({ v: _id }).v as unknown, ...next };
+      else if (!sameDocument({ v: _id }, { v: next._id })) throw immutableId();
+      modifier.$set = others;
+    }
     if (Object.keys(modifier).length > 0) applyOperators(next, modifier, arrayFilters, undefined, { cloneMode: 'deep' });
     return next;
   } catch (error) {
     if (error instanceof CommandError) throw error;
-    throw new CommandError('BadValue', (error as Error).message);
+    const message = (error as Error).message;
+    throw new CommandError(/immutable field '_id'/.test(message) ? 'ImmutableField' : 'BadValue', message);
   }
 }
+
+const immutableId = () => new CommandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
 
 /** The fields an upsert copies from its filter: top-level equalities (`a: v`, `a: { $eq: v }`) and those inside `$and`. */
 function equalityFields(filter: Document): Document {

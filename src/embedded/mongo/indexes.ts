@@ -71,15 +71,19 @@ export function valuesAtPath(doc: Document, path: string): unknown[] {
   return out.length > 0 ? out : [undefined];
 }
 
+/** Rows under one key: a bare row number while there is one (most keys of a selective index), else a set. */
+type Rows = number | Set<number>;
+
 /**
  * One index of a collection, over row numbers (the collection's stable ids for its documents).
- * Every index maps the keys of its FIRST field to rows, which is what lookups use; a unique index also
- * maps full compound keys to their row to enforce uniqueness. Documents are never mutated in place
- * (the collection replaces them), so removing recomputes exactly the keys that were added.
+ * Every index maps the keys of its FIRST field to rows, which is what lookups use; a unique compound
+ * index also maps full compound keys to their row to enforce uniqueness (a unique single-field index
+ * uses the first-field map). Documents are never mutated in place (the collection replaces them), so
+ * removing recomputes exactly the keys that were added.
  */
 export class Index {
   readonly fields: string[];
-  private readonly byFirst = new Map<string, Set<number>>();
+  private readonly byFirst = new Map<string, Rows>();
   private readonly byFull = new Map<string, number>();
 
   constructor(readonly spec: IndexSpec) {
@@ -99,7 +103,7 @@ export class Index {
   private fieldKeys(doc: Document): string[][] | undefined {
     const values = this.fields.map((field) => valuesAtPath(doc, field));
     if (this.spec.sparse && values.every((vs) => vs.every((v) => v === undefined))) return undefined;
-    const keys = values.map((vs) => [...new Set(vs.map(encodeKey))]);
+    const keys = values.map((vs) => (vs.length === 1 ? [encodeKey(vs[0])] : [...new Set(vs.map(encodeKey))]));
     if (keys.filter((k) => k.length > 1).length > 1) {
       throw new CommandError('CannotIndexParallelArrays', `cannot index parallel arrays in index ${this.name}`);
     }
@@ -119,13 +123,14 @@ export class Index {
     if (!this.unique && this.fields.length === 1) return undefined;
     const fieldKeys = this.fieldKeys(doc);
     if (!fieldKeys || !this.unique) return undefined;
-    for (const key of Index.fullKeys(fieldKeys)) {
-      const row = this.byFull.get(key);
-      if (row !== undefined && row !== ownRow) {
-        return Object.fromEntries(this.fields.map((f) => [f, valuesAtPath(doc, f)[0] ?? null]));
-      }
-    }
-    return undefined;
+    const taken =
+      this.fields.length === 1
+        ? fieldKeys[0]!.some((key) => [...rowsOf(this.byFirst.get(key))].some((row) => row !== ownRow))
+        : Index.fullKeys(fieldKeys).some((key) => {
+            const row = this.byFull.get(key);
+            return row !== undefined && row !== ownRow;
+          });
+    return taken ? Object.fromEntries(this.fields.map((f) => [f, valuesAtPath(doc, f)[0] ?? null])) : undefined;
   }
 
   /** Indexes a document that passed `check`. */
@@ -134,10 +139,11 @@ export class Index {
     if (!fieldKeys) return;
     for (const key of fieldKeys[0]!) {
       const rows = this.byFirst.get(key);
-      if (rows) rows.add(row);
-      else this.byFirst.set(key, new Set([row]));
+      if (rows === undefined) this.byFirst.set(key, row);
+      else if (typeof rows === 'number') this.byFirst.set(key, new Set([rows, row]));
+      else rows.add(row);
     }
-    if (this.unique) for (const key of Index.fullKeys(fieldKeys)) this.byFull.set(key, row);
+    if (this.unique && this.fields.length > 1) for (const key of Index.fullKeys(fieldKeys)) this.byFull.set(key, row);
   }
 
   remove(row: number, doc: Document): void {
@@ -145,26 +151,37 @@ export class Index {
     if (!fieldKeys) return;
     for (const key of fieldKeys[0]!) {
       const rows = this.byFirst.get(key);
-      rows?.delete(row);
-      if (rows?.size === 0) this.byFirst.delete(key);
+      if (rows === row) this.byFirst.delete(key);
+      else if (rows instanceof Set) {
+        rows.delete(row);
+        if (rows.size === 1) this.byFirst.set(key, rows.values().next().value!);
+      }
     }
-    if (this.unique) for (const key of Index.fullKeys(fieldKeys)) if (this.byFull.get(key) === row) this.byFull.delete(key);
+    if (this.unique && this.fields.length > 1) {
+      for (const key of Index.fullKeys(fieldKeys)) if (this.byFull.get(key) === row) this.byFull.delete(key);
+    }
   }
 
   /** Rows whose first field equals one of `values` (all isLookupValue); adds them to `into`. Returns keys examined. */
   lookup(values: readonly unknown[], into: Set<number>): number {
     let keys = 0;
     for (const value of new Set(values.map(encodeKey))) {
-      const rows = this.byFirst.get(value);
-      if (!rows) continue;
-      keys += rows.size;
-      for (const row of rows) into.add(row);
+      for (const row of rowsOf(this.byFirst.get(value))) {
+        into.add(row);
+        keys++;
+      }
     }
     return keys;
   }
 
-  /** The row of a document by its full key (unique indexes only: used for `_id`). */
+  /** The row of a document by its value on a unique single-field index (used for `_id`). */
   rowOf(value: unknown): number | undefined {
-    return this.byFull.get(`\u0000${encodeKey(value)}`);
+    const rows = this.byFirst.get(encodeKey(value));
+    return typeof rows === 'number' ? rows : undefined;
   }
+}
+
+function rowsOf(rows: Rows | undefined): Iterable<number> {
+  if (rows === undefined) return [];
+  return typeof rows === 'number' ? [rows] : rows;
 }

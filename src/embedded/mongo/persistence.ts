@@ -73,7 +73,13 @@ function replay(bytes: Buffer, store: Store): { records: number; torn: boolean }
   while (offset + 4 <= bytes.length) {
     const size = bytes.readInt32LE(offset);
     if (size < 5 || offset + size > bytes.length) break;
-    apply(BSON.deserialize(bytes.subarray(offset, offset + size)) as Change & Document, store);
+    let change: Change & Document;
+    try {
+      change = BSON.deserialize(bytes.subarray(offset, offset + size)) as Change & Document;
+    } catch {
+      break; // its length made it to disk, its bytes did not (unsynced blocks read back as zeros): torn too
+    }
+    apply(change, store);
     offset += size;
     records++;
   }
@@ -88,7 +94,7 @@ function apply(change: Change, store: Store): void {
     case 'put': {
       const collection = store.ensureCollection(change.db, change.coll);
       const row = collection.rowOfId(change.doc._id);
-      if (row === undefined) collection.insert(change.doc);
+      if (row === undefined) collection.insert(change.doc, true);
       else collection.replace(row, change.doc);
       return;
     }

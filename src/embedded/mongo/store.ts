@@ -81,9 +81,14 @@ export class Collection {
     return this.rows.get(row);
   }
 
-  /** Inserts a copy of `doc` (an ObjectId `_id` is added when missing); throws DuplicateKey on a unique clash. */
-  insert(input: Document): Document {
-    const doc = cloneDocument(input._id === undefined ? { _id: new ObjectId(), ...input } : input);
+  /**
+   * Inserts a copy of `input` (an ObjectId `_id` is added when missing); throws DuplicateKey on a
+   * unique clash. `owned`: the caller hands over a document nobody else holds (a freshly decoded log
+   * record), stored without copying.
+   */
+  insert(input: Document, owned = false): Document {
+    const withId = input._id === undefined ? { _id: new ObjectId(), ...input } : input;
+    const doc = owned ? withId : cloneDocument(withId);
     if (Array.isArray(doc._id)) throw new CommandError('BadValue', "can't use an array for _id");
     this.checkUnique(doc);
     const row = this.nextRow++;

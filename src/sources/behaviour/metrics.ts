@@ -33,9 +33,15 @@ export const metricKey = (m: Metric): string => JSON.stringify(m);
 
 const since = (now: Date, days: number) => new Date(now.getTime() - days * 86_400_000);
 
-/** The `$facet` branch computing `m` for `owners`; each output document has `_id.o` or `_id` = owner. */
-export function facetBranch(m: Metric, owners: string[], now: Date): Document[] {
-  const mine = { owner: { $in: owners } };
+/**
+ * The `$facet` branch computing `m` for `owners` (null: every owner of the aggregation, so no filter);
+ * each output document has `_id.o` = owner.
+ */
+export function facetBranch(m: Metric, owners: string[] | null, now: Date): Document[] {
+  return branch(m, owners ? { owner: { $in: owners } } : {}, now).filter((stage) => !('$match' in stage) || Object.keys(stage.$match as Document).length > 0);
+}
+
+function branch(m: Metric, mine: Document, now: Date): Document[] {
   switch (m.kind) {
     case 'lastSeen':
       return [{ $match: mine }, { $group: { _id: { o: '$owner' }, v: { $max: '$ts' } } }];

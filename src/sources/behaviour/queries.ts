@@ -17,14 +17,17 @@ function matchOwned(ownership: Ownership, now: Date): Document {
   return { $match: { $or: or, ts: { $lte: now } } };
 }
 
-/** `{ owners: [...] }`: the distinct customers an event belongs to (one event may be linked to several). */
+/**
+ * `{ owner: [...] }`: the distinct customers an event belongs to (one event may be linked to several).
+ * The lookup tables are `$literal`s so that they are constants, not arrays evaluated per event.
+ */
 function ownersOf(ownership: Ownership): Document {
   const keys = [...ownership.keys()];
   const owners = [...ownership.values()];
   const ownerVia = (prefix: string, field: string) => ({
     $let: {
-      vars: { i: { $indexOfArray: [keys, { $concat: [prefix, field] }] } },
-      in: { $cond: [{ $gte: ['$$i', 0] }, { $arrayElemAt: [owners, '$$i'] }, null] },
+      vars: { i: { $indexOfArray: [{ $literal: keys }, { $concat: [prefix, field] }] } },
+      in: { $cond: [{ $gte: ['$$i', 0] }, { $arrayElemAt: [{ $literal: owners }, '$$i'] }, null] },
     },
   });
   return {
@@ -46,7 +49,10 @@ export async function aggregateMetrics(
   now: Date,
   maxTimeMS: number,
 ): Promise<Record<string, Document[]>> {
-  const facets = Object.fromEntries(requests.map((r) => [metricKey(r.metric), facetBranch(r.metric, r.owners, now)]));
+  const everyone = new Set(ownership.values()).size;
+  const facets = Object.fromEntries(
+    requests.map((r) => [metricKey(r.metric), facetBranch(r.metric, new Set(r.owners).size === everyone ? null : r.owners, now)]),
+  );
   const pipeline: Document[] = [
     matchOwned(ownership, now),
     ownersOf(ownership),

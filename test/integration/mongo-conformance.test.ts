@@ -1,0 +1,950 @@
+/**
+ * Driver-level conformance of the MongoDB the tests run against (C360_TEST_MONGO_URL): the embedded
+ * server by default, a real MongoDB when MONGODB_URI_TEST is set, so the two can be compared. Every
+ * expected answer is computed here in plain JS, never by re-running the query under test. Blocks that
+ * only make sense for the embedded server (persistence, raw wire messages) are skipped on a real one.
+ */
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { BSON } from 'bson';
+import { MongoBulkWriteError, MongoClient, ObjectId, type CommandSucceededEvent, type Db, type Document } from 'mongodb';
+import { startMongoServer, type RunningMongoServer } from '../../src/embedded/mongo/server';
+import { metricKey, type Metric } from '../../src/sources/behaviour/metrics';
+import { aggregateMetrics, EVENT_INDEXES, EVENTS, type Ownership } from '../../src/sources/behaviour/queries';
+import { loadEvents } from '../../src/seed/loadEvents';
+import type { SeedEvent } from '../../src/seed/events';
+
+const REAL_MONGO = Boolean(process.env.MONGODB_URI_TEST);
+const embeddedOnly = REAL_MONGO ? describe.skip : describe;
+
+function mongoUrl(): string {
+  const url = process.env.C360_TEST_MONGO_URL;
+  if (!url) throw new Error('C360_TEST_MONGO_URL is not set: run the tests through jest (globalSetup starts MongoDB)');
+  return url;
+}
+
+const uniqueName = (label: string) => `conformance_${label}_${randomBytes(4).toString('hex')}`;
+
+/**
+ * The describe's own database on the run's MongoDB, with a client that records every successful
+ * command reply (for getMore / killCursors assertions); dropped after the describe.
+ */
+function useDatabase(label: string) {
+  const ctx = { client: undefined as unknown as MongoClient, db: undefined as unknown as Db, name: uniqueName(label), replies: [] as CommandSucceededEvent[] };
+  beforeAll(async () => {
+    ctx.client = new MongoClient(mongoUrl(), { serverSelectionTimeoutMS: 5000, monitorCommands: true });
+    ctx.client.on('commandSucceeded', (e) => ctx.replies.push(e));
+    await ctx.client.connect();
+    ctx.db = ctx.client.db(ctx.name);
+  });
+  afterAll(async () => {
+    await ctx.db?.dropDatabase().catch(() => undefined);
+    await ctx.client?.close();
+  });
+  return ctx;
+}
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const sortedStrings = (values: unknown[]) => values.map((v) => String(v)).sort();
+
+/** Documents of any shape: these collections use numbers and strings as `_id` too, which `Document` would refuse. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = any;
+const reply = (e: CommandSucceededEvent) => e.reply as Document;
+
+describe('handshake and commands', () => {
+  const ctx = useDatabase('commands');
+
+  it('answers ping, hello and buildInfo', async () => {
+    expect(await ctx.db.command({ ping: 1 })).toMatchObject({ ok: 1 });
+    const hello = await ctx.db.admin().command({ hello: 1 });
+    expect(hello.ok).toBe(1);
+    expect(hello.isWritablePrimary).toBe(true);
+    expect(hello.maxWireVersion).toBeGreaterThanOrEqual(9);
+    expect(typeof hello.maxBsonObjectSize).toBe('number');
+    expect(typeof hello.maxMessageSizeBytes).toBe('number');
+    expect(hello.maxWriteBatchSize).toBeGreaterThan(0);
+    const build = await ctx.db.admin().command({ buildInfo: 1 });
+    expect(build.ok).toBe(1);
+    expect(build.version).toMatch(/^\d+\.\d+/);
+    expect(Array.isArray(build.versionArray)).toBe(true);
+  });
+
+  it('rejects an unknown command with CommandNotFound (59)', async () => {
+    await expect(ctx.db.command({ noSuchCommandAtAll: 1 })).rejects.toMatchObject({ code: 59, codeName: 'CommandNotFound' });
+  });
+});
+
+describe('inserts', () => {
+  const ctx = useDatabase('insert');
+
+  it('ordered insertMany stops at a duplicate _id', async () => {
+    const coll = ctx.db.collection<Loose>('ordered');
+    const error = await coll.insertMany([{ _id: 1 }, { _id: 2 }, { _id: 2 }, { _id: 3 }], { ordered: true }).then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(MongoBulkWriteError);
+    expect(error).toMatchObject({ code: 11000, insertedCount: 2 });
+    expect((error as MongoBulkWriteError).result.getWriteErrors().map((e) => [e.index, e.code])).toEqual([[2, 11000]]);
+    expect(sortedStrings(await coll.distinct('_id'))).toEqual(['1', '2']);
+    expect(await coll.countDocuments()).toBe(2);
+  });
+
+  it('unordered insertMany inserts everything but the duplicate', async () => {
+    const coll = ctx.db.collection<Loose>('unordered');
+    const error = await coll.insertMany([{ _id: 1 }, { _id: 2 }, { _id: 2, dup: true }, { _id: 3 }], { ordered: false }).then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(MongoBulkWriteError);
+    expect(error).toMatchObject({ code: 11000, insertedCount: 3 });
+    expect((error as MongoBulkWriteError).result.getWriteErrors().map((e) => [e.index, e.code])).toEqual([[2, 11000]]);
+    expect(await coll.find({}).sort({ _id: 1 }).toArray()).toEqual([{ _id: 1 }, { _id: 2 }, { _id: 3 }]);
+  });
+
+  it('insertOne gets an ObjectId; a raw insert without _id gets one from the server', async () => {
+    const coll = ctx.db.collection<Loose>('auto');
+    const { insertedId } = await coll.insertOne({ name: 'a' });
+    expect(insertedId).toBeInstanceOf(ObjectId);
+    expect(await coll.findOne({ _id: insertedId })).toEqual({ _id: insertedId, name: 'a' });
+    expect(await ctx.db.command({ insert: 'auto', documents: [{ name: 'b' }] })).toMatchObject({ ok: 1, n: 1 });
+    const b = await coll.findOne({ name: 'b' });
+    expect(b?._id).toBeInstanceOf(ObjectId);
+  });
+});
+
+describe('find, cursors, counts and distinct', () => {
+  const ctx = useDatabase('find');
+  const docs = Array.from({ length: 250 }, (_, i) => ({
+    _id: i,
+    n: (i * 37) % 250, // a permutation of 0..249
+    group: ['a', 'b', 'c', 'd', 'e'][i % 5]!,
+    tags: i % 3 === 0 ? ['x', `t${i % 4}`] : `t${i % 7}`,
+    nested: { even: i % 2 === 0 },
+  }));
+
+  beforeAll(async () => {
+    await ctx.db.collection<Loose>('items').insertMany(docs);
+  });
+
+  it('filters, sorts, skips, limits and projects', async () => {
+    const got = await ctx.db
+      .collection<Loose>('items')
+      .find({ group: { $in: ['a', 'c'] }, n: { $gte: 40 } }, { projection: { _id: 0, n: 1, group: 1 } })
+      .sort({ n: -1 })
+      .skip(3)
+      .limit(7)
+      .toArray();
+    const expected = docs
+      .filter((d) => (d.group === 'a' || d.group === 'c') && d.n >= 40)
+      .sort((x, y) => y.n - x.n)
+      .slice(3, 10)
+      .map((d) => ({ n: d.n, group: d.group }));
+    expect(got).toEqual(expected);
+    expect(got).toHaveLength(7);
+  });
+
+  it('sorts on a field the projection leaves out, and matches dotted paths', async () => {
+    const got = await ctx.db.collection<Loose>('items').find({ 'nested.even': true, group: 'b' }, { projection: { _id: 1 } }).sort({ n: 1 }).toArray();
+    const expected = docs.filter((d) => d.nested.even && d.group === 'b').sort((x, y) => x.n - y.n).map((d) => ({ _id: d._id }));
+    expect(got).toEqual(expected);
+  });
+
+  it('returns a large result over several getMore batches', async () => {
+    const before = ctx.replies.length;
+    const got = await ctx.db.collection<Loose>('items').find({}, { batchSize: 50 }).sort({ n: 1 }).toArray();
+    expect(got.map((d) => d.n)).toEqual(Array.from({ length: 250 }, (_, i) => i));
+    const replies = ctx.replies.slice(before);
+    const find = replies.find((r) => r.commandName === 'find')!;
+    expect(reply(find).cursor.firstBatch).toHaveLength(50);
+    const getMores = replies.filter((r) => r.commandName === 'getMore');
+    // 200 more documents in batches of 50; a real server may need one more (empty) batch to see the end.
+    expect(getMores.length).toBeGreaterThanOrEqual(4);
+    expect(getMores.length).toBeLessThanOrEqual(5);
+    for (const r of getMores) expect(reply(r).cursor.nextBatch.length).toBeLessThanOrEqual(50);
+    expect(String(reply(getMores.at(-1)!).cursor.id)).toBe('0');
+  });
+
+  it('closes a cursor early with killCursors', async () => {
+    const before = ctx.replies.length;
+    const cursor = ctx.db.collection<Loose>('items').find({}, { batchSize: 50 });
+    const first = await cursor.next();
+    expect(first).not.toBeNull();
+    expect(cursor.bufferedCount()).toBe(49);
+    await cursor.close();
+    const replies = ctx.replies.slice(before);
+    const id = reply(replies.find((r) => r.commandName === 'find')!).cursor.id;
+    expect(String(id)).not.toBe('0');
+    const kill = replies.find((r) => r.commandName === 'killCursors');
+    expect(kill).toBeDefined();
+    expect(reply(kill!).cursorsKilled.map(String)).toEqual([String(id)]);
+    await expect(ctx.db.command({ getMore: id, collection: 'items' })).rejects.toMatchObject({ code: 43 });
+  });
+
+  it('counts documents', async () => {
+    const items = ctx.db.collection<Loose>('items');
+    expect(await items.estimatedDocumentCount()).toBe(250);
+    expect(await items.countDocuments()).toBe(250);
+    expect(await items.countDocuments({ group: 'a', n: { $lt: 100 } })).toBe(docs.filter((d) => d.group === 'a' && d.n < 100).length);
+    expect(await items.countDocuments({ group: 'e' }, { skip: 10, limit: 20 })).toBe(20);
+    expect(await items.countDocuments({ group: 'nope' })).toBe(0);
+    expect(await ctx.db.collection<Loose>('missing').countDocuments()).toBe(0);
+  });
+
+  it('lists distinct values, unwinding arrays', async () => {
+    const items = ctx.db.collection<Loose>('items');
+    expect(sortedStrings(await items.distinct('group'))).toEqual(['a', 'b', 'c', 'd', 'e']);
+    const tags = new Set<string>();
+    for (const d of docs) for (const t of Array.isArray(d.tags) ? d.tags : [d.tags]) tags.add(t);
+    expect(sortedStrings(await items.distinct('tags'))).toEqual([...tags].sort());
+    const evenA = new Set<string>();
+    for (const d of docs.filter((x) => x.group === 'a' && x.nested.even)) for (const t of Array.isArray(d.tags) ? d.tags : [d.tags]) evenA.add(t);
+    expect(sortedStrings(await items.distinct('tags', { group: 'a', 'nested.even': true }))).toEqual([...evenA].sort());
+    expect(await items.distinct('nope')).toEqual([]);
+  });
+});
+
+describe('updates and deletes', () => {
+  const ctx = useDatabase('update');
+
+  beforeEach(async () => {
+    await ctx.db.collection<Loose>('u').drop().catch(() => undefined);
+    await ctx.db.collection<Loose>('u').insertMany([
+      { _id: 'a', n: 1, kind: 'x', list: [1] },
+      { _id: 'b', n: 2, kind: 'x', list: [] },
+      { _id: 'c', n: 3, kind: 'y', gone: true },
+    ]);
+  });
+
+  const u = () => ctx.db.collection<Loose>('u');
+
+  it('updateOne / updateMany with $inc, $push, $unset', async () => {
+    const one = await u().updateOne({ _id: 'a' }, { $inc: { n: 10 }, $push: { list: 2 } } as Document);
+    expect(one).toMatchObject({ matchedCount: 1, modifiedCount: 1, upsertedCount: 0 });
+    const many = await u().updateMany({ kind: 'x' }, { $inc: { n: 1 }, $set: { touched: true } });
+    expect(many).toMatchObject({ matchedCount: 2, modifiedCount: 2 });
+    const unset = await u().updateOne({ _id: 'c' }, { $unset: { gone: '' } });
+    expect(unset).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
+    const none = await u().updateOne({ _id: 'zz' }, { $set: { n: 0 } });
+    expect(none).toMatchObject({ matchedCount: 0, modifiedCount: 0, upsertedCount: 0 });
+    const noop = await u().updateOne({ _id: 'c' }, { $set: { n: 3 } });
+    expect(noop).toMatchObject({ matchedCount: 1, modifiedCount: 0 });
+    expect(await u().find().sort({ _id: 1 }).toArray()).toEqual([
+      { _id: 'a', n: 12, kind: 'x', list: [1, 2], touched: true },
+      { _id: 'b', n: 3, kind: 'x', list: [], touched: true },
+      { _id: 'c', n: 3, kind: 'y' },
+    ]);
+  });
+
+  it('replaceOne replaces the whole document but its _id', async () => {
+    const r = await u().replaceOne({ _id: 'b' }, { only: 'this' });
+    expect(r).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
+    const replaced = await u().findOne({ _id: 'b' });
+    expect(replaced).toEqual({ _id: 'b', only: 'this' });
+    expect(Object.keys(replaced!)).toEqual(['_id', 'only']); // _id stays the first field
+  });
+
+  it('upserts apply $setOnInsert only when inserting', async () => {
+    const inserted = await u().updateOne({ key: 'k1' }, { $set: { v: 1 }, $setOnInsert: { created: 1 } }, { upsert: true });
+    expect(inserted.upsertedCount).toBe(1);
+    expect(inserted.upsertedId).toBeInstanceOf(ObjectId);
+    expect(await u().findOne({ key: 'k1' })).toEqual({ _id: inserted.upsertedId, key: 'k1', v: 1, created: 1 });
+    const matched = await u().updateOne({ key: 'k1' }, { $set: { v: 2 }, $setOnInsert: { created: 2 } }, { upsert: true });
+    expect(matched).toMatchObject({ matchedCount: 1, modifiedCount: 1, upsertedCount: 0 });
+    expect(await u().findOne({ key: 'k1' })).toEqual({ _id: inserted.upsertedId, key: 'k1', v: 2, created: 1 });
+    await u().updateOne({ _id: 'a' }, { $setOnInsert: { created: 3 } }, { upsert: true });
+    expect(await u().findOne({ _id: 'a' })).toEqual({ _id: 'a', n: 1, kind: 'x', list: [1] });
+    // The filter's _id becomes the new document's _id, also for a replacement.
+    const withId = await u().updateOne({ _id: 'new', kind: 'z' }, { $inc: { n: 5 } }, { upsert: true });
+    expect(withId.upsertedId).toBe('new');
+    expect(await u().findOne({ _id: 'new' })).toEqual({ _id: 'new', kind: 'z', n: 5 });
+    const replaced = await u().replaceOne({ _id: 'r' }, { v: 'r' }, { upsert: true });
+    expect(replaced.upsertedId).toBe('r');
+    expect(await u().findOne({ _id: 'r' })).toEqual({ _id: 'r', v: 'r' });
+    // An upsert may give the new document its _id through $setOnInsert (or $set).
+    const given = await u().updateOne({ key: 'k2' }, { $set: { v: 1 }, $setOnInsert: { _id: 'given' } }, { upsert: true });
+    expect(given.upsertedId).toBe('given');
+    const k2 = await u().findOne({ key: 'k2' });
+    expect(k2).toEqual({ _id: 'given', key: 'k2', v: 1 });
+    expect(Object.keys(k2!)[0]).toBe('_id');
+  });
+
+  it('refuses to modify _id (ImmutableField, 66)', async () => {
+    await expect(u().updateOne({ _id: 'a' }, { $set: { _id: 'other' } })).rejects.toMatchObject({ code: 66 });
+    await expect(u().replaceOne({ _id: 'a' }, { _id: 'other', n: 1 })).rejects.toMatchObject({ code: 66 });
+    await expect(u().updateOne({ _id: 'b' }, { $unset: { _id: '' } })).rejects.toMatchObject({ code: 66 });
+    await expect(u().updateMany({ kind: 'x' }, { $inc: { n: 1 }, $set: { _id: 'same' } })).rejects.toMatchObject({ code: 66 });
+    // Restating the same _id is no modification.
+    await expect(u().replaceOne({ _id: 'a' }, { _id: 'a', n: 7 })).resolves.toMatchObject({ matchedCount: 1 });
+    await expect(u().updateOne({ _id: 'c' }, { $set: { _id: 'c', n: 4 } })).resolves.toMatchObject({ matchedCount: 1, modifiedCount: 1 });
+    expect(await u().findOne({ _id: 'c' })).toEqual({ _id: 'c', n: 4, kind: 'y', gone: true });
+    expect(sortedStrings(await u().distinct('_id'))).toEqual(['a', 'b', 'c']);
+    expect(await u().findOne({ _id: 'a' })).toEqual({ _id: 'a', n: 7 });
+  });
+
+  it('findOneAndUpdate returns the document before or after', async () => {
+    const before = await u().findOneAndUpdate({ _id: 'a' }, { $inc: { n: 1 } }, { returnDocument: 'before' });
+    expect(before).toEqual({ _id: 'a', n: 1, kind: 'x', list: [1] });
+    const after = await u().findOneAndUpdate({ _id: 'a' }, { $inc: { n: 1 } }, { returnDocument: 'after', projection: { n: 1 } });
+    expect(after).toEqual({ _id: 'a', n: 3 });
+    const sorted = await u().findOneAndUpdate({ kind: 'x' }, { $set: { first: true } }, { sort: { n: 1 }, returnDocument: 'after' });
+    expect(sorted?._id).toBe('b'); // a has n 3 now, b has 2
+    expect(await u().findOneAndUpdate({ _id: 'nope' }, { $set: { n: 1 } })).toBeNull();
+    const upserted = await u().findOneAndUpdate({ _id: 'fresh' }, { $set: { n: 9 } }, { upsert: true, returnDocument: 'after' });
+    expect(upserted).toEqual({ _id: 'fresh', n: 9 });
+    const withMeta = await u().findOneAndUpdate({ _id: 'fresh2' }, { $set: { n: 1 } }, { upsert: true, returnDocument: 'before', includeResultMetadata: true });
+    expect(withMeta.value).toBeNull();
+    expect(withMeta.lastErrorObject).toMatchObject({ n: 1, updatedExisting: false, upserted: 'fresh2' });
+  });
+
+  it('findOneAndDelete, deleteOne and deleteMany', async () => {
+    const removed = await u().findOneAndDelete({}, { sort: { n: -1 } });
+    expect(removed).toEqual({ _id: 'c', n: 3, kind: 'y', gone: true });
+    expect(await u().findOneAndDelete({ _id: 'c' })).toBeNull();
+    await u().insertMany([{ _id: 'd', kind: 'x' }, { _id: 'e', kind: 'x' }]);
+    expect(await u().deleteOne({ kind: 'x' })).toMatchObject({ deletedCount: 1 });
+    expect(await u().countDocuments({ kind: 'x' })).toBe(3);
+    expect(await u().deleteMany({ kind: 'x' })).toMatchObject({ deletedCount: 3 });
+    expect(await u().deleteMany({ kind: 'x' })).toMatchObject({ deletedCount: 0 });
+    expect(await u().countDocuments()).toBe(0);
+  });
+});
+
+describe('collections, databases and indexes', () => {
+  const ctx = useDatabase('ddl');
+
+  it('creates, lists and drops collections', async () => {
+    await ctx.db.createCollection('one');
+    await ctx.db.collection<Loose>('two').insertOne({ x: 1 });
+    await expect(ctx.db.createCollection('one')).rejects.toMatchObject({ code: 48, codeName: 'NamespaceExists' });
+    const names = (await ctx.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+    expect(names.sort()).toEqual(['one', 'two']);
+    expect((await ctx.db.listCollections({ name: 'two' }).toArray()).map((c) => c.name)).toEqual(['two']);
+    expect(await ctx.db.collection<Loose>('one').drop()).toBe(true);
+    expect((await ctx.db.listCollections().toArray()).map((c) => c.name)).toEqual(['two']);
+  });
+
+  it('lists and drops databases', async () => {
+    const other = ctx.client.db(uniqueName('other'));
+    await other.collection<Loose>('c').insertOne({ x: 1 });
+    const listed = async () => (await ctx.client.db().admin().listDatabases()).databases.map((d) => d.name);
+    expect(await listed()).toEqual(expect.arrayContaining([ctx.name, other.databaseName]));
+    expect(await other.dropDatabase()).toBe(true);
+    expect(await listed()).not.toContain(other.databaseName);
+    expect(await listed()).toContain(ctx.name);
+  });
+
+  it('creates, lists and drops indexes', async () => {
+    const coll = ctx.db.collection<Loose>('idx');
+    await coll.insertMany([{ a: 1, b: 1 }, { a: 2, b: 1 }]);
+    const created = await coll.createIndexes([{ key: { a: 1 }, name: 'a_1', unique: true }, { key: { b: 1, a: -1 } }]);
+    expect(created).toEqual(['a_1', 'b_1_a_-1']);
+    const listed = await coll.listIndexes().toArray();
+    expect(listed.map((i) => ({ name: i.name, key: i.key, unique: i.unique ?? false }))).toEqual([
+      { name: '_id_', key: { _id: 1 }, unique: false },
+      { name: 'a_1', key: { a: 1 }, unique: true },
+      { name: 'b_1_a_-1', key: { b: 1, a: -1 }, unique: false },
+    ]);
+    await expect(coll.insertOne({ a: 1 })).rejects.toMatchObject({ code: 11000 });
+    await expect(coll.updateOne({ a: 2 }, { $set: { a: 1 } })).rejects.toMatchObject({ code: 11000 });
+    expect(await coll.countDocuments()).toBe(2);
+    await coll.dropIndex('a_1');
+    await coll.insertOne({ a: 1 });
+    await expect(coll.dropIndex('a_1')).rejects.toMatchObject({ code: 27 });
+    // A unique index over existing duplicates is refused and not created.
+    await expect(coll.createIndex({ a: 1 }, { unique: true, name: 'a_unique' })).rejects.toMatchObject({ code: 11000 });
+    expect((await coll.listIndexes().toArray()).map((i) => i.name)).toEqual(['_id_', 'b_1_a_-1']);
+    await coll.dropIndexes();
+    expect((await coll.listIndexes().toArray()).map((i) => i.name)).toEqual(['_id_']);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// The product's own queries over a deterministic event set.
+
+const NOW = new Date('2026-06-15T12:00:00Z');
+const DAY = 86_400_000;
+
+/** Events of four customers (through customerId, anonymousId and deviceId), strangers, and events after NOW. */
+function conformanceEvents(): SeedEvent[] {
+  const random = prng(20260615);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const who: Partial<Pick<SeedEvent, 'customerId' | 'anonymousId' | 'deviceId'>>[] = [
+    { customerId: 'cust-1' }, { anonymousId: 'anon-1' }, { deviceId: 'dev-1' }, { customerId: 'cust-1', deviceId: 'dev-1' },
+    { customerId: 'cust-2' }, { anonymousId: 'anon-2' }, { anonymousId: 'anon-2b' },
+    { customerId: 'cust-2', anonymousId: 'anon-1' }, // belongs to cust-1 and cust-2
+    { customerId: 'cust-3' }, { deviceId: 'dev-3' }, { anonymousId: 'anon-x', deviceId: 'dev-3' },
+    { customerId: 'cust-x' }, { anonymousId: 'anon-x' }, { deviceId: 'dev-x' },
+  ];
+  const devices = [{ type: 'mobile', os: 'iOS', model: 'iPhone 15' }, { type: 'desktop', os: 'macOS' }, { type: 'tablet', os: 'iPadOS', model: 'iPad Air' }, null, undefined];
+  const types = ['page_view', 'product_view', 'search', 'add_to_cart', 'purchase', 'click', 'share', 'custom_thing'];
+  const events: SeedEvent[] = [];
+  for (let i = 0; i < 400; i++) {
+    const roll = random();
+    // Hours only, so that many events share a ts and the _id breaks the tie; some exactly at NOW, some after.
+    const ts = roll < 0.08 ? new Date(NOW.getTime() + (1 + Math.floor(random() * 72)) * 3_600_000) : roll < 0.1 ? new Date(NOW) : new Date(NOW.getTime() - Math.floor(random() * 120 * 24) * 3_600_000);
+    const type = pick(types);
+    const device = pick(devices);
+    const category = random() < 0.6 ? pick(['skincare', 'outdoor', 'books']) : random() < 0.5 ? 42 : undefined;
+    const query = type === 'search' && random() < 0.85 ? pick(['tent', 'cream', 'novel', 'lamp']) : undefined;
+    const idHex = `${Math.floor(random() * 0xffffffff).toString(16).padStart(8, '0')}${Math.floor(random() * 0xffffffff).toString(16).padStart(8, '0')}${i.toString(16).padStart(8, '0')}`;
+    const event = {
+      _id: new ObjectId(idHex),
+      customerId: null, anonymousId: null, deviceId: null,
+      ...pick(who),
+      sessionId: `s${Math.floor(random() * 60)}`,
+      type,
+      ts,
+      channel: pick(['web', 'app', 'mini_program', 'store']),
+      ...(device !== undefined ? { device } : {}),
+      ...(category !== undefined ? { category } : {}),
+      ...(query !== undefined ? { query } : {}),
+    } as SeedEvent;
+    events.push(event);
+  }
+  return events;
+}
+
+const OWNERSHIP: Ownership = new Map([
+  ['c:cust-1', 'cust-1'], ['a:anon-1', 'cust-1'], ['d:dev-1', 'cust-1'],
+  ['c:cust-2', 'cust-2'], ['a:anon-2', 'cust-2'], ['a:anon-2b', 'cust-2'],
+  ['c:cust-3', 'cust-3'], ['d:dev-3', 'cust-3'],
+  ['c:cust-4', 'cust-4'], // no events at all
+]);
+const CUSTOMERS = ['cust-1', 'cust-2', 'cust-3', 'cust-4'];
+
+/** The customers an event belongs to, by plain lookups in OWNERSHIP. */
+function ownersOf(e: SeedEvent): string[] {
+  const owners = new Set<string>();
+  for (const key of [`c:${String(e.customerId)}`, `a:${String(e.anonymousId)}`, `d:${String(e.deviceId)}`]) {
+    const owner = OWNERSHIP.get(key);
+    if (owner) owners.add(owner);
+  }
+  return [...owners];
+}
+
+const iso = (d: Date) => d.toISOString();
+const byJson = (a: unknown, b: unknown) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : JSON.stringify(a) > JSON.stringify(b) ? 1 : 0);
+const newestFirst = (a: SeedEvent, b: SeedEvent) => b.ts.getTime() - a.ts.getTime() || b._id.toHexString().localeCompare(a._id.toHexString());
+
+/** A `$facet` branch's rows as sorted plain objects: `{ o, ...other _id fields (missing → null), v }`. */
+function normalize(m: Metric, rows: Document[]): unknown[] {
+  return rows
+    .map((r) => {
+      const id = r._id as Record<string, unknown>;
+      const out: Record<string, unknown> = { o: id.o };
+      if (m.kind === 'devices') Object.assign(out, { t: id.t ?? null, os: id.os ?? null, m: id.m ?? null });
+      else if (m.kind === 'eventCounts' || m.kind === 'channels' || m.kind === 'topCategories') out.k = id.k;
+      if (m.kind === 'timeline') out.v = (r.v as Document[]).map((d) => (d._id as ObjectId).toHexString());
+      else if (m.kind === 'recentSearches') out.v = (r.v as { query: string; at: Date }[]).map((s) => ({ query: s.query, at: iso(s.at) }));
+      else out.v = r.v instanceof Date ? iso(r.v) : r.v;
+      return out;
+    })
+    .sort(byJson);
+}
+
+/** The same answer computed directly from the events. */
+function expected(m: Metric, owners: string[], events: SeedEvent[]): unknown[] {
+  const visible = events.filter((e) => e.ts.getTime() <= NOW.getTime());
+  const since = (days: number) => NOW.getTime() - days * DAY;
+  const out: Record<string, unknown>[] = [];
+  const groupCount = (list: SeedEvent[], key: (e: SeedEvent) => unknown, o: string) => {
+    const counts = new Map<string, number>();
+    for (const e of list) counts.set(JSON.stringify(key(e)), (counts.get(JSON.stringify(key(e))) ?? 0) + 1);
+    for (const [k, v] of counts) out.push({ o, k: JSON.parse(k) as unknown, v });
+  };
+  for (const o of owners) {
+    const mine = visible.filter((e) => ownersOf(e).includes(o));
+    if (mine.length === 0) continue;
+    switch (m.kind) {
+      case 'lastSeen':
+        out.push({ o, v: iso(new Date(Math.max(...mine.map((e) => e.ts.getTime())))) });
+        break;
+      case 'sessions': {
+        const sessions = new Set(mine.filter((e) => e.ts.getTime() > since(m.days)).map((e) => e.sessionId));
+        if (sessions.size > 0) out.push({ o, v: sessions.size });
+        break;
+      }
+      case 'eventCounts':
+        groupCount(mine.filter((e) => e.ts.getTime() > since(m.days)), (e) => e.type, o);
+        break;
+      case 'channels':
+        groupCount(mine.filter((e) => e.ts.getTime() > since(m.days)), (e) => e.channel, o);
+        break;
+      case 'topCategories':
+        groupCount(mine.filter((e) => e.ts.getTime() > since(m.days) && typeof e.category === 'string'), (e) => e.category, o);
+        break;
+      case 'devices': {
+        const last = new Map<string, number>();
+        for (const e of mine.filter((x) => x.device != null)) {
+          const key = JSON.stringify({ o, t: e.device.type ?? null, os: e.device.os ?? null, m: e.device.model ?? null });
+          last.set(key, Math.max(last.get(key) ?? 0, e.ts.getTime()));
+        }
+        for (const [key, v] of last) out.push({ ...(JSON.parse(key) as object), v: iso(new Date(v)) });
+        break;
+      }
+      case 'recentSearches': {
+        const searches = mine.filter((e) => e.type === 'search' && typeof e.query === 'string').sort(newestFirst);
+        if (searches.length > 0) out.push({ o, v: searches.slice(0, m.first).map((e) => ({ query: e.query, at: iso(e.ts) })) });
+        break;
+      }
+      case 'timeline': {
+        const after = m.after;
+        const page = mine
+          .filter((e) => !m.types || m.types.includes(e.type))
+          .filter((e) => !after || e.ts.getTime() < after.ts || (e.ts.getTime() === after.ts && e._id.toHexString() < after.id))
+          .sort(newestFirst);
+        if (page.length > 0) out.push({ o, v: page.slice(0, m.first + 1).map((e) => e._id.toHexString()) });
+        break;
+      }
+    }
+  }
+  return out.sort(byJson);
+}
+
+describe('the behaviour source queries', () => {
+  const ctx = useDatabase('behaviour');
+  const events = conformanceEvents();
+
+  beforeAll(async () => {
+    await loadEvents(ctx.db, events, { replace: true });
+  });
+
+  it('has a useful event set (linked, shared, tied and future events)', () => {
+    const visible = events.filter((e) => e.ts <= NOW);
+    expect(events.length - visible.length).toBeGreaterThan(10);
+    expect(visible.filter((e) => ownersOf(e).length === 2).length).toBeGreaterThan(5);
+    expect(visible.filter((e) => ownersOf(e).length === 0).length).toBeGreaterThan(10);
+    const ties = new Set(visible.map((e) => e.ts.getTime()));
+    expect(ties.size).toBeLessThan(visible.length);
+  });
+
+  it('aggregateMetrics answers every metric as plain JS does over the same events', async () => {
+    const cust1Timeline = events.filter((e) => e.ts <= NOW && ownersOf(e).includes('cust-1')).sort(newestFirst);
+    const cursor = cust1Timeline[7]!;
+    const metrics: { metric: Metric; owners: string[] }[] = [
+      { metric: { kind: 'lastSeen' }, owners: CUSTOMERS },
+      { metric: { kind: 'sessions', days: 30 }, owners: CUSTOMERS },
+      { metric: { kind: 'sessions', days: 90 }, owners: CUSTOMERS },
+      { metric: { kind: 'eventCounts', days: 30 }, owners: CUSTOMERS },
+      { metric: { kind: 'eventCounts', days: 90 }, owners: ['cust-2'] },
+      { metric: { kind: 'devices' }, owners: CUSTOMERS },
+      { metric: { kind: 'channels', days: 90 }, owners: CUSTOMERS },
+      { metric: { kind: 'topCategories', days: 60 }, owners: CUSTOMERS },
+      { metric: { kind: 'recentSearches', first: 3 }, owners: CUSTOMERS },
+      { metric: { kind: 'timeline', first: 5, types: null, after: null }, owners: CUSTOMERS },
+      { metric: { kind: 'timeline', first: 4, types: ['search', 'purchase', 'custom_thing'], after: null }, owners: ['cust-1', 'cust-3'] },
+      { metric: { kind: 'timeline', first: 6, types: null, after: { ts: cursor.ts.getTime(), id: cursor._id.toHexString() } }, owners: ['cust-1'] },
+    ];
+    const results = await aggregateMetrics(ctx.db, OWNERSHIP, metrics, NOW, 10_000);
+    expect(Object.keys(results).sort()).toEqual(metrics.map((r) => metricKey(r.metric)).sort());
+    for (const { metric, owners } of metrics) {
+      const want = expected(metric, owners, events);
+      expect(want.length).toBeGreaterThan(0);
+      expect({ metric, rows: normalize(metric, results[metricKey(metric)] ?? []) }).toEqual({ metric, rows: want });
+    }
+  });
+
+  it('the timeline returns whole events, each with its owner', async () => {
+    const metric: Metric = { kind: 'timeline', first: 2, types: null, after: null };
+    const results = await aggregateMetrics(ctx.db, OWNERSHIP, [{ metric, owners: ['cust-3'] }], NOW, 10_000);
+    const rows = results[metricKey(metric)]!;
+    expect(rows).toHaveLength(1);
+    const want = events.filter((e) => e.ts <= NOW && ownersOf(e).includes('cust-3')).sort(newestFirst).slice(0, 3);
+    expect(rows[0]!.v).toEqual(want.map((e) => ({ ...e, owner: 'cust-3' })));
+  });
+
+  it('finds nothing for identities without events', async () => {
+    const metric: Metric = { kind: 'lastSeen' };
+    const results = await aggregateMetrics(ctx.db, new Map([['c:nobody', 'nobody'], ['a:anon-nobody', 'nobody']]), [{ metric, owners: ['nobody'] }], NOW, 10_000);
+    expect(results[metricKey(metric)]).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Index use, read from explain('executionStats') (no timings).
+
+/** Every stage name and index name of a plan tree, wherever the server puts them. */
+function planParts(plan: unknown, out = { stages: [] as string[], indexes: [] as string[] }) {
+  if (Array.isArray(plan)) for (const p of plan) planParts(p, out);
+  else if (plan !== null && typeof plan === 'object') {
+    const node = plan as Record<string, unknown>;
+    if (typeof node.stage === 'string') out.stages.push(node.stage);
+    if (typeof node.indexName === 'string') out.indexes.push(node.indexName);
+    if (Array.isArray(node.indexNames)) out.indexes.push(...node.indexNames.map(String));
+    for (const [key, value] of Object.entries(node)) if (key !== 'executionStats') planParts(value, out);
+  }
+  return out;
+}
+
+describe('index use (explain)', () => {
+  const ctx = useDatabase('explain');
+  const random = prng(7);
+  const docs = Array.from({ length: 2000 }, (_, i) => ({
+    _id: new ObjectId(),
+    customerId: i % 5 === 0 ? null : `c${Math.floor(random() * 500)}`,
+    anonymousId: i % 5 === 0 ? `a${Math.floor(random() * 500)}` : null,
+    deviceId: i % 7 === 0 ? `d${Math.floor(random() * 500)}` : null,
+    ts: new Date(NOW.getTime() + (i % 11 === 0 ? 1 + Math.floor(random() * 5 * DAY) : -Math.floor(random() * 100 * DAY))), // some after NOW
+    type: 'page_view',
+  }));
+  const ids = Array.from({ length: 50 }, (_, i) => `c${i * 10}`);
+  const anonymous = Array.from({ length: 20 }, (_, i) => `a${i * 7}`);
+  const devicesIds = Array.from({ length: 20 }, (_, i) => `d${i * 3}`);
+  const byCustomer = docs.filter((d) => d.customerId !== null && ids.includes(d.customerId));
+  const productFilter = {
+    $or: [{ customerId: { $in: ids } }, { anonymousId: { $in: anonymous } }, { deviceId: { $in: devicesIds } }],
+    ts: { $lte: NOW },
+  };
+  const byOr = docs.filter((d) => (d.customerId !== null && ids.includes(d.customerId)) || (d.anonymousId !== null && anonymous.includes(d.anonymousId)) || (d.deviceId !== null && devicesIds.includes(d.deviceId)));
+  const byProduct = byOr.filter((d) => d.ts <= NOW);
+  const events = () => ctx.db.collection(EVENTS);
+
+  beforeAll(async () => {
+    await events().insertMany(docs);
+  });
+
+  it('has a meaningful selection', () => {
+    expect(byCustomer.length).toBeGreaterThan(50);
+    expect(byCustomer.length).toBeLessThan(docs.length / 4);
+    expect(byProduct.length).toBeLessThan(byOr.length);
+  });
+
+  it('scans the collection without indexes', async () => {
+    const plan = await events().find({ customerId: { $in: ids } }).explain('executionStats');
+    expect(plan.executionStats.nReturned).toBe(byCustomer.length);
+    expect(plan.executionStats.totalDocsExamined).toBe(docs.length);
+    expect(planParts(plan.queryPlanner.winningPlan).stages).toContain('COLLSCAN');
+  });
+
+  it('examines only the matching documents through the contract indexes', async () => {
+    await events().createIndexes(EVENT_INDEXES.map((i) => ({ key: { ...i.key }, name: i.name })));
+    const plan = await events().find({ customerId: { $in: ids } }).explain('executionStats');
+    expect(plan.executionStats.nReturned).toBe(byCustomer.length);
+    expect(plan.executionStats.totalDocsExamined).toBe(byCustomer.length);
+    const parts = planParts(plan.queryPlanner.winningPlan);
+    expect(parts.stages).toContain('IXSCAN');
+    expect(parts.stages).not.toContain('COLLSCAN');
+    expect(parts.indexes).toEqual(['customerId_1_ts_-1']);
+    expect(await events().countDocuments({ customerId: { $in: ids } })).toBe(byCustomer.length);
+  });
+
+  it("serves the product's $or of $ins from the indexes, never a collection scan", async () => {
+    const plan = await events().find(productFilter).explain('executionStats');
+    expect(plan.executionStats.nReturned).toBe(byProduct.length);
+    const examined = plan.executionStats.totalDocsExamined as number;
+    expect(examined).toBeGreaterThanOrEqual(byProduct.length);
+    expect(examined).toBeLessThanOrEqual(byOr.length);
+    expect(examined).toBeLessThan(docs.length);
+    const parts = planParts(plan.queryPlanner.winningPlan);
+    expect(parts.stages).not.toContain('COLLSCAN');
+    expect([...new Set(parts.indexes)].sort()).toEqual(['anonymousId_1_ts_-1', 'customerId_1_ts_-1', 'deviceId_1_ts_-1']);
+    const found = await events().find(productFilter, { projection: { _id: 1 } }).toArray();
+    expect(sortedStrings(found.map((d) => (d._id as ObjectId).toHexString()))).toEqual(sortedStrings(byProduct.map((d) => d._id.toHexString())));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Persistence of the in-process server (embedded only).
+
+embeddedOnly('persistence (--dbpath)', () => {
+  const dbName = uniqueName('persist');
+  let dir: string;
+  let server: RunningMongoServer | undefined;
+  let client: MongoClient | undefined;
+
+  const start = async () => {
+    server = await startMongoServer({ dbpath: dir });
+    client = new MongoClient(server.uri, { serverSelectionTimeoutMS: 5000 });
+    await client.connect();
+    return client.db(dbName);
+  };
+  const stop = async () => {
+    await client?.close();
+    await server?.close();
+    client = undefined;
+    server = undefined;
+  };
+
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'c360-conformance-'));
+  });
+  afterAll(async () => {
+    await stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const state = async (db: Db) => ({
+    docs: await db.collection<Loose>('p').find().sort({ _id: 1 }).toArray(),
+    indexes: (await db.collection<Loose>('p').listIndexes().toArray()).map((i) => ({ name: i.name, key: i.key, unique: i.unique ?? false })),
+    collections: (await db.listCollections().toArray()).map((c) => c.name).sort(),
+  });
+  const expectedState = {
+    docs: [
+      { _id: 1, k: 'one', n: 11, list: ['x'] },
+      { _id: 3, k: 'three', n: 3 },
+      { _id: 4, k: 'four', n: 4 },
+      { _id: 6, k: 'six', replaced: true },
+    ],
+    indexes: [
+      { name: '_id_', key: { _id: 1 }, unique: false },
+      { name: 'k_unique', key: { k: 1 }, unique: true },
+      { name: 'n_-1', key: { n: -1 }, unique: false },
+    ],
+    collections: ['kept_empty', 'p'],
+  };
+
+  it('keeps documents, updates, deletes and indexes across a restart', async () => {
+    let db = await start();
+    const p = db.collection<Loose>('p');
+    await p.insertMany([1, 2, 3, 4, 5, 6].map((i) => ({ _id: i, k: ['zero', 'one', 'two', 'three', 'four', 'five', 'six'][i]!, n: i })));
+    await p.createIndex({ k: 1 }, { unique: true, name: 'k_unique' });
+    await p.createIndex({ n: -1 });
+    await p.createIndex({ gone: 1 });
+    await p.dropIndex('gone_1');
+    await p.updateOne({ _id: 1 }, { $inc: { n: 10 }, $push: { list: 'x' } } as Document);
+    await p.replaceOne({ _id: 6 }, { k: 'six', replaced: true });
+    await p.deleteOne({ _id: 2 });
+    await p.deleteMany({ _id: { $gte: 5, $lt: 6 } });
+    await db.createCollection('kept_empty');
+    await db.collection<Loose>('dropped').insertOne({ x: 1 });
+    await db.collection<Loose>('dropped').drop();
+    expect(await state(db)).toEqual(expectedState);
+    await stop();
+
+    db = await start();
+    expect(server!.loaded).toBe(4);
+    expect(await state(db)).toEqual(expectedState);
+    await expect(db.collection<Loose>('p').insertOne({ _id: 9, k: 'one' })).rejects.toMatchObject({ code: 11000 });
+    const plan = await db.collection<Loose>('p').find({ k: 'three' }).explain('executionStats');
+    expect(plan.executionStats.totalDocsExamined).toBe(1);
+    await stop();
+  });
+
+  it('ignores a torn trailing record in changes.bson', async () => {
+    const log = path.join(dir, 'changes.bson');
+    /** Whether the log is whole BSON records end to end (a torn tail is rewritten away at start). */
+    const wholeRecords = () => {
+      const bytes = readFileSync(log);
+      let offset = 0;
+      while (offset + 4 <= bytes.length && bytes.readInt32LE(offset) >= 5) offset += bytes.readInt32LE(offset);
+      return offset === bytes.length;
+    };
+    expect(wholeRecords()).toBe(true);
+    // A record cut short by a crash: its length prefix promises more than the file holds...
+    const record = Buffer.from(BSON.serialize({ op: 'put', db: dbName, coll: 'p', doc: { _id: 99, k: 'torn' } }));
+    appendFileSync(log, record.subarray(0, record.length - 7));
+    let db = await start();
+    expect(await state(db)).toEqual(expectedState);
+    await db.collection<Loose>('p').insertOne({ _id: 7, k: 'seven' });
+    await stop();
+    expect(wholeRecords()).toBe(true);
+
+    // ...and a few raw garbage bytes.
+    appendFileSync(log, Buffer.from([0xde, 0xad, 0xbe]));
+    db = await start();
+    const withSeven = { ...expectedState, docs: [...expectedState.docs, { _id: 7, k: 'seven' }].sort((a, b) => a._id - b._id) };
+    expect(await state(db)).toEqual(withSeven);
+    await stop();
+
+    // ...and a whole-length record whose last bytes never reached the disk (read back as zeros).
+    const unsynced = Buffer.from(BSON.serialize({ op: 'put', db: dbName, coll: 'p', doc: { _id: 98, k: 'zeroed tail' } }));
+    unsynced.fill(0, 12);
+    appendFileSync(log, unsynced);
+    db = await start();
+    expect(await state(db)).toEqual(withSeven);
+    await db.collection<Loose>('p').deleteOne({ _id: 7 });
+    await stop();
+
+    db = await start();
+    expect(await state(db)).toEqual(expectedState);
+    await stop();
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Raw wire messages (embedded only): legacy OP_QUERY, moreToCome, document sequences.
+
+const OP_REPLY = 1;
+const OP_QUERY = 2004;
+const OP_MSG = 2013;
+let nextRequestId = 1_000_000;
+
+function header(length: number, requestId: number, opCode: number): Buffer {
+  const b = Buffer.alloc(16);
+  b.writeInt32LE(length, 0);
+  b.writeInt32LE(requestId, 4);
+  b.writeInt32LE(0, 8);
+  b.writeInt32LE(opCode, 12);
+  return b;
+}
+
+const cstring = (s: string) => Buffer.concat([Buffer.from(s, 'utf8'), Buffer.from([0])]);
+const bson = (doc: Document) => Buffer.from(BSON.serialize(doc));
+
+/** A legacy OP_QUERY: flags, fullCollectionName, numberToSkip, numberToReturn, query. */
+function opQuery(requestId: number, ns: string, query: Document): Buffer {
+  const fields = Buffer.alloc(8);
+  fields.writeInt32LE(0, 0);
+  fields.writeInt32LE(-1, 4);
+  const body = Buffer.concat([Buffer.alloc(4), cstring(ns), fields, bson(query)]);
+  return Buffer.concat([header(16 + body.length, requestId, OP_QUERY), body]);
+}
+
+/** An OP_MSG: flagBits, a kind-0 body, then kind-1 document sequences. */
+function opMsg(requestId: number, body: Document, opts: { flags?: number; sequences?: Record<string, Document[]> } = {}): Buffer {
+  const flags = Buffer.alloc(4);
+  flags.writeUInt32LE(opts.flags ?? 0, 0);
+  const sections: Buffer[] = [Buffer.from([0]), bson(body)];
+  for (const [identifier, docs] of Object.entries(opts.sequences ?? {})) {
+    const payload = Buffer.concat([cstring(identifier), ...docs.map(bson)]);
+    const size = Buffer.alloc(4);
+    size.writeInt32LE(4 + payload.length, 0);
+    sections.push(Buffer.from([1]), size, payload);
+  }
+  const rest = Buffer.concat([flags, ...sections]);
+  return Buffer.concat([header(16 + rest.length, requestId, OP_MSG), rest]);
+}
+
+interface Reply {
+  opCode: number;
+  responseTo: number;
+  doc: Document;
+  /** OP_REPLY only. */
+  numberReturned?: number;
+}
+
+/** A raw connection that collects whole reply messages in order. */
+class RawConnection {
+  private buffer = Buffer.alloc(0);
+  private readonly replies: Reply[] = [];
+  private waiter: (() => void) | undefined;
+
+  private constructor(private readonly socket: net.Socket) {
+    socket.on('data', (chunk) => {
+      this.buffer = Buffer.concat([this.buffer, chunk]);
+      while (this.buffer.length >= 4 && this.buffer.length >= this.buffer.readInt32LE(0)) {
+        const frame = this.buffer.subarray(0, this.buffer.readInt32LE(0));
+        this.buffer = this.buffer.subarray(frame.length);
+        this.replies.push(RawConnection.parse(frame));
+      }
+      this.waiter?.();
+    });
+  }
+
+  static open(url: string): Promise<RawConnection> {
+    const { hostname, port } = new URL(url);
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host: hostname, port: Number(port) }, () => resolve(new RawConnection(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  private static parse(frame: Buffer): Reply {
+    const opCode = frame.readInt32LE(12);
+    const responseTo = frame.readInt32LE(8);
+    if (opCode === OP_REPLY) {
+      return { opCode, responseTo, numberReturned: frame.readInt32LE(32), doc: BSON.deserialize(frame.subarray(36)) };
+    }
+    if (opCode === OP_MSG) {
+      expect(frame[20]).toBe(0); // one kind-0 section
+      return { opCode, responseTo, doc: BSON.deserialize(frame.subarray(21)) };
+    }
+    throw new Error(`unexpected opcode ${opCode}`);
+  }
+
+  send(message: Buffer): void {
+    this.socket.write(message);
+  }
+
+  /** The next reply, in arrival order. */
+  async next(): Promise<Reply> {
+    while (this.replies.length === 0) {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no reply within 5 s')), 5000);
+        this.waiter = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    return this.replies.shift()!;
+  }
+
+  /** Replies received but not yet read. */
+  get pending(): number {
+    return this.replies.length;
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+embeddedOnly('wire protocol edge cases', () => {
+  const ctx = useDatabase('wire');
+  let conn: RawConnection;
+
+  beforeAll(async () => {
+    conn = await RawConnection.open(mongoUrl());
+  });
+  afterAll(() => conn?.close());
+
+  it('answers a legacy OP_QUERY isMaster with an OP_REPLY', async () => {
+    const id = nextRequestId++;
+    conn.send(opQuery(id, 'admin.$cmd', { isMaster: 1 }));
+    const reply = await conn.next();
+    expect(reply.opCode).toBe(OP_REPLY);
+    expect(reply.responseTo).toBe(id);
+    expect(reply.numberReturned).toBe(1);
+    expect(reply.doc).toMatchObject({ ok: 1, ismaster: true });
+    expect(reply.doc.maxWireVersion).toBeGreaterThanOrEqual(9);
+  });
+
+  it('does not answer an OP_MSG with moreToCome, but runs it', async () => {
+    const insertId = nextRequestId++;
+    conn.send(opMsg(insertId, { insert: 'raw', documents: [{ _id: 'quiet', v: 1 }], ordered: true, writeConcern: { w: 0 }, $db: ctx.name }, { flags: 1 << 1 }));
+    const pingId = nextRequestId++;
+    conn.send(opMsg(pingId, { ping: 1, $db: ctx.name }));
+    const reply = await conn.next();
+    // The first reply on the connection answers the ping: the insert got none.
+    expect(reply.opCode).toBe(OP_MSG);
+    expect(reply.responseTo).toBe(pingId);
+    expect(reply.doc).toMatchObject({ ok: 1 });
+    expect(conn.pending).toBe(0);
+    expect(await ctx.db.collection<Loose>('raw').findOne({ _id: 'quiet' })).toEqual({ _id: 'quiet', v: 1 });
+  });
+
+  it('reads an insert whose documents come as a kind-1 document sequence', async () => {
+    const id = nextRequestId++;
+    const documents = [{ _id: 'seq1', v: 1 }, { _id: 'seq2', v: 2, nested: { a: [1, 2] } }, { _id: 'seq3' }];
+    conn.send(opMsg(id, { insert: 'raw', ordered: true, $db: ctx.name }, { sequences: { documents } }));
+    const reply = await conn.next();
+    expect(reply.opCode).toBe(OP_MSG);
+    expect(reply.responseTo).toBe(id);
+    expect(reply.doc).toMatchObject({ ok: 1, n: 3 });
+    expect(await ctx.db.collection<Loose>('raw').find({ _id: { $in: ['seq1', 'seq2', 'seq3'] } }).sort({ _id: 1 }).toArray()).toEqual(documents);
+  });
+
+  it('answers several pipelined messages in order', async () => {
+    const ids = [nextRequestId++, nextRequestId++, nextRequestId++];
+    conn.send(Buffer.concat([
+      opMsg(ids[0]!, { ping: 1, $db: 'admin' }),
+      opMsg(ids[1]!, { find: 'raw', filter: { _id: 'seq2' }, $db: ctx.name }),
+      opQuery(ids[2]!, 'admin.$cmd', { ismaster: 1 }),
+    ]));
+    const replies = [await conn.next(), await conn.next(), await conn.next()];
+    expect(replies.map((r) => r.responseTo)).toEqual(ids);
+    expect(replies.map((r) => r.opCode)).toEqual([OP_MSG, OP_MSG, OP_REPLY]);
+    expect(replies[1]!.doc.cursor.firstBatch).toEqual([{ _id: 'seq2', v: 2, nested: { a: [1, 2] } }]);
+  });
+});
