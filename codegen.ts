@@ -37,6 +37,9 @@ const config: CodegenConfig = {
           ChannelShare: '../../resolvers/mappers#ChannelShareParent',
           EventConnection: '../../resolvers/mappers#EventConnectionParent',
           EventEdge: '../../resolvers/mappers#EventEdgeParent',
+          Social: '../../resolvers/mappers#SocialParent',
+          SocialAccount: '../../resolvers/mappers#SocialAccountParent',
+          SocialPost: '../../resolvers/mappers#SocialPostParent',
         },
         scalars: {
           DateTime: { input: 'Date', output: 'Date | string' },

@@ -2,6 +2,7 @@ import type { ContactResolvers, CustomerProfileResolvers, CustomerResolvers } fr
 import { behaviourOf, timelineOf } from '../src/services/behaviour';
 import { customerRow } from '../src/services/customers';
 import { ordersOf, ticketsOf } from '../src/services/orders';
+import { socialOf } from '../src/services/social';
 import { ageAt, consentsByPurpose, contactEmail, contactPhone } from '../src/services/profile';
 
 /** The row behind a reference; references only come from existing rows, so a miss is a bug. */
@@ -23,6 +24,7 @@ export const Customer: CustomerResolvers = {
   supportTickets: ({ id }, args, ctx) => ticketsOf(ctx, id, args),
   behaviour: ({ id }, _, ctx, info) => behaviourOf(ctx, id, info),
   timeline: ({ id }, args, ctx) => timelineOf(ctx, id, args),
+  social: ({ id }, _, ctx) => socialOf(ctx, id),
 };
 
 export const CustomerProfile: CustomerProfileResolvers = {

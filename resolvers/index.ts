@@ -5,6 +5,7 @@ import { Contact, Customer, CustomerProfile } from './Customer';
 import { enums } from '../src/enums';
 import { Query } from './Query';
 import { scalars } from './scalars';
+import { Social } from './Social';
 
 export const resolvers: Resolvers = {
   ...scalars,
@@ -16,4 +17,5 @@ export const resolvers: Resolvers = {
   ...commerce,
   Behaviour,
   Event,
+  Social,
 };

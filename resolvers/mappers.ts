@@ -6,6 +6,8 @@
 import type { CustomerRow, ConsentRow, IdentityRow, OrderItemRow, OrderRow, ProductRow, PurchaseSummaryRow, TicketRow } from '../src/sources/crm/rows';
 import type { Page } from '../src/pagination';
 import type { ChannelRow, DeviceRow, EventDoc } from '../src/sources/behaviour/rows';
+import type { SocialAccount } from '../src/sources/social/contract';
+import type { PostOf } from '../src/sources/social/summaries';
 
 export interface CustomerRef {
   id: string;
@@ -37,3 +39,12 @@ export type DeviceParent = DeviceRow;
 export type ChannelShareParent = ChannelRow & { share: number };
 export type EventConnectionParent = Page<EventDoc>;
 export type EventEdgeParent = EdgeParent<EventDoc>;
+
+/** Social of one customer: the provider's accounts, already fetched (so a failure nulls `social`). */
+export interface SocialParent {
+  accounts: SocialAccount[];
+  unknownHandles: string[];
+  now: Date;
+}
+export type SocialAccountParent = SocialAccount;
+export type SocialPostParent = PostOf;

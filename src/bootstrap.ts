@@ -4,7 +4,12 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { migrate } from './db/migrate';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { spawnEmbeddedMongo } from './embedded/mongo/spawn';
+import { startSocialProvider } from './embedded/social/provider';
+import { loadSocialAccounts, socialAccountsPath } from './seed/social';
+import { createSocialClient, type SocialClient } from './sources/social/client';
 import { startEmbeddedPostgres } from './embedded/postgres';
 import { createBehaviourClient } from './sources/behaviour/client';
 import { EVENTS } from './sources/behaviour/queries';
@@ -94,4 +99,29 @@ export async function openBehaviour(config: Config, logger: Logger): Promise<Beh
       await embedded?.stop();
     },
   };
+}
+
+export interface SocialHandle {
+  client: SocialClient;
+  /** True when the provider is the bundled one this process started. */
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+/** The bundled provider's accounts file under DATA_DIR (written by the demo seed); null with a real provider. */
+export const embeddedSocialFile = (config: Config): string | null => (config.SOCIAL_API_URL ? null : socialAccountsPath(config.DATA_DIR));
+
+/**
+ * The social provider's client: SOCIAL_API_URL with SOCIAL_API_TOKEN when set, else the bundled
+ * provider, started in this process on a free loopback port with the accounts the demo seed wrote
+ * (none before the first seed) and a random token. Never calls the provider at start.
+ */
+export async function openSocial(config: Config, logger: Logger): Promise<SocialHandle> {
+  if (config.SOCIAL_API_URL) {
+    return { client: createSocialClient(config, { url: config.SOCIAL_API_URL, token: config.SOCIAL_API_TOKEN! }, logger), embedded: false, close: async () => undefined };
+  }
+  const file = embeddedSocialFile(config)!;
+  const token = config.SOCIAL_API_TOKEN ?? randomBytes(24).toString('base64url');
+  const provider = await startSocialProvider({ token, accounts: existsSync(file) ? loadSocialAccounts(file) : [] });
+  return { client: createSocialClient(config, { url: provider.url, token }, logger), embedded: true, close: () => provider.close() };
 }

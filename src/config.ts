@@ -29,8 +29,23 @@ const schema = z.object({
   MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be a MongoDB database name').default('behaviour'),
   /** Bound on server selection, connecting, socket inactivity and each operation (maxTimeMS). */
   MONGODB_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
-  /** Unset: the bundled social-data provider (social issue). */
+  /** Unset: the bundled social-data provider, started in-process with the demo accounts. */
   SOCIAL_API_URL: url(['http', 'https']).optional(),
+  /** Bearer token for SOCIAL_API_URL (the bundled provider gets a random one when unset). */
+  SOCIAL_API_TOKEN: z.string().min(1).optional(),
+  /** Budget of one provider call, retries and their waits included. */
+  SOCIAL_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(800),
+  /** Retries after a 5xx, 429 or network failure, while the budget allows (backoff with jitter, Retry-After honoured). */
+  SOCIAL_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  /** Consecutive failed calls that open the circuit breaker; it probes again after SOCIAL_BREAKER_HALF_OPEN_MS. */
+  SOCIAL_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  SOCIAL_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
+  /** Provider calls in flight at once (bulkhead); SOCIAL_QUEUE more wait, the rest fail as overloaded. */
+  SOCIAL_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
+  SOCIAL_QUEUE: z.coerce.number().int().min(0).max(10_000).default(100),
+  /** Accounts cached across requests for this long (0: no cache), at most SOCIAL_CACHE_MAX of them. */
+  SOCIAL_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+  SOCIAL_CACHE_MAX: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
   /** The PostgreSQL schema holding the CRM tables of contracts/crm.sql. */
   CRM_SCHEMA: z
     .string()
@@ -71,9 +86,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'environment');
-    const shown = name in present && !/URL|URI|SECRET|PASSWORD/.test(name) ? ` (got "${present[name]}")` : '';
+    const shown = name in present && !/URL|URI|SECRET|PASSWORD|TOKEN/.test(name) ? ` (got "${present[name]}")` : '';
     throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${shown}`);
   }
   const c = parsed.data;
+  if (c.SOCIAL_API_URL && !c.SOCIAL_API_TOKEN) throw new ConfigError('Invalid configuration: SOCIAL_API_TOKEN is required when SOCIAL_API_URL is set');
   return { ...c, EXPOSE_ROUND_TRIPS: c.EXPOSE_ROUND_TRIPS ?? c.NODE_ENV !== 'production' };
 }

@@ -6,6 +6,8 @@ import { createBehaviourLoaders, type BehaviourLoaders } from './sources/behavio
 import { createDb, type Db } from './sources/crm/db';
 import { createCrmLoaders, type CrmLoaders } from './sources/crm/loaders';
 import { noRoundTrips, type RoundTrips } from './sources/roundTrips';
+import type { SocialClient } from './sources/social/client';
+import { createSocialLoaders, type SocialLoaders } from './sources/social/loaders';
 
 /** What the server is built from: one set per process, shared by all requests. */
 export interface Deps {
@@ -13,6 +15,8 @@ export interface Deps {
   crmPool: pg.Pool;
   /** The database holding the behaviour `events` collection. */
   behaviourDb: MongoDb;
+  /** The social provider's client, with the process-wide breaker, bulkhead and cache. */
+  social: SocialClient;
   logger: Logger;
   /** The one clock; tests pass a fixed one. */
   clock?: () => Date;
@@ -28,6 +32,7 @@ export interface Context {
   roundTrips: RoundTrips;
   crm: { db: Db; loaders: CrmLoaders };
   behaviour: BehaviourLoaders;
+  social: SocialLoaders;
 }
 
 export function createContext(deps: Deps): Context {
@@ -44,5 +49,6 @@ export function createContext(deps: Deps): Context {
     behaviour: createBehaviourLoaders({
       db: deps.behaviourDb, crm: crmLoaders, roundTrips, now, maxTimeMS: deps.config.MONGODB_TIMEOUT_MS,
     }),
+    social: createSocialLoaders({ client: deps.social, roundTrips, now }),
   };
 }

@@ -14,6 +14,9 @@ export enum TicketStatus { OPEN = 'open', PENDING = 'pending', RESOLVED = 'resol
 export enum TicketPriority { LOW = 'low', NORMAL = 'normal', HIGH = 'high', URGENT = 'urgent' }
 export enum CustomerOrderBy { ID_ASC = 'id_asc', CREATED_AT_ASC = 'created_at_asc', CREATED_AT_DESC = 'created_at_desc' }
 
+/** Label of a mean sentiment score (see sources/social/summaries.ts). */
+export enum SentimentLabel { NEGATIVE = 'NEGATIVE', NEUTRAL = 'NEUTRAL', POSITIVE = 'POSITIVE' }
+
 export const enums = {
-  CustomerStatus, Gender, ConsentPurpose, IdentifierKind, OrderStatus, TicketStatus, TicketPriority, CustomerOrderBy,
+  SentimentLabel, CustomerStatus, Gender, ConsentPurpose, IdentifierKind, OrderStatus, TicketStatus, TicketPriority, CustomerOrderBy,
 };

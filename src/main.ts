@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { openBehaviour, openCrm } from './bootstrap';
+import { existsSync } from 'node:fs';
+import { embeddedSocialFile, openBehaviour, openCrm, openSocial } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
 import { createHttpServer } from './http';
 import { createLogger } from './logger';
@@ -17,10 +18,11 @@ async function main(): Promise<void> {
   if (crm.embedded) {
     // Demo data goes only into embedded stores, and into both at once so they stay consistent.
     const { rows } = await crm.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM customers');
-    if (rows[0]?.n === 0 || (behaviour.embedded && (await behaviour.isEmpty()))) {
+    const socialFile = embeddedSocialFile(config);
+    if (rows[0]?.n === 0 || (behaviour.embedded && (await behaviour.isEmpty())) || (socialFile && !existsSync(socialFile))) {
       logger.info({ customers: config.DEMO_CUSTOMERS, seed: config.DEMO_SEED }, 'loading the demo dataset into the embedded stores');
       const result = await seedDemo(crm.pool, behaviour.embedded ? behaviour.db : null, {
-        customers: config.DEMO_CUSTOMERS, seed: config.DEMO_SEED, now: new Date(),
+        customers: config.DEMO_CUSTOMERS, seed: config.DEMO_SEED, now: new Date(), socialFile,
       });
       logger.info(result, 'demo dataset loaded');
     }
@@ -28,14 +30,19 @@ async function main(): Promise<void> {
   const stopRefresh = scheduleSearchRefresh(crm.pool, config.SEARCH_REFRESH_SECONDS, (err) =>
     logger.warn({ err }, 'search index refresh failed'),
   );
-  const deps = { config, crmPool: crm.pool, behaviourDb: behaviour.db, logger };
+  const social = await openSocial(config, logger);
+  const deps = { config, crmPool: crm.pool, behaviourDb: behaviour.db, social: social.client, logger };
   const apollo = createApollo(deps);
   await apollo.start();
   const http = createHttpServer(apollo, deps);
   await new Promise<void>((resolve) => http.listen(config.PORT, config.HOST, resolve));
   const { port } = http.address() as AddressInfo;
   const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}/graphql`;
-  const sources = { crm: crm.embedded ? 'embedded' : 'DATABASE_URL', behaviour: behaviour.embedded ? 'embedded' : 'MONGODB_URI' };
+  const sources = {
+    crm: crm.embedded ? 'embedded' : 'DATABASE_URL',
+    behaviour: behaviour.embedded ? 'embedded' : 'MONGODB_URI',
+    social: social.embedded ? 'embedded' : 'SOCIAL_API_URL',
+  };
   logger.info({ url, ...sources, startMs: Date.now() - started }, `Customer 360 API ready at ${url}`);
 
   let stopping = false;
@@ -46,6 +53,7 @@ async function main(): Promise<void> {
     stopRefresh();
     await new Promise((resolve) => http.close(resolve));
     await apollo.stop();
+    await social.close();
     await behaviour.close();
     await crm.close();
     process.exit(0);

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { openBehaviour, openCrm } from '../bootstrap';
+import { embeddedSocialFile, openBehaviour, openCrm } from '../bootstrap';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { seedDemo } from './seedDemo';
@@ -7,8 +7,9 @@ import { seedDemo } from './seedDemo';
 const USAGE = `usage: npm run seed -- [--customers N] [--seed S] [--replace]
 
 Generates a deterministic demo dataset (same N and S → same data, dated relative to today): CRM
-rows and the behaviour events consistent with them. Loads it into the embedded stores under
-DATA_DIR, replacing what is there. A store configured by DATABASE_URL or MONGODB_URI is written
+rows, the behaviour events and the bundled social provider's accounts and posts, consistent with
+one another. Loads it into the embedded stores under DATA_DIR, replacing what is there (the social
+accounts go to DATA_DIR/social/accounts.json unless SOCIAL_API_URL names a real provider). A store configured by DATABASE_URL or MONGODB_URI is written
 only when it is empty, or with --replace. Stop a running \`npm start\` on the embedded stores first.`;
 
 /** `npm run seed`: prints progress on stderr and a summary line on stdout. */
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
       customers,
       seed,
       now: new Date(),
+      socialFile: embeddedSocialFile(config),
       onProgress: ({ table, rows, total }) => {
         const line = `loading ${table}: ${rows}/${total}`;
         if (line !== last) process.stderr.write(process.stderr.isTTY ? `\r${line.padEnd(50)}` : `${line}\n`);

@@ -5,12 +5,15 @@ import { generateEvents } from './events';
 import { generateCrmDatasetWithPersonas } from './generate';
 import { loadCrmDataset } from './load';
 import { loadEvents } from './loadEvents';
+import { generateSocialAccounts, saveSocialAccounts } from './social';
 
 export interface SeedOptions {
   customers: number;
   seed: number;
   /** The dataset's clock: lifecycles are placed relative to it. */
   now: Date;
+  /** Where to write the bundled social provider's accounts; null when the provider is not ours. */
+  socialFile: string | null;
   onProgress?: (p: { table: string; rows: number; total: number }) => void;
 }
 
@@ -22,14 +25,16 @@ export interface SeedResult {
 }
 
 /**
- * Replaces the CRM's rows (one transaction) and, given `behaviour`, the behaviour events with one
- * generated demo dataset, consistent across both, then refreshes the search index. Only for the
+ * Replaces the CRM's rows (one transaction) and, given `behaviour`, the behaviour events, and, given
+ * `socialFile`, the bundled social provider's accounts, with one generated demo dataset, consistent
+ * across all three, then refreshes the search index. Only for the
  * embedded stores or ones the operator explicitly named.
  */
 export async function seedDemo(pool: pg.Pool, behaviour: Db | null, opts: SeedOptions): Promise<SeedResult> {
   const t0 = Date.now();
   const { dataset, personas } = generateCrmDatasetWithPersonas({ customers: opts.customers, seed: opts.seed, now: opts.now });
   const events = behaviour ? generateEvents({ dataset, personas, seed: opts.seed, now: opts.now }) : [];
+  const social = opts.socialFile ? generateSocialAccounts(dataset, { seed: opts.seed, now: opts.now }) : [];
   const t1 = Date.now();
   const client = await pool.connect();
   try {
@@ -43,6 +48,8 @@ export async function seedDemo(pool: pg.Pool, behaviour: Db | null, opts: SeedOp
   await refreshSearchIndex(pool);
   const t2 = Date.now();
   if (behaviour) await loadEvents(behaviour, events, { replace: true, onProgress: opts.onProgress });
+  if (opts.socialFile) saveSocialAccounts(opts.socialFile, social);
   const rows = Object.fromEntries(Object.entries(dataset).map(([table, list]) => [table, (list as unknown[]).length]));
-  return { rows: { ...rows, events: events.length }, generateMs: t1 - t0, crmLoadMs: t2 - t1, eventsLoadMs: Date.now() - t2 };
+  const posts = social.reduce((n, a) => n + a.posts.length, 0);
+  return { rows: { ...rows, events: events.length, social_accounts: social.length, social_posts: posts }, generateMs: t1 - t0, crmLoadMs: t2 - t1, eventsLoadMs: Date.now() - t2 };
 }

@@ -5,6 +5,7 @@ import type { Deps } from '../../src/context';
 import { createHttpServer } from '../../src/http';
 import { createApollo } from '../../src/server';
 import type { RoundTrips } from '../../src/sources/roundTrips';
+import { createSocialClient } from '../../src/sources/social/client';
 import type { TestStores } from './database';
 
 export interface GqlResult<D = any> {
@@ -30,10 +31,18 @@ function parseRoundTrips(header: string | null): RoundTrips {
   return out;
 }
 
-/** The real HTTP server (same factory as main) on a free port, wired to the suite's stores (or `overrides`). */
+/**
+ * The real HTTP server (same factory as main) on a free port, wired to the suite's stores (or
+ * `overrides`). Without a `social` override, the social client points at a closed port: suites that
+ * query social fields start a provider (fixtures/social.ts) and pass its client.
+ */
 export async function startTestServer(stores: TestStores, clock?: () => Date, overrides: Partial<Deps> = {}): Promise<TestServer> {
+  const logger = pino({ level: 'silent' });
+  const config = overrides.config ?? stores.config;
   const deps: Deps = {
-    config: stores.config, crmPool: stores.pool, behaviourDb: stores.behaviourDb, logger: pino({ level: 'silent' }), clock, ...overrides,
+    config, crmPool: stores.pool, behaviourDb: stores.behaviourDb, logger, clock,
+    social: createSocialClient(config, { url: 'http://127.0.0.1:9', token: 'none' }, logger),
+    ...overrides,
   };
   const apollo = createApollo(deps);
   await apollo.start();

@@ -43,9 +43,9 @@ describe('npm start with no configuration', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('starts the embedded CRM with demo data, answers the README example, and stops cleanly on SIGTERM', async () => {
+  it('starts the embedded sources with demo data, answers the README example, and stops cleanly on SIGTERM', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', DEMO_CUSTOMERS: '200', NODE_ENV: 'development', LOG_LEVEL: 'info' };
-    delete env.DATABASE_URL;
+    for (const name of ['DATABASE_URL', 'MONGODB_URI', 'SOCIAL_API_URL', 'SOCIAL_API_TOKEN']) delete env[name];
     child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const url = await waitForReady(child);
 
@@ -58,6 +58,10 @@ describe('npm start with no configuration', () => {
     for (const { node } of page.edges) {
       expect(node.purchaseSummary.completedOrders).toBeGreaterThan(0);
       expect(node.orders.edges.length).toBeGreaterThan(0);
+      // The embedded behaviour store and bundled social provider answer too (an empty Social is not null).
+      expect(node.behaviour).not.toBeNull();
+      expect(node.timeline.edges.length).toBeGreaterThan(0);
+      expect(node.social).not.toBeNull();
     }
     // The demo data has customers without completed orders too.
     expect(page.totalCount).toBeGreaterThan(0);
