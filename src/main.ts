@@ -19,12 +19,15 @@ async function main(): Promise<void> {
     // Demo data goes only into embedded stores, and into both at once so they stay consistent.
     const { rows } = await crm.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM customers');
     const socialFile = embeddedSocialFile(config);
-    if (rows[0]?.n === 0 || (behaviour.embedded && (await behaviour.isEmpty())) || (socialFile && !existsSync(socialFile))) {
+    if (rows[0]?.n === 0 || (behaviour.embedded && (await behaviour.isEmpty()))) {
       logger.info({ customers: config.DEMO_CUSTOMERS, seed: config.DEMO_SEED }, 'loading the demo dataset into the embedded stores');
       const result = await seedDemo(crm.pool, behaviour.embedded ? behaviour.db : null, {
         customers: config.DEMO_CUSTOMERS, seed: config.DEMO_SEED, now: new Date(), socialFile,
       });
       logger.info(result, 'demo dataset loaded');
+    } else if (socialFile && !existsSync(socialFile)) {
+      // Data seeded before the bundled provider had accounts: keep it, and say how to get social data.
+      logger.warn({ file: socialFile }, 'the bundled social provider has no accounts; run `npm run seed` (stop the API first) to generate them');
     }
   }
   const stopRefresh = scheduleSearchRefresh(crm.pool, config.SEARCH_REFRESH_SECONDS, (err) =>

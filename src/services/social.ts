@@ -3,6 +3,8 @@ import type { Context } from '../context';
 import { IdentifierKind } from '../enums';
 import { badUserInput } from '../errors';
 import { checkFirst } from '../pagination';
+import { parseSocialIdentity } from '../sources/crm/identifiers';
+import { accountKey, type AccountRef } from '../sources/social/contract';
 
 /** Customer.social over the request's CRM identities and social loader. */
 
@@ -18,23 +20,29 @@ export function checkSocialDays(days: number | null | undefined): number {
 
 export const checkSocialFirst = (first: number | null | undefined): number => checkFirst(first ?? 5, 50);
 
-const SOCIAL_KEY = /^[a-z0-9_.-]+:.+$/;
+/** The accounts a customer's social identities name, once each (identities that cannot be handles are skipped). */
+export async function socialRefsOf(ctx: Context, customerId: string): Promise<AccountRef[]> {
+  const identities = await ctx.crm.loaders.identities.load(customerId);
+  const refs = new Map<string, AccountRef>();
+  for (const identity of identities) {
+    const ref = identity.kind === IdentifierKind.SOCIAL ? parseSocialIdentity(identity.value) : null;
+    if (ref && !refs.has(accountKey(ref))) refs.set(accountKey(ref), ref);
+  }
+  return [...refs.values()];
+}
 
 /**
  * Loads the accounts behind the customer's social identities (one batchGet per level for all the
  * customers of the level). No identities: an empty Social and no call. Throws the provider's
  * SourceError, which nulls `social` only.
  */
-export async function socialOf(ctx: Context, customerId: string): Promise<SocialParent> {
-  const identities = await ctx.crm.loaders.identities.load(customerId);
-  const keys = [
-    ...new Set(identities.filter((i) => i.kind === IdentifierKind.SOCIAL).map((i) => i.value.trim().toLowerCase()).filter((k) => SOCIAL_KEY.test(k))),
-  ];
-  if (keys.length === 0) return { accounts: [], unknownHandles: [], now: ctx.now };
-  const accounts = await ctx.social.accounts(keys);
+export async function socialOf(ctx: Context, customerId: string, now = ctx.now): Promise<SocialParent> {
+  const refs = await socialRefsOf(ctx, customerId);
+  if (refs.length === 0) return { accounts: [], unknownHandles: [], now };
+  const accounts = await ctx.social.accounts(refs);
   return {
     accounts: accounts.filter((a) => a !== null),
-    unknownHandles: keys.filter((_, i) => accounts[i] === null),
-    now: ctx.now,
+    unknownHandles: refs.filter((_, i) => accounts[i] === null).map((r) => `${r.platform}:${r.handle}`),
+    now,
   };
 }

@@ -63,6 +63,13 @@ describe('npm start with no configuration', () => {
       expect(node.timeline.edges.length).toBeGreaterThan(0);
       expect(node.social).not.toBeNull();
     }
+    // About half the demo customers have social accounts the bundled provider knows.
+    const social = await fetch(url, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ customers(first: 50) { edges { node { social { accounts { handle } } } } } }' }),
+    });
+    const socialBody = (await social.json()) as { data: { customers: { edges: { node: { social: { accounts: unknown[] } } }[] } } };
+    expect(socialBody.data.customers.edges.filter((e) => e.node.social.accounts.length > 0).length).toBeGreaterThan(5);
     // The demo data has customers without completed orders too.
     expect(page.totalCount).toBeGreaterThan(0);
     expect(page.totalCount).toBeLessThan(200);

@@ -2,10 +2,11 @@ import { LRUCache } from 'lru-cache';
 import type { SocialClient } from '../../src/sources/social/client';
 import type { AccountRef, SocialAccount } from '../../src/sources/social/contract';
 import { ProviderHttpError } from '../../src/sources/social/errors';
-import { createSocialLoaders, postsSinceFor } from '../../src/sources/social/loaders';
+import { createSocialLoaders } from '../../src/sources/social/loaders';
 import { noRoundTrips } from '../../src/sources/roundTrips';
 
 const NOW = new Date('2026-06-15T12:00:00Z');
+const ref = (handle: string): AccountRef => ({ platform: 'weibo', handle });
 const account = (handle: string): SocialAccount => ({
   platform: 'weibo', handle, displayName: null, url: null, followers: 1, following: 1, verified: false, posts: [],
 });
@@ -17,7 +18,8 @@ function fakeClient(cache?: SocialClient['cache']) {
     cache,
     breakerState: () => 'closed',
     async batchGet(accounts, postsSince) {
-      expect(postsSince).toEqual(postsSinceFor(NOW));
+      // A year before NOW, from the start of that UTC day.
+      expect(postsSince.toISOString()).toBe('2025-06-15T00:00:00.000Z');
       calls.push(accounts);
       if (accounts.some((a) => a.handle.startsWith('bad'))) throw new ProviderHttpError(502, null);
       return {
@@ -35,32 +37,54 @@ describe('the social loader', () => {
     const { client, calls } = fakeClient();
     const roundTrips = noRoundTrips();
     const loaders = createSocialLoaders({ client, roundTrips, now: NOW });
-    const keys = Array.from({ length: 150 }, (_, i) => `weibo:u${i}`);
-    const [a, b] = await Promise.all([loaders.accounts(keys.slice(0, 80)), loaders.accounts([...keys.slice(60), 'weibo:u0'])]);
+    const refs = Array.from({ length: 150 }, (_, i) => ref(`u${i}`));
+    // Overlapping requests, one spelled differently: still 150 distinct accounts.
+    const [a, b] = await Promise.all([loaders.accounts(refs.slice(0, 80)), loaders.accounts([...refs.slice(60), ref('U0')])]);
     expect(calls.map((c) => c.length)).toEqual([100, 50]);
     expect(roundTrips.social).toBe(2);
-    expect(a.map((x) => x?.handle)).toEqual(keys.slice(0, 80).map((k) => k.slice(6).toUpperCase()));
-    expect(b).toHaveLength(91);
+    expect(a.map((x) => x?.handle)).toEqual(refs.slice(0, 80).map((r) => r.handle.toUpperCase()));
+    expect(b.map((x) => x?.handle)).toEqual([...refs.slice(60).map((r) => r.handle.toUpperCase()), 'U0']);
   });
 
   it('loads unknown accounts as null', async () => {
     const { client } = fakeClient();
     const loaders = createSocialLoaders({ client, roundTrips: noRoundTrips(), now: NOW });
-    expect((await loaders.accounts(['weibo:gone', 'weibo:here'])).map((x) => x?.handle ?? null)).toEqual([null, 'HERE']);
+    expect((await loaders.accounts([ref('gone'), ref('here')])).map((x) => x?.handle ?? null)).toEqual([null, 'HERE']);
+  });
+
+  it('splits a chunk refused as a bad request, so only the unusable account fails', async () => {
+    const calls: AccountRef[][] = [];
+    const client: SocialClient = {
+      cache: undefined,
+      breakerState: () => 'closed',
+      async batchGet(accounts) {
+        calls.push(accounts);
+        if (accounts.some((a) => a.handle === 'bad')) throw new ProviderHttpError(400, null);
+        return { accounts: accounts.map((a) => account(a.handle)), notFound: [] };
+      },
+    };
+    const roundTrips = noRoundTrips();
+    const loaders = createSocialLoaders({ client, roundTrips, now: NOW });
+    const [good, bad] = await Promise.allSettled([loaders.accounts([ref('a'), ref('b'), ref('c')]), loaders.accounts([ref('bad')])]);
+    expect(good).toMatchObject({ status: 'fulfilled', value: [{ handle: 'a' }, { handle: 'b' }, { handle: 'c' }] });
+    expect(bad).toMatchObject({ status: 'rejected', reason: { extensions: { reason: 'http_400' } } });
+    // [a b c bad] → [a b] [c bad] → [c] [bad]
+    expect(calls.map((c) => c.map((r) => r.handle).join(' '))).toEqual(['a b c bad', 'a b', 'c bad', 'c', 'bad']);
+    expect(roundTrips.social).toBe(5);
   });
 
   it('fails the accounts of a failed call with a social SourceError naming the status', async () => {
     const { client } = fakeClient();
     const loaders = createSocialLoaders({ client, roundTrips: noRoundTrips(), now: NOW });
-    await expect(loaders.accounts(['weibo:bad1'])).rejects.toMatchObject({ extensions: { code: 'SOURCE_UNAVAILABLE', source: 'social', reason: 'http_502' } });
+    await expect(loaders.accounts([ref('bad1')])).rejects.toMatchObject({ extensions: { code: 'SOURCE_UNAVAILABLE', source: 'social', reason: 'http_502' } });
   });
 
   it('serves cached accounts (found or not) without calling, across requests', async () => {
     const cache = new LRUCache<string, { account: SocialAccount | null }>({ max: 100, ttl: 60_000 });
     const { client, calls } = fakeClient(cache);
-    await createSocialLoaders({ client, roundTrips: noRoundTrips(), now: NOW }).accounts(['weibo:a', 'weibo:gone']);
+    await createSocialLoaders({ client, roundTrips: noRoundTrips(), now: NOW }).accounts([ref('a'), ref('gone')]);
     const roundTrips = noRoundTrips();
-    const again = await createSocialLoaders({ client, roundTrips, now: NOW }).accounts(['weibo:gone', 'weibo:a', 'weibo:b']);
+    const again = await createSocialLoaders({ client, roundTrips, now: NOW }).accounts([ref('gone'), ref('a'), ref('b')]);
     expect(again.map((x) => x?.handle ?? null)).toEqual([null, 'A', 'B']);
     expect(calls).toEqual([[{ platform: 'weibo', handle: 'a' }, { platform: 'weibo', handle: 'gone' }], [{ platform: 'weibo', handle: 'b' }]]);
     expect(roundTrips.social).toBe(1);

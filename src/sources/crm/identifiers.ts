@@ -12,6 +12,20 @@ export type LookupKey =
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const SOCIAL = /^([a-z0-9_]+):@?(\S+)$/;
+/** A handle as a provider accepts it: letters, digits, `_`, `.`, `-`, at most 100. */
+const HANDLE = /^[\p{L}\p{N}_.-]{1,100}$/u;
+
+/**
+ * A CRM identity of kind social (`platform:handle`, as entered) as the provider is asked for it:
+ * platform lower-cased, handle as stored without a leading "@"; null when it cannot be a handle.
+ */
+export function parseSocialIdentity(value: string): { platform: string; handle: string } | null {
+  const trimmed = value.trim();
+  const colon = trimmed.indexOf(':');
+  const platform = trimmed.slice(0, colon).toLowerCase();
+  const handle = trimmed.slice(colon + 1).replace(/^@/, '');
+  return colon > 0 && /^[a-z0-9_]+$/.test(platform) && HANDLE.test(handle) ? { platform, handle } : null;
+}
 
 export const normaliseEmail = (value: string): string => value.trim().toLowerCase();
 

@@ -1,5 +1,5 @@
 import {
-  bulkhead, circuitBreaker, CircuitState, ConsecutiveBreaker, DelegateBackoff, handleAll, handleWhen, retry,
+  bulkhead, circuitBreaker, CircuitState, ConsecutiveBreaker, DelegateBackoff, handleWhen, retry,
   timeout, TimeoutStrategy, wrap, type IRetryBackoffContext,
 } from 'cockatiel';
 import { LRUCache } from 'lru-cache';
@@ -21,6 +21,7 @@ export interface SocialClient {
   batchGet(accounts: AccountRef[], postsSince: Date): Promise<BatchGetResult>;
   /** Accounts (null: the provider does not know it) recently fetched; undefined when the cache is off. */
   cache: LRUCache<string, { account: SocialAccount | null }> | undefined;
+  /** The circuit as the next call would find it (`half_open`: the next call is the probe). */
   breakerState(): BreakerState;
 }
 
@@ -46,13 +47,17 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
 /** fetch's own failures (refused, reset, DNS): worth one more try. */
 const isNetworkError = (e: Error) => e instanceof TypeError && e.message === 'fetch failed';
 
+/** A 4xx other than 429 says our request was wrong, not that the provider is failing: the breaker ignores it. */
+const isProviderFailure = (e: Error) => !(e instanceof ProviderHttpError && e.status >= 400 && e.status < 500 && e.status !== 429);
+
 /**
  * The provider client: Node's fetch under cockatiel policies, outermost first:
+ * timeout (SOCIAL_TIMEOUT_MS for the whole call, queueing included; aborts the request in flight) →
  * bulkhead (SOCIAL_MAX_CONCURRENCY in flight, SOCIAL_QUEUE waiting) → circuit breaker (opens after
- * SOCIAL_BREAKER_FAILURES consecutive failed calls, probes after SOCIAL_BREAKER_HALF_OPEN_MS) →
- * timeout (SOCIAL_TIMEOUT_MS for the whole call; aborts the request in flight) → retry (5xx, 429,
- * network; exponential backoff with full jitter, or the 429's Retry-After; a wait that cannot fit the
- * budget fails at once as rate_limited). Answers are validated against the contract.
+ * SOCIAL_BREAKER_FAILURES consecutive provider failures, lets a probe through after
+ * SOCIAL_BREAKER_HALF_OPEN_MS) → retry (5xx, 429, network; exponential backoff with full jitter, or
+ * the 429's Retry-After; a wait that cannot fit the budget fails at once as rate_limited). Answers
+ * are validated against the contract.
  */
 export function createSocialClient(config: Config, endpoint: { url: string; token: string }, logger: Logger): SocialClient {
   const base = endpoint.url.replace(/\/+$/, '');
@@ -67,15 +72,17 @@ export function createSocialClient(config: Config, endpoint: { url: string; toke
       }),
     },
   );
-  const breaker = circuitBreaker(handleAll, {
+  const breaker = circuitBreaker(handleWhen(isProviderFailure), {
     halfOpenAfter: config.SOCIAL_BREAKER_HALF_OPEN_MS,
     breaker: new ConsecutiveBreaker(config.SOCIAL_BREAKER_FAILURES),
   });
+  let openedAt = 0;
+  breaker.onBreak(() => (openedAt = Date.now()));
   breaker.onStateChange((state) => logger.warn({ source: 'social', breaker: STATES[state] }, `social provider circuit ${STATES[state]}`));
   const policy = wrap(
+    timeout(config.SOCIAL_TIMEOUT_MS, TimeoutStrategy.Aggressive),
     bulkhead(config.SOCIAL_MAX_CONCURRENCY, config.SOCIAL_QUEUE),
     breaker,
-    timeout(config.SOCIAL_TIMEOUT_MS, TimeoutStrategy.Aggressive),
     retryPolicy,
   );
   const cache =
@@ -110,7 +117,9 @@ export function createSocialClient(config: Config, endpoint: { url: string; toke
 
   return {
     cache,
-    breakerState: () => STATES[breaker.state],
+    // cockatiel moves an open circuit to half-open only when a call arrives; report what that call would find.
+    breakerState: () =>
+      breaker.state === CircuitState.Open && Date.now() >= openedAt + config.SOCIAL_BREAKER_HALF_OPEN_MS ? 'half_open' : STATES[breaker.state],
     batchGet(accounts, postsSince) {
       const body = JSON.stringify({ accounts, postsSince: postsSince.toISOString() });
       const deadline = Date.now() + config.SOCIAL_TIMEOUT_MS;

@@ -7,7 +7,7 @@ import { z } from 'zod';
  */
 const post = z.object({
   id: z.string(),
-  postedAt: z.coerce.date(),
+  postedAt: z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
   text: z.string(),
   likes: z.number().int().nonnegative(),
   shares: z.number().int().nonnegative(),
@@ -42,7 +42,3 @@ export const MAX_ACCOUNTS_PER_CALL = 100;
 /** How accounts are keyed everywhere: `platform:handle`, lower-case (CRM identities store them so). */
 export const accountKey = (a: AccountRef): string => `${a.platform.toLowerCase()}:${a.handle.toLowerCase()}`;
 
-export function parseAccountKey(key: string): AccountRef {
-  const at = key.indexOf(':');
-  return { platform: key.slice(0, at), handle: key.slice(at + 1) };
-}
