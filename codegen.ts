@@ -40,6 +40,11 @@ const config: CodegenConfig = {
           Social: '../../resolvers/mappers#SocialParent',
           SocialAccount: '../../resolvers/mappers#SocialAccountParent',
           SocialPost: '../../resolvers/mappers#SocialPostParent',
+          Rfm: '../../resolvers/mappers#RfmParent',
+          Lifecycle: '../../resolvers/mappers#LifecycleParent',
+          ChurnRisk: '../../resolvers/mappers#ChurnRiskParent',
+          TagDefinition: '../../resolvers/mappers#TagDefinitionParent',
+          TagPreview: '../../resolvers/mappers#TagPreviewParent',
         },
         scalars: {
           DateTime: { input: 'Date', output: 'Date | string' },

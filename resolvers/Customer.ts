@@ -3,6 +3,7 @@ import { behaviourOf, timelineOf } from '../src/services/behaviour';
 import { customerRow } from '../src/services/customers';
 import { ordersOf, ticketsOf } from '../src/services/orders';
 import { socialOf } from '../src/services/social';
+import * as insights from '../src/services/insights';
 import { ageAt, consentsByPurpose, contactEmail, contactPhone } from '../src/services/profile';
 
 /** The row behind a reference; references only come from existing rows, so a miss is a bug. */
@@ -25,6 +26,13 @@ export const Customer: CustomerResolvers = {
   behaviour: ({ id }, _, ctx, info) => behaviourOf(ctx, id, info),
   timeline: ({ id }, args, ctx) => timelineOf(ctx, id, args),
   social: ({ id }, _, ctx) => socialOf(ctx, id),
+  rfm: (ref, { asOf }, ctx) => insights.rfmField(ctx, ref, asOf),
+  valueTier: (ref, { asOf }, ctx) => insights.valueTierField(ctx, ref, asOf),
+  lifecycle: (ref, { asOf }, ctx, info) => insights.lifecycleField(ctx, ref, asOf, info),
+  interests: (ref, args, ctx) => insights.interestsField(ctx, ref, args),
+  churnRisk: (ref, { asOf }, ctx, info) => insights.churnRiskField(ctx, ref, asOf, info),
+  tags: (ref, args, ctx, info) => insights.tagsField(ctx, ref, args, info),
+  serviceHints: (ref, { asOf }, ctx, info) => insights.serviceHintsField(ctx, ref, asOf, info),
 };
 
 export const CustomerProfile: CustomerProfileResolvers = {

@@ -1,5 +1,6 @@
 import type { QueryResolvers } from '../src/__generated__/resolvers-types';
 import * as customers from '../src/services/customers';
+import { previewTag } from '../src/services/insights';
 
 export const Query: QueryResolvers = {
   customer: (_, { id }, ctx) => customers.customerById(ctx, id),
@@ -7,4 +8,6 @@ export const Query: QueryResolvers = {
   customersBy: (_, { identifier }, ctx) => customers.customersByIdentifier(ctx, identifier),
   customers: (_, args, ctx) => customers.listCustomers(ctx, args),
   searchCustomers: (_, { query, first }, ctx) => customers.searchCustomers(ctx, query, first),
+  tagDefinitions: (_, { includeDisabled }, ctx) => ctx.tags.definitions(includeDisabled ?? false),
+  previewTagDefinition: (_, args, ctx) => previewTag(ctx, args),
 };

@@ -6,6 +6,7 @@ import { enums } from '../src/enums';
 import { Query } from './Query';
 import { scalars } from './scalars';
 import { Social } from './Social';
+import { ChurnRisk, Lifecycle, Mutation, TagDefinition } from './Insights';
 
 export const resolvers: Resolvers = {
   ...scalars,
@@ -18,4 +19,8 @@ export const resolvers: Resolvers = {
   Behaviour,
   Event,
   Social,
+  Lifecycle,
+  ChurnRisk,
+  TagDefinition,
+  Mutation,
 };

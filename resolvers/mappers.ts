@@ -8,6 +8,11 @@ import type { Page } from '../src/pagination';
 import type { ChannelRow, DeviceRow, EventDoc } from '../src/sources/behaviour/rows';
 import type { SocialAccount } from '../src/sources/social/contract';
 import type { PostOf } from '../src/sources/social/summaries';
+import type { ChurnRisk } from '../src/insights/churn';
+import type { Lifecycle } from '../src/insights/lifecycle';
+import type { Rfm } from '../src/insights/rfm';
+import type { TagDefinitionRow } from '../src/insights/tags/definitions';
+import type { Source } from '../src/enums';
 
 export interface CustomerRef {
   id: string;
@@ -48,3 +53,20 @@ export interface SocialParent {
 }
 export type SocialAccountParent = SocialAccount;
 export type SocialPostParent = PostOf;
+
+/** A derived value with the instant it was computed for and the sources it had to do without. */
+export interface Derived {
+  asOf: Date;
+  missingSources: Source[];
+}
+export type RfmParent = Rfm & Derived;
+export type LifecycleParent = Lifecycle & Derived;
+export type ChurnRiskParent = ChurnRisk & Derived;
+export type TagDefinitionParent = TagDefinitionRow;
+export interface TagPreviewParent {
+  evaluated: number;
+  matched: number;
+  matches: CustomerRef[];
+  failed: number;
+  firstError: string | null;
+}

@@ -46,6 +46,12 @@ const schema = z.object({
   /** Accounts cached across requests for this long (0: no cache), at most SOCIAL_CACHE_MAX of them. */
   SOCIAL_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   SOCIAL_CACHE_MAX: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
+  /** A JSON file overriding thresholds of the default derivation rules (src/insights/rules.ts). */
+  DERIVATION_RULES: z.string().min(1).optional(),
+  /** How often tag definitions changed by another replica are picked up (0: only at start and on local changes). */
+  TAG_REFRESH_SECONDS: z.coerce.number().int().min(0).max(86_400).default(10),
+  /** The `x-admin-token` that admin mutations require; unset: they are refused. */
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** The PostgreSQL schema holding the CRM tables of contracts/crm.sql. */
   CRM_SCHEMA: z
     .string()

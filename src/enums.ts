@@ -1,3 +1,10 @@
+import { ChurnFactorName, ChurnLevel } from './insights/churn';
+import { LifecycleStage } from './insights/lifecycle';
+import { RfmSegment } from './insights/rfm';
+import { ServiceHintCode } from './insights/serviceHints';
+import { TagFamily } from './insights/tags/definitions';
+import { ValueTier } from './insights/valueTier';
+
 /**
  * GraphQL enum value → the value the CRM stores. Codegen imports these (`enumValues`), and the same
  * objects are the run-time enum resolvers, so schema types and storage values always agree.
@@ -17,6 +24,11 @@ export enum CustomerOrderBy { ID_ASC = 'id_asc', CREATED_AT_ASC = 'created_at_as
 /** Label of a mean sentiment score (see sources/social/summaries.ts). */
 export enum SentimentLabel { NEGATIVE = 'NEGATIVE', NEUTRAL = 'NEUTRAL', POSITIVE = 'POSITIVE' }
 
+/** Sources as the schema names them, mapped to the names errors and round-trip counters use. */
+export enum Source { CRM = 'crm', BEHAVIOUR = 'behaviour', SOCIAL = 'social' }
+export { ChurnFactorName, ChurnLevel, LifecycleStage, RfmSegment, ServiceHintCode, TagFamily, ValueTier };
+
 export const enums = {
+  Source, ChurnFactorName, ChurnLevel, LifecycleStage, RfmSegment, ServiceHintCode, TagFamily, ValueTier,
   SentimentLabel, CustomerStatus, Gender, ConsentPurpose, IdentifierKind, OrderStatus, TicketStatus, TicketPriority, CustomerOrderBy,
 };

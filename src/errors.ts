@@ -30,7 +30,18 @@ export class SourceError extends GraphQLError {
   }
 }
 
+/** A derived field about a person who has not granted the consent it needs. */
+export function consentRequired(purpose: string): GraphQLError {
+  return new GraphQLError(`The customer has not granted ${purpose} consent; this field is withheld.`, {
+    extensions: { code: 'CONSENT_REQUIRED', purpose },
+  });
+}
+
+export function forbidden(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+}
+
 export function isExpectedError(e: unknown): e is GraphQLError {
   const code = e instanceof GraphQLError ? e.extensions?.code : undefined;
-  return code === 'BAD_USER_INPUT' || code === 'SOURCE_UNAVAILABLE';
+  return code === 'BAD_USER_INPUT' || code === 'SOURCE_UNAVAILABLE' || code === 'CONSENT_REQUIRED' || code === 'FORBIDDEN';
 }

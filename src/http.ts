@@ -61,7 +61,7 @@ async function graphql(apollo: ApolloServer<Context>, deps: Deps, req: http.Inco
   const url = new URL(req.url ?? '/', 'http://localhost');
   const response = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
-    context: async () => createContext(deps),
+    context: async () => createContext(deps, headers),
   });
   for (const [key, value] of response.headers) res.setHeader(key, value);
   res.statusCode = response.status ?? 200;

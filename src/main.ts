@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { embeddedSocialFile, openBehaviour, openCrm, openSocial } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
 import { createHttpServer } from './http';
+import { loadRules } from './insights/rules';
+import { TagRegistry } from './insights/tags/registry';
 import { createLogger } from './logger';
 import { seedDemo } from './seed/seedDemo';
 import { createApollo } from './server';
@@ -12,6 +14,13 @@ import { scheduleSearchRefresh } from './sources/crm/searchIndex';
 async function main(): Promise<void> {
   const started = Date.now();
   const config = loadConfig();
+  const rules = (() => {
+    try {
+      return loadRules(config.DERIVATION_RULES);
+    } catch (e) {
+      throw new ConfigError(`Invalid configuration: DERIVATION_RULES ${(e as Error).message}`);
+    }
+  })();
   const logger = createLogger(config);
   const crm = await openCrm(config, logger);
   const behaviour = await openBehaviour(config, logger);
@@ -34,7 +43,9 @@ async function main(): Promise<void> {
     logger.warn({ err }, 'search index refresh failed'),
   );
   const social = await openSocial(config, logger);
-  const deps = { config, crmPool: crm.pool, behaviourDb: behaviour.db, social: social.client, logger };
+  const tags = new TagRegistry(crm.pool, logger);
+  await tags.start(config.TAG_REFRESH_SECONDS);
+  const deps = { config, crmPool: crm.pool, behaviourDb: behaviour.db, social: social.client, rules, tags, logger };
   const apollo = createApollo(deps);
   await apollo.start();
   const http = createHttpServer(apollo, deps);
@@ -54,6 +65,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     stopRefresh();
+    tags.stop();
     await new Promise((resolve) => http.close(resolve));
     await apollo.stop();
     await social.close();

@@ -9,7 +9,7 @@ import { formatRoundTrips } from './sources/roundTrips';
 
 /** Codes a client may see as they are; everything else is an unexpected failure and is masked. */
 const CLIENT_CODES = new Set([
-  'BAD_USER_INPUT', 'SOURCE_UNAVAILABLE', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST',
+  'BAD_USER_INPUT', 'SOURCE_UNAVAILABLE', 'CONSENT_REQUIRED', 'FORBIDDEN', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST',
   'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
@@ -49,6 +49,19 @@ const roundTripsHeader: ApolloServerPlugin<Context> = {
   },
 };
 
+/** Adds the source failures behind partial answers (Context.reportPartial) to the response's errors. */
+const partialErrors: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ contextValue, response }) {
+        if (response.body.kind !== 'single' || contextValue.partialErrors.length === 0) return;
+        const result = response.body.singleResult;
+        result.errors = [...(result.errors ?? []), ...contextValue.partialErrors];
+      },
+    };
+  },
+};
+
 /** The one Apollo Server factory: used by main, tests and the bench. Call `start()` before use. */
 export function createApollo(deps: Deps): ApolloServer<Context> {
   const production = deps.config.NODE_ENV === 'production';
@@ -59,6 +72,6 @@ export function createApollo(deps: Deps): ApolloServer<Context> {
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: production,
     formatError: formatErrorFor(deps),
-    plugins: deps.config.EXPOSE_ROUND_TRIPS ? [roundTripsHeader] : [],
+    plugins: [partialErrors, ...(deps.config.EXPOSE_ROUND_TRIPS ? [roundTripsHeader] : [])],
   });
 }

@@ -6,6 +6,8 @@ import { createHttpServer } from '../../src/http';
 import { createApollo } from '../../src/server';
 import type { RoundTrips } from '../../src/sources/roundTrips';
 import { createSocialClient } from '../../src/sources/social/client';
+import { DEFAULT_RULES } from '../../src/insights/rules';
+import { TagRegistry } from '../../src/insights/tags/registry';
 import type { TestStores } from './database';
 
 export interface GqlResult<D = any> {
@@ -17,7 +19,7 @@ export interface GqlResult<D = any> {
 
 export interface TestServer {
   url: string;
-  gql<D = any>(query: string, variables?: Record<string, unknown>): Promise<GqlResult<D>>;
+  gql<D = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResult<D>>;
   post(body: string, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
 }
@@ -39,9 +41,12 @@ function parseRoundTrips(header: string | null): RoundTrips {
 export async function startTestServer(stores: TestStores, clock?: () => Date, overrides: Partial<Deps> = {}): Promise<TestServer> {
   const logger = pino({ level: 'silent' });
   const config = overrides.config ?? stores.config;
+  const tags = overrides.tags ?? new TagRegistry(stores.pool, logger);
+  if (!overrides.tags) await tags.refresh();
   const deps: Deps = {
     config, crmPool: stores.pool, behaviourDb: stores.behaviourDb, logger, clock,
     social: createSocialClient(config, { url: 'http://127.0.0.1:9', token: 'none' }, logger),
+    rules: DEFAULT_RULES, tags,
     ...overrides,
   };
   const apollo = createApollo(deps);
@@ -54,8 +59,8 @@ export async function startTestServer(stores: TestStores, clock?: () => Date, ov
   return {
     url,
     post,
-    async gql(query, variables) {
-      const res = await post(JSON.stringify({ query, variables }));
+    async gql(query, variables, headers) {
+      const res = await post(JSON.stringify({ query, variables }), headers);
       return { status: res.status, body: (await res.json()) as GqlResult['body'], roundTrips: parseRoundTrips(res.headers.get('x-source-round-trips')) };
     },
     async close() {

@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { openCrm } from '../../src/bootstrap';
+import { migrations } from '../../src/db/migrations';
 import { createCrmPool } from '../../src/sources/crm/pool';
 import { CRM_TABLES, createCrmTables } from '../../src/sources/crm/ddl';
 import { loadCrmDataset } from '../../src/seed/load';
@@ -35,13 +36,13 @@ describe('openCrm with DATABASE_URL', () => {
       expect(publicBefore.filter((r) => r.relkind === 'r').map((r) => r.relname).sort()).toEqual([...CRM_TABLES].sort());
       expect((await crm.pool.query('SELECT count(*)::int AS n FROM customers')).rows[0].n).toBe(before);
       const versions = await crm.pool.query('SELECT version FROM c360.schema_migrations ORDER BY 1');
-      expect(versions.rows.map((r) => r.version)).toEqual([1, 2]);
+      expect(versions.rows.map((r) => r.version)).toEqual(migrations.map((m) => m.version));
     } finally {
       await crm.close();
     }
     // A second start applies nothing again.
     const again = await openCrm(config, logger);
-    expect((await again.pool.query('SELECT count(*)::int AS n FROM c360.schema_migrations')).rows[0].n).toBe(2);
+    expect((await again.pool.query('SELECT count(*)::int AS n FROM c360.schema_migrations')).rows[0].n).toBe(migrations.length);
     await again.close();
     await setup.end();
   });

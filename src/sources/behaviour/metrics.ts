@@ -4,19 +4,39 @@ import type { CategoryRow, ChannelRow, DeviceRow, EventCountRow, EventDoc, Searc
 /**
  * What a behaviour field needs from MongoDB, as data. Every metric of a request level is answered
  * by one aggregation: a `$facet` branch per distinct metric over the events of all the level's
- * customers (queries.ts). Windows end at the request's clock `now`.
+ * customers (queries.ts). Windows end at the request's clock `now`, or at `asOf` (ms) for the
+ * derivations, which then ignore later events.
  */
 export type Metric =
   | { kind: 'lastSeen' }
-  | { kind: 'sessions'; days: number }
-  | { kind: 'eventCounts'; days: number }
+  | { kind: 'sessions'; days: number; asOf?: number }
+  | { kind: 'eventCounts'; days: number; asOf?: number }
   | { kind: 'devices' }
-  | { kind: 'channels'; days: number }
+  | { kind: 'channels'; days: number; asOf?: number }
+  | { kind: 'deviceTypes'; days: number; asOf: number }
+  /** Event times around the lifecycle's reactivation window (instants in ms, boundaries exclusive below). */
+  | { kind: 'activity'; asOf: number; recentStart: number; potentialStart: number }
+  /** Category weights: Σ weight(type) × 0.5^(age days / halfLifeDays) over events with a category. */
+  | { kind: 'interests'; asOf: number; halfLifeDays: number; weights: [string, number][] }
   | { kind: 'topCategories'; days: number }
   | { kind: 'recentSearches'; first: number }
   | { kind: 'timeline'; first: number; types: string[] | null; after: { ts: number; id: string } | null };
 
+export interface ActivityRow {
+  last: Date | null;
+  /** The earliest event after `recentStart`, and the latest at or before it. */
+  earliestRecent: Date | null;
+  latestBefore: Date | null;
+  /** Events after `potentialStart`. */
+  potentialEvents: number;
+}
+export interface CategoryWeightRow { category: string; weight: number }
+export interface DeviceTypeRow { type: string; events: number }
+
 export interface MetricValues {
+  deviceTypes: DeviceTypeRow[];
+  activity: ActivityRow;
+  interests: CategoryWeightRow[];
   lastSeen: Date | null;
   sessions: number;
   eventCounts: EventCountRow[];
@@ -42,18 +62,21 @@ export function facetBranch(m: Metric, owners: string[] | null, now: Date): Docu
 }
 
 function branch(m: Metric, mine: Document, now: Date): Document[] {
+  const end = 'asOf' in m && m.asOf !== undefined ? new Date(m.asOf) : now;
+  /** `ts` within the last `days` days before the end (and not after it when the end is an asOf). */
+  const within = (days: number) => ({ $gt: since(end, days), ...(end !== now ? { $lte: end } : {}) });
   switch (m.kind) {
     case 'lastSeen':
       return [{ $match: mine }, { $group: { _id: { o: '$owner' }, v: { $max: '$ts' } } }];
     case 'sessions':
       return [
-        { $match: { ...mine, ts: { $gt: since(now, m.days) } } },
+        { $match: { ...mine, ts: within(m.days) } },
         { $group: { _id: { o: '$owner', s: '$sessionId' } } },
         { $group: { _id: { o: '$_id.o' }, v: { $sum: 1 } } },
       ];
     case 'eventCounts':
       return [
-        { $match: { ...mine, ts: { $gt: since(now, m.days) } } },
+        { $match: { ...mine, ts: within(m.days) } },
         { $group: { _id: { o: '$owner', k: '$type' }, v: { $sum: 1 } } },
       ];
     case 'devices':
@@ -63,12 +86,40 @@ function branch(m: Metric, mine: Document, now: Date): Document[] {
       ];
     case 'channels':
       return [
-        { $match: { ...mine, ts: { $gt: since(now, m.days) } } },
+        { $match: { ...mine, ts: within(m.days) } },
         { $group: { _id: { o: '$owner', k: '$channel' }, v: { $sum: 1 } } },
       ];
+    case 'deviceTypes':
+      return [
+        { $match: { ...mine, ts: within(m.days), 'device.type': { $type: 'string' } } },
+        { $group: { _id: { o: '$owner', k: '$device.type' }, v: { $sum: 1 } } },
+      ];
+    case 'activity': {
+      const recent = new Date(m.recentStart);
+      return [
+        { $match: { ...mine, ts: { $lte: end } } },
+        {
+          $group: {
+            _id: { o: '$owner' },
+            last: { $max: '$ts' },
+            earliestRecent: { $min: { $cond: [{ $gt: ['$ts', recent] }, '$ts', null] } },
+            latestBefore: { $max: { $cond: [{ $lte: ['$ts', recent] }, '$ts', null] } },
+            potentialEvents: { $sum: { $cond: [{ $gt: ['$ts', new Date(m.potentialStart)] }, 1, 0] } },
+          },
+        },
+      ];
+    }
+    case 'interests': {
+      const weightOf = { $switch: { branches: m.weights.map(([type, w]) => ({ case: { $eq: ['$type', type] }, then: w })), default: 0 } };
+      const decay = { $pow: [0.5, { $divide: [{ $subtract: [end, '$ts'] }, m.halfLifeDays * 86_400_000] }] };
+      return [
+        { $match: { ...mine, ts: { $lte: end }, category: { $type: 'string' }, type: { $in: m.weights.map(([type]) => type) } } },
+        { $group: { _id: { o: '$owner', k: '$category' }, v: { $sum: { $multiply: [weightOf, decay] } } } },
+      ];
+    }
     case 'topCategories':
       return [
-        { $match: { ...mine, ts: { $gt: since(now, m.days) }, category: { $type: 'string' } } },
+        { $match: { ...mine, ts: within(m.days), category: { $type: 'string' } } },
         { $group: { _id: { o: '$owner', k: '$category' }, v: { $sum: 1 } } },
       ];
     case 'recentSearches':
@@ -95,7 +146,7 @@ function branch(m: Metric, mine: Document, now: Date): Document[] {
   }
 }
 
-type Out = { _id: { o: string; k?: string; t?: string; os?: string; m?: string }; v: unknown };
+type Out = { _id: { o: string; k?: string; t?: string; os?: string; m?: string }; v?: unknown } & Partial<Omit<ActivityRow, 'potentialEvents'>> & { potentialEvents?: number };
 
 const byCountThenName = <R extends { events: number }>(key: (r: R) => string) => (a: R, b: R) =>
   b.events - a.events || key(a).localeCompare(key(b));
@@ -121,6 +172,14 @@ export function valueFor<M extends Metric>(m: M, owner: string, rows: Out[]): Va
         return own.map((r) => ({ channel: r._id.k!, events: r.v as number })).sort(byCountThenName((r) => r.channel));
       case 'topCategories':
         return own.map((r) => ({ category: r._id.k!, events: r.v as number })).sort(byCountThenName((r) => r.category));
+      case 'deviceTypes':
+        return own.map((r) => ({ type: r._id.k!, events: r.v as number })).sort(byCountThenName((r) => r.type));
+      case 'activity': {
+        const row = own[0];
+        return { last: row?.last ?? null, earliestRecent: row?.earliestRecent ?? null, latestBefore: row?.latestBefore ?? null, potentialEvents: row?.potentialEvents ?? 0 };
+      }
+      case 'interests':
+        return own.map((r) => ({ category: r._id.k!, weight: r.v as number })).sort((a, b) => b.weight - a.weight || a.category.localeCompare(b.category));
       case 'recentSearches':
       case 'timeline':
         return (own[0]?.v as unknown[] | undefined) ?? [];

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { byGroup, groupRows, oneRow } from '../batch';
 import type { Db } from './db';
+import { crmFacts, type CrmFactsRow, type FactBounds } from './facts';
 import type { LookupKey } from './identifiers';
 import * as q from './queries';
 import type { ConsentRow, CustomerRow, OrderItemRow, OrderRow, PurchaseSummaryRow, TicketRow } from './rows';
@@ -17,6 +18,10 @@ export interface TicketsKey {
   statuses: string[] | null;
 }
 export type OrdersPageRows = q.Keyed<OrderRow>[];
+export interface FactsKey {
+  customerId: string;
+  bounds: FactBounds;
+}
 
 const json = (k: unknown) => JSON.stringify(k);
 
@@ -29,14 +34,33 @@ export function createCrmLoaders(db: Db) {
   const customer = new DataLoader<string, CustomerRow | null>(async (ids) =>
     oneRow(ids, await q.customersByIds(db, ids), (r) => r.id, () => null),
   );
+  const identities = new DataLoader(async (ids: readonly string[]) =>
+    groupRows(ids, await q.identitiesByCustomerIds(db, ids), (r) => r.customer_id),
+  );
+  /** Recorded consents only; a purpose without a row is not granted. */
+  const consents = new DataLoader(async (ids: readonly string[]): Promise<ConsentRow[][]> =>
+    groupRows(ids, await q.consentsByCustomerIds(db, ids), (r) => r.customer_id),
+  );
   return {
     customer,
-    identities: new DataLoader(async (ids: readonly string[]) =>
-      groupRows(ids, await q.identitiesByCustomerIds(db, ids), (r) => r.customer_id),
-    ),
-    /** Recorded consents only; a purpose without a row is not granted. */
-    consents: new DataLoader(async (ids: readonly string[]): Promise<ConsentRow[][]> =>
-      groupRows(ids, await q.consentsByCustomerIds(db, ids), (r) => r.customer_id),
+    identities,
+    consents,
+    /**
+     * Everything the derivations read from the CRM, one statement per distinct `bounds`. Primes the
+     * customer, identities and consents loaders, so fields and sources that follow cost no statement.
+     */
+    facts: new DataLoader<FactsKey, CrmFactsRow | null, string>(
+      (keys) =>
+        byGroup(keys, (k) => json(k.bounds), async (group) => {
+          const rows = await crmFacts(db, group.map((k) => k.customerId), group[0]!.bounds);
+          for (const r of rows) {
+            customer.prime(r.customer.id, r.customer);
+            identities.prime(r.customer.id, r.identities);
+            consents.prime(r.customer.id, r.consents);
+          }
+          return oneRow(group.map((k) => k.customerId), rows, (r) => r.customer.id, () => null);
+        }),
+      { cacheKeyFn: (k) => json([k.customerId, k.bounds]) },
     ),
     purchaseSummary: new DataLoader(async (ids: readonly string[]) =>
       oneRow(ids, await q.purchaseSummaries(db, ids), (r) => r.customer_id, (id): PurchaseSummaryRow => ({

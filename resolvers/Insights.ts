@@ -1,0 +1,17 @@
+import type { ChurnRiskResolvers, LifecycleResolvers, MutationResolvers, TagDefinitionResolvers } from '../src/__generated__/resolvers-types';
+import { saveTagDefinition, disableTag } from '../src/services/tagDefinitions';
+
+const partial = (p: { missingSources: unknown[] }) => p.missingSources.length > 0;
+
+export const Lifecycle: LifecycleResolvers = { partial };
+export const ChurnRisk: ChurnRiskResolvers = { partial };
+
+export const TagDefinition: TagDefinitionResolvers = {
+  createdAt: (d) => d.created_at,
+  createdBy: (d) => d.created_by,
+};
+
+export const Mutation: MutationResolvers = {
+  upsertTagDefinition: (_, { input }, ctx) => saveTagDefinition(ctx, input),
+  disableTagDefinition: (_, { key }, ctx) => disableTag(ctx, key),
+};

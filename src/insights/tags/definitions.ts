@@ -1,0 +1,44 @@
+import { compileCondition, type Condition } from './expression';
+import { SAMPLE_FACTS, isFactGroup } from './facts';
+
+export enum TagFamily {
+  DEMOGRAPHIC = 'DEMOGRAPHIC', BEHAVIOUR = 'BEHAVIOUR', INTEREST = 'INTEREST', VALUE = 'VALUE',
+  LIFECYCLE = 'LIFECYCLE', RISK = 'RISK', PREFERENCE = 'PREFERENCE',
+}
+
+/** One version of a tag definition as stored in c360.tag_definitions. */
+export interface TagDefinitionRow {
+  key: string;
+  version: number;
+  label: string;
+  family: TagFamily;
+  description: string;
+  expression: string;
+  enabled: boolean;
+  created_at: Date;
+  created_by: string;
+}
+
+export interface CompiledTag {
+  definition: TagDefinitionRow;
+  condition: Condition;
+}
+
+export const TAG_KEY = /^[a-z][a-z0-9_]{1,62}$/;
+
+/**
+ * Why a draft expression cannot be saved, or null when it can: it must parse, name only known fact
+ * groups, and give a bool on facts with every group filled.
+ */
+export function expressionProblem(expression: string): string | null {
+  let condition: Condition;
+  try {
+    condition = compileCondition(expression);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  const unknown = [...condition.groups].filter((g) => !isFactGroup(g));
+  if (unknown.length) return `unknown fact group ${unknown.map((g) => `facts.${g}`).join(', ')} (known: ${Object.keys(SAMPLE_FACTS).join(', ')})`;
+  const result = condition.test(SAMPLE_FACTS);
+  return result instanceof Error ? result.message : null;
+}
