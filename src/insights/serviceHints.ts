@@ -42,7 +42,9 @@ export function serviceHints(h: HintInput): ServiceHint[] {
   if (stage === LifecycleStage.DORMANT || stage === LifecycleStage.CHURNED) {
     hint(ServiceHintCode.WIN_BACK, 'Welcome them back; ask what kept them away.', `lifecycle ${stage.toLowerCase()}, ${h.lifecycle!.daysSinceLastActivity ?? '?'} days since the last activity`);
   }
-  if (stage === LifecycleStage.NEW) hint(ServiceHintCode.ONBOARDING, 'Help them get started: delivery, returns, membership.', 'first order in the last days');
+  if (stage === LifecycleStage.NEW) {
+    hint(ServiceHintCode.ONBOARDING, 'Help them get started: delivery, returns, membership.', `first order on ${h.lifecycle!.since!.toISOString().slice(0, 10)}`);
+  }
   if (!h.marketingConsent) {
     hint(ServiceHintCode.NO_MARKETING, 'Do not offer promotions or sign them up for campaigns.', 'no marketing consent');
   }

@@ -287,7 +287,8 @@ function needsOf(groups: Iterable<string>) {
   const sources = new Set([...groups].filter(isFactGroup).flatMap((g) => GROUP_SOURCES[g]));
   const set = new Set(groups);
   return {
-    activity: set.has('valueTier') || set.has('lifecycle') || set.has('behaviour'),
+    // valueTier needs events only for customers without orders; tierOf loads them then, in the same tick.
+    activity: set.has('lifecycle') || set.has('behaviour'),
     interests: set.has('interests'),
     behaviourSummary: set.has('behaviour'),
     social: sources.has('social'),
@@ -419,8 +420,9 @@ export async function previewTag(ctx: Context, args: { expression: string; sampl
     const f = factsOf(ctx, id, asOf);
     const crm = await f.crm();
     if (!crm.consents.some((c) => c.purpose === ConsentPurpose.PROFILING && c.granted)) return null;
-    const { facts } = await tagFacts(ctx, f, crm, condition.groups);
-    return { id, result: complete(condition, facts) ? condition.test(facts) : new Error('a source it needs is unavailable') };
+    const { facts, failures } = await tagFacts(ctx, f, crm, condition.groups);
+    if (failures.length > 0) return { id, result: new Error(`the ${failures[0]!.source} source is unavailable`) };
+    return { id, result: condition.test(facts) };
   }));
   const results = evaluated.filter((r) => r !== null);
   const failed = results.filter((r) => r.result instanceof Error);
