@@ -4,6 +4,7 @@ import { customerRow } from '../src/services/customers';
 import { ordersOf, ticketsOf } from '../src/services/orders';
 import { socialOf } from '../src/services/social';
 import * as insights from '../src/services/insights';
+import { tagsField } from '../src/services/tags';
 import { ageAt, consentsByPurpose, contactEmail, contactPhone } from '../src/services/profile';
 
 /** The row behind a reference; references only come from existing rows, so a miss is a bug. */
@@ -31,7 +32,7 @@ export const Customer: CustomerResolvers = {
   lifecycle: (ref, { asOf }, ctx, info) => insights.lifecycleField(ctx, ref, asOf, info),
   interests: (ref, args, ctx) => insights.interestsField(ctx, ref, args),
   churnRisk: (ref, { asOf }, ctx, info) => insights.churnRiskField(ctx, ref, asOf, info),
-  tags: (ref, args, ctx, info) => insights.tagsField(ctx, ref, args, info),
+  tags: (ref, args, ctx, info) => tagsField(ctx, ref, args, info),
   serviceHints: (ref, { asOf }, ctx, info) => insights.serviceHintsField(ctx, ref, asOf, info),
 };
 

@@ -1,6 +1,6 @@
 import type { QueryResolvers } from '../src/__generated__/resolvers-types';
 import * as customers from '../src/services/customers';
-import { previewTag } from '../src/services/insights';
+import { previewTag } from '../src/services/tags';
 
 export const Query: QueryResolvers = {
   customer: (_, { id }, ctx) => customers.customerById(ctx, id),

@@ -51,6 +51,8 @@ export interface Context {
    * sent with the response's errors at `path`.
    */
   partialErrors: GraphQLFormattedError[];
+  /** The derivations' facts of each customer and instant asked for in this request (services/facts.ts). */
+  insightFacts: Map<string, unknown>;
   reportPartial(path: readonly (string | number)[], error: SourceError): void;
 }
 
@@ -78,11 +80,16 @@ export function createContext(deps: Deps, headers: { get(name: string): string |
     behaviour: createBehaviourLoaders({
       db: deps.behaviourDb, crm: crmLoaders, roundTrips, now, maxTimeMS: deps.config.MONGODB_TIMEOUT_MS,
     }),
-    social: createSocialLoaders({ client: deps.social, roundTrips, now }),
+    social: createSocialLoaders({ client: deps.social, roundTrips }),
     partialErrors,
+    insightFacts: new Map(),
     reportPartial(path, error) {
       deps.logger.warn({ source: error.sourceName, reason: error.reason, err: error.originalError, path }, 'source unavailable; partial answer');
-      partialErrors.push({ message: error.message, path, extensions: { ...error.extensions, partial: true } });
+      partialErrors.push({
+        message: `The ${error.sourceName} source is unavailable (${error.reason}); this answer was computed without it.`,
+        path,
+        extensions: { ...error.extensions, partial: true },
+      });
     },
   };
 }

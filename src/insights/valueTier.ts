@@ -12,6 +12,3 @@ export function valueTier(r: Rfm, completedOrders: number, recentEvents: () => n
   if (completedOrders > 0) return ValueTier.REGULAR;
   return recentEvents() > 0 ? ValueTier.POTENTIAL : ValueTier.LOW;
 }
-
-/** Whether the tier of a customer with this many completed orders needs behaviour facts. */
-export const tierNeedsBehaviour = (completedOrders: number): boolean => completedOrders === 0;

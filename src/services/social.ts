@@ -5,6 +5,7 @@ import { badUserInput } from '../errors';
 import { checkFirst } from '../pagination';
 import { parseSocialIdentity } from '../sources/crm/identifiers';
 import { accountKey, type AccountRef } from '../sources/social/contract';
+import { postsSinceFor } from '../sources/social/loaders';
 
 /** Customer.social over the request's CRM identities and social loader. */
 
@@ -32,14 +33,14 @@ export async function socialRefsOf(ctx: Context, customerId: string): Promise<Ac
 }
 
 /**
- * Loads the accounts behind the customer's social identities (one batchGet per level for all the
- * customers of the level). No identities: an empty Social and no call. Throws the provider's
- * SourceError, which nulls `social` only.
+ * Loads the accounts behind the customer's social identities, with a year of posts before `now`
+ * (one batchGet per level for all the customers of the level). No identities: an empty Social and
+ * no call. Throws the provider's SourceError, which nulls `social` only.
  */
 export async function socialOf(ctx: Context, customerId: string, now = ctx.now): Promise<SocialParent> {
   const refs = await socialRefsOf(ctx, customerId);
   if (refs.length === 0) return { accounts: [], unknownHandles: [], now };
-  const accounts = await ctx.social.accounts(refs);
+  const accounts = await ctx.social.accounts(refs, postsSinceFor(now));
   return {
     accounts: accounts.filter((a) => a !== null),
     unknownHandles: refs.filter((_, i) => accounts[i] === null).map((r) => `${r.platform}:${r.handle}`),

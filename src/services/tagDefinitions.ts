@@ -1,12 +1,17 @@
 import type { Context } from '../context';
 import { badUserInput } from '../errors';
 import type { TagDefinitionRow, TagFamily } from '../insights/tags/definitions';
+import { forbidden } from '../errors';
 import { TagDefinitionError } from '../insights/tags/registry';
-import { requireAdmin } from './insights';
 
 /** Admin changes to the tag definitions; each saves a new version (the table is the audit trail). */
 
-const actorOf = (ctx: Context) => (ctx.admin ? 'admin-token' : 'anonymous');
+export function requireAdmin(ctx: Context): void {
+  if (!ctx.admin) throw forbidden('This operation needs the x-admin-token header (ADMIN_TOKEN).');
+}
+
+/** Who saved a version: the one admin credential there is until the security work brings identities. */
+const ACTOR = 'admin-token';
 
 export async function saveTagDefinition(
   ctx: Context,
@@ -14,7 +19,7 @@ export async function saveTagDefinition(
 ): Promise<TagDefinitionRow> {
   requireAdmin(ctx);
   try {
-    return await ctx.tags.upsert(input, actorOf(ctx));
+    return await ctx.tags.upsert(input, ACTOR);
   } catch (e) {
     if (e instanceof TagDefinitionError) throw badUserInput(e.message, `input.${e.field}`);
     throw e;
@@ -23,5 +28,5 @@ export async function saveTagDefinition(
 
 export async function disableTag(ctx: Context, key: string): Promise<TagDefinitionRow | null> {
   requireAdmin(ctx);
-  return ctx.tags.disable(key, actorOf(ctx));
+  return ctx.tags.disable(key, ACTOR);
 }

@@ -58,10 +58,27 @@ describe('derived fields with sources down', () => {
     ]);
   });
 
-  it('evaluate only the tags whose facts are there', async () => {
+  it('evaluate only the tags whose facts are complete', async () => {
     const { body } = await api.gql(`{ customer(id: "${I.CHURNER}") { tags(families: [RISK, VALUE]) { key } } }`);
-    // churn (without sentiment) is still HIGH and the tickets are CRM facts; negative_voice needs the social source.
-    expect(body.data.customer.tags.map((t: { key: string }) => t.key)).toEqual(['churn_risk_high', 'service_issue']);
+    // The tickets are CRM facts; churn_risk_high and negative_voice need the social source, and a churn
+    // score computed without it is not used to tag anyone.
+    expect(body.data.customer.tags.map((t: { key: string }) => t.key)).toEqual(['service_issue']);
+    expect(body.errors!.length).toBeGreaterThan(0);
     expect(body.errors!.every((e) => e.extensions!.code === 'SOURCE_UNAVAILABLE' && e.path!.join('.') === 'customer.tags')).toBe(true);
+  });
+
+  it('leave out the hints that would rest on a partial lifecycle or churn score', async () => {
+    // With its D(20) event unseen, React 180 would look dormant (last order D(200)): no WIN_BACK.
+    const { body } = await api.gql(`{ react: customer(id: "${I.REACT_180}") { serviceHints { code } } churner: customer(id: "${I.CHURNER}") { serviceHints { code } } }`);
+    expect(body.data).toEqual({
+      react: { serviceHints: [] },
+      // The tickets and consents are CRM facts; the retention offer would need the churn score's social factor.
+      churner: { serviceHints: [{ code: 'OPEN_TICKETS' }, { code: 'BAD_RATING' }, { code: 'NO_MARKETING' }] },
+    });
+    expect(new Set(body.errors!.map((e) => `${e.path!.join('.')}:${e.extensions!.source}`))).toEqual(new Set([
+      // React 180 has no social identity: its social facts need no call, so only behaviour is missing.
+      'react.serviceHints:behaviour', 'churner.serviceHints:behaviour', 'churner.serviceHints:social',
+    ]));
+    expect(body.errors![0]!.message).toMatch(/computed without it/);
   });
 });

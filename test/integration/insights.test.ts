@@ -175,6 +175,21 @@ describe('Customer.churnRisk', () => {
     });
   });
 
+  it('counts tickets as they stood at asOf', async () => {
+    const { body } = await one(I.CHURNER, `churnRisk(asOf: "${iso(D(101))}") { score level factors { name contribution detail } }`);
+    expect(body.data.customer.churnRisk).toEqual({
+      // At D(101): the ticket resolved D(100) was still open, its rating not yet given; the D(20) ticket did
+      // not exist. Last order D(150): 49 days, 1.31 usual intervals: 0.45 × 0.31 / 2. No drop: 4 orders in
+      // the last 180 days against 1. Brand mentions then: only the +0.9 one.
+      score: 0.144,
+      level: 'LOW',
+      factors: [
+        { name: 'UNRESOLVED_TICKETS', contribution: 0.075, detail: '1 unresolved ticket' },
+        { name: 'RECENCY', contribution: 0.069, detail: '49 days since the last order; usually 38 days between orders' },
+      ],
+    });
+  });
+
   it('is LOW without factors for a customer who bought in the last 30 days with no bad tickets', async () => {
     const { body } = await one(I.RECENT_BUYER, FIELDS);
     expect(body.data.customer.churnRisk).toEqual({ score: 0, level: 'LOW', factors: [], partial: false, missingSources: [] });
@@ -259,6 +274,17 @@ describe('derived fields, batched and lazy', () => {
     expect(roundTrips).toEqual({ crm: 2, behaviour: 1, social: 1 });
     const again = await page(`${ALL} second: rfm { score } l2: lifecycle { stage }`);
     expect(again.roundTrips).toEqual({ crm: 2, behaviour: 1, social: 1 });
+  });
+
+  it.each([
+    ['identities { value } consents { purpose } rfm { score }', { crm: 2, behaviour: 0, social: 0 }],
+    ['behaviour { sessions } interests { category }', { crm: 2, behaviour: 1, social: 0 }],
+    ['behaviour { sessions } lifecycle { stage }', { crm: 2, behaviour: 1, social: 1 }],
+    ['social { accounts { handle } } churnRisk { score } tags { key }', { crm: 2, behaviour: 1, social: 1 }],
+    ['identities { value } behaviour { lastSeenAt } social { accounts { handle } } serviceHints { code } valueTier', { crm: 2, behaviour: 1, social: 1 }],
+  ])('share one round trip per source with the plain fields of the level: %s', async (fields, expected) => {
+    const { roundTrips } = await page(fields);
+    expect(roundTrips).toEqual(expected);
   });
 
   it('compute nothing when none is asked for', async () => {

@@ -2,10 +2,11 @@ import { LRUCache } from 'lru-cache';
 import type { SocialClient } from '../../src/sources/social/client';
 import type { AccountRef, SocialAccount } from '../../src/sources/social/contract';
 import { ProviderHttpError } from '../../src/sources/social/errors';
-import { createSocialLoaders } from '../../src/sources/social/loaders';
+import { createSocialLoaders, postsSinceFor } from '../../src/sources/social/loaders';
 import { noRoundTrips } from '../../src/sources/roundTrips';
 
-const NOW = new Date('2026-06-15T12:00:00Z');
+/** A year before 2026-06-15T12:00Z, from the start of that UTC day (postsSinceFor). */
+const SINCE = new Date('2025-06-15T00:00:00.000Z');
 const ref = (handle: string): AccountRef => ({ platform: 'weibo', handle });
 const account = (handle: string): SocialAccount => ({
   platform: 'weibo', handle, displayName: null, url: null, followers: 1, following: 1, verified: false, posts: [],
@@ -18,8 +19,7 @@ function fakeClient(cache?: SocialClient['cache']) {
     cache,
     breakerState: () => 'closed',
     async batchGet(accounts, postsSince) {
-      // A year before NOW, from the start of that UTC day.
-      expect(postsSince.toISOString()).toBe('2025-06-15T00:00:00.000Z');
+      expect(postsSince).toEqual(SINCE);
       calls.push(accounts);
       if (accounts.some((a) => a.handle.startsWith('bad'))) throw new ProviderHttpError(502, null);
       return {
@@ -32,14 +32,20 @@ function fakeClient(cache?: SocialClient['cache']) {
   return { client, calls };
 }
 
+describe('postsSinceFor', () => {
+  it('is a year before, from the start of that UTC day', () => {
+    expect(postsSinceFor(new Date('2026-06-15T12:00:00Z')).toISOString()).toBe('2025-06-15T00:00:00.000Z');
+  });
+});
+
 describe('the social loader', () => {
   it('asks for 150 accounts in two calls of at most 100, once per distinct key', async () => {
     const { client, calls } = fakeClient();
     const roundTrips = noRoundTrips();
-    const loaders = createSocialLoaders({ client, roundTrips, now: NOW });
+    const loaders = createSocialLoaders({ client, roundTrips });
     const refs = Array.from({ length: 150 }, (_, i) => ref(`u${i}`));
     // Overlapping requests, one spelled differently: still 150 distinct accounts.
-    const [a, b] = await Promise.all([loaders.accounts(refs.slice(0, 80)), loaders.accounts([...refs.slice(60), ref('U0')])]);
+    const [a, b] = await Promise.all([loaders.accounts(refs.slice(0, 80), SINCE), loaders.accounts([...refs.slice(60), ref('U0')], SINCE)]);
     expect(calls.map((c) => c.length)).toEqual([100, 50]);
     expect(roundTrips.social).toBe(2);
     expect(a.map((x) => x?.handle)).toEqual(refs.slice(0, 80).map((r) => r.handle.toUpperCase()));
@@ -48,8 +54,8 @@ describe('the social loader', () => {
 
   it('loads unknown accounts as null', async () => {
     const { client } = fakeClient();
-    const loaders = createSocialLoaders({ client, roundTrips: noRoundTrips(), now: NOW });
-    expect((await loaders.accounts([ref('gone'), ref('here')])).map((x) => x?.handle ?? null)).toEqual([null, 'HERE']);
+    const loaders = createSocialLoaders({ client, roundTrips: noRoundTrips() });
+    expect((await loaders.accounts([ref('gone'), ref('here')], SINCE)).map((x) => x?.handle ?? null)).toEqual([null, 'HERE']);
   });
 
   it('splits a chunk refused as a bad request, so only the unusable account fails', async () => {
@@ -64,8 +70,8 @@ describe('the social loader', () => {
       },
     };
     const roundTrips = noRoundTrips();
-    const loaders = createSocialLoaders({ client, roundTrips, now: NOW });
-    const [good, bad] = await Promise.allSettled([loaders.accounts([ref('a'), ref('b'), ref('c')]), loaders.accounts([ref('bad')])]);
+    const loaders = createSocialLoaders({ client, roundTrips });
+    const [good, bad] = await Promise.allSettled([loaders.accounts([ref('a'), ref('b'), ref('c')], SINCE), loaders.accounts([ref('bad')], SINCE)]);
     expect(good).toMatchObject({ status: 'fulfilled', value: [{ handle: 'a' }, { handle: 'b' }, { handle: 'c' }] });
     expect(bad).toMatchObject({ status: 'rejected', reason: { extensions: { reason: 'http_400' } } });
     // [a b c bad] → [a b] [c bad] → [c] [bad]
@@ -75,16 +81,16 @@ describe('the social loader', () => {
 
   it('fails the accounts of a failed call with a social SourceError naming the status', async () => {
     const { client } = fakeClient();
-    const loaders = createSocialLoaders({ client, roundTrips: noRoundTrips(), now: NOW });
-    await expect(loaders.accounts([ref('bad1')])).rejects.toMatchObject({ extensions: { code: 'SOURCE_UNAVAILABLE', source: 'social', reason: 'http_502' } });
+    const loaders = createSocialLoaders({ client, roundTrips: noRoundTrips() });
+    await expect(loaders.accounts([ref('bad1')], SINCE)).rejects.toMatchObject({ extensions: { code: 'SOURCE_UNAVAILABLE', source: 'social', reason: 'http_502' } });
   });
 
   it('serves cached accounts (found or not) without calling, across requests', async () => {
     const cache = new LRUCache<string, { account: SocialAccount | null }>({ max: 100, ttl: 60_000 });
     const { client, calls } = fakeClient(cache);
-    await createSocialLoaders({ client, roundTrips: noRoundTrips(), now: NOW }).accounts([ref('a'), ref('gone')]);
+    await createSocialLoaders({ client, roundTrips: noRoundTrips() }).accounts([ref('a'), ref('gone')], SINCE);
     const roundTrips = noRoundTrips();
-    const again = await createSocialLoaders({ client, roundTrips, now: NOW }).accounts([ref('gone'), ref('a'), ref('b')]);
+    const again = await createSocialLoaders({ client, roundTrips }).accounts([ref('gone'), ref('a'), ref('b')], SINCE);
     expect(again.map((x) => x?.handle ?? null)).toEqual([null, 'A', 'B']);
     expect(calls).toEqual([[{ platform: 'weibo', handle: 'a' }, { platform: 'weibo', handle: 'gone' }], [{ platform: 'weibo', handle: 'b' }]]);
     expect(roundTrips.social).toBe(1);

@@ -62,9 +62,13 @@ export function facetBranch(m: Metric, owners: string[] | null, now: Date): Docu
 }
 
 function branch(m: Metric, mine: Document, now: Date): Document[] {
-  const end = 'asOf' in m && m.asOf !== undefined ? new Date(m.asOf) : now;
-  /** `ts` within the last `days` days before the end (and not after it when the end is an asOf). */
-  const within = (days: number) => ({ $gt: since(end, days), ...(end !== now ? { $lte: end } : {}) });
+  const asOf = 'asOf' in m && m.asOf !== undefined ? new Date(m.asOf) : null;
+  const end = asOf ?? now;
+  /**
+   * `ts` in the window: the last `days` × 24 h before now for the behaviour fields; for the
+   * derivations (an asOf), "days since ≤ days" as the rules count (ts > asOf − (days + 1) d, ≤ asOf).
+   */
+  const within = (days: number) => (asOf ? { $gt: since(asOf, days + 1), $lte: asOf } : { $gt: since(now, days) });
   switch (m.kind) {
     case 'lastSeen':
       return [{ $match: mine }, { $group: { _id: { o: '$owner' }, v: { $max: '$ts' } } }];

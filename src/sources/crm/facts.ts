@@ -39,7 +39,6 @@ export interface CrmFactsRow {
   discounted_item_share: number | null;
   unresolved_tickets: number;
   bad_ratings: number;
-  last_bad_rating_at: Date | null;
   consents: ConsentRow[];
   identities: IdentityRow[];
 }
@@ -74,9 +73,7 @@ export async function crmFacts(db: Db, ids: readonly string[], b: FactBounds): P
        SELECT customer_id,
               count(*) FILTER (WHERE status IN ('open', 'pending') OR resolved_at > $2)::int AS unresolved_tickets,
               count(*) FILTER (WHERE satisfaction <= $8 AND coalesce(resolved_at, opened_at) > $7
-                                 AND coalesce(resolved_at, opened_at) <= $2)::int AS bad_ratings,
-              max(coalesce(resolved_at, opened_at)) FILTER (WHERE satisfaction <= $8 AND coalesce(resolved_at, opened_at) > $7
-                                 AND coalesce(resolved_at, opened_at) <= $2) AS last_bad_rating_at
+                                 AND coalesce(resolved_at, opened_at) <= $2)::int AS bad_ratings
          FROM support_tickets WHERE customer_id = ANY($1::text[]) AND opened_at <= $2
         GROUP BY customer_id
      )
@@ -86,7 +83,7 @@ export async function crmFacts(db: Db, ids: readonly string[], b: FactBounds): P
             coalesce(oa.orders_recent, 0) AS orders_recent, coalesce(oa.orders_prior, 0) AS orders_prior,
             oa.mean_interval_days, oa.earliest_recent_order_at, oa.latest_order_before_window_at,
             ia.discounted_item_share,
-            coalesce(ta.unresolved_tickets, 0) AS unresolved_tickets, coalesce(ta.bad_ratings, 0) AS bad_ratings, ta.last_bad_rating_at,
+            coalesce(ta.unresolved_tickets, 0) AS unresolved_tickets, coalesce(ta.bad_ratings, 0) AS bad_ratings,
             coalesce((SELECT json_agg(json_build_object('customer_id', x.customer_id, 'purpose', x.purpose, 'granted', x.granted,
                                                          'updated_at', x.updated_at, 'source', x.source))
                         FROM consents x WHERE x.customer_id = c.id), '[]') AS consents,

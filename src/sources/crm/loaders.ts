@@ -31,37 +31,62 @@ const json = (k: unknown) => JSON.stringify(k);
  * `null` or [] for what does not exist.
  */
 export function createCrmLoaders(db: Db) {
-  const customer = new DataLoader<string, CustomerRow | null>(async (ids) =>
-    oneRow(ids, await q.customersByIds(db, ids), (r) => r.id, () => null),
+  /** The facts statement already asked for each customer in this request: it also returns its row, identities and consents. */
+  const pendingFacts = new Map<string, Promise<CrmFactsRow | null>>();
+
+  /**
+   * Serves the customers a facts statement covers from it, and queries only the others: a field that
+   * needs the row, identities or consents at the same level as a derived field costs no statement.
+   */
+  async function viaFacts<V>(ids: readonly string[], pick: (row: CrmFactsRow | null) => V, query: (ids: string[]) => Promise<V[]>): Promise<(V | Error)[]> {
+    const out = new Array<V | Error>(ids.length);
+    const rest: number[] = [];
+    const covered: Promise<void>[] = [];
+    ids.forEach((id, i) => {
+      const pending = pendingFacts.get(id);
+      if (!pending) rest.push(i);
+      else covered.push(pending.then((row) => void (out[i] = pick(row)), (e: unknown) => void (out[i] = e instanceof Error ? e : new Error(String(e)))));
+    });
+    const queried = rest.length
+      ? query(rest.map((i) => ids[i]!)).then((values) => rest.forEach((i, j) => (out[i] = values[j]!)))
+      : Promise.resolve();
+    await Promise.all([queried, ...covered]);
+    return out;
+  }
+
+  const customer = new DataLoader<string, CustomerRow | null>((ids) =>
+    viaFacts(ids, (r) => r?.customer ?? null, async (rest) => oneRow(rest, await q.customersByIds(db, rest), (r) => r.id, () => null)),
   );
-  const identities = new DataLoader(async (ids: readonly string[]) =>
-    groupRows(ids, await q.identitiesByCustomerIds(db, ids), (r) => r.customer_id),
+  const identities = new DataLoader((ids: readonly string[]) =>
+    viaFacts(ids, (r) => r?.identities ?? [], async (rest) => groupRows(rest, await q.identitiesByCustomerIds(db, rest), (r) => r.customer_id)),
   );
   /** Recorded consents only; a purpose without a row is not granted. */
-  const consents = new DataLoader(async (ids: readonly string[]): Promise<ConsentRow[][]> =>
-    groupRows(ids, await q.consentsByCustomerIds(db, ids), (r) => r.customer_id),
+  const consents = new DataLoader((ids: readonly string[]): Promise<(ConsentRow[] | Error)[]> =>
+    viaFacts(ids, (r) => r?.consents ?? [], async (rest) => groupRows(rest, await q.consentsByCustomerIds(db, rest), (r) => r.customer_id)),
+  );
+  const facts = new DataLoader<FactsKey, CrmFactsRow | null, string>(
+    (keys) =>
+      byGroup(keys, (k) => json(k.bounds), async (group) => {
+        const rows = await crmFacts(db, group.map((k) => k.customerId), group[0]!.bounds);
+        return oneRow(group.map((k) => k.customerId), rows, (r) => r.customer.id, () => null);
+      }),
+    { cacheKeyFn: (k) => json([k.customerId, k.bounds]) },
   );
   return {
     customer,
     identities,
     consents,
     /**
-     * Everything the derivations read from the CRM, one statement per distinct `bounds`. Primes the
-     * customer, identities and consents loaders, so fields and sources that follow cost no statement.
+     * Everything the derivations read from the CRM, one statement per distinct `bounds`. The first
+     * one asked for a customer also answers its row, identities and consents (see viaFacts).
      */
-    facts: new DataLoader<FactsKey, CrmFactsRow | null, string>(
-      (keys) =>
-        byGroup(keys, (k) => json(k.bounds), async (group) => {
-          const rows = await crmFacts(db, group.map((k) => k.customerId), group[0]!.bounds);
-          for (const r of rows) {
-            customer.prime(r.customer.id, r.customer);
-            identities.prime(r.customer.id, r.identities);
-            consents.prime(r.customer.id, r.consents);
-          }
-          return oneRow(group.map((k) => k.customerId), rows, (r) => r.customer.id, () => null);
-        }),
-      { cacheKeyFn: (k) => json([k.customerId, k.bounds]) },
-    ),
+    facts: {
+      load(key: FactsKey): Promise<CrmFactsRow | null> {
+        const p = facts.load(key);
+        if (!pendingFacts.has(key.customerId)) pendingFacts.set(key.customerId, p);
+        return p;
+      },
+    },
     purchaseSummary: new DataLoader(async (ids: readonly string[]) =>
       oneRow(ids, await q.purchaseSummaries(db, ids), (r) => r.customer_id, (id): PurchaseSummaryRow => ({
         customer_id: id, completed_orders: 0, total_spent: '0.00', average_order_value: null,

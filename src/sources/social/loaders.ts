@@ -4,7 +4,10 @@ import type { SocialClient } from './client';
 import { accountKey, MAX_ACCOUNTS_PER_CALL, type AccountRef, type SocialAccount } from './contract';
 import { ProviderHttpError, socialSourceError } from './errors';
 
-/** The provider is asked for a year of posts, from the start of that UTC day so cached answers line up. */
+/**
+ * The provider is asked for a year of posts before the instant a field is computed for, from the
+ * start of that UTC day so that cached answers line up.
+ */
 const POSTS_WINDOW_DAYS = 365;
 
 export function postsSinceFor(now: Date): Date {
@@ -15,57 +18,63 @@ export function postsSinceFor(now: Date): Date {
 
 /**
  * The social loader of one request, keyed by account (`platform:handle`, compared case-insensitively;
- * the provider is sent the spelling the CRM stores). Every account asked for at a level goes out in
- * one batchGet (chunks of 100, in parallel, when more), less those the process-wide cache still holds.
- * An account the provider does not know loads as null. A failed call fails only its own accounts,
- * with a social SourceError; a chunk refused as a bad request (400) is split in halves and retried,
- * so one unusable handle costs only its own customer. Every call counts in `roundTrips.social`.
+ * the provider is sent the spelling the CRM stores) and by the start of the posts wanted. Every
+ * account asked for at a level goes out in one batchGet per distinct start (chunks of 100, in
+ * parallel, when more), less those the process-wide cache still holds. An account the provider does
+ * not know loads as null. A failed call fails only its own accounts, with a social SourceError; a
+ * chunk refused as a bad request (400) is split in halves and retried, so one unusable handle costs
+ * only its own customer. Every call counts in `roundTrips.social`.
  */
-export function createSocialLoaders(opts: { client: SocialClient; roundTrips: RoundTrips; now: Date }) {
-  const postsSince = postsSinceFor(opts.now);
-  const cacheKey = (ref: AccountRef) => `${accountKey(ref)}@${postsSince.toISOString()}`;
+export function createSocialLoaders(opts: { client: SocialClient; roundTrips: RoundTrips }) {
+  type Key = { ref: AccountRef; since: Date };
+  const keyOf = (k: Key) => `${accountKey(k.ref)}@${k.since.toISOString()}`;
   const found = new Map<string, SocialAccount | null | Error>();
 
-  async function fetchChunk(chunk: AccountRef[]): Promise<void> {
+  async function fetchChunk(chunk: AccountRef[], since: Date): Promise<void> {
     opts.roundTrips.social += 1;
     try {
-      const answer = await opts.client.batchGet(chunk, postsSince);
+      const answer = await opts.client.batchGet(chunk, since);
       const byKey = new Map(answer.accounts.map((a) => [accountKey(a), a]));
       for (const ref of chunk) {
         const value = byKey.get(accountKey(ref)) ?? null;
-        found.set(accountKey(ref), value);
-        opts.client.cache?.set(cacheKey(ref), { account: value });
+        found.set(keyOf({ ref, since }), value);
+        opts.client.cache?.set(keyOf({ ref, since }), { account: value });
       }
     } catch (e) {
       if (e instanceof ProviderHttpError && e.status === 400 && chunk.length > 1) {
         const half = Math.ceil(chunk.length / 2);
-        await Promise.all([fetchChunk(chunk.slice(0, half)), fetchChunk(chunk.slice(half))]);
+        await Promise.all([fetchChunk(chunk.slice(0, half), since), fetchChunk(chunk.slice(half), since)]);
         return;
       }
       const error = socialSourceError(e);
-      for (const ref of chunk) found.set(accountKey(ref), error);
+      for (const ref of chunk) found.set(keyOf({ ref, since }), error);
     }
   }
 
-  const account = new DataLoader<AccountRef, SocialAccount | null, string>(
-    async (refs) => {
-      const missing: AccountRef[] = [];
-      for (const ref of refs) {
-        const cached = opts.client.cache?.get(cacheKey(ref));
-        if (cached) found.set(accountKey(ref), cached.account);
-        else missing.push(ref);
+  const account = new DataLoader<Key, SocialAccount | null, string>(
+    async (keys) => {
+      const missing = new Map<number, AccountRef[]>();
+      for (const key of keys) {
+        const cached = opts.client.cache?.get(keyOf(key));
+        if (cached) found.set(keyOf(key), cached.account);
+        else missing.set(key.since.getTime(), [...(missing.get(key.since.getTime()) ?? []), key.ref]);
       }
-      const chunks: AccountRef[][] = [];
-      for (let i = 0; i < missing.length; i += MAX_ACCOUNTS_PER_CALL) chunks.push(missing.slice(i, i + MAX_ACCOUNTS_PER_CALL));
-      await Promise.all(chunks.map(fetchChunk));
-      return refs.map((ref) => found.get(accountKey(ref))!);
+      const calls: Promise<void>[] = [];
+      for (const [since, refs] of missing) {
+        for (let i = 0; i < refs.length; i += MAX_ACCOUNTS_PER_CALL) calls.push(fetchChunk(refs.slice(i, i + MAX_ACCOUNTS_PER_CALL), new Date(since)));
+      }
+      await Promise.all(calls);
+      return keys.map((key) => found.get(keyOf(key))!);
     },
-    { cacheKeyFn: accountKey },
+    { cacheKeyFn: keyOf },
   );
   return {
-    /** The accounts behind these refs, in order; throws the source's error if any could not be fetched. */
-    async accounts(refs: AccountRef[]): Promise<(SocialAccount | null)[]> {
-      const values = await account.loadMany(refs);
+    /**
+     * The accounts behind these refs, in order, with the posts from `since` (postsSinceFor); throws the
+     * source's error if any could not be fetched.
+     */
+    async accounts(refs: AccountRef[], since: Date): Promise<(SocialAccount | null)[]> {
+      const values = await account.loadMany(refs.map((ref) => ({ ref, since })));
       const failed = values.find((v): v is Error => v instanceof Error);
       if (failed) throw failed;
       return values as (SocialAccount | null)[];
