@@ -50,8 +50,28 @@ const schema = z.object({
   DERIVATION_RULES: z.string().min(1).optional(),
   /** How often tag definitions changed by another replica are picked up (0: only at start and on local changes). */
   TAG_REFRESH_SECONDS: z.coerce.number().int().min(0).max(86_400).default(10),
-  /** The `x-admin-token` that admin mutations require; unset: they are refused. */
-  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * HS256 secret of the bearer tokens (≥ 32 characters). Unset with embedded sources in development:
+   * one is generated into DATA_DIR/jwt-secret. Required (or JWT_JWKS_URL) with real sources or in production.
+   */
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** A JWKS endpoint whose RS256/ES256 keys sign the bearer tokens (instead of JWT_SECRET). */
+  JWT_JWKS_URL: url(['https', 'http']).optional(),
+  /** When set, tokens must carry this `iss` / `aud`. */
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  /** Clock skew tolerated on `exp` and `nbf`. */
+  JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  /** Requests per minute of one token subject (API keys carry their own rate). */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** How long a looked-up API key is trusted before it is read again (a revocation on another replica takes this long). */
+  API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
+  /** Query limits, checked before execution (graphql-armor). */
+  MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
+  MAX_QUERY_COST: z.coerce.number().int().min(100).max(10_000_000).default(20_000),
+  MAX_QUERY_ALIASES: z.coerce.number().int().min(0).max(1000).default(15),
+  MAX_QUERY_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(20),
+  MAX_QUERY_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(2000),
   /** The PostgreSQL schema holding the CRM tables of contracts/crm.sql. */
   CRM_SCHEMA: z
     .string()
@@ -97,5 +117,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const c = parsed.data;
   if (c.SOCIAL_API_URL && !c.SOCIAL_API_TOKEN) throw new ConfigError('Invalid configuration: SOCIAL_API_TOKEN is required when SOCIAL_API_URL is set');
+  if (c.JWT_SECRET && c.JWT_JWKS_URL) throw new ConfigError('Invalid configuration: set JWT_SECRET or JWT_JWKS_URL, not both');
   return { ...c, EXPOSE_ROUND_TRIPS: c.EXPOSE_ROUND_TRIPS ?? c.NODE_ENV !== 'production' };
+}
+
+/**
+ * The server's own check (not the seed's): only the embedded development setup may run without a
+ * configured token key, because only there is a generated one safe (it never leaves DATA_DIR).
+ */
+export function assertTokenKeyConfigured(c: Config): void {
+  if (c.JWT_SECRET || c.JWT_JWKS_URL) return;
+  const real = [c.DATABASE_URL && 'DATABASE_URL', c.MONGODB_URI && 'MONGODB_URI', c.SOCIAL_API_URL && 'SOCIAL_API_URL'].filter(Boolean);
+  if (real.length > 0 || c.NODE_ENV === 'production') {
+    throw new ConfigError(
+      `Invalid configuration: JWT_SECRET or JWT_JWKS_URL is required ${real.length ? `with real sources (${real.join(', ')})` : 'in production'}; only the embedded development setup generates a secret`,
+    );
+  }
 }

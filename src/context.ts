@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Db as MongoDb } from 'mongodb';
 import type pg from 'pg';
@@ -7,6 +6,9 @@ import type { Config } from './config';
 import type { SourceError } from './errors';
 import type { DerivationRules } from './insights/rules';
 import type { TagRegistry } from './insights/tags/registry';
+import { AuditTrail } from './security/audit';
+import type { Authenticator } from './security/authenticate';
+import { seesRawPii, type Principal } from './security/principal';
 import { createBehaviourLoaders, type BehaviourLoaders } from './sources/behaviour/loaders';
 import { createDb, type Db } from './sources/crm/db';
 import { createCrmLoaders, type CrmLoaders } from './sources/crm/loaders';
@@ -27,6 +29,8 @@ export interface Deps {
   /** The tag definitions in force, held in memory. */
   tags: TagRegistry;
   logger: Logger;
+  /** Establishes who calls (bearer tokens, API keys). */
+  auth: Authenticator;
   /** The one clock; tests pass a fixed one. */
   clock?: () => Date;
 }
@@ -39,8 +43,12 @@ export interface Context {
   logger: Logger;
   rules: DerivationRules;
   tags: TagRegistry;
-  /** True when the request carries the ADMIN_TOKEN (admin mutations). */
-  admin: boolean;
+  /** Who is calling (authenticated before the request reaches GraphQL). */
+  principal: Principal;
+  /** The request's id: the caller's `x-request-id` when sane, else a new UUID; in logs, audit rows and the response. */
+  requestId: string;
+  /** Reads of personal data in this request, written to c360.audit_log before the response leaves. */
+  audit: AuditTrail;
   /** Round trips this request made, per source. */
   roundTrips: RoundTrips;
   crm: { db: Db; loaders: CrmLoaders };
@@ -56,14 +64,13 @@ export interface Context {
   reportPartial(path: readonly (string | number)[], error: SourceError): void;
 }
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
-function isAdmin(config: Config, token: string | undefined): boolean {
-  return config.ADMIN_TOKEN !== undefined && token !== undefined && timingSafeEqual(digest(token), digest(config.ADMIN_TOKEN));
+export interface RequestInfo {
+  principal: Principal;
+  requestId: string;
+  now: Date;
 }
 
-export function createContext(deps: Deps, headers: { get(name: string): string | undefined } = { get: () => undefined }): Context {
-  const now = deps.clock?.() ?? new Date();
+export function createContext(deps: Deps, { principal, requestId, now }: RequestInfo): Context {
   const roundTrips = noRoundTrips();
   const db = createDb(deps.crmPool, roundTrips);
   const crmLoaders = createCrmLoaders(db);
@@ -74,7 +81,9 @@ export function createContext(deps: Deps, headers: { get(name: string): string |
     logger: deps.logger,
     rules: deps.rules,
     tags: deps.tags,
-    admin: isAdmin(deps.config, headers.get('x-admin-token')),
+    principal,
+    requestId,
+    audit: new AuditTrail(!seesRawPii(principal)),
     roundTrips,
     crm: { db, loaders: crmLoaders },
     behaviour: createBehaviourLoaders({
@@ -84,7 +93,7 @@ export function createContext(deps: Deps, headers: { get(name: string): string |
     partialErrors,
     insightFacts: new Map(),
     reportPartial(path, error) {
-      deps.logger.warn({ source: error.sourceName, reason: error.reason, err: error.originalError, path }, 'source unavailable; partial answer');
+      deps.logger.warn({ requestId, source: error.sourceName, reason: error.reason, err: error.originalError, path }, 'source unavailable; partial answer');
       partialErrors.push({
         message: `The ${error.sourceName} source is unavailable (${error.reason}); this answer was computed without it.`,
         path,

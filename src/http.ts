@@ -1,7 +1,12 @@
 import type { ApolloServer } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { createContext, type Context, type Deps } from './context';
+import { AuthenticationError } from './security/authenticate';
+import type { Principal } from './security/principal';
+import { RateLimits } from './security/rateLimit';
+import { TokenKeysUnavailable } from './security/tokens';
 
 class BodyTooLarge extends Error {}
 
@@ -32,16 +37,63 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
   });
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
 }
 
-/** Hands one HTTP request to Apollo Server (GET and POST on /graphql). */
-async function graphql(apollo: ApolloServer<Context>, deps: Deps, req: http.IncomingMessage, res: http.ServerResponse) {
+const sendError = (res: http.ServerResponse, status: number, message: string, extensions: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  sendJson(res, status, { errors: [{ message, extensions }] }, headers);
+
+/** A GET without an operation is Apollo's landing page, which needs no credentials; everything else does. */
+const runsAnOperation = (method: string, url: URL) => method !== 'GET' || url.searchParams.has('query') || url.searchParams.has('extensions');
+
+/**
+ * Who calls, and whether they may call now: 401 (UNAUTHENTICATED) without valid credentials, 429
+ * (RATE_LIMITED, Retry-After) past the caller's rate. Null when the response was sent.
+ */
+async function admit(deps: Deps, limits: RateLimits, headers: HeaderMap, res: http.ServerResponse): Promise<Principal | null> {
+  let principal: Principal;
+  try {
+    // Credentials are checked against the real clock, never the request's (which tests may fix).
+    principal = await deps.auth.authenticate(headers, new Date());
+  } catch (e) {
+    if (e instanceof AuthenticationError) {
+      sendError(res, 401, e.message, { code: 'UNAUTHENTICATED', reason: e.reason }, { 'www-authenticate': 'Bearer realm="customer-360"' });
+      return null;
+    }
+    if (e instanceof TokenKeysUnavailable) {
+      deps.logger.error({ err: e.cause }, 'token keys unavailable');
+      sendError(res, 503, 'Credentials cannot be checked right now; try again shortly.', { code: 'SOURCE_UNAVAILABLE', source: 'jwks' });
+      return null;
+    }
+    throw e;
+  }
+  const wait = await limits.take(principal);
+  if (wait !== null) {
+    sendError(res, 429, `Too many requests; retry in ${wait} s.`, { code: 'RATE_LIMITED', retryAfterSeconds: wait }, { 'retry-after': String(wait) });
+    return null;
+  }
+  return principal;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Hands one HTTP request to Apollo Server (GET and POST on /graphql), once the caller is admitted. */
+async function graphql(apollo: ApolloServer<Context>, deps: Deps, limits: RateLimits, req: http.IncomingMessage, res: http.ServerResponse) {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const method = (req.method ?? 'GET').toUpperCase();
+  const now = deps.clock?.() ?? new Date();
+  const given = headers.get('x-request-id');
+  const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+  let principal: Principal | null = null;
+  if (runsAnOperation(method, url)) {
+    principal = await admit(deps, limits, headers, res);
+    if (!principal) return;
   }
   let body: unknown;
   if (req.method === 'POST') {
@@ -58,10 +110,12 @@ async function graphql(apollo: ApolloServer<Context>, deps: Deps, req: http.Inco
       body = text;
     }
   }
-  const url = new URL(req.url ?? '/', 'http://localhost');
   const response = await apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
-    context: async () => createContext(deps, headers),
+    httpGraphQLRequest: { method, headers, search: url.search, body },
+    context: async () => {
+      if (!principal) throw new Error('an operation reached the context without a principal');
+      return createContext(deps, { principal, requestId, now });
+    },
   });
   for (const [key, value] of response.headers) res.setHeader(key, value);
   res.statusCode = response.status ?? 200;
@@ -75,10 +129,11 @@ async function graphql(apollo: ApolloServer<Context>, deps: Deps, req: http.Inco
 
 /** The API's HTTP server: /graphql, and /healthz (process alive). */
 export function createHttpServer(apollo: ApolloServer<Context>, deps: Deps): http.Server {
+  const limits = new RateLimits(deps.config.RATE_LIMIT_PER_MINUTE);
   return http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const handle = async () => {
-      if (path === '/graphql') return graphql(apollo, deps, req, res);
+      if (path === '/graphql') return graphql(apollo, deps, limits, req, res);
       if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
       if (path === '/') {
         res.writeHead(302, { location: '/graphql' });

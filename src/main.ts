@@ -1,12 +1,16 @@
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { embeddedSocialFile, openBehaviour, openCrm, openSocial } from './bootstrap';
-import { ConfigError, loadConfig } from './config';
+import { assertTokenKeyConfigured, ConfigError, loadConfig } from './config';
 import { createHttpServer } from './http';
 import { loadRules } from './insights/rules';
 import { TagRegistry } from './insights/tags/registry';
 import { createLogger } from './logger';
 import { seedDemo } from './seed/seedDemo';
+import { ApiKeyStore } from './security/apiKeys';
+import { createAuthenticator } from './security/authenticate';
+import { developmentSecret } from './security/devSecret';
+import { mintToken, tokenKey } from './security/tokens';
 import { createApollo } from './server';
 import { scheduleSearchRefresh } from './sources/crm/searchIndex';
 
@@ -14,6 +18,7 @@ import { scheduleSearchRefresh } from './sources/crm/searchIndex';
 async function main(): Promise<void> {
   const started = Date.now();
   const config = loadConfig();
+  assertTokenKeyConfigured(config);
   const rules = (() => {
     try {
       return loadRules(config.DERIVATION_RULES);
@@ -45,7 +50,9 @@ async function main(): Promise<void> {
   const social = await openSocial(config, logger);
   const tags = new TagRegistry(crm.pool, logger);
   await tags.start(config.TAG_REFRESH_SECONDS);
-  const deps = { config, crmPool: crm.pool, behaviourDb: behaviour.db, social: social.client, rules, tags, logger };
+  const generated = config.JWT_SECRET || config.JWT_JWKS_URL ? undefined : developmentSecret(config);
+  const auth = createAuthenticator(config, tokenKey(config, generated), new ApiKeyStore(crm.pool, config.API_KEY_CACHE_SECONDS));
+  const deps = { config, crmPool: crm.pool, behaviourDb: behaviour.db, social: social.client, rules, tags, logger, auth };
   const apollo = createApollo(deps);
   await apollo.start();
   const http = createHttpServer(apollo, deps);
@@ -58,6 +65,14 @@ async function main(): Promise<void> {
     social: social.embedded ? 'embedded' : 'SOCIAL_API_URL',
   };
   logger.info({ url, ...sources, startMs: Date.now() - started }, `Customer 360 API ready at ${url}`);
+  if (generated) {
+    // Development only: a token to try the API with, valid for an hour, and how to mint others.
+    const token = await mintToken(generated, { sub: 'dev-admin', roles: ['admin'], ttlSeconds: 3600, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+    process.stdout.write(
+      `\nDevelopment admin token (1 h; the secret is ${config.DATA_DIR}/jwt-secret):\n  Authorization: Bearer ${token}\n` +
+        `Mint others with: npm run token -- --role agent   (roles: agent, analyst, partner, admin)\n\n`,
+    );
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {

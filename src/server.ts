@@ -1,10 +1,16 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { resolvers } from '../resolvers';
 import type { Context, Deps } from './context';
 import { isExpectedError, SourceError } from './errors';
 import { loadTypeDefs } from './schema';
+import { installGuards } from './security/guards';
+import { queryLimits } from './security/limits';
+import { securityPlugin } from './security/plugin';
+import { readPolicies } from './security/policies';
+import { loadSafelist, persistedQueryCache } from './security/safelist';
 import { formatRoundTrips } from './sources/roundTrips';
 
 /** Codes a client may see as they are; everything else is an unexpected failure and is masked. */
@@ -62,16 +68,35 @@ const partialErrors: ApolloServerPlugin<Context> = {
   },
 };
 
+/** The executable schema with its access policies (from @auth, @scope, @pii) and their guards installed. */
+export function buildSchema() {
+  const schema: GraphQLSchema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });
+  const policies = readPolicies(schema);
+  return { schema: installGuards(schema, policies), policies };
+}
+
 /** The one Apollo Server factory: used by main, tests and the bench. Call `start()` before use. */
 export function createApollo(deps: Deps): ApolloServer<Context> {
   const production = deps.config.NODE_ENV === 'production';
+  const { schema, policies } = buildSchema();
+  const safelist = loadSafelist();
+  const limits = queryLimits(deps.config);
   return new ApolloServer<Context>({
-    typeDefs: loadTypeDefs(),
-    resolvers,
+    schema,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: production,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    validationRules: limits.validationRules,
+    parseOptions: { maxTokens: deps.config.MAX_QUERY_TOKENS },
+    persistedQueries: { cache: persistedQueryCache(safelist) },
     formatError: formatErrorFor(deps),
-    plugins: [partialErrors, ...(deps.config.EXPOSE_ROUND_TRIPS ? [roundTripsHeader] : [])],
+    plugins: [
+      ...limits.plugins,
+      securityPlugin({ crmPool: deps.crmPool, logger: deps.logger, policies, safelist }),
+      partialErrors,
+      ...(deps.config.EXPOSE_ROUND_TRIPS ? [roundTripsHeader] : []),
+    ],
   });
 }

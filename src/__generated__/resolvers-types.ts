@@ -341,6 +341,7 @@ export type CustomerProfile = {
   __typename?: 'CustomerProfile';
   /** Whole years at the time of the request; null without a birth date. */
   age?: Maybe<Scalars['Int']['output']>;
+  /** Masked (null) for analysts and partners; `age` stays. */
   birthDate?: Maybe<Scalars['Date']['output']>;
   city?: Maybe<Scalars['String']['output']>;
   /** ISO 3166-1 alpha-2. */
@@ -446,7 +447,7 @@ export type Lifecycle = {
 
 export { LifecycleStage };
 
-/** Admin operations; they need the `x-admin-token` header to match ADMIN_TOKEN. */
+/** Changes; each is admin-only unless it says otherwise. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Saves a disabled version of the tag; null when there is no such tag. */
@@ -456,13 +457,13 @@ export type Mutation = {
 };
 
 
-/** Admin operations; they need the `x-admin-token` header to match ADMIN_TOKEN. */
+/** Changes; each is admin-only unless it says otherwise. */
 export type MutationDisableTagDefinitionArgs = {
   key: Scalars['String']['input'];
 };
 
 
-/** Admin operations; they need the `x-admin-token` header to match ADMIN_TOKEN. */
+/** Changes; each is admin-only unless it says otherwise. */
 export type MutationUpsertTagDefinitionArgs = {
   input: TagDefinitionInput;
 };
@@ -515,6 +516,30 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+export enum PartnerScope {
+  Behaviour = 'BEHAVIOUR',
+  Contact = 'CONTACT',
+  Identities = 'IDENTITIES',
+  Insights = 'INSIGHTS',
+  Orders = 'ORDERS',
+  Profile = 'PROFILE',
+  Social = 'SOCIAL',
+  Support = 'SUPPORT'
+}
+
+export enum PiiKind {
+  Address = 'ADDRESS',
+  Birthdate = 'BIRTHDATE',
+  Email = 'EMAIL',
+  Handle = 'HANDLE',
+  /** An identifier masked by its kind (Identity.value). */
+  Identifier = 'IDENTIFIER',
+  Name = 'NAME',
+  Phone = 'PHONE',
+  /** Free text a person wrote or typed. */
+  Text = 'TEXT'
+}
+
 export type Product = {
   __typename?: 'Product';
   brand?: Maybe<Scalars['String']['output']>;
@@ -539,7 +564,7 @@ export type PurchaseSummary = {
 
 export type Query = {
   __typename?: 'Query';
-  /** The customer with this CRM id; null when there is none. */
+  /** The customer with this CRM id; null when there is none (or, for a partner, when they have not granted partner_sharing). */
   customer?: Maybe<Customer>;
   /**
    * The customer an identifier belongs to (e-mail, phone, order number, device, anonymous id, social
@@ -621,6 +646,17 @@ export type Rfm = {
 };
 
 export { RfmSegment };
+
+export enum Role {
+  /** Everything, plus rules, keys, audit, export and erasure. */
+  Admin = 'ADMIN',
+  /** Customer service: one customer at a time, unmasked. */
+  Agent = 'AGENT',
+  /** Lists, aggregates and derived fields, personal data masked. */
+  Analyst = 'ANALYST',
+  /** Machine clients (API keys): customers who granted partner_sharing, the key's scopes, masked, safelisted operations only. */
+  Partner = 'PARTNER'
+}
 
 export type Search = {
   __typename?: 'Search';
@@ -926,11 +962,14 @@ export type ResolversTypes = ResolversObject<{
   OrderItem: ResolverTypeWrapper<OrderItemParent>;
   OrderStatus: OrderStatus;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PartnerScope: PartnerScope;
+  PiiKind: PiiKind;
   Product: ResolverTypeWrapper<ProductParent>;
   PurchaseSummary: ResolverTypeWrapper<PurchaseSummaryParent>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Rfm: ResolverTypeWrapper<RfmParent>;
   RfmSegment: RfmSegment;
+  Role: Role;
   Search: ResolverTypeWrapper<Search>;
   SentimentLabel: SentimentLabel;
   ServiceHint: ResolverTypeWrapper<ServiceHint>;
@@ -1012,6 +1051,24 @@ export type ResolversParentTypes = ResolversObject<{
   TagEvidence: TagEvidence;
   TagPreview: TagPreviewParent;
 }>;
+
+export type AuthDirectiveArgs = {
+  requires: Array<Role>;
+};
+
+export type AuthDirectiveResolver<Result, Parent, ContextType = Context, Args = AuthDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type PiiDirectiveArgs = {
+  kind: PiiKind;
+};
+
+export type PiiDirectiveResolver<Result, Parent, ContextType = Context, Args = PiiDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type ScopeDirectiveArgs = {
+  requires: PartnerScope;
+};
+
+export type ScopeDirectiveResolver<Result, Parent, ContextType = Context, Args = ScopeDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type BehaviourResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Behaviour'] = ResolversParentTypes['Behaviour']> = ResolversObject<{
   channels?: Resolver<Array<ResolversTypes['ChannelShare']>, ParentType, ContextType, RequireFields<BehaviourChannelsArgs, 'days'>>;
@@ -1463,3 +1520,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ValueTier?: ValueTierResolvers;
 }>;
 
+export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
+  auth?: AuthDirectiveResolver<any, any, ContextType>;
+  pii?: PiiDirectiveResolver<any, any, ContextType>;
+  scope?: ScopeDirectiveResolver<any, any, ContextType>;
+}>;

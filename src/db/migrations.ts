@@ -91,4 +91,62 @@ export const migrations: Migration[] = [
         ('mobile_first', 1, 'Mobile first', 'PREFERENCE', '70 % or more of the last 90 days'' events on a phone.', $cel$facts.behaviour.mobileShare >= 0.7$cel$, true, 'system'),
         ('price_sensitive', 1, 'Price sensitive', 'PREFERENCE', 'Half or more of the items bought in the last 365 days were discounted.', $cel$facts.orders.discountedItemShare != null && facts.orders.discountedItemShare >= 0.5$cel$, true, 'system');`,
   },
+  {
+    version: 4,
+    name: 'audit log and api keys',
+    // The audit log is append-only: a trigger refuses UPDATE, DELETE and TRUNCATE, whoever asks.
+    // API keys are stored as SHA-256 hashes of high-entropy secrets; `id` is the key's public prefix.
+    sql: `
+      CREATE TABLE c360.audit_log (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at timestamptz NOT NULL DEFAULT now(),
+        request_id text NOT NULL,
+        subject text NOT NULL,
+        roles text[] NOT NULL,
+        auth text NOT NULL CHECK (auth IN ('jwt', 'api_key')),
+        partner text,
+        customer_id text NOT NULL,
+        fields text[] NOT NULL,
+        masked boolean NOT NULL,
+        operation text
+      );
+      CREATE INDEX audit_log_customer ON c360.audit_log (customer_id, id DESC);
+      CREATE FUNCTION c360.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege'; END
+      $fn$;
+      CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON c360.audit_log
+        FOR EACH ROW EXECUTE FUNCTION c360.refuse_change();
+      CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON c360.audit_log
+        FOR EACH STATEMENT EXECUTE FUNCTION c360.refuse_change();
+
+      CREATE TABLE c360.api_keys (
+        id text PRIMARY KEY CHECK (id ~ '^k_[0-9a-f]{12}$'),
+        hash bytea NOT NULL UNIQUE,
+        partner text NOT NULL CHECK (length(partner) BETWEEN 1 AND 100),
+        scopes text[] NOT NULL,
+        rate_per_minute int NOT NULL CHECK (rate_per_minute > 0),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        created_by text NOT NULL,
+        revoked_at timestamptz,
+        revoked_by text
+      );`,
+  },
+  {
+    version: 5,
+    name: 'erasures',
+    // One row per erasure request; re-running an incomplete one updates it until nothing remains.
+    sql: `
+      CREATE TABLE c360.erasures (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        customer_id text NOT NULL,
+        requested_by text NOT NULL,
+        reason text NOT NULL,
+        requested_at timestamptz NOT NULL DEFAULT now(),
+        completed_at timestamptz,
+        status text NOT NULL CHECK (status IN ('incomplete', 'complete')),
+        remaining text[] NOT NULL,
+        last_error text
+      );
+      CREATE INDEX erasures_customer ON c360.erasures (customer_id, id DESC);`,
+  },
 ];

@@ -101,3 +101,20 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(opts.database)}`;
   return { url, port, stop: () => server.stop() };
 }
+
+/**
+ * The URL of the embedded cluster in `dir` while another process runs it (its postmaster.pid names a
+ * live pid and the port), so operator commands can reach the CRM beside a running `npm start`.
+ */
+export function runningEmbeddedPostgresUrl(dir: string, database: string): string | null {
+  const abs = path.resolve(dir);
+  const pidFile = path.join(abs, 'postmaster.pid');
+  const credentialsFile = `${abs}.credentials.json`;
+  if (!existsSync(pidFile) || !existsSync(credentialsFile)) return null;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid) || !Number.isInteger(port) || port <= 0) return null;
+  const { password } = JSON.parse(readFileSync(credentialsFile, 'utf8')) as { password: string };
+  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+}

@@ -12,7 +12,6 @@ import type { CrmFactsRow } from '../sources/crm/facts';
 import { asOfFor, factsOf, failureOf, hasConsent, type Facts, type SourceFailure } from './facts';
 import { churnOf, lifecycleOf, reportMissing, rfmOf, sentimentAsOf, tierOf } from './insights';
 import { ageAt } from './profile';
-import { requireAdmin } from './tagDefinitions';
 
 /** Customer.tags and the preview of a draft condition, over the same facts as the other derived fields. */
 
@@ -140,10 +139,9 @@ export async function tagsField(
 
 /**
  * A draft condition over a deterministic sample of customers (those who granted profiling consent);
- * a bad expression is BAD_USER_INPUT. Admin only: it can single out people by any fact.
+ * a bad expression is BAD_USER_INPUT. Admin only (@auth in the schema): it can single out people by any fact.
  */
 export async function previewTag(ctx: Context, args: { expression: string; sample?: number | null; asOf?: Date | null }): Promise<TagPreviewParent> {
-  requireAdmin(ctx);
   const sample = args.sample ?? 20;
   if (!Number.isInteger(sample) || sample < 1 || sample > 200) throw badUserInput(`\`sample\` must be between 1 and 200 (got ${sample}).`, 'sample');
   let condition: Condition;

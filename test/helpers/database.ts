@@ -44,9 +44,12 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
   };
 }
 
-/** Test configuration: the defaults, quiet logs, and the given overrides. */
+/** The HS256 secret of the test servers' tokens (helpers/tokens.ts mints them). */
+export const TEST_JWT_SECRET = 'a-test-secret-of-at-least-thirty-two-characters';
+
+/** Test configuration: the defaults, quiet logs, the test token secret, and the given overrides. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SEARCH_REFRESH_SECONDS: '0', ...overrides });
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SEARCH_REFRESH_SECONDS: '0', JWT_SECRET: TEST_JWT_SECRET, ...overrides });
 }
 
 export interface TestStores extends TestDatabase {

@@ -8,7 +8,11 @@ import type { RoundTrips } from '../../src/sources/roundTrips';
 import { createSocialClient } from '../../src/sources/social/client';
 import { DEFAULT_RULES } from '../../src/insights/rules';
 import { TagRegistry } from '../../src/insights/tags/registry';
+import { ApiKeyStore } from '../../src/security/apiKeys';
+import { createAuthenticator } from '../../src/security/authenticate';
+import { tokenKey } from '../../src/security/tokens';
 import type { TestStores } from './database';
+import { bearer } from './tokens';
 
 export interface GqlResult<D = any> {
   status: number;
@@ -19,7 +23,9 @@ export interface GqlResult<D = any> {
 
 export interface TestServer {
   url: string;
+  /** Runs an operation as an admin, unless `headers` carry other credentials (`authorization: ''` sends none). */
   gql<D = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResult<D>>;
+  /** POSTs a raw body, as an admin unless `headers` carry other credentials. */
   post(body: string, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
 }
@@ -47,15 +53,20 @@ export async function startTestServer(stores: TestStores, clock?: () => Date, ov
     config, crmPool: stores.pool, behaviourDb: stores.behaviourDb, logger, clock,
     social: createSocialClient(config, { url: 'http://127.0.0.1:9', token: 'none' }, logger),
     rules: DEFAULT_RULES, tags,
+    auth: createAuthenticator(config, tokenKey(config), new ApiKeyStore(stores.pool, config.API_KEY_CACHE_SECONDS)),
     ...overrides,
+  };
+  const admin = await bearer(['admin'], { sub: 'test-admin' });
+  const post = (body: string, headers: Record<string, string> = {}) => {
+    const credentials = 'authorization' in headers || 'x-api-key' in headers ? {} : admin;
+    return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...credentials, ...headers }, body });
   };
   const apollo = createApollo(deps);
   await apollo.start();
   const server: http.Server = createHttpServer(apollo, deps);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-  const post = (body: string, headers: Record<string, string> = {}) =>
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+
   return {
     url,
     post,

@@ -11,16 +11,18 @@ function readmeExamples(): string[] {
   return [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]!);
 }
 
-function waitForReady(child: ChildProcess): Promise<string> {
+/** The URL and the development admin token the server prints when it is ready. */
+function waitForReady(child: ChildProcess): Promise<{ url: string; token: string }> {
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`not ready after 60 s:\n${out}`)), 60_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const m = /ready at (http:\/\/\S+?\/graphql)/.exec(out);
-      if (m) {
+      const t = /Authorization: Bearer (\S+)/.exec(out);
+      if (m && t) {
         clearTimeout(timer);
-        resolve(m[1]!);
+        resolve({ url: m[1]!, token: t[1]! });
       }
     };
     child.stdout!.on('data', onData);
@@ -47,10 +49,14 @@ describe('npm start with no configuration', () => {
     for (const name of ['DEMO_CUSTOMERS', 'DEMO_SEED']) delete env[name];
     for (const name of ['DATABASE_URL', 'MONGODB_URI', 'SOCIAL_API_URL', 'SOCIAL_API_TOKEN']) delete env[name];
     child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const url = await waitForReady(child);
+    const { url, token } = await waitForReady(child);
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+    // Nobody gets in without credentials, even in development.
+    const anonymous = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ customers(first: 1) { totalCount } }' }) });
+    expect(anonymous.status).toBe(401);
 
     const post = async (query: string) => {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+      const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query }) });
       expect(res.status).toBe(200);
       return (await res.json()) as { data?: any; errors?: { extensions?: { code?: string } }[] };
     };
@@ -70,7 +76,7 @@ describe('npm start with no configuration', () => {
     }
     // About half the demo customers have social accounts the bundled provider knows.
     const social = await fetch(url, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST', headers,
       body: JSON.stringify({ query: '{ customers(first: 50) { edges { node { social { accounts { handle } } } } } }' }),
     });
     const socialBody = (await social.json()) as { data: { customers: { edges: { node: { social: { accounts: unknown[] } } }[] } } };

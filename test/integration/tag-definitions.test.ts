@@ -1,16 +1,20 @@
 import { createCrmDatabase, testConfig } from '../helpers/database';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { I, insightsDataset, insightsEvents, NOW } from '../fixtures/insights';
+import { bearer } from '../helpers/tokens';
 
 let db: Awaited<ReturnType<typeof createCrmDatabase>>;
 let api: TestServer;
-const ADMIN = { 'x-admin-token': 'an-admin-token-for-tests' };
+let ADMIN: Record<string, string>;
+let ANALYST: Record<string, string>;
 
 beforeAll(async () => {
   db = await createCrmDatabase('tag_definitions', insightsDataset(), insightsEvents());
   const config = testConfig({
-    DATABASE_URL: db.url, MONGODB_URI: db.config.MONGODB_URI!, MONGODB_DB: db.config.MONGODB_DB, ADMIN_TOKEN: ADMIN['x-admin-token'],
+    DATABASE_URL: db.url, MONGODB_URI: db.config.MONGODB_URI!, MONGODB_DB: db.config.MONGODB_DB,
   });
+  ADMIN = await bearer(['admin'], { sub: 'ops@example.com' });
+  ANALYST = await bearer(['analyst']);
   api = await startTestServer(db, () => NOW, { config });
 });
 afterAll(async () => {
@@ -33,11 +37,12 @@ describe('tag definitions', () => {
     expect(body.data.tagDefinitions.every((d: any) => d.version === 1 && d.enabled && d.createdBy === 'system')).toBe(true);
   });
 
-  it('refuses changes without the admin token', async () => {
-    const { body } = await api.gql(UPSERT, { input: VIP });
+  it('refuses changes to anyone but an admin', async () => {
+    const { body, status } = await api.gql(UPSERT, { input: VIP }, ANALYST);
+    expect(status).toBe(403);
     expect(body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
-    const wrong = await api.gql(UPSERT, { input: VIP }, { 'x-admin-token': 'not-the-admin-token' });
-    expect(wrong.body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    const agent = await api.gql(UPSERT, { input: VIP }, await bearer(['agent']));
+    expect(agent.body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
     expect(await tagsOf(I.WINDOW)).not.toContainEqual(expect.objectContaining({ key: 'vip_spender' }));
   });
 
@@ -55,7 +60,7 @@ describe('tag definitions', () => {
   it('applies a new definition from the next request, versions changes and disables', async () => {
     const created = await api.gql(UPSERT, { input: VIP }, ADMIN);
     expect(created.body.data.upsertTagDefinition).toEqual({
-      key: 'vip_spender', version: 1, label: 'VIP spender', family: 'VALUE', expression: VIP.expression, enabled: true, createdBy: 'admin-token',
+      key: 'vip_spender', version: 1, label: 'VIP spender', family: 'VALUE', expression: VIP.expression, enabled: true, createdBy: 'ops@example.com',
     });
     // Window Wu spent 10000.00 in the window.
     expect(await tagsOf(I.WINDOW)).toContainEqual({ key: 'vip_spender', evidence: [{ fact: 'orders.spend365d', value: '10000' }] });
@@ -74,15 +79,15 @@ describe('tag definitions', () => {
     const versions = await db.pool.query(`SELECT key, version, enabled, created_by FROM c360.tag_definitions WHERE key IN ('vip_spender', 'rfm_loyal') ORDER BY key, version`);
     expect(versions.rows).toEqual([
       { key: 'rfm_loyal', version: 1, enabled: true, created_by: 'system' },
-      { key: 'rfm_loyal', version: 2, enabled: false, created_by: 'admin-token' },
-      { key: 'vip_spender', version: 1, enabled: true, created_by: 'admin-token' },
-      { key: 'vip_spender', version: 2, enabled: true, created_by: 'admin-token' },
+      { key: 'rfm_loyal', version: 2, enabled: false, created_by: 'ops@example.com' },
+      { key: 'vip_spender', version: 1, enabled: true, created_by: 'ops@example.com' },
+      { key: 'vip_spender', version: 2, enabled: true, created_by: 'ops@example.com' },
     ]);
   });
 
   it('previews a draft on a sample of consenting customers, for admins only', async () => {
     const PREVIEW = `query P($e: String!) { previewTagDefinition(expression: $e, sample: 200) { evaluated matched matches { id } failed firstError } }`;
-    expect((await api.gql(PREVIEW, { e: 'true' })).body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    expect((await api.gql(PREVIEW, { e: 'true' }, ANALYST)).body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
     const { body } = await api.gql(PREVIEW, { e: `facts.lifecycle.stage == 'REACTIVATED'` }, ADMIN);
     // 26 customers in the fixture, one without profiling consent. The social provider is unreachable in
     // this suite: the two customers with social identities (REACT_SOCIAL, CHURNER) cannot be evaluated.

@@ -1,0 +1,61 @@
+import type pg from 'pg';
+import type { GraphQLResolveInfo } from 'graphql';
+import type { Principal } from './principal';
+
+type Path = GraphQLResolveInfo['path'];
+
+/**
+ * The request's reads of personal data: which customer's which @pii fields, masked or not. The
+ * customers are known by where they sit in the response (the path of each Customer value), so any
+ * @pii field below a customer is attributed to it, whatever the field. Written as one INSERT per
+ * request before the response leaves (audit/flush); a request that cannot be audited gets no data.
+ */
+export class AuditTrail {
+  private readonly customersAt = new Map<string, string>();
+  private readonly reads = new Map<string, Set<string>>();
+
+  constructor(readonly masked: boolean) {}
+
+  /** A Customer value at `path` (a list's items at path.index). */
+  customerAt(path: Path, customerId: string): void {
+    this.customersAt.set(pathKey(path), customerId);
+  }
+
+  /** A @pii field resolved at `path`; throws when no customer lies above it (a schema mistake: fail closed). */
+  read(path: Path, coordinate: string): void {
+    for (let p = path.prev; p; p = p.prev) {
+      const id = this.customersAt.get(pathKey(p));
+      if (id === undefined) continue;
+      let fields = this.reads.get(id);
+      if (!fields) this.reads.set(id, (fields = new Set()));
+      fields.add(coordinate);
+      return;
+    }
+    throw new Error(`personal data at ${pathKey(path)} (${coordinate}) is not below a customer; it cannot be audited`);
+  }
+
+  get empty(): boolean {
+    return this.reads.size === 0;
+  }
+
+  /** Writes the reads as rows (one per customer) in one statement. */
+  async flush(pool: pg.Pool, who: Principal, requestId: string, operation: string | null): Promise<number> {
+    if (this.reads.size === 0) return 0;
+    const ids = [...this.reads.keys()];
+    const fields = ids.map((id) => [...this.reads.get(id)!].sort().join(','));
+    await pool.query(
+      `INSERT INTO c360.audit_log (request_id, subject, roles, auth, partner, customer_id, fields, masked, operation)
+       SELECT $1, $2, $3, $4, $5, r.customer_id, string_to_array(r.fields, ','), $6, $7
+         FROM unnest($8::text[], $9::text[]) AS r(customer_id, fields)`,
+      [requestId, who.subject, [...who.roles].sort(), who.auth, who.partner?.name ?? null, this.masked, operation, ids, fields],
+    );
+    this.reads.clear();
+    return ids.length;
+  }
+}
+
+function pathKey(path: Path): string {
+  let key = String(path.key);
+  for (let p = path.prev; p; p = p.prev) key = `${p.key}.${key}`;
+  return key;
+}

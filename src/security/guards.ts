@@ -1,0 +1,63 @@
+import { defaultFieldResolver, getNamedType, isListType, isNonNullType, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import type { Context } from '../context';
+import { ConsentPurpose } from '../enums';
+import { mask } from './masking';
+import type { FieldPolicy } from './policies';
+import { isPartnerOnly } from './principal';
+
+type Resolver = GraphQLFieldResolver<unknown, Context>;
+
+const then = <T, R>(value: T | Promise<T>, f: (v: T) => R | Promise<R>): R | Promise<R> =>
+  value instanceof Promise ? value.then(f) : f(value);
+
+/**
+ * Field-level enforcement, installed once on the executable schema (so no resolver can skip it):
+ * - every field returning Customer records where each customer sits in the response (audit), and
+ *   for a partner drops the customers who have not granted partner_sharing — the same answer as
+ *   for a customer that does not exist;
+ * - every @pii field is recorded in the request's audit trail and masked for roles that may not see it.
+ * Role and scope checks happen before execution (access.ts); these are what depends on the data.
+ */
+export function installGuards(schema: GraphQLSchema, policies: ReadonlyMap<string, FieldPolicy>): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const coordinate = `${type.name}.${field.name}`;
+      const resolve: Resolver = field.resolve ?? defaultFieldResolver;
+      const kind = policies.get(coordinate)?.pii;
+      if (kind) {
+        field.resolve = (parent, args, ctx, info) => {
+          ctx.audit.read(info.path, coordinate);
+          const value = resolve(parent, args, ctx, info);
+          return ctx.audit.masked ? then(value, (v) => mask(kind, v, parent)) : value;
+        };
+      } else if (getNamedType(field.type).name === 'Customer') {
+        const list = isListType(isNonNullType(field.type) ? field.type.ofType : field.type);
+        field.resolve = (parent, args, ctx, info) =>
+          then(resolve(parent, args, ctx, info), async (value) => {
+            const customers = await visibleCustomers(ctx, (list ? value : [value]) as ({ id: string } | null)[] | null);
+            if (list) {
+              customers?.forEach((c, i) => c && ctx.audit.customerAt({ prev: info.path, key: i, typename: undefined }, c.id));
+              return customers;
+            }
+            const one = customers?.[0] ?? null;
+            if (one) ctx.audit.customerAt(info.path, one.id);
+            return one;
+          });
+      }
+    }
+  }
+  return schema;
+}
+
+/** The customers the caller may see: all of them, or for a partner those with partner_sharing granted. */
+async function visibleCustomers(ctx: Context, customers: ({ id: string } | null)[] | null): Promise<({ id: string } | null)[] | null> {
+  if (!customers || !isPartnerOnly(ctx.principal)) return customers;
+  const consents = await ctx.crm.loaders.consents.loadMany(customers.map((c) => c?.id ?? '').filter(Boolean));
+  const sharing = new Set<string>();
+  for (const rows of consents) {
+    if (rows instanceof Error) throw rows;
+    for (const r of rows) if (r.purpose === ConsentPurpose.PARTNER_SHARING && r.granted) sharing.add(r.customer_id);
+  }
+  return customers.filter((c) => c !== null && sharing.has(c.id));
+}

@@ -1,0 +1,55 @@
+import { getDirectiveValues, isObjectType, type GraphQLDirective, type GraphQLSchema } from 'graphql';
+import { isRole, isScope, type Role, type Scope } from './principal';
+
+/** What the schema's directives declare about one field (`Type.field`). */
+export interface FieldPolicy {
+  /** @auth on the field, else on its type; root fields without one are admin-only. */
+  roles?: ReadonlySet<Role>;
+  /** @scope: the partner scope the field (and what lies below it) needs. */
+  scope?: Scope;
+  /** @pii: the kind of personal data it returns. */
+  pii?: PiiKind;
+}
+
+export const PII_KINDS = ['EMAIL', 'PHONE', 'NAME', 'BIRTHDATE', 'ADDRESS', 'HANDLE', 'IDENTIFIER', 'TEXT'] as const;
+export type PiiKind = (typeof PII_KINDS)[number];
+
+const ADMIN_ONLY: ReadonlySet<Role> = new Set(['admin']);
+
+function directive(schema: GraphQLSchema, name: string): GraphQLDirective {
+  const d = schema.getDirective(name);
+  if (!d) throw new Error(`the schema lacks the @${name} directive (schema/base.graphql)`);
+  return d;
+}
+
+const lower = (v: unknown) => String(v).toLowerCase();
+
+/** Reads @auth, @scope and @pii of every object field once, when the server starts. */
+export function readPolicies(schema: GraphQLSchema): Map<string, FieldPolicy> {
+  const auth = directive(schema, 'auth');
+  const scope = directive(schema, 'scope');
+  const pii = directive(schema, 'pii');
+  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean).map((t) => t!.name));
+  const policies = new Map<string, FieldPolicy>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    const typeAuth = type.astNode ? getDirectiveValues(auth, type.astNode) : undefined;
+    for (const field of Object.values(type.getFields())) {
+      const node = field.astNode;
+      const a = (node && getDirectiveValues(auth, node)) ?? typeAuth;
+      const s = node && getDirectiveValues(scope, node);
+      const p = node && getDirectiveValues(pii, node);
+      const policy: FieldPolicy = {};
+      if (a) policy.roles = new Set((a.requires as unknown[]).map(lower).filter(isRole));
+      else if (roots.has(type.name)) policy.roles = ADMIN_ONLY;
+      if (s) {
+        const value = lower(s.requires);
+        if (!isScope(value)) throw new Error(`@scope(requires: ${String(s.requires)}) on ${type.name}.${field.name} is not a scope`);
+        policy.scope = value;
+      }
+      if (p) policy.pii = p.kind as PiiKind;
+      if (policy.roles || policy.scope || policy.pii) policies.set(`${type.name}.${field.name}`, policy);
+    }
+  }
+  return policies;
+}

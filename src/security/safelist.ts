@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
+import { LRUCache } from 'lru-cache';
+
+/**
+ * The safelisted operations: one `.graphql` file per operation under operations/, identified by the
+ * SHA-256 of the file's text (what Apollo's automatic persisted queries call sha256Hash). Partners may
+ * only run these; anybody may call them by hash alone.
+ */
+export interface Safelist {
+  /** sha256 hex → operation text */
+  byHash: ReadonlyMap<string, string>;
+  /** sha256 hex → file name, for logs and `npm run operations` */
+  names: ReadonlyMap<string, string>;
+}
+
+export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+function operationsDir(): string | null {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'operations');
+    if (existsSync(path.join(candidate, 'README.md'))) return candidate;
+    if (path.dirname(dir) === dir) return null;
+  }
+}
+
+export function loadSafelist(dir = operationsDir()): Safelist {
+  const byHash = new Map<string, string>();
+  const names = new Map<string, string>();
+  for (const file of dir ? readdirSync(dir).filter((f) => f.endsWith('.graphql')).sort() : []) {
+    const text = readFileSync(path.join(dir!, file), 'utf8');
+    byHash.set(sha256(text), text);
+    names.set(sha256(text), file);
+  }
+  return { byHash, names };
+}
+
+/**
+ * Apollo's persisted-query cache: the safelist first (so its operations work by hash on a fresh
+ * replica), then what clients registered, in a bounded LRU.
+ */
+export function persistedQueryCache(safelist: Safelist, max = 10_000): KeyValueCache<string> {
+  const registered = new LRUCache<string, string>({ max });
+  const hashOf = (key: string) => key.replace(/^apq:/, '');
+  return {
+    async get(key) {
+      return safelist.byHash.get(hashOf(key)) ?? registered.get(key);
+    },
+    async set(key, value) {
+      registered.set(key, value);
+    },
+    async delete(key) {
+      return registered.delete(key);
+    },
+  };
+}

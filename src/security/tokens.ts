@@ -1,0 +1,76 @@
+import { createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
+import type { Config } from '../config';
+import { isRole, isScope, type Principal, type Role, type Scope } from './principal';
+
+/** Why a bearer token was refused; the client sees the reason, never the token or the key. */
+export class TokenError extends Error {
+  constructor(readonly reason: 'expired' | 'invalid' | 'no_roles', message: string) {
+    super(message);
+  }
+}
+
+/** The JWKS endpoint could not be read: the server's problem, not the caller's (HTTP 503). */
+export class TokenKeysUnavailable extends Error {
+  constructor(cause: unknown) {
+    super('the JWKS endpoint is unreachable', { cause });
+  }
+}
+
+export type TokenKey = { secret: Uint8Array } | { jwks: JWTVerifyGetKey };
+
+/** The key that verifies tokens: JWT_SECRET (HS256), JWT_JWKS_URL (RS256/ES256), or a generated development secret. */
+export function tokenKey(config: Config, generatedSecret?: string): TokenKey {
+  if (config.JWT_JWKS_URL) return { jwks: createRemoteJWKSet(new URL(config.JWT_JWKS_URL), { timeoutDuration: 2000, cooldownDuration: 30_000 }) };
+  const secret = config.JWT_SECRET ?? generatedSecret;
+  if (!secret) throw new Error('no token key: set JWT_SECRET or JWT_JWKS_URL');
+  return { secret: new TextEncoder().encode(secret) };
+}
+
+/**
+ * Verifies a bearer token: signature (only the algorithms of the configured key), `exp` required and
+ * enforced, `nbf`, issuer and audience when configured, skew bounded by JWT_CLOCK_SKEW_SECONDS.
+ * Claims: `sub`, `roles` (known roles; unknown ones are ignored), for partners `scopes`.
+ */
+export async function verifyToken(token: string, key: TokenKey, config: Config, now: Date): Promise<Principal> {
+  const options = {
+    algorithms: 'secret' in key ? ['HS256'] : ['RS256', 'ES256'],
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    clockTolerance: config.JWT_CLOCK_SKEW_SECONDS,
+    currentDate: now,
+    requiredClaims: ['exp', 'sub'],
+  };
+  let payload;
+  try {
+    payload = ('secret' in key ? await jwtVerify(token, key.secret, options) : await jwtVerify(token, key.jwks, options)).payload;
+  } catch (e) {
+    if (e instanceof errors.JWTExpired) throw new TokenError('expired', 'The bearer token has expired.');
+    if (e instanceof errors.JWKSTimeout || (e instanceof TypeError && 'jwks' in key)) throw new TokenKeysUnavailable(e);
+    throw new TokenError('invalid', 'The bearer token is not valid (signature, algorithm, issuer, audience or claims).');
+  }
+  const roles = new Set<Role>((Array.isArray(payload.roles) ? payload.roles : []).filter(isRole));
+  if (roles.size === 0) throw new TokenError('no_roles', 'The bearer token carries no known role (agent, analyst, partner, admin).');
+  const principal: Principal = { subject: String(payload.sub), roles, auth: 'jwt' };
+  if (roles.has('partner')) {
+    const scopes = new Set<Scope>((Array.isArray(payload.scopes) ? payload.scopes : []).filter(isScope));
+    principal.partner = { keyId: '', name: String(payload.sub), scopes, ratePerMinute: config.RATE_LIMIT_PER_MINUTE };
+  }
+  return principal;
+}
+
+/** Signs an HS256 token (development tokens, `npm run token`, tests). */
+export async function mintToken(
+  secret: string,
+  claims: { sub: string; roles: Role[]; scopes?: Scope[]; ttlSeconds: number; issuer?: string; audience?: string },
+  now = new Date(),
+): Promise<string> {
+  const iat = Math.floor(now.getTime() / 1000);
+  let jwt = new SignJWT({ roles: claims.roles, ...(claims.scopes ? { scopes: claims.scopes } : {}) })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(claims.sub)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + claims.ttlSeconds);
+  if (claims.issuer) jwt = jwt.setIssuer(claims.issuer);
+  if (claims.audience) jwt = jwt.setAudience(claims.audience);
+  return jwt.sign(new TextEncoder().encode(secret));
+}
