@@ -26,12 +26,17 @@ export class AuditTrail {
     for (let p = path.prev; p; p = p.prev) {
       const id = this.customersAt.get(pathKey(p));
       if (id === undefined) continue;
-      let fields = this.reads.get(id);
-      if (!fields) this.reads.set(id, (fields = new Set()));
-      fields.add(coordinate);
+      this.record(id, coordinate);
       return;
     }
     throw new Error(`personal data at ${pathKey(path)} (${coordinate}) is not below a customer; it cannot be audited`);
+  }
+
+  /** A read of a customer's personal data outside a field below it (e.g. a whole-record export). */
+  record(customerId: string, coordinate: string): void {
+    let fields = this.reads.get(customerId);
+    if (!fields) this.reads.set(customerId, (fields = new Set()));
+    fields.add(coordinate);
   }
 
   get empty(): boolean {
