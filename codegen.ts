@@ -45,6 +45,10 @@ const config: CodegenConfig = {
           ChurnRisk: '../../resolvers/mappers#ChurnRiskParent',
           TagDefinition: '../../resolvers/mappers#TagDefinitionParent',
           TagPreview: '../../resolvers/mappers#TagPreviewParent',
+          AuditEntry: '../../resolvers/mappers#AuditEntryParent',
+          AuditEntryConnection: '../../resolvers/mappers#AuditEntryConnectionParent',
+          AuditEntryEdge: '../../resolvers/mappers#AuditEntryEdgeParent',
+          ApiKey: '../../resolvers/mappers#ApiKeyParent',
         },
         scalars: {
           DateTime: { input: 'Date', output: 'Date | string' },

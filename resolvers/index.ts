@@ -7,11 +7,12 @@ import { Query } from './Query';
 import { scalars } from './scalars';
 import { Social } from './Social';
 import { ChurnRisk, Lifecycle, Mutation, TagDefinition } from './Insights';
+import { ApiKey, AuditEntry, SecurityMutation, SecurityQuery } from './Security';
 
 export const resolvers: Resolvers = {
   ...scalars,
   ...enums,
-  Query,
+  Query: { ...Query, ...SecurityQuery },
   Customer,
   CustomerProfile,
   Contact,
@@ -22,5 +23,7 @@ export const resolvers: Resolvers = {
   Lifecycle,
   ChurnRisk,
   TagDefinition,
-  Mutation,
+  Mutation: { ...Mutation, ...SecurityMutation },
+  AuditEntry,
+  ApiKey,
 };

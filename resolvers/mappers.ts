@@ -13,6 +13,8 @@ import type { Lifecycle } from '../src/insights/lifecycle';
 import type { Rfm } from '../src/insights/rfm';
 import type { TagDefinitionRow } from '../src/insights/tags/definitions';
 import type { Source } from '../src/enums';
+import type { ApiKeyRow } from '../src/security/apiKeys';
+import type { AuditRow } from '../src/services/security';
 
 export interface CustomerRef {
   id: string;
@@ -63,6 +65,10 @@ export type RfmParent = Rfm & Derived;
 export type LifecycleParent = Lifecycle & Derived;
 export type ChurnRiskParent = ChurnRisk & Derived;
 export type TagDefinitionParent = TagDefinitionRow;
+export type AuditEntryParent = AuditRow;
+export type AuditEntryConnectionParent = Page<AuditRow>;
+export type AuditEntryEdgeParent = EdgeParent<AuditRow>;
+export type ApiKeyParent = ApiKeyRow;
 export interface TagPreviewParent {
   evaluated: number;
   matched: number;

@@ -7,6 +7,7 @@ import type { SourceError } from './errors';
 import type { DerivationRules } from './insights/rules';
 import type { TagRegistry } from './insights/tags/registry';
 import { AuditTrail } from './security/audit';
+import type { ApiKeyStore } from './security/apiKeys';
 import type { Authenticator } from './security/authenticate';
 import { seesRawPii, type Principal } from './security/principal';
 import { createBehaviourLoaders, type BehaviourLoaders } from './sources/behaviour/loaders';
@@ -49,6 +50,8 @@ export interface Context {
   requestId: string;
   /** Reads of personal data in this request, written to c360.audit_log before the response leaves. */
   audit: AuditTrail;
+  /** The partners' API keys (admin mutations). */
+  apiKeys: ApiKeyStore;
   /** Round trips this request made, per source. */
   roundTrips: RoundTrips;
   crm: { db: Db; loaders: CrmLoaders };
@@ -84,6 +87,7 @@ export function createContext(deps: Deps, { principal, requestId, now }: Request
     principal,
     requestId,
     audit: new AuditTrail(!seesRawPii(principal)),
+    apiKeys: deps.auth.apiKeys,
     roundTrips,
     crm: { db, loaders: crmLoaders },
     behaviour: createBehaviourLoaders({

@@ -24,11 +24,19 @@ export enum CustomerOrderBy { ID_ASC = 'id_asc', CREATED_AT_ASC = 'created_at_as
 /** Label of a mean sentiment score (see sources/social/summaries.ts). */
 export enum SentimentLabel { NEGATIVE = 'NEGATIVE', NEUTRAL = 'NEUTRAL', POSITIVE = 'POSITIVE' }
 
+/** Roles, partner scopes and credential kinds as stored (src/security/principal.ts). */
+export enum Role { AGENT = 'agent', ANALYST = 'analyst', PARTNER = 'partner', ADMIN = 'admin' }
+export enum PartnerScope {
+  PROFILE = 'profile', CONTACT = 'contact', IDENTITIES = 'identities', ORDERS = 'orders', SUPPORT = 'support',
+  BEHAVIOUR = 'behaviour', SOCIAL = 'social', INSIGHTS = 'insights',
+}
+export enum AuthKind { JWT = 'jwt', API_KEY = 'api_key' }
+
 /** Sources as the schema names them, mapped to the names errors and round-trip counters use. */
 export enum Source { CRM = 'crm', BEHAVIOUR = 'behaviour', SOCIAL = 'social' }
 export { ChurnFactorName, ChurnLevel, LifecycleStage, RfmSegment, ServiceHintCode, TagFamily, ValueTier };
 
 export const enums = {
   Source, ChurnFactorName, ChurnLevel, LifecycleStage, RfmSegment, ServiceHintCode, TagFamily, ValueTier,
-  SentimentLabel, CustomerStatus, Gender, ConsentPurpose, IdentifierKind, OrderStatus, TicketStatus, TicketPriority, CustomerOrderBy,
+  SentimentLabel, Role, PartnerScope, AuthKind, CustomerStatus, Gender, ConsentPurpose, IdentifierKind, OrderStatus, TicketStatus, TicketPriority, CustomerOrderBy,
 };

@@ -8,6 +8,9 @@ import { ServiceHintCode } from '../../src/enums';
 import { TagFamily } from '../../src/enums';
 import { ValueTier } from '../../src/enums';
 import { SentimentLabel } from '../../src/enums';
+import { Role } from '../../src/enums';
+import { PartnerScope } from '../../src/enums';
+import { AuthKind } from '../../src/enums';
 import { CustomerStatus } from '../../src/enums';
 import { Gender } from '../../src/enums';
 import { ConsentPurpose } from '../../src/enums';
@@ -17,12 +20,13 @@ import { TicketStatus } from '../../src/enums';
 import { TicketPriority } from '../../src/enums';
 import { CustomerOrderBy } from '../../src/enums';
 import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import { CustomerRef, CustomerProfileParent, ContactParent, IdentityParent, ConsentParent, CustomerConnectionParent, CustomerEdgeParent, OrderParent, OrderItemParent, ProductParent, OrderConnectionParent, OrderEdgeParent, PurchaseSummaryParent, SupportTicketParent, BehaviourParent, EventParent, DeviceParent, ChannelShareParent, EventConnectionParent, EventEdgeParent, SocialParent, SocialAccountParent, SocialPostParent, RfmParent, LifecycleParent, ChurnRiskParent, TagDefinitionParent, TagPreviewParent } from '../../resolvers/mappers';
+import { CustomerRef, CustomerProfileParent, ContactParent, IdentityParent, ConsentParent, CustomerConnectionParent, CustomerEdgeParent, OrderParent, OrderItemParent, ProductParent, OrderConnectionParent, OrderEdgeParent, PurchaseSummaryParent, SupportTicketParent, BehaviourParent, EventParent, DeviceParent, ChannelShareParent, EventConnectionParent, EventEdgeParent, SocialParent, SocialAccountParent, SocialPostParent, RfmParent, LifecycleParent, ChurnRiskParent, TagDefinitionParent, TagPreviewParent, AuditEntryParent, AuditEntryConnectionParent, AuditEntryEdgeParent, ApiKeyParent } from '../../resolvers/mappers';
 import { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
-export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type EnumResolverSignature<T, AllowedValues = any> = { [key in keyof T]?: AllowedValues };
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
   ID: { input: string; output: string; }
@@ -40,6 +44,64 @@ export type Scalars = {
    */
   Money: { input: string; output: string; }
 };
+
+/** A partner's API key. The key itself is shown only once, by createApiKey. */
+export type ApiKey = {
+  __typename?: 'ApiKey';
+  createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
+  /** The key's public id (`k_…`), part of the key. */
+  id: Scalars['ID']['output'];
+  partner: Scalars['String']['output'];
+  ratePerMinute: Scalars['Int']['output'];
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  revokedBy?: Maybe<Scalars['String']['output']>;
+  scopes: Array<PartnerScope>;
+};
+
+export type ApiKeyInput = {
+  /** 1–100 characters. */
+  partner: Scalars['String']['input'];
+  /** Requests per minute, 1..100000. */
+  ratePerMinute?: InputMaybe<Scalars['Int']['input']>;
+  /** At least one. */
+  scopes: Array<PartnerScope>;
+};
+
+/** One request's reads of one customer's personal data (the @pii fields it resolved). */
+export type AuditEntry = {
+  __typename?: 'AuditEntry';
+  at: Scalars['DateTime']['output'];
+  auth: AuthKind;
+  customerId: Scalars['ID']['output'];
+  /** Schema coordinates read, e.g. `Contact.email`. */
+  fields: Array<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** True when the caller saw the values masked. */
+  masked: Scalars['Boolean']['output'];
+  operation?: Maybe<Scalars['String']['output']>;
+  /** The partner of an API key. */
+  partner?: Maybe<Scalars['String']['output']>;
+  /** The request's `x-request-id`, also in the server's logs. */
+  requestId: Scalars['String']['output'];
+  roles: Array<Role>;
+  /** The token's `sub`, or `apikey:<key id>`. */
+  subject: Scalars['String']['output'];
+};
+
+export type AuditEntryConnection = {
+  __typename?: 'AuditEntryConnection';
+  edges: Array<AuditEntryEdge>;
+  pageInfo: PageInfo;
+};
+
+export type AuditEntryEdge = {
+  __typename?: 'AuditEntryEdge';
+  cursor: Scalars['String']['output'];
+  node: AuditEntry;
+};
+
+export { AuthKind };
 
 export type Behaviour = {
   __typename?: 'Behaviour';
@@ -142,6 +204,13 @@ export type Contact = {
   __typename?: 'Contact';
   email?: Maybe<Scalars['String']['output']>;
   phone?: Maybe<Scalars['String']['output']>;
+};
+
+export type CreatedApiKey = {
+  __typename?: 'CreatedApiKey';
+  apiKey: ApiKey;
+  /** Send as `X-Api-Key`. Shown this once: only its hash is stored. */
+  key: Scalars['String']['output'];
 };
 
 /**
@@ -450,16 +519,32 @@ export { LifecycleStage };
 /** Changes; each is admin-only unless it says otherwise. */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Creates a partner API key and shows it once. */
+  createApiKey: CreatedApiKey;
   /** Saves a disabled version of the tag; null when there is no such tag. */
   disableTagDefinition?: Maybe<TagDefinition>;
+  /** Revokes a key at once (other replicas within API_KEY_CACHE_SECONDS); null when there is no such key. */
+  revokeApiKey?: Maybe<ApiKey>;
   /** Saves a new, enabled version of a tag definition after checking its expression; applies from the next request. */
   upsertTagDefinition: TagDefinition;
 };
 
 
 /** Changes; each is admin-only unless it says otherwise. */
+export type MutationCreateApiKeyArgs = {
+  input: ApiKeyInput;
+};
+
+
+/** Changes; each is admin-only unless it says otherwise. */
 export type MutationDisableTagDefinitionArgs = {
   key: Scalars['String']['input'];
+};
+
+
+/** Changes; each is admin-only unless it says otherwise. */
+export type MutationRevokeApiKeyArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -516,16 +601,7 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
-export enum PartnerScope {
-  Behaviour = 'BEHAVIOUR',
-  Contact = 'CONTACT',
-  Identities = 'IDENTITIES',
-  Insights = 'INSIGHTS',
-  Orders = 'ORDERS',
-  Profile = 'PROFILE',
-  Social = 'SOCIAL',
-  Support = 'SUPPORT'
-}
+export { PartnerScope };
 
 export enum PiiKind {
   Address = 'ADDRESS',
@@ -564,6 +640,10 @@ export type PurchaseSummary = {
 
 export type Query = {
   __typename?: 'Query';
+  /** The partners' API keys (never the keys themselves). */
+  apiKeys: Array<ApiKey>;
+  /** Reads of a customer's personal data, newest first. `first` is 1..200. */
+  auditLog: AuditEntryConnection;
   /** The customer with this CRM id; null when there is none (or, for a partner, when they have not granted partner_sharing). */
   customer?: Maybe<Customer>;
   /**
@@ -584,6 +664,18 @@ export type Query = {
   searchCustomers: Array<Customer>;
   /** The tag definitions in force (the latest version of each key). */
   tagDefinitions: Array<TagDefinition>;
+};
+
+
+export type QueryApiKeysArgs = {
+  includeRevoked?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type QueryAuditLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  customerId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -647,16 +739,7 @@ export type Rfm = {
 
 export { RfmSegment };
 
-export enum Role {
-  /** Everything, plus rules, keys, audit, export and erasure. */
-  Admin = 'ADMIN',
-  /** Customer service: one customer at a time, unmasked. */
-  Agent = 'AGENT',
-  /** Lists, aggregates and derived fields, personal data masked. */
-  Analyst = 'ANALYST',
-  /** Machine clients (API keys): customers who granted partner_sharing, the key's scopes, masked, safelisted operations only. */
-  Partner = 'PARTNER'
-}
+export { Role };
 
 export type Search = {
   __typename?: 'Search';
@@ -918,6 +1001,12 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  ApiKey: ResolverTypeWrapper<ApiKeyParent>;
+  ApiKeyInput: ApiKeyInput;
+  AuditEntry: ResolverTypeWrapper<AuditEntryParent>;
+  AuditEntryConnection: ResolverTypeWrapper<AuditEntryConnectionParent>;
+  AuditEntryEdge: ResolverTypeWrapper<AuditEntryEdgeParent>;
+  AuthKind: AuthKind;
   Behaviour: ResolverTypeWrapper<BehaviourParent>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CategoryCount: ResolverTypeWrapper<CategoryCount>;
@@ -929,6 +1018,7 @@ export type ResolversTypes = ResolversObject<{
   Consent: ResolverTypeWrapper<ConsentParent>;
   ConsentPurpose: ConsentPurpose;
   Contact: ResolverTypeWrapper<ContactParent>;
+  CreatedApiKey: ResolverTypeWrapper<Omit<CreatedApiKey, 'apiKey'> & { apiKey: ResolversTypes['ApiKey'] }>;
   Customer: ResolverTypeWrapper<CustomerRef>;
   CustomerConnection: ResolverTypeWrapper<CustomerConnectionParent>;
   CustomerEdge: ResolverTypeWrapper<CustomerEdgeParent>;
@@ -996,6 +1086,11 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  ApiKey: ApiKeyParent;
+  ApiKeyInput: ApiKeyInput;
+  AuditEntry: AuditEntryParent;
+  AuditEntryConnection: AuditEntryConnectionParent;
+  AuditEntryEdge: AuditEntryEdgeParent;
   Behaviour: BehaviourParent;
   Boolean: Scalars['Boolean']['output'];
   CategoryCount: CategoryCount;
@@ -1004,6 +1099,7 @@ export type ResolversParentTypes = ResolversObject<{
   ChurnRisk: ChurnRiskParent;
   Consent: ConsentParent;
   Contact: ContactParent;
+  CreatedApiKey: Omit<CreatedApiKey, 'apiKey'> & { apiKey: ResolversParentTypes['ApiKey'] };
   Customer: CustomerRef;
   CustomerConnection: CustomerConnectionParent;
   CustomerEdge: CustomerEdgeParent;
@@ -1070,6 +1166,43 @@ export type ScopeDirectiveArgs = {
 
 export type ScopeDirectiveResolver<Result, Parent, ContextType = Context, Args = ScopeDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type ApiKeyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ApiKey'] = ResolversParentTypes['ApiKey']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  partner?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  ratePerMinute?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  revokedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  scopes?: Resolver<Array<ResolversTypes['PartnerScope']>, ParentType, ContextType>;
+}>;
+
+export type AuditEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  auth?: Resolver<ResolversTypes['AuthKind'], ParentType, ContextType>;
+  customerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  fields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  masked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  operation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  partner?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  requestId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  roles?: Resolver<Array<ResolversTypes['Role']>, ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type AuditEntryConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEntryConnection'] = ResolversParentTypes['AuditEntryConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['AuditEntryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type AuditEntryEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEntryEdge'] = ResolversParentTypes['AuditEntryEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditEntry'], ParentType, ContextType>;
+}>;
+
+export type AuthKindResolvers = EnumResolverSignature<{ API_KEY?: any, JWT?: any }, ResolversTypes['AuthKind']>;
+
 export type BehaviourResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Behaviour'] = ResolversParentTypes['Behaviour']> = ResolversObject<{
   channels?: Resolver<Array<ResolversTypes['ChannelShare']>, ParentType, ContextType, RequireFields<BehaviourChannelsArgs, 'days'>>;
   devices?: Resolver<Array<ResolversTypes['Device']>, ParentType, ContextType>;
@@ -1122,6 +1255,11 @@ export type ConsentPurposeResolvers = EnumResolverSignature<{ MARKETING?: any, P
 export type ContactResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Contact'] = ResolversParentTypes['Contact']> = ResolversObject<{
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type CreatedApiKeyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatedApiKey'] = ResolversParentTypes['CreatedApiKey']> = ResolversObject<{
+  apiKey?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type CustomerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = ResolversObject<{
@@ -1253,7 +1391,9 @@ export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversType
 }
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  createApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'input'>>;
   disableTagDefinition?: Resolver<Maybe<ResolversTypes['TagDefinition']>, ParentType, ContextType, RequireFields<MutationDisableTagDefinitionArgs, 'key'>>;
+  revokeApiKey?: Resolver<Maybe<ResolversTypes['ApiKey']>, ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
   upsertTagDefinition?: Resolver<ResolversTypes['TagDefinition'], ParentType, ContextType, RequireFields<MutationUpsertTagDefinitionArgs, 'input'>>;
 }>;
 
@@ -1293,6 +1433,8 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
+export type PartnerScopeResolvers = EnumResolverSignature<{ BEHAVIOUR?: any, CONTACT?: any, IDENTITIES?: any, INSIGHTS?: any, ORDERS?: any, PROFILE?: any, SOCIAL?: any, SUPPORT?: any }, ResolversTypes['PartnerScope']>;
+
 export type ProductResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = ResolversObject<{
   brand?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   category?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1311,6 +1453,8 @@ export type PurchaseSummaryResolvers<ContextType = Context, ParentType extends R
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType, RequireFields<QueryApiKeysArgs, 'includeRevoked'>>;
+  auditLog?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'customerId' | 'first'>>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'id'>>;
   customerBy?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerByArgs, 'identifier'>>;
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first' | 'orderBy'>>;
@@ -1333,6 +1477,8 @@ export type RfmResolvers<ContextType = Context, ParentType extends ResolversPare
 }>;
 
 export type RfmSegmentResolvers = EnumResolverSignature<{ ABOUT_TO_SLEEP?: any, AT_RISK?: any, CANT_LOSE?: any, CHAMPIONS?: any, HIBERNATING?: any, LOST?: any, LOYAL?: any, NEED_ATTENTION?: any, NEW_CUSTOMERS?: any, NO_PURCHASES?: any, POTENTIAL_LOYALIST?: any, PROMISING?: any }, ResolversTypes['RfmSegment']>;
+
+export type RoleResolvers = EnumResolverSignature<{ ADMIN?: any, AGENT?: any, ANALYST?: any, PARTNER?: any }, ResolversTypes['Role']>;
 
 export type SearchResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Search'] = ResolversParentTypes['Search']> = ResolversObject<{
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1455,6 +1601,11 @@ export type TicketStatusResolvers = EnumResolverSignature<{ CLOSED?: any, OPEN?:
 export type ValueTierResolvers = EnumResolverSignature<{ HIGH_VALUE?: any, LOW?: any, POTENTIAL?: any, REGULAR?: any }, ResolversTypes['ValueTier']>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  ApiKey?: ApiKeyResolvers<ContextType>;
+  AuditEntry?: AuditEntryResolvers<ContextType>;
+  AuditEntryConnection?: AuditEntryConnectionResolvers<ContextType>;
+  AuditEntryEdge?: AuditEntryEdgeResolvers<ContextType>;
+  AuthKind?: AuthKindResolvers;
   Behaviour?: BehaviourResolvers<ContextType>;
   CategoryCount?: CategoryCountResolvers<ContextType>;
   ChannelShare?: ChannelShareResolvers<ContextType>;
@@ -1465,6 +1616,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Consent?: ConsentResolvers<ContextType>;
   ConsentPurpose?: ConsentPurposeResolvers;
   Contact?: ContactResolvers<ContextType>;
+  CreatedApiKey?: CreatedApiKeyResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
   CustomerConnection?: CustomerConnectionResolvers<ContextType>;
   CustomerEdge?: CustomerEdgeResolvers<ContextType>;
@@ -1493,11 +1645,13 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   OrderItem?: OrderItemResolvers<ContextType>;
   OrderStatus?: OrderStatusResolvers;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PartnerScope?: PartnerScopeResolvers;
   Product?: ProductResolvers<ContextType>;
   PurchaseSummary?: PurchaseSummaryResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Rfm?: RfmResolvers<ContextType>;
   RfmSegment?: RfmSegmentResolvers;
+  Role?: RoleResolvers;
   Search?: SearchResolvers<ContextType>;
   SentimentLabel?: SentimentLabelResolvers;
   ServiceHint?: ServiceHintResolvers<ContextType>;

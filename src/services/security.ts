@@ -1,0 +1,47 @@
+import type { AuditEntryConnectionParent } from '../../resolvers/mappers';
+import type { ApiKeyInput } from '../__generated__/resolvers-types';
+import type { Context } from '../context';
+import { badUserInput } from '../errors';
+import { checkFirst, decodeCursor, encodeCursor, toPage } from '../pagination';
+import { ApiKeyInputError, type ApiKeyRow } from '../security/apiKeys';
+
+/** Admin use cases of the security schema: the audit log and the partners' keys (admin-only by @auth). */
+
+export interface AuditRow {
+  id: string;
+  at: Date;
+  request_id: string;
+  subject: string;
+  roles: string[];
+  auth: string;
+  partner: string | null;
+  customer_id: string;
+  fields: string[];
+  masked: boolean;
+  operation: string | null;
+}
+
+export async function auditLog(ctx: Context, args: { customerId: string; first?: number | null; after?: string | null }): Promise<AuditEntryConnectionParent> {
+  const first = checkFirst(args.first ?? 50, 200);
+  const [before] = args.after != null ? decodeCursor('audit', args.after, ['string']) : [null];
+  if (before !== null && !/^\d{1,19}$/.test(before)) throw badUserInput('`after` is not a cursor of this list.', 'after');
+  const rows = await ctx.crm.db<AuditRow>(
+    `SELECT id::text, at, request_id, subject, roles, auth, partner, customer_id, fields, masked, operation
+       FROM c360.audit_log WHERE customer_id = $1 AND ($2::bigint IS NULL OR id < $2::bigint) ORDER BY id DESC LIMIT $3`,
+    [args.customerId, before, first + 1],
+  );
+  return toPage(rows, first, (r) => encodeCursor('audit', [r.id]), (r) => r);
+}
+
+export async function createApiKey(ctx: Context, input: ApiKeyInput): Promise<{ key: string; apiKey: ApiKeyRow }> {
+  try {
+    const { key, row } = await ctx.apiKeys.create({ partner: input.partner, scopes: input.scopes, ratePerMinute: input.ratePerMinute ?? 60 }, ctx.principal.subject);
+    return { key, apiKey: row };
+  } catch (e) {
+    if (e instanceof ApiKeyInputError) throw badUserInput(e.message, `input.${e.field}`);
+    throw e;
+  }
+}
+
+export const revokeApiKey = (ctx: Context, id: string) => ctx.apiKeys.revoke(id, ctx.principal.subject);
+export const listApiKeys = (ctx: Context, includeRevoked: boolean) => ctx.apiKeys.list(includeRevoked);

@@ -1,0 +1,335 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fixtureDataset, LINA, LINA_DUP, NOW, TOM } from '../fixtures/crm';
+import { createCrmDatabase, testConfig } from '../helpers/database';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { bearer } from '../helpers/tokens';
+
+/**
+ * Who gets in and what each role sees, against the real server. Tom has granted partner_sharing,
+ * Lina refused it, Lina's duplicate record never recorded it.
+ */
+let db: Awaited<ReturnType<typeof createCrmDatabase>>;
+let api: TestServer;
+
+const OPERATIONS = path.resolve(__dirname, '../../operations');
+const operation = (file: string) => readFileSync(path.join(OPERATIONS, file), 'utf8');
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+beforeAll(async () => {
+  const data = fixtureDataset();
+  data.consents.push(
+    { customer_id: TOM, purpose: 'partner_sharing', granted: true, updated_at: new Date('2026-01-01T00:00:00Z'), source: 'web' },
+    { customer_id: LINA, purpose: 'partner_sharing', granted: false, updated_at: new Date('2026-01-01T00:00:00Z'), source: 'app' },
+  );
+  db = await createCrmDatabase('security', data);
+  api = await startTestServer(db, () => NOW);
+});
+afterAll(async () => {
+  await api?.close();
+  await db?.drop();
+});
+
+const code = (body: { errors?: { extensions?: Record<string, unknown> }[] }) => body.errors?.[0]?.extensions?.code;
+
+describe('who is calling', () => {
+  const Q = `{ customer(id: "${TOM}") { id } }`;
+
+  it('answers 401 UNAUTHENTICATED without credentials, before anything runs', async () => {
+    const res = await api.post(JSON.stringify({ query: Q }), { authorization: '' });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    const body = (await res.json()) as any;
+    expect(body).toEqual({ errors: [{ message: expect.stringContaining('Authentication required'), extensions: { code: 'UNAUTHENTICATED', reason: 'missing' } }] });
+  });
+
+  it('refuses an expired token, accepts one within the clock skew', async () => {
+    const expired = await bearer(['agent'], { ttlSeconds: 60, now: new Date(Date.now() - 2 * 60_000) });
+    const res = await api.gql(Q, {}, expired);
+    expect(res.status).toBe(401);
+    expect(res.body.errors![0]!.extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'expired' });
+    // Expired 10 s ago; JWT_CLOCK_SKEW_SECONDS is 30.
+    const justExpired = await bearer(['agent'], { ttlSeconds: 50, now: new Date(Date.now() - 60_000) });
+    expect((await api.gql(Q, {}, justExpired)).status).toBe(200);
+  });
+
+  it('refuses a bad signature, a tampered payload, alg "none" and a token without a known role', async () => {
+    const other = await bearer(['admin'], { secret: 'another-secret-of-at-least-thirty-two-chars' });
+    expect((await api.gql(Q, {}, other)).body.errors![0]!.extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'invalid' });
+
+    const [h, , s] = (await bearer(['analyst'])).authorization.slice(7).split('.');
+    const forged = Buffer.from(JSON.stringify({ sub: 'x', roles: ['admin'], exp: Math.floor(Date.now() / 1000) + 60 })).toString('base64url');
+    expect((await api.gql(Q, {}, { authorization: `Bearer ${h}.${forged}.${s}` })).status).toBe(401);
+    const none = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
+    expect((await api.gql(Q, {}, { authorization: `Bearer ${none}.${forged}.` })).status).toBe(401);
+
+    const roleless = await bearer(['superuser' as never]);
+    expect((await api.gql(Q, {}, roleless)).body.errors![0]!.extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'no_roles' });
+    expect((await api.gql(Q, {}, { authorization: 'Basic dXNlcjpwYXNz' })).status).toBe(401);
+  });
+});
+
+describe('what each role may use (checked before the operation runs)', () => {
+  it('lets an agent look one customer up, unmasked, but not list customers', async () => {
+    const agent = await bearer(['agent']);
+    const one = await api.gql(`{ customerBy(identifier: { kind: PHONE, value: "138 0013 8000" }) { id profile { fullName birthDate } contact { email phone } } }`, {}, agent);
+    expect(one.body).toEqual({
+      data: { customerBy: { id: LINA, profile: { fullName: '李娜', birthDate: '1990-06-16' }, contact: { email: 'lina@example.com', phone: '+8613800138000' } } },
+    });
+    const list = await api.gql('{ customers(first: 5) { edges { node { id } } } }', {}, agent);
+    expect(list.status).toBe(403);
+    expect(list.body).toEqual({
+      errors: [{ message: 'Not allowed for this caller: Query.customers (roles: analyst, admin).', extensions: { code: 'FORBIDDEN', denied: ['Query.customers'] } }],
+    });
+  });
+
+  it('shows an analyst lists and derived fields with personal data masked', async () => {
+    const analyst = await bearer(['analyst']);
+    const { body } = await api.gql(
+      `fragment C on Customer { id profile { fullName birthDate age city } contact { email phone }
+         identities { kind value } tickets: supportTickets(first: 1) { subject status } rfm { score } }
+       { lina: customer(id: "${LINA}") { ...C } tom: customer(id: "${TOM}") { ...C } dup: customer(id: "${LINA_DUP}") { ...C } }`,
+      {}, analyst,
+    );
+    expect(body.errors).toBeUndefined();
+    const { lina, tom, dup } = body.data;
+    expect(lina).toMatchObject({
+      profile: { fullName: '李*', birthDate: null, age: 35, city: 'Shanghai' },
+      contact: { email: 'l***@example.com', phone: '+86 138****8000' },
+      tickets: [{ subject: '[redacted]', status: 'OPEN' }],
+      rfm: { score: expect.stringMatching(/^\d{3}$/) },
+    });
+    expect(lina.identities).toEqual(expect.arrayContaining([
+      { kind: 'EMAIL', value: 'l***@example.com' },
+      { kind: 'SOCIAL', value: 'weibo:l***8' },
+      { kind: 'DEVICE_ID', value: 'dev-***' },
+    ]));
+    expect(tom.id).toBe(TOM);
+    expect(tom.profile.fullName).toBe('T. B.');
+    expect(tom.contact).toEqual({ email: 't***@example.org', phone: '+1 415***0132' });
+    expect(dup.profile.fullName).toBe('L. N.');
+  });
+
+  it('refuses an analyst the lookups and search that would single a person out by contact details', async () => {
+    const analyst = await bearer(['analyst']);
+    const res = await api.gql(`{ searchCustomers(query: "lina") { id } byMail: customerBy(identifier: { kind: EMAIL, value: "lina@example.com" }) { id } }`, {}, analyst);
+    expect(res.status).toBe(403);
+    expect(res.body.errors![0]!.extensions!.denied).toEqual(['Query.searchCustomers', 'Query.customerBy']);
+  });
+
+  it('finds fields hidden in fragments and inline fragments', async () => {
+    const agent = await bearer(['agent']);
+    const res = await api.gql(`query { ...F } fragment F on Query { ... on Query { customers(first: 1) { totalCount } } }`, {}, agent);
+    expect(res.status).toBe(403);
+    expect(res.body.errors![0]!.extensions!.denied).toEqual(['Query.customers']);
+  });
+
+  it('keeps admin operations to admins', async () => {
+    const query = `{ auditLog(customerId: "${LINA}") { edges { node { id } } } apiKeys { id } }`;
+    for (const role of ['agent', 'analyst'] as const) {
+      const res = await api.gql(query, {}, await bearer([role]));
+      expect(res.status).toBe(403);
+      expect(res.body.errors![0]!.extensions!.denied).toEqual(['Query.auditLog', 'Query.apiKeys']);
+    }
+    const mutation = await api.gql(`mutation { revokeApiKey(id: "k_000000000000") { id } }`, {}, await bearer(['analyst']));
+    expect(mutation.body.errors![0]!.extensions!.denied).toEqual(['Mutation.revokeApiKey']);
+    // A partner token never gets past the safelist.
+    expect((await api.gql(query, {}, await bearer(['partner']))).status).toBe(403);
+  });
+});
+
+describe('partners (API keys)', () => {
+  let key: string;
+  let keyId: string;
+  const PARTNER_CUSTOMER = operation('PartnerCustomer.graphql');
+
+  beforeAll(async () => {
+    const { body } = await api.gql(
+      `mutation { createApiKey(input: { partner: "Acme Loyalty", scopes: [PROFILE, ORDERS, INSIGHTS], ratePerMinute: 1000 }) { key apiKey { id partner scopes ratePerMinute createdBy revokedAt } } }`,
+    );
+    expect(body.errors).toBeUndefined();
+    key = body.data.createApiKey.key;
+    keyId = body.data.createApiKey.apiKey.id;
+    expect(body.data.createApiKey.apiKey).toEqual({ id: keyId, partner: 'Acme Loyalty', scopes: ['INSIGHTS', 'ORDERS', 'PROFILE'], ratePerMinute: 1000, createdBy: 'test-admin', revokedAt: null });
+  });
+
+  it('stores only a hash of the key', async () => {
+    const { rows } = await db.pool.query(`SELECT encode(hash, 'hex') AS hash, row_to_json(k)::text AS everything FROM c360.api_keys k WHERE id = $1`, [keyId]);
+    expect(rows[0].hash).toBe(sha256(key));
+    expect(rows[0].everything).not.toContain(key.split('_').at(-1));
+  });
+
+  it('answers a safelisted operation for a customer who granted partner_sharing, masked', async () => {
+    const { status, body } = await api.gql(PARTNER_CUSTOMER, { id: TOM }, { 'x-api-key': key });
+    expect(status).toBe(200);
+    // The test server has no social provider: lifecycle says it did without it.
+    expect((body.errors ?? []).filter((e) => e.extensions?.source !== 'social')).toEqual([]);
+    expect(body.data.customer).toMatchObject({ id: TOM, profile: { fullName: 'T. B.', city: 'San Francisco' }, purchaseSummary: { completedOrders: 0 } });
+  });
+
+  it('cannot tell a customer who refused partner_sharing, or never answered, from one that does not exist', async () => {
+    const answers = await Promise.all([LINA, LINA_DUP, 'c_nobody'].map((id) => api.gql(PARTNER_CUSTOMER, { id }, { 'x-api-key': key })));
+    for (const a of answers) expect(a).toMatchObject({ status: 200, body: { data: { customer: null } } });
+    expect(answers.map((a) => JSON.stringify(a.body))).toEqual(Array(3).fill(JSON.stringify({ data: { customer: null } })));
+  });
+
+  it('runs safelisted operations by hash alone (persisted queries), and nothing else', async () => {
+    const byHash = await api.post(JSON.stringify({ variables: { id: TOM }, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(PARTNER_CUSTOMER) } } }), { 'x-api-key': key });
+    expect(((await byHash.json()) as any).data.customer.id).toBe(TOM);
+
+    const adHoc = await api.gql(`query { customer(id: "${TOM}") { id } }`, {}, { 'x-api-key': key });
+    expect(adHoc.status).toBe(403);
+    expect(code(adHoc.body)).toBe('FORBIDDEN');
+    expect(adHoc.body.errors![0]!.message).toMatch(/safelisted operations/);
+  });
+
+  it("refuses a safelisted operation that reads fields outside the key's scopes", async () => {
+    // PartnerCustomerBy reads contact (scope CONTACT), which this key lacks.
+    const res = await api.gql(operation('PartnerCustomerBy.graphql'), { identifier: { kind: 'EXTERNAL_ID', value: 'EXT-001' } }, { 'x-api-key': key });
+    expect(res.status).toBe(403);
+    expect(res.body.errors![0]).toMatchObject({ message: expect.stringContaining('Customer.contact (scope: contact)'), extensions: { denied: ['Customer.contact'] } });
+  });
+
+  it('refuses a revoked, an unknown or a malformed key, and two credentials at once', async () => {
+    const created = await api.gql(`mutation { createApiKey(input: { partner: "Short-lived", scopes: [PROFILE, ORDERS, INSIGHTS] }) { key apiKey { id } } }`);
+    const { key: shortLived, apiKey } = created.body.data.createApiKey;
+    expect((await api.gql(PARTNER_CUSTOMER, { id: TOM }, { 'x-api-key': shortLived })).status).toBe(200);
+    const revoked = await api.gql(`mutation { revokeApiKey(id: "${apiKey.id}") { id revokedAt revokedBy } }`);
+    expect(revoked.body.data.revokeApiKey).toMatchObject({ id: apiKey.id, revokedAt: expect.any(String), revokedBy: 'test-admin' });
+    const after = await api.gql(PARTNER_CUSTOMER, { id: TOM }, { 'x-api-key': shortLived });
+    expect(after.status).toBe(401);
+    expect(after.body.errors![0]!.extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'revoked_or_unknown_key' });
+    const unknown = `c360_k_000000000000_${'A'.repeat(43)}`;
+    expect((await api.gql(PARTNER_CUSTOMER, { id: TOM }, { 'x-api-key': unknown })).status).toBe(401);
+    expect((await api.gql(PARTNER_CUSTOMER, { id: TOM }, { 'x-api-key': 'hunter2' })).status).toBe(401);
+    const both = await api.gql(PARTNER_CUSTOMER, { id: TOM }, { 'x-api-key': key, ...(await bearer(['admin'])) });
+    expect(both.body.errors![0]!.extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'ambiguous' });
+    const listed = await api.gql('{ apiKeys { id } all: apiKeys(includeRevoked: true) { id revokedAt } }');
+    expect(listed.body.data.apiKeys.map((k: any) => k.id)).not.toContain(apiKey.id);
+    expect(listed.body.data.all.map((k: any) => k.id)).toContain(apiKey.id);
+  });
+
+  it('refuses bad key input with BAD_USER_INPUT', async () => {
+    const res = await api.gql(`mutation { createApiKey(input: { partner: " ", scopes: [PROFILE] }) { key } }`);
+    expect(res.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.partner' });
+    const rate = await api.gql(`mutation { createApiKey(input: { partner: "X", scopes: [PROFILE], ratePerMinute: 0 }) { key } }`);
+    expect(rate.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.ratePerMinute' });
+  });
+});
+
+describe('audit', () => {
+  const entries = async (customerId: string) =>
+    (await api.gql(`query A($id: ID!) { auditLog(customerId: $id, first: 200) { edges { node { requestId subject roles auth partner customerId fields masked operation } } } }`, { id: customerId })).body.data.auditLog.edges.map((e: any) => e.node);
+
+  it('records a read of personal data: who, role, customer, fields, operation and request id', async () => {
+    const before = (await entries(TOM)).length;
+    const res = await api.post(
+      JSON.stringify({ query: `query AgentView { customer(id: "${TOM}") { id contact { email } profile { fullName city } } }` }),
+      { ...(await bearer(['agent'], { sub: 'agent-007' })), 'x-request-id': 'req-audit-1' },
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-request-id')).toBe('req-audit-1');
+    const after = await entries(TOM);
+    expect(after).toHaveLength(before + 1);
+    expect(after[0]).toEqual({
+      requestId: 'req-audit-1', subject: 'agent-007', roles: ['AGENT'], auth: 'JWT', partner: null, customerId: TOM,
+      fields: ['Contact.email', 'CustomerProfile.fullName'], masked: false, operation: 'AgentView',
+    });
+  });
+
+  it('records nothing for a read without personal data', async () => {
+    const before = (await entries(LINA)).length;
+    await api.gql(`{ customer(id: "${LINA}") { id status profile { city age } purchaseSummary { completedOrders } rfm { score } } }`, {}, await bearer(['agent']));
+    expect(await entries(LINA)).toHaveLength(before);
+  });
+
+  it('writes one row per customer for a list, in one request, marked masked for an analyst', async () => {
+    const analyst = await bearer(['analyst'], { sub: 'analyst-1' });
+    const res = await api.gql(`{ customers(first: 3, filter: { city: "Shanghai" }) { edges { node { contact { email } } } } }`, {}, analyst);
+    expect(res.status).toBe(200);
+    // The server made the request id up: find the rows by subject.
+    const { rows } = await db.pool.query(`SELECT customer_id, fields, masked, count(*) OVER (PARTITION BY request_id) AS n FROM c360.audit_log WHERE subject = 'analyst-1' ORDER BY customer_id`);
+    expect(rows).toEqual([LINA, LINA_DUP].map((id) => ({ customer_id: id, fields: ['Contact.email'], masked: true, n: 2 })));
+  });
+
+  it('is append-only', async () => {
+    await expect(db.pool.query(`UPDATE c360.audit_log SET subject = 'someone else'`)).rejects.toThrow(/append-only/);
+    await expect(db.pool.query(`DELETE FROM c360.audit_log`)).rejects.toThrow(/append-only/);
+    await expect(db.pool.query(`TRUNCATE c360.audit_log`)).rejects.toThrow(/append-only/);
+  });
+
+  it('withholds personal data when the audit log cannot be written', async () => {
+    await db.pool.query('ALTER TABLE c360.audit_log RENAME TO audit_log_away');
+    try {
+      const res = await api.gql(`{ customer(id: "${LINA}") { contact { email } } }`, {}, await bearer(['agent']));
+      expect(res.status).toBe(503);
+      expect(res.body).toEqual({ data: null, errors: [{ message: expect.stringContaining('withheld'), extensions: { code: 'SOURCE_UNAVAILABLE', source: 'audit' } }] });
+      expect(JSON.stringify(res.body)).not.toContain('lina@example.com');
+    } finally {
+      await db.pool.query('ALTER TABLE c360.audit_log_away RENAME TO audit_log');
+    }
+  });
+});
+
+describe('query limits', () => {
+  const README = readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+  const examples = [...README.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]!);
+
+  it("lets the README's full 360 page and the eight-customer example through", async () => {
+    for (const query of examples.slice(0, 2)) {
+      const res = await api.gql(query);
+      expect(res.status).toBe(200);
+      expect((res.body.errors ?? []).filter((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED')).toEqual([]);
+    }
+  });
+
+  it('refuses alias floods, costly and over-long documents before they run', async () => {
+    const aliases = Array.from({ length: 16 }, (_, i) => `c${i}: customer(id: "${TOM}") { id }`).join(' ');
+    const flood = await api.gql(`{ ${aliases} }`);
+    expect(flood.status).toBe(400);
+    expect(flood.body.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(flood.roundTrips.crm).toBe(0);
+
+    const page = examples[0]!.replace('query Example {', '').replace(/}\s*$/, '');
+    const costly = await api.gql(`{ ${Array.from({ length: 3 }, (_, i) => `p${i}: ${page.trim()}`).join(' ')} }`);
+    expect(costly.status).toBe(400);
+    expect(costly.body.errors![0]!.message).toMatch(/Cost limit/);
+
+    const tokens = await api.gql(`{ customer(id: "${TOM}") { ${'id '.repeat(2100)} } }`);
+    expect(tokens.status).toBe(400);
+    expect(tokens.body.errors![0]!.message).toMatch(/contains more tha[nt] 2000 tokens/);
+  });
+
+  it('never suggests field names', async () => {
+    const res = await api.gql(`{ customer(id: "${TOM}") { contatc { email } } }`);
+    expect(res.status).toBe(400);
+    expect(res.body.errors![0]!.message).not.toMatch(/Did you mean/);
+  });
+});
+
+describe('rate limits and production mode', () => {
+  let limited: TestServer;
+  beforeAll(async () => {
+    const config = testConfig({ DATABASE_URL: db.url, MONGODB_URI: db.config.MONGODB_URI!, MONGODB_DB: db.config.MONGODB_DB, RATE_LIMIT_PER_MINUTE: '3', NODE_ENV: 'production' });
+    limited = await startTestServer(db, () => NOW, { config });
+  });
+  afterAll(() => limited?.close());
+
+  it('answers 429 with Retry-After past the subject\'s rate, per subject', async () => {
+    const one = await bearer(['agent'], { sub: 'busy-agent' });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await limited.gql(`{ customer(id: "${TOM}") { id } }`, {}, one)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const res = await limited.post(JSON.stringify({ query: `{ customer(id: "${TOM}") { id } }` }), one);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(((await res.json()) as any).errors[0].extensions.code).toBe('RATE_LIMITED');
+    expect((await limited.gql(`{ customer(id: "${TOM}") { id } }`, {}, await bearer(['agent'], { sub: 'calm-agent' }))).status).toBe(200);
+  });
+
+  it('turns introspection off in production', async () => {
+    const res = await limited.gql('{ __schema { types { name } } }', {}, await bearer(['admin'], { sub: 'introspecting-admin' }));
+    expect(res.status).toBe(400);
+    expect(res.body.errors![0]!.message).toMatch(/introspection/i);
+  });
+});
