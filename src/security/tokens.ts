@@ -45,7 +45,10 @@ export async function verifyToken(token: string, key: TokenKey, config: Config, 
     payload = ('secret' in key ? await jwtVerify(token, key.secret, options) : await jwtVerify(token, key.jwks, options)).payload;
   } catch (e) {
     if (e instanceof errors.JWTExpired) throw new TokenError('expired', 'The bearer token has expired.');
-    if (e instanceof errors.JWKSTimeout || (e instanceof TypeError && 'jwks' in key)) throw new TokenKeysUnavailable(e);
+    // A JWKS that cannot be fetched or read is ours to fix; a token it cannot verify is the caller's.
+    if ('jwks' in key && (e instanceof errors.JWKSTimeout || e instanceof errors.JWKSInvalid || !(e instanceof errors.JOSEError))) {
+      throw new TokenKeysUnavailable(e);
+    }
     throw new TokenError('invalid', 'The bearer token is not valid (signature, algorithm, issuer, audience or claims).');
   }
   const roles = new Set<Role>((Array.isArray(payload.roles) ? payload.roles : []).filter(isRole));

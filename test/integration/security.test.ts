@@ -327,6 +327,13 @@ describe('rate limits and production mode', () => {
     expect((await limited.gql(`{ customer(id: "${TOM}") { id } }`, {}, await bearer(['agent'], { sub: 'calm-agent' }))).status).toBe(200);
   });
 
+  it("holds an API key to its own rate", async () => {
+    const { body } = await limited.gql(`mutation { createApiKey(input: { partner: "Slow Co", scopes: [PROFILE, ORDERS, INSIGHTS], ratePerMinute: 2 }) { key } }`);
+    const key = body.data.createApiKey.key;
+    const run = () => limited.gql(operation('PartnerCustomer.graphql'), { id: TOM }, { 'x-api-key': key });
+    expect([(await run()).status, (await run()).status, (await run()).status]).toEqual([200, 200, 429]);
+  });
+
   it('turns introspection off in production', async () => {
     const res = await limited.gql('{ __schema { types { name } } }', {}, await bearer(['admin'], { sub: 'introspecting-admin' }));
     expect(res.status).toBe(400);

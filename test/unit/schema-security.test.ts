@@ -1,0 +1,66 @@
+import { getNamedType, isObjectType, type GraphQLObjectType } from 'graphql';
+import { buildSchema } from '../../src/server';
+
+/**
+ * The schema declares access for every field that needs it, so a new field cannot forget it: these
+ * walks fail when one does.
+ */
+const { schema, policies } = buildSchema();
+const objectTypes = Object.values(schema.getTypeMap()).filter((t): t is GraphQLObjectType => isObjectType(t) && !t.name.startsWith('__'));
+const fieldsOf = (t: GraphQLObjectType) => Object.values(t.getFields()).map((f) => ({ coordinate: `${t.name}.${f.name}`, field: f }));
+
+/** Names that say "a person's data" unless the field is known not to be (with the reason). */
+const PERSONAL = /(e-?mail|phone|name|birth|address|street|handle|url|text|query|subject|value)$/i;
+const NOT_PERSONAL: Record<string, string> = {
+  'Product.name': 'a catalogue entry',
+  'TagDefinition.label': 'rule metadata', 'Tag.label': 'rule metadata',
+  'TagEvidence.value': 'derived facts (ages, counts, city), no contact data or names',
+  'AuditEntry.subject': 'the employee or key that read, not the customer',
+  'ApiKey.partner': 'a company', 'AuditEntry.partner': 'a company',
+  'SocialTopic.topic': 'a topic label',
+  'PurchaseSummary.averageOrderValue': 'an amount',
+  'ChurnFactor.name': 'a factor code',
+};
+
+describe('schema access declarations', () => {
+  it('gives every Query and Mutation field an explicit @auth', () => {
+    const missing = [schema.getQueryType()!, schema.getMutationType()!]
+      .flatMap(fieldsOf)
+      .filter(({ field }) => !field.astNode?.directives?.some((d) => d.name.value === 'auth'))
+      .filter(({ coordinate }) => coordinate.startsWith('Query.'));
+    expect(missing.map((m) => m.coordinate)).toEqual([]);
+    // Mutation carries a type-level @auth(requires: [ADMIN]); every mutation ends up with a role set.
+    for (const { coordinate } of fieldsOf(schema.getMutationType()!)) expect(policies.get(coordinate)?.roles?.size).toBeGreaterThan(0);
+  });
+
+  it('puts every Customer field but its id under a partner scope', () => {
+    const unscoped = fieldsOf(schema.getType('Customer') as GraphQLObjectType).filter(({ coordinate }) => coordinate !== 'Customer.id' && !policies.get(coordinate)?.scope);
+    expect(unscoped.map((u) => u.coordinate)).toEqual([]);
+  });
+
+  it('marks every field that returns personal data with @pii', () => {
+    const unmarked = objectTypes
+      .flatMap(fieldsOf)
+      .filter(({ coordinate, field }) => PERSONAL.test(field.name) && !(coordinate in NOT_PERSONAL) && !policies.get(coordinate)?.pii)
+      .filter(({ coordinate }) => !coordinate.startsWith('Query.') && !coordinate.startsWith('Mutation.'));
+    expect(unmarked.map((u) => u.coordinate)).toEqual([]);
+    expect(policies.get('Contact.email')?.pii).toBe('EMAIL');
+  });
+
+  it('only holds @pii fields below a Customer, so every read is attributed to a person', () => {
+    // Walk from the roots without entering Customer: no @pii field may be reachable that way.
+    const reachable = new Set<string>();
+    const visit = (type: GraphQLObjectType) => {
+      if (reachable.has(type.name) || type.name === 'Customer') return;
+      reachable.add(type.name);
+      for (const f of Object.values(type.getFields())) {
+        const named = getNamedType(f.type);
+        if (isObjectType(named)) visit(named);
+      }
+    };
+    visit(schema.getQueryType()!);
+    visit(schema.getMutationType()!);
+    const exposed = [...reachable].flatMap((name) => fieldsOf(schema.getType(name) as GraphQLObjectType)).filter(({ coordinate }) => policies.get(coordinate)?.pii);
+    expect(exposed.map((e) => e.coordinate)).toEqual([]);
+  });
+});
