@@ -94,7 +94,7 @@ export function createApollo(deps: Deps): ApolloServer<Context> {
     formatError: formatErrorFor(deps),
     plugins: [
       ...limits.plugins,
-      securityPlugin({ crmPool: deps.crmPool, logger: deps.logger, policies, safelist }),
+      securityPlugin({ config: deps.config, crmPool: deps.crmPool, logger: deps.logger, policies, safelist }),
       partialErrors,
       ...(deps.config.EXPOSE_ROUND_TRIPS ? [roundTripsHeader] : []),
     ],

@@ -284,17 +284,24 @@ describe('query limits', () => {
     }
   });
 
-  it('refuses alias floods, costly and over-long documents before they run', async () => {
+  it('refuses alias floods, costly (also through variables) and over-long documents before they run', async () => {
     const aliases = Array.from({ length: 16 }, (_, i) => `c${i}: customer(id: "${TOM}") { id }`).join(' ');
     const flood = await api.gql(`{ ${aliases} }`);
     expect(flood.status).toBe(400);
     expect(flood.body.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(flood.roundTrips.crm).toBe(0);
 
-    const page = examples[0]!.replace('query Example {', '').replace(/}\s*$/, '');
-    const costly = await api.gql(`{ ${Array.from({ length: 3 }, (_, i) => `p${i}: ${page.trim()}`).join(' ')} }`);
-    expect(costly.status).toBe(400);
-    expect(costly.body.errors![0]!.message).toMatch(/Cost limit/);
+    // 100 customers × 100 orders × their items: refused whether the sizes are literals or variables.
+    const nested = (first: string) => `customers(first: ${first}) { edges { node { orders(first: ${first}) { edges { node { items { quantity unitPrice product { name category price } } } } } } } }`;
+    const literal = await api.gql(`{ ${nested('100')} }`);
+    expect(literal.status).toBe(400);
+    expect(literal.body.errors![0]!.message).toMatch(/Cost limit of 100000 exceeded/);
+    const viaVariables = await api.gql(`query Q($n: Int) { ${nested('$n')} }`, { n: 100 });
+    expect(viaVariables.status).toBe(400);
+    expect(viaVariables.body.errors![0]).toMatchObject({ message: expect.stringMatching(/Cost limit of 100000 exceeded/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    expect(viaVariables.roundTrips.crm).toBe(0);
+    const small = await api.gql(`query Q($n: Int) { ${nested('$n')} }`, { n: 5 });
+    expect(small.status).toBe(200);
 
     const tokens = await api.gql(`{ customer(id: "${TOM}") { ${'id '.repeat(2100)} } }`);
     expect(tokens.status).toBe(400);

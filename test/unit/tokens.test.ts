@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
 import { loadConfig } from '../../src/config';
 import { mintToken, TokenError, TokenKeysUnavailable, tokenKey, verifyToken } from '../../src/security/tokens';
 
@@ -41,11 +41,11 @@ describe('bearer tokens (HS256)', () => {
 describe('bearer tokens from a JWKS (RS256)', () => {
   let server: http.Server;
   let url: string;
-  let privateKey: CryptoKey;
+  let privateKey: KeyLike;
 
   beforeAll(async () => {
     const pair = await generateKeyPair('RS256');
-    privateKey = pair.privateKey as CryptoKey;
+    privateKey = pair.privateKey;
     const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
     server = http.createServer((_, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
