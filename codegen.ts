@@ -49,11 +49,13 @@ const config: CodegenConfig = {
           AuditEntryConnection: '../../resolvers/mappers#AuditEntryConnectionParent',
           AuditEntryEdge: '../../resolvers/mappers#AuditEntryEdgeParent',
           ApiKey: '../../resolvers/mappers#ApiKeyParent',
+          Erasure: '../../resolvers/mappers#ErasureParent',
         },
         scalars: {
           DateTime: { input: 'Date', output: 'Date | string' },
           Date: 'string',
           Money: 'string',
+          JSON: 'unknown',
         },
         enumValues,
       },

@@ -8,11 +8,12 @@ import { scalars } from './scalars';
 import { Social } from './Social';
 import { ChurnRisk, Lifecycle, Mutation, TagDefinition } from './Insights';
 import { ApiKey, AuditEntry, SecurityMutation, SecurityQuery } from './Security';
+import { Erasure, PrivacyMutation, PrivacyQuery } from './Privacy';
 
 export const resolvers: Resolvers = {
   ...scalars,
   ...enums,
-  Query: { ...Query, ...SecurityQuery },
+  Query: { ...Query, ...SecurityQuery, ...PrivacyQuery },
   Customer,
   CustomerProfile,
   Contact,
@@ -23,7 +24,8 @@ export const resolvers: Resolvers = {
   Lifecycle,
   ChurnRisk,
   TagDefinition,
-  Mutation: { ...Mutation, ...SecurityMutation },
+  Mutation: { ...Mutation, ...SecurityMutation, ...PrivacyMutation },
   AuditEntry,
   ApiKey,
+  Erasure,
 };

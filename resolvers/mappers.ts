@@ -14,7 +14,8 @@ import type { Rfm } from '../src/insights/rfm';
 import type { TagDefinitionRow } from '../src/insights/tags/definitions';
 import type { Source } from '../src/enums';
 import type { ApiKeyRow } from '../src/security/apiKeys';
-import type { AuditRow } from '../src/services/security';
+import type { AuditRow } from '../src/sources/crm/audit';
+import type { ErasureRow } from '../src/sources/crm/privacy';
 
 export interface CustomerRef {
   id: string;
@@ -69,6 +70,7 @@ export type AuditEntryParent = AuditRow;
 export type AuditEntryConnectionParent = Page<AuditRow>;
 export type AuditEntryEdgeParent = EdgeParent<AuditRow>;
 export type ApiKeyParent = ApiKeyRow;
+export type ErasureParent = ErasureRow;
 export interface TagPreviewParent {
   evaluated: number;
   matched: number;

@@ -1,5 +1,5 @@
 import { GraphQLScalarType, Kind } from 'graphql';
-import { DateResolver, DateTimeResolver } from 'graphql-scalars';
+import { DateResolver, DateTimeResolver, JSONResolver } from 'graphql-scalars';
 
 const MONEY = /^-?\d{1,12}(\.\d{1,2})?$/;
 
@@ -22,4 +22,4 @@ const Money = new GraphQLScalarType<string, string>({
   },
 });
 
-export const scalars = { DateTime: DateTimeResolver, Date: DateResolver, Money };
+export const scalars = { DateTime: DateTimeResolver, Date: DateResolver, Money, JSON: JSONResolver };

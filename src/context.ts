@@ -57,6 +57,8 @@ export interface Context {
   crm: { db: Db; loaders: CrmLoaders };
   behaviour: BehaviourLoaders;
   social: SocialLoaders;
+  /** The stores themselves, for the privacy operations only (export reads, erasure writes); fields go through the loaders. */
+  stores: Pick<Deps, 'crmPool' | 'behaviourDb' | 'social'>;
   /**
    * Source failures behind fields that were still answered from the other sources (`partial`);
    * sent with the response's errors at `path`.
@@ -94,6 +96,7 @@ export function createContext(deps: Deps, { principal, requestId, now }: Request
       db: deps.behaviourDb, crm: crmLoaders, roundTrips, now, maxTimeMS: deps.config.MONGODB_TIMEOUT_MS,
     }),
     social: createSocialLoaders({ client: deps.social, roundTrips }),
+    stores: { crmPool: deps.crmPool, behaviourDb: deps.behaviourDb, social: deps.social },
     partialErrors,
     insightFacts: new Map(),
     reportPartial(path, error) {

@@ -36,7 +36,11 @@ export enum AuthKind { JWT = 'jwt', API_KEY = 'api_key' }
 export enum Source { CRM = 'crm', BEHAVIOUR = 'behaviour', SOCIAL = 'social' }
 export { ChurnFactorName, ChurnLevel, LifecycleStage, RfmSegment, ServiceHintCode, TagFamily, ValueTier };
 
+/** Status of an erasure as c360.erasures stores it. */
+export enum ErasureStatus { COMPLETE = 'complete', INCOMPLETE = 'incomplete' }
+
 export const enums = {
   Source, ChurnFactorName, ChurnLevel, LifecycleStage, RfmSegment, ServiceHintCode, TagFamily, ValueTier,
   SentimentLabel, Role, PartnerScope, AuthKind, CustomerStatus, Gender, ConsentPurpose, IdentifierKind, OrderStatus, TicketStatus, TicketPriority, CustomerOrderBy,
+  ErasureStatus,
 };

@@ -19,8 +19,9 @@ import { OrderStatus } from '../../src/enums';
 import { TicketStatus } from '../../src/enums';
 import { TicketPriority } from '../../src/enums';
 import { CustomerOrderBy } from '../../src/enums';
+import { ErasureStatus } from '../../src/enums';
 import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import { CustomerRef, CustomerProfileParent, ContactParent, IdentityParent, ConsentParent, CustomerConnectionParent, CustomerEdgeParent, OrderParent, OrderItemParent, ProductParent, OrderConnectionParent, OrderEdgeParent, PurchaseSummaryParent, SupportTicketParent, BehaviourParent, EventParent, DeviceParent, ChannelShareParent, EventConnectionParent, EventEdgeParent, SocialParent, SocialAccountParent, SocialPostParent, RfmParent, LifecycleParent, ChurnRiskParent, TagDefinitionParent, TagPreviewParent, AuditEntryParent, AuditEntryConnectionParent, AuditEntryEdgeParent, ApiKeyParent } from '../../resolvers/mappers';
+import { CustomerRef, CustomerProfileParent, ContactParent, IdentityParent, ConsentParent, CustomerConnectionParent, CustomerEdgeParent, OrderParent, OrderItemParent, ProductParent, OrderConnectionParent, OrderEdgeParent, PurchaseSummaryParent, SupportTicketParent, BehaviourParent, EventParent, DeviceParent, ChannelShareParent, EventConnectionParent, EventEdgeParent, SocialParent, SocialAccountParent, SocialPostParent, RfmParent, LifecycleParent, ChurnRiskParent, TagDefinitionParent, TagPreviewParent, AuditEntryParent, AuditEntryConnectionParent, AuditEntryEdgeParent, ApiKeyParent, ErasureParent } from '../../resolvers/mappers';
 import { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -38,6 +39,8 @@ export type Scalars = {
   Date: { input: string; output: string; }
   /** An instant in time, ISO 8601 with offset (always returned in UTC, e.g. "2026-11-23T08:00:00.000Z"). */
   DateTime: { input: Date; output: Date | string; }
+  /** Any JSON value: an object, array, string, number, boolean or null. */
+  JSON: { input: unknown; output: unknown; }
   /**
    * An exact decimal amount in the deployment's one currency, as a string with two decimals
    * (e.g. "1299.90"). Never a binary float.
@@ -431,6 +434,25 @@ export type Device = {
   type?: Maybe<Scalars['String']['output']>;
 };
 
+/** One request to erase a person's data, and how far it got. */
+export type Erasure = {
+  __typename?: 'Erasure';
+  completedAt?: Maybe<Scalars['DateTime']['output']>;
+  customerId: Scalars['ID']['output'];
+  id: Scalars['ID']['output'];
+  /** Why the last run stopped (which source, how), without internals; null when it did not. */
+  lastError?: Maybe<Scalars['String']['output']>;
+  reason: Scalars['String']['output'];
+  /** The sources still holding the person's data, in the order they are erased (BEHAVIOUR, SOCIAL, CRM); empty when complete. */
+  remaining: Array<Source>;
+  requestedAt: Scalars['DateTime']['output'];
+  /** The subject of the admin who asked. */
+  requestedBy: Scalars['String']['output'];
+  status: ErasureStatus;
+};
+
+export { ErasureStatus };
+
 /** One tracked event (contracts/behaviour.md). */
 export type Event = {
   __typename?: 'Event';
@@ -523,6 +545,14 @@ export type Mutation = {
   createApiKey: CreatedApiKey;
   /** Saves a disabled version of the tag; null when there is no such tag. */
   disableTagDefinition?: Maybe<TagDefinition>;
+  /**
+   * Erases the person's data in every source: their behaviour events, the social cache about their
+   * handles, then in the CRM (one transaction) their personal columns (status ERASED, name "Erased
+   * customer"), identities, consents and ticket subjects, and the search index; orders and items are
+   * kept. A failing source leaves the erasure INCOMPLETE (with a SOURCE_UNAVAILABLE error naming the
+   * source); calling it again continues it. `reason`: 1–1000 characters. BAD_USER_INPUT for an unknown id.
+   */
+  eraseCustomer: Erasure;
   /** Revokes a key at once (other replicas within API_KEY_CACHE_SECONDS); null when there is no such key. */
   revokeApiKey?: Maybe<ApiKey>;
   /** Saves a new, enabled version of a tag definition after checking its expression; applies from the next request. */
@@ -539,6 +569,13 @@ export type MutationCreateApiKeyArgs = {
 /** Changes; each is admin-only unless it says otherwise. */
 export type MutationDisableTagDefinitionArgs = {
   key: Scalars['String']['input'];
+};
+
+
+/** Changes; each is admin-only unless it says otherwise. */
+export type MutationEraseCustomerArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
 };
 
 
@@ -655,6 +692,17 @@ export type Query = {
   customers: CustomerConnection;
   /** Every customer an identifier belongs to, active and oldest first (duplicates show up here). */
   customersBy: Array<Customer>;
+  /** The customer's erasures, newest first (empty for an unknown id). */
+  erasures: Array<Erasure>;
+  /**
+   * Everything held on the person as one JSON document: CRM rows (customer, identities, consents, orders
+   * with items, support tickets), all behaviour events (also those linked through anonymous and device
+   * ids), the social provider's accounts and posts, derived values as of now (those needing a consent
+   * that is missing are listed in `derived.withheld`), the audit log's entries about the person and
+   * their erasures. A failed source leaves its sections null and is listed in `unavailable` (with a
+   * SOURCE_UNAVAILABLE error alongside). Null for an unknown id. The read is audited.
+   */
+  exportCustomerData?: Maybe<Scalars['JSON']['output']>;
   /** Evaluates a draft condition on a deterministic sample of customers (`sample` 1..200), without saving it. */
   previewTagDefinition: TagPreview;
   /**
@@ -699,6 +747,16 @@ export type QueryCustomersArgs = {
 
 export type QueryCustomersByArgs = {
   identifier: IdentifierInput;
+};
+
+
+export type QueryErasuresArgs = {
+  customerId: Scalars['ID']['input'];
+};
+
+
+export type QueryExportCustomerDataArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -1029,6 +1087,8 @@ export type ResolversTypes = ResolversObject<{
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Device: ResolverTypeWrapper<DeviceParent>;
+  Erasure: ResolverTypeWrapper<ErasureParent>;
+  ErasureStatus: ErasureStatus;
   Event: ResolverTypeWrapper<EventParent>;
   EventConnection: ResolverTypeWrapper<EventConnectionParent>;
   EventCount: ResolverTypeWrapper<EventCount>;
@@ -1042,6 +1102,7 @@ export type ResolversTypes = ResolversObject<{
   Identity: ResolverTypeWrapper<IdentityParent>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Interest: ResolverTypeWrapper<Interest>;
+  JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Lifecycle: ResolverTypeWrapper<LifecycleParent>;
   LifecycleStage: LifecycleStage;
   Money: ResolverTypeWrapper<Scalars['Money']['output']>;
@@ -1108,6 +1169,7 @@ export type ResolversParentTypes = ResolversObject<{
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Device: DeviceParent;
+  Erasure: ErasureParent;
   Event: EventParent;
   EventConnection: EventConnectionParent;
   EventCount: EventCount;
@@ -1119,6 +1181,7 @@ export type ResolversParentTypes = ResolversObject<{
   Identity: IdentityParent;
   Int: Scalars['Int']['output'];
   Interest: Interest;
+  JSON: Scalars['JSON']['output'];
   Lifecycle: LifecycleParent;
   Money: Scalars['Money']['output'];
   Mutation: Record<PropertyKey, never>;
@@ -1325,6 +1388,20 @@ export type DeviceResolvers<ContextType = Context, ParentType extends ResolversP
   type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type ErasureResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Erasure'] = ResolversParentTypes['Erasure']> = ResolversObject<{
+  completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  customerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  remaining?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
+  requestedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  requestedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ErasureStatus'], ParentType, ContextType>;
+}>;
+
+export type ErasureStatusResolvers = EnumResolverSignature<{ COMPLETE?: any, INCOMPLETE?: any }, ResolversTypes['ErasureStatus']>;
+
 export type EventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Event'] = ResolversParentTypes['Event']> = ResolversObject<{
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1374,6 +1451,10 @@ export type InterestResolvers<ContextType = Context, ParentType extends Resolver
   weight?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
 
+export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
+  name: 'JSON';
+}
+
 export type LifecycleResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Lifecycle'] = ResolversParentTypes['Lifecycle']> = ResolversObject<{
   asOf?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   daysSinceLastActivity?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -1393,6 +1474,7 @@ export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversType
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   createApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'input'>>;
   disableTagDefinition?: Resolver<Maybe<ResolversTypes['TagDefinition']>, ParentType, ContextType, RequireFields<MutationDisableTagDefinitionArgs, 'key'>>;
+  eraseCustomer?: Resolver<ResolversTypes['Erasure'], ParentType, ContextType, RequireFields<MutationEraseCustomerArgs, 'id' | 'reason'>>;
   revokeApiKey?: Resolver<Maybe<ResolversTypes['ApiKey']>, ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
   upsertTagDefinition?: Resolver<ResolversTypes['TagDefinition'], ParentType, ContextType, RequireFields<MutationUpsertTagDefinitionArgs, 'input'>>;
 }>;
@@ -1459,6 +1541,8 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   customerBy?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerByArgs, 'identifier'>>;
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first' | 'orderBy'>>;
   customersBy?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomersByArgs, 'identifier'>>;
+  erasures?: Resolver<Array<ResolversTypes['Erasure']>, ParentType, ContextType, RequireFields<QueryErasuresArgs, 'customerId'>>;
+  exportCustomerData?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType, RequireFields<QueryExportCustomerDataArgs, 'id'>>;
   previewTagDefinition?: Resolver<ResolversTypes['TagPreview'], ParentType, ContextType, RequireFields<QueryPreviewTagDefinitionArgs, 'expression' | 'sample'>>;
   searchCustomers?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QuerySearchCustomersArgs, 'first' | 'query'>>;
   tagDefinitions?: Resolver<Array<ResolversTypes['TagDefinition']>, ParentType, ContextType, RequireFields<QueryTagDefinitionsArgs, 'includeDisabled'>>;
@@ -1626,6 +1710,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Device?: DeviceResolvers<ContextType>;
+  Erasure?: ErasureResolvers<ContextType>;
+  ErasureStatus?: ErasureStatusResolvers;
   Event?: EventResolvers<ContextType>;
   EventConnection?: EventConnectionResolvers<ContextType>;
   EventCount?: EventCountResolvers<ContextType>;
@@ -1635,6 +1721,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   IdentifierKind?: IdentifierKindResolvers;
   Identity?: IdentityResolvers<ContextType>;
   Interest?: InterestResolvers<ContextType>;
+  JSON?: GraphQLScalarType;
   Lifecycle?: LifecycleResolvers<ContextType>;
   LifecycleStage?: LifecycleStageResolvers;
   Money?: GraphQLScalarType;

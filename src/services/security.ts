@@ -4,32 +4,15 @@ import type { Context } from '../context';
 import { badUserInput } from '../errors';
 import { checkFirst, decodeCursor, encodeCursor, toPage } from '../pagination';
 import { ApiKeyInputError, type ApiKeyRow } from '../security/apiKeys';
+import { auditPage } from '../sources/crm/audit';
 
 /** Admin use cases of the security schema: the audit log and the partners' keys (admin-only by @auth). */
-
-export interface AuditRow {
-  id: string;
-  at: Date;
-  request_id: string;
-  subject: string;
-  roles: string[];
-  auth: string;
-  partner: string | null;
-  customer_id: string;
-  fields: string[];
-  masked: boolean;
-  operation: string | null;
-}
 
 export async function auditLog(ctx: Context, args: { customerId: string; first?: number | null; after?: string | null }): Promise<AuditEntryConnectionParent> {
   const first = checkFirst(args.first ?? 50, 200);
   const [before] = args.after != null ? decodeCursor('audit', args.after, ['string']) : [null];
   if (before !== null && !/^\d{1,19}$/.test(before)) throw badUserInput('`after` is not a cursor of this list.', 'after');
-  const rows = await ctx.crm.db<AuditRow>(
-    `SELECT id::text, at, request_id, subject, roles, auth, partner, customer_id, fields, masked, operation
-       FROM c360.audit_log WHERE customer_id = $1 AND ($2::bigint IS NULL OR id < $2::bigint) ORDER BY id DESC LIMIT $3`,
-    [args.customerId, before, first + 1],
-  );
+  const rows = await auditPage(ctx.crm.db, args.customerId, before, first + 1);
   return toPage(rows, first, (r) => encodeCursor('audit', [r.id]), (r) => r);
 }
 

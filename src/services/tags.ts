@@ -103,6 +103,39 @@ const render = (value: unknown): string | null =>
 /** Every group the condition reads could be computed. */
 const complete = (condition: Condition, facts: Partial<TagFacts>) => [...condition.groups].every((g) => g in facts);
 
+/** The enabled definitions, of `families` only when given, and the loads their conditions need. */
+export function enabledTags(ctx: Context, families?: TagFamily[] | null): { definitions: CompiledTag[]; needs: ReturnType<typeof needsOf> } {
+  const only = families?.length ? new Set(families) : null;
+  const definitions = ctx.tags.enabled().filter((t) => !only || only.has(t.definition.family));
+  return { definitions, needs: needsOf(new Set(definitions.flatMap((t) => [...t.condition.groups]))) };
+}
+
+/**
+ * The definitions that apply, each with its evidence; the caller has checked profiling consent. A
+ * definition whose facts are incomplete because a source failed is not evaluated; the failures are
+ * returned.
+ */
+export async function evaluateTags(ctx: Context, f: Facts, crm: CrmFactsRow, definitions: CompiledTag[]): Promise<{ tags: TagValue[]; failures: SourceFailure[] }> {
+  const groups = new Set(definitions.flatMap((t) => [...t.condition.groups]));
+  const { facts, failures } = await tagFacts(ctx, f, crm, groups);
+  const tags: TagValue[] = [];
+  for (const { definition, condition } of definitions) {
+    if (!complete(condition, facts)) continue;
+    const result = condition.test(facts);
+    if (result instanceof Error) {
+      ctx.logger.debug({ key: definition.key, customerId: f.customerId, err: result }, 'tag condition not evaluable for this customer');
+      continue;
+    }
+    if (result) {
+      tags.push({
+        key: definition.key, label: definition.label, family: definition.family,
+        evidence: condition.paths.map((fact) => ({ fact, value: render(valueAt(facts, fact)) })),
+      });
+    }
+  }
+  return { tags, failures };
+}
+
 /**
  * The enabled definitions (of `families`) that apply, each with its evidence. Needs profiling
  * consent. A definition whose facts are incomplete because a source failed is not evaluated; the
@@ -112,29 +145,12 @@ export async function tagsField(
   ctx: Context, ref: CustomerRef, args: { families?: TagFamily[] | null; asOf?: Date | null }, info: GraphQLResolveInfo,
 ): Promise<TagValue[]> {
   const f = factsOf(ctx, ref.id, asOfFor(ctx, args.asOf));
-  const families = args.families?.length ? new Set(args.families) : null;
-  const definitions: CompiledTag[] = ctx.tags.enabled().filter((t) => !families || families.has(t.definition.family));
-  const groups = new Set(definitions.flatMap((t) => [...t.condition.groups]));
-  f.prefetch(needsOf(groups));
+  const { definitions, needs } = enabledTags(ctx, args.families);
+  f.prefetch(needs);
   const crm = await f.requireConsent(ConsentPurpose.PROFILING);
-  const { facts, failures } = await tagFacts(ctx, f, crm, groups);
+  const { tags, failures } = await evaluateTags(ctx, f, crm, definitions);
   reportMissing(ctx, info, failures);
-  const out: TagValue[] = [];
-  for (const { definition, condition } of definitions) {
-    if (!complete(condition, facts)) continue;
-    const result = condition.test(facts);
-    if (result instanceof Error) {
-      ctx.logger.debug({ key: definition.key, customerId: ref.id, err: result }, 'tag condition not evaluable for this customer');
-      continue;
-    }
-    if (result) {
-      out.push({
-        key: definition.key, label: definition.label, family: definition.family,
-        evidence: condition.paths.map((fact) => ({ fact, value: render(valueAt(facts, fact)) })),
-      });
-    }
-  }
-  return out;
+  return tags;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { CrmLoaders } from '../crm/loaders';
 import type { RoundTrips } from '../roundTrips';
 import { behaviourSourceError } from './errors';
 import { metricKey, valueFor, type Metric, type ValueOf } from './metrics';
-import { aggregateMetrics, type Ownership } from './queries';
+import { addOwner, aggregateMetrics, type Ownership } from './queries';
 
 export interface MetricKey<M extends Metric = Metric> {
   customerId: string;
@@ -25,11 +25,7 @@ export function createBehaviourLoaders(opts: { db: Db; crm: CrmLoaders; roundTri
       ids.forEach((id, i) => {
         const rows = identities[i]!;
         if (rows instanceof Error) throw rows;
-        ownership.set(`c:${id}`, id);
-        for (const r of rows) {
-          if (r.kind === 'anonymous_id') ownership.set(`a:${r.value}`, id);
-          if (r.kind === 'device_id') ownership.set(`d:${r.value}`, id);
-        }
+        addOwner(ownership, id, rows);
       });
       const requests = new Map<string, { metric: Metric; owners: string[] }>();
       for (const k of keys) {

@@ -1,20 +1,43 @@
 import type { Db, Document } from 'mongodb';
 import { facetBranch, metricKey, type Metric } from './metrics';
+import type { EventDoc } from './rows';
 
 export const EVENTS = 'events';
 
 /** Which customer owns events carrying an identifier: `c:<customerId>`, `a:<anonymousId>`, `d:<deviceId>`. */
 export type Ownership = Map<string, string>;
 
-/** The indexed `$match` that finds every event any key of `ownership` points at, up to `now`. */
-function matchOwned(ownership: Ownership, now: Date): Document {
+/** Adds a customer and the anonymous and device ids its CRM identities link to it. */
+export function addOwner(ownership: Ownership, customerId: string, identities: readonly { kind: string; value: string }[]): Ownership {
+  ownership.set(`c:${customerId}`, customerId);
+  for (const r of identities) {
+    if (r.kind === 'anonymous_id') ownership.set(`a:${r.value}`, customerId);
+    if (r.kind === 'device_id') ownership.set(`d:${r.value}`, customerId);
+  }
+  return ownership;
+}
+
+/** The indexed filter of every event any key of `ownership` points at (its customer ids, anonymous and device ids). */
+function ownedFilter(ownership: Ownership): Document {
   const of = (prefix: string) => [...ownership.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(2));
   const or: Document[] = [{ customerId: { $in: of('c:') } }];
   const anonymous = of('a:');
   const devices = of('d:');
   if (anonymous.length) or.push({ anonymousId: { $in: anonymous } });
   if (devices.length) or.push({ deviceId: { $in: devices } });
-  return { $match: { $or: or, ts: { $lte: now } } };
+  return { $or: or };
+}
+
+/** The `$match` of the owned events up to `now`. */
+const matchOwned = (ownership: Ownership, now: Date): Document => ({ $match: { ...ownedFilter(ownership), ts: { $lte: now } } });
+
+/** Every owned event as stored, whatever its date, oldest first (a whole-record export). */
+export const ownedEvents = (db: Db, ownership: Ownership, maxTimeMS: number) =>
+  db.collection<EventDoc>(EVENTS).find(ownedFilter(ownership), { sort: { ts: 1, _id: 1 }, maxTimeMS }).toArray();
+
+/** Deletes every owned event, whatever its date (erasure). */
+export async function deleteOwnedEvents(db: Db, ownership: Ownership): Promise<void> {
+  await db.collection(EVENTS).deleteMany(ownedFilter(ownership));
 }
 
 /**

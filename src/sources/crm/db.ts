@@ -19,19 +19,50 @@ function reasonOf(e: unknown): string | null {
   return null;
 }
 
+/** A pg failure as a crm SourceError when the database is unavailable; the error itself otherwise (a bug in our SQL). */
+export function crmSourceError(e: unknown): unknown {
+  const reason = reasonOf(e);
+  return reason ? new SourceError('crm', reason, e) : e;
+}
+
 /**
  * A Db over `pool` that counts each statement in `roundTrips.crm`. Availability failures become
  * SourceError('crm'); anything else (a bug in our SQL) is rethrown and masked at the edge.
  */
-export function createDb(pool: pg.Pool, roundTrips: RoundTrips): Db {
+export function createDb(pool: pg.Pool | pg.PoolClient, roundTrips: RoundTrips): Db {
   return async <R>(text: string, values?: unknown[]) => {
     roundTrips.crm += 1;
     try {
       const result = await pool.query(text, values);
       return result.rows as R[];
     } catch (e) {
-      const reason = reasonOf(e);
-      throw reason ? new SourceError('crm', reason, e) : e;
+      throw crmSourceError(e);
     }
   };
+}
+
+/**
+ * Runs `work` in one transaction on one connection of `pool`, through a Db over it (counted and
+ * mapped like any other); commits when it resolves, rolls back when it throws.
+ */
+export async function inTransaction<T>(pool: pg.Pool, roundTrips: RoundTrips, work: (db: Db) => Promise<T>): Promise<T> {
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (e) {
+    throw crmSourceError(e);
+  }
+  const db = createDb(client, roundTrips);
+  try {
+    await db('BEGIN');
+    const result = await work(db);
+    await db('COMMIT');
+    client.release();
+    return result;
+  } catch (e) {
+    // A connection that cannot even roll back is broken: destroyed rather than returned to the pool.
+    const rolledBack = await client.query('ROLLBACK').then(() => true, () => false);
+    client.release(!rolledBack);
+    throw e;
+  }
 }

@@ -3,12 +3,17 @@ import type pg from 'pg';
 /**
  * Rebuilds c360.customer_search from the CRM without blocking searches (CONCURRENTLY). Only one
  * replica refreshes at a time (advisory lock); returns false when another one is already at it.
+ * With `wait`, waits for that one instead (within the statement timeout) and then refreshes, so the
+ * index reflects every change committed before the call (erasure).
  */
-export async function refreshSearchIndex(pool: pg.Pool): Promise<boolean> {
+export async function refreshSearchIndex(pool: pg.Pool, opts: { wait?: boolean } = {}): Promise<boolean> {
   const client = await pool.connect();
   try {
-    const { rows } = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(hashtext('c360.customer_search')) AS locked`);
-    if (!rows[0]?.locked) return false;
+    if (opts.wait) await client.query(`SELECT pg_advisory_lock(hashtext('c360.customer_search'))`);
+    else {
+      const { rows } = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(hashtext('c360.customer_search')) AS locked`);
+      if (!rows[0]?.locked) return false;
+    }
     try {
       await client.query('SET statement_timeout = 0');
       await client.query('REFRESH MATERIALIZED VIEW CONCURRENTLY c360.customer_search');

@@ -16,6 +16,20 @@ export function postsSinceFor(now: Date): Date {
   return since;
 }
 
+/** Cache (and loader) key of an account's posts from `since`. */
+const cacheKey = (ref: AccountRef, since: Date) => `${accountKey(ref)}@${since.toISOString()}`;
+
+/**
+ * Drops every cached answer about these accounts, whatever the posts' start, from this process's
+ * cache (erasure; other replicas' caches expire within SOCIAL_CACHE_TTL_MS).
+ */
+export function forgetAccounts(client: SocialClient, refs: AccountRef[]): void {
+  const cache = client.cache;
+  if (!cache || refs.length === 0) return;
+  const prefixes = refs.map((ref) => `${accountKey(ref)}@`);
+  for (const key of [...cache.keys()]) if (prefixes.some((p) => key.startsWith(p))) cache.delete(key);
+}
+
 /**
  * The social loader of one request, keyed by account (`platform:handle`, compared case-insensitively;
  * the provider is sent the spelling the CRM stores) and by the start of the posts wanted. Every
@@ -27,7 +41,7 @@ export function postsSinceFor(now: Date): Date {
  */
 export function createSocialLoaders(opts: { client: SocialClient; roundTrips: RoundTrips }) {
   type Key = { ref: AccountRef; since: Date };
-  const keyOf = (k: Key) => `${accountKey(k.ref)}@${k.since.toISOString()}`;
+  const keyOf = (k: Key) => cacheKey(k.ref, k.since);
   const found = new Map<string, SocialAccount | null | Error>();
 
   async function fetchChunk(chunk: AccountRef[], since: Date): Promise<void> {

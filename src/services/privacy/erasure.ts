@@ -1,0 +1,105 @@
+import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
+import type { Context } from '../../context';
+import { ErasureStatus, Source } from '../../enums';
+import { badUserInput, SourceError, type SourceName } from '../../errors';
+import { behaviourSourceError } from '../../sources/behaviour/errors';
+import { addOwner, deleteOwnedEvents } from '../../sources/behaviour/queries';
+import { crmSourceError, inTransaction } from '../../sources/crm/db';
+import { completeStep, eraseCustomerRows, erasuresOf, openErasure, recordFailure, type ErasureRow } from '../../sources/crm/privacy';
+import { customersByIds } from '../../sources/crm/queries';
+import type { IdentityRow } from '../../sources/crm/rows';
+import { refreshSearchIndex } from '../../sources/crm/searchIndex';
+import { forgetAccounts } from '../../sources/social/loaders';
+import { socialRefsOf } from '../social';
+
+/**
+ * Mutation.eraseCustomer: removes or irreversibly anonymises a person's data in every source, one
+ * step per source, in this order: BEHAVIOUR (their events, also those linked through their anonymous
+ * and device ids), SOCIAL (this process's cached provider answers about their handles), CRM (one
+ * transaction, then the search index). The identifiers the first two need are read from the CRM
+ * before its step deletes them, so a run that stops part-way finds them again when re-run.
+ *
+ * Progress is recorded in c360.erasures after each step. A step that fails stops the run: the
+ * erasure stays INCOMPLETE with the steps left in `remaining` and the failure in `last_error` (no
+ * internals), and the mutation answers that state with a SOURCE_UNAVAILABLE error alongside
+ * (`extensions.source` and `reason`). Calling it again continues the customer's unfinished
+ * erasure (keeping its original reason and requester); once complete, a new call is a new erasure
+ * that repeats every step, which changes nothing that was already erased. Admin-only (@auth).
+ */
+
+/** The order of the steps: behaviour and social need the identities the CRM step deletes. */
+const STEPS: Source[] = [Source.BEHAVIOUR, Source.SOCIAL, Source.CRM];
+const SOURCE_NAMES: Record<Source, SourceName> = { [Source.CRM]: 'crm', [Source.BEHAVIOUR]: 'behaviour', [Source.SOCIAL]: 'social' };
+
+const MAX_REASON = 1000;
+
+async function eraseBehaviour(ctx: Context, customerId: string, identities: IdentityRow[]): Promise<void> {
+  ctx.roundTrips.behaviour += 1;
+  try {
+    await deleteOwnedEvents(ctx.stores.behaviourDb, addOwner(new Map(), customerId, identities));
+  } catch (e) {
+    throw behaviourSourceError(e) ?? e;
+  }
+}
+
+async function eraseSocial(ctx: Context, customerId: string): Promise<void> {
+  forgetAccounts(ctx.stores.social, await socialRefsOf(ctx, customerId));
+}
+
+async function eraseCrm(ctx: Context, customerId: string): Promise<void> {
+  await inTransaction(ctx.stores.crmPool, ctx.roundTrips, (db) => eraseCustomerRows(db, customerId));
+  ctx.roundTrips.crm += 1;
+  try {
+    await refreshSearchIndex(ctx.stores.crmPool, { wait: true });
+  } catch (e) {
+    throw crmSourceError(e);
+  }
+}
+
+function runStep(ctx: Context, step: Source, customerId: string, identities: IdentityRow[]): Promise<void> {
+  switch (step) {
+    case Source.BEHAVIOUR:
+      return eraseBehaviour(ctx, customerId, identities);
+    case Source.SOCIAL:
+      return eraseSocial(ctx, customerId);
+    case Source.CRM:
+      return eraseCrm(ctx, customerId);
+  }
+}
+
+/** A step's failure as the client sees it; anything but a source failure is logged in full and shown as `failed`. */
+function stepError(ctx: Context, step: Source, e: unknown): SourceError {
+  if (e instanceof SourceError) return e;
+  ctx.logger.error({ err: e, requestId: ctx.requestId, step }, 'erasure step failed unexpectedly');
+  return new SourceError(SOURCE_NAMES[step], 'failed', e);
+}
+
+export async function eraseCustomer(ctx: Context, customerId: string, reason: string, info: GraphQLResolveInfo): Promise<ErasureRow> {
+  const why = reason.trim();
+  if (why.length === 0 || why.length > MAX_REASON) throw badUserInput(`\`reason\` must have 1 to ${MAX_REASON} characters.`, 'reason');
+  const [customer] = await customersByIds(ctx.crm.db, [customerId]);
+  if (!customer) throw badUserInput(`There is no customer with id "${customerId}".`, 'id');
+  let erasure = await inTransaction(ctx.stores.crmPool, ctx.roundTrips, (db) => openErasure(db, customerId, ctx.principal.subject, why, STEPS));
+  const identities = await ctx.crm.loaders.identities.load(customerId);
+  for (const step of STEPS.filter((s) => erasure.remaining.includes(s))) {
+    try {
+      await runStep(ctx, step, customerId, identities);
+    } catch (e) {
+      const error = stepError(ctx, step, e);
+      erasure = await recordFailure(ctx.crm.db, erasure.id, `The ${error.sourceName} source is unavailable (${error.reason}).`);
+      if (erasure.status === ErasureStatus.COMPLETE) return erasure; // a concurrent run finished it
+      ctx.logger.warn({ requestId: ctx.requestId, customerId, erasureId: erasure.id, source: error.sourceName, reason: error.reason, err: error.originalError }, 'erasure incomplete');
+      ctx.partialErrors.push({
+        message: `The erasure is incomplete: the ${error.sourceName} source is unavailable (${error.reason}). Run eraseCustomer again to finish it.`,
+        path: responsePathAsArray(info.path),
+        extensions: { ...error.extensions, partial: true },
+      });
+      return erasure;
+    }
+    erasure = await completeStep(ctx.crm.db, erasure.id, step);
+  }
+  return erasure;
+}
+
+/** Query.erasures: the customer's erasures, newest first ([] for an unknown id). */
+export const erasuresOfCustomer = (ctx: Context, customerId: string) => erasuresOf(ctx.crm.db, customerId);

@@ -1,0 +1,109 @@
+import type { ErasureStatus, Source } from '../../enums';
+import type { Db } from './db';
+import type { OrderRow, TicketRow } from './rows';
+
+/**
+ * The statements of the privacy operations on the CRM's database: one customer's whole record
+ * (export), its erasure, and c360's own records of the person (audit log, erasures).
+ */
+
+/** Every order of the customer, oldest first; amounts as exact decimal strings. */
+export const allOrdersOf = (db: Db, customerId: string) =>
+  db<OrderRow>(
+    `SELECT id, order_number, customer_id, status, channel, placed_at, total::text AS total
+       FROM orders WHERE customer_id = $1 ORDER BY placed_at, id`,
+    [customerId],
+  );
+
+/** Every support ticket of the customer, oldest first. */
+export const allTicketsOf = (db: Db, customerId: string) =>
+  db<TicketRow>(
+    `SELECT id, customer_id, subject, status, priority, channel, opened_at, resolved_at, satisfaction
+       FROM support_tickets WHERE customer_id = $1 ORDER BY opened_at, id`,
+    [customerId],
+  );
+
+/** The name an erased customer keeps (full_name is NOT NULL in the CRM). */
+export const ERASED_NAME = 'Erased customer';
+
+/**
+ * Anonymises the customer in the CRM; run in one transaction (db.inTransaction). Idempotent.
+ * Personal columns are nulled (the name set to ERASED_NAME) and the status set to 'erased';
+ * identities and consents are deleted; tickets keep everything but their free-text subject;
+ * orders and their items are kept untouched (accounting).
+ */
+export async function eraseCustomerRows(db: Db, customerId: string): Promise<void> {
+  await db(
+    `UPDATE customers SET status = 'erased', full_name = $2, gender = NULL, birth_date = NULL, city = NULL,
+            country = NULL, occupation = NULL, email = NULL, phone = NULL
+      WHERE id = $1`,
+    [customerId, ERASED_NAME],
+  );
+  await db(`DELETE FROM customer_identities WHERE customer_id = $1`, [customerId]);
+  await db(`DELETE FROM consents WHERE customer_id = $1`, [customerId]);
+  await db(`UPDATE support_tickets SET subject = '' WHERE customer_id = $1 AND subject <> ''`, [customerId]);
+}
+
+/** A row of c360.erasures: `remaining` holds the sources (Source values) still to be erased. */
+export interface ErasureRow {
+  id: string;
+  customer_id: string;
+  requested_by: string;
+  reason: string;
+  requested_at: Date;
+  completed_at: Date | null;
+  status: ErasureStatus;
+  remaining: Source[];
+  last_error: string | null;
+}
+
+const ERASURE_COLUMNS = 'id::text, customer_id, requested_by, reason, requested_at, completed_at, status, remaining, last_error';
+
+/** The customer's erasures, newest first. */
+export const erasuresOf = (db: Db, customerId: string) =>
+  db<ErasureRow>(`SELECT ${ERASURE_COLUMNS} FROM c360.erasures WHERE customer_id = $1 ORDER BY id DESC`, [customerId]);
+
+/**
+ * The customer's unfinished erasure, or a new one with every source remaining. In a transaction
+ * (db.inTransaction): a lock per customer makes concurrent requests share one erasure.
+ */
+export async function openErasure(db: Db, customerId: string, requestedBy: string, reason: string, sources: Source[]): Promise<ErasureRow> {
+  await db(`SELECT pg_advisory_xact_lock(hashtext('c360.erasures'), hashtext($1))`, [customerId]);
+  const [open] = await db<ErasureRow>(
+    `SELECT ${ERASURE_COLUMNS} FROM c360.erasures WHERE customer_id = $1 AND status = 'incomplete' ORDER BY id DESC LIMIT 1`,
+    [customerId],
+  );
+  if (open) return open;
+  const [created] = await db<ErasureRow>(
+    `INSERT INTO c360.erasures (customer_id, requested_by, reason, status, remaining)
+     VALUES ($1, $2, $3, 'incomplete', $4) RETURNING ${ERASURE_COLUMNS}`,
+    [customerId, requestedBy, reason, sources],
+  );
+  return created!;
+}
+
+/**
+ * Marks a step (a source) done: removes it from `remaining` and clears `last_error`; the erasure is
+ * complete, with completed_at, once nothing remains. Concurrent runs of one erasure only ever shrink it.
+ */
+export async function completeStep(db: Db, id: string, step: Source): Promise<ErasureRow> {
+  const [row] = await db<ErasureRow>(
+    `UPDATE c360.erasures
+        SET remaining = array_remove(remaining, $2::text), last_error = NULL,
+            status = CASE WHEN cardinality(array_remove(remaining, $2::text)) = 0 THEN 'complete' ELSE 'incomplete' END,
+            completed_at = CASE WHEN cardinality(array_remove(remaining, $2::text)) = 0 THEN coalesce(completed_at, now()) END
+      WHERE id = $1::bigint RETURNING ${ERASURE_COLUMNS}`,
+    [id, step],
+  );
+  return row!;
+}
+
+/** Records why a run stopped, unless another run has completed the erasure meanwhile; the erasure as it now is. */
+export async function recordFailure(db: Db, id: string, message: string): Promise<ErasureRow> {
+  const [row] = await db<ErasureRow>(
+    `UPDATE c360.erasures SET last_error = CASE WHEN status = 'incomplete' THEN $2 ELSE last_error END
+      WHERE id = $1::bigint RETURNING ${ERASURE_COLUMNS}`,
+    [id, message],
+  );
+  return row!;
+}

@@ -1,0 +1,317 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { MongoClient } from 'mongodb';
+import pino from 'pino';
+import { spawnEmbeddedMongo } from '../../src/embedded/mongo/spawn';
+import { startSocialProvider, type RunningSocialProvider } from '../../src/embedded/social/provider';
+import { loadEvents } from '../../src/seed/loadEvents';
+import { createBehaviourClient } from '../../src/sources/behaviour/client';
+import { createSocialClient, type SocialClient } from '../../src/sources/social/client';
+import { createCrmDatabase, testConfig } from '../helpers/database';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { bearer } from '../helpers/tokens';
+import { BYSTANDER_EVENTS, D, FAYE_EVENTS, NOW, P, privacyDataset, privacyEvents, privacySocialAccounts, QUINTA_EVENTS } from '../fixtures/privacy';
+
+let db: Awaited<ReturnType<typeof createCrmDatabase>>;
+let provider: RunningSocialProvider;
+let social: SocialClient;
+let api: TestServer;
+const TOKEN = 'test-social-token';
+
+beforeAll(async () => {
+  db = await createCrmDatabase('privacy', privacyDataset(), privacyEvents());
+  provider = await startSocialProvider({ token: TOKEN, accounts: privacySocialAccounts() });
+  // The cache stays on: erasure must empty it.
+  const config = testConfig({
+    DATABASE_URL: db.url, MONGODB_URI: db.config.MONGODB_URI!, MONGODB_DB: db.config.MONGODB_DB,
+    SOCIAL_API_URL: provider.url, SOCIAL_API_TOKEN: TOKEN,
+  });
+  social = createSocialClient(config, { url: provider.url, token: TOKEN }, pino({ level: 'silent' }));
+  api = await startTestServer(db, () => NOW, { config, social });
+});
+afterAll(async () => {
+  await api?.close();
+  await provider?.close();
+  await db?.drop();
+});
+
+/** A value as it travels in JSON (dates as ISO strings, ObjectIds as hex). */
+const json = (v: unknown) => JSON.parse(JSON.stringify(v));
+const iso = (d: Date) => d.toISOString();
+const dataset = privacyDataset();
+const rowsOf = <T extends { customer_id: string }>(rows: T[], id: string) => json(rows.filter((r) => r.customer_id === id));
+
+const EXPORT = `query Export($id: ID!) { exportCustomerData(id: $id) }`;
+const ERASE = `mutation Erase($id: ID!, $reason: String!) { eraseCustomer(id: $id, reason: $reason) {
+  id customerId status remaining lastError requestedAt completedAt requestedBy reason } }`;
+const ERASURES = `query Erasures($id: ID!) { erasures(customerId: $id) { id status remaining reason } }`;
+
+/** Every event of a customer found through the same identifiers the API links (read straight from MongoDB). */
+const eventsVia = (ids: { customerId: string; anonymousIds?: string[]; deviceIds?: string[] }, mongo = db.behaviourDb) =>
+  mongo.collection('events').countDocuments({
+    $or: [{ customerId: ids.customerId }, { anonymousId: { $in: ids.anonymousIds ?? [] } }, { deviceId: { $in: ids.deviceIds ?? [] } }],
+  });
+const crmState = async (id: string) => {
+  const q = async (sql: string) => (await db.pool.query(sql, [id])).rows;
+  return {
+    customer: (await q(`SELECT * FROM customers WHERE id = $1`))[0],
+    identities: await q(`SELECT kind, value FROM customer_identities WHERE customer_id = $1 ORDER BY kind`),
+    consents: await q(`SELECT purpose FROM consents WHERE customer_id = $1 ORDER BY purpose`),
+    tickets: await q(`SELECT * FROM support_tickets WHERE customer_id = $1 ORDER BY id`),
+    orders: await q(`SELECT id, status, total::text AS total, placed_at FROM orders WHERE customer_id = $1 ORDER BY id`),
+    items: await q(`SELECT i.order_id, i.line_no, i.quantity, i.unit_price::text AS unit_price FROM order_items i JOIN orders o ON o.id = i.order_id WHERE o.customer_id = $1 ORDER BY 1, 2`),
+  };
+};
+
+describe('Query.exportCustomerData', () => {
+  it('holds the CRM rows, every linked event, social posts, derived values and the audit trail', async () => {
+    // An agent reads Quinta's e-mail first: the export must show that read.
+    const agentRead = await api.gql(`query AgentLookup { customer(id: "${P.QUINTA}") { contact { email } } }`, {}, await bearer(['agent']));
+    expect(agentRead.body.errors).toBeUndefined();
+
+    const { body } = await api.gql(EXPORT, { id: P.QUINTA });
+    expect(body.errors).toBeUndefined();
+    const doc = body.data.exportCustomerData;
+    expect(doc.customerId).toBe(P.QUINTA);
+    expect(doc.exportedAt).toBe(iso(NOW));
+    expect(doc.unavailable).toEqual([]);
+
+    // CRM: the rows as stored, orders with their items and products.
+    const products = Object.fromEntries(dataset.products.map((p) => [p.id, p]));
+    expect(doc.crm).toEqual({
+      customer: json(dataset.customers.find((c) => c.id === P.QUINTA)),
+      identities: json(dataset.customer_identities.filter((i) => i.customer_id === P.QUINTA).sort((a, b) => a.kind.localeCompare(b.kind))),
+      consents: expect.arrayContaining(rowsOf(dataset.consents, P.QUINTA)),
+      orders: rowsOf(dataset.orders, P.QUINTA).reverse().map((o: any) => ({
+        ...o,
+        items: json(dataset.order_items.filter((i) => i.order_id === o.id).map(({ product_id, ...i }) => ({
+          ...i, line_total: (i.quantity * Number(i.unit_price)).toFixed(2), product: products[product_id],
+        }))),
+      })),
+      supportTickets: rowsOf(dataset.support_tickets, P.QUINTA),
+    });
+    expect(doc.crm.consents).toHaveLength(2);
+
+    // Behaviour: the events under her id, her anonymous id and her device, oldest first; nobody else's.
+    expect(doc.behaviour).toEqual({ events: json([...QUINTA_EVENTS].reverse()) });
+
+    // Social: the provider's account with every post, also the one older than a year.
+    const [account] = privacySocialAccounts();
+    expect(doc.social).toEqual({ accounts: [json(account)], unknownHandles: [] });
+
+    // Derived as of NOW. Completed orders: one of 300.00, 10 days ago: R5 F1 M1, a NEW customer, REGULAR.
+    // Interests: skincare 1 × 0.5^(1/30) (D1), outdoor 1 × 0.5^(3/30) (D3), normalised.
+    const skincare = 0.5 ** (1 / 30);
+    const outdoor = 0.5 ** (3 / 30);
+    expect(doc.derived).toEqual({
+      asOf: iso(NOW),
+      rfm: { recency: 5, frequency: 1, monetary: 1, score: '511', segment: 'NEW_CUSTOMERS', daysSinceLastOrder: 10, orders365d: 1, spend365d: '300.00' },
+      valueTier: 'REGULAR',
+      // Last activity: the product view a day ago (after the order D10 and the brand mention D5).
+      lifecycle: { stage: 'NEW', since: iso(D(10)), lastActivityAt: iso(D(1)), daysSinceLastActivity: 1, partial: false, missingSources: [] },
+      interests: [
+        { category: 'skincare', weight: expect.closeTo(skincare / (skincare + outdoor), 10) },
+        { category: 'outdoor', weight: expect.closeTo(outdoor / (skincare + outdoor), 10) },
+      ],
+      // Bought within 30 days, no unresolved or badly rated ticket, a positive brand mention: nothing raises it.
+      churnRisk: { score: 0, level: 'LOW', factors: [], partial: false, missingSources: [] },
+      tags: expect.anything(),
+      withheld: [],
+    });
+    // Interests ≥ 0.3 in skincare and outdoor, lifecycle NEW, 2 of 3 events of 90 days in the app.
+    expect(doc.derived.tags.map((t: { key: string }) => t.key).sort()).toEqual(['likes_outdoor', 'likes_skincare', 'new_customer', 'prefers_app']);
+    expect(doc.derived.tags.find((t: { key: string }) => t.key === 'prefers_app').evidence).toEqual([
+      { fact: 'behaviour.topChannel', value: '"app"' }, { fact: 'behaviour.topChannelShare', value: '0.6667' },
+    ]);
+
+    // The audit trail: the agent's read (this export is recorded after it is built).
+    expect(doc.auditLog).toEqual([expect.objectContaining({
+      subject: 'test-agent', roles: ['agent'], auth: 'jwt', partner: null, fields: ['Contact.email'], masked: false, operation: 'AgentLookup',
+    })]);
+    expect(doc.erasures).toEqual([]);
+
+    // The export itself is audited.
+    const { rows } = await db.pool.query(`SELECT subject, fields, operation FROM c360.audit_log WHERE customer_id = $1 ORDER BY id`, [P.QUINTA]);
+    expect(rows.at(-1)).toEqual({ subject: 'test-admin', fields: ['Query.exportCustomerData'], operation: 'Export' });
+  });
+
+  it('says which derived values were withheld for lack of profiling consent', async () => {
+    const { body } = await api.gql(EXPORT, { id: P.BORIS });
+    expect(body.errors).toBeUndefined();
+    const doc = body.data.exportCustomerData;
+    expect(doc.crm.consents).toEqual([]);
+    expect(doc.behaviour).toEqual({ events: [] });
+    expect(doc.social).toEqual({ accounts: [], unknownHandles: [] });
+    // One completed order 100 days ago: R2 F1 M1, AT_RISK; interests, churn risk and tags withheld.
+    expect(doc.derived).toMatchObject({
+      rfm: { score: '211', segment: 'ABOUT_TO_SLEEP' }, valueTier: 'REGULAR', lifecycle: { stage: 'AT_RISK' },
+      interests: null, churnRisk: null, tags: null,
+      withheld: ['interests', 'churnRisk', 'tags'].map((field) => ({ field, reason: 'CONSENT_REQUIRED', purpose: 'profiling' })),
+    });
+  });
+
+  it('is null for an unknown id', async () => {
+    const { body } = await api.gql(EXPORT, { id: 'p_nobody' });
+    expect(body).toEqual({ data: { exportCustomerData: null } });
+  });
+});
+
+describe('privacy operations and roles', () => {
+  it.each([['agent'], ['analyst']] as const)('refuses export, erasure and the erasure list to an %s', async (role) => {
+    const headers = await bearer([role]);
+    for (const [query, vars] of [[EXPORT, { id: P.OTTO }], [ERASE, { id: P.OTTO, reason: 'test' }], [ERASURES, { id: P.OTTO }]] as const) {
+      const { status, body } = await api.gql(query, vars, headers);
+      expect(status).toBe(403);
+      expect(body.data ?? null).toBeNull();
+      expect(body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    }
+    expect((await crmState(P.OTTO)).customer.status).toBe('active');
+  });
+});
+
+describe('Mutation.eraseCustomer', () => {
+  it('erases the person in every source and keeps the orders', async () => {
+    const before = await crmState(P.QUINTA);
+    const bystanders = await db.behaviourDb.collection('events').countDocuments({ _id: { $in: [...BYSTANDER_EVENTS, ...FAYE_EVENTS].map((e) => e._id) } });
+    expect(bystanders).toBe(5);
+    // Her social account is in the cache, and her name in the search index.
+    const seen = await api.gql(`{ customer(id: "${P.QUINTA}") { social { accounts { handle } } } search: searchCustomers(query: "zephyr") { id } }`);
+    expect(seen.body.data).toEqual({ customer: { social: { accounts: [{ handle: 'Quinta_Z' }] } }, search: [{ id: P.QUINTA }] });
+    expect([...social.cache!.keys()].some((k) => k.startsWith('weibo:quinta_z@'))).toBe(true);
+
+    const { body } = await api.gql(ERASE, { id: P.QUINTA, reason: 'GDPR art. 17 request #1' });
+    expect(body.errors).toBeUndefined();
+    expect(body.data.eraseCustomer).toEqual({
+      id: expect.any(String), customerId: P.QUINTA, status: 'COMPLETE', remaining: [], lastError: null,
+      requestedAt: expect.any(String), completedAt: expect.any(String), requestedBy: 'test-admin', reason: 'GDPR art. 17 request #1',
+    });
+
+    // CRM: personal columns gone, identities and consents deleted, ticket subjects blank, orders kept.
+    const after = await crmState(P.QUINTA);
+    expect(after.customer).toEqual({
+      ...before.customer, status: 'erased', full_name: 'Erased customer', gender: null, birth_date: null, city: null,
+      country: null, occupation: null, email: null, phone: null,
+    });
+    expect(after.identities).toEqual([]);
+    expect(after.consents).toEqual([]);
+    expect(after.tickets).toEqual(before.tickets.map((t: object) => ({ ...t, subject: '' })));
+    expect(after.orders).toEqual(before.orders);
+    expect(after.orders.map((o: { total: string }) => o.total)).toEqual(['300.00', '99.00']);
+    expect(after.items).toEqual(before.items);
+
+    // Behaviour: none of her events is left, also those under her anonymous id and device; the others are.
+    expect(await eventsVia({ customerId: P.QUINTA, anonymousIds: ['anon-q'], deviceIds: ['dev-q'] })).toBe(0);
+    expect(await db.behaviourDb.collection('events').countDocuments({ _id: { $in: [...BYSTANDER_EVENTS, ...FAYE_EVENTS].map((e) => e._id) } })).toBe(5);
+
+    // Social cache and search index.
+    expect([...social.cache!.keys()].filter((k) => k.startsWith('weibo:quinta_z@'))).toEqual([]);
+    expect((await db.pool.query(`SELECT count(*)::int AS n FROM c360.customer_search WHERE customer_id = $1 OR doc LIKE '%zephyr%'`, [P.QUINTA])).rows[0].n).toBe(0);
+
+    // Through the API: ERASED, nothing personal, nothing found by the old name.
+    const read = await api.gql(`{ customer(id: "${P.QUINTA}") {
+      status profile { fullName gender birthDate city country occupation } contact { email phone } identities { kind } consents { purpose granted }
+      supportTickets { subject } purchaseSummary { completedOrders totalSpent } behaviour { lastSeenAt } social { accounts { handle } } }
+      search: searchCustomers(query: "zephyr") { id } }`);
+    expect(read.body.errors).toBeUndefined();
+    expect(read.body.data).toEqual({
+      customer: {
+        status: 'ERASED', profile: { fullName: 'Erased customer', gender: null, birthDate: null, city: null, country: null, occupation: null },
+        contact: { email: null, phone: null }, identities: [],
+        consents: ['PROFILING', 'MARKETING', 'PARTNER_SHARING'].map((purpose) => ({ purpose, granted: false })),
+        supportTickets: [{ subject: '' }, { subject: '' }], purchaseSummary: { completedOrders: 1, totalSpent: '300.00' },
+        behaviour: { lastSeenAt: null }, social: { accounts: [] },
+      },
+      search: [],
+    });
+  });
+
+  it('is harmless to run again: a new, complete erasure that changes nothing', async () => {
+    const before = await crmState(P.QUINTA);
+    const { body } = await api.gql(ERASE, { id: P.QUINTA, reason: 'repeated request' });
+    expect(body.errors).toBeUndefined();
+    expect(body.data.eraseCustomer).toMatchObject({ status: 'COMPLETE', remaining: [], lastError: null });
+    expect(await crmState(P.QUINTA)).toEqual(before);
+    const list = await api.gql(ERASURES, { id: P.QUINTA });
+    expect(list.body.data.erasures).toEqual([
+      { id: body.data.eraseCustomer.id, status: 'COMPLETE', remaining: [], reason: 'repeated request' },
+      { id: expect.any(String), status: 'COMPLETE', remaining: [], reason: 'GDPR art. 17 request #1' },
+    ]);
+    // The export of an erased customer holds no personal data, and says it was erased.
+    const exported = (await api.gql(EXPORT, { id: P.QUINTA })).body.data.exportCustomerData;
+    expect(exported.crm).toMatchObject({ customer: { full_name: 'Erased customer', email: null, status: 'erased' }, identities: [], consents: [] });
+    expect(exported.behaviour).toEqual({ events: [] });
+    expect(exported.erasures).toHaveLength(2);
+  });
+
+  it('refuses an unknown id and an empty reason', async () => {
+    const unknown = await api.gql(ERASE, { id: 'p_nobody', reason: 'test' });
+    expect(unknown.body.data).toBeNull();
+    expect(unknown.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
+    const blank = await api.gql(ERASE, { id: P.OTTO, reason: '  ' });
+    expect(blank.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
+    expect((await crmState(P.OTTO)).customer.status).toBe('active');
+  });
+});
+
+describe('an erasure while MongoDB is down', () => {
+  let dir: string;
+  let mongo: Awaited<ReturnType<typeof spawnEmbeddedMongo>> | undefined;
+  let client: MongoClient | undefined;
+  let down: TestServer | undefined;
+  afterAll(async () => {
+    await down?.close();
+    await client?.close();
+    await mongo?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stays INCOMPLETE with BEHAVIOUR remaining and the CRM untouched, and completes when run again', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'c360-privacy-'));
+    mongo = await spawnEmbeddedMongo({ dbpath: dir });
+    const port = mongo.port;
+    const config = testConfig({ DATABASE_URL: db.url, MONGODB_URI: mongo.uri, MONGODB_TIMEOUT_MS: '500' });
+    client = createBehaviourClient(config, mongo.uri);
+    const events = client.db('behaviour');
+    await loadEvents(events, FAYE_EVENTS);
+    down = await startTestServer(db, () => NOW, { config, behaviourDb: events });
+    const before = await crmState(P.FAYE);
+    await mongo.stop();
+
+    // The export says what it could not read instead of leaving it out.
+    const exported = await down.gql(EXPORT, { id: P.FAYE });
+    const doc = exported.body.data.exportCustomerData;
+    expect(doc.crm.customer.full_name).toBe('Faye Marlowe');
+    expect(doc.behaviour).toBeNull();
+    expect(doc.unavailable).toEqual([{
+      source: 'behaviour', reason: expect.stringMatching(/^(unreachable|timeout)$/),
+      affects: ['behaviour', 'derived.interests', 'derived.lifecycle', 'derived.tags'],
+    }]);
+    expect(doc.derived).toMatchObject({ interests: null, lifecycle: { partial: true, missingSources: ['behaviour'] }, rfm: { frequency: 1 } });
+    expect(exported.body.errors).toEqual([expect.objectContaining({ path: ['exportCustomerData'], extensions: expect.objectContaining({ code: 'SOURCE_UNAVAILABLE', source: 'behaviour' }) })]);
+
+    const failed = await down.gql(ERASE, { id: P.FAYE, reason: 'GDPR request #2' });
+    expect(failed.status).toBe(200);
+    expect(failed.body.data.eraseCustomer).toMatchObject({ customerId: P.FAYE, status: 'INCOMPLETE', remaining: ['BEHAVIOUR', 'SOCIAL', 'CRM'], completedAt: null });
+    expect(failed.body.data.eraseCustomer.lastError).toMatch(/^The behaviour source is unavailable \((unreachable|timeout)\)\.$/);
+    expect(failed.body.errors).toHaveLength(1);
+    expect(failed.body.errors![0]).toMatchObject({ path: ['eraseCustomer'], extensions: { code: 'SOURCE_UNAVAILABLE', source: 'behaviour' } });
+    expect(JSON.stringify(failed.body)).not.toMatch(/127\.0\.0\.1|Mongo[A-Z]\w+Error|stack|SELECT|UPDATE/);
+    expect(await crmState(P.FAYE)).toEqual(before);
+
+    // MongoDB is back (same port, same data): the re-run continues the same erasure and completes it.
+    mongo = await spawnEmbeddedMongo({ dbpath: dir, port });
+    expect(await eventsVia({ customerId: P.FAYE, anonymousIds: ['anon-f'] }, events)).toBe(2);
+    const again = await down.gql(ERASE, { id: P.FAYE, reason: 'a second click' });
+    expect(again.body.errors).toBeUndefined();
+    expect(again.body.data.eraseCustomer).toMatchObject({
+      id: failed.body.data.eraseCustomer.id, status: 'COMPLETE', remaining: [], lastError: null, reason: 'GDPR request #2',
+    });
+    expect(await eventsVia({ customerId: P.FAYE, anonymousIds: ['anon-f'] }, events)).toBe(0);
+    const after = await crmState(P.FAYE);
+    expect(after.customer).toMatchObject({ status: 'erased', full_name: 'Erased customer', email: null });
+    expect(after.identities).toEqual([]);
+    expect(after.tickets).toEqual([{ ...before.tickets[0], subject: '' }]);
+    expect(after.orders).toEqual(before.orders);
+  });
+});
