@@ -93,12 +93,15 @@ const schema = z.object({
   SEARCH_REFRESH_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   /** Largest accepted request body. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50_000_000).default(1_000_000),
+  /** false: every loader loads one key per round trip (the naive way; for the benchmark only). */
+  BATCH_LOADS: bool.optional(),
   /** Adds the `x-source-round-trips` header to every GraphQL response. */
   EXPOSE_ROUND_TRIPS: bool.optional(),
 });
 
-export type Config = Omit<z.infer<typeof schema>, 'EXPOSE_ROUND_TRIPS'> & {
+export type Config = Omit<z.infer<typeof schema>, 'EXPOSE_ROUND_TRIPS' | 'BATCH_LOADS'> & {
   EXPOSE_ROUND_TRIPS: boolean;
+  BATCH_LOADS: boolean;
 };
 
 export class ConfigError extends Error {}
@@ -118,7 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const c = parsed.data;
   if (c.SOCIAL_API_URL && !c.SOCIAL_API_TOKEN) throw new ConfigError('Invalid configuration: SOCIAL_API_TOKEN is required when SOCIAL_API_URL is set');
   if (c.JWT_SECRET && c.JWT_JWKS_URL) throw new ConfigError('Invalid configuration: set JWT_SECRET or JWT_JWKS_URL, not both');
-  return { ...c, EXPOSE_ROUND_TRIPS: c.EXPOSE_ROUND_TRIPS ?? c.NODE_ENV !== 'production' };
+  return { ...c, EXPOSE_ROUND_TRIPS: c.EXPOSE_ROUND_TRIPS ?? c.NODE_ENV !== 'production', BATCH_LOADS: c.BATCH_LOADS ?? true };
 }
 
 /**

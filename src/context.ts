@@ -78,7 +78,8 @@ export interface RequestInfo {
 export function createContext(deps: Deps, { principal, requestId, now }: RequestInfo): Context {
   const roundTrips = noRoundTrips();
   const db = createDb(deps.crmPool, roundTrips);
-  const crmLoaders = createCrmLoaders(db);
+  const batch = deps.config.BATCH_LOADS;
+  const crmLoaders = createCrmLoaders(db, { batch });
   const partialErrors: GraphQLFormattedError[] = [];
   return {
     now,
@@ -93,9 +94,9 @@ export function createContext(deps: Deps, { principal, requestId, now }: Request
     roundTrips,
     crm: { db, loaders: crmLoaders },
     behaviour: createBehaviourLoaders({
-      db: deps.behaviourDb, crm: crmLoaders, roundTrips, now, maxTimeMS: deps.config.MONGODB_TIMEOUT_MS,
+      db: deps.behaviourDb, crm: crmLoaders, roundTrips, now, maxTimeMS: deps.config.MONGODB_TIMEOUT_MS, batch,
     }),
-    social: createSocialLoaders({ client: deps.social, roundTrips }),
+    social: createSocialLoaders({ client: deps.social, roundTrips, batch }),
     stores: { crmPool: deps.crmPool, behaviourDb: deps.behaviourDb, social: deps.social },
     partialErrors,
     insightFacts: new Map(),

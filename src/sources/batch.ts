@@ -2,6 +2,14 @@
  * Helpers for DataLoader batch functions: results in the same order and length as the keys.
  */
 
+/**
+ * How a request's loaders load: `batch: false` is the naive way (each load its own round trip),
+ * kept only so the benchmark can measure what batching buys (BATCH_LOADS=false).
+ */
+export interface LoaderOptions {
+  batch: boolean;
+}
+
 /** For each key, the rows whose `keyOf` equals it (in row order); [] when none. */
 export function groupRows<K, R>(keys: readonly K[], rows: readonly R[], keyOf: (row: R) => K): R[][] {
   const byKey = new Map<K, R[]>();

@@ -1,4 +1,4 @@
-import { createCrmDatabase } from '../helpers/database';
+import { createCrmDatabase, testConfig } from '../helpers/database';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { BULK, fixtureDataset, NOW } from '../fixtures/crm';
 
@@ -79,5 +79,22 @@ describe('CRM round trips per request', () => {
       completed: orders(first: 5, status: COMPLETED) { edges { node { id } } }
     } } } }`);
     expect(roundTrips.crm).toBe(1 + 2);
+  });
+});
+
+describe('the naive way (BATCH_LOADS=false, for the benchmark)', () => {
+  it('gives the same answer at one round trip per customer and loader', async () => {
+    const config = testConfig({ DATABASE_URL: db.url, MONGODB_URI: db.config.MONGODB_URI!, MONGODB_DB: db.config.MONGODB_DB, BATCH_LOADS: 'false' });
+    const naive = await startTestServer(db, () => NOW, { config });
+    try {
+      const query = `{ customers(first: 20, filter: { city: "Hangzhou" }) { edges { node { id purchaseSummary { completedOrders totalSpent } supportTickets { id } } } } }`;
+      const [batched, unbatched] = await Promise.all([api.gql(query), naive.gql(query)]);
+      expect(unbatched.body).toEqual(batched.body);
+      expect(batched.roundTrips.crm).toBe(1 + 2);
+      // The page, then a statement per customer for each of the two fields.
+      expect(unbatched.roundTrips.crm).toBe(1 + 2 * 20);
+    } finally {
+      await naive.close();
+    }
   });
 });

@@ -16,7 +16,7 @@ export interface MetricKey<M extends Metric = Metric> {
  * batch: the customers' anonymous and device identities come from the CRM loader (cached, usually
  * already loaded), then ONE aggregation answers everything. Counted in `roundTrips.behaviour`.
  */
-export function createBehaviourLoaders(opts: { db: Db; crm: CrmLoaders; roundTrips: RoundTrips; now: Date; maxTimeMS: number }) {
+export function createBehaviourLoaders(opts: { db: Db; crm: CrmLoaders; roundTrips: RoundTrips; now: Date; maxTimeMS: number; batch?: boolean }) {
   const metric = new DataLoader<MetricKey, unknown, string>(
     async (keys) => {
       const ids = [...new Set(keys.map((k) => k.customerId))];
@@ -43,7 +43,7 @@ export function createBehaviourLoaders(opts: { db: Db; crm: CrmLoaders; roundTri
       }
       return keys.map((k) => valueFor(k.metric, k.customerId, (results[metricKey(k.metric)] ?? []) as never));
     },
-    { cacheKeyFn: (k) => `${k.customerId}\u0000${metricKey(k.metric)}` },
+    { cacheKeyFn: (k) => `${k.customerId}\u0000${metricKey(k.metric)}`, batch: opts.batch ?? true },
   );
   return {
     metric: <M extends Metric>(customerId: string, m: M) => metric.load({ customerId, metric: m }) as Promise<ValueOf<M>>,

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { byGroup, groupRows, oneRow } from '../batch';
+import type { LoaderOptions } from '../batch';
 import type { Db } from './db';
 import { crmFacts, type CrmFactsRow, type FactBounds } from './facts';
 import type { LookupKey } from './identifiers';
@@ -30,7 +31,7 @@ const json = (k: unknown) => JSON.stringify(k);
  * per distinct argument group, whatever the number of customers; values follow the key order,
  * `null` or [] for what does not exist.
  */
-export function createCrmLoaders(db: Db) {
+export function createCrmLoaders(db: Db, { batch }: LoaderOptions = { batch: true }) {
   /** The facts statement already asked for each customer in this request: it also returns its row, identities and consents. */
   const pendingFacts = new Map<string, Promise<CrmFactsRow | null>>();
 
@@ -56,13 +57,16 @@ export function createCrmLoaders(db: Db) {
 
   const customer = new DataLoader<string, CustomerRow | null>((ids) =>
     viaFacts(ids, (r) => r?.customer ?? null, async (rest) => oneRow(rest, await q.customersByIds(db, rest), (r) => r.id, () => null)),
+    { batch },
   );
   const identities = new DataLoader((ids: readonly string[]) =>
     viaFacts(ids, (r) => r?.identities ?? [], async (rest) => groupRows(rest, await q.identitiesByCustomerIds(db, rest), (r) => r.customer_id)),
+    { batch },
   );
   /** Recorded consents only; a purpose without a row is not granted. */
   const consents = new DataLoader((ids: readonly string[]): Promise<(ConsentRow[] | Error)[]> =>
     viaFacts(ids, (r) => r?.consents ?? [], async (rest) => groupRows(rest, await q.consentsByCustomerIds(db, rest), (r) => r.customer_id)),
+    { batch },
   );
   const facts = new DataLoader<FactsKey, CrmFactsRow | null, string>(
     (keys) =>
@@ -70,7 +74,7 @@ export function createCrmLoaders(db: Db) {
         const rows = await crmFacts(db, group.map((k) => k.customerId), group[0]!.bounds);
         return oneRow(group.map((k) => k.customerId), rows, (r) => r.customer.id, () => null);
       }),
-    { cacheKeyFn: (k) => json([k.customerId, k.bounds]) },
+    { cacheKeyFn: (k) => json([k.customerId, k.bounds]), batch },
   );
   return {
     customer,
@@ -92,6 +96,7 @@ export function createCrmLoaders(db: Db) {
         customer_id: id, completed_orders: 0, total_spent: '0.00', average_order_value: null,
         first_order_at: null, last_order_at: null,
       })),
+      { batch },
     ),
     /** Up to first+1 orders per key (the extra one tells whether there is a next page). */
     ordersPage: new DataLoader<OrdersKey, OrdersPageRows, string>(
@@ -105,7 +110,7 @@ export function createCrmLoaders(db: Db) {
           );
           return groupRows(group.map((_, i) => i), rows, (r) => r.k);
         }),
-      { cacheKeyFn: json },
+      { cacheKeyFn: json, batch },
     ),
     orderCount: new DataLoader<{ customerId: string; status: string | null }, number, string>(
       (keys) =>
@@ -113,7 +118,7 @@ export function createCrmLoaders(db: Db) {
           const rows = await q.orderCounts(db, group.map((k) => k.customerId), group[0]!.status);
           return oneRow(group.map((k) => k.customerId), rows, (r) => r.customer_id, () => null).map((r) => r?.count ?? 0);
         }),
-      { cacheKeyFn: json },
+      { cacheKeyFn: json, batch },
     ),
     items: new DataLoader(async (orderIds: readonly string[]): Promise<OrderItemRow[][]> => {
       const rows = await q.itemsByOrderIds(db, orderIds);
@@ -121,14 +126,14 @@ export function createCrmLoaders(db: Db) {
         ...item,
         product: { id: p_id, name: p_name, category: p_category, brand: p_brand, price: p_price },
       })), (r) => r.order_id);
-    }),
+    }, { batch }),
     tickets: new DataLoader<TicketsKey, TicketRow[], string>(
       (keys) =>
         byGroup(keys, (k) => json([k.first, k.statuses]), async (group) => {
           const ids = group.map((k) => k.customerId);
           return groupRows(ids, await q.ticketsFor(db, ids, group[0]!.statuses, group[0]!.first), (r) => r.customer_id);
         }),
-      { cacheKeyFn: json },
+      { cacheKeyFn: json, batch },
     ),
     /** Customer ids an identifier belongs to, best first; [] when none. */
     customerIdsByIdentifier: new DataLoader<LookupKey, string[], string>(
@@ -138,7 +143,7 @@ export function createCrmLoaders(db: Db) {
           (matches) => [...new Set(matches.map((m) => m.customer_id))],
         );
       },
-      { cacheKeyFn: (k) => `${k.kind}\u0000${k.key}` },
+      { cacheKeyFn: (k) => `${k.kind}\u0000${k.key}`, batch },
     ),
   };
 }

@@ -39,7 +39,7 @@ export function forgetAccounts(client: SocialClient, refs: AccountRef[]): void {
  * chunk refused as a bad request (400) is split in halves and retried, so one unusable handle costs
  * only its own customer. Every call counts in `roundTrips.social`.
  */
-export function createSocialLoaders(opts: { client: SocialClient; roundTrips: RoundTrips }) {
+export function createSocialLoaders(opts: { client: SocialClient; roundTrips: RoundTrips; batch?: boolean }) {
   type Key = { ref: AccountRef; since: Date };
   const keyOf = (k: Key) => cacheKey(k.ref, k.since);
   const found = new Map<string, SocialAccount | null | Error>();
@@ -80,7 +80,7 @@ export function createSocialLoaders(opts: { client: SocialClient; roundTrips: Ro
       await Promise.all(calls);
       return keys.map((key) => found.get(keyOf(key))!);
     },
-    { cacheKeyFn: keyOf },
+    { cacheKeyFn: keyOf, batch: opts.batch ?? true },
   );
   return {
     /**
