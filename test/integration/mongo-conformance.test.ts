@@ -511,6 +511,56 @@ function expected(m: Metric, owners: string[], events: SeedEvent[]): unknown[] {
   return out.sort(byJson);
 }
 
+describe('$addFields and $unwind edge cases (the embedded server compiles these stages)', () => {
+  const ctx = useDatabase('stages');
+  beforeAll(async () => {
+    await ctx.db.collection<Loose>('s').insertMany([
+      { _id: 1, k: 'a', list: [1, 2, 2], sub: { x: 'y' } },
+      { _id: 2, k: 'b', list: [], sub: {} },
+      { _id: 3, k: null, list: 'scalar', sub: '' },
+      { _id: 4, list: [null, 3] },
+    ]);
+  });
+
+  it('evaluates lookups, $let, $cond, comparisons, $concat with missing values and $setUnion like MongoDB', async () => {
+    const table = ['x:a', 'x:b', 'x:a'];
+    const docs = await ctx.db.collection('s').aggregate([
+      { $sort: { _id: 1 } },
+      {
+        $addFields: {
+          at: { $indexOfArray: [{ $literal: table }, { $concat: ['x:', '$k'] }] },
+          owner: { $arrayElemAt: [{ $literal: ['A', 'B', 'A2', null] }, { $indexOfArray: [{ $literal: table }, { $concat: ['x:', '$k'] }] }] },
+          first: { $let: { vars: { l: '$k' }, in: { $cond: [{ $eq: ['$$l', 'a'] }, 'is-a', '$$l'] } } },
+          pick: { $cond: [{ $gte: ['$_id', 3] }, '$k', 'low'] },
+          union: { $setUnion: [[{ $concat: ['x:', '$k'] }, 'z', { $concat: ['x:', '$k'] }]] },
+          nested: '$sub.x',
+          gone: '$nothing',
+        },
+      },
+      // Operators outside the compiled set: this stage is mingo's own.
+      { $addFields: { big: { $size: { $cond: [{ $isArray: '$list' }, '$list', []] } } } },
+      { $project: { _id: 1, at: 1, owner: 1, first: 1, big: 1, pick: 1, union: 1, nested: 1, gone: 1 } },
+    ]).toArray();
+    const norm = docs.map((d: Loose) => ({ ...d, union: [...d.union].sort((a: unknown, b: unknown) => String(a).localeCompare(String(b))) }));
+    expect(norm).toEqual([
+      { _id: 1, at: 0, owner: 'A', first: 'is-a', big: 3, pick: 'low', union: ['x:a', 'z'], nested: 'y' },
+      { _id: 2, at: 1, owner: 'B', first: 'b', big: 0, pick: 'low', union: ['x:b', 'z'] },
+      { _id: 3, at: -1, owner: null, first: null, big: 0, pick: null, union: [null, 'z'] },
+      // A missing field makes the expressions that read it missing: no field, not null.
+      { _id: 4, at: -1, owner: null, big: 2, union: [null, 'z'] },
+    ]);
+  });
+
+  it('unwinds arrays into one document each and drops empty, missing and null values', async () => {
+    const docs = await ctx.db.collection('s').aggregate([{ $sort: { _id: 1 } }, { $unwind: '$list' }, { $project: { list: 1 } }]).toArray();
+    expect(docs).toEqual([
+      { _id: 1, list: 1 }, { _id: 1, list: 2 }, { _id: 1, list: 2 },
+      { _id: 3, list: 'scalar' },
+      { _id: 4, list: null }, { _id: 4, list: 3 },
+    ]);
+  });
+});
+
 describe('the behaviour source queries', () => {
   const ctx = useDatabase('behaviour');
   const events = conformanceEvents();

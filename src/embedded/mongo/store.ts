@@ -1,6 +1,8 @@
 import { BSON, ObjectId, type Document } from 'bson';
-import { Aggregator, ProcessingMode, Query } from 'mingo';
+import { ProcessingMode, Query } from 'mingo';
+import { Aggregator } from 'mingo/aggregator';
 import { CommandError } from './errors';
+import { EMBEDDED_CONTEXT } from './fastOperators';
 import { ID_INDEX, Index, type IndexSpec } from './indexes';
 import { planFilter } from './planner';
 
@@ -221,11 +223,14 @@ export class Store {
   aggregate(db: string, name: string, pipeline: Document[], variables?: Document): Document[] {
     const collection = this.collection(db, name);
     const first = pipeline[0];
-    const input = !collection ? [] : first && '$match' in first ? collection.match(first.$match as Document).docs : collection.all();
+    // A leading $match is answered by the collection (with its indexes) and not evaluated twice.
+    const leadingMatch = first !== undefined && '$match' in first;
+    const input = !collection ? [] : leadingMatch ? collection.match(first.$match as Document).docs : collection.all();
     try {
-      const aggregator = new Aggregator(pipeline, {
+      const aggregator = new Aggregator(leadingMatch ? pipeline.slice(1) : pipeline, {
         ...QUERY_OPTIONS,
         processingMode: ProcessingMode.CLONE_INPUT, // stages never mutate stored documents
+        context: EMBEDDED_CONTEXT,
         variables,
         collectionResolver: (other: string) => this.collection(db, other)?.all() ?? [],
       });

@@ -41,23 +41,18 @@ export async function deleteOwnedEvents(db: Db, ownership: Ownership): Promise<v
 }
 
 /**
- * `{ owner: [...] }`: the distinct customers an event belongs to (one event may be linked to several).
- * The lookup tables are `$literal`s so that they are constants, not arrays evaluated per event.
+ * `{ owner: [...] }`: the distinct customers an event belongs to (one event may be linked to several),
+ * with null where a field links to nobody (dropped after the $unwind). The lookup tables are
+ * `$literal`s so that they are constants, not arrays evaluated per event; the owners' table ends
+ * with null, which `$arrayElemAt` picks for the index -1 of a key that is not in the table.
  */
 function ownersOf(ownership: Ownership): Document {
   const keys = [...ownership.keys()];
-  const owners = [...ownership.values()];
+  const owners = [...ownership.values(), null];
   const ownerVia = (prefix: string, field: string) => ({
-    $let: {
-      vars: { i: { $indexOfArray: [{ $literal: keys }, { $concat: [prefix, field] }] } },
-      in: { $cond: [{ $gte: ['$$i', 0] }, { $arrayElemAt: [{ $literal: owners }, '$$i'] }, null] },
-    },
+    $arrayElemAt: [{ $literal: owners }, { $indexOfArray: [{ $literal: keys }, { $concat: [prefix, field] }] }],
   });
-  return {
-    $addFields: {
-      owner: { $setUnion: [[ownerVia('c:', '$customerId')], [ownerVia('a:', '$anonymousId')], [ownerVia('d:', '$deviceId')]] },
-    },
-  };
+  return { $addFields: { owner: { $setUnion: [[ownerVia('c:', '$customerId'), ownerVia('a:', '$anonymousId'), ownerVia('d:', '$deviceId')]] } } };
 }
 
 /**

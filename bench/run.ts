@@ -1,0 +1,303 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { spawnEmbeddedMongo } from '../src/embedded/mongo/spawn';
+import { startEmbeddedPostgres } from '../src/embedded/postgres';
+import { mintToken } from '../src/security/tokens';
+import { cpuSeconds, rssMiB, startService, type Service } from './processes';
+import { POSTGRAPHILE_CRM_NESTED, sampleInputs, workloads, type Workload } from './workloads';
+
+const USAGE = `usage: npm run bench -- [--quick] [--customers N] [--duration S] [--concurrency 1,16,64]
+
+Seeds a fixed dataset once (default 20,000 customers; --quick 5,000) under .bench/, starts the
+embedded PostgreSQL, MongoDB-compatible server and social provider as their own processes, the API
+(production build) batched and naive (BATCH_LOADS=false), a raw SQL handler and PostGraphile 5, then
+drives each with autocannon over loopback for a fixed time per concurrency. Prints a markdown table
+and writes bench/results/<date>-<commit>.json and .md. --quick: about a minute once seeded.`;
+
+const ROOT = path.resolve(__dirname, '..');
+
+/** The node flags `npm start` runs the API with (package.json), so the bench measures the same server. */
+function startFlags(): string[] {
+  const start = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const m = /node ((?:--\S+ )*)dist\/src\/main\.js/.exec(start);
+  if (!m) throw new Error(`package.json's start script does not run dist/src/main.js with node: ${start}`);
+  return m[1]!.trim().split(' ').filter(Boolean);
+}
+
+interface Cell {
+  target: string;
+  workload: string;
+  concurrency: number;
+  seconds: number;
+  requests: number;
+  rps: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  errors: number;
+  /** Round trips per request per source, from the server's x-source-round-trips header. */
+  roundTrips: { crm: number; behaviour: number; social: number } | null;
+  serverCpuPercent: number;
+  serverRssMiB: { start: number; end: number };
+}
+
+const ROUND_TRIPS = /(crm|behaviour|social)=(\d+)/g;
+
+/** Answers, not failures: a consent-gated field of a customer who did not consent (README "Consent"). */
+function onlyExpectedErrors(body: string): boolean {
+  const { errors } = JSON.parse(body) as { errors?: { extensions?: { code?: string } }[] };
+  return (errors ?? []).every((e) => e.extensions?.code === 'CONSENT_REQUIRED');
+}
+
+/** The first unexpected GraphQL errors of the run, for the report. */
+const firstErrors: string[] = [];
+
+/** Drives `target` with `workload` at `concurrency` for `seconds`; counts GraphQL errors and round trips from each response. */
+async function measure(target: Service, label: string, workload: Pick<Workload, 'name' | 'query' | 'variables'>, headers: Record<string, string>, concurrency: number, seconds: number, progress: (s: string) => void): Promise<Cell> {
+  const tally = { responses: 0, graphqlErrors: 0, withHeader: 0, crm: 0, behaviour: 0, social: 0 };
+  const cpu0 = cpuSeconds(target.pid);
+  const rss0 = rssMiB(target.pid);
+  const t0 = Date.now();
+  const ticker = setInterval(() => progress(`${label.padEnd(28)} c=${String(concurrency).padStart(2)}  ${Math.min(seconds, Math.round((Date.now() - t0) / 1000))}/${seconds} s  ${tally.responses} responses`), 500);
+  const result = await autocannon({
+    url: target.url,
+    connections: concurrency,
+    duration: seconds,
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        setupRequest: (req) => ({ ...req, body: JSON.stringify({ query: workload.query, variables: workload.variables() }) }),
+        onResponse: (status, body, _context, responseHeaders) => {
+          tally.responses += 1;
+          if (status === 200 && body.includes('"errors"') && !onlyExpectedErrors(body)) {
+            tally.graphqlErrors += 1;
+            if (tally.graphqlErrors <= 3) firstErrors.push(body.slice(body.indexOf('"errors"'), body.indexOf('"errors"') + 400));
+          }
+          const header = responseHeaders?.['x-source-round-trips'];
+          if (typeof header === 'string') {
+            tally.withHeader += 1;
+            for (const [, source, n] of header.matchAll(ROUND_TRIPS)) tally[source as 'crm'] += Number(n);
+          }
+        },
+      },
+    ],
+  });
+  clearInterval(ticker);
+  const wall = (Date.now() - t0) / 1000;
+  const per = (n: number) => Math.round((n / tally.withHeader) * 100) / 100;
+  return {
+    target: target.name,
+    workload: workload.name,
+    concurrency,
+    seconds,
+    requests: result.requests.total,
+    rps: Math.round(result.requests.average * 10) / 10,
+    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
+    errors: result.errors + result.timeouts + result.non2xx + tally.graphqlErrors,
+    roundTrips: tally.withHeader ? { crm: per(tally.crm), behaviour: per(tally.behaviour), social: per(tally.social) } : null,
+    serverCpuPercent: Math.round(((cpuSeconds(target.pid) - cpu0) / wall) * 100),
+    serverRssMiB: { start: rss0, end: rssMiB(target.pid) },
+  };
+}
+
+/** The dataset under .bench/, seeded once per size with `npm run seed` (same seed, same data). */
+function ensureDataset(customers: number, log: (s: string) => void): string {
+  const dir = path.join(ROOT, '.bench', `data-${customers}`);
+  const marker = path.join(dir, 'seeded.json');
+  if (existsSync(marker)) return dir;
+  mkdirSync(dir, { recursive: true });
+  log(`seeding ${customers} customers into ${path.relative(ROOT, dir)} (once; later runs reuse it) …`);
+  const seeded = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'src/seed/cli.ts', '--customers', String(customers), '--seed', '42'], {
+    cwd: ROOT, env: { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (seeded.status !== 0) throw new Error('seeding failed');
+  writeFileSync(marker, JSON.stringify({ customers, summary: seeded.stdout.toString().trim(), at: new Date().toISOString() }, null, 2));
+  return dir;
+}
+
+const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      customers: { type: 'string' },
+      duration: { type: 'string' },
+      concurrency: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return void process.stdout.write(`${USAGE}\n`);
+  const quick = values.quick;
+  const customers = Number(values.customers ?? (quick ? 5000 : 20000));
+  const seconds = Number(values.duration ?? (quick ? 3 : 10));
+  const levels = (values.concurrency ?? (quick ? '1,16' : '1,16,64')).split(',').map(Number);
+  if (!Number.isInteger(customers) || customers < 100 || !Number.isInteger(seconds) || seconds < 1 || levels.some((c) => !Number.isInteger(c) || c < 1 || c > 256)) {
+    throw new Error(`bad arguments\n${USAGE}`);
+  }
+  const tty = process.stderr.isTTY;
+  const log = (s: string) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}${s}\n`);
+  const progress = (s: string) => (tty ? process.stderr.write(`\r\x1b[K${s}`) : undefined);
+  const started = Date.now();
+
+  const dataDir = ensureDataset(customers, log);
+  const services: Service[] = [];
+  const stops: (() => Promise<unknown>)[] = [];
+  try {
+    log('starting PostgreSQL, the MongoDB-compatible server and the social provider …');
+    const pgHandle = await startEmbeddedPostgres({ dir: path.join(dataDir, 'postgres'), database: 'customer360', persistent: true });
+    stops.push(() => pgHandle.stop());
+    const mongo = await spawnEmbeddedMongo({ dbpath: path.join(dataDir, 'mongo') });
+    stops.push(() => mongo.stop());
+    const socialToken = randomBytes(16).toString('hex');
+    const social = await startService('social', ['--require', 'tsx/cjs', 'src/embedded/social/cli.ts', '--data', path.join(dataDir, 'social', 'accounts.json'), '--token', socialToken], { ...process.env }, /listening on (http\S+)/);
+    services.push(social);
+
+    const secret = randomBytes(32).toString('base64url');
+    const apiEnv = (batch: boolean): NodeJS.ProcessEnv => ({
+      ...process.env, NODE_ENV: 'production', PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: pgHandle.url, MONGODB_URI: mongo.uri, MONGODB_DB: 'behaviour',
+      SOCIAL_API_URL: social.url, SOCIAL_API_TOKEN: socialToken, JWT_SECRET: secret, RATE_LIMIT_PER_MINUTE: '1000000',
+      EXPOSE_ROUND_TRIPS: 'true', SEARCH_REFRESH_SECONDS: '0', TAG_REFRESH_SECONDS: '0', BATCH_LOADS: String(batch),
+    });
+    log('starting the API (batched and naive), the raw baseline and PostGraphile 5 …');
+    const ready = /ready at (http:\/\/\S+?\/graphql)/;
+    const api = await startService('api', [...startFlags(), 'dist/src/main.js'], apiEnv(true), ready);
+    services.push(api);
+    const naive = await startService('api-naive', [...startFlags(), 'dist/src/main.js'], apiEnv(false), ready);
+    services.push(naive);
+    const raw = await startService('raw', ['--require', 'tsx/cjs', 'bench/raw.ts'], { ...process.env, DATABASE_URL: pgHandle.url }, /listening on (http\S+)/);
+    services.push(raw);
+    const postgraphile = await startService('postgraphile', ['--import', './bench/promise-with-resolvers.mjs', 'bench/postgraphile.cjs'], { ...process.env, DATABASE_URL: pgHandle.url, NODE_ENV: 'production' }, /listening on (http\S+)/);
+    services.push(postgraphile);
+
+    const pool = new pg.Pool({ connectionString: pgHandle.url, max: 2 });
+    const inputs = await sampleInputs(pool);
+    const counts = (await pool.query(`SELECT (SELECT count(*) FROM customers)::int AS customers, (SELECT count(*) FROM orders)::int AS orders,
+      (SELECT count(*) FROM order_items)::int AS items, (SELECT count(*) FROM support_tickets)::int AS tickets`)).rows[0];
+    await pool.end();
+    const events = await (await import('mongodb')).MongoClient.connect(mongo.uri).then(async (c) => {
+      const n = await c.db('behaviour').collection('events').estimatedDocumentCount();
+      await c.close();
+      return n;
+    });
+    const auth = {
+      agent: { authorization: `Bearer ${await mintToken(secret, { sub: 'bench-agent', roles: ['agent'], ttlSeconds: 7200 })}` },
+      analyst: { authorization: `Bearer ${await mintToken(secret, { sub: 'bench-analyst', roles: ['analyst'], ttlSeconds: 7200 })}` },
+    };
+    const list = workloads(inputs);
+
+    // Every operation answers without errors before it is measured.
+    const once = async (url: string, query: string, variables: Record<string, unknown>, headers: Record<string, string>) => {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+      const body = (await res.json()) as { errors?: unknown[] };
+      if (res.status !== 200 || body.errors) throw new Error(`${url} answered ${res.status}: ${JSON.stringify(body).slice(0, 500)}`);
+      return res.headers.get('x-source-round-trips');
+    };
+    for (const w of list) await once(api.url, w.query, w.variables(), auth[w.role]);
+    await once(postgraphile.url, POSTGRAPHILE_CRM_NESTED, {}, {});
+
+    // Round trips do not grow with the page: the dashboard page for 1 and for 100 customers.
+    const dashboard = list.find((w) => w.name === 'dashboard-page')!;
+    const city = inputs.cities[0]!;
+    const roundTripsBySize = {
+      1: await once(api.url, dashboard.query.replace('first: 100', 'first: 1'), { city }, auth.analyst),
+      100: await once(api.url, dashboard.query, { city }, auth.analyst),
+    };
+
+    const cells: Cell[] = [];
+    const run = async (target: Service, w: Pick<Workload, 'name' | 'query' | 'variables'>, headers: Record<string, string>, c: number) => {
+      await measure(target, `${target.name} ${w.name} (warm-up)`, w, headers, Math.min(c, 4), 1, progress);
+      const cell = await measure(target, `${target.name} ${w.name}`, w, headers, c, seconds, progress);
+      cells.push(cell);
+      log(`${cell.target.padEnd(13)} ${cell.workload.padEnd(15)} c=${String(c).padStart(2)}  ${String(cell.rps).padStart(7)} req/s  p50 ${cell.latencyMs.p50} ms  p99 ${cell.latencyMs.p99} ms  errors ${cell.errors}`);
+      return cell;
+    };
+    for (const w of list) for (const c of levels) await run(api, w, auth[w.role], c);
+    const C = levels.includes(16) ? 16 : levels[levels.length - 1]!;
+    const naiveCell = await run(naive, dashboard, auth.analyst, C);
+    const crmNested = list.find((w) => w.name === 'crm-nested')!;
+    const rawCell = await run(raw, crmNested, {}, C);
+    const pgCell = await run(postgraphile, { name: 'crm-nested', query: POSTGRAPHILE_CRM_NESTED, variables: () => ({}) }, {}, C);
+
+    const at = (w: string, c: number) => cells.find((x) => x.target === 'api' && x.workload === w && x.concurrency === c)!;
+    const comparisons = {
+      concurrency: C,
+      naive: { batchedRps: at('dashboard-page', C).rps, naiveRps: naiveCell.rps, throughputRatio: ratio(at('dashboard-page', C).rps, naiveCell.rps), batchedRoundTrips: at('dashboard-page', C).roundTrips, naiveRoundTrips: naiveCell.roundTrips },
+      raw: { apiRps: at('crm-nested', C).rps, rawRps: rawCell.rps, overheadRatio: ratio(at('crm-nested', C).rps, rawCell.rps) },
+      postgraphile: {
+        apiRps: at('crm-nested', C).rps, postgraphileRps: pgCell.rps, throughputRatio: ratio(at('crm-nested', C).rps, pgCell.rps),
+        apiP99: at('crm-nested', C).latencyMs.p99, postgraphileP99: pgCell.latencyMs.p99, p99Ratio: ratio(pgCell.latencyMs.p99, at('crm-nested', C).latencyMs.p99),
+        note: `PostGraphile ${JSON.parse(readFileSync(path.join(ROOT, 'node_modules/postgraphile/package.json'), 'utf8')).version} declares Node >= 22; on Node ${process.versions.node} it runs with a Promise.withResolvers polyfill (node --import bench/promise-with-resolvers.mjs).`,
+      },
+    };
+    const apiCells = cells.filter((c) => c.target === 'api');
+    const targets = [
+      { target: 'round trips per request independent of page size', measured: `1 customer: ${roundTripsBySize[1]}; 100: ${roundTripsBySize[100]}`, met: roundTripsBySize[1] === roundTripsBySize[100] },
+      { target: 'dashboard-page batched ≥ 10× naive throughput', measured: `${comparisons.naive.throughputRatio}×`, met: comparisons.naive.throughputRatio >= 10 },
+      { target: 'crm-nested ≥ 0.6× raw throughput', measured: `${comparisons.raw.overheadRatio}×`, met: comparisons.raw.overheadRatio >= 0.6 },
+      { target: 'crm-nested ≥ 2× PostGraphile throughput', measured: `${comparisons.postgraphile.throughputRatio}×`, met: comparisons.postgraphile.throughputRatio >= 2 },
+      { target: `console-360 p99 < 50 ms at c=${C}`, measured: `${at('console-360', C).latencyMs.p99} ms`, met: at('console-360', C).latencyMs.p99 < 50 },
+      { target: 'no errors at any concurrency', measured: `${cells.reduce((n, c) => n + c.errors, 0)} errors`, met: cells.every((c) => c.errors === 0) },
+      { target: 'API RSS bounded', measured: `${apiCells[0]!.serverRssMiB.start} → ${apiCells[apiCells.length - 1]!.serverRssMiB.end} MiB`, met: apiCells[apiCells.length - 1]!.serverRssMiB.end < 4 * Math.max(200, apiCells[0]!.serverRssMiB.start) },
+    ];
+
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim() + (execFileSync('git', ['status', '--porcelain'], { cwd: ROOT }).toString().trim() ? '-dirty' : '');
+    const date = new Date().toISOString().slice(0, 10);
+    const results = {
+      date: new Date().toISOString(), commit, node: process.versions.node, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      dataset: { ...counts, events, seed: 42 }, settings: { quick, secondsPerCell: seconds, concurrency: levels, loadGenerator: 'autocannon (in the bench process, same machine)' },
+      roundTripsBySize, cells, comparisons, targets, unexpectedErrors: firstErrors, totalSeconds: Math.round((Date.now() - started) / 1000),
+    };
+    const markdown = toMarkdown(results);
+    const out = path.join(ROOT, 'bench', 'results', `${date}-${commit}${quick ? '-quick' : ''}`);
+    writeFileSync(`${out}.json`, `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(`${out}.md`, markdown);
+    log('');
+    process.stdout.write(markdown);
+    for (const e of firstErrors) log(`unexpected error: ${e}`);
+    log(`\nwritten ${path.relative(ROOT, out)}.json and .md in ${results.totalSeconds} s`);
+  } finally {
+    for (const s of services.reverse()) await s.stop().catch(() => undefined);
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  }
+}
+
+function toMarkdown(r: {
+  date: string; commit: string; node: string; cpus: number; cpuModel?: string; dataset: Record<string, unknown>; settings: { secondsPerCell: number };
+  cells: Cell[]; comparisons: { concurrency: number; naive: Record<string, unknown>; raw: Record<string, unknown>; postgraphile: Record<string, unknown> & { note: string } };
+  targets: { target: string; measured: string; met: boolean }[];
+}): string {
+  const rt = (c: Cell) => (c.roundTrips ? `${c.roundTrips.crm} / ${c.roundTrips.behaviour} / ${c.roundTrips.social}` : '—');
+  const lines = [
+    `## Benchmark ${r.date.slice(0, 16).replace('T', ' ')} UTC, commit ${r.commit}`,
+    '',
+    `Node ${r.node}, ${r.cpus} × ${r.cpuModel ?? 'cpu'}; dataset ${Object.entries(r.dataset).map(([k, v]) => `${k} ${v}`).join(', ')}; ${r.settings.secondsPerCell} s per cell after a 1 s warm-up.`,
+    '',
+    '| server | workload | conc. | req/s | p50 ms | p99 ms | errors | round trips / req (crm / behaviour / social) | server CPU % | server RSS MiB |',
+    '|---|---|---:|---:|---:|---:|---:|---|---:|---|',
+    ...r.cells.map((c) => `| ${c.target} | ${c.workload} | ${c.concurrency} | ${c.rps} | ${c.latencyMs.p50} | ${c.latencyMs.p99} | ${c.errors} | ${rt(c)} | ${c.serverCpuPercent} | ${c.serverRssMiB.start} → ${c.serverRssMiB.end} |`),
+    '',
+    `Side by side at concurrency ${r.comparisons.concurrency}:`,
+    '',
+    `- batched / naive (dashboard-page): **${r.comparisons.naive.throughputRatio}×** throughput (${r.comparisons.naive.batchedRps} vs ${r.comparisons.naive.naiveRps} req/s)`,
+    `- API / raw SQL handler (crm-nested), the overhead ratio: **${r.comparisons.raw.overheadRatio}×** (${r.comparisons.raw.apiRps} vs ${r.comparisons.raw.rawRps} req/s)`,
+    `- API / PostGraphile 5 (crm-nested): **${r.comparisons.postgraphile.throughputRatio}×** throughput (${r.comparisons.postgraphile.apiRps} vs ${r.comparisons.postgraphile.postgraphileRps} req/s); p99 PostGraphile / API ${r.comparisons.postgraphile.p99Ratio}× (${r.comparisons.postgraphile.postgraphileP99} vs ${r.comparisons.postgraphile.apiP99} ms). ${r.comparisons.postgraphile.note}`,
+    '',
+    '| target | measured | met |',
+    '|---|---|---|',
+    ...r.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`),
+    '',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`\nbench: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});
