@@ -17,4 +17,5 @@ export const Erasure: ErasureResolvers = {
   requestedAt: (e) => e.requested_at,
   completedAt: (e) => e.completed_at,
   requestedBy: (e) => e.requested_by,
+  possibleDuplicates: (e) => e.possible_duplicates,
 };

@@ -13,7 +13,7 @@ import type { Lifecycle } from '../src/insights/lifecycle';
 import type { Rfm } from '../src/insights/rfm';
 import type { TagDefinitionRow } from '../src/insights/tags/definitions';
 import type { Source } from '../src/enums';
-import type { ApiKeyRow } from '../src/security/apiKeys';
+import type { ApiKeyRow } from '../src/sources/crm/apiKeys';
 import type { AuditRow } from '../src/sources/crm/audit';
 import type { ErasureRow } from '../src/sources/crm/privacy';
 

@@ -55,13 +55,18 @@ const schema = z.object({
    * one is generated into DATA_DIR/jwt-secret. Required (or JWT_JWKS_URL) with real sources or in production.
    */
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  /** A JWKS endpoint whose RS256/ES256 keys sign the bearer tokens (instead of JWT_SECRET). */
+  /**
+   * A JWKS endpoint whose RS256/ES256 keys sign the bearer tokens (instead of JWT_SECRET); https, except
+   * in development and tests; needs JWT_ISSUER and JWT_AUDIENCE (an identity provider signs tokens for other audiences too).
+   */
   JWT_JWKS_URL: url(['https', 'http']).optional(),
   /** When set, tokens must carry this `iss` / `aud`. */
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).optional(),
   /** Clock skew tolerated on `exp` and `nbf`. */
   JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  /** Oldest accepted token, by its `iat` (30 days: `npm run token`'s longest ttl). */
+  JWT_MAX_AGE_SECONDS: z.coerce.number().int().min(60).max(31_536_000).default(2_592_000),
   /** Requests per minute of one token subject (API keys carry their own rate). */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** How long a looked-up API key is trusted before it is read again (a revocation on another replica takes this long). */
@@ -121,6 +126,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const c = parsed.data;
   if (c.SOCIAL_API_URL && !c.SOCIAL_API_TOKEN) throw new ConfigError('Invalid configuration: SOCIAL_API_TOKEN is required when SOCIAL_API_URL is set');
   if (c.JWT_SECRET && c.JWT_JWKS_URL) throw new ConfigError('Invalid configuration: set JWT_SECRET or JWT_JWKS_URL, not both');
+  if (c.JWT_JWKS_URL && !(c.JWT_ISSUER && c.JWT_AUDIENCE)) {
+    throw new ConfigError('Invalid configuration: JWT_ISSUER and JWT_AUDIENCE are required when JWT_JWKS_URL is set');
+  }
+  if (c.JWT_JWKS_URL && !c.JWT_JWKS_URL.startsWith('https:') && c.NODE_ENV === 'production') {
+    throw new ConfigError('Invalid configuration: JWT_JWKS_URL must start with https:// (plain http only in development and test)');
+  }
   return { ...c, EXPOSE_ROUND_TRIPS: c.EXPOSE_ROUND_TRIPS ?? c.NODE_ENV !== 'production', BATCH_LOADS: c.BATCH_LOADS ?? true };
 }
 

@@ -46,8 +46,10 @@ export interface Context {
   tags: TagRegistry;
   /** Who is calling (authenticated before the request reaches GraphQL). */
   principal: Principal;
-  /** The request's id: the caller's `x-request-id` when sane, else a new UUID; in logs, audit rows and the response. */
+  /** The server's own id of the request (a UUID, never the caller's): in logs, audit rows and the `x-request-id` response header. */
   requestId: string;
+  /** Whether @pii values are masked for this caller (decided once from the principal: principal.ts seesRawPii). */
+  maskPii: boolean;
   /** Reads of personal data in this request, written to c360.audit_log before the response leaves. */
   audit: AuditTrail;
   /** The partners' API keys (admin mutations). */
@@ -89,7 +91,8 @@ export function createContext(deps: Deps, { principal, requestId, now }: Request
     tags: deps.tags,
     principal,
     requestId,
-    audit: new AuditTrail(!seesRawPii(principal)),
+    maskPii: !seesRawPii(principal),
+    audit: new AuditTrail(),
     apiKeys: deps.auth.apiKeys,
     roundTrips,
     crm: { db, loaders: crmLoaders },

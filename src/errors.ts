@@ -5,6 +5,7 @@ import { GraphQLError } from 'graphql';
  * - BAD_USER_INPUT: the request is wrong; the message says how to fix it.
  * - SOURCE_UNAVAILABLE: a source failed or timed out; `extensions.source` names it and
  *   `extensions.reason` says how. Only the fields needing that source are null.
+ * - FORBIDDEN: the caller may not do this; decided before anything is read.
  * - INTERNAL_SERVER_ERROR: anything unexpected; masked at the edge (see server.ts).
  */
 export type SourceName = 'crm' | 'behaviour' | 'social';
@@ -37,8 +38,14 @@ export function consentRequired(purpose: string): GraphQLError {
   });
 }
 
-export function forbidden(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+/**
+ * Not allowed for this caller. Refusals decided before execution (access checks, the partner
+ * safelist) pass `httpStatus` 403 and may add what was denied in `extensions`.
+ */
+export function forbidden(message: string, extensions: Record<string, unknown> = {}, httpStatus?: number): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: 'FORBIDDEN', ...extensions, ...(httpStatus ? { http: { status: httpStatus } } : {}) },
+  });
 }
 
 export function isExpectedError(e: unknown): e is GraphQLError {

@@ -52,13 +52,14 @@ const runsAnOperation = (method: string, url: URL) => method !== 'GET' || url.se
  * Who calls, and whether they may call now: 401 (UNAUTHENTICATED) without valid credentials, 429
  * (RATE_LIMITED, Retry-After) past the caller's rate. Null when the response was sent.
  */
-async function admit(deps: Deps, limits: RateLimits, headers: HeaderMap, res: http.ServerResponse): Promise<Principal | null> {
+async function admit(deps: Deps, limits: RateLimits, headers: HeaderMap, res: http.ServerResponse, requestId: string): Promise<Principal | null> {
   let principal: Principal;
   try {
     // Credentials are checked against the real clock, never the request's (which tests may fix).
     principal = await deps.auth.authenticate(headers, new Date());
   } catch (e) {
     if (e instanceof AuthenticationError) {
+      deps.logger.info({ requestId, reason: e.reason }, 'request refused: unauthenticated');
       sendError(res, 401, e.message, { code: 'UNAUTHENTICATED', reason: e.reason }, { 'www-authenticate': 'Bearer realm="customer-360"' });
       return null;
     }
@@ -88,11 +89,13 @@ async function graphql(apollo: ApolloServer<Context>, deps: Deps, limits: RateLi
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = (req.method ?? 'GET').toUpperCase();
   const now = deps.clock?.() ?? new Date();
+  // The server's own id goes into audit rows and the response; a caller's id only into the logs, to correlate.
+  const requestId = randomUUID();
   const given = headers.get('x-request-id');
-  const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+  if (given && REQUEST_ID.test(given)) deps.logger.info({ requestId, callerRequestId: given }, 'request');
   let principal: Principal | null = null;
   if (runsAnOperation(method, url)) {
-    principal = await admit(deps, limits, headers, res);
+    principal = await admit(deps, limits, headers, res, requestId);
     if (!principal) return;
   }
   let body: unknown;

@@ -442,6 +442,12 @@ export type Erasure = {
   id: Scalars['ID']['output'];
   /** Why the last run stopped (which source, how), without internals; null when it did not. */
   lastError?: Maybe<Scalars['String']['output']>;
+  /**
+   * Other customers who shared the person's e-mail, phone or an identity value (matched as customerBy
+   * matches them) when the erasure was opened: erase these too if they are the same person; identity
+   * resolution (issue 10) will merge them.
+   */
+  possibleDuplicates: Array<Scalars['ID']['output']>;
   reason: Scalars['String']['output'];
   /** The sources still holding the person's data, in the order they are erased (BEHAVIOUR, SOCIAL, CRM); empty when complete. */
   remaining: Array<Source>;
@@ -551,6 +557,7 @@ export type Mutation = {
    * customer"), identities, consents and ticket subjects, and the search index; orders and items are
    * kept. A failing source leaves the erasure INCOMPLETE (with a SOURCE_UNAVAILABLE error naming the
    * source); calling it again continues it. `reason`: 1–1000 characters. BAD_USER_INPUT for an unknown id.
+   * Records that may be the same person are not erased: see `possibleDuplicates`.
    */
   eraseCustomer: Erasure;
   /** Revokes a key at once (other replicas within API_KEY_CACHE_SECONDS); null when there is no such key. */
@@ -686,6 +693,9 @@ export type Query = {
   /**
    * The customer an identifier belongs to (e-mail, phone, order number, device, anonymous id, social
    * handle, external id); null when none. When several records share it, the active, oldest one.
+   * Partners may look up by EXTERNAL_ID only (any other kind is FORBIDDEN, before anything is read:
+   * contact details would undo masking, device and anonymous ids would track people). Without the
+   * analyst or admin role, an operation may select only one root field returning customers.
    */
   customerBy?: Maybe<Customer>;
   /** A page of customers. `first` is 1..100; `after` is an `endCursor` from the same `orderBy`. */
@@ -707,7 +717,8 @@ export type Query = {
   previewTagDefinition: TagPreview;
   /**
    * Customers ranked by how well name, e-mail, phone or an order number match `query` (typeahead:
-   * prefixes work). `first` is 1..50. The index behind it is refreshed from the CRM periodically.
+   * prefixes work). `first` is 1..50, and at most 10 without the analyst or admin role (FORBIDDEN
+   * beyond). Erased customers are never found. The index behind it is refreshed from the CRM periodically.
    */
   searchCustomers: Array<Customer>;
   /** The tag definitions in force (the latest version of each key). */
@@ -1393,6 +1404,7 @@ export type ErasureResolvers<ContextType = Context, ParentType extends Resolvers
   customerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  possibleDuplicates?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   remaining?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
   requestedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

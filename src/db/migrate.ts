@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { sha256 } from '../sha256';
 import { migrations, type Migration } from './migrations';
 
-const checksum = (m: Migration) => createHash('sha256').update(m.sql).digest('hex');
+const checksum = (m: Migration) => sha256(m.sql).toString('hex');
 
 /**
  * Applies pending migrations in one transaction under an advisory lock, so concurrent starts of

@@ -149,4 +149,28 @@ export const migrations: Migration[] = [
       );
       CREATE INDEX erasures_customer ON c360.erasures (customer_id, id DESC);`,
   },
+  {
+    version: 6,
+    name: 'erasure possible duplicates',
+    // Other customers sharing the erased person's e-mail, phone or an identity, found before the erasure.
+    sql: `ALTER TABLE c360.erasures ADD COLUMN possible_duplicates text[] NOT NULL DEFAULT '{}';`,
+  },
+  {
+    version: 7,
+    name: 'identifier lookup index',
+    // Normalised e-mails and phones of the customers and their identities (the same expressions as
+    // sources/crm/identifiers.ts emailSql/phoneSql), so lookups by them need not normalise every row.
+    // Rebuilt with the search index; lookups check every hit against the live rows.
+    sql: `
+      CREATE MATERIALIZED VIEW c360.identifier_lookup AS
+        SELECT 'email'::text AS kind, lower(btrim(c.email, E' \\t\\n\\r' || chr(160) || chr(12288))) AS key, c.id AS customer_id
+          FROM customers c WHERE c.email IS NOT NULL
+        UNION SELECT 'email', lower(btrim(i.value, E' \\t\\n\\r' || chr(160) || chr(12288))), i.customer_id
+          FROM customer_identities i WHERE i.kind = 'email'
+        UNION SELECT 'phone', regexp_replace(replace(c.phone, '(0)', ''), '[^0-9+]', '', 'g'), c.id
+          FROM customers c WHERE c.phone IS NOT NULL
+        UNION SELECT 'phone', regexp_replace(replace(i.value, '(0)', ''), '[^0-9+]', '', 'g'), i.customer_id
+          FROM customer_identities i WHERE i.kind = 'phone';
+      CREATE UNIQUE INDEX identifier_lookup_key ON c360.identifier_lookup (kind, key, customer_id);`,
+  },
 ];

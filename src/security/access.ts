@@ -1,23 +1,32 @@
 import {
-  getNamedType, isObjectType, Kind, type FragmentDefinitionNode, type GraphQLNamedType, type GraphQLSchema,
+  getArgumentValues, getNamedType, getVariableValues, isAbstractType, isInterfaceType, isObjectType, Kind, type FieldNode,
+  type FragmentDefinitionNode, type GraphQLField, type GraphQLNamedType, type GraphQLObjectType, type GraphQLSchema,
   type OperationDefinitionNode, type SelectionSetNode,
 } from 'graphql';
+import { IdentifierKind } from '../enums';
 import type { FieldPolicy } from './policies';
 import { isPartnerOnly, type Principal } from './principal';
 
 /** A field the caller may not use, and why. */
 export interface Denial {
   coordinate: string;
-  reason: 'role' | 'scope';
-  /** The roles or the scope that would allow it. */
+  /** role/scope: the field's @auth/@scope; lookup: a partner's identifier kind; bulk: more than one customer per request. */
+  reason: 'role' | 'scope' | 'lookup' | 'bulk';
+  /** What would allow it: the roles, the scope, or the rule in words. */
   needs: string[];
 }
+
+/** searchCustomers' largest page for a caller without a listing right. */
+const MAX_SEARCH_WITHOUT_LISTING = 10;
+/** The roles that may list customers; the others read one customer per request. */
+const LISTING: ReadonlySet<string> = new Set(['analyst', 'admin']);
 
 /**
  * Every field the operation selects, checked against the caller before anything runs: its roles
  * (@auth) and, for partners, its scope (@scope; a field below a scoped one was reached through it, so
- * it needs nothing more). Nothing is read, so a refusal says nothing about the data. Each fragment is
- * walked once.
+ * it needs nothing more). A field selected on an interface or union is checked on every object type
+ * that may answer it. Then the root fields (rootFieldDenials). Nothing is read, so a refusal says
+ * nothing about the data. Each fragment is walked once. `variables`: the request's, as sent.
  */
 export function checkAccess(
   schema: GraphQLSchema,
@@ -25,14 +34,25 @@ export function checkAccess(
   operation: OperationDefinitionNode,
   fragments: Record<string, FragmentDefinitionNode>,
   principal: Principal,
+  variables: Record<string, unknown> | undefined,
 ): Denial[] {
   const denials = new Map<string, Denial>();
   const partner = isPartnerOnly(principal);
   const scopes = principal.partner?.scopes ?? new Set();
   const walked = new Set<string>();
-  const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  const root = rootType(schema, operation);
   if (!root) return [];
 
+  const check = (owner: GraphQLObjectType, field: GraphQLField<unknown, unknown>) => {
+    const coordinate = `${owner.name}.${field.name}`;
+    const policy = policies.get(coordinate);
+    if (policy?.roles && ![...policy.roles].some((r) => principal.roles.has(r))) {
+      denials.set(coordinate, { coordinate, reason: 'role', needs: [...policy.roles] });
+    }
+    if (partner && policy?.scope && !scopes.has(policy.scope)) {
+      denials.set(coordinate, { coordinate, reason: 'scope', needs: [policy.scope] });
+    }
+  };
   const walk = (set: SelectionSetNode, type: GraphQLNamedType) => {
     for (const sel of set.selections) {
       if (sel.kind === Kind.FRAGMENT_SPREAD) {
@@ -46,26 +66,93 @@ export function checkAccess(
         walk(sel.selectionSet, sel.typeCondition ? (schema.getType(sel.typeCondition.name.value) ?? type) : type);
         continue;
       }
-      if (!isObjectType(type) || sel.name.value.startsWith('__')) continue;
-      const field = type.getFields()[sel.name.value];
-      if (!field) continue;
-      const coordinate = `${type.name}.${field.name}`;
-      const policy = policies.get(coordinate);
-      if (policy?.roles && ![...policy.roles].some((r) => principal.roles.has(r))) {
-        denials.set(coordinate, { coordinate, reason: 'role', needs: [...policy.roles] });
+      if (sel.name.value.startsWith('__') || !(isObjectType(type) || isAbstractType(type))) continue;
+      const owners = isObjectType(type) ? [type] : schema.getPossibleTypes(type);
+      for (const owner of owners) {
+        const field = owner.getFields()[sel.name.value];
+        if (field) check(owner, field);
       }
-      if (partner && policy?.scope && !scopes.has(policy.scope)) {
-        denials.set(coordinate, { coordinate, reason: 'scope', needs: [policy.scope] });
-      }
-      if (sel.selectionSet) walk(sel.selectionSet, getNamedType(field.type));
+      // A union has no fields of its own (only __typename); an interface field's type covers its implementations'.
+      const own = isObjectType(type) || isInterfaceType(type) ? type.getFields()[sel.name.value] : undefined;
+      if (own && sel.selectionSet) walk(sel.selectionSet, getNamedType(own.type));
     }
   };
   walk(operation.selectionSet, root);
+  for (const d of rootFieldDenials(schema, root, operation, fragments, principal, variables)) denials.set(d.coordinate, d);
   return [...denials.values()];
+}
+
+const rootType = (schema: GraphQLSchema, operation: OperationDefinitionNode) =>
+  operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+
+/** The operation's root fields by response key (fields of one key are merged into one by GraphQL), through fragments. */
+function rootFields(operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>): Map<string, FieldNode> {
+  const fields = new Map<string, FieldNode>();
+  const seen = new Set<string>();
+  const collect = (set: SelectionSetNode) => {
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.FIELD) fields.set(sel.alias?.value ?? sel.name.value, sel);
+      else if (sel.kind === Kind.INLINE_FRAGMENT) collect(sel.selectionSet);
+      else if (!seen.has(sel.name.value) && fragments[sel.name.value]) {
+        seen.add(sel.name.value);
+        collect(fragments[sel.name.value]!.selectionSet);
+      }
+    }
+  };
+  collect(operation.selectionSet);
+  return fields;
+}
+
+/**
+ * Rules on the root fields' arguments, read from literals and variables alike:
+ * - a partner-only caller looks customers up by EXTERNAL_ID only (a contact detail would unmask what
+ *   masking hides, a device or anonymous id would track a person);
+ * - a caller without a listing right (analyst, admin) reads one customer at a time: at most one root
+ *   field returning customers, and searchCustomers' `first` at most MAX_SEARCH_WITHOUT_LISTING.
+ * Variables that do not coerce are left to execution, which refuses them before anything runs.
+ */
+function rootFieldDenials(
+  schema: GraphQLSchema,
+  root: GraphQLObjectType,
+  operation: OperationDefinitionNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  principal: Principal,
+  variables: Record<string, unknown> | undefined,
+): Denial[] {
+  const partner = isPartnerOnly(principal);
+  const listing = [...principal.roles].some((r) => LISTING.has(r));
+  if (!partner && listing) return [];
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
+  const args = (field: GraphQLField<unknown, unknown>, node: FieldNode) => ('coerced' in coerced ? getArgumentValues(field, node, coerced.coerced) : {});
+  const denials: Denial[] = [];
+  const customerFields: string[] = [];
+  for (const node of rootFields(operation, fragments).values()) {
+    const field = root.getFields()[node.name.value];
+    if (!field) continue;
+    const coordinate = `${root.name}.${field.name}`;
+    const identifier = field.args.some((a) => a.name === 'identifier' && getNamedType(a.type).name === 'IdentifierInput')
+      ? (args(field, node).identifier as { kind?: unknown } | undefined)
+      : undefined;
+    if (partner && identifier && identifier.kind !== IdentifierKind.EXTERNAL_ID) {
+      denials.push({ coordinate, reason: 'lookup', needs: ['partners look customers up by EXTERNAL_ID only'] });
+    }
+    if (listing || getNamedType(field.type).name !== 'Customer') continue;
+    customerFields.push(coordinate);
+    const first = field.name === 'searchCustomers' ? args(field, node).first : undefined;
+    if (typeof first === 'number' && first > MAX_SEARCH_WITHOUT_LISTING) {
+      denials.push({ coordinate, reason: 'bulk', needs: [`first at most ${MAX_SEARCH_WITHOUT_LISTING} without the analyst or admin role`] });
+    }
+  }
+  if (customerFields.length > 1) {
+    for (const coordinate of new Set(customerFields)) {
+      denials.push({ coordinate, reason: 'bulk', needs: ['one root field returning customers per request without the analyst or admin role'] });
+    }
+  }
+  return denials;
 }
 
 /** One sentence for the client: the fields and what they need, never anything about the data. */
 export function describeDenials(denials: Denial[]): string {
-  const parts = denials.map((d) => (d.reason === 'role' ? `${d.coordinate} (roles: ${d.needs.join(', ')})` : `${d.coordinate} (scope: ${d.needs[0]})`));
-  return `Not allowed for this caller: ${parts.join('; ')}.`;
+  const why = (d: Denial) => (d.reason === 'role' ? `roles: ${d.needs.join(', ')}` : d.reason === 'scope' ? `scope: ${d.needs[0]}` : d.needs.join('; '));
+  return `Not allowed for this caller: ${denials.map((d) => `${d.coordinate} (${why(d)})`).join('; ')}.`;
 }

@@ -1,26 +1,17 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type pg from 'pg';
+import { sha256 } from '../sha256';
+import { apiKeyByHash, insertApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from '../sources/crm/apiKeys';
+import { createDb, type Db } from '../sources/crm/db';
+import { noRoundTrips } from '../sources/roundTrips';
 import { isScope, type Principal, type Scope } from './principal';
 
 /**
  * Partner API keys. A key is `c360_<id>_<secret>` with 32 random bytes of secret; only its SHA-256
  * is stored (a slow hash adds nothing to a random 256-bit secret). The key is shown once, at creation.
  */
-export interface ApiKeyRow {
-  id: string;
-  partner: string;
-  scopes: Scope[];
-  rate_per_minute: number;
-  created_at: Date;
-  created_by: string;
-  revoked_at: Date | null;
-  revoked_by: string | null;
-}
-
-const COLUMNS = 'id, partner, scopes, rate_per_minute, created_at, created_by, revoked_at, revoked_by';
 const KEY = /^c360_(k_[0-9a-f]{12})_[A-Za-z0-9_-]{43}$/;
-const hashOf = (key: string) => createHash('sha256').update(key).digest();
 
 export class ApiKeyInputError extends Error {
   constructor(readonly field: string, message: string) {
@@ -47,9 +38,13 @@ export function checkNewApiKey(input: NewApiKey): { partner: string; scopes: Sco
 }
 
 export class ApiKeyStore {
-  private readonly cache: LRUCache<string, { row: ApiKeyRow | null }> | null;
+  /** Found keys only: a key created on another replica works at once, a revoked one within cacheSeconds. */
+  private readonly cache: LRUCache<string, ApiKeyRow> | null;
+  /** Not a request's: these statements count in no request's round trips. */
+  private readonly db: Db;
 
-  constructor(private readonly pool: pg.Pool, cacheSeconds: number) {
+  constructor(pool: pg.Pool, cacheSeconds: number) {
+    this.db = createDb(pool, noRoundTrips());
     this.cache = cacheSeconds > 0 ? new LRUCache({ max: 10_000, ttl: cacheSeconds * 1000 }) : null;
   }
 
@@ -58,43 +53,31 @@ export class ApiKeyStore {
     const { partner, scopes, ratePerMinute } = checkNewApiKey(input);
     const id = `k_${randomBytes(6).toString('hex')}`;
     const key = `c360_${id}_${randomBytes(32).toString('base64url')}`;
-    const { rows } = await this.pool.query<ApiKeyRow>(
-      `INSERT INTO c360.api_keys (id, hash, partner, scopes, rate_per_minute, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-      [id, hashOf(key), partner, scopes, ratePerMinute, createdBy],
-    );
-    return { key, row: rows[0]! };
+    const row = await insertApiKey(this.db, { id, hash: sha256(key), partner, scopes, ratePerMinute, createdBy });
+    return { key, row };
   }
 
   /** Revokes a key at once on this replica (others within API_KEY_CACHE_SECONDS); null when there is no such key. */
   async revoke(id: string, revokedBy: string): Promise<ApiKeyRow | null> {
-    const { rows } = await this.pool.query<ApiKeyRow>(
-      `UPDATE c360.api_keys SET revoked_at = coalesce(revoked_at, now()), revoked_by = coalesce(revoked_by, $2) WHERE id = $1 RETURNING ${COLUMNS}`,
-      [id, revokedBy],
-    );
+    const row = await revokeApiKey(this.db, id, revokedBy);
     this.cache?.clear();
-    return rows[0] ?? null;
+    return row;
   }
 
-  async list(includeRevoked: boolean): Promise<ApiKeyRow[]> {
-    const { rows } = await this.pool.query<ApiKeyRow>(
-      `SELECT ${COLUMNS} FROM c360.api_keys WHERE $1 OR revoked_at IS NULL ORDER BY created_at, id`,
-      [includeRevoked],
-    );
-    return rows;
+  list(includeRevoked: boolean): Promise<ApiKeyRow[]> {
+    return listApiKeys(this.db, includeRevoked);
   }
 
   /** The principal of a presented key; null for a malformed, unknown or revoked key. */
   async authenticate(key: string): Promise<Principal | null> {
     if (!KEY.test(key)) return null;
-    const hash = hashOf(key);
+    const hash = sha256(key);
     const cacheKey = hash.toString('hex');
-    let hit = this.cache?.get(cacheKey);
-    if (!hit) {
-      const { rows } = await this.pool.query<ApiKeyRow>(`SELECT ${COLUMNS} FROM c360.api_keys WHERE hash = $1`, [hash]);
-      hit = { row: rows[0] ?? null };
-      this.cache?.set(cacheKey, hit);
+    let row = this.cache?.get(cacheKey) ?? null;
+    if (!row) {
+      row = await apiKeyByHash(this.db, hash);
+      if (row) this.cache?.set(cacheKey, row);
     }
-    const row = hit.row;
     if (!row || row.revoked_at) return null;
     return {
       subject: `apikey:${row.id}`,

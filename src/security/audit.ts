@@ -1,5 +1,6 @@
-import type pg from 'pg';
 import type { GraphQLResolveInfo } from 'graphql';
+import { insertAuditRows } from '../sources/crm/audit';
+import type { Db } from '../sources/crm/db';
 import type { Principal } from './principal';
 
 type Path = GraphQLResolveInfo['path'];
@@ -13,8 +14,6 @@ type Path = GraphQLResolveInfo['path'];
 export class AuditTrail {
   private readonly customersAt = new Map<string, string>();
   private readonly reads = new Map<string, Set<string>>();
-
-  constructor(readonly masked: boolean) {}
 
   /** A Customer value at `path` (a list's items at path.index). */
   customerAt(path: Path, customerId: string): void {
@@ -43,19 +42,13 @@ export class AuditTrail {
     return this.reads.size === 0;
   }
 
-  /** Writes the reads as rows (one per customer) in one statement. */
-  async flush(pool: pg.Pool, who: Principal, requestId: string, operation: string | null): Promise<number> {
+  /** Writes the reads as rows (one per customer) in one statement; `masked`: as the caller saw them (Context.maskPii). */
+  async flush(db: Db, who: Principal, requestId: string, operation: string | null, masked: boolean): Promise<number> {
     if (this.reads.size === 0) return 0;
-    const ids = [...this.reads.keys()];
-    const fields = ids.map((id) => [...this.reads.get(id)!].sort().join(','));
-    await pool.query(
-      `INSERT INTO c360.audit_log (request_id, subject, roles, auth, partner, customer_id, fields, masked, operation)
-       SELECT $1, $2, $3, $4, $5, r.customer_id, string_to_array(r.fields, ','), $6, $7
-         FROM unnest($8::text[], $9::text[]) AS r(customer_id, fields)`,
-      [requestId, who.subject, [...who.roles].sort(), who.auth, who.partner?.name ?? null, this.masked, operation, ids, fields],
-    );
+    const reads = new Map([...this.reads].map(([id, fields]) => [id, [...fields].sort()]));
+    await insertAuditRows(db, { requestId, subject: who.subject, roles: [...who.roles].sort(), auth: who.auth, partner: who.partner?.name ?? null, masked, operation }, reads);
     this.reads.clear();
-    return ids.length;
+    return reads.size;
   }
 }
 

@@ -29,7 +29,7 @@ export function installGuards(schema: GraphQLSchema, policies: ReadonlyMap<strin
         field.resolve = (parent, args, ctx, info) => {
           ctx.audit.read(info.path, coordinate);
           const value = resolve(parent, args, ctx, info);
-          return ctx.audit.masked ? then(value, (v) => mask(kind, v, parent)) : value;
+          return ctx.maskPii ? then(value, (v) => mask(kind, v, parent)) : value;
         };
       } else if (getNamedType(field.type).name === 'Customer') {
         const list = isListType(isNonNullType(field.type) ? field.type.ofType : field.type);
@@ -50,10 +50,16 @@ export function installGuards(schema: GraphQLSchema, policies: ReadonlyMap<strin
   return schema;
 }
 
+/** Stands for "no customer" in a consents load: CRM ids are never empty, so it matches no row. */
+const NO_CUSTOMER = '';
+
 /** The customers the caller may see: all of them, or for a partner those with partner_sharing granted. */
 async function visibleCustomers(ctx: Context, customers: ({ id: string } | null)[] | null): Promise<({ id: string } | null)[] | null> {
   if (!customers || !isPartnerOnly(ctx.principal)) return customers;
-  const consents = await ctx.crm.loaders.consents.loadMany(customers.map((c) => c?.id ?? '').filter(Boolean));
+  const ids = customers.map((c) => c?.id ?? '').filter(Boolean);
+  // A miss costs the same consents statement as a hit: otherwise the round trips and the time would
+  // tell a partner that the customer who answers null exists but refused partner_sharing.
+  const consents = await ctx.crm.loaders.consents.loadMany(ids.length ? ids : [NO_CUSTOMER]);
   const sharing = new Set<string>();
   for (const rows of consents) {
     if (rows instanceof Error) throw rows;

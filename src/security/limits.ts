@@ -1,6 +1,8 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
-import { GraphQLError, Kind, validate, visit, type DocumentNode, type GraphQLSchema, type ValueNode } from 'graphql';
+import {
+  GraphQLError, Kind, TypeInfo, validate, visit, visitWithTypeInfo, type ArgumentNode, type DocumentNode, type GraphQLSchema, type ValueNode,
+} from 'graphql';
 import type { Config } from '../config';
 
 /**
@@ -9,14 +11,19 @@ import type { Config } from '../config';
  * by graphql-js's own parser (`parseOptions.maxTokens` in server.ts): armor's token plugin re-parses
  * in a hook and turns every syntax error into a 500. The cost multiplies a list's cost by its
  * `first`/`last`; armor reads literals only, so costWithVariables repeats the count with the
- * variables' values once they are known. Every `first` is also capped by its field (≤ 100).
+ * variables' values and the arguments' defaults once they are known. Every `first` is also capped by
+ * its field (its doc string says how far).
  */
-const costOptions = (config: Config) => ({ maxCost: config.MAX_QUERY_COST, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5, ignoreIntrospection: true });
+const costOptions = (config: Config) => ({ maxCost: config.MAX_QUERY_COST, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5, ignoreIntrospection: true, exposeLimits: true });
+
+/** Armor's refusal as a validation error (HTTP 400), without the "Syntax Error: " armor puts before it. */
+const costError = (e: GraphQLError) =>
+  new GraphQLError(e.message.replace(/^Syntax Error: /, ''), { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
 
 export function queryLimits(config: Config) {
   return new ApolloArmor({
     maxDepth: { n: config.MAX_QUERY_DEPTH, ignoreIntrospection: true, flattenFragments: true },
-    costLimit: costOptions(config),
+    costLimit: { ...costOptions(config), propagateOnRejection: false, onReject: [(context, e) => { if (context) context.reportError(costError(e)); else throw costError(e); }] },
     maxAliases: { n: config.MAX_QUERY_ALIASES },
     maxDirectives: { n: config.MAX_QUERY_DIRECTIVES },
     maxTokens: { enabled: false },
@@ -25,26 +32,44 @@ export function queryLimits(config: Config) {
 }
 
 /**
- * The cost check again with each `first`/`last` given by a variable replaced by the variable's value
- * (or its default); null when no list size came from a variable or the cost is within the limit.
+ * The cost check again, with each list's size as it will be at execution: `first`/`last` given by a
+ * variable replaced by the variable's value (or its default), and a missing or null one by the
+ * argument's default in the schema (armor counts both as 1). Null when no size changed or the cost
+ * is within the limit.
  */
 export function costWithVariables(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, config: Config): GraphQLError | null {
   const defaults = new Map<string, ValueNode>();
   visit(document, { VariableDefinition: (d) => void (d.defaultValue && defaults.set(d.variable.name.value, d.defaultValue)) });
+  const sizeOf = (value: ValueNode | undefined): ValueNode | undefined => {
+    if (value?.kind !== Kind.VARIABLE) return value?.kind === Kind.NULL ? undefined : value;
+    const given = variables?.[value.name.value];
+    return Number.isInteger(given) ? { kind: Kind.INT, value: String(given) } : given === null ? undefined : defaults.get(value.name.value);
+  };
   let substituted = false;
-  const sized = visit(document, {
-    Argument(node) {
-      if ((node.name.value !== 'first' && node.name.value !== 'last') || node.value.kind !== Kind.VARIABLE) return undefined;
-      const name = node.value.name.value;
-      const given = variables?.[name];
-      const value = Number.isInteger(given) ? { kind: Kind.INT, value: String(given) } : defaults.get(name);
-      if (!value || value.kind !== Kind.INT) return undefined;
-      substituted = true;
-      return { ...node, value };
+  const typeInfo = new TypeInfo(schema);
+  const sized = visit(document, visitWithTypeInfo(typeInfo, {
+    Field(node) {
+      const sizes = typeInfo.getFieldDef()?.args.filter((a) => a.name === 'first' || a.name === 'last') ?? [];
+      if (!node.selectionSet || sizes.length === 0) return undefined;
+      const args = [...(node.arguments ?? [])];
+      let changed = false;
+      for (const def of sizes) {
+        const at = args.findIndex((a) => a.name.value === def.name);
+        const given = at < 0 ? undefined : args[at]!;
+        if (given?.value.kind === Kind.INT) continue;
+        const size = sizeOf(given?.value) ?? (Number.isInteger(def.defaultValue) ? { kind: Kind.INT, value: String(def.defaultValue) } : undefined);
+        if (size?.kind !== Kind.INT) continue;
+        const arg: ArgumentNode = { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: def.name }, value: size };
+        if (at < 0) args.push(arg);
+        else args[at] = arg;
+        changed = true;
+      }
+      substituted ||= changed;
+      return changed ? { ...node, arguments: args } : undefined;
     },
-  });
+  }));
   if (!substituted) return null;
   let refused: GraphQLError | null = null;
-  validate(schema, sized, [costLimitRule({ ...costOptions(config), exposeLimits: true, propagateOnRejection: false, onReject: [(_, e) => void (refused = e)] })]);
-  return refused === null ? null : new GraphQLError((refused as GraphQLError).message.replace(/^Syntax Error: /, ''), { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
+  validate(schema, sized, [costLimitRule({ ...costOptions(config), propagateOnRejection: false, onReject: [(_, e) => void (refused = costError(e))] })]);
+  return refused;
 }

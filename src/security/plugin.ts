@@ -1,44 +1,62 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, type FragmentDefinitionNode } from 'graphql';
-import type { Context } from '../context';
+import { Kind, type FragmentDefinitionNode } from 'graphql';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import type { Context } from '../context';
+import { forbidden } from '../errors';
+import { createDb } from '../sources/crm/db';
+import { noRoundTrips } from '../sources/roundTrips';
 import { checkAccess, describeDenials } from './access';
 import { costWithVariables } from './limits';
 import type { FieldPolicy } from './policies';
 import { isPartnerOnly } from './principal';
 import type { Safelist } from './safelist';
 
-const refuse = (message: string, extensions: Record<string, unknown> = {}) =>
-  new GraphQLError(message, { extensions: { code: 'FORBIDDEN', ...extensions, http: { status: 403 } } });
+const NOT_SAFELISTED = 'Partners may only run safelisted operations (operations/*.graphql); send one of them, or its sha256Hash as a persisted query.';
 
 /**
- * Security around each operation: before it runs, the cost with the variables' list sizes, the caller's roles and scopes against every
- * selected field, and the safelist for partners (HTTP 403, nothing read); after it ran, the audit
- * trail is written before the response leaves — if that fails, the data is withheld (HTTP 503).
+ * Security around each operation: as soon as its text is known, the safelist for partners (before
+ * parsing, so a partner learns nothing from syntax or validation errors); before it runs, the cost
+ * with the variables' list sizes and the caller's roles, scopes and root-field rules against every
+ * selected field (HTTP 403, nothing read); after it ran, the audit trail is written before the
+ * response leaves — if that fails, the data is withheld (HTTP 503).
  */
 export function securityPlugin(deps: { config: Config; crmPool: pg.Pool; logger: Logger; policies: ReadonlyMap<string, FieldPolicy>; safelist: Safelist }): ApolloServerPlugin<Context> {
+  // The audit write is not one of the request's source round trips.
+  const auditDb = createDb(deps.crmPool, noRoundTrips());
   return {
     async requestDidStart() {
+      // Set as soon as the text is known; the answer is then this refusal, whatever parsing or validation said.
+      let notSafelisted = false;
       return {
-        async didResolveOperation({ contextValue: ctx, document, operation, schema, queryHash, request }) {
+        async didResolveSource({ contextValue: ctx, queryHash }) {
+          notSafelisted = isPartnerOnly(ctx.principal) && !deps.safelist.byHash.has(queryHash);
+          if (notSafelisted) deps.logger.warn({ requestId: ctx.requestId, subject: ctx.principal.subject, reason: 'not_safelisted' }, 'request refused: forbidden');
+        },
+        async didResolveOperation({ contextValue: ctx, document, operation, schema, request }) {
+          if (notSafelisted) throw forbidden(NOT_SAFELISTED, {}, 403);
           if (!operation) return; // Apollo has already refused the request
           const tooCostly = costWithVariables(schema, document, request.variables, deps.config);
           if (tooCostly) throw tooCostly;
-          if (isPartnerOnly(ctx.principal) && !deps.safelist.byHash.has(queryHash)) {
-            throw refuse('Partners may only run safelisted operations (operations/*.graphql); send one of them, or its sha256Hash as a persisted query.');
-          }
           const fragments: Record<string, FragmentDefinitionNode> = {};
           for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-          const denials = checkAccess(schema, deps.policies, operation, fragments, ctx.principal);
-          if (denials.length) throw refuse(describeDenials(denials), { denied: denials.map((d) => d.coordinate) });
+          const denials = checkAccess(schema, deps.policies, operation, fragments, ctx.principal, request.variables);
+          if (denials.length === 0) return;
+          const denied = denials.map((d) => d.coordinate);
+          deps.logger.warn({ requestId: ctx.requestId, subject: ctx.principal.subject, reason: 'denied', denied }, 'request refused: forbidden');
+          throw forbidden(describeDenials(denials), { denied }, 403);
         },
         async willSendResponse({ contextValue: ctx, response, operationName }) {
           response.http.headers.set('x-request-id', ctx.requestId);
+          if (notSafelisted) {
+            response.http.status = 403;
+            response.body = { kind: 'single', singleResult: { errors: [forbidden(NOT_SAFELISTED).toJSON()] } };
+            return;
+          }
           if (ctx.audit.empty) return;
           try {
-            await ctx.audit.flush(deps.crmPool, ctx.principal, ctx.requestId, operationName ?? null);
+            await ctx.audit.flush(auditDb, ctx.principal, ctx.requestId, operationName ?? null, ctx.maskPii);
           } catch (err) {
             deps.logger.error({ err, requestId: ctx.requestId }, 'audit log write failed; personal data withheld');
             response.http.status = 503;

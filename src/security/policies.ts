@@ -24,7 +24,7 @@ function directive(schema: GraphQLSchema, name: string): GraphQLDirective {
 
 const lower = (v: unknown) => String(v).toLowerCase();
 
-/** Reads @auth, @scope and @pii of every object field once, when the server starts. */
+/** Reads @auth, @scope and @pii of every object field once, when the server starts; throws on a misplaced @auth. */
 export function readPolicies(schema: GraphQLSchema): Map<string, FieldPolicy> {
   const auth = directive(schema, 'auth');
   const scope = directive(schema, 'scope');
@@ -33,6 +33,10 @@ export function readPolicies(schema: GraphQLSchema): Map<string, FieldPolicy> {
   const policies = new Map<string, FieldPolicy>();
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    // Only the type's own definition is read: an @auth on an extension would be ignored, so it is refused.
+    if (type.extensionASTNodes.some((ext) => getDirectiveValues(auth, ext))) {
+      throw new Error(`@auth on \`extend type ${type.name}\` is not supported: put it on the type's definition or on each field`);
+    }
     const typeAuth = type.astNode ? getDirectiveValues(auth, type.astNode) : undefined;
     for (const field of Object.values(type.getFields())) {
       const node = field.astNode;

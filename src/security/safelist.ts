@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { LRUCache } from 'lru-cache';
+import { sha256 } from '../sha256';
 
 /**
  * The safelisted operations: one `.graphql` file per operation under operations/, identified by the
@@ -15,8 +15,6 @@ export interface Safelist {
   /** sha256 hex → file name, for logs and `npm run operations` */
   names: ReadonlyMap<string, string>;
 }
-
-export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 function operationsDir(): string | null {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
@@ -31,8 +29,9 @@ export function loadSafelist(dir = operationsDir()): Safelist {
   const names = new Map<string, string>();
   for (const file of dir ? readdirSync(dir).filter((f) => f.endsWith('.graphql')).sort() : []) {
     const text = readFileSync(path.join(dir!, file), 'utf8');
-    byHash.set(sha256(text), text);
-    names.set(sha256(text), file);
+    const hash = sha256(text).toString('hex');
+    byHash.set(hash, text);
+    names.set(hash, file);
   }
   return { byHash, names };
 }

@@ -27,9 +27,19 @@ export function tokenKey(config: Config, generatedSecret?: string): TokenKey {
 }
 
 /**
- * Verifies a bearer token: signature (only the algorithms of the configured key), `exp` required and
- * enforced, `nbf`, issuer and audience when configured, skew bounded by JWT_CLOCK_SKEW_SECONDS.
- * Claims: `sub`, `roles` (known roles; unknown ones are ignored), for partners `scopes`.
+ * A JWKS that cannot be fetched or read is ours to fix; a token it cannot verify is the caller's.
+ * jose reports an HTTP error or a body that is not JSON as a plain JOSEError (ERR_JOSE_GENERIC);
+ * every token problem has its own subclass and code.
+ */
+const keysUnavailable = (e: unknown) =>
+  e instanceof errors.JWKSTimeout || e instanceof errors.JWKSInvalid || !(e instanceof errors.JOSEError) || e.code === errors.JOSEError.code;
+
+/**
+ * Verifies a bearer token: signature (only the algorithms of the configured key), `exp` and `iat`
+ * required, `exp` enforced, `iat` at most JWT_MAX_AGE_SECONDS ago, `nbf`, issuer and audience when
+ * configured, skew bounded by JWT_CLOCK_SKEW_SECONDS. Claims: `sub` (non-empty, never `apikey:…`,
+ * which names API keys), `roles` (known roles; unknown ones are ignored; `partner` alone or not at
+ * all), for partners `scopes`.
  */
 export async function verifyToken(token: string, key: TokenKey, config: Config, now: Date): Promise<Principal> {
   const options = {
@@ -37,26 +47,27 @@ export async function verifyToken(token: string, key: TokenKey, config: Config, 
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
     clockTolerance: config.JWT_CLOCK_SKEW_SECONDS,
+    maxTokenAge: config.JWT_MAX_AGE_SECONDS,
     currentDate: now,
-    requiredClaims: ['exp', 'sub'],
+    requiredClaims: ['exp', 'iat', 'sub'],
   };
   let payload;
   try {
     payload = ('secret' in key ? await jwtVerify(token, key.secret, options) : await jwtVerify(token, key.jwks, options)).payload;
   } catch (e) {
     if (e instanceof errors.JWTExpired) throw new TokenError('expired', 'The bearer token has expired.');
-    // A JWKS that cannot be fetched or read is ours to fix; a token it cannot verify is the caller's.
-    if ('jwks' in key && (e instanceof errors.JWKSTimeout || e instanceof errors.JWKSInvalid || !(e instanceof errors.JOSEError))) {
-      throw new TokenKeysUnavailable(e);
-    }
-    throw new TokenError('invalid', 'The bearer token is not valid (signature, algorithm, issuer, audience or claims).');
+    if ('jwks' in key && keysUnavailable(e)) throw new TokenKeysUnavailable(e);
+    throw new TokenError('invalid', 'The bearer token is not valid (signature, algorithm, issuer, audience, age or claims).');
   }
+  const subject = typeof payload.sub === 'string' ? payload.sub : '';
+  if (subject.trim() === '' || subject.startsWith('apikey:')) throw new TokenError('invalid', 'The bearer token\'s `sub` must name the caller (non-empty, not "apikey:…").');
   const roles = new Set<Role>((Array.isArray(payload.roles) ? payload.roles : []).filter(isRole));
   if (roles.size === 0) throw new TokenError('no_roles', 'The bearer token carries no known role (agent, analyst, partner, admin).');
-  const principal: Principal = { subject: String(payload.sub), roles, auth: 'jwt' };
+  if (roles.has('partner') && roles.size > 1) throw new TokenError('invalid', 'A partner token may carry no other role.');
+  const principal: Principal = { subject, roles, auth: 'jwt' };
   if (roles.has('partner')) {
     const scopes = new Set<Scope>((Array.isArray(payload.scopes) ? payload.scopes : []).filter(isScope));
-    principal.partner = { keyId: '', name: String(payload.sub), scopes, ratePerMinute: config.RATE_LIMIT_PER_MINUTE };
+    principal.partner = { name: subject, scopes, ratePerMinute: config.RATE_LIMIT_PER_MINUTE };
   }
   return principal;
 }

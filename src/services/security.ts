@@ -3,15 +3,20 @@ import type { ApiKeyInput } from '../__generated__/resolvers-types';
 import type { Context } from '../context';
 import { badUserInput } from '../errors';
 import { checkFirst, decodeCursor, encodeCursor, toPage } from '../pagination';
-import { ApiKeyInputError, type ApiKeyRow } from '../security/apiKeys';
+import { ApiKeyInputError } from '../security/apiKeys';
+import type { ApiKeyRow } from '../sources/crm/apiKeys';
 import { auditPage } from '../sources/crm/audit';
 
 /** Admin use cases of the security schema: the audit log and the partners' keys (admin-only by @auth). */
 
+const INT8_MAX = 2n ** 63n - 1n;
+/** An audit entry id as a cursor holds it: a decimal within PostgreSQL's bigint. */
+const isAuditId = (v: string) => /^\d{1,19}$/.test(v) && BigInt(v) <= INT8_MAX;
+
 export async function auditLog(ctx: Context, args: { customerId: string; first?: number | null; after?: string | null }): Promise<AuditEntryConnectionParent> {
   const first = checkFirst(args.first ?? 50, 200);
   const [before] = args.after != null ? decodeCursor('audit', args.after, ['string']) : [null];
-  if (before !== null && !/^\d{1,19}$/.test(before)) throw badUserInput('`after` is not a cursor of this list.', 'after');
+  if (before !== null && !isAuditId(before)) throw badUserInput('`after` is not a cursor of this list.', 'after');
   const rows = await auditPage(ctx.crm.db, args.customerId, before, first + 1);
   return toPage(rows, first, (r) => encodeCursor('audit', [r.id]), (r) => r);
 }

@@ -21,7 +21,7 @@ const NESTED = `query Nested($first: Int) {
       id profile { fullName city } contact { email } identities { kind } consents { purpose granted }
       orders(first: 5) { totalCount edges { node { orderNumber total items { quantity product { name } } } } }
       purchaseSummary { completedOrders totalSpent }
-      supportTickets { id satisfaction }
+      supportTickets(first: 5) { id satisfaction }
     } }
   }
 }`;

@@ -94,3 +94,24 @@ describe('Query.customersBy', () => {
     expect(roundTrips.crm).toBe(1);
   });
 });
+
+describe('lookups between rebuilds of the identifier index', () => {
+  it('find what changed since the last rebuild, and never what is gone', async () => {
+    const by = async (kind: string, value: string) => (await api.gql(ALL, { kind, value })).body.data.customersBy.map((c: { id: string }) => c.id);
+    await db.pool.query(`INSERT INTO customers (id, created_at, full_name, email, phone, status) VALUES ('c_new', now(), 'New Person', ' New@Example.com', '021 5555 0101', 'active')`);
+    await db.pool.query(`UPDATE customers SET email = 'tom.new@example.org' WHERE id = $1`, [TOM]);
+    try {
+      // Not in the index yet: found on the live rows.
+      expect(await by('EMAIL', 'new@example.com')).toEqual(['c_new']);
+      expect(await by('PHONE', '+86 21 5555 0101')).toEqual(['c_new']);
+      expect(await by('EMAIL', 'tom.new@example.org')).toEqual([TOM]);
+      // Still in the index, no longer in the CRM: not found.
+      expect(await by('EMAIL', 'tom.baker@example.org')).toEqual([]);
+      const { rows } = await db.pool.query(`SELECT customer_id FROM c360.identifier_lookup WHERE kind = 'email' AND key = 'tom.baker@example.org'`);
+      expect(rows).toEqual([{ customer_id: TOM }]);
+    } finally {
+      await db.pool.query(`UPDATE customers SET email = 'tom.baker@example.org' WHERE id = $1`, [TOM]);
+      await db.pool.query(`DELETE FROM customers WHERE id = 'c_new'`);
+    }
+  });
+});

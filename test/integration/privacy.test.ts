@@ -8,6 +8,7 @@ import { startSocialProvider, type RunningSocialProvider } from '../../src/embed
 import { loadEvents } from '../../src/seed/loadEvents';
 import { createBehaviourClient } from '../../src/sources/behaviour/client';
 import { createSocialClient, type SocialClient } from '../../src/sources/social/client';
+import { fixtureDataset, LINA, LINA_DUP, NOW as CRM_NOW, TOM } from '../fixtures/crm';
 import { createCrmDatabase, testConfig } from '../helpers/database';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { bearer } from '../helpers/tokens';
@@ -44,7 +45,7 @@ const rowsOf = <T extends { customer_id: string }>(rows: T[], id: string) => jso
 
 const EXPORT = `query Export($id: ID!) { exportCustomerData(id: $id) }`;
 const ERASE = `mutation Erase($id: ID!, $reason: String!) { eraseCustomer(id: $id, reason: $reason) {
-  id customerId status remaining lastError requestedAt completedAt requestedBy reason } }`;
+  id customerId status remaining lastError requestedAt completedAt requestedBy reason possibleDuplicates } }`;
 const ERASURES = `query Erasures($id: ID!) { erasures(customerId: $id) { id status remaining reason } }`;
 
 /** Every event of a customer found through the same identifiers the API links (read straight from MongoDB). */
@@ -185,6 +186,7 @@ describe('Mutation.eraseCustomer', () => {
     expect(body.data.eraseCustomer).toEqual({
       id: expect.any(String), customerId: P.QUINTA, status: 'COMPLETE', remaining: [], lastError: null,
       requestedAt: expect.any(String), completedAt: expect.any(String), requestedBy: 'test-admin', reason: 'GDPR art. 17 request #1',
+      possibleDuplicates: [],
     });
 
     // CRM: personal columns gone, identities and consents deleted, ticket subjects blank, orders kept.
@@ -313,5 +315,45 @@ describe('an erasure while MongoDB is down', () => {
     expect(after.identities).toEqual([]);
     expect(after.tickets).toEqual([{ ...before.tickets[0], subject: '' }]);
     expect(after.orders).toEqual(before.orders);
+  });
+});
+
+describe('an erasure of a person with duplicate records', () => {
+  let crm: Awaited<ReturnType<typeof createCrmDatabase>>;
+  let crmApi: TestServer;
+  beforeAll(async () => {
+    // The CRM fixture: c_lina2 is Lina again, typed by another agent with her phone in another format.
+    crm = await createCrmDatabase('privacy-duplicates', fixtureDataset());
+    crmApi = await startTestServer(crm, () => CRM_NOW);
+  });
+  afterAll(async () => {
+    await crmApi?.close();
+    await crm?.drop();
+  });
+
+  it('names the other records sharing her e-mail, phone or identities, found before her identities are deleted', async () => {
+    const { body } = await crmApi.gql(ERASE, { id: LINA, reason: 'GDPR request #3' });
+    expect(body.errors).toBeUndefined();
+    expect(body.data.eraseCustomer).toMatchObject({ customerId: LINA, status: 'COMPLETE', possibleDuplicates: [LINA_DUP] });
+    expect((await crm.pool.query(`SELECT possible_duplicates FROM c360.erasures WHERE customer_id = $1`, [LINA])).rows).toEqual([{ possible_duplicates: [LINA_DUP] }]);
+    expect((await crmApi.gql(`{ erasures(customerId: "${LINA}") { possibleDuplicates } }`)).body.data).toEqual({ erasures: [{ possibleDuplicates: [LINA_DUP] }] });
+    // The duplicate itself is untouched: erasing it too is the admin's call.
+    expect((await crm.pool.query(`SELECT status, phone FROM customers WHERE id = $1`, [LINA_DUP])).rows).toEqual([{ status: 'active', phone: '+86-138-0013-8000' }]);
+    // A person nobody shares anything with has none.
+    const tom = await crmApi.gql(ERASE, { id: TOM, reason: 'GDPR request #4' });
+    expect(tom.body.data.eraseCustomer.possibleDuplicates).toEqual([]);
+  });
+});
+
+describe('Query.searchCustomers after an erasure', () => {
+  it('never finds an erased customer, even before the search index is refreshed', async () => {
+    const search = async () => (await api.gql(`{ searchCustomers(query: "otto bystander") { id } }`)).body.data.searchCustomers;
+    expect(await search()).toEqual([{ id: P.OTTO }]);
+    await db.pool.query(`UPDATE customers SET status = 'erased' WHERE id = $1`, [P.OTTO]);
+    try {
+      expect(await search()).toEqual([]);
+    } finally {
+      await db.pool.query(`UPDATE customers SET status = 'active' WHERE id = $1`, [P.OTTO]);
+    }
   });
 });

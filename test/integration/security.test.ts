@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type pg from 'pg';
+import pino from 'pino';
+import { ApiKeyStore } from '../../src/security/apiKeys';
 import { fixtureDataset, LINA, LINA_DUP, NOW, TOM } from '../fixtures/crm';
 import { createCrmDatabase, testConfig } from '../helpers/database';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -17,8 +20,22 @@ const OPERATIONS = path.resolve(__dirname, '../../operations');
 const operation = (file: string) => readFileSync(path.join(OPERATIONS, file), 'utf8');
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/** `pool`, counting the statements sent through it: what the server did, whatever the response says. */
+function countingPool(pool: pg.Pool) {
+  const counter = { statements: 0 };
+  const counting = new Proxy(pool, {
+    get(target, prop) {
+      if (prop === 'query') return (...args: Parameters<pg.Pool['query']>) => ((counter.statements += 1), target.query(...args));
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { pool: counting, counter };
+}
+
 beforeAll(async () => {
   const data = fixtureDataset();
+  data.customer_identities.push({ customer_id: TOM, kind: 'external_id' as never, value: 'EXT-TOM', verified: true, first_seen_at: new Date('2025-11-20T15:30:00Z') });
   data.consents.push(
     { customer_id: TOM, purpose: 'partner_sharing', granted: true, updated_at: new Date('2026-01-01T00:00:00Z'), source: 'web' },
     { customer_id: LINA, purpose: 'partner_sharing', granted: false, updated_at: new Date('2026-01-01T00:00:00Z'), source: 'app' },
@@ -118,6 +135,33 @@ describe('what each role may use (checked before the operation runs)', () => {
     expect(res.body.errors![0]!.extensions!.denied).toEqual(['Query.searchCustomers', 'Query.customerBy']);
   });
 
+  it('lets an agent read one customer per request: one root field returning customers, searches of 10 at most', async () => {
+    const agent = await bearer(['agent']);
+    const refused = async (query: string, variables: Record<string, unknown> = {}) => {
+      const res = await api.gql(query, variables, agent);
+      expect(res.status).toBe(403);
+      expect(res.roundTrips.crm).toBe(0);
+      return res.body.errors![0]!;
+    };
+    expect(await refused(`{ a: customer(id: "${TOM}") { id } b: customer(id: "${LINA}") { id } }`)).toEqual({
+      message: 'Not allowed for this caller: Query.customer (one root field returning customers per request without the analyst or admin role).',
+      extensions: { code: 'FORBIDDEN', denied: ['Query.customer'] },
+    });
+    const mixed = `query { ...F byPhone: customerBy(identifier: { kind: PHONE, value: "138 0013 8000" }) { id } } fragment F on Query { customer(id: "${TOM}") { id } }`;
+    expect((await refused(mixed)).extensions!.denied).toEqual(['Query.customer', 'Query.customerBy']);
+    expect((await refused(`{ searchCustomers(query: "lina", first: 50) { id } }`)).message).toMatch(/Query\.searchCustomers \(first at most 10 without the analyst or admin role\)/);
+    const search = `query S($n: Int) { searchCustomers(query: "lina", first: $n) { id } }`;
+    expect((await refused(search, { n: 11 })).extensions!.denied).toEqual(['Query.searchCustomers']);
+
+    const ten = await api.gql(search, { n: 10 }, agent);
+    expect(ten.status).toBe(200);
+    expect(ten.body.data.searchCustomers.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining([LINA]));
+    // Roles with a listing right are not held to it.
+    const admin = await api.gql(`{ a: customer(id: "${TOM}") { id } b: customer(id: "${LINA}") { id } s: searchCustomers(query: "lina", first: 50) { id } }`);
+    expect(admin.body.errors).toBeUndefined();
+    expect(admin.body.data).toMatchObject({ a: { id: TOM }, b: { id: LINA } });
+  });
+
   it('finds fields hidden in fragments and inline fragments', async () => {
     const agent = await bearer(['agent']);
     const res = await api.gql(`query { ...F } fragment F on Query { ... on Query { customers(first: 1) { totalCount } } }`, {}, agent);
@@ -191,6 +235,45 @@ describe('partners (API keys)', () => {
     expect(res.body.errors![0]).toMatchObject({ message: expect.stringContaining('Customer.contact (scope: contact)'), extensions: { denied: ['Customer.contact'] } });
   });
 
+  it('lets a partner look customers up by EXTERNAL_ID only, refused before anything is read', async () => {
+    const created = await api.gql(`mutation { createApiKey(input: { partner: "Contact Co", scopes: [CONTACT, INSIGHTS], ratePerMinute: 1000 }) { key } }`);
+    const contactKey = created.body.data.createApiKey.key;
+    const BY = operation('PartnerCustomerBy.graphql');
+    const found = await api.gql(BY, { identifier: { kind: 'EXTERNAL_ID', value: 'EXT-TOM' } }, { 'x-api-key': contactKey });
+    expect(found.body.data).toEqual({ customerBy: { id: TOM, contact: { email: 't***@example.org', phone: '+1 415***0132' }, valueTier: expect.any(String) } });
+    for (const identifier of [
+      { kind: 'PHONE', value: '+1 415 555 0132' }, { kind: 'EMAIL', value: 'tom.baker@example.org' }, { kind: 'DEVICE_ID', value: 'dev-lina-1' },
+      { kind: 'ANONYMOUS_ID', value: 'anon-lina' }, { kind: 'SOCIAL', value: 'x:tombaker' }, { kind: 'ORDER_NUMBER', value: 'SO2026000002' },
+    ]) {
+      const res = await api.gql(BY, { identifier }, { 'x-api-key': contactKey });
+      expect(res.status).toBe(403);
+      expect(res.body).toEqual({
+        errors: [{ message: 'Not allowed for this caller: Query.customerBy (partners look customers up by EXTERNAL_ID only).', extensions: { code: 'FORBIDDEN', denied: ['Query.customerBy'] } }],
+      });
+    }
+  });
+
+  it('tells a partner nothing from parse or validation errors of an operation that is not safelisted', async () => {
+    for (const query of [`{ customer(id: "${TOM}") { id `, `{ customer(id: "${TOM}") { contatc } }`, `{ nothing }`]) {
+      const res = await api.gql(query, {}, { 'x-api-key': key });
+      expect(res.status).toBe(403);
+      expect(res.body).toEqual({ errors: [{ message: expect.stringMatching(/^Partners may only run safelisted operations/), extensions: { code: 'FORBIDDEN' } }] });
+    }
+  });
+
+  it('caches found keys only, so unknown keys cost a lookup each and cannot crowd real ones out', async () => {
+    const { pool, counter } = countingPool(db.pool);
+    const store = new ApiKeyStore(pool, 60);
+    const { key: known } = await store.create({ partner: 'Cache Co', scopes: ['profile'], ratePerMinute: 10 }, 'test-admin');
+    const unknown = `c360_k_000000000000_${'B'.repeat(43)}`;
+    counter.statements = 0;
+    for (let i = 0; i < 3; i++) {
+      expect(await store.authenticate(known)).toMatchObject({ subject: expect.stringMatching(/^apikey:k_/) });
+      expect(await store.authenticate(unknown)).toBeNull();
+    }
+    expect(counter.statements).toBe(1 + 3);
+  });
+
   it('refuses a revoked, an unknown or a malformed key, and two credentials at once', async () => {
     const created = await api.gql(`mutation { createApiKey(input: { partner: "Short-lived", scopes: [PROFILE, ORDERS, INSIGHTS] }) { key apiKey { id } } }`);
     const { key: shortLived, apiKey } = created.body.data.createApiKey;
@@ -218,22 +301,71 @@ describe('partners (API keys)', () => {
   });
 });
 
+describe('what a partner can tell from a null answer, and what the logs keep', () => {
+  const logs: Record<string, unknown>[] = [];
+  let observed: TestServer;
+  let counter: { statements: number };
+  let key: string;
+
+  beforeAll(async () => {
+    const counting = countingPool(db.pool);
+    counter = counting.counter;
+    const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
+    observed = await startTestServer(db, () => NOW, { crmPool: counting.pool, logger });
+    const { body } = await observed.gql(`mutation { createApiKey(input: { partner: "Observer", scopes: [PROFILE, ORDERS, INSIGHTS], ratePerMinute: 1000 }) { key } }`);
+    key = body.data.createApiKey.key;
+  });
+  afterAll(() => observed?.close());
+
+  const run = async (id: string, headers: Record<string, string>) => {
+    counter.statements = 0;
+    const res = await observed.post(JSON.stringify({ query: operation('PartnerCustomer.graphql'), variables: { id } }), headers);
+    return { status: res.status, body: await res.text(), roundTripsHeader: res.headers.get('x-source-round-trips'), statements: counter.statements };
+  };
+
+  it('answers a customer who refused partner_sharing exactly as one that does not exist: body, headers and statements', async () => {
+    const refused = await run(LINA, { 'x-api-key': key });
+    expect(refused).toEqual({ status: 200, body: JSON.stringify({ data: { customer: null } }), roundTripsHeader: null, statements: 2 });
+    expect(await run('c_nobody', { 'x-api-key': key })).toEqual(refused);
+    // Everybody else still gets the header (the benchmark reads it).
+    expect((await run(TOM, await bearer(['agent']))).roundTripsHeader).toMatch(/^crm=\d+,behaviour=\d+,social=\d+$/);
+  });
+
+  it('logs refusals with their reason, never the credentials', async () => {
+    logs.length = 0;
+    const unknownKey = `c360_k_000000000000_${'C'.repeat(43)}`;
+    await observed.gql(`{ customer(id: "${TOM}") { id } }`, {}, { 'x-api-key': unknownKey });
+    const expired = await bearer(['agent'], { ttlSeconds: 60, now: new Date(Date.now() - 5 * 60_000) });
+    await observed.gql(`{ customer(id: "${TOM}") { id } }`, {}, expired);
+    await observed.gql('{ customers(first: 1) { totalCount } }', {}, await bearer(['agent']));
+    await observed.gql(`{ customer(id: "${TOM}") { id } }`, {}, { 'x-api-key': key });
+    const refusals = logs.filter((l) => String(l.msg).startsWith('request refused'));
+    expect(refusals.map((l) => [l.level, l.reason])).toEqual([[30, 'revoked_or_unknown_key'], [30, 'expired'], [40, 'denied'], [40, 'not_safelisted']]);
+    const written = JSON.stringify(logs);
+    expect(written).not.toContain('CCCCCCCC');
+    expect(written).not.toContain(expired.authorization.slice(7));
+    expect(written).not.toContain(key);
+  });
+});
+
 describe('audit', () => {
   const entries = async (customerId: string) =>
     (await api.gql(`query A($id: ID!) { auditLog(customerId: $id, first: 200) { edges { node { requestId subject roles auth partner customerId fields masked operation } } } }`, { id: customerId })).body.data.auditLog.edges.map((e: any) => e.node);
 
-  it('records a read of personal data: who, role, customer, fields, operation and request id', async () => {
+  it("records a read of personal data: who, role, customer, fields, operation and the server's request id", async () => {
     const before = (await entries(TOM)).length;
     const res = await api.post(
       JSON.stringify({ query: `query AgentView { customer(id: "${TOM}") { id contact { email } profile { fullName city } } }` }),
       { ...(await bearer(['agent'], { sub: 'agent-007' })), 'x-request-id': 'req-audit-1' },
     );
     expect(res.status).toBe(200);
-    expect(res.headers.get('x-request-id')).toBe('req-audit-1');
+    // The caller's id is for the logs only: the audit row and the response carry the server's own.
+    const requestId = res.headers.get('x-request-id');
+    expect(requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     const after = await entries(TOM);
     expect(after).toHaveLength(before + 1);
     expect(after[0]).toEqual({
-      requestId: 'req-audit-1', subject: 'agent-007', roles: ['AGENT'], auth: 'JWT', partner: null, customerId: TOM,
+      requestId, subject: 'agent-007', roles: ['AGENT'], auth: 'JWT', partner: null, customerId: TOM,
       fields: ['Contact.email', 'CustomerProfile.fullName'], masked: false, operation: 'AgentView',
     });
   });
@@ -251,6 +383,17 @@ describe('audit', () => {
     // The server made the request id up: find the rows by subject.
     const { rows } = await db.pool.query(`SELECT customer_id, fields, masked, count(*) OVER (PARTITION BY request_id) AS n FROM c360.audit_log WHERE subject = 'analyst-1' ORDER BY customer_id`);
     expect(rows).toEqual([LINA, LINA_DUP].map((id) => ({ customer_id: id, fields: ['Contact.email'], masked: true, n: 2 })));
+  });
+
+  it('refuses a cursor beyond the range of an audit entry id with BAD_USER_INPUT', async () => {
+    const cursor = (id: string) => Buffer.from(JSON.stringify(['audit', id])).toString('base64url');
+    const page = (after: string) => api.gql(`query A($after: String) { auditLog(customerId: "${TOM}", after: $after) { edges { node { id } } } }`, { after });
+    const overflow = await page(cursor('9999999999999999999'));
+    expect(overflow.status).toBe(200);
+    expect(overflow.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'after' } })]);
+    const largest = await page(cursor('9223372036854775807'));
+    expect(largest.body.errors).toBeUndefined();
+    expect(largest.body.data.auditLog.edges.length).toBeGreaterThan(0);
   });
 
   it('is append-only', async () => {
@@ -306,6 +449,19 @@ describe('query limits', () => {
     const tokens = await api.gql(`{ customer(id: "${TOM}") { ${'id '.repeat(2100)} } }`);
     expect(tokens.status).toBe(400);
     expect(tokens.body.errors![0]!.message).toMatch(/contains more tha[nt] 2000 tokens/);
+  });
+
+  it('counts a list without `first`, or with a null one, at its default size, and says so without "Syntax Error"', async () => {
+    const query = (orders: string) =>
+      `query Q${orders.includes('$n') ? '($n: Int)' : ''} { customers(first: 100) { edges { node { ${orders} { edges { node { items { quantity unitPrice product { name category price } } } } } } } } }`;
+    // 100 customers × 10 orders (the default) with their items: as costly as 100 × 10 given literally.
+    for (const [orders, variables] of [['orders', {}], ['orders(first: null)', {}], ['orders(first: $n)', { n: null }], ['orders(first: 10)', {}]] as const) {
+      const res = await api.gql(query(orders), variables);
+      expect(res.status).toBe(400);
+      expect(res.body.errors![0]!.message).toMatch(/^Query Cost limit of 100000 exceeded, found [\d.]+\.$/);
+      expect(res.roundTrips.crm).toBe(0);
+    }
+    expect((await api.gql(query('orders(first: 2)'))).status).toBe(200);
   });
 
   it('never suggests field names', async () => {

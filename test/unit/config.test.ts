@@ -29,6 +29,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  it('refuses a JWKS URL without issuer and audience, or over plain http in production', () => {
+    const idp = { JWT_ISSUER: 'https://idp.example.com', JWT_AUDIENCE: 'customer-360' };
+    expect(() => loadConfig({ JWT_JWKS_URL: 'https://idp.example.com/jwks.json' })).toThrow(/JWT_ISSUER and JWT_AUDIENCE are required when JWT_JWKS_URL is set/);
+    expect(() => loadConfig({ JWT_JWKS_URL: 'https://idp.example.com/jwks.json', JWT_ISSUER: idp.JWT_ISSUER })).toThrow(ConfigError);
+    expect(() => loadConfig({ JWT_JWKS_URL: 'http://idp.example.com/jwks.json', NODE_ENV: 'production', ...idp })).toThrow(/JWT_JWKS_URL must start with https:\/\//);
+    expect(loadConfig({ JWT_JWKS_URL: 'https://idp.example.com/jwks.json', NODE_ENV: 'production', ...idp }).JWT_JWKS_URL).toBe('https://idp.example.com/jwks.json');
+    expect(loadConfig({ JWT_JWKS_URL: 'http://127.0.0.1:8080/jwks.json', NODE_ENV: 'test', ...idp }).JWT_JWKS_URL).toBe('http://127.0.0.1:8080/jwks.json');
+  });
+
+  it('bounds the age of tokens at 30 days unless JWT_MAX_AGE_SECONDS says otherwise', () => {
+    expect(loadConfig({}).JWT_MAX_AGE_SECONDS).toBe(2_592_000);
+    expect(loadConfig({ JWT_MAX_AGE_SECONDS: '3600' }).JWT_MAX_AGE_SECONDS).toBe(3600);
+    expect(() => loadConfig({ JWT_MAX_AGE_SECONDS: '0' })).toThrow(/^Invalid configuration: JWT_MAX_AGE_SECONDS /);
+  });
+
   it('never echoes a secret-bearing URL back', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://user:hunter2@db/x' })).not.toThrow(/hunter2/);
   });

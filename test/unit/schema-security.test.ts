@@ -1,4 +1,7 @@
-import { getNamedType, isObjectType, type GraphQLObjectType } from 'graphql';
+import { buildSchema as buildSdl, getNamedType, isObjectType, Kind, parse, type FragmentDefinitionNode, type GraphQLObjectType, type OperationDefinitionNode } from 'graphql';
+import { checkAccess } from '../../src/security/access';
+import { readPolicies } from '../../src/security/policies';
+import type { Principal } from '../../src/security/principal';
 import { buildSchema } from '../../src/server';
 
 /**
@@ -62,5 +65,39 @@ describe('schema access declarations', () => {
     visit(schema.getMutationType()!);
     const exposed = [...reachable].flatMap((name) => fieldsOf(schema.getType(name) as GraphQLObjectType)).filter(({ coordinate }) => policies.get(coordinate)?.pii);
     expect(exposed.map((e) => e.coordinate)).toEqual([]);
+  });
+});
+
+describe('access checks beyond plain object types', () => {
+  const SDL = `
+    directive @auth(requires: [Role!]!) on FIELD_DEFINITION | OBJECT
+    directive @scope(requires: PartnerScope!) on FIELD_DEFINITION
+    directive @pii(kind: PiiKind!) on FIELD_DEFINITION
+    enum Role { AGENT ANALYST PARTNER ADMIN }
+    enum PartnerScope { PROFILE }
+    enum PiiKind { EMAIL }
+    interface Party { id: ID! secret: String }
+    type Open implements Party { id: ID! secret: String }
+    type Guarded implements Party { id: ID! secret: String @auth(requires: [ADMIN]) }
+    union Anything = Open | Guarded
+    type Query { party: Party @auth(requires: [AGENT, ADMIN]) any: Anything @auth(requires: [AGENT, ADMIN]) }`;
+  const small = buildSdl(SDL);
+  const agent: Principal = { subject: 'a', roles: new Set(['agent']), auth: 'jwt' };
+  const denied = (query: string) => {
+    const doc = parse(query);
+    const operation = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+    const fragments = Object.fromEntries(doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+    return checkAccess(small, readPolicies(small), operation, fragments, agent, {}).map((d) => d.coordinate);
+  };
+
+  it('checks a field selected on an interface on every object type that may answer it', () => {
+    expect(denied('{ party { id secret } }')).toEqual(['Guarded.secret']);
+    expect(denied('query { party { ...P } } fragment P on Party { secret }')).toEqual(['Guarded.secret']);
+    expect(denied('{ party { id } any { __typename ... on Open { secret } } }')).toEqual([]);
+    expect(denied('{ any { ... on Guarded { secret } } }')).toEqual(['Guarded.secret']);
+  });
+
+  it('refuses a type-level @auth on a type extension instead of ignoring it', () => {
+    expect(() => readPolicies(buildSdl(`${SDL}\n extend type Open @auth(requires: [ADMIN])`))).toThrow(/@auth on `extend type Open` is not supported/);
   });
 });

@@ -4,11 +4,12 @@
  * misbehave (slow, hanging, failing, rate limiting, answering garbage) so that the client's timeouts,
  * retries and circuit breaker can be exercised against a real socket.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { Random } from '../../seed/random';
+import { sha256 } from '../../sha256';
 
 export interface SocialPost {
   id: string;
@@ -209,9 +210,6 @@ function batchGetAnswer(
   };
 }
 
-/** Same digest length whatever the input, so the comparison takes the same time for any wrong token. */
-const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
-
 /** Body of at most `limit` bytes; null when it is larger (the rest is read and dropped). */
 function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
@@ -248,7 +246,8 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | nu
  */
 export async function startSocialProvider(opts: SocialProviderOptions): Promise<RunningSocialProvider> {
   const index = indexAccounts(opts.accounts);
-  const expected = digest(opts.token);
+  // Digests have one length whatever the input, so the comparison takes the same time for any wrong token.
+  const expected = sha256(opts.token);
   const now = opts.now ?? (() => new Date());
   const seed = opts.seed ?? 1;
 
@@ -332,7 +331,7 @@ export async function startSocialProvider(opts: SocialProviderOptions): Promise<
     }
     stats.batchGets += 1;
     const token = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (token === undefined || !timingSafeEqual(digest(token), expected)) {
+    if (token === undefined || !timingSafeEqual(sha256(token), expected)) {
       return send(res, errorAnswer(401, 'missing or invalid bearer token', { 'www-authenticate': 'Bearer' }));
     }
     const delayMs = misbehaviour.latencyMs ?? 0;

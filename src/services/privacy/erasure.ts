@@ -1,13 +1,14 @@
 import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../context';
-import { ErasureStatus, Source } from '../../enums';
-import { badUserInput, SourceError, type SourceName } from '../../errors';
+import { ErasureStatus, IdentifierKind, Source } from '../../enums';
+import { badUserInput, SourceError } from '../../errors';
 import { behaviourSourceError } from '../../sources/behaviour/errors';
 import { addOwner, deleteOwnedEvents } from '../../sources/behaviour/queries';
 import { crmSourceError, inTransaction } from '../../sources/crm/db';
 import { completeStep, eraseCustomerRows, erasuresOf, openErasure, recordFailure, type ErasureRow } from '../../sources/crm/privacy';
-import { customersByIds } from '../../sources/crm/queries';
-import type { IdentityRow } from '../../sources/crm/rows';
+import { toLookupKey, type LookupKey } from '../../sources/crm/identifiers';
+import { customerIdsByIdentifiers, customersByIds } from '../../sources/crm/queries';
+import type { CustomerRow, IdentityRow } from '../../sources/crm/rows';
 import { refreshSearchIndex } from '../../sources/crm/searchIndex';
 import { forgetAccounts } from '../../sources/social/loaders';
 import { socialRefsOf } from '../social';
@@ -29,7 +30,6 @@ import { socialRefsOf } from '../social';
 
 /** The order of the steps: behaviour and social need the identities the CRM step deletes. */
 const STEPS: Source[] = [Source.BEHAVIOUR, Source.SOCIAL, Source.CRM];
-const SOURCE_NAMES: Record<Source, SourceName> = { [Source.CRM]: 'crm', [Source.BEHAVIOUR]: 'behaviour', [Source.SOCIAL]: 'social' };
 
 const MAX_REASON = 1000;
 
@@ -71,7 +71,30 @@ function runStep(ctx: Context, step: Source, customerId: string, identities: Ide
 function stepError(ctx: Context, step: Source, e: unknown): SourceError {
   if (e instanceof SourceError) return e;
   ctx.logger.error({ err: e, requestId: ctx.requestId, step }, 'erasure step failed unexpectedly');
-  return new SourceError(SOURCE_NAMES[step], 'failed', e);
+  return new SourceError(step, 'failed', e);
+}
+
+/**
+ * Other customers sharing the person's e-mail, phone or any identity value, matched as the lookups
+ * match them (customerBy: normalised e-mails and phones, exact device and other ids). They may be the
+ * same person, whom this erasure does not reach; read before the CRM step deletes the identities.
+ */
+async function possibleDuplicates(ctx: Context, customer: CustomerRow, identities: IdentityRow[]): Promise<string[]> {
+  const values: [IdentifierKind, string | null][] = [
+    [IdentifierKind.EMAIL, customer.email], [IdentifierKind.PHONE, customer.phone], ...identities.map((i): [IdentifierKind, string] => [i.kind, i.value]),
+  ];
+  const keys: LookupKey[] = [];
+  for (const [kind, value] of values) {
+    if (!value?.trim()) continue;
+    try {
+      keys.push(toLookupKey(kind, value, ctx.config.DEFAULT_PHONE_REGION));
+    } catch {
+      // A stored value no lookup could ask for (e.g. not a phone number) matches nobody either.
+    }
+  }
+  if (keys.length === 0) return [];
+  const rows = await customerIdsByIdentifiers(ctx.crm.db, keys);
+  return [...new Set(rows.map((r) => r.customer_id))].filter((id) => id !== customer.id).sort();
 }
 
 export async function eraseCustomer(ctx: Context, customerId: string, reason: string, info: GraphQLResolveInfo): Promise<ErasureRow> {
@@ -79,8 +102,9 @@ export async function eraseCustomer(ctx: Context, customerId: string, reason: st
   if (why.length === 0 || why.length > MAX_REASON) throw badUserInput(`\`reason\` must have 1 to ${MAX_REASON} characters.`, 'reason');
   const [customer] = await customersByIds(ctx.crm.db, [customerId]);
   if (!customer) throw badUserInput(`There is no customer with id "${customerId}".`, 'id');
-  let erasure = await inTransaction(ctx.stores.crmPool, ctx.roundTrips, (db) => openErasure(db, customerId, ctx.principal.subject, why, STEPS));
   const identities = await ctx.crm.loaders.identities.load(customerId);
+  const duplicates = await possibleDuplicates(ctx, customer, identities);
+  let erasure = await inTransaction(ctx.stores.crmPool, ctx.roundTrips, (db) => openErasure(db, customerId, ctx.principal.subject, why, STEPS, duplicates));
   for (const step of STEPS.filter((s) => erasure.remaining.includes(s))) {
     try {
       await runStep(ctx, step, customerId, identities);

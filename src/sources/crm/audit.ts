@@ -1,6 +1,6 @@
 import type { Db } from './db';
 
-/** Reads of c360.audit_log (written by security/audit.ts; append-only). */
+/** The statements on c360.audit_log (append-only: inserts and reads; security/audit.ts collects what to write). */
 
 export interface AuditRow {
   id: string;
@@ -16,16 +16,33 @@ export interface AuditRow {
   operation: string | null;
 }
 
-const COLUMNS = 'id::text, at, request_id, subject, roles, auth, partner, customer_id, fields, masked, operation';
+/** `id` comes out as text (a bigint may exceed a JS number); ORDER BY names `audit_log.id`, the number, not this text. */
+const COLUMNS = 'id::text AS id, at, request_id, subject, roles, auth, partner, customer_id, fields, masked, operation';
 
 /** A page of the customer's entries, newest first, before the entry `before` (exclusive); `limit` rows. */
 export const auditPage = (db: Db, customerId: string, before: string | null, limit: number) =>
   db<AuditRow>(
     `SELECT ${COLUMNS} FROM c360.audit_log
-      WHERE customer_id = $1 AND ($2::bigint IS NULL OR id < $2::bigint) ORDER BY id DESC LIMIT $3`,
+      WHERE customer_id = $1 AND ($2::bigint IS NULL OR id < $2::bigint) ORDER BY audit_log.id DESC LIMIT $3`,
     [customerId, before, limit],
   );
 
 /** Every entry about the customer, oldest first (export). */
 export const auditEntriesOf = (db: Db, customerId: string) =>
-  db<AuditRow>(`SELECT ${COLUMNS} FROM c360.audit_log WHERE customer_id = $1 ORDER BY id`, [customerId]);
+  db<AuditRow>(`SELECT ${COLUMNS} FROM c360.audit_log WHERE customer_id = $1 ORDER BY audit_log.id`, [customerId]);
+
+/** Writes one row per customer, in one statement: `reads` maps a customer id to the fields read. */
+export const insertAuditRows = (
+  db: Db,
+  entry: { requestId: string; subject: string; roles: string[]; auth: string; partner: string | null; masked: boolean; operation: string | null },
+  reads: ReadonlyMap<string, readonly string[]>,
+) =>
+  db(
+    `INSERT INTO c360.audit_log (request_id, subject, roles, auth, partner, customer_id, fields, masked, operation)
+     SELECT $1, $2, $3, $4, $5, r.customer_id, string_to_array(r.fields, ','), $6, $7
+       FROM unnest($8::text[], $9::text[]) AS r(customer_id, fields)`,
+    [
+      entry.requestId, entry.subject, entry.roles, entry.auth, entry.partner, entry.masked, entry.operation,
+      [...reads.keys()], [...reads.values()].map((fields) => fields.join(',')),
+    ],
+  );

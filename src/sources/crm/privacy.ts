@@ -55,29 +55,35 @@ export interface ErasureRow {
   status: ErasureStatus;
   remaining: Source[];
   last_error: string | null;
+  /** Other customers who shared the person's e-mail, phone or an identity when the erasure was opened. */
+  possible_duplicates: string[];
 }
 
-const ERASURE_COLUMNS = 'id::text, customer_id, requested_by, reason, requested_at, completed_at, status, remaining, last_error';
+/** `id` comes out as text; ORDER BY names `erasures.id`, the number, not this text. */
+const ERASURE_COLUMNS = 'id::text AS id, customer_id, requested_by, reason, requested_at, completed_at, status, remaining, last_error, possible_duplicates';
 
 /** The customer's erasures, newest first. */
 export const erasuresOf = (db: Db, customerId: string) =>
-  db<ErasureRow>(`SELECT ${ERASURE_COLUMNS} FROM c360.erasures WHERE customer_id = $1 ORDER BY id DESC`, [customerId]);
+  db<ErasureRow>(`SELECT ${ERASURE_COLUMNS} FROM c360.erasures WHERE customer_id = $1 ORDER BY erasures.id DESC`, [customerId]);
 
 /**
- * The customer's unfinished erasure, or a new one with every source remaining. In a transaction
- * (db.inTransaction): a lock per customer makes concurrent requests share one erasure.
+ * The customer's unfinished erasure (as it was opened), or a new one with every source remaining and
+ * `possibleDuplicates`. In a transaction (db.inTransaction): a lock per customer makes concurrent
+ * requests share one erasure.
  */
-export async function openErasure(db: Db, customerId: string, requestedBy: string, reason: string, sources: Source[]): Promise<ErasureRow> {
+export async function openErasure(
+  db: Db, customerId: string, requestedBy: string, reason: string, sources: Source[], possibleDuplicates: string[],
+): Promise<ErasureRow> {
   await db(`SELECT pg_advisory_xact_lock(hashtext('c360.erasures'), hashtext($1))`, [customerId]);
   const [open] = await db<ErasureRow>(
-    `SELECT ${ERASURE_COLUMNS} FROM c360.erasures WHERE customer_id = $1 AND status = 'incomplete' ORDER BY id DESC LIMIT 1`,
+    `SELECT ${ERASURE_COLUMNS} FROM c360.erasures WHERE customer_id = $1 AND status = 'incomplete' ORDER BY erasures.id DESC LIMIT 1`,
     [customerId],
   );
   if (open) return open;
   const [created] = await db<ErasureRow>(
-    `INSERT INTO c360.erasures (customer_id, requested_by, reason, status, remaining)
-     VALUES ($1, $2, $3, 'incomplete', $4) RETURNING ${ERASURE_COLUMNS}`,
-    [customerId, requestedBy, reason, sources],
+    `INSERT INTO c360.erasures (customer_id, requested_by, reason, status, remaining, possible_duplicates)
+     VALUES ($1, $2, $3, 'incomplete', $4, $5) RETURNING ${ERASURE_COLUMNS}`,
+    [customerId, requestedBy, reason, sources, possibleDuplicates],
   );
   return created!;
 }

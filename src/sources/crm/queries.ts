@@ -103,7 +103,8 @@ export const ticketsFor = (db: Db, ids: readonly string[], statuses: string[] | 
 /**
  * Customers each lookup key belongs to, best first (active, then oldest). E-mails and phones match
  * the customer record and the identities whatever format they were stored in; other kinds match
- * identities exactly (order numbers: orders).
+ * identities exactly (order numbers: orders). One statement, with only the branches of the kinds
+ * asked for: an order-number lookup does not pay for normalising every e-mail and phone.
  */
 export function customerIdsByIdentifiers(db: Db, keys: readonly LookupKey[]) {
   const of = (kind: IdentifierKind) => keys.filter((k) => k.kind === kind).map((k) => k.key);
@@ -111,33 +112,62 @@ export function customerIdsByIdentifiers(db: Db, keys: readonly LookupKey[]) {
   const exact = keys.filter(
     (k) => ![IdentifierKind.EMAIL, IdentifierKind.PHONE, IdentifierKind.ORDER_NUMBER, IdentifierKind.SOCIAL].includes(k.kind),
   );
+  const params: unknown[] = [];
+  const bind = (v: unknown) => `$${params.push(v)}`;
+  const branches: string[] = [];
+  const emails = of(IdentifierKind.EMAIL);
+  if (emails.length) {
+    const e = bind(emails);
+    branches.push(`(${normalisedLookup('email', `unnest(${e}::text[], ${e}::text[])`, emailSql)})`);
+  }
+  // A phone key matches on any of its digit forms (identifiers.ts).
+  if (phones.length) branches.push(`(${normalisedLookup('phone', `unnest(${bind(phones.map((x) => x[0]))}::text[], ${bind(phones.map((x) => x[1]))}::text[])`, phoneSql)})`);
+  const orders = of(IdentifierKind.ORDER_NUMBER);
+  if (orders.length) branches.push(`SELECT 'order_number', o.order_number, o.customer_id FROM orders o WHERE o.order_number = ANY(${bind(orders)}::text[])`);
+  const social = of(IdentifierKind.SOCIAL);
+  if (social.length) {
+    branches.push(`SELECT 'social', lower(i.value), i.customer_id FROM customer_identities i WHERE i.kind = 'social' AND lower(i.value) = ANY(${bind(social)}::text[])`);
+  }
+  if (exact.length) {
+    branches.push(
+      `SELECT i.kind, i.value, i.customer_id FROM customer_identities i
+         JOIN unnest(${bind(exact.map((k) => k.kind))}::text[], ${bind(exact.map((k) => k.key))}::text[]) AS x(kind, value) ON i.kind = x.kind AND i.value = x.value`,
+    );
+  }
   return db<{ kind: string; key: string; customer_id: string }>(
-    `WITH m(kind, key, customer_id) AS (
-        SELECT 'email', ${emailSql('c.email')}, c.id FROM customers c WHERE ${emailSql('c.email')} = ANY($1::text[])
-        UNION SELECT 'email', ${emailSql('i.value')}, i.customer_id FROM customer_identities i
-               WHERE i.kind = 'email' AND ${emailSql('i.value')} = ANY($1::text[])
-        UNION SELECT 'phone', p.key, c.id FROM customers c
-               JOIN unnest($2::text[], $3::text[]) AS p(key, digits) ON ${phoneSql('c.phone')} = p.digits
-        UNION SELECT 'phone', p.key, i.customer_id FROM customer_identities i
-               JOIN unnest($2::text[], $3::text[]) AS p(key, digits) ON i.kind = 'phone' AND ${phoneSql('i.value')} = p.digits
-        UNION SELECT 'order_number', o.order_number, o.customer_id FROM orders o WHERE o.order_number = ANY($4::text[])
-        UNION SELECT 'social', lower(i.value), i.customer_id FROM customer_identities i
-               WHERE i.kind = 'social' AND lower(i.value) = ANY($7::text[])
-        UNION SELECT i.kind, i.value, i.customer_id FROM customer_identities i
-               JOIN unnest($5::text[], $6::text[]) AS x(kind, value) ON i.kind = x.kind AND i.value = x.value
-      )
+    `WITH m(kind, key, customer_id) AS (${branches.join(' UNION ')})
       SELECT m.kind, m.key, m.customer_id FROM m JOIN customers c ON c.id = m.customer_id
        ORDER BY (c.status = 'active') DESC, c.created_at, c.id`,
-    [
-      of(IdentifierKind.EMAIL),
-      phones.map((p) => p[0]),
-      phones.map((p) => p[1]),
-      of(IdentifierKind.ORDER_NUMBER),
-      exact.map((k) => k.kind),
-      exact.map((k) => k.key),
-      of(IdentifierKind.SOCIAL),
-    ],
+    params,
   );
+}
+
+/**
+ * The customers whose e-mail or phone (record or identities) normalises to one of the forms of a key
+ * (`pairs`: a set-returning expression of (key, form) rows; a phone has several digit forms): found in
+ * c360.identifier_lookup (indexed, rebuilt with the search index) and checked against the live rows,
+ * so a value changed since the last rebuild never matches; the forms of keys with no checked match are
+ * looked for by normalising the live rows (a scan, only then). Rows: (kind, key, customer_id).
+ */
+function normalisedLookup(kind: 'email' | 'phone', pairs: string, normalise: (col: string) => string): string {
+  const live = (table: string) =>
+    table === 'customers'
+      ? `SELECT c.id AS customer_id, ${normalise(`c.${kind}`)} AS form FROM customers c`
+      : `SELECT i.customer_id, ${normalise('i.value')} AS form FROM customer_identities i WHERE i.kind = '${kind}'`;
+  return `WITH f AS (SELECT * FROM ${pairs} AS f(key, form)),
+    hit AS (
+      SELECT f.key, f.form, l.customer_id FROM f JOIN c360.identifier_lookup l ON l.kind = '${kind}' AND l.key = f.form
+    ), checked AS (
+      SELECT h.key, h.customer_id FROM hit h JOIN customers c ON c.id = h.customer_id WHERE ${normalise(`c.${kind}`)} = h.form
+      UNION SELECT h.key, h.customer_id FROM hit h
+        JOIN customer_identities i ON i.customer_id = h.customer_id AND i.kind = '${kind}' AND ${normalise('i.value')} = h.form
+    ), missing AS (
+      SELECT array_agg(f.form) AS forms FROM f WHERE NOT EXISTS (SELECT 1 FROM checked WHERE checked.key = f.key)
+    )
+    SELECT '${kind}', key, customer_id FROM checked
+    UNION SELECT '${kind}', f.key, x.customer_id FROM missing m,
+      LATERAL (SELECT * FROM (${live('customers')} UNION ALL ${live('identities')}) x WHERE m.forms IS NOT NULL AND x.form = ANY(m.forms)) x
+      JOIN f ON f.form = x.form`;
 }
 
 export interface CustomerListFilter {
@@ -215,7 +245,8 @@ export async function countCustomers(db: Db, filter: CustomerListFilter): Promis
 
 /**
  * Customers whose name, e-mail, phone digits or order numbers match `query` (lower-cased), best
- * first: exact and prefix matches above trigram word similarity. Served by c360.customer_search.
+ * first: exact and prefix matches above trigram word similarity. Served by c360.customer_search;
+ * a customer erased since its last refresh is left out all the same.
  */
 export const searchCustomers = (db: Db, query: string, digits: string, limit: number) =>
   db<CustomerRow & { score: number }>(
@@ -227,7 +258,8 @@ export const searchCustomers = (db: Db, query: string, digits: string, limit: nu
                       WHEN starts_with(name, $1) OR starts_with(email, $1) OR ($2 <> '' AND starts_with(phone_digits, $2)) THEN 1
                       ELSE 0 END AS score
           FROM c360.customer_search
-         WHERE $1 <% doc OR ($2 <> '' AND $2 <% doc)
+         WHERE ($1 <% doc OR ($2 <> '' AND $2 <% doc))
+           AND NOT EXISTS (SELECT 1 FROM customers e WHERE e.id = customer_search.customer_id AND e.status = 'erased')
          ORDER BY score DESC, customer_id LIMIT $3
       ) s JOIN customers c ON c.id = s.customer_id
       ORDER BY s.score DESC, c.id`,

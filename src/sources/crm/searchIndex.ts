@@ -1,7 +1,8 @@
 import type pg from 'pg';
 
 /**
- * Rebuilds c360.customer_search from the CRM without blocking searches (CONCURRENTLY). Only one
+ * Rebuilds c360.customer_search and c360.identifier_lookup from the CRM without blocking searches
+ * or lookups (CONCURRENTLY). Only one
  * replica refreshes at a time (advisory lock); returns false when another one is already at it.
  * With `wait`, waits for that one instead (within the statement timeout) and then refreshes, so the
  * index reflects every change committed before the call (erasure).
@@ -17,6 +18,7 @@ export async function refreshSearchIndex(pool: pg.Pool, opts: { wait?: boolean }
     try {
       await client.query('SET statement_timeout = 0');
       await client.query('REFRESH MATERIALIZED VIEW CONCURRENTLY c360.customer_search');
+      await client.query('REFRESH MATERIALIZED VIEW CONCURRENTLY c360.identifier_lookup');
       return true;
     } finally {
       await client.query('RESET statement_timeout');
