@@ -551,6 +551,14 @@ describe('$addFields and $unwind edge cases (the embedded server compiles these 
     ]);
   });
 
+  it('matches $in by any array element, and null against null, missing and null elements', async () => {
+    const ids = async (filter: Document) => (await ctx.db.collection<Loose>('s').find(filter).sort({ _id: 1 }).toArray()).map((d) => d._id);
+    expect(await ids({ list: { $in: [2, 'scalar'] } })).toEqual([1, 3]);
+    expect(await ids({ list: { $in: [null] } })).toEqual([4]);
+    expect(await ids({ k: { $in: ['b', null] } })).toEqual([2, 3, 4]);
+    expect(await ids({ k: { $in: ['a', 'b'] } })).toEqual([1, 2]);
+  });
+
   it('unwinds arrays into one document each and drops empty, missing and null values', async () => {
     const docs = await ctx.db.collection('s').aggregate([{ $sort: { _id: 1 } }, { $unwind: '$list' }, { $project: { list: 1 } }]).toArray();
     expect(docs).toEqual([

@@ -1,5 +1,6 @@
 import type { Document } from 'bson';
-import { Context } from 'mingo/core';
+import { Aggregator } from 'mingo/aggregator';
+import { Context, ProcessingMode } from 'mingo/core';
 import { Lazy } from 'mingo/lazy';
 import * as accumulator from 'mingo/operators/accumulator';
 import * as expression from 'mingo/operators/expression';
@@ -9,7 +10,7 @@ import { $addFields } from 'mingo/operators/pipeline';
 import * as projection from 'mingo/operators/projection';
 import * as query from 'mingo/operators/query';
 import * as window from 'mingo/operators/window';
-import { flatten, isEmpty, isEqual, isNil, resolve, setValue, unique } from 'mingo/util';
+import { compare, flatten, groupBy, isEmpty, isEqual, isNil, resolve, setValue, unique } from 'mingo/util';
 
 /**
  * A faster `$addFields` (and `$set`) for the embedded server, with mingo's results. mingo evaluates
@@ -25,6 +26,17 @@ type Scope = { root: Document; vars: Record<string, unknown> };
 type Compiled = (scope: Scope) => unknown;
 
 const COMPARISONS: Record<string, typeof $eq> = { $eq, $gt, $gte, $lt, $lte, $ne };
+/** a − b's sign for two numbers, two dates or two strings; null for anything else. */
+function sameTypeOrder(a: unknown, b: unknown): number | null {
+  if (typeof a === 'number' && typeof b === 'number' && !Number.isNaN(a) && !Number.isNaN(b)) return Math.sign(a - b);
+  if (a instanceof Date && b instanceof Date) return Math.sign(a.getTime() - b.getTime());
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  return null;
+}
+const SAME_TYPE_TESTS: Record<string, (order: number) => boolean> = {
+  $eq: (o) => o === 0, $ne: (o) => o !== 0, $gt: (o) => o > 0, $gte: (o) => o >= 0, $lt: (o) => o < 0, $lte: (o) => o <= 0,
+};
+
 const isPrimitive = (v: unknown): v is string | number | boolean => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 /** MongoDB's truthiness (mingo's strict mode): false, 0, null and missing are false, "" is true. */
 const truthy = (v: unknown) => !!v || v === '';
@@ -49,7 +61,17 @@ function compile(expr: unknown, options: Options): Compiled | null {
   }
   if (!plainObject(expr)) return null;
   const keys = Object.keys(expr);
-  if (keys.length !== 1 || !keys[0]!.startsWith('$')) return null;
+  if (keys.length > 0 && !keys[0]!.startsWith('$')) {
+    // An object expression; like mingo, a field whose value is missing is kept as undefined.
+    const fields = keys.map((k) => [k, compile(expr[k], options)] as const);
+    if (fields.some(([, f]) => f === null)) return null;
+    return (s) => {
+      const out: Record<string, unknown> = {};
+      for (const [k, f] of fields) out[k] = f!(s);
+      return out;
+    };
+  }
+  if (keys.length !== 1) return null;
   const op = keys[0]!;
   const arg = expr[op];
   const args = (n: number) => (Array.isArray(arg) && arg.length === n ? arg.map((a) => compile(a, options)) : null);
@@ -136,11 +158,18 @@ function compile(expr: unknown, options: Options): Compiled | null {
       return (s) => (truthy(test!(s)) ? then!(s) : otherwise!(s));
     }
     default: {
-      const compare = COMPARISONS[op];
-      const a = compare ? args(2) : null;
-      if (!compare || !a || a.some((x) => x === null)) return null;
-      // mingo's own comparison (BSON type order), on the evaluated operands.
-      return (s) => compare({}, (a as Compiled[]).map((x) => ({ $literal: x(s) })), options);
+      const compareWith = COMPARISONS[op];
+      const a = compareWith ? args(2) : null;
+      if (!compareWith || !a || a.some((x) => x === null)) return null;
+      const [left, right] = a as Compiled[];
+      const test = SAME_TYPE_TESTS[op]!;
+      return (s) => {
+        const x = left!(s);
+        const y = right!(s);
+        const order = sameTypeOrder(x, y);
+        // Two numbers, dates or strings compare directly; anything else in mingo's BSON type order.
+        return order === null ? compareWith({}, [{ $literal: x }, { $literal: y }], options) : test(order);
+      };
     }
   }
 }
@@ -158,6 +187,46 @@ function fastAddFields(collection: Parameters<typeof $addFields>[0], expr: Docum
       else setValue(out, k, v);
     }
     return out;
+  });
+}
+
+/** The accumulators `$group` compiles, with mingo's semantics (push turns missing into null). */
+const ACCUMULATORS: Record<string, (values: unknown[], count: number, constant: unknown) => unknown> = {
+  $push: (values) => values,
+  $sum: (values, count, constant) => (typeof constant === 'number' ? count * constant : values.reduce<number>((sum, v) => (typeof v === 'number' ? sum + v : sum), 0)),
+  $max: (values) => values.reduce<unknown>((best, v) => (best === null || compare(v, best) > 0 ? v : best), null),
+  $min: (values) => values.reduce<unknown>((best, v) => (isNil(v) ? best : best === null || compare(v, best) < 0 ? v : best), null),
+};
+
+/**
+ * `$group` with a compiled `_id` and `$push`, `$sum`, `$max`, `$min` accumulators over compiled
+ * expressions: groups as mingo does (its groupBy, so the same key equality), in first-seen order.
+ */
+function fastGroup(collection: Parameters<typeof pipeline.$group>[0], expr: Document, options: Options) {
+  const id = compile(expr._id, options);
+  const accumulators = Object.entries(expr)
+    .filter(([k]) => k !== '_id')
+    .map(([k, spec]) => {
+      const op = plainObject(spec) && Object.keys(spec).length === 1 ? Object.keys(spec)[0]! : '';
+      const reduce = ACCUMULATORS[op];
+      const arg = reduce ? (spec as Record<string, unknown>)[op] : undefined;
+      return { k, reduce, arg, value: reduce ? compile(arg, options) : null };
+    });
+  if (!id || accumulators.some((a) => !a.reduce || !a.value)) return pipeline.$group(collection, expr as never, options);
+  const vars = (options.variables ?? {}) as Record<string, unknown>;
+  return collection.transform((items) => {
+    const groups = groupBy(items as Document[], (root) => id({ root, vars }));
+    return Lazy(
+      [...groups.entries()].map(([groupId, members]) => {
+        const out: Document = {};
+        if (groupId !== undefined) out._id = groupId;
+        for (const a of accumulators) {
+          const values = typeof a.arg === 'number' ? [] : (members as Document[]).map((root) => a.value!({ root, vars }) ?? null);
+          out[a.k] = a.reduce!(values, members.length, a.arg);
+        }
+        return out;
+      }),
+    );
   });
 }
 
@@ -179,11 +248,50 @@ function fastUnwind(collection: Parameters<typeof pipeline.$unwind>[0], expr: un
   );
 }
 
+/** Stages that never change the documents they are given (they build new ones, or pass them on). */
+const NON_MUTATING = new Set(['$match', '$group', '$sort', '$project', '$limit', '$skip', '$count', '$addFields', '$set']);
+
 /**
- * Every mingo operator, with the fast `$addFields`/`$set`, for `mingo/aggregator`'s Aggregator (the
- * package's default export merges its own operators first, so they cannot be replaced there).
+ * `$facet` whose branches only use NON_MUTATING stages: each branch gets its own copy of the input
+ * list but shares the documents, instead of mingo's deep copy of every document for every branch
+ * (the stored documents are already cloned once when the aggregation starts).
+ */
+function fastFacet(collection: Parameters<typeof pipeline.$facet>[0], expr: Record<string, Document[]>, options: Options) {
+  const branches = Object.entries(expr);
+  const safe = branches.every(([, stages]) => Array.isArray(stages) && stages.every((stage) => Object.keys(stage).every((k) => NON_MUTATING.has(k))));
+  if (!safe) return pipeline.$facet(collection, expr as never, options);
+  // A stage may be handed mingo's ComputeOptions (which wraps the plain options) or the options themselves.
+  const plain = 'options' in options ? (options as unknown as { options: Options }).options : options;
+  const branchOptions = { ...plain, processingMode: ProcessingMode.CLONE_OFF };
+  return collection.transform((docs) =>
+    Lazy([Object.fromEntries(branches.map(([k, stages]) => [k, new Aggregator(stages, branchOptions).run((docs as Document[]).slice())]))]),
+  );
+}
+
+/**
+ * The query operator `$in` over a list of strings, numbers and booleans (and null): a set lookup
+ * instead of mingo's intersection of the list with each document's value; other lists go to mingo.
+ * As in mingo, a missing or null value matches a list holding null, an array matches by any element.
+ */
+function fastIn(selector: string, value: unknown, options: Options) {
+  const list = Array.isArray(value) && value.every((v) => v === null || isPrimitive(v)) ? (value as (string | number | boolean | null)[]) : null;
+  if (!list) return query.$in(selector, value as never, options);
+  const set = new Set(list.filter((v) => v !== null));
+  const matchesNull = list.includes(null);
+  return (doc: Document) => {
+    const found = resolve(doc, selector, { unwrapArray: true });
+    if (isNil(found)) return matchesNull;
+    return Array.isArray(found) ? found.some((v) => (v === null ? matchesNull : isPrimitive(v) && set.has(v))) : isPrimitive(found) && set.has(found);
+  };
+}
+
+/**
+ * Every mingo operator, with the fast stages and `$in` above, for `mingo/aggregator`'s Aggregator and
+ * `mingo/query`'s Query (the package's default exports merge their own operators first, so these
+ * could not replace them there).
  */
 export const EMBEDDED_CONTEXT = Context.init({
-  accumulator, expression, projection, query, window,
-  pipeline: { ...pipeline, $addFields: fastAddFields, $set: fastAddFields, $unwind: fastUnwind },
+  accumulator, expression, projection, window,
+  query: { ...query, $in: fastIn },
+  pipeline: { ...pipeline, $addFields: fastAddFields, $set: fastAddFields, $unwind: fastUnwind, $group: fastGroup, $facet: fastFacet },
 } as Parameters<typeof Context.init>[0]);

@@ -1,5 +1,6 @@
 import { BSON, ObjectId, type Document } from 'bson';
-import { ProcessingMode, Query } from 'mingo';
+import { ProcessingMode } from 'mingo';
+import { Query } from 'mingo/query';
 import { Aggregator } from 'mingo/aggregator';
 import { CommandError } from './errors';
 import { EMBEDDED_CONTEXT } from './fastOperators';
@@ -22,7 +23,7 @@ export type ChangeListener = (change: Change) => void;
 export const cloneDocument = (doc: Document): Document => BSON.deserialize(BSON.serialize(doc));
 
 /** Filters and pipelines run with MongoDB's strict semantics; `$where`/`$function` are refused. */
-const QUERY_OPTIONS = { scriptEnabled: false, useStrictMode: true } as const;
+const QUERY_OPTIONS = { scriptEnabled: false, useStrictMode: true, context: EMBEDDED_CONTEXT } as const;
 
 export function compileFilter(filter: Document): Query {
   try {
@@ -230,7 +231,6 @@ export class Store {
       const aggregator = new Aggregator(leadingMatch ? pipeline.slice(1) : pipeline, {
         ...QUERY_OPTIONS,
         processingMode: ProcessingMode.CLONE_INPUT, // stages never mutate stored documents
-        context: EMBEDDED_CONTEXT,
         variables,
         collectionResolver: (other: string) => this.collection(db, other)?.all() ?? [],
       });
