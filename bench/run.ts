@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { build as buildHistogram } from 'hdr-histogram-js';
 import pg from 'pg';
 import { spawnEmbeddedMongo } from '../src/embedded/mongo/spawn';
 import { startEmbeddedPostgres } from '../src/embedded/postgres';
@@ -37,7 +38,7 @@ interface Cell {
   seconds: number;
   requests: number;
   rps: number;
-  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  latencyMs: { p50: number; p90: number; p95: number; p99: number; max: number };
   errors: number;
   /** Round trips per request per source, from the server's x-source-round-trips header. */
   roundTrips: { crm: number; behaviour: number; social: number } | null;
@@ -61,9 +62,13 @@ async function measure(target: Service, label: string, workload: Pick<Workload, 
   const tally = { responses: 0, graphqlErrors: 0, withHeader: 0, crm: 0, behaviour: 0, social: 0 };
   const cpu0 = cpuSeconds(target.pid);
   const rss0 = rssMiB(target.pid);
+  // Our own latency histogram (autocannon's settings), for the p95 its summary does not report.
+  const latencies = buildHistogram({ bitBucketSize: 64, autoResize: true, lowestDiscernibleValue: 1, highestTrackableValue: 10000, numberOfSignificantValueDigits: 5 });
   const t0 = Date.now();
   const ticker = setInterval(() => progress(`${label.padEnd(28)} c=${String(concurrency).padStart(2)}  ${Math.min(seconds, Math.round((Date.now() - t0) / 1000))}/${seconds} s  ${tally.responses} responses`), 500);
   const result = await autocannon({
+    // `histograms` (autocannon's own option, missing from its type definitions) records into ours.
+    ...({ histograms: { latencies } } as object),
     url: target.url,
     connections: concurrency,
     duration: seconds,
@@ -98,7 +103,7 @@ async function measure(target: Service, label: string, workload: Pick<Workload, 
     seconds,
     requests: result.requests.total,
     rps: Math.round(result.requests.average * 10) / 10,
-    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
+    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p95: latencies.getValueAtPercentile(95), p99: result.latency.p99, max: result.latency.max },
     errors: result.errors + result.timeouts + result.non2xx + tally.graphqlErrors,
     roundTrips: tally.withHeader ? { crm: per(tally.crm), behaviour: per(tally.behaviour), social: per(tally.social) } : null,
     serverCpuPercent: Math.round(((cpuSeconds(target.pid) - cpu0) / wall) * 100),
@@ -229,7 +234,7 @@ async function main(): Promise<void> {
       await measure(target, `${target.name} ${w.name} (warm-up)`, w, headers, Math.min(c, 4), 1, progress);
       const cell = await measure(target, `${target.name} ${w.name}`, w, headers, c, duration, progress);
       cells.push(cell);
-      log(`${cell.target.padEnd(13)} ${cell.workload.padEnd(15)} c=${String(c).padStart(2)}  ${String(cell.rps).padStart(7)} req/s  p50 ${cell.latencyMs.p50} ms  p99 ${cell.latencyMs.p99} ms  errors ${cell.errors}`);
+      log(`${cell.target.padEnd(13)} ${cell.workload.padEnd(15)} c=${String(c).padStart(2)}  ${String(cell.rps).padStart(7)} req/s  p50 ${cell.latencyMs.p50} ms  p95 ${cell.latencyMs.p95} ms  p99 ${cell.latencyMs.p99} ms  errors ${cell.errors}`);
       return cell;
     };
     for (const w of list) for (const c of levels) await run(api, w, auth[w.role], c);
@@ -294,9 +299,9 @@ function toMarkdown(r: {
     '',
     `Node ${r.node}, ${r.cpus} × ${r.cpuModel ?? 'cpu'}; dataset ${Object.entries(r.dataset).map(([k, v]) => `${k} ${v}`).join(', ')}; ${r.settings.secondsPerCell} s per cell after a 1 s warm-up.`,
     '',
-    '| server | workload | conc. | req/s | p50 ms | p99 ms | errors | round trips / req (crm / behaviour / social) | server CPU % | server RSS MiB |',
-    '|---|---|---:|---:|---:|---:|---:|---|---:|---|',
-    ...r.cells.map((c) => `| ${c.target} | ${c.workload} | ${c.concurrency} | ${c.rps} | ${c.latencyMs.p50} | ${c.latencyMs.p99} | ${c.errors} | ${rt(c)} | ${c.serverCpuPercent} | ${c.serverRssMiB.start} → ${c.serverRssMiB.end} |`),
+    '| server | workload | conc. | req/s | p50 ms | p95 ms | p99 ms | errors | round trips / req (crm / behaviour / social) | server CPU % | server RSS MiB |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---|---:|---|',
+    ...r.cells.map((c) => `| ${c.target} | ${c.workload} | ${c.concurrency} | ${c.rps} | ${c.latencyMs.p50} | ${c.latencyMs.p95} | ${c.latencyMs.p99} | ${c.errors} | ${rt(c)} | ${c.serverCpuPercent} | ${c.serverRssMiB.start} → ${c.serverRssMiB.end} |`),
     '',
     `Side by side at concurrency ${r.comparisons.concurrency}:`,
     '',

@@ -63,12 +63,21 @@ export function checkFirst(first: number, max: number, arg = 'first'): number {
   return first;
 }
 
-/** Builds a page from up to first+1 rows fetched in order (the extra row only signals a next page). */
+/**
+ * Builds a page from up to first+1 rows fetched in order (the extra row only signals a next page).
+ * An edge's cursor is encoded when it is read: pages whose edges' cursors nobody asks for skip it.
+ */
 export function toPage<R, N>(rows: R[], first: number, cursorOf: (row: R) => string, nodeOf: (row: R) => N): Page<N> {
   const shown = rows.slice(0, first);
-  const edges = shown.map((r) => ({ cursor: cursorOf(r), node: nodeOf(r) }));
+  const edges = shown.map((r) => ({
+    get cursor() {
+      return cursorOf(r);
+    },
+    node: nodeOf(r),
+  }));
+  const last = shown.at(-1);
   return {
     edges,
-    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+    pageInfo: { hasNextPage: rows.length > first, endCursor: last === undefined ? null : cursorOf(last) },
   };
 }
