@@ -3,6 +3,8 @@ import { HeaderMap } from '@apollo/server';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { createContext, type Context, type Deps } from './context';
+import { readiness } from './observability/health';
+import { breakerState, registry } from './observability/metrics';
 import { AuthenticationError } from './security/authenticate';
 import type { Principal } from './security/principal';
 import { RateLimits } from './security/rateLimit';
@@ -130,7 +132,13 @@ async function graphql(apollo: ApolloServer<Context>, deps: Deps, limits: RateLi
   res.end();
 }
 
-/** The API's HTTP server: /graphql, and /healthz (process alive). */
+const BREAKER_STATES = ['closed', 'half_open', 'open', 'isolated'];
+
+/**
+ * The API's HTTP server: /graphql; /healthz (the process is alive), /readyz (each source, 503 when
+ * the CRM is down) and /metrics (Prometheus), which carry no personal data and need no credentials:
+ * expose them to the platform's probes and scrapers, not to the internet.
+ */
 export function createHttpServer(apollo: ApolloServer<Context>, deps: Deps): http.Server {
   const limits = new RateLimits(deps.config.RATE_LIMIT_PER_MINUTE);
   return http.createServer((req, res) => {
@@ -138,6 +146,15 @@ export function createHttpServer(apollo: ApolloServer<Context>, deps: Deps): htt
     const handle = async () => {
       if (path === '/graphql') return graphql(apollo, deps, limits, req, res);
       if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+      if (path === '/readyz') {
+        const ready = await readiness(deps);
+        return sendJson(res, ready.status === 'unavailable' ? 503 : 200, ready);
+      }
+      if (path === '/metrics') {
+        breakerState.set({ source: 'social' }, BREAKER_STATES.indexOf(deps.social.breakerState()));
+        res.writeHead(200, { 'content-type': registry.contentType });
+        return res.end(await registry.metrics());
+      }
       if (path === '/') {
         res.writeHead(302, { location: '/graphql' });
         return res.end();

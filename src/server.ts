@@ -6,6 +6,7 @@ import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { resolvers } from '../resolvers';
 import type { Context, Deps } from './context';
 import { isExpectedError, SourceError } from './errors';
+import { metricsPlugin } from './observability/plugin';
 import { loadTypeDefs } from './schema';
 import { installGuards } from './security/guards';
 import { queryLimits } from './security/limits';
@@ -107,6 +108,7 @@ export function createApollo(deps: Deps): ApolloServer<Context> {
       securityPlugin({ config: deps.config, crmPool: deps.crmPool, logger: deps.logger, policies, safelist }),
       partialErrors,
       ...(deps.config.EXPOSE_ROUND_TRIPS ? [roundTripsHeader] : []),
+      metricsPlugin, // last: it counts the errors the plugins above add
     ],
   });
 }

@@ -1,6 +1,17 @@
+import DataLoader from 'dataloader';
+import { loaderBatchSize } from '../observability/metrics';
+
 /**
  * Helpers for DataLoader batch functions: results in the same order and length as the keys.
  */
+
+/** A DataLoader whose batch sizes are measured (c360_dataloader_batch_size{loader=name}). */
+export function loader<K, V, C = K>(name: string, batch: DataLoader.BatchLoadFn<K, V>, options?: DataLoader.Options<K, V, C>): DataLoader<K, V, C> {
+  return new DataLoader<K, V, C>((keys) => {
+    loaderBatchSize.observe({ loader: name }, keys.length);
+    return batch(keys);
+  }, options);
+}
 
 /**
  * How a request's loaders load: `batch: false` is the naive way (each load its own round trip),

@@ -1,10 +1,11 @@
-import DataLoader from 'dataloader';
+import { loader } from '../batch';
 import type { Db } from 'mongodb';
 import type { CrmLoaders } from '../crm/loaders';
 import type { RoundTrips } from '../roundTrips';
 import { behaviourSourceError } from './errors';
 import { metricKey, valueFor, type Metric, type ValueOf } from './metrics';
 import { addOwner, aggregateMetrics, type Ownership } from './queries';
+import { timed } from '../../observability/metrics';
 
 export interface MetricKey<M extends Metric = Metric> {
   customerId: string;
@@ -17,7 +18,7 @@ export interface MetricKey<M extends Metric = Metric> {
  * already loaded), then ONE aggregation answers everything. Counted in `roundTrips.behaviour`.
  */
 export function createBehaviourLoaders(opts: { db: Db; crm: CrmLoaders; roundTrips: RoundTrips; now: Date; maxTimeMS: number; batch?: boolean }) {
-  const metric = new DataLoader<MetricKey, unknown, string>(
+  const metric = loader<MetricKey, unknown, string>('metric',
     async (keys) => {
       const ids = [...new Set(keys.map((k) => k.customerId))];
       const identities = await opts.crm.identities.loadMany(ids);
@@ -37,7 +38,7 @@ export function createBehaviourLoaders(opts: { db: Db; crm: CrmLoaders; roundTri
       opts.roundTrips.behaviour += 1;
       let results;
       try {
-        results = await aggregateMetrics(opts.db, ownership, [...requests.values()], opts.now, opts.maxTimeMS);
+        results = await timed('behaviour', () => aggregateMetrics(opts.db, ownership, [...requests.values()], opts.now, opts.maxTimeMS));
       } catch (e) {
         throw behaviourSourceError(e) ?? e;
       }

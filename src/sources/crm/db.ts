@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { SourceError } from '../../errors';
 import type { RoundTrips } from '../roundTrips';
+import { timed } from '../../observability/metrics';
 
 /** One SQL round trip to the CRM. Rows typed by the caller; failures are SourceErrors or bugs. */
 export type Db = <R>(text: string, values?: unknown[]) => Promise<R[]>;
@@ -33,7 +34,7 @@ export function createDb(pool: pg.Pool | pg.PoolClient, roundTrips: RoundTrips):
   return async <R>(text: string, values?: unknown[]) => {
     roundTrips.crm += 1;
     try {
-      const result = await pool.query(text, values);
+      const result = await timed('crm', () => pool.query(text, values));
       return result.rows as R[];
     } catch (e) {
       throw crmSourceError(e);

@@ -1,6 +1,4 @@
-import DataLoader from 'dataloader';
-import { byGroup, groupRows, oneRow } from '../batch';
-import type { LoaderOptions } from '../batch';
+import { byGroup, groupRows, loader, oneRow, type LoaderOptions } from '../batch';
 import type { Db } from './db';
 import { crmFacts, type CrmFactsRow, type FactBounds } from './facts';
 import type { LookupKey } from './identifiers';
@@ -55,20 +53,20 @@ export function createCrmLoaders(db: Db, { batch }: LoaderOptions = { batch: tru
     return out;
   }
 
-  const customer = new DataLoader<string, CustomerRow | null>((ids) =>
+  const customer = loader<string, CustomerRow | null>('customer', (ids) =>
     viaFacts(ids, (r) => r?.customer ?? null, async (rest) => oneRow(rest, await q.customersByIds(db, rest), (r) => r.id, () => null)),
     { batch },
   );
-  const identities = new DataLoader((ids: readonly string[]) =>
+  const identities = loader('identities', (ids: readonly string[]) =>
     viaFacts(ids, (r) => r?.identities ?? [], async (rest) => groupRows(rest, await q.identitiesByCustomerIds(db, rest), (r) => r.customer_id)),
     { batch },
   );
   /** Recorded consents only; a purpose without a row is not granted. */
-  const consents = new DataLoader((ids: readonly string[]): Promise<(ConsentRow[] | Error)[]> =>
+  const consents = loader('consents', (ids: readonly string[]): Promise<(ConsentRow[] | Error)[]> =>
     viaFacts(ids, (r) => r?.consents ?? [], async (rest) => groupRows(rest, await q.consentsByCustomerIds(db, rest), (r) => r.customer_id)),
     { batch },
   );
-  const facts = new DataLoader<FactsKey, CrmFactsRow | null, string>(
+  const facts = loader<FactsKey, CrmFactsRow | null, string>('facts',
     (keys) =>
       byGroup(keys, (k) => json(k.bounds), async (group) => {
         const rows = await crmFacts(db, group.map((k) => k.customerId), group[0]!.bounds);
@@ -91,7 +89,7 @@ export function createCrmLoaders(db: Db, { batch }: LoaderOptions = { batch: tru
         return p;
       },
     },
-    purchaseSummary: new DataLoader(async (ids: readonly string[]) =>
+    purchaseSummary: loader('purchaseSummary', async (ids: readonly string[]) =>
       oneRow(ids, await q.purchaseSummaries(db, ids), (r) => r.customer_id, (id): PurchaseSummaryRow => ({
         customer_id: id, completed_orders: 0, total_spent: '0.00', average_order_value: null,
         first_order_at: null, last_order_at: null,
@@ -99,7 +97,7 @@ export function createCrmLoaders(db: Db, { batch }: LoaderOptions = { batch: tru
       { batch },
     ),
     /** Up to first+1 orders per key (the extra one tells whether there is a next page). */
-    ordersPage: new DataLoader<OrdersKey, OrdersPageRows, string>(
+    ordersPage: loader<OrdersKey, OrdersPageRows, string>('ordersPage',
       (keys) =>
         byGroup(keys, (k) => json([k.first, k.status]), async (group) => {
           const rows = await q.ordersPages(
@@ -112,7 +110,7 @@ export function createCrmLoaders(db: Db, { batch }: LoaderOptions = { batch: tru
         }),
       { cacheKeyFn: json, batch },
     ),
-    orderCount: new DataLoader<{ customerId: string; status: string | null }, number, string>(
+    orderCount: loader<{ customerId: string; status: string | null }, number, string>('orderCount',
       (keys) =>
         byGroup(keys, (k) => json(k.status), async (group) => {
           const rows = await q.orderCounts(db, group.map((k) => k.customerId), group[0]!.status);
@@ -120,14 +118,14 @@ export function createCrmLoaders(db: Db, { batch }: LoaderOptions = { batch: tru
         }),
       { cacheKeyFn: json, batch },
     ),
-    items: new DataLoader(async (orderIds: readonly string[]): Promise<OrderItemRow[][]> => {
+    items: loader('items', async (orderIds: readonly string[]): Promise<OrderItemRow[][]> => {
       const rows = await q.itemsByOrderIds(db, orderIds);
       return groupRows(orderIds, rows.map(({ p_id, p_name, p_category, p_brand, p_price, ...item }) => ({
         ...item,
         product: { id: p_id, name: p_name, category: p_category, brand: p_brand, price: p_price },
       })), (r) => r.order_id);
     }, { batch }),
-    tickets: new DataLoader<TicketsKey, TicketRow[], string>(
+    tickets: loader<TicketsKey, TicketRow[], string>('tickets',
       (keys) =>
         byGroup(keys, (k) => json([k.first, k.statuses]), async (group) => {
           const ids = group.map((k) => k.customerId);
@@ -136,7 +134,7 @@ export function createCrmLoaders(db: Db, { batch }: LoaderOptions = { batch: tru
       { cacheKeyFn: json, batch },
     ),
     /** Customer ids an identifier belongs to, best first; [] when none. */
-    customerIdsByIdentifier: new DataLoader<LookupKey, string[], string>(
+    customerIdsByIdentifier: loader<LookupKey, string[], string>('customerIdsByIdentifier',
       async (keys) => {
         const rows = await q.customerIdsByIdentifiers(db, keys);
         return groupRows(keys.map((k) => `${k.kind}\u0000${k.key}`), rows, (r) => `${r.kind}\u0000${r.key}`).map(

@@ -1,8 +1,9 @@
-import DataLoader from 'dataloader';
+import { loader } from '../batch';
 import type { RoundTrips } from '../roundTrips';
 import type { SocialClient } from './client';
 import { accountKey, MAX_ACCOUNTS_PER_CALL, type AccountRef, type SocialAccount } from './contract';
 import { ProviderHttpError, socialSourceError } from './errors';
+import { timed } from '../../observability/metrics';
 
 /**
  * The provider is asked for a year of posts before the instant a field is computed for, from the
@@ -47,7 +48,7 @@ export function createSocialLoaders(opts: { client: SocialClient; roundTrips: Ro
   async function fetchChunk(chunk: AccountRef[], since: Date): Promise<void> {
     opts.roundTrips.social += 1;
     try {
-      const answer = await opts.client.batchGet(chunk, since);
+      const answer = await timed('social', () => opts.client.batchGet(chunk, since));
       const byKey = new Map(answer.accounts.map((a) => [accountKey(a), a]));
       for (const ref of chunk) {
         const value = byKey.get(accountKey(ref)) ?? null;
@@ -65,7 +66,7 @@ export function createSocialLoaders(opts: { client: SocialClient; roundTrips: Ro
     }
   }
 
-  const account = new DataLoader<Key, SocialAccount | null, string>(
+  const account = loader<Key, SocialAccount | null, string>('account',
     async (keys) => {
       const missing = new Map<number, AccountRef[]>();
       for (const key of keys) {

@@ -1,0 +1,66 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { SourceName } from '../errors';
+
+/**
+ * The process's Prometheus metrics (GET /metrics). One registry per process, shared by every server
+ * the process runs (tests run several): labels are low-cardinality by construction — operation names
+ * come from the caller but are cut to 64 characters and `anonymous` when absent.
+ */
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+
+export const requestDuration = new Histogram({
+  name: 'c360_graphql_request_duration_seconds',
+  help: 'GraphQL requests, from the start of Apollo to the response, by operation name.',
+  labelNames: ['operation'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [registry],
+});
+
+export const errorsByCode = new Counter({
+  name: 'c360_graphql_errors_total',
+  help: 'Errors in GraphQL responses, by extensions.code.',
+  labelNames: ['code'] as const,
+  registers: [registry],
+});
+
+export const sourceRoundTrips = new Counter({
+  name: 'c360_source_round_trips_total',
+  help: 'Round trips to each source (CRM statements, behaviour aggregations, social provider calls).',
+  labelNames: ['source'] as const,
+  registers: [registry],
+});
+
+export const sourceLatency = new Histogram({
+  name: 'c360_source_latency_seconds',
+  help: 'Duration of one round trip to a source, failures included.',
+  labelNames: ['source'] as const,
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  registers: [registry],
+});
+
+export const loaderBatchSize = new Histogram({
+  name: 'c360_dataloader_batch_size',
+  help: 'Keys per DataLoader batch, by loader.',
+  labelNames: ['loader'] as const,
+  buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+  registers: [registry],
+});
+
+/** 0 closed, 1 half-open, 2 open, 3 isolated; set from the social client's breaker when scraped. */
+export const breakerState = new Gauge({
+  name: 'c360_circuit_breaker_state',
+  help: 'Circuit breaker of a source: 0 closed, 1 half-open, 2 open, 3 isolated.',
+  labelNames: ['source'] as const,
+  registers: [registry],
+});
+
+/** Times one round trip of `source`, success or failure. */
+export async function timed<T>(source: SourceName, work: () => Promise<T>): Promise<T> {
+  const end = sourceLatency.startTimer({ source });
+  try {
+    return await work();
+  } finally {
+    end();
+  }
+}

@@ -1,0 +1,89 @@
+import { createBehaviourClient } from '../../src/sources/behaviour/client';
+import { createCrmPool } from '../../src/sources/crm/pool';
+import { fixtureDataset, LINA, NOW } from '../fixtures/crm';
+import { fixtureEvents } from '../fixtures/events';
+import { createCrmDatabase, testConfig } from '../helpers/database';
+import { startTestServer, type TestServer } from '../helpers/server';
+
+let db: Awaited<ReturnType<typeof createCrmDatabase>>;
+let api: TestServer;
+
+beforeAll(async () => {
+  db = await createCrmDatabase('observability', fixtureDataset(), fixtureEvents());
+  api = await startTestServer(db, () => NOW);
+});
+afterAll(async () => {
+  await api?.close();
+  await db?.drop();
+});
+
+const get = async (server: TestServer, path: string) => {
+  const res = await fetch(server.url.replace('/graphql', path));
+  return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
+};
+
+/** The value of one sample line of the exposition, e.g. `c360_x_total{source="crm"}`. */
+const sample = (text: string, line: string) => {
+  const found = text.split('\n').find((l) => l.startsWith(`${line} `));
+  return found === undefined ? undefined : Number(found.slice(line.length + 1));
+};
+
+describe('GET /metrics', () => {
+  it('counts requests by operation, errors by code, round trips, source latency, batch sizes and the breaker', async () => {
+    const probe = `query Probe { customers(first: 5, filter: { city: "Hangzhou" }) { edges { node { id purchaseSummary { completedOrders } behaviour { lastSeenAt } } } } }`;
+    const first = await api.gql(probe);
+    await api.gql(probe);
+    await api.gql(`query Broken { customers(first: 500) { totalCount } }`);
+    expect(first.roundTrips).toEqual({ crm: 3, behaviour: 1, social: 0 });
+
+    const { status, type, text } = await get(api, '/metrics');
+    expect(status).toBe(200);
+    expect(type).toMatch(/^text\/plain/);
+    expect(sample(text, 'c360_graphql_request_duration_seconds_count{operation="Probe"}')).toBe(2);
+    expect(sample(text, 'c360_graphql_request_duration_seconds_count{operation="Broken"}')).toBe(1);
+    expect(sample(text, 'c360_graphql_errors_total{code="BAD_USER_INPUT"}')).toBe(1);
+    // Two probes of 3 statements each (the page, purchase summaries, identities for the behaviour).
+    expect(sample(text, 'c360_source_round_trips_total{source="crm"}')).toBeGreaterThanOrEqual(2 * 3);
+    expect(sample(text, 'c360_source_round_trips_total{source="behaviour"}')).toBe(2);
+    expect(sample(text, 'c360_source_latency_seconds_count{source="behaviour"}')).toBe(2);
+    expect(sample(text, 'c360_source_latency_seconds_count{source="crm"}')).toBeGreaterThanOrEqual(6);
+    // One batch of the five customers' summaries per probe.
+    expect(sample(text, 'c360_dataloader_batch_size_count{loader="purchaseSummary"}')).toBe(2);
+    expect(sample(text, 'c360_dataloader_batch_size_sum{loader="purchaseSummary"}')).toBe(10);
+    expect(sample(text, 'c360_circuit_breaker_state{source="social"}')).toBe(0);
+    expect(text).toMatch(/^nodejs_heap_size_used_bytes /m);
+    expect(text).not.toMatch(/lina|example\.com/i);
+  });
+});
+
+describe('GET /readyz', () => {
+  it('is ready when every source answers', async () => {
+    const { status, text } = await get(api, '/readyz');
+    expect(status).toBe(200);
+    expect(JSON.parse(text)).toMatchObject({ status: 'ready', sources: { crm: { status: 'up' }, behaviour: { status: 'up' }, social: { status: 'up' } } });
+  });
+
+  it('is degraded, still 200, when the behaviour store is down, and 503 when the CRM is', async () => {
+    const config = testConfig({ DATABASE_URL: 'postgres://u:p@127.0.0.1:9/x', MONGODB_URI: 'mongodb://127.0.0.1:9', MONGODB_TIMEOUT_MS: '300', DB_CONNECT_TIMEOUT_MS: '300' });
+    const deadMongo = createBehaviourClient(config, 'mongodb://127.0.0.1:9');
+    const deadCrm = createCrmPool(config, 'postgres://u:p@127.0.0.1:9/x');
+    const behaviourDown = await startTestServer(db, () => NOW, { config: { ...db.config, MONGODB_TIMEOUT_MS: 300 }, behaviourDb: deadMongo.db('behaviour') });
+    const crmDown = await startTestServer(db, () => NOW, { config, crmPool: deadCrm, behaviourDb: deadMongo.db('behaviour') });
+    try {
+      const degraded = await get(behaviourDown, '/readyz');
+      expect(degraded.status).toBe(200);
+      expect(JSON.parse(degraded.text)).toMatchObject({ status: 'degraded', sources: { crm: { status: 'up' }, behaviour: { status: 'down' } } });
+      // The API still answers what it can.
+      expect((await behaviourDown.gql(`{ customer(id: "${LINA}") { id } }`)).body.data.customer.id).toBe(LINA);
+
+      const down = await get(crmDown, '/readyz');
+      expect(down.status).toBe(503);
+      expect(JSON.parse(down.text)).toMatchObject({ status: 'unavailable', sources: { crm: { status: 'down' } } });
+    } finally {
+      await behaviourDown.close();
+      await crmDown.close();
+      await deadMongo.close();
+      await deadCrm.end();
+    }
+  });
+});
