@@ -94,7 +94,7 @@ const schema = z.object({
   /** Bound on every CRM statement (server side) and on the wait for a pooled connection. */
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
-  /** How often the search index (c360.customer_search) is refreshed from the CRM; 0 turns it off. */
+  /** How often the search and identifier indexes (c360.customer_search, c360.identifier_lookup) are rebuilt from the CRM; 0 turns it off. */
   SEARCH_REFRESH_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   /** Largest accepted request body. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50_000_000).default(1_000_000),

@@ -1,5 +1,7 @@
 import { createCrmDatabase } from '../helpers/database';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { emailSql, phoneSql } from '../../src/sources/crm/identifiers';
+import { refreshSearchIndex } from '../../src/sources/crm/searchIndex';
 import { fixtureDataset, LINA, LINA_DUP, NOW, TOM } from '../fixtures/crm';
 
 let db: Awaited<ReturnType<typeof createCrmDatabase>>;
@@ -113,5 +115,21 @@ describe('lookups between rebuilds of the identifier index', () => {
       await db.pool.query(`UPDATE customers SET email = 'tom.baker@example.org' WHERE id = $1`, [TOM]);
       await db.pool.query(`DELETE FROM customers WHERE id = 'c_new'`);
     }
+  });
+});
+
+describe('c360.identifier_lookup', () => {
+  it('holds exactly what emailSql and phoneSql make of the live rows (migration 7 spells them out)', async () => {
+    const live = `SELECT 'email' AS kind, ${emailSql('c.email')} AS key, c.id AS customer_id FROM customers c WHERE c.email IS NOT NULL
+      UNION SELECT 'email', ${emailSql('i.value')}, i.customer_id FROM customer_identities i WHERE i.kind = 'email'
+      UNION SELECT 'phone', ${phoneSql('c.phone')}, c.id FROM customers c WHERE c.phone IS NOT NULL
+      UNION SELECT 'phone', ${phoneSql('i.value')}, i.customer_id FROM customer_identities i WHERE i.kind = 'phone'`;
+    await refreshSearchIndex(db.pool, { wait: true });
+    const { rows } = await db.pool.query(`SELECT
+      (SELECT count(*) FROM (SELECT kind, key, customer_id FROM c360.identifier_lookup EXCEPT (${live})) x)::int AS extra,
+      (SELECT count(*) FROM ((${live}) EXCEPT SELECT kind, key, customer_id FROM c360.identifier_lookup) y)::int AS missing,
+      (SELECT count(*) FROM c360.identifier_lookup)::int AS total`);
+    expect(rows[0]).toEqual({ extra: 0, missing: 0, total: expect.any(Number) });
+    expect(rows[0].total).toBeGreaterThan(100);
   });
 });

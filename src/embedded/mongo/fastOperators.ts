@@ -13,13 +13,13 @@ import * as window from 'mingo/operators/window';
 import { compare, flatten, groupBy, isEmpty, isEqual, isNil, resolve, setValue, unique } from 'mingo/util';
 
 /**
- * A faster `$addFields` (and `$set`) for the embedded server, with mingo's results. mingo evaluates
- * an expression by dispatching every node for every document (~10 µs a node); a stage whose
- * expressions use only the operators below is compiled once into closures instead, which is what
- * makes the behaviour source's per-event ownership stage (lookup tables of the customers' ids)
- * cost ~1 µs an event instead of ~70. Any other operator, or a dotted output field, leaves the whole
- * stage to mingo. `$indexOfArray` on a `$literal` array of strings or numbers uses a hash index
- * built once (the first index of each value, as the linear scan finds it).
+ * Compiled versions of the stages the behaviour source's pipelines use, for the embedded server: the
+ * same results as mingo (MongoDB's semantics as mingo implements them, checked by the conformance
+ * suite, which also runs against a real MongoDB), without mingo's per-node, per-document dispatch.
+ * A stage whose expressions use anything `compile` does not know is left to mingo's own operator;
+ * a pipeline that is not `isSimplePipeline` runs on mingo's operators only. `$indexOfArray` on a
+ * `$literal` array of strings or numbers uses a hash index built once (the first index of each
+ * value, as the linear scan finds it).
  */
 type Options = Parameters<typeof $addFields>[2];
 type Scope = { root: Document; vars: Record<string, unknown> };
@@ -42,10 +42,16 @@ const isPrimitive = (v: unknown): v is string | number | boolean => typeof v ===
 const truthy = (v: unknown) => !!v || v === '';
 const plainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
 
-function compile(expr: unknown, options: Options): Compiled | null {
+/**
+ * `expr` as a closure over a document and the variables in scope, or null when it uses anything this
+ * compiler does not know (an operator, a system variable other than $$ROOT/$$CURRENT, a variable not
+ * bound in `bound`): the caller then leaves the whole stage to mingo.
+ */
+function compile(expr: unknown, options: Options, bound: ReadonlySet<string>): Compiled | null {
   if (typeof expr === 'string' && expr.startsWith('$$')) {
     const [name, ...rest] = expr.slice(2).split('.');
     const path = rest.join('.');
+    if (name !== 'ROOT' && name !== 'CURRENT' && !bound.has(name!)) return null;
     const base = (s: Scope) => (name === 'ROOT' || name === 'CURRENT' ? s.root : s.vars[name!]);
     return path ? (s) => resolve(base(s) as Document, path) : base;
   }
@@ -55,7 +61,7 @@ function compile(expr: unknown, options: Options): Compiled | null {
   }
   if (expr === null || typeof expr !== 'object' || expr instanceof Date) return () => expr;
   if (Array.isArray(expr)) {
-    const items = expr.map((e) => compile(e, options));
+    const items = expr.map((e) => compile(e, options, bound));
     if (items.some((i) => i === null)) return null;
     return (s) => items.map((i) => i!(s) ?? null);
   }
@@ -63,7 +69,7 @@ function compile(expr: unknown, options: Options): Compiled | null {
   const keys = Object.keys(expr);
   if (keys.length > 0 && !keys[0]!.startsWith('$')) {
     // An object expression; like mingo, a field whose value is missing is kept as undefined.
-    const fields = keys.map((k) => [k, compile(expr[k], options)] as const);
+    const fields = keys.map((k) => [k, compile(expr[k], options, bound)] as const);
     if (fields.some(([, f]) => f === null)) return null;
     return (s) => {
       const out: Record<string, unknown> = {};
@@ -74,12 +80,12 @@ function compile(expr: unknown, options: Options): Compiled | null {
   if (keys.length !== 1) return null;
   const op = keys[0]!;
   const arg = expr[op];
-  const args = (n: number) => (Array.isArray(arg) && arg.length === n ? arg.map((a) => compile(a, options)) : null);
+  const args = (n: number) => (Array.isArray(arg) && arg.length === n ? arg.map((a) => compile(a, options, bound)) : null);
   switch (op) {
     case '$literal':
       return () => arg;
     case '$concat': {
-      const parts = Array.isArray(arg) ? arg.map((a) => compile(a, options)) : null;
+      const parts = Array.isArray(arg) ? arg.map((a) => compile(a, options, bound)) : null;
       if (!parts || parts.some((p) => p === null)) return null;
       return (s) => {
         let out = '';
@@ -129,7 +135,7 @@ function compile(expr: unknown, options: Options): Compiled | null {
       };
     }
     case '$setUnion': {
-      const sets = Array.isArray(arg) ? arg.map((a) => compile(a, options)) : null;
+      const sets = Array.isArray(arg) ? arg.map((a) => compile(a, options, bound)) : null;
       if (!sets || sets.some((x) => x === null)) return null;
       return (s) => {
         const values = sets.map((x) => x!(s));
@@ -141,8 +147,8 @@ function compile(expr: unknown, options: Options): Compiled | null {
     }
     case '$let': {
       if (!plainObject(arg) || !plainObject(arg.vars)) return null;
-      const vars = Object.entries(arg.vars).map(([k, v]) => [k, compile(v, options)] as const);
-      const body = compile(arg.in, options);
+      const vars = Object.entries(arg.vars).map(([k, v]) => [k, compile(v, options, bound)] as const);
+      const body = compile(arg.in, options, new Set([...bound, ...Object.keys(arg.vars)]));
       if (!body || vars.some(([, v]) => v === null)) return null;
       return (s) => {
         const scoped: Record<string, unknown> = { ...s.vars };
@@ -152,7 +158,7 @@ function compile(expr: unknown, options: Options): Compiled | null {
     }
     case '$cond': {
       const parts = Array.isArray(arg) ? arg : plainObject(arg) ? [arg.if, arg.then, arg.else] : null;
-      const c = parts?.length === 3 ? parts.map((p) => compile(p, options)) : null;
+      const c = parts?.length === 3 ? parts.map((p) => compile(p, options, bound)) : null;
       if (!c || c.some((x) => x === null)) return null;
       const [test, then, otherwise] = c as Compiled[];
       return (s) => (truthy(test!(s)) ? then!(s) : otherwise!(s));
@@ -174,13 +180,18 @@ function compile(expr: unknown, options: Options): Compiled | null {
   }
 }
 
+/** The aggregate's own variables (the command's `let`): the only ones a simple pipeline can see. */
+const variablesOf = (options: Options) => (options.variables ?? {}) as Record<string, unknown>;
+
 function fastAddFields(collection: Parameters<typeof $addFields>[0], expr: Document, options: Options) {
-  const fields = Object.entries(expr).map(([k, v]) => [k, k.includes('.') ? null : compile(v, options)] as const);
+  const vars = variablesOf(options);
+  const bound = new Set(Object.keys(vars));
+  const fields = Object.entries(expr).map(([k, v]) => [k, k.includes('.') ? null : compile(v, options, bound)] as const);
   if (fields.length === 0 || fields.some(([, f]) => f === null)) return $addFields(collection, expr, options);
   return collection.map((obj) => {
     const root = obj as Document;
     const out: Document = { ...root };
-    const scope = { root, vars: (options.variables ?? {}) as Record<string, unknown> };
+    const scope = { root, vars };
     for (const [k, f] of fields) {
       const v = f!(scope);
       if (v === undefined) delete out[k];
@@ -203,17 +214,18 @@ const ACCUMULATORS: Record<string, (values: unknown[], count: number, constant: 
  * expressions: groups as mingo does (its groupBy, so the same key equality), in first-seen order.
  */
 function fastGroup(collection: Parameters<typeof pipeline.$group>[0], expr: Document, options: Options) {
-  const id = compile(expr._id, options);
+  const vars = variablesOf(options);
+  const bound = new Set(Object.keys(vars));
+  const id = '_id' in expr ? compile(expr._id, options, bound) : null;
   const accumulators = Object.entries(expr)
     .filter(([k]) => k !== '_id')
     .map(([k, spec]) => {
       const op = plainObject(spec) && Object.keys(spec).length === 1 ? Object.keys(spec)[0]! : '';
       const reduce = ACCUMULATORS[op];
       const arg = reduce ? (spec as Record<string, unknown>)[op] : undefined;
-      return { k, reduce, arg, value: reduce ? compile(arg, options) : null };
+      return { k, op, reduce, arg, value: reduce ? compile(arg, options, bound) : null };
     });
   if (!id || accumulators.some((a) => !a.reduce || !a.value)) return pipeline.$group(collection, expr as never, options);
-  const vars = (options.variables ?? {}) as Record<string, unknown>;
   return collection.transform((items) => {
     const groups = groupBy(items as Document[], (root) => id({ root, vars }));
     return Lazy(
@@ -221,7 +233,8 @@ function fastGroup(collection: Parameters<typeof pipeline.$group>[0], expr: Docu
         const out: Document = {};
         if (groupId !== undefined) out._id = groupId;
         for (const a of accumulators) {
-          const values = typeof a.arg === 'number' ? [] : (members as Document[]).map((root) => a.value!({ root, vars }) ?? null);
+          const counted = a.op === '$sum' && typeof a.arg === 'number';
+          const values = counted ? [] : (members as Document[]).map((root) => a.value!({ root, vars }) ?? null);
           out[a.k] = a.reduce!(values, members.length, a.arg);
         }
         return out;
@@ -248,18 +261,40 @@ function fastUnwind(collection: Parameters<typeof pipeline.$unwind>[0], expr: un
   );
 }
 
-/** Stages that never change the documents they are given (they build new ones, or pass them on). */
-const NON_MUTATING = new Set(['$match', '$group', '$sort', '$project', '$limit', '$skip', '$count', '$addFields', '$set']);
+/** Stages that never change a document they are given, in the forms `isSimplePipeline` allows. */
+const SIMPLE_STAGES = new Set(['$match', '$group', '$sort', '$limit', '$skip', '$count', '$addFields', '$set', '$unwind', '$project', '$facet']);
 
 /**
- * `$facet` whose branches only use NON_MUTATING stages: each branch gets its own copy of the input
- * list but shares the documents, instead of mingo's deep copy of every document for every branch
- * (the stored documents are already cloned once when the aggregation starts).
+ * True when no stage of `pipeline` (nested `$facet` branches included) can change a document it was
+ * given: only SIMPLE_STAGES, no dotted output path, no `$project` exclusion, no `$unwind` that keeps
+ * empty arrays (mingo removes the field in place). Only such pipelines run with EMBEDDED_CONTEXT,
+ * whose `$facet` lets branches share documents; any other runs on mingo's own operators.
+ */
+export function isSimplePipeline(pipeline: unknown): boolean {
+  return (
+    Array.isArray(pipeline) &&
+    pipeline.every((stage) => {
+      if (!plainObject(stage) || Object.keys(stage).length !== 1) return false;
+      const [name] = Object.keys(stage) as [string];
+      const spec = stage[name];
+      if (!SIMPLE_STAGES.has(name)) return false;
+      if (name === '$facet') return plainObject(spec) && Object.values(spec).every(isSimplePipeline);
+      if (name === '$addFields' || name === '$set') return plainObject(spec) && Object.keys(spec).every((k) => !k.includes('.'));
+      if (name === '$project') return plainObject(spec) && Object.entries(spec).every(([k, v]) => !k.includes('.') && v !== 0 && v !== false);
+      if (name === '$unwind') return typeof spec === 'string' || (plainObject(spec) && !spec.preserveNullAndEmptyArrays);
+      return true;
+    })
+  );
+}
+
+/**
+ * `$facet` in a simple pipeline: each branch gets its own copy of the input list but shares the
+ * documents, instead of mingo's deep copy of every document for every branch (the stored documents
+ * were cloned once when the aggregation started).
  */
 function fastFacet(collection: Parameters<typeof pipeline.$facet>[0], expr: Record<string, Document[]>, options: Options) {
   const branches = Object.entries(expr);
-  const safe = branches.every(([, stages]) => Array.isArray(stages) && stages.every((stage) => Object.keys(stage).every((k) => NON_MUTATING.has(k))));
-  if (!safe) return pipeline.$facet(collection, expr as never, options);
+  if (!branches.every(([, stages]) => isSimplePipeline(stages))) return pipeline.$facet(collection, expr as never, options);
   // A stage may be handed mingo's ComputeOptions (which wraps the plain options) or the options themselves.
   const plain = 'options' in options ? (options as unknown as { options: Options }).options : options;
   const branchOptions = { ...plain, processingMode: ProcessingMode.CLONE_OFF };

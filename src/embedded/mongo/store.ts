@@ -1,9 +1,11 @@
 import { BSON, ObjectId, type Document } from 'bson';
-import { ProcessingMode } from 'mingo';
-import { Query } from 'mingo/query';
+import { Aggregator as MingoAggregator } from 'mingo';
 import { Aggregator } from 'mingo/aggregator';
+import { ProcessingMode } from 'mingo/core';
+import { Query } from 'mingo/query';
+import { cloneDeep } from 'mingo/util';
 import { CommandError } from './errors';
-import { EMBEDDED_CONTEXT } from './fastOperators';
+import { EMBEDDED_CONTEXT, isSimplePipeline } from './fastOperators';
 import { ID_INDEX, Index, type IndexSpec } from './indexes';
 import { planFilter } from './planner';
 
@@ -228,12 +230,15 @@ export class Store {
     const leadingMatch = first !== undefined && '$match' in first;
     const input = !collection ? [] : leadingMatch ? collection.match(first.$match as Document).docs : collection.all();
     try {
-      const aggregator = new Aggregator(leadingMatch ? pipeline.slice(1) : pipeline, {
+      const stages = leadingMatch ? pipeline.slice(1) : pipeline;
+      const options = {
         ...QUERY_OPTIONS,
         processingMode: ProcessingMode.CLONE_INPUT, // stages never mutate stored documents
         variables,
-        collectionResolver: (other: string) => this.collection(db, other)?.all() ?? [],
-      });
+        // Copies: a $lookup puts these documents in its output, where later stages may change them.
+        collectionResolver: (other: string) => (this.collection(db, other)?.all() ?? []).map((d) => cloneDeep(d) as Document),
+      };
+      const aggregator = isSimplePipeline(stages) ? new Aggregator(stages, options) : new MingoAggregator(stages, { ...options, context: undefined });
       return aggregator.run(input) as Document[];
     } catch (error) {
       if (error instanceof CommandError) throw error;

@@ -147,7 +147,10 @@ export function customerIdsByIdentifiers(db: Db, keys: readonly LookupKey[]) {
  * (`pairs`: a set-returning expression of (key, form) rows; a phone has several digit forms): found in
  * c360.identifier_lookup (indexed, rebuilt with the search index) and checked against the live rows,
  * so a value changed since the last rebuild never matches; the forms of keys with no checked match are
- * looked for by normalising the live rows (a scan, only then). Rows: (kind, key, customer_id).
+ * looked for by normalising the live rows (a scan, only then: a miss costs what every lookup cost
+ * before the index). Contract between rebuilds: a key with a checked hit is not scanned for, so a
+ * record that took the same value (or, for a phone, another form of it) since the last rebuild is
+ * found only after the next. Rows: (kind, key, customer_id).
  */
 function normalisedLookup(kind: 'email' | 'phone', pairs: string, normalise: (col: string) => string): string {
   const live = (table: string) =>

@@ -1,8 +1,8 @@
 import type pg from 'pg';
 
 /**
- * Rebuilds c360.customer_search and c360.identifier_lookup from the CRM without blocking searches
- * or lookups (CONCURRENTLY). Only one
+ * Rebuilds c360.customer_search and c360.identifier_lookup from the CRM without blocking searches or
+ * lookups (CONCURRENTLY). Only one
  * replica refreshes at a time (advisory lock); returns false when another one is already at it.
  * With `wait`, waits for that one instead (within the statement timeout) and then refreshes, so the
  * index reflects every change committed before the call (erasure).
