@@ -96,6 +96,8 @@ const schema = z.object({
   DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   /** How often the search and identifier indexes (c360.customer_search, c360.identifier_lookup) are rebuilt from the CRM; 0 turns it off. */
   SEARCH_REFRESH_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  /** On SIGTERM/SIGINT, how long requests in flight may take to finish before their connections are cut. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /** Largest accepted request body. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50_000_000).default(1_000_000),
   /** false: every loader loads one key per round trip (the naive way; for the benchmark only). */

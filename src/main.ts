@@ -81,7 +81,10 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     stopRefresh();
     tags.stop();
+    // No new connections; requests in flight finish, up to SHUTDOWN_TIMEOUT_MS, then their connections are cut.
+    const deadline = setTimeout(() => http.closeAllConnections(), config.SHUTDOWN_TIMEOUT_MS);
     await new Promise((resolve) => http.close(resolve));
+    clearTimeout(deadline);
     await apollo.stop();
     await social.close();
     await behaviour.close();

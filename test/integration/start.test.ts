@@ -43,7 +43,7 @@ describe('npm start with no configuration', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('starts the embedded sources with demo data, answers the README example, and stops cleanly on SIGTERM', async () => {
+  it('starts the embedded sources with demo data, answers the README example, and on SIGTERM finishes the request in flight and stops cleanly', async () => {
     // The default demo dataset (2,000 customers, seed 42): the README's examples name its customers.
     const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', NODE_ENV: 'development', LOG_LEVEL: 'info' };
     for (const name of ['DEMO_CUSTOMERS', 'DEMO_SEED']) delete env[name];
@@ -95,8 +95,13 @@ describe('npm start with no configuration', () => {
       new Set(['DEMOGRAPHIC', 'BEHAVIOUR', 'INTEREST', 'VALUE', 'LIFECYCLE', 'RISK', 'PREFERENCE']),
     );
 
+    // SIGTERM while a request is in flight: it still gets its whole answer, then the process exits cleanly.
     const exited = new Promise<number | null>((resolve) => child!.on('exit', resolve));
+    // A page of 100 customers with derived fields takes a few hundred ms here.
+    const inFlight = post('{ customers(first: 100) { edges { node { id lifecycle { stage } churnRisk { level } tags { key } } } } }');
+    await new Promise((resolve) => setTimeout(resolve, 30));
     child.kill('SIGTERM');
+    expect((await inFlight).data.customers.edges).toHaveLength(100);
     expect(await exited).toBe(0);
     child = undefined;
   }, 90_000);
