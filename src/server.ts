@@ -7,6 +7,7 @@ import { resolvers } from '../resolvers';
 import type { Context, Deps } from './context';
 import { isExpectedError, SourceError } from './errors';
 import { metricsPlugin } from './observability/plugin';
+import { requestLogPlugin } from './observability/requestLog';
 import { loadTypeDefs } from './schema';
 import { installGuards } from './security/guards';
 import { queryLimits } from './security/limits';
@@ -22,28 +23,35 @@ const CLIENT_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
+const isClientError = (original: unknown, code: unknown) => isExpectedError(original) || (typeof code === 'string' && CLIENT_CODES.has(code));
+
 /**
  * Errors as clients see them: expected ones keep message, code and source; anything else becomes
- * "Internal server error" (logged in full here). Never a stack, SQL or host name.
+ * "Internal server error" (logged in full by errorLog, with the request id). Never a stack, SQL or host name.
  */
-export function formatErrorFor(deps: Deps) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
-    const code = formatted.extensions?.code;
-    if (original instanceof SourceError) {
-      deps.logger.warn({ source: original.sourceName, reason: original.reason, err: original.originalError, path: formatted.path }, 'source unavailable');
-    }
-    if (isExpectedError(original) || (typeof code === 'string' && CLIENT_CODES.has(code))) {
-      const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
-    }
-    deps.logger.error({ err: original, path: formatted.path }, 'unexpected error');
-    return {
-      message: 'Internal server error',
-      locations: formatted.locations,
-      path: formatted.path,
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
-    };
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  if (isClientError(unwrapResolverError(error), formatted.extensions?.code)) {
+    const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+/** Logs each failed source (warn) and each unexpected error in full (error), with the request id. */
+function errorLog(deps: Deps): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ contextValue, errors }) {
+          for (const e of errors) {
+            const original = unwrapResolverError(e);
+            const where = { requestId: contextValue.requestId, path: e.path };
+            if (original instanceof SourceError) deps.logger.warn({ ...where, source: original.sourceName, reason: original.reason, err: original.originalError }, 'source unavailable');
+            else if (!isClientError(original, e.extensions?.code)) deps.logger.error({ ...where, err: original }, 'unexpected error');
+          }
+        },
+      };
+    },
   };
 }
 
@@ -98,17 +106,19 @@ export function createApollo(deps: Deps): ApolloServer<Context> {
     validationRules: limits.validationRules,
     parseOptions: { maxTokens: deps.config.MAX_QUERY_TOKENS },
     persistedQueries: { cache: persistedQueryCache(safelist) },
-    formatError: formatErrorFor(deps),
+    formatError,
     // Compact JSON: Apollo's default pretty-prints every response, ~3 % of a large page's CPU.
     stringifyResult: (result) => JSON.stringify(result),
     plugins: [
       // No HTTP cache hints are set; without this plugin Apollo does not wrap every field's resolver.
       ApolloServerPluginCacheControlDisabled(),
+      errorLog(deps),
       ...limits.plugins,
       securityPlugin({ config: deps.config, crmPool: deps.crmPool, logger: deps.logger, policies, safelist }),
       partialErrors,
       ...(deps.config.EXPOSE_ROUND_TRIPS ? [roundTripsHeader] : []),
-      metricsPlugin, // last: it counts the errors the plugins above add
+      metricsPlugin, // last two: they count and log the errors the plugins above add
+      requestLogPlugin(deps.logger),
     ],
   });
 }
