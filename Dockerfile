@@ -1,0 +1,25 @@
+# Customer 360 API: build with dev dependencies, run with production ones, as the unprivileged `node` user.
+# Real sources come from DATABASE_URL, MONGODB_URI, SOCIAL_API_URL/SOCIAL_API_TOKEN; JWT_SECRET or
+# JWT_JWKS_URL is then required (see compose.yaml and the README's configuration table).
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json codegen.ts ./
+COPY schema ./schema
+COPY resolvers ./resolvers
+COPY src ./src
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000
+WORKDIR /app
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY schema ./schema
+COPY operations ./operations
+USER node
+EXPOSE 4000
+HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:4000/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
+CMD ["node", "--max-semi-space-size=64", "dist/src/main.js"]
