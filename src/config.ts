@@ -71,6 +71,12 @@ const schema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** How long a looked-up API key is trusted before it is read again (a revocation on another replica takes this long). */
   API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
+  /** Roles held to the safelisted operations (operations/*.graphql) besides `partner`, which always is; comma-separated. */
+  SAFELIST_ROLES: z
+    .string()
+    .regex(/^(agent|analyst|admin)(,(agent|analyst|admin))*$/, 'must be a comma-separated list of agent, analyst, admin')
+    .transform((v) => v.split(',') as ('agent' | 'analyst' | 'admin')[])
+    .optional(),
   /** Query limits, checked before execution (graphql-armor). */
   MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
   MAX_QUERY_COST: z.coerce.number().int().min(100).max(100_000_000).default(100_000),
@@ -106,9 +112,10 @@ const schema = z.object({
   EXPOSE_ROUND_TRIPS: bool.optional(),
 });
 
-export type Config = Omit<z.infer<typeof schema>, 'EXPOSE_ROUND_TRIPS' | 'BATCH_LOADS'> & {
+export type Config = Omit<z.infer<typeof schema>, 'EXPOSE_ROUND_TRIPS' | 'BATCH_LOADS' | 'SAFELIST_ROLES'> & {
   EXPOSE_ROUND_TRIPS: boolean;
   BATCH_LOADS: boolean;
+  SAFELIST_ROLES: ('agent' | 'analyst' | 'admin')[];
 };
 
 export class ConfigError extends Error {}
@@ -134,7 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.JWT_JWKS_URL && !c.JWT_JWKS_URL.startsWith('https:') && c.NODE_ENV === 'production') {
     throw new ConfigError('Invalid configuration: JWT_JWKS_URL must start with https:// (plain http only in development and test)');
   }
-  return { ...c, EXPOSE_ROUND_TRIPS: c.EXPOSE_ROUND_TRIPS ?? c.NODE_ENV !== 'production', BATCH_LOADS: c.BATCH_LOADS ?? true };
+  return { ...c, EXPOSE_ROUND_TRIPS: c.EXPOSE_ROUND_TRIPS ?? c.NODE_ENV !== 'production', BATCH_LOADS: c.BATCH_LOADS ?? true, SAFELIST_ROLES: c.SAFELIST_ROLES ?? [] };
 }
 
 /**

@@ -10,10 +10,13 @@ import { noRoundTrips } from '../sources/roundTrips';
 import { checkAccess, describeDenials } from './access';
 import { costWithVariables } from './limits';
 import type { FieldPolicy } from './policies';
-import { isPartnerOnly } from './principal';
+import type { Principal, Role } from './principal';
 import type { Safelist } from './safelist';
 
-const NOT_SAFELISTED = 'Partners may only run safelisted operations (operations/*.graphql); send one of them, or its sha256Hash as a persisted query.';
+/** A caller every one of whose roles is held to the safelist (SAFELIST_ROLES, partners always). */
+const heldToSafelist = (p: Principal, roles: readonly Role[]) => [...p.roles].every((r) => r === 'partner' || roles.includes(r));
+
+const NOT_SAFELISTED = 'This caller may only run safelisted operations (operations/*.graphql); send one of them, or its sha256Hash as a persisted query.';
 
 /**
  * Security around each operation: as soon as its text is known, the safelist for partners (before
@@ -31,7 +34,7 @@ export function securityPlugin(deps: { config: Config; crmPool: pg.Pool; logger:
       let notSafelisted = false;
       return {
         async didResolveSource({ contextValue: ctx, queryHash }) {
-          notSafelisted = isPartnerOnly(ctx.principal) && !deps.safelist.byHash.has(queryHash);
+          notSafelisted = heldToSafelist(ctx.principal, deps.config.SAFELIST_ROLES) && !deps.safelist.byHash.has(queryHash);
           if (notSafelisted) deps.logger.warn({ requestId: ctx.requestId, subject: ctx.principal.subject, reason: 'not_safelisted' }, 'request refused: forbidden');
         },
         async didResolveOperation({ contextValue: ctx, document, operation, schema, request }) {

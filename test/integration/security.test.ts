@@ -257,7 +257,7 @@ describe('partners (API keys)', () => {
     for (const query of [`{ customer(id: "${TOM}") { id `, `{ customer(id: "${TOM}") { contatc } }`, `{ nothing }`]) {
       const res = await api.gql(query, {}, { 'x-api-key': key });
       expect(res.status).toBe(403);
-      expect(res.body).toEqual({ errors: [{ message: expect.stringMatching(/^Partners may only run safelisted operations/), extensions: { code: 'FORBIDDEN' } }] });
+      expect(res.body).toEqual({ errors: [{ message: expect.stringMatching(/may only run safelisted operations/), extensions: { code: 'FORBIDDEN' } }] });
     }
   });
 
@@ -501,5 +501,23 @@ describe('rate limits and production mode', () => {
     const res = await limited.gql('{ __schema { types { name } } }', {}, await bearer(['admin'], { sub: 'introspecting-admin' }));
     expect(res.status).toBe(400);
     expect(res.body.errors![0]!.message).toMatch(/introspection/i);
+  });
+});
+
+describe('safelists for other roles (SAFELIST_ROLES)', () => {
+  it('holds a role to the safelisted operations when configured, and a caller with another free role not', async () => {
+    const config = testConfig({ DATABASE_URL: db.url, MONGODB_URI: db.config.MONGODB_URI!, MONGODB_DB: db.config.MONGODB_DB, SAFELIST_ROLES: 'analyst' });
+    const strict = await startTestServer(db, () => NOW, { config });
+    try {
+      const analyst = await bearer(['analyst']);
+      const adHoc = await strict.gql(`{ customer(id: "${TOM}") { id } }`, {}, analyst);
+      expect(adHoc.status).toBe(403);
+      expect(adHoc.body.errors![0]!.message).toMatch(/may only run safelisted operations/);
+      const safelisted = await strict.post(JSON.stringify({ variables: { id: TOM }, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(operation('PartnerCustomer.graphql')) } } }), analyst);
+      expect(((await safelisted.json()) as any).data.customer.id).toBe(TOM);
+      expect((await strict.gql(`{ customer(id: "${TOM}") { id } }`, {}, await bearer(['analyst', 'admin']))).status).toBe(200);
+    } finally {
+      await strict.close();
+    }
   });
 });
