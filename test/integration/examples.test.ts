@@ -1,0 +1,42 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { runOperation } from '../../examples/client';
+import { ExampleDocument, LookupDocument } from '../../examples/__generated__/graphql';
+import { fixtureDataset, LINA, NOW } from '../fixtures/crm';
+import { createCrmDatabase } from '../helpers/database';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { bearer } from '../helpers/tokens';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+let db: Awaited<ReturnType<typeof createCrmDatabase>>;
+let api: TestServer;
+
+beforeAll(async () => {
+  db = await createCrmDatabase('examples', fixtureDataset());
+  api = await startTestServer(db, () => NOW);
+});
+afterAll(async () => {
+  await api?.close();
+  await db?.drop();
+});
+
+describe('the README example operations', () => {
+  it('are the files codegen types (examples/operations), in README order', () => {
+    const readme = [...readFileSync(path.join(ROOT, 'README.md'), 'utf8').matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]);
+    const files = ['Example', 'Population', 'Lookup'].map((n) => readFileSync(path.join(ROOT, 'examples/operations', `${n}.graphql`), 'utf8'));
+    expect(readdirSync(path.join(ROOT, 'examples/operations')).sort()).toEqual(['Example.graphql', 'Lookup.graphql', 'Population.graphql']);
+    expect(readme).toEqual(files);
+  });
+
+  it('run through the typed client, answers typed by the schema', async () => {
+    const token = (await bearer(['admin'])).authorization.slice('Bearer '.length);
+    const example = await runOperation(api.url, token, ExampleDocument);
+    const first = example.data!.customers.edges[0]!.node;
+    const tier: string | null = first.valueTier; // ValueTier | null, checked by tsc
+    expect(first.id).toMatch(/^c_/);
+    expect(tier === null || ['HIGH_VALUE', 'REGULAR', 'POTENTIAL', 'LOW'].includes(tier)).toBe(true);
+    const lookup = await runOperation(api.url, token, LookupDocument);
+    expect(lookup.data!.byPhone?.id).toBe(LINA);
+  });
+});
