@@ -20,6 +20,7 @@ const config: CodegenConfig = {
         'typescript-resolvers',
       ],
       config: {
+        federation: true,
         useIndexSignature: true,
         contextType: '../context#Context',
         mappers: {

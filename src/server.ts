@@ -1,8 +1,9 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { makeExecutableSchema } from '@graphql-tools/schema';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { addResolversToSchema } from '@graphql-tools/schema';
+import { parse, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { resolvers } from '../resolvers';
 import type { Context, Deps } from './context';
 import { isExpectedError, SourceError } from './errors';
@@ -85,7 +86,12 @@ const partialErrors: ApolloServerPlugin<Context> = {
 
 /** The executable schema with its access policies (from @auth, @scope, @pii) and their guards installed. */
 export function buildSchema() {
-  const schema: GraphQLSchema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });
+  // A federation subgraph (schema/federation.graphql): @apollo/subgraph adds _service and _entities and
+  // keeps Customer's reference resolver; graphql-tools then adds every other resolver, as it maps enum
+  // values (and argument defaults) to the values the code uses, which the subgraph builder does not.
+  const { Customer: { __resolveReference, ...customer }, ...rest } = resolvers as Required<typeof resolvers> & { Customer: { __resolveReference: unknown } };
+  const subgraph = buildSubgraphSchema({ typeDefs: parse(loadTypeDefs().join('\n')), resolvers: { Customer: { __resolveReference } } as never });
+  const schema: GraphQLSchema = addResolversToSchema({ schema: subgraph, resolvers: { ...rest, Customer: customer } as never });
   const policies = readPolicies(schema);
   return { schema: installGuards(schema, policies), policies };
 }
@@ -112,6 +118,8 @@ export function createApollo(deps: Deps): ApolloServer<Context> {
     plugins: [
       // No HTTP cache hints are set; without this plugin Apollo does not wrap every field's resolver.
       ApolloServerPluginCacheControlDisabled(),
+      // No federated tracing (ftv1) either: it would time every field; /metrics and the logs cover it.
+      ApolloServerPluginInlineTraceDisabled(),
       errorLog(deps),
       ...limits.plugins,
       securityPlugin({ config: deps.config, crmPool: deps.crmPool, logger: deps.logger, policies, safelist }),

@@ -46,6 +46,7 @@ export type Scalars = {
    * (e.g. "1299.90"). Never a binary float.
    */
   Money: { input: string; output: string; }
+  _FieldSet: { input: unknown; output: unknown; }
 };
 
 /** A partner's API key. The key itself is shown only once, by createApiKey. */
@@ -1001,6 +1002,17 @@ export type ResolversObject<TObject> = WithIndex<TObject>;
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
 
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
 
 export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
   resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
@@ -1064,22 +1076,36 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
   info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
 
+/** Mapping of federation types */
+export type FederationTypes = ResolversObject<{
+  Customer: Customer;
+}>;
 
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = ResolversObject<{
+  Customer:
+    ( { __typename: 'Customer' }
+    & GraphQLRecursivePick<FederationTypes['Customer'], {"id":true}> );
+}>;
 
 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   ApiKey: ResolverTypeWrapper<ApiKeyParent>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ApiKeyInput: ApiKeyInput;
   AuditEntry: ResolverTypeWrapper<AuditEntryParent>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   AuditEntryConnection: ResolverTypeWrapper<AuditEntryConnectionParent>;
   AuditEntryEdge: ResolverTypeWrapper<AuditEntryEdgeParent>;
   AuthKind: AuthKind;
   Behaviour: ResolverTypeWrapper<BehaviourParent>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CategoryCount: ResolverTypeWrapper<CategoryCount>;
   ChannelShare: ResolverTypeWrapper<ChannelShareParent>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ChurnFactor: ResolverTypeWrapper<ChurnFactor>;
   ChurnFactorName: ChurnFactorName;
   ChurnLevel: ChurnLevel;
@@ -1105,13 +1131,10 @@ export type ResolversTypes = ResolversObject<{
   EventCount: ResolverTypeWrapper<EventCount>;
   EventDevice: ResolverTypeWrapper<EventDevice>;
   EventEdge: ResolverTypeWrapper<EventEdgeParent>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Gender: Gender;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   IdentifierInput: IdentifierInput;
   IdentifierKind: IdentifierKind;
   Identity: ResolverTypeWrapper<IdentityParent>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Interest: ResolverTypeWrapper<Interest>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Lifecycle: ResolverTypeWrapper<LifecycleParent>;
@@ -1143,7 +1166,6 @@ export type ResolversTypes = ResolversObject<{
   SocialSentiment: ResolverTypeWrapper<SocialSentiment>;
   SocialTopic: ResolverTypeWrapper<SocialTopic>;
   Source: Source;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   SupportTicket: ResolverTypeWrapper<SupportTicketParent>;
   Tag: ResolverTypeWrapper<Tag>;
   TagDefinition: ResolverTypeWrapper<TagDefinitionParent>;
@@ -1159,14 +1181,18 @@ export type ResolversTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   ApiKey: ApiKeyParent;
+  String: Scalars['String']['output'];
+  ID: Scalars['ID']['output'];
+  Int: Scalars['Int']['output'];
   ApiKeyInput: ApiKeyInput;
   AuditEntry: AuditEntryParent;
+  Boolean: Scalars['Boolean']['output'];
   AuditEntryConnection: AuditEntryConnectionParent;
   AuditEntryEdge: AuditEntryEdgeParent;
   Behaviour: BehaviourParent;
-  Boolean: Scalars['Boolean']['output'];
   CategoryCount: CategoryCount;
   ChannelShare: ChannelShareParent;
+  Float: Scalars['Float']['output'];
   ChurnFactor: ChurnFactor;
   ChurnRisk: ChurnRiskParent;
   Consent: ConsentParent;
@@ -1186,11 +1212,8 @@ export type ResolversParentTypes = ResolversObject<{
   EventCount: EventCount;
   EventDevice: EventDevice;
   EventEdge: EventEdgeParent;
-  Float: Scalars['Float']['output'];
-  ID: Scalars['ID']['output'];
   IdentifierInput: IdentifierInput;
   Identity: IdentityParent;
-  Int: Scalars['Int']['output'];
   Interest: Interest;
   JSON: Scalars['JSON']['output'];
   Lifecycle: LifecycleParent;
@@ -1213,7 +1236,6 @@ export type ResolversParentTypes = ResolversObject<{
   SocialPost: SocialPostParent;
   SocialSentiment: SocialSentiment;
   SocialTopic: SocialTopic;
-  String: Scalars['String']['output'];
   SupportTicket: SupportTicketParent;
   Tag: Tag;
   TagDefinition: TagDefinitionParent;
@@ -1336,7 +1358,8 @@ export type CreatedApiKeyResolvers<ContextType = Context, ParentType extends Res
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
-export type CustomerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = ResolversObject<{
+export type CustomerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   behaviour?: Resolver<Maybe<ResolversTypes['Behaviour']>, ParentType, ContextType>;
   churnRisk?: Resolver<Maybe<ResolversTypes['ChurnRisk']>, ParentType, ContextType, Partial<CustomerChurnRiskArgs>>;
   consents?: Resolver<Maybe<Array<ResolversTypes['Consent']>>, ParentType, ContextType>;

@@ -1,5 +1,6 @@
 import {
-  defaultFieldResolver, getNamedType, isListType, isNonNullType, isObjectType, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema,
+  defaultFieldResolver, getNamedType, isListType, isNonNullType, isObjectType, isUnionType, type GraphQLFieldResolver, type GraphQLResolveInfo,
+  type GraphQLSchema, type GraphQLUnionType,
 } from 'graphql';
 import type { Context } from '../context';
 import { ConsentPurpose } from '../enums';
@@ -32,6 +33,14 @@ export function installGuards(schema: GraphQLSchema, policies: ReadonlyMap<strin
           ctx.audit.read(info.path, coordinate);
           const value = resolve(parent, args, ctx, info);
           return ctx.maskPii ? then(value, (v) => mask(kind, v, parent)) : value;
+        };
+      } else if (isUnionType(getNamedType(field.type)) && (getNamedType(field.type) as GraphQLUnionType).getTypes().some((t) => t.name === 'Customer')) {
+        // Federation's _entities: the customer references sit at their index in the answer.
+        field.resolve = (parent, args, ctx, info) => {
+          (args.representations as { __typename?: string; id?: unknown }[] | undefined)?.forEach((rep, i) => {
+            if (rep.__typename === 'Customer' && typeof rep.id === 'string') ctx.audit.customerAt({ prev: info.path, key: i, typename: undefined }, rep.id);
+          });
+          return resolve(parent, args, ctx, info);
         };
       } else if (getNamedType(field.type).name === 'Customer') {
         const list = isListType(isNonNullType(field.type) ? field.type.ofType : field.type);

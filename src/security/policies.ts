@@ -16,6 +16,13 @@ export type PiiKind = (typeof PII_KINDS)[number];
 
 const ADMIN_ONLY: ReadonlySet<Role> = new Set(['admin']);
 
+/**
+ * The root fields the federation library adds, which have no SDL of ours to carry @auth: a gateway
+ * resolves customers by reference with a service credential (analyst: masked, or admin), never as an
+ * agent or a partner, whose per-request limits a list of references would bypass.
+ */
+export const FEDERATION_ROLES: Readonly<Record<string, Role[]>> = { 'Query._entities': ['analyst', 'admin'], 'Query._service': ['analyst', 'admin'] };
+
 function directive(schema: GraphQLSchema, name: string): GraphQLDirective {
   const d = schema.getDirective(name);
   if (!d) throw new Error(`the schema lacks the @${name} directive (schema/base.graphql)`);
@@ -45,6 +52,7 @@ export function readPolicies(schema: GraphQLSchema): Map<string, FieldPolicy> {
       const p = node && getDirectiveValues(pii, node);
       const policy: FieldPolicy = {};
       if (a) policy.roles = new Set((a.requires as unknown[]).map(lower).filter(isRole));
+      else if (FEDERATION_ROLES[`${type.name}.${field.name}`]) policy.roles = new Set(FEDERATION_ROLES[`${type.name}.${field.name}`]);
       else if (roots.has(type.name)) policy.roles = ADMIN_ONLY;
       if (s) {
         const value = lower(s.requires);
