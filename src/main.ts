@@ -1,3 +1,5 @@
+// First: OpenTelemetry patches http, pg, mongodb, graphql and undici as they load (src/observability/tracing.ts).
+import { tracing } from './instrument';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { embeddedSocialFile, openBehaviour, openCrm, openSocial } from './bootstrap';
@@ -89,6 +91,7 @@ async function main(): Promise<void> {
     await social.close();
     await behaviour.close();
     await crm.close();
+    await tracing?.stop();
     process.exit(0);
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

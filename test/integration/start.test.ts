@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,15 +33,43 @@ function waitForReady(child: ChildProcess): Promise<{ url: string; token: string
   });
 }
 
+/** A stand-in OpenTelemetry collector: keeps every OTLP/HTTP JSON trace export it receives. */
+function startCollector() {
+  const exports: string[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      if (req.url === '/v1/traces') exports.push(body);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  return new Promise<{ url: string; exports: string[]; close(): void }>((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, exports, close: () => server.close() })),
+  );
+}
+
+/** Span names and their db.system, from OTLP JSON exports. */
+const spansOf = (exports: string[]) =>
+  exports.flatMap((e) =>
+    (JSON.parse(e) as { resourceSpans: { scopeSpans: { spans: { name: string; attributes?: { key: string; value: { stringValue?: string } }[] }[] }[] }[] }).resourceSpans
+      .flatMap((r) => r.scopeSpans)
+      .flatMap((s) => s.spans)
+      .map((span) => ({ name: span.name, db: span.attributes?.find((a) => a.key === 'db.system')?.value.stringValue })),
+  );
+
 describe('npm start with no configuration', () => {
   let dataDir: string;
   let child: ChildProcess | undefined;
-  beforeAll(() => {
+  let collector: Awaited<ReturnType<typeof startCollector>>;
+  beforeAll(async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'c360-start-'));
     chmodSync(dataDir, 0o755);
+    collector = await startCollector();
   });
   afterAll(() => {
     child?.kill('SIGKILL');
+    collector?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -48,6 +78,8 @@ describe('npm start with no configuration', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', NODE_ENV: 'development', LOG_LEVEL: 'info' };
     for (const name of ['DEMO_CUSTOMERS', 'DEMO_SEED']) delete env[name];
     for (const name of ['DATABASE_URL', 'MONGODB_URI', 'SOCIAL_API_URL', 'SOCIAL_API_TOKEN']) delete env[name];
+    // Traces go to the stand-in collector, as JSON, exported every 100 ms.
+    Object.assign(env, { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_BSP_SCHEDULE_DELAY: '100' });
     child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const { url, token } = await waitForReady(child);
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
@@ -94,6 +126,17 @@ describe('npm start with no configuration', () => {
     expect(new Set(people.flatMap((p) => p.tags.map((t) => t.family)))).toEqual(
       new Set(['DEMOGRAPHIC', 'BEHAVIOUR', 'INTEREST', 'VALUE', 'LIFECYCLE', 'RISK', 'PREFERENCE']),
     );
+
+    // Traces: the HTTP request, its GraphQL operation, its CRM statements and behaviour aggregation,
+    // and never a variable's value.
+    await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query: 'query Probe($e: String!) { customerBy(identifier: { kind: EMAIL, value: $e }) { id } }', variables: { e: 'probe-secret@example.com' } }) });
+    for (let i = 0; i < 50 && !spansOf(collector.exports).some((s) => s.db === 'mongodb'); i++) await new Promise((r) => setTimeout(r, 100));
+    const spans = spansOf(collector.exports);
+    expect(spans.some((s) => /^POST/.test(s.name))).toBe(true);
+    expect(spans.some((s) => /graphql|query/i.test(s.name))).toBe(true);
+    expect(spans.some((s) => s.db === 'postgresql')).toBe(true);
+    expect(spans.some((s) => s.db === 'mongodb')).toBe(true);
+    expect(collector.exports.join('')).not.toContain('probe-secret');
 
     // SIGTERM while a request is in flight: it still gets its whole answer, then the process exits cleanly.
     const exited = new Promise<number | null>((resolve) => child!.on('exit', resolve));
