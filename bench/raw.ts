@@ -11,7 +11,7 @@ import { noRoundTrips } from '../src/sources/roundTrips';
  * API runs for it (the page of 50 customers, their 5 newest orders, the orders' items with products)
  * and writes the same JSON. No GraphQL, no auth, no loaders. DATABASE_URL as for the API.
  */
-const config = loadConfig({ ...process.env, NODE_ENV: 'production', JWT_SECRET: 'raw-baseline-needs-no-tokens-but-config-does' });
+const config = loadConfig({ ...process.env, NODE_ENV: 'production' });
 const pool = createCrmPool(config, process.env.DATABASE_URL!);
 const db = createDb(pool, noRoundTrips());
 

@@ -7,8 +7,7 @@ import { parse, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { resolvers } from '../resolvers';
 import type { Context, Deps } from './context';
 import { isExpectedError, SourceError } from './errors';
-import { metricsPlugin } from './observability/plugin';
-import { requestLogPlugin } from './observability/requestLog';
+import { observabilityPlugin } from './observability/plugin';
 import { loadTypeDefs } from './schema';
 import { installGuards } from './security/guards';
 import { queryLimits } from './security/limits';
@@ -125,8 +124,7 @@ export function createApollo(deps: Deps): ApolloServer<Context> {
       securityPlugin({ config: deps.config, crmPool: deps.crmPool, logger: deps.logger, policies, safelist }),
       partialErrors,
       ...(deps.config.EXPOSE_ROUND_TRIPS ? [roundTripsHeader] : []),
-      metricsPlugin, // last two: they count and log the errors the plugins above add
-      requestLogPlugin(deps.logger),
+      observabilityPlugin(deps.logger), // last: it counts and logs the errors the plugins above add
     ],
   });
 }
