@@ -110,10 +110,13 @@ const schema = z.object({
   BATCH_LOADS: bool.optional(),
   /** Adds the `x-source-round-trips` header to every GraphQL response. */
   EXPOSE_ROUND_TRIPS: bool.optional(),
+  /** Serves the GraphiQL explorer at /explorer (default: in development only; needs the dev dependencies). */
+  EXPLORER: bool.optional(),
 });
 
-export type Config = Omit<z.infer<typeof schema>, 'EXPOSE_ROUND_TRIPS' | 'BATCH_LOADS' | 'SAFELIST_ROLES'> & {
+export type Config = Omit<z.infer<typeof schema>, 'EXPOSE_ROUND_TRIPS' | 'BATCH_LOADS' | 'SAFELIST_ROLES' | 'EXPLORER'> & {
   EXPOSE_ROUND_TRIPS: boolean;
+  EXPLORER: boolean;
   BATCH_LOADS: boolean;
   SAFELIST_ROLES: ('agent' | 'analyst' | 'admin')[];
 };
@@ -141,7 +144,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.JWT_JWKS_URL && !c.JWT_JWKS_URL.startsWith('https:') && c.NODE_ENV === 'production') {
     throw new ConfigError('Invalid configuration: JWT_JWKS_URL must start with https:// (plain http only in development and test)');
   }
-  return { ...c, EXPOSE_ROUND_TRIPS: c.EXPOSE_ROUND_TRIPS ?? c.NODE_ENV !== 'production', BATCH_LOADS: c.BATCH_LOADS ?? true, SAFELIST_ROLES: c.SAFELIST_ROLES ?? [] };
+  return {
+    ...c,
+    EXPOSE_ROUND_TRIPS: c.EXPOSE_ROUND_TRIPS ?? c.NODE_ENV !== 'production',
+    EXPLORER: c.EXPLORER ?? c.NODE_ENV === 'development',
+    BATCH_LOADS: c.BATCH_LOADS ?? true,
+    SAFELIST_ROLES: c.SAFELIST_ROLES ?? [],
+  };
 }
 
 /**

@@ -3,6 +3,7 @@ import { HeaderMap } from '@apollo/server';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { createContext, type Context, type Deps } from './context';
+import { createExplorer, EXPLORER_PATH } from './explorer';
 import { readiness } from './observability/health';
 import { breakerState, registry } from './observability/metrics';
 import { AuthenticationError } from './security/authenticate';
@@ -46,9 +47,6 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown, heade
 
 const sendError = (res: http.ServerResponse, status: number, message: string, extensions: Record<string, unknown>, headers: Record<string, string> = {}) =>
   sendJson(res, status, { errors: [{ message, extensions }] }, headers);
-
-/** A GET without an operation is Apollo's landing page, which needs no credentials; everything else does. */
-const runsAnOperation = (method: string, url: URL) => method !== 'GET' || url.searchParams.has('query') || url.searchParams.has('extensions');
 
 /**
  * Who calls, and whether they may call now: 401 (UNAUTHENTICATED) without valid credentials, 429
@@ -95,11 +93,8 @@ async function graphql(apollo: ApolloServer<Context>, deps: Deps, limits: RateLi
   const requestId = randomUUID();
   const given = headers.get('x-request-id');
   if (given && REQUEST_ID.test(given)) deps.logger.info({ requestId, callerRequestId: given }, 'request');
-  let principal: Principal | null = null;
-  if (runsAnOperation(method, url)) {
-    principal = await admit(deps, limits, headers, res, requestId);
-    if (!principal) return;
-  }
+  const principal = await admit(deps, limits, headers, res, requestId);
+  if (!principal) return;
   let body: unknown;
   if (req.method === 'POST') {
     const text = await readBody(req, deps.config.MAX_BODY_BYTES);
@@ -117,10 +112,7 @@ async function graphql(apollo: ApolloServer<Context>, deps: Deps, limits: RateLi
   }
   const response = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method, headers, search: url.search, body },
-    context: async () => {
-      if (!principal) throw new Error('an operation reached the context without a principal');
-      return createContext(deps, { principal, requestId, now });
-    },
+    context: async () => createContext(deps, { principal, requestId, now }),
   });
   for (const [key, value] of response.headers) res.setHeader(key, value);
   res.statusCode = response.status ?? 200;
@@ -135,16 +127,19 @@ async function graphql(apollo: ApolloServer<Context>, deps: Deps, limits: RateLi
 const BREAKER_STATES = ['closed', 'half_open', 'open', 'isolated'];
 
 /**
- * The API's HTTP server: /graphql; /healthz (the process is alive), /readyz (each source, 503 when
+ * The API's HTTP server: /graphql; /explorer when EXPLORER is on; /healthz (the process is alive), /readyz (each source, 503 when
  * the CRM is down) and /metrics (Prometheus), which carry no personal data and need no credentials:
  * expose them to the platform's probes and scrapers, not to the internet.
  */
 export function createHttpServer(apollo: ApolloServer<Context>, deps: Deps): http.Server {
   const limits = new RateLimits(deps.config.RATE_LIMIT_PER_MINUTE);
+  const explorer = deps.config.EXPLORER ? createExplorer('/graphql') : null;
+  if (deps.config.EXPLORER && !explorer) deps.logger.warn('EXPLORER is on but the ruru package is not installed (a dev dependency): /explorer is off');
   return http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0]!;
     const handle = async () => {
       if (path === '/graphql') return graphql(apollo, deps, limits, req, res);
+      if (explorer && req.method === 'GET' && explorer.handle(path, res)) return;
       if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
       if (path === '/readyz') {
         const ready = await readiness(deps);
@@ -156,7 +151,7 @@ export function createHttpServer(apollo: ApolloServer<Context>, deps: Deps): htt
         return res.end(await registry.metrics());
       }
       if (path === '/') {
-        res.writeHead(302, { location: '/graphql' });
+        res.writeHead(302, { location: explorer ? EXPLORER_PATH : '/graphql' });
         return res.end();
       }
       sendJson(res, 404, { error: 'not found: the API is at /graphql' });

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { embeddedSocialFile, openBehaviour, openCrm, openSocial } from './bootstrap';
 import { assertTokenKeyConfigured, ConfigError, loadConfig } from './config';
+import { EXPLORER_PATH } from './explorer';
 import { createHttpServer } from './http';
 import { loadRules } from './insights/rules';
 import { TagRegistry } from './insights/tags/registry';
@@ -70,8 +71,10 @@ async function main(): Promise<void> {
   if (generated) {
     // Development only: a token to try the API with, valid for an hour, and how to mint others.
     const token = await mintToken(generated, { sub: 'dev-admin', roles: ['admin'], ttlSeconds: 3600, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+    const explorer = config.EXPLORER ? `Explorer (signed in with it): ${url.replace(/\/graphql$/, EXPLORER_PATH)}#token=${token}\n` : '';
     process.stdout.write(
       `\nDevelopment admin token (1 h; the secret is ${config.DATA_DIR}/jwt-secret):\n  Authorization: Bearer ${token}\n` +
+        explorer +
         `Mint others with: npm run token -- --role agent   (roles: agent, analyst, partner, admin)\n\n`,
     );
   }

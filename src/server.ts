@@ -1,6 +1,6 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { addResolversToSchema } from '@graphql-tools/schema';
 import { parse, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
@@ -119,6 +119,8 @@ export function createApollo(deps: Deps): ApolloServer<Context> {
       ApolloServerPluginCacheControlDisabled(),
       // No federated tracing (ftv1) either: it would time every field; /metrics and the logs cover it.
       ApolloServerPluginInlineTraceDisabled(),
+      // Apollo's landing page loads from a CDN; the offline explorer is at /explorer (src/explorer.ts).
+      ApolloServerPluginLandingPageDisabled(),
       errorLog(deps),
       ...limits.plugins,
       securityPlugin({ config: deps.config, crmPool: deps.crmPool, logger: deps.logger, policies, safelist }),

@@ -1,0 +1,133 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { fixtureDataset, LINA, NOW } from '../fixtures/crm';
+import { createCrmDatabase } from '../helpers/database';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { bearer } from '../helpers/tokens';
+
+/**
+ * The offline explorer, loaded in headless Chromium (the Debian package; CHROMIUM_PATH to point
+ * elsewhere). Without a browser on the machine the suite is skipped with a message, unless
+ * REQUIRE_BROWSER=1 (CI sets it, after installing one), when it fails.
+ */
+function findChromium(): string | null {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
+    try {
+      return execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
+    } catch {
+      // not this one
+    }
+  }
+  return null;
+}
+
+const executablePath = findChromium();
+if (!executablePath && process.env.REQUIRE_BROWSER === '1') throw new Error('REQUIRE_BROWSER=1 but no Chromium found (apt-get install chromium, or set CHROMIUM_PATH)');
+if (!executablePath) console.warn('explorer.test: no Chromium on this machine (apt-get install chromium); the browser test is skipped');
+const describeWithBrowser = executablePath ? describe : describe.skip;
+
+const ROOT = path.resolve(__dirname, '../..');
+const LOOKUP = readFileSync(path.join(ROOT, 'examples/operations/Lookup.graphql'), 'utf8');
+
+let db: Awaited<ReturnType<typeof createCrmDatabase>>;
+let api: TestServer;
+let origin: string;
+
+beforeAll(async () => {
+  db = await createCrmDatabase('explorer', fixtureDataset());
+  api = await startTestServer(db, () => NOW, { config: { ...db.config, EXPLORER: true } });
+  origin = new URL(api.url).origin;
+});
+afterAll(async () => {
+  await api?.close();
+  await db?.drop();
+});
+
+describe('the explorer over HTTP', () => {
+  it('serves the page without credentials, with a policy allowing only this server', async () => {
+    const res = await fetch(`${origin}/explorer`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const html = await res.text();
+    expect(html).not.toMatch(/https?:\/\/(?!localhost)/); // nothing from a CDN
+    expect(html).toContain('query Lookup'); // the README's examples, preloaded
+  });
+
+  it('serves the bundle from the ruru package and nothing outside its folder', async () => {
+    const js = await fetch(`${origin}/explorer/static/ruru.js`);
+    expect(js.status).toBe(200);
+    expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
+    for (const bad of ['/explorer/static/../../package.json', '/explorer/static/%2e%2e%2fpackage.json', '/explorer/static/nope.js']) {
+      expect((await fetch(`${origin}${bad}`)).status).toBe(404);
+    }
+  });
+
+  it('is off unless EXPLORER is on, and / then leads to the API', async () => {
+    const off = await startTestServer(db, () => NOW, { config: { ...db.config, EXPLORER: false } });
+    try {
+      const offOrigin = new URL(off.url).origin;
+      expect((await fetch(`${offOrigin}/explorer`)).status).toBe(404);
+      expect((await fetch(`${offOrigin}/`, { redirect: 'manual' })).headers.get('location')).toBe('/graphql');
+    } finally {
+      await off.close();
+    }
+    expect((await fetch(`${origin}/`, { redirect: 'manual' })).headers.get('location')).toBe('/explorer');
+  });
+});
+
+describeWithBrowser('the explorer in headless Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: executablePath!, args: ['--no-sandbox'] });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('loads offline with the examples, takes the token from the fragment and runs Lookup through the page', async () => {
+    const token = (await bearer(['admin'], { sub: 'explorer-user' })).authorization.slice('Bearer '.length);
+    const page = await browser.newPage();
+    const elsewhere: string[] = [];
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
+    // As on a machine without internet: anything not from this server fails, and is recorded.
+    await page.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith(origin) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+      elsewhere.push(url);
+      return route.abort();
+    });
+
+    const schema = page.waitForResponse((r) => (r.request().postData() ?? '').includes('IntrospectionQuery'));
+    await page.goto(`${origin}/explorer#token=${token}`);
+    expect((await (await schema).json()).data.__schema.queryType.name).toBe('Query'); // completion and docs work
+    await page.locator('.graphiql-query-editor .view-lines').filter({ hasText: 'query Example' }).waitFor({ timeout: 30_000 });
+    expect(new URL(page.url()).hash).toBe(''); // the token left the address bar
+
+    // With three operations in the editor the run button asks which one.
+    const answer = page.waitForResponse((r) => r.url() === `${origin}/graphql` && r.request().method() === 'POST' && (r.request().postData() ?? '').includes('"operationName":"Lookup"'));
+    await page.locator('.graphiql-execute-button').click();
+    await page.getByRole('menuitem', { name: 'Lookup' }).click();
+    const response = await answer;
+    expect(response.request().headers()['authorization']).toBe(`Bearer ${token}`);
+    expect(response.status()).toBe(200);
+    const body = await response.json();
+    expect(body.errors).toBeUndefined();
+    expect(body.data.byPhone).toEqual({ id: LINA, profile: { fullName: '李娜' } });
+    expect(body.data.byEmail).toEqual({ id: LINA });
+    // The same operation sent directly gives the same answer, and the page shows it.
+    expect(body.data).toEqual((await api.gql(LOOKUP)).body.data);
+    await page.locator('.graphiql-response .view-lines').filter({ hasText: LINA }).first().waitFor({ timeout: 10_000 });
+
+    expect(elsewhere).toEqual([]);
+    expect(problems.filter((p) => !/Failed to load resource.*(404|favicon)/.test(p))).toEqual([]);
+    await page.close();
+  }, 90_000);
+});
