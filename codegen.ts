@@ -57,6 +57,13 @@ const config: CodegenConfig = {
           AuditEntryEdge: '../../resolvers/mappers#AuditEntryEdgeParent',
           ApiKey: '../../resolvers/mappers#ApiKeyParent',
           Erasure: '../../resolvers/mappers#ErasureParent',
+          Merge: '../../resolvers/mappers#MergeParent',
+          IdentityChange: '../../resolvers/mappers#IdentityChangeParent',
+          IdentityChangeConnection: '../../resolvers/mappers#IdentityChangeConnectionParent',
+          IdentityChangeEdge: '../../resolvers/mappers#IdentityChangeEdgeParent',
+          DuplicateCandidate: '../../resolvers/mappers#DuplicateCandidateParent',
+          DuplicateCandidateConnection: '../../resolvers/mappers#DuplicateCandidateConnectionParent',
+          DuplicateCandidateEdge: '../../resolvers/mappers#DuplicateCandidateEdgeParent',
         },
         scalars: {
           DateTime: { input: 'Date', output: 'Date | string' },

@@ -39,6 +39,7 @@ export const SupportTicket: SupportTicketResolvers = {
 
 export const Identity: IdentityResolvers = {
   firstSeenAt: (r) => r.first_seen_at,
+  recordId: (r) => r.record_id,
 };
 
 export const Consent: ConsentResolvers = {

@@ -1,6 +1,6 @@
 import type { ContactResolvers, CustomerProfileResolvers, CustomerResolvers } from '../src/__generated__/resolvers-types';
 import { behaviourOf, timelineOf } from '../src/services/behaviour';
-import { customerById, customerRow } from '../src/services/customers';
+import { customerById, customerRow, identitiesOf, mergedFrom } from '../src/services/customers';
 import { ordersOf, ticketsOf } from '../src/services/orders';
 import { socialOf } from '../src/services/social';
 import * as insights from '../src/services/insights';
@@ -20,7 +20,9 @@ export const Customer: CustomerResolvers = {
   status: async ({ id }, _, ctx) => (await row(ctx, id)).status,
   profile: ({ id }, _, ctx) => row(ctx, id),
   contact: ({ id }, _, ctx) => row(ctx, id),
-  identities: ({ id }, _, ctx) => ctx.crm.loaders.identities.load(id),
+  identities: ({ id }, _, ctx) => identitiesOf(ctx, id),
+  canonicalId: async ({ id }, _, ctx) => (await row(ctx, id)).canonical_id,
+  mergedFrom: ({ id }, _, ctx) => mergedFrom(ctx, id),
   consents: async ({ id }, _, ctx) => consentsByPurpose(id, await ctx.crm.loaders.consents.load(id)),
   orders: ({ id }, args, ctx) => ordersOf(ctx, id, args),
   purchaseSummary: ({ id }, _, ctx) => ctx.crm.loaders.purchaseSummary.load(id),

@@ -9,11 +9,12 @@ import { Social } from './Social';
 import { ChurnRisk, Lifecycle, Mutation, TagDefinition } from './Insights';
 import { ApiKey, AuditEntry, SecurityMutation, SecurityQuery } from './Security';
 import { Erasure, PrivacyMutation, PrivacyQuery } from './Privacy';
+import { DuplicateCandidate, IdentityChange, IdentityMutation, IdentityQuery, Merge } from './Identity';
 
 export const resolvers: Resolvers = {
   ...scalars,
   ...enums,
-  Query: { ...Query, ...SecurityQuery, ...PrivacyQuery },
+  Query: { ...Query, ...SecurityQuery, ...PrivacyQuery, ...IdentityQuery },
   Customer,
   CustomerProfile,
   Contact,
@@ -24,8 +25,11 @@ export const resolvers: Resolvers = {
   Lifecycle,
   ChurnRisk,
   TagDefinition,
-  Mutation: { ...Mutation, ...SecurityMutation, ...PrivacyMutation },
+  Mutation: { ...Mutation, ...SecurityMutation, ...PrivacyMutation, ...IdentityMutation },
   AuditEntry,
   ApiKey,
   Erasure,
+  Merge,
+  IdentityChange,
+  DuplicateCandidate,
 };

@@ -16,6 +16,7 @@ import type { Source } from '../src/enums';
 import type { ApiKeyRow } from '../src/sources/crm/apiKeys';
 import type { AuditRow } from '../src/sources/crm/audit';
 import type { ErasureRow } from '../src/sources/crm/privacy';
+import type { HistoryRow, MergeRow } from '../src/sources/crm/identity';
 
 export interface CustomerRef {
   id: string;
@@ -78,3 +79,13 @@ export interface TagPreviewParent {
   failed: number;
   firstError: string | null;
 }
+
+export type MergeParent = MergeRow;
+export type IdentityChangeParent = HistoryRow;
+export type IdentityChangeConnectionParent = Page<HistoryRow>;
+export type IdentityChangeEdgeParent = EdgeParent<HistoryRow>;
+// TEMP until sources/crm/duplicates.ts lands
+export interface DuplicateCandidateRow { a: string; b: string; score: number; evidence: { kind: string; similarity: number | null }[] }
+export type DuplicateCandidateParent = DuplicateCandidateRow;
+export type DuplicateCandidateConnectionParent = Page<DuplicateCandidateRow>;
+export type DuplicateCandidateEdgeParent = EdgeParent<DuplicateCandidateRow>;

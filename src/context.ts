@@ -69,6 +69,11 @@ export interface Context {
   /** The derivations' facts of each customer and instant asked for in this request (services/facts.ts). */
   insightFacts: Map<string, unknown>;
   reportPartial(path: readonly (string | number)[], error: SourceError): void;
+  /**
+   * Drops what this request loaded from the CRM and behaviour (new loaders, no facts): after a write
+   * that changes who owns what (identity links, merges), the fields resolved next read it anew.
+   */
+  forgetLoaded(): void;
 }
 
 export interface RequestInfo {
@@ -82,8 +87,10 @@ export function createContext(deps: Deps, { principal, requestId, now }: Request
   const db = createDb(deps.crmPool, roundTrips);
   const batch = deps.config.BATCH_LOADS;
   const crmLoaders = createCrmLoaders(db, { batch });
+  const behaviourLoaders = (crm: CrmLoaders) =>
+    createBehaviourLoaders({ db: deps.behaviourDb, crm, roundTrips, now, maxTimeMS: deps.config.MONGODB_TIMEOUT_MS, batch });
   const partialErrors: GraphQLFormattedError[] = [];
-  return {
+  const ctx: Context = {
     now,
     config: deps.config,
     logger: deps.logger,
@@ -96,9 +103,7 @@ export function createContext(deps: Deps, { principal, requestId, now }: Request
     apiKeys: deps.auth.apiKeys,
     roundTrips,
     crm: { db, loaders: crmLoaders },
-    behaviour: createBehaviourLoaders({
-      db: deps.behaviourDb, crm: crmLoaders, roundTrips, now, maxTimeMS: deps.config.MONGODB_TIMEOUT_MS, batch,
-    }),
+    behaviour: behaviourLoaders(crmLoaders),
     social: createSocialLoaders({ client: deps.social, roundTrips, batch }),
     stores: { crmPool: deps.crmPool, behaviourDb: deps.behaviourDb, social: deps.social },
     partialErrors,
@@ -111,5 +116,12 @@ export function createContext(deps: Deps, { principal, requestId, now }: Request
         extensions: { ...error.extensions, partial: true },
       });
     },
+    forgetLoaded() {
+      const crm = createCrmLoaders(db, { batch });
+      ctx.crm = { db, loaders: crm };
+      ctx.behaviour = behaviourLoaders(crm);
+      ctx.insightFacts = new Map();
+    },
   };
+  return ctx;
 }

@@ -39,8 +39,15 @@ export { ChurnFactorName, ChurnLevel, LifecycleStage, RfmSegment, ServiceHintCod
 /** Status of an erasure as c360.erasures stores it. */
 export enum ErasureStatus { COMPLETE = 'complete', INCOMPLETE = 'incomplete' }
 
+/** The identity graph (sources/crm/identity.ts): where an identity comes from, what a history entry did, why two records look alike. */
+export enum IdentitySource { CRM = 'crm', API = 'api', MERGE = 'merge' }
+export enum IdentityAction { LINK = 'link', UNLINK = 'unlink', MERGE = 'merge', UNMERGE = 'unmerge' }
+export enum DuplicateEvidenceKind {
+  EMAIL = 'email', PHONE = 'phone', DEVICE_ID = 'device_id', NAME_CITY = 'name_city', NAME_BIRTH_DATE = 'name_birth_date',
+}
+
 export const enums = {
   Source, ChurnFactorName, ChurnLevel, LifecycleStage, RfmSegment, ServiceHintCode, TagFamily, ValueTier,
   SentimentLabel, Role, PartnerScope, AuthKind, CustomerStatus, Gender, ConsentPurpose, IdentifierKind, OrderStatus, TicketStatus, TicketPriority, CustomerOrderBy,
-  ErasureStatus,
+  ErasureStatus, IdentitySource, IdentityAction, DuplicateEvidenceKind,
 };

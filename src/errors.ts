@@ -6,6 +6,8 @@ import { GraphQLError } from 'graphql';
  * - SOURCE_UNAVAILABLE: a source failed or timed out; `extensions.source` names it and
  *   `extensions.reason` says how. Only the fields needing that source are null.
  * - FORBIDDEN: the caller may not do this; decided before anything is read.
+ * - CONFLICT: the request is valid but the data's current state refuses it (an identifier linked
+ *   elsewhere, a record already merged, an unmerge later merges depend on); the message says why.
  * - INTERNAL_SERVER_ERROR: anything unexpected; masked at the edge (see server.ts).
  */
 export type SourceName = 'crm' | 'behaviour' | 'social';
@@ -48,7 +50,11 @@ export function forbidden(message: string, extensions: Record<string, unknown> =
   });
 }
 
+export function conflict(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'CONFLICT', ...extensions } });
+}
+
 export function isExpectedError(e: unknown): e is GraphQLError {
   const code = e instanceof GraphQLError ? e.extensions?.code : undefined;
-  return code === 'BAD_USER_INPUT' || code === 'SOURCE_UNAVAILABLE' || code === 'CONSENT_REQUIRED' || code === 'FORBIDDEN';
+  return code === 'BAD_USER_INPUT' || code === 'SOURCE_UNAVAILABLE' || code === 'CONSENT_REQUIRED' || code === 'FORBIDDEN' || code === 'CONFLICT';
 }

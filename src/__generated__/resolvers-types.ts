@@ -20,8 +20,11 @@ import { TicketStatus } from '../../src/enums';
 import { TicketPriority } from '../../src/enums';
 import { CustomerOrderBy } from '../../src/enums';
 import { ErasureStatus } from '../../src/enums';
+import { IdentitySource } from '../../src/enums';
+import { IdentityAction } from '../../src/enums';
+import { DuplicateEvidenceKind } from '../../src/enums';
 import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import { CustomerRef, CustomerProfileParent, ContactParent, IdentityParent, ConsentParent, CustomerConnectionParent, CustomerEdgeParent, OrderParent, OrderItemParent, ProductParent, OrderConnectionParent, OrderEdgeParent, PurchaseSummaryParent, SupportTicketParent, BehaviourParent, EventParent, DeviceParent, ChannelShareParent, EventConnectionParent, EventEdgeParent, SocialParent, SocialAccountParent, SocialPostParent, RfmParent, LifecycleParent, ChurnRiskParent, TagDefinitionParent, TagPreviewParent, AuditEntryParent, AuditEntryConnectionParent, AuditEntryEdgeParent, ApiKeyParent, ErasureParent } from '../../resolvers/mappers';
+import { CustomerRef, CustomerProfileParent, ContactParent, IdentityParent, ConsentParent, CustomerConnectionParent, CustomerEdgeParent, OrderParent, OrderItemParent, ProductParent, OrderConnectionParent, OrderEdgeParent, PurchaseSummaryParent, SupportTicketParent, BehaviourParent, EventParent, DeviceParent, ChannelShareParent, EventConnectionParent, EventEdgeParent, SocialParent, SocialAccountParent, SocialPostParent, RfmParent, LifecycleParent, ChurnRiskParent, TagDefinitionParent, TagPreviewParent, AuditEntryParent, AuditEntryConnectionParent, AuditEntryEdgeParent, ApiKeyParent, ErasureParent, MergeParent, IdentityChangeParent, IdentityChangeConnectionParent, IdentityChangeEdgeParent, DuplicateCandidateParent, DuplicateCandidateConnectionParent, DuplicateCandidateEdgeParent } from '../../resolvers/mappers';
 import { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -229,6 +232,11 @@ export type Customer = {
    * SOURCE_UNAVAILABLE error naming `behaviour`) when the behaviour source is down or slow.
    */
   behaviour?: Maybe<Behaviour>;
+  /**
+   * The survivor of the person this record belongs to: `id` itself unless the record was merged into
+   * another. Every field of a merged record's customer answers for the survivor's person.
+   */
+  canonicalId: Scalars['ID']['output'];
   /** How likely the customer is to leave, with the factors that say why. */
   churnRisk?: Maybe<ChurnRisk>;
   /** Consent per purpose; a purpose without a record is reported as not granted. */
@@ -239,13 +247,16 @@ export type Customer = {
   id: Scalars['ID']['output'];
   /**
    * Every identifier known for the customer (e-mail, phone, devices, anonymous ids, social handles,
-   * external ids). Like every field that needs its own source call, null (with an error) when that call fails.
+   * external ids): the CRM's and those linked through the API, of every record merged into it. Like
+   * every field that needs its own source call, null (with an error) when that call fails.
    */
   identities?: Maybe<Array<Identity>>;
   /** Product categories the behaviour events point at, recent ones weighing more; weights sum to 1 over all categories. `first` is 1..20. */
   interests?: Maybe<Array<Interest>>;
   /** Where the customer is in its life with the brand, from orders, behaviour events and brand mentions. */
   lifecycle?: Maybe<Lifecycle>;
+  /** The records merged into the survivor (ids, sorted); empty when there are none. */
+  mergedFrom?: Maybe<Array<Scalars['ID']['output']>>;
   /**
    * Orders, newest first. `first` is 1..100. Null (with an error) when the CRM call fails, so the rest
    * of the customer still comes back.
@@ -435,6 +446,38 @@ export type Device = {
   type?: Maybe<Scalars['String']['output']>;
 };
 
+/** Two customers (survivors) that are probably one person. */
+export type DuplicateCandidate = {
+  __typename?: 'DuplicateCandidate';
+  a: Customer;
+  b: Customer;
+  evidence: Array<DuplicateEvidence>;
+  /** In (0, 1]: 1 for deterministic evidence, lower for probabilistic. */
+  score: Scalars['Float']['output'];
+};
+
+export type DuplicateCandidateConnection = {
+  __typename?: 'DuplicateCandidateConnection';
+  edges: Array<DuplicateCandidateEdge>;
+  pageInfo: PageInfo;
+};
+
+export type DuplicateCandidateEdge = {
+  __typename?: 'DuplicateCandidateEdge';
+  cursor: Scalars['String']['output'];
+  node: DuplicateCandidate;
+};
+
+/** Why two records look like one person; the values themselves are on the customers (masked by role). */
+export type DuplicateEvidence = {
+  __typename?: 'DuplicateEvidence';
+  kind: DuplicateEvidenceKind;
+  /** Name similarity in [0, 1] for the NAME_* kinds; null otherwise. */
+  similarity?: Maybe<Scalars['Float']['output']>;
+};
+
+export { DuplicateEvidenceKind };
+
 /** One request to erase a person's data, and how far it got. */
 export type Erasure = {
   __typename?: 'Erasure';
@@ -516,11 +559,54 @@ export { IdentifierKind };
 
 export type Identity = {
   __typename?: 'Identity';
+  /** When the CRM first saw it; for a link, when it was made. */
   firstSeenAt: Scalars['DateTime']['output'];
   kind: IdentifierKind;
+  /** The customer record holding it: this customer's id, or that of a record merged into it. */
+  recordId: Scalars['ID']['output'];
+  /** CRM (customer_identities), API (linkIdentity) or, never here, MERGE. */
+  source: IdentitySource;
   value: Scalars['String']['output'];
+  /** For CRM identities as the CRM says; a link made through the API is verified when its confidence is 1. */
   verified: Scalars['Boolean']['output'];
 };
+
+export { IdentityAction };
+
+/** One change to the identity graph: who, when, why, and the state before and after. */
+export type IdentityChange = {
+  __typename?: 'IdentityChange';
+  action: IdentityAction;
+  /** The subject of the caller who made it. */
+  actor: Scalars['String']['output'];
+  after: Scalars['JSON']['output'];
+  at: Scalars['DateTime']['output'];
+  /**
+   * LINK / UNLINK: `{ link }` (kind, value, customerId, confidence, evidence) before and after;
+   * MERGE / UNMERGE: `{ merges: [[record, survivor], ...] }`, the records resolving to another.
+   */
+  before: Scalars['JSON']['output'];
+  /** Every record the change touched. */
+  customerIds: Array<Scalars['ID']['output']>;
+  id: Scalars['ID']['output'];
+  /** The merge made or undone (MERGE, UNMERGE). */
+  mergeId?: Maybe<Scalars['ID']['output']>;
+  reason?: Maybe<Scalars['String']['output']>;
+};
+
+export type IdentityChangeConnection = {
+  __typename?: 'IdentityChangeConnection';
+  edges: Array<IdentityChangeEdge>;
+  pageInfo: PageInfo;
+};
+
+export type IdentityChangeEdge = {
+  __typename?: 'IdentityChangeEdge';
+  cursor: Scalars['String']['output'];
+  node: IdentityChange;
+};
+
+export { IdentitySource };
 
 export type Interest = {
   __typename?: 'Interest';
@@ -545,6 +631,21 @@ export type Lifecycle = {
 
 export { LifecycleStage };
 
+/** A merge of records into a survivor, and its undoing if it was undone. */
+export type Merge = {
+  __typename?: 'Merge';
+  createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** The records merged, as given (records merged into them before came along). */
+  merged: Array<Customer>;
+  reason: Scalars['String']['output'];
+  survivor: Customer;
+  undoReason?: Maybe<Scalars['String']['output']>;
+  undoneAt?: Maybe<Scalars['DateTime']['output']>;
+  undoneBy?: Maybe<Scalars['String']['output']>;
+};
+
 /** Changes; each is admin-only unless it says otherwise. */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -561,8 +662,31 @@ export type Mutation = {
    * Records that may be the same person are not erased: see `possibleDuplicates`.
    */
   eraseCustomer: Erasure;
+  /**
+   * Links an identifier to the customer (e.g. an agent confirmed a device or a social handle): from the
+   * next request its events and posts are the customer's, and lookups by it find them. `evidence`:
+   * 1–1000 characters; `confidence` in (0, 1]. CONFLICT when the identifier belongs to another customer
+   * (nothing moves silently) or the customer is merged into another; no change when it is already the
+   * customer's. ORDER_NUMBER cannot be linked.
+   */
+  linkIdentity: Customer;
+  /**
+   * Merges records into a survivor without changing any of them: the merged ids (and records merged
+   * into them before) resolve to the survivor, whose fields see the union of all their orders, tickets,
+   * events, social accounts and consents (a refusal on any record wins); lists show only survivors.
+   * CONFLICT for a record already merged or erased; merges touching the same records run one at a time.
+   */
+  mergeCustomers: Merge;
   /** Revokes a key at once (other replicas within API_KEY_CACHE_SECONDS); null when there is no such key. */
   revokeApiKey?: Maybe<ApiKey>;
+  /** Removes a link made through linkIdentity from the customer's person; CRM identities change in the CRM. `reason`: 1–1000 characters. */
+  unlinkIdentity: Customer;
+  /**
+   * Undoes a merge: every record resolves as before it. CONFLICT when later merges depend on it (they
+   * merged its survivor elsewhere), unless `cascade`, which undoes those first, newest first. Returns the
+   * merges undone, in order.
+   */
+  unmergeCustomers: Array<Merge>;
   /** Saves a new, enabled version of a tag definition after checking its expression; applies from the next request. */
   upsertTagDefinition: TagDefinition;
 };
@@ -588,8 +712,41 @@ export type MutationEraseCustomerArgs = {
 
 
 /** Changes; each is admin-only unless it says otherwise. */
+export type MutationLinkIdentityArgs = {
+  confidence?: InputMaybe<Scalars['Float']['input']>;
+  customerId: Scalars['ID']['input'];
+  evidence: Scalars['String']['input'];
+  identifier: IdentifierInput;
+};
+
+
+/** Changes; each is admin-only unless it says otherwise. */
+export type MutationMergeCustomersArgs = {
+  mergedIds: Array<Scalars['ID']['input']>;
+  reason: Scalars['String']['input'];
+  survivorId: Scalars['ID']['input'];
+};
+
+
+/** Changes; each is admin-only unless it says otherwise. */
 export type MutationRevokeApiKeyArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** Changes; each is admin-only unless it says otherwise. */
+export type MutationUnlinkIdentityArgs = {
+  customerId: Scalars['ID']['input'];
+  identifier: IdentifierInput;
+  reason: Scalars['String']['input'];
+};
+
+
+/** Changes; each is admin-only unless it says otherwise. */
+export type MutationUnmergeCustomersArgs = {
+  cascade?: InputMaybe<Scalars['Boolean']['input']>;
+  mergeId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
 };
 
 
@@ -703,6 +860,12 @@ export type Query = {
   customers: CustomerConnection;
   /** Every customer an identifier belongs to, active and oldest first (duplicates show up here). */
   customersBy: Array<Customer>;
+  /**
+   * Pairs of survivors that are probably one person, best first (score, then ids), with the evidence.
+   * `minScore` in [0, 1] (default 0.6), `first` 1..100. Computed in SQL over the whole CRM per call
+   * (about a second per 100,000 customers; README "Identity resolution").
+   */
+  duplicateCandidates: DuplicateCandidateConnection;
   /** The customer's erasures, newest first (empty for an unknown id). */
   erasures: Array<Erasure>;
   /**
@@ -714,6 +877,8 @@ export type Query = {
    * SOURCE_UNAVAILABLE error alongside). Null for an unknown id. The read is audited.
    */
   exportCustomerData?: Maybe<Scalars['JSON']['output']>;
+  /** Every link, unlink, merge and unmerge that touched the customer's person, newest first. `first` 1..200. */
+  identityHistory: IdentityChangeConnection;
   /** Evaluates a draft condition on a deterministic sample of customers (`sample` 1..200), without saving it. */
   previewTagDefinition: TagPreview;
   /**
@@ -762,6 +927,13 @@ export type QueryCustomersByArgs = {
 };
 
 
+export type QueryDuplicateCandidatesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  minScore?: InputMaybe<Scalars['Float']['input']>;
+};
+
+
 export type QueryErasuresArgs = {
   customerId: Scalars['ID']['input'];
 };
@@ -769,6 +941,13 @@ export type QueryErasuresArgs = {
 
 export type QueryExportCustomerDataArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryIdentityHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  customerId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1124,6 +1303,11 @@ export type ResolversTypes = ResolversObject<{
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Device: ResolverTypeWrapper<DeviceParent>;
+  DuplicateCandidate: ResolverTypeWrapper<DuplicateCandidateParent>;
+  DuplicateCandidateConnection: ResolverTypeWrapper<DuplicateCandidateConnectionParent>;
+  DuplicateCandidateEdge: ResolverTypeWrapper<DuplicateCandidateEdgeParent>;
+  DuplicateEvidence: ResolverTypeWrapper<DuplicateEvidence>;
+  DuplicateEvidenceKind: DuplicateEvidenceKind;
   Erasure: ResolverTypeWrapper<ErasureParent>;
   ErasureStatus: ErasureStatus;
   Event: ResolverTypeWrapper<EventParent>;
@@ -1135,10 +1319,16 @@ export type ResolversTypes = ResolversObject<{
   IdentifierInput: IdentifierInput;
   IdentifierKind: IdentifierKind;
   Identity: ResolverTypeWrapper<IdentityParent>;
+  IdentityAction: IdentityAction;
+  IdentityChange: ResolverTypeWrapper<IdentityChangeParent>;
+  IdentityChangeConnection: ResolverTypeWrapper<IdentityChangeConnectionParent>;
+  IdentityChangeEdge: ResolverTypeWrapper<IdentityChangeEdgeParent>;
+  IdentitySource: IdentitySource;
   Interest: ResolverTypeWrapper<Interest>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Lifecycle: ResolverTypeWrapper<LifecycleParent>;
   LifecycleStage: LifecycleStage;
+  Merge: ResolverTypeWrapper<MergeParent>;
   Money: ResolverTypeWrapper<Scalars['Money']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Order: ResolverTypeWrapper<OrderParent>;
@@ -1206,6 +1396,10 @@ export type ResolversParentTypes = ResolversObject<{
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Device: DeviceParent;
+  DuplicateCandidate: DuplicateCandidateParent;
+  DuplicateCandidateConnection: DuplicateCandidateConnectionParent;
+  DuplicateCandidateEdge: DuplicateCandidateEdgeParent;
+  DuplicateEvidence: DuplicateEvidence;
   Erasure: ErasureParent;
   Event: EventParent;
   EventConnection: EventConnectionParent;
@@ -1214,9 +1408,13 @@ export type ResolversParentTypes = ResolversObject<{
   EventEdge: EventEdgeParent;
   IdentifierInput: IdentifierInput;
   Identity: IdentityParent;
+  IdentityChange: IdentityChangeParent;
+  IdentityChangeConnection: IdentityChangeConnectionParent;
+  IdentityChangeEdge: IdentityChangeEdgeParent;
   Interest: Interest;
   JSON: Scalars['JSON']['output'];
   Lifecycle: LifecycleParent;
+  Merge: MergeParent;
   Money: Scalars['Money']['output'];
   Mutation: Record<PropertyKey, never>;
   Order: OrderParent;
@@ -1361,6 +1559,7 @@ export type CreatedApiKeyResolvers<ContextType = Context, ParentType extends Res
 export type CustomerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   behaviour?: Resolver<Maybe<ResolversTypes['Behaviour']>, ParentType, ContextType>;
+  canonicalId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   churnRisk?: Resolver<Maybe<ResolversTypes['ChurnRisk']>, ParentType, ContextType, Partial<CustomerChurnRiskArgs>>;
   consents?: Resolver<Maybe<Array<ResolversTypes['Consent']>>, ParentType, ContextType>;
   contact?: Resolver<ResolversTypes['Contact'], ParentType, ContextType>;
@@ -1369,6 +1568,7 @@ export type CustomerResolvers<ContextType = Context, ParentType extends Resolver
   identities?: Resolver<Maybe<Array<ResolversTypes['Identity']>>, ParentType, ContextType>;
   interests?: Resolver<Maybe<Array<ResolversTypes['Interest']>>, ParentType, ContextType, RequireFields<CustomerInterestsArgs, 'first'>>;
   lifecycle?: Resolver<Maybe<ResolversTypes['Lifecycle']>, ParentType, ContextType, Partial<CustomerLifecycleArgs>>;
+  mergedFrom?: Resolver<Maybe<Array<ResolversTypes['ID']>>, ParentType, ContextType>;
   orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<CustomerOrdersArgs, 'first'>>;
   profile?: Resolver<ResolversTypes['CustomerProfile'], ParentType, ContextType>;
   purchaseSummary?: Resolver<Maybe<ResolversTypes['PurchaseSummary']>, ParentType, ContextType>;
@@ -1421,6 +1621,30 @@ export type DeviceResolvers<ContextType = Context, ParentType extends ResolversP
   os?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
+
+export type DuplicateCandidateResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DuplicateCandidate'] = ResolversParentTypes['DuplicateCandidate']> = ResolversObject<{
+  a?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+  b?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+  evidence?: Resolver<Array<ResolversTypes['DuplicateEvidence']>, ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type DuplicateCandidateConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DuplicateCandidateConnection'] = ResolversParentTypes['DuplicateCandidateConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['DuplicateCandidateEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type DuplicateCandidateEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DuplicateCandidateEdge'] = ResolversParentTypes['DuplicateCandidateEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['DuplicateCandidate'], ParentType, ContextType>;
+}>;
+
+export type DuplicateEvidenceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DuplicateEvidence'] = ResolversParentTypes['DuplicateEvidence']> = ResolversObject<{
+  kind?: Resolver<ResolversTypes['DuplicateEvidenceKind'], ParentType, ContextType>;
+  similarity?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+}>;
+
+export type DuplicateEvidenceKindResolvers = EnumResolverSignature<{ DEVICE_ID?: any, EMAIL?: any, NAME_BIRTH_DATE?: any, NAME_CITY?: any, PHONE?: any }, ResolversTypes['DuplicateEvidenceKind']>;
 
 export type ErasureResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Erasure'] = ResolversParentTypes['Erasure']> = ResolversObject<{
   completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1477,9 +1701,37 @@ export type IdentifierKindResolvers = EnumResolverSignature<{ ANONYMOUS_ID?: any
 export type IdentityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Identity'] = ResolversParentTypes['Identity']> = ResolversObject<{
   firstSeenAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['IdentifierKind'], ParentType, ContextType>;
+  recordId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['IdentitySource'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   verified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
+
+export type IdentityActionResolvers = EnumResolverSignature<{ LINK?: any, MERGE?: any, UNLINK?: any, UNMERGE?: any }, ResolversTypes['IdentityAction']>;
+
+export type IdentityChangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IdentityChange'] = ResolversParentTypes['IdentityChange']> = ResolversObject<{
+  action?: Resolver<ResolversTypes['IdentityAction'], ParentType, ContextType>;
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  after?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  before?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  customerIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  mergeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type IdentityChangeConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IdentityChangeConnection'] = ResolversParentTypes['IdentityChangeConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['IdentityChangeEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type IdentityChangeEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IdentityChangeEdge'] = ResolversParentTypes['IdentityChangeEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['IdentityChange'], ParentType, ContextType>;
+}>;
+
+export type IdentitySourceResolvers = EnumResolverSignature<{ API?: any, CRM?: any, MERGE?: any }, ResolversTypes['IdentitySource']>;
 
 export type InterestResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Interest'] = ResolversParentTypes['Interest']> = ResolversObject<{
   category?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1502,6 +1754,18 @@ export type LifecycleResolvers<ContextType = Context, ParentType extends Resolve
 
 export type LifecycleStageResolvers = EnumResolverSignature<{ ACTIVE?: any, AT_RISK?: any, CHURNED?: any, DORMANT?: any, NEW?: any, PROSPECT?: any, REACTIVATED?: any }, ResolversTypes['LifecycleStage']>;
 
+export type MergeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Merge'] = ResolversParentTypes['Merge']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  merged?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  survivor?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
+  undoReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  undoneAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  undoneBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Money'], any> {
   name: 'Money';
 }
@@ -1510,7 +1774,11 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'input'>>;
   disableTagDefinition?: Resolver<Maybe<ResolversTypes['TagDefinition']>, ParentType, ContextType, RequireFields<MutationDisableTagDefinitionArgs, 'key'>>;
   eraseCustomer?: Resolver<ResolversTypes['Erasure'], ParentType, ContextType, RequireFields<MutationEraseCustomerArgs, 'id' | 'reason'>>;
+  linkIdentity?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationLinkIdentityArgs, 'confidence' | 'customerId' | 'evidence' | 'identifier'>>;
+  mergeCustomers?: Resolver<ResolversTypes['Merge'], ParentType, ContextType, RequireFields<MutationMergeCustomersArgs, 'mergedIds' | 'reason' | 'survivorId'>>;
   revokeApiKey?: Resolver<Maybe<ResolversTypes['ApiKey']>, ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
+  unlinkIdentity?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationUnlinkIdentityArgs, 'customerId' | 'identifier' | 'reason'>>;
+  unmergeCustomers?: Resolver<Array<ResolversTypes['Merge']>, ParentType, ContextType, RequireFields<MutationUnmergeCustomersArgs, 'cascade' | 'mergeId' | 'reason'>>;
   upsertTagDefinition?: Resolver<ResolversTypes['TagDefinition'], ParentType, ContextType, RequireFields<MutationUpsertTagDefinitionArgs, 'input'>>;
 }>;
 
@@ -1576,8 +1844,10 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   customerBy?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerByArgs, 'identifier'>>;
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first' | 'orderBy'>>;
   customersBy?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomersByArgs, 'identifier'>>;
+  duplicateCandidates?: Resolver<ResolversTypes['DuplicateCandidateConnection'], ParentType, ContextType, RequireFields<QueryDuplicateCandidatesArgs, 'first' | 'minScore'>>;
   erasures?: Resolver<Array<ResolversTypes['Erasure']>, ParentType, ContextType, RequireFields<QueryErasuresArgs, 'customerId'>>;
   exportCustomerData?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType, RequireFields<QueryExportCustomerDataArgs, 'id'>>;
+  identityHistory?: Resolver<ResolversTypes['IdentityChangeConnection'], ParentType, ContextType, RequireFields<QueryIdentityHistoryArgs, 'customerId' | 'first'>>;
   previewTagDefinition?: Resolver<ResolversTypes['TagPreview'], ParentType, ContextType, RequireFields<QueryPreviewTagDefinitionArgs, 'expression' | 'sample'>>;
   searchCustomers?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QuerySearchCustomersArgs, 'first' | 'query'>>;
   tagDefinitions?: Resolver<Array<ResolversTypes['TagDefinition']>, ParentType, ContextType, RequireFields<QueryTagDefinitionsArgs, 'includeDisabled'>>;
@@ -1745,6 +2015,11 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Device?: DeviceResolvers<ContextType>;
+  DuplicateCandidate?: DuplicateCandidateResolvers<ContextType>;
+  DuplicateCandidateConnection?: DuplicateCandidateConnectionResolvers<ContextType>;
+  DuplicateCandidateEdge?: DuplicateCandidateEdgeResolvers<ContextType>;
+  DuplicateEvidence?: DuplicateEvidenceResolvers<ContextType>;
+  DuplicateEvidenceKind?: DuplicateEvidenceKindResolvers;
   Erasure?: ErasureResolvers<ContextType>;
   ErasureStatus?: ErasureStatusResolvers;
   Event?: EventResolvers<ContextType>;
@@ -1755,10 +2030,16 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Gender?: GenderResolvers;
   IdentifierKind?: IdentifierKindResolvers;
   Identity?: IdentityResolvers<ContextType>;
+  IdentityAction?: IdentityActionResolvers;
+  IdentityChange?: IdentityChangeResolvers<ContextType>;
+  IdentityChangeConnection?: IdentityChangeConnectionResolvers<ContextType>;
+  IdentityChangeEdge?: IdentityChangeEdgeResolvers<ContextType>;
+  IdentitySource?: IdentitySourceResolvers;
   Interest?: InterestResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Lifecycle?: LifecycleResolvers<ContextType>;
   LifecycleStage?: LifecycleStageResolvers;
+  Merge?: MergeResolvers<ContextType>;
   Money?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;

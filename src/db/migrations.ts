@@ -173,4 +173,78 @@ export const migrations: Migration[] = [
           FROM customer_identities i WHERE i.kind = 'phone';
       CREATE UNIQUE INDEX identifier_lookup_key ON c360.identifier_lookup (kind, key, customer_id);`,
   },
+  {
+    version: 8,
+    name: 'identity graph: links, merges, history',
+    // Links from a normalised identifier to a customer record, beside the CRM's customer_identities
+    // (never rewritten). kind 'customer_id' links a merged record to its survivor: the merge state
+    // is these links, flattened (every merged record points at the survivor directly). A link a later
+    // merge replaced is kept with superseded_by; undoing that merge restores it as it was.
+    // Row locks on the CRM customers serialise merges touching the same records; the history is
+    // append-only like the audit log.
+    sql: `
+      CREATE TABLE c360.merges (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        survivor_id text NOT NULL,
+        merged_ids text[] NOT NULL CHECK (cardinality(merged_ids) > 0),
+        reason text NOT NULL,
+        created_by text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        undone_by text,
+        undone_at timestamptz,
+        undo_reason text
+      );
+      CREATE TABLE c360.identity_links (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN ('email', 'phone', 'device_id', 'anonymous_id', 'social', 'external_id', 'customer_id')),
+        value text NOT NULL,
+        customer_id text NOT NULL,
+        source text NOT NULL CHECK (source IN ('api', 'merge')),
+        confidence real NOT NULL CHECK (confidence > 0 AND confidence <= 1),
+        evidence text,
+        merge_id bigint REFERENCES c360.merges (id),
+        created_by text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        removed_by text,
+        removed_at timestamptz,
+        superseded_by bigint REFERENCES c360.merges (id),
+        CHECK ((source = 'merge') = (merge_id IS NOT NULL)),
+        CHECK ((kind = 'customer_id') = (source = 'merge'))
+      );
+      CREATE UNIQUE INDEX identity_links_active ON c360.identity_links (kind, value) WHERE removed_at IS NULL;
+      CREATE INDEX identity_links_customer ON c360.identity_links (customer_id, kind) WHERE removed_at IS NULL;
+      CREATE INDEX identity_links_merge ON c360.identity_links (merge_id);
+      CREATE INDEX identity_links_superseded ON c360.identity_links (superseded_by) WHERE superseded_by IS NOT NULL;
+
+      -- The survivor a record was merged into, or the record itself.
+      CREATE FUNCTION c360.canonical_id(record text) RETURNS text STABLE LANGUAGE sql AS $fn$
+        SELECT coalesce((SELECT l.customer_id FROM c360.identity_links l
+                          WHERE l.kind = 'customer_id' AND l.value = record AND l.removed_at IS NULL), record)
+      $fn$;
+      -- Every record of the person a record belongs to: its survivor first, then the records merged into it.
+      CREATE FUNCTION c360.members_of(record text) RETURNS TABLE (member text) STABLE LANGUAGE sql AS $fn$
+        SELECT c360.canonical_id(record)
+        UNION ALL
+        SELECT l.value FROM c360.identity_links l
+         WHERE l.kind = 'customer_id' AND l.customer_id = c360.canonical_id(record) AND l.removed_at IS NULL
+      $fn$;
+
+      CREATE TABLE c360.identity_history (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at timestamptz NOT NULL DEFAULT now(),
+        actor text NOT NULL,
+        action text NOT NULL CHECK (action IN ('link', 'unlink', 'merge', 'unmerge')),
+        customer_ids text[] NOT NULL,
+        reason text,
+        merge_id bigint,
+        link_id bigint,
+        before jsonb NOT NULL,
+        after jsonb NOT NULL
+      );
+      CREATE INDEX identity_history_customers ON c360.identity_history USING gin (customer_ids);
+      CREATE TRIGGER identity_history_append_only BEFORE UPDATE OR DELETE ON c360.identity_history
+        FOR EACH ROW EXECUTE FUNCTION c360.refuse_change();
+      CREATE TRIGGER identity_history_no_truncate BEFORE TRUNCATE ON c360.identity_history
+        FOR EACH STATEMENT EXECUTE FUNCTION c360.refuse_change();`,
+  },
 ];

@@ -22,6 +22,18 @@ function prime(ctx: Context, rows: CustomerRow[]): void {
 /** The row of a customer; null when unknown (every Customer field reads through this). */
 export const customerRow = (ctx: Context, id: string) => ctx.crm.loaders.customer.load(id);
 
+/** Customer.identities: the person's identifiers (its other records are in mergedFrom). */
+export const identitiesOf = async (ctx: Context, id: string) =>
+  (await ctx.crm.loaders.identities.load(id)).filter((i) => i.kind !== 'customer_id');
+
+/** Customer.mergedFrom: the person's records other than its survivor, sorted. */
+export async function mergedFrom(ctx: Context, id: string): Promise<string[]> {
+  const [row, identities] = await Promise.all([customerRow(ctx, id), ctx.crm.loaders.identities.load(id)]);
+  const records = new Set([id, ...identities.filter((i) => i.kind === 'customer_id').map((i) => i.value)]);
+  records.delete(row?.canonical_id ?? id);
+  return [...records].sort();
+}
+
 export async function customerById(ctx: Context, id: string): Promise<CustomerRef | null> {
   const row = await customerRow(ctx, id);
   return row && ref(row);

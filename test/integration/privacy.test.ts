@@ -81,8 +81,9 @@ describe('Query.exportCustomerData', () => {
     // CRM: the rows as stored, orders with their items and products.
     const products = Object.fromEntries(dataset.products.map((p) => [p.id, p]));
     expect(doc.crm).toEqual({
-      customer: json(dataset.customers.find((c) => c.id === P.QUINTA)),
-      identities: json(dataset.customer_identities.filter((i) => i.customer_id === P.QUINTA).sort((a, b) => a.kind.localeCompare(b.kind))),
+      customer: json({ ...dataset.customers.find((c) => c.id === P.QUINTA), canonical_id: P.QUINTA }),
+      identities: json(dataset.customer_identities.filter((i) => i.customer_id === P.QUINTA).sort((a, b) => a.kind.localeCompare(b.kind))
+        .map((i) => ({ ...i, record_id: P.QUINTA, source: 'crm' }))),
       consents: expect.arrayContaining(rowsOf(dataset.consents, P.QUINTA)),
       orders: rowsOf(dataset.orders, P.QUINTA).reverse().map((o: any) => ({
         ...o,

@@ -54,12 +54,15 @@ describe('schema access declarations', () => {
   });
 
   it('only holds @pii fields below a Customer, so every read is attributed to a person', () => {
-    // Walk from the roots without entering Customer: no @pii field may be reachable that way.
+    // Walk from the roots without entering Customer: no @pii field may be reachable that way, except
+    // below root fields about one customer that attribute their answer to it (the customerId argument).
+    const attributed = new Set(['Query.identityHistory']);
     const reachable = new Set<string>();
     const visit = (type: GraphQLObjectType) => {
       if (reachable.has(type.name) || type.name === 'Customer') return;
       reachable.add(type.name);
       for (const f of Object.values(type.getFields())) {
+        if (attributed.has(`${type.name}.${f.name}`)) continue;
         const named = getNamedType(f.type);
         if (isObjectType(named)) visit(named);
       }

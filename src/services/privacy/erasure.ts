@@ -1,7 +1,7 @@
 import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../context';
 import { ErasureStatus, IdentifierKind, Source } from '../../enums';
-import { badUserInput, SourceError } from '../../errors';
+import { badUserInput, conflict, SourceError } from '../../errors';
 import { behaviourSourceError } from '../../sources/behaviour/errors';
 import { addOwner, deleteOwnedEvents } from '../../sources/behaviour/queries';
 import { crmSourceError, inTransaction } from '../../sources/crm/db';
@@ -81,7 +81,8 @@ function stepError(ctx: Context, step: Source, e: unknown): SourceError {
  */
 async function possibleDuplicates(ctx: Context, customer: CustomerRow, identities: IdentityRow[]): Promise<string[]> {
   const values: [IdentifierKind, string | null][] = [
-    [IdentifierKind.EMAIL, customer.email], [IdentifierKind.PHONE, customer.phone], ...identities.map((i): [IdentifierKind, string] => [i.kind, i.value]),
+    [IdentifierKind.EMAIL, customer.email], [IdentifierKind.PHONE, customer.phone],
+    ...identities.flatMap((i): [IdentifierKind, string][] => (i.kind === 'customer_id' ? [] : [[i.kind, i.value]])),
   ];
   const keys: LookupKey[] = [];
   for (const [kind, value] of values) {
@@ -103,6 +104,9 @@ export async function eraseCustomer(ctx: Context, customerId: string, reason: st
   const [customer] = await customersByIds(ctx.crm.db, [customerId]);
   if (!customer) throw badUserInput(`There is no customer with id "${customerId}".`, 'id');
   const identities = await ctx.crm.loaders.identities.load(customerId);
+  if (customer.canonical_id !== customer.id || identities.some((i) => i.kind === 'customer_id')) {
+    throw conflict(`Customer "${customerId}" is part of a merge (survivor ${customer.canonical_id}); unmerge it first, then erase each record.`, { field: 'id' });
+  }
   const duplicates = await possibleDuplicates(ctx, customer, identities);
   let erasure = await inTransaction(ctx.stores.crmPool, ctx.roundTrips, (db) => openErasure(db, customerId, ctx.principal.subject, why, STEPS, duplicates));
   for (const step of STEPS.filter((s) => erasure.remaining.includes(s))) {

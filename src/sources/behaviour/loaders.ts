@@ -23,16 +23,21 @@ export function createBehaviourLoaders(opts: { db: Db; crm: CrmLoaders; roundTri
       const ids = [...new Set(keys.map((k) => k.customerId))];
       const identities = await opts.crm.identities.loadMany(ids);
       const ownership: Ownership = new Map();
+      // Two ids of one merged person (its survivor and a merged record) own the same events: they
+      // share one owner, the least of the person's record ids.
+      const ownerOf = new Map<string, string>();
       ids.forEach((id, i) => {
         const rows = identities[i]!;
         if (rows instanceof Error) throw rows;
-        addOwner(ownership, id, rows);
+        const owner = rows.reduce((least, r) => (r.kind === 'customer_id' && r.value < least ? r.value : least), id);
+        ownerOf.set(id, owner);
+        addOwner(ownership, owner, rows.map((r) => (r.kind === 'customer_id' && r.value === owner ? { kind: r.kind, value: id } : r)));
       });
       const requests = new Map<string, { metric: Metric; owners: string[] }>();
       for (const k of keys) {
         const key = metricKey(k.metric);
         const r = requests.get(key) ?? { metric: k.metric, owners: [] };
-        r.owners.push(k.customerId);
+        r.owners.push(ownerOf.get(k.customerId)!);
         requests.set(key, r);
       }
       opts.roundTrips.behaviour += 1;
@@ -42,7 +47,7 @@ export function createBehaviourLoaders(opts: { db: Db; crm: CrmLoaders; roundTri
       } catch (e) {
         throw behaviourSourceError(e) ?? e;
       }
-      return keys.map((k) => valueFor(k.metric, k.customerId, (results[metricKey(k.metric)] ?? []) as never));
+      return keys.map((k) => valueFor(k.metric, ownerOf.get(k.customerId)!, (results[metricKey(k.metric)] ?? []) as never));
     },
     { cacheKeyFn: (k) => `${k.customerId}\u0000${metricKey(k.metric)}`, batch: opts.batch ?? true },
   );

@@ -7,10 +7,14 @@ export const EVENTS = 'events';
 /** Which customer owns events carrying an identifier: `c:<customerId>`, `a:<anonymousId>`, `d:<deviceId>`. */
 export type Ownership = Map<string, string>;
 
-/** Adds a customer and the anonymous and device ids its CRM identities link to it. */
+/**
+ * Adds a customer and what its identities link to it: anonymous and device ids, and the person's
+ * other records (kind customer_id, after a merge), whose events are its own.
+ */
 export function addOwner(ownership: Ownership, customerId: string, identities: readonly { kind: string; value: string }[]): Ownership {
   ownership.set(`c:${customerId}`, customerId);
   for (const r of identities) {
+    if (r.kind === 'customer_id') ownership.set(`c:${r.value}`, customerId);
     if (r.kind === 'anonymous_id') ownership.set(`a:${r.value}`, customerId);
     if (r.kind === 'device_id') ownership.set(`d:${r.value}`, customerId);
   }

@@ -1,10 +1,12 @@
 import type { Db } from './db';
+import { consentsOf, identitiesOf, keyMembers } from './members';
 import type { ConsentRow, CustomerRow, IdentityRow } from './rows';
 
 /**
  * The CRM facts the derivations need, for a batch of customers as of one instant, in ONE statement:
  * the customer row, aggregates of its completed orders and of its tickets (computed in SQL, never
- * shipping the orders), its consents and its identities. Boundaries are instants computed by the
+ * shipping the orders), its consents and its identities; for a merged person, over all its records
+ * (members.ts), keyed by the id asked for. Boundaries are instants computed by the
  * caller from the rules ("days since ≤ N" is `t > asOf − (N + 1) days`), so SQL does no calendar maths.
  */
 export interface FactBounds {
@@ -50,9 +52,9 @@ type Raw = Omit<CrmFactsRow, 'customer' | 'consents' | 'identities'> & CustomerR
 
 export async function crmFacts(db: Db, ids: readonly string[], b: FactBounds): Promise<CrmFactsRow[]> {
   const rows = await db<Raw>(
-    `WITH o AS (
-       SELECT customer_id, placed_at, total, placed_at - lag(placed_at) OVER (PARTITION BY customer_id ORDER BY placed_at) AS gap
-         FROM orders WHERE customer_id = ANY($1::text[]) AND status = 'completed' AND placed_at <= $2
+    `WITH k AS (${keyMembers('$1')}), o AS (
+       SELECT k.key AS customer_id, placed_at, total, placed_at - lag(placed_at) OVER (PARTITION BY k.key ORDER BY placed_at) AS gap
+         FROM k JOIN orders ON orders.customer_id = k.member WHERE status = 'completed' AND placed_at <= $2
      ), orders_agg AS (
        SELECT customer_id,
               count(*)::int AS completed_orders, min(placed_at) AS first_order_at, max(placed_at) AS last_order_at,
@@ -65,42 +67,37 @@ export async function crmFacts(db: Db, ids: readonly string[], b: FactBounds): P
               max(placed_at) FILTER (WHERE placed_at <= $6) AS latest_order_before_window_at
          FROM o GROUP BY customer_id
      ), items_agg AS (
-       SELECT o.customer_id, avg((i.unit_price < p.price)::int)::float8 AS discounted_item_share
-         FROM orders o JOIN order_items i ON i.order_id = o.id JOIN products p ON p.id = i.product_id
-        WHERE o.customer_id = ANY($1::text[]) AND o.status = 'completed' AND o.placed_at <= $2 AND o.placed_at > $3
-        GROUP BY o.customer_id
+       SELECT k.key AS customer_id, avg((i.unit_price < p.price)::int)::float8 AS discounted_item_share
+         FROM k JOIN orders o ON o.customer_id = k.member JOIN order_items i ON i.order_id = o.id JOIN products p ON p.id = i.product_id
+        WHERE o.status = 'completed' AND o.placed_at <= $2 AND o.placed_at > $3
+        GROUP BY k.key
      ), tickets_agg AS (
-       SELECT customer_id,
+       SELECT k.key AS customer_id,
               count(*) FILTER (WHERE status IN ('open', 'pending') OR resolved_at > $2)::int AS unresolved_tickets,
               count(*) FILTER (WHERE satisfaction <= $8 AND coalesce(resolved_at, opened_at) > $7
                                  AND coalesce(resolved_at, opened_at) <= $2)::int AS bad_ratings
-         FROM support_tickets WHERE customer_id = ANY($1::text[]) AND opened_at <= $2
-        GROUP BY customer_id
+         FROM k JOIN support_tickets t ON t.customer_id = k.member WHERE opened_at <= $2
+        GROUP BY k.key
      )
-     SELECT c.id, c.created_at, c.full_name, c.gender, c.birth_date, c.city, c.country, c.occupation, c.email, c.phone, c.status,
+     SELECT u.key AS id, c.id AS canonical_id, c.created_at, c.full_name, c.gender, c.birth_date, c.city, c.country, c.occupation, c.email, c.phone, c.status,
             coalesce(oa.completed_orders, 0) AS completed_orders, oa.first_order_at, oa.last_order_at,
             coalesce(oa.orders_in_window, 0) AS orders_in_window, coalesce(oa.spend_in_window, '0.00') AS spend_in_window,
             coalesce(oa.orders_recent, 0) AS orders_recent, coalesce(oa.orders_prior, 0) AS orders_prior,
             oa.mean_interval_days, oa.earliest_recent_order_at, oa.latest_order_before_window_at,
             ia.discounted_item_share,
             coalesce(ta.unresolved_tickets, 0) AS unresolved_tickets, coalesce(ta.bad_ratings, 0) AS bad_ratings,
-            coalesce((SELECT json_agg(json_build_object('customer_id', x.customer_id, 'purpose', x.purpose, 'granted', x.granted,
-                                                         'updated_at', x.updated_at, 'source', x.source))
-                        FROM consents x WHERE x.customer_id = c.id), '[]') AS consents,
-            coalesce((SELECT json_agg(json_build_object('customer_id', x.customer_id, 'kind', x.kind, 'value', x.value,
-                                                         'verified', x.verified, 'first_seen_at', x.first_seen_at)
-                                      ORDER BY x.kind, x.first_seen_at, x.value)
-                        FROM customer_identities x WHERE x.customer_id = c.id), '[]') AS identities
-       FROM customers c
-       LEFT JOIN orders_agg oa ON oa.customer_id = c.id
-       LEFT JOIN items_agg ia ON ia.customer_id = c.id
-       LEFT JOIN tickets_agg ta ON ta.customer_id = c.id
-      WHERE c.id = ANY($1::text[])`,
+            coalesce((SELECT json_agg(x) FROM (${consentsOf('u.key')}) x), '[]') AS consents,
+            coalesce((SELECT json_agg(x ORDER BY x.kind, x.first_seen_at, x.value) FROM (${identitiesOf('u.key')}) x), '[]') AS identities
+       FROM unnest($1::text[]) AS u(key)
+       JOIN customers c ON c.id = c360.canonical_id(u.key)
+       LEFT JOIN orders_agg oa ON oa.customer_id = u.key
+       LEFT JOIN items_agg ia ON ia.customer_id = u.key
+       LEFT JOIN tickets_agg ta ON ta.customer_id = u.key`,
     [ids, b.asOf, b.rfmWindowStart, b.recentStart, b.priorStart, b.reactivationStart, b.badRatingStart, b.badRating],
   );
-  return rows.map(({ id, created_at, full_name, gender, birth_date, city, country, occupation, email, phone, status, consents, identities, ...facts }) => ({
+  return rows.map(({ id, canonical_id, created_at, full_name, gender, birth_date, city, country, occupation, email, phone, status, consents, identities, ...facts }) => ({
     ...facts,
-    customer: { id, created_at, full_name, gender, birth_date, city, country, occupation, email, phone, status },
+    customer: { id, canonical_id, created_at, full_name, gender, birth_date, city, country, occupation, email, phone, status },
     consents: consents.map((x) => ({ ...x, updated_at: x.updated_at === null ? null : new Date(x.updated_at) })),
     identities: identities.map((x) => ({ ...x, first_seen_at: new Date(x.first_seen_at) })),
   }));

@@ -1,5 +1,6 @@
 import type { ErasureStatus, Source } from '../../enums';
 import type { Db } from './db';
+import { anyMember } from './members';
 import type { OrderRow, TicketRow } from './rows';
 
 /**
@@ -7,19 +8,19 @@ import type { OrderRow, TicketRow } from './rows';
  * (export), its erasure, and c360's own records of the person (audit log, erasures).
  */
 
-/** Every order of the customer, oldest first; amounts as exact decimal strings. */
+/** Every order of the customer's person (all its records, members.ts), oldest first; amounts as exact decimal strings. */
 export const allOrdersOf = (db: Db, customerId: string) =>
   db<OrderRow>(
     `SELECT id, order_number, customer_id, status, channel, placed_at, total::text AS total
-       FROM orders WHERE customer_id = $1 ORDER BY placed_at, id`,
+       FROM orders WHERE customer_id = ${anyMember('$1')} ORDER BY placed_at, id`,
     [customerId],
   );
 
-/** Every support ticket of the customer, oldest first. */
+/** Every support ticket of the customer's person, oldest first. */
 export const allTicketsOf = (db: Db, customerId: string) =>
   db<TicketRow>(
     `SELECT id, customer_id, subject, status, priority, channel, opened_at, resolved_at, satisfaction
-       FROM support_tickets WHERE customer_id = $1 ORDER BY opened_at, id`,
+       FROM support_tickets WHERE customer_id = ${anyMember('$1')} ORDER BY opened_at, id`,
     [customerId],
   );
 

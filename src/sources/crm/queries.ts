@@ -1,17 +1,21 @@
 import { IdentifierKind } from '../../enums';
 import type { Db } from './db';
 import { emailSql, phoneSql, type LookupKey } from './identifiers';
+import { anyMember, consentsOf, identitiesOf, keyMembers, notMerged } from './members';
 import type {
   ConsentRow, CustomerRow, IdentityRow, OrderItemRow, OrderRow, PurchaseSummaryRow, TicketRow,
 } from './rows';
 
 /**
  * Every SQL statement the API sends to the CRM. Each function is one round trip and takes the keys
- * of a whole batch; rows come back unordered by key (loaders.ts maps them back).
+ * of a whole batch; rows come back unordered by key (loaders.ts maps them back). A key naming a
+ * customer record answers for its person: the survivor's row and the union of the orders, tickets,
+ * identities and consents of every record merged into it (members.ts).
  */
 
-const CUSTOMER_COLUMNS =
-  'c.id, c.created_at, c.full_name, c.gender, c.birth_date, c.city, c.country, c.occupation, c.email, c.phone, c.status';
+const PROFILE_COLUMNS = 'c.created_at, c.full_name, c.gender, c.birth_date, c.city, c.country, c.occupation, c.email, c.phone, c.status';
+/** For rows of survivors (lists, search), which are their own canonical record. */
+const CUSTOMER_COLUMNS = `c.id, c.id AS canonical_id, ${PROFILE_COLUMNS}`;
 
 /** Exact microseconds since the epoch of a timestamptz: keyset cursors must not lose precision. */
 const micros = (col: string) => `(extract(epoch from ${col}) * 1000000)::int8`;
@@ -19,29 +23,32 @@ const fromMicros = (param: string) => `(timestamptz 'epoch' + ${param}::int8 * i
 
 export type Keyed<R> = R & { sort_us: number };
 
+/** The row of each id's person (the survivor's), with id = the id asked for and canonical_id = the survivor's. */
 export const customersByIds = (db: Db, ids: readonly string[]) =>
-  db<CustomerRow>(`SELECT ${CUSTOMER_COLUMNS} FROM customers c WHERE c.id = ANY($1::text[])`, [ids]);
+  db<CustomerRow>(
+    `SELECT k.id, c.id AS canonical_id, ${PROFILE_COLUMNS}
+       FROM unnest($1::text[]) AS k(id) JOIN customers c ON c.id = c360.canonical_id(k.id)`,
+    [ids],
+  );
 
 export const identitiesByCustomerIds = (db: Db, ids: readonly string[]) =>
   db<IdentityRow>(
-    `SELECT customer_id, kind, value, verified, first_seen_at FROM customer_identities
-      WHERE customer_id = ANY($1::text[]) ORDER BY customer_id, kind, first_seen_at, value`,
+    `SELECT x.* FROM unnest($1::text[]) AS k(key), LATERAL (${identitiesOf('k.key')}) x
+      ORDER BY x.customer_id, x.kind, x.first_seen_at, x.value`,
     [ids],
   );
 
 export const consentsByCustomerIds = (db: Db, ids: readonly string[]) =>
-  db<ConsentRow>(
-    `SELECT customer_id, purpose, granted, updated_at, source FROM consents WHERE customer_id = ANY($1::text[])`,
-    [ids],
-  );
+  db<ConsentRow>(`SELECT x.* FROM unnest($1::text[]) AS k(key), LATERAL (${consentsOf('k.key')}) x`, [ids]);
 
 export const purchaseSummaries = (db: Db, ids: readonly string[]) =>
   db<PurchaseSummaryRow>(
-    `SELECT customer_id, count(*)::int8 AS completed_orders, sum(total)::numeric(14,2)::text AS total_spent,
-            round(avg(total), 2)::numeric(14,2)::text AS average_order_value,
-            min(placed_at) AS first_order_at, max(placed_at) AS last_order_at
-       FROM orders WHERE customer_id = ANY($1::text[]) AND status = 'completed'
-      GROUP BY customer_id`,
+    `SELECT m.key AS customer_id, count(*)::int8 AS completed_orders, sum(o.total)::numeric(14,2)::text AS total_spent,
+            round(avg(o.total), 2)::numeric(14,2)::text AS average_order_value,
+            min(o.placed_at) AS first_order_at, max(o.placed_at) AS last_order_at
+       FROM (${keyMembers('$1')}) m JOIN orders o ON o.customer_id = m.member
+      WHERE o.status = 'completed'
+      GROUP BY m.key`,
     [ids],
   );
 
@@ -59,7 +66,7 @@ export const ordersPages = (
         SELECT o.id, o.order_number, o.customer_id, o.status, o.channel, o.placed_at, o.total::text AS total,
                ${micros('o.placed_at')} AS sort_us
           FROM orders o
-         WHERE o.customer_id = k.customer_id
+         WHERE o.customer_id = ${anyMember('k.customer_id')}
            AND ($5::text IS NULL OR o.status = $5)
            AND (k.after_us IS NULL OR (o.placed_at, o.id) < (${fromMicros('k.after_us')}, k.after_id))
          ORDER BY o.placed_at DESC, o.id DESC
@@ -71,8 +78,9 @@ export const ordersPages = (
 
 export const orderCounts = (db: Db, ids: readonly string[], status: string | null) =>
   db<{ customer_id: string; count: number }>(
-    `SELECT customer_id, count(*)::int8 AS count FROM orders
-      WHERE customer_id = ANY($1::text[]) AND ($2::text IS NULL OR status = $2) GROUP BY customer_id`,
+    `SELECT m.key AS customer_id, count(*)::int8 AS count
+       FROM (${keyMembers('$1')}) m JOIN orders o ON o.customer_id = m.member
+      WHERE ($2::text IS NULL OR o.status = $2) GROUP BY m.key`,
     [ids, status],
   );
 
@@ -91,9 +99,9 @@ export const ticketsFor = (db: Db, ids: readonly string[], statuses: string[] | 
   db<TicketRow>(
     `SELECT t.* FROM unnest($1::text[]) WITH ORDINALITY AS k(customer_id, ord)
       CROSS JOIN LATERAL (
-        SELECT id, customer_id, subject, status, priority, channel, opened_at, resolved_at, satisfaction
+        SELECT id, k.customer_id, subject, status, priority, channel, opened_at, resolved_at, satisfaction
           FROM support_tickets s
-         WHERE s.customer_id = k.customer_id AND ($2::text[] IS NULL OR s.status = ANY($2::text[]))
+         WHERE s.customer_id = ${anyMember('k.customer_id')} AND ($2::text[] IS NULL OR s.status = ANY($2::text[]))
          ORDER BY s.opened_at DESC, s.id DESC LIMIT $3
       ) t
       ORDER BY k.ord, t.opened_at DESC, t.id DESC`,
@@ -101,10 +109,12 @@ export const ticketsFor = (db: Db, ids: readonly string[], statuses: string[] | 
   );
 
 /**
- * Customers each lookup key belongs to, best first (active, then oldest). E-mails and phones match
- * the customer record and the identities whatever format they were stored in; other kinds match
- * identities exactly (order numbers: orders). One statement, with only the branches of the kinds
- * asked for: an order-number lookup does not pay for normalising every e-mail and phone.
+ * Customers each lookup key belongs to, best first (active, then oldest), as their survivors (a key
+ * of a merged record answers its survivor). E-mails and phones match the customer record and the
+ * identities whatever format they were stored in; other kinds match identities exactly (order
+ * numbers: orders); every kind also matches the identity links made through the API (stored
+ * normalised, as keys). One statement, with only the branches of the kinds asked for: an
+ * order-number lookup does not pay for normalising every e-mail and phone.
  */
 export function customerIdsByIdentifiers(db: Db, keys: readonly LookupKey[]) {
   const of = (kind: IdentifierKind) => keys.filter((k) => k.kind === kind).map((k) => k.key);
@@ -134,9 +144,17 @@ export function customerIdsByIdentifiers(db: Db, keys: readonly LookupKey[]) {
          JOIN unnest(${bind(exact.map((k) => k.kind))}::text[], ${bind(exact.map((k) => k.key))}::text[]) AS x(kind, value) ON i.kind = x.kind AND i.value = x.value`,
     );
   }
+  const linkable = keys.filter((k) => k.kind !== IdentifierKind.ORDER_NUMBER);
+  if (linkable.length) {
+    branches.push(
+      `SELECT l.kind, l.value, l.customer_id FROM c360.identity_links l
+         JOIN unnest(${bind(linkable.map((k) => k.kind))}::text[], ${bind(linkable.map((k) => k.key))}::text[]) AS x(kind, value)
+           ON l.kind = x.kind AND l.value = x.value AND l.removed_at IS NULL`,
+    );
+  }
   return db<{ kind: string; key: string; customer_id: string }>(
     `WITH m(kind, key, customer_id) AS (${branches.join(' UNION ')})
-      SELECT m.kind, m.key, m.customer_id FROM m JOIN customers c ON c.id = m.customer_id
+      SELECT m.kind, m.key, c.id AS customer_id FROM m JOIN customers c ON c.id = c360.canonical_id(m.customer_id)
        ORDER BY (c.status = 'active') DESC, c.created_at, c.id`,
     params,
   );
@@ -184,10 +202,13 @@ export interface CustomerListFilter {
   hasCompletedOrders?: boolean | null;
 }
 
-/** WHERE clause and parameters for a customer filter; values are always bound, never spliced. */
+/**
+ * WHERE clause and parameters for a customer filter; values are always bound, never spliced. Lists
+ * show survivors only; order conditions look at the orders of every record of the person.
+ */
 function whereOf(f: CustomerListFilter, params: unknown[]): string[] {
   const bind = (v: unknown) => `$${params.push(v)}`;
-  const where: string[] = [];
+  const where: string[] = [notMerged('c.id')];
   if (f.city != null) where.push(`lower(c.city) = lower(${bind(f.city)})`);
   if (f.country != null) where.push(`c.country = upper(${bind(f.country)})`);
   if (f.gender != null) where.push(`c.gender = ${bind(f.gender)}`);
@@ -195,11 +216,11 @@ function whereOf(f: CustomerListFilter, params: unknown[]): string[] {
   if (f.createdAfter != null) where.push(`c.created_at >= ${bind(f.createdAfter)}`);
   if (f.createdBefore != null) where.push(`c.created_at < ${bind(f.createdBefore)}`);
   if (f.hasOrders != null) {
-    where.push(`${f.hasOrders ? '' : 'NOT '}EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id)`);
+    where.push(`${f.hasOrders ? '' : 'NOT '}EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = ${anyMember('c.id')})`);
   }
   if (f.hasCompletedOrders != null) {
     where.push(
-      `${f.hasCompletedOrders ? '' : 'NOT '}EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id AND o.status = 'completed')`,
+      `${f.hasCompletedOrders ? '' : 'NOT '}EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = ${anyMember('c.id')} AND o.status = 'completed')`,
     );
   }
   return where;
@@ -231,7 +252,7 @@ export function listCustomers(
   }
   return db<Keyed<CustomerRow>>(
     `SELECT ${CUSTOMER_COLUMNS}, ${micros('c.created_at')} AS sort_us FROM customers c
-      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${bind(limit)}`,
+      WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${bind(limit)}`,
     params,
   );
 }
@@ -240,7 +261,7 @@ export async function countCustomers(db: Db, filter: CustomerListFilter): Promis
   const params: unknown[] = [];
   const where = whereOf(filter, params);
   const rows = await db<{ count: number }>(
-    `SELECT count(*)::int8 AS count FROM customers c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
+    `SELECT count(*)::int8 AS count FROM customers c WHERE ${where.join(' AND ')}`,
     params,
   );
   return rows[0]?.count ?? 0;
@@ -249,11 +270,13 @@ export async function countCustomers(db: Db, filter: CustomerListFilter): Promis
 /**
  * Customers whose name, e-mail, phone digits or order numbers match `query` (lower-cased), best
  * first: exact and prefix matches above trigram word similarity. Served by c360.customer_search;
- * a customer erased since its last refresh is left out all the same.
+ * a customer erased since its last refresh is left out all the same. A match on a merged record
+ * answers its survivor, once, with the best score of its records.
  */
 export const searchCustomers = (db: Db, query: string, digits: string, limit: number) =>
   db<CustomerRow & { score: number }>(
     `SELECT ${CUSTOMER_COLUMNS}, s.score FROM (
+        SELECT c360.canonical_id(customer_id) AS customer_id, max(score) AS score FROM (
         SELECT customer_id,
                word_similarity($1, doc)
                + CASE WHEN name = $1 OR email = $1 OR ($2 <> '' AND phone_digits = $2)
@@ -263,7 +286,7 @@ export const searchCustomers = (db: Db, query: string, digits: string, limit: nu
           FROM c360.customer_search
          WHERE ($1 <% doc OR ($2 <> '' AND $2 <% doc))
            AND NOT EXISTS (SELECT 1 FROM customers e WHERE e.id = customer_search.customer_id AND e.status = 'erased')
-         ORDER BY score DESC, customer_id LIMIT $3
+        ) hit GROUP BY 1 ORDER BY score DESC, customer_id LIMIT $3
       ) s JOIN customers c ON c.id = s.customer_id
       ORDER BY s.score DESC, c.id`,
     [query, digits, limit],

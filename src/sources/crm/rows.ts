@@ -5,7 +5,10 @@
 import type { ConsentPurpose, IdentifierKind, CustomerStatus, Gender, OrderStatus, TicketPriority, TicketStatus } from '../../enums';
 
 export interface CustomerRow {
+  /** The record asked for (a merged record's id answers its survivor's row). */
   id: string;
+  /** The survivor: `id` unless that record was merged into another. */
+  canonical_id: string;
   created_at: Date;
   full_name: string;
   gender: Gender | null;
@@ -18,12 +21,22 @@ export interface CustomerRow {
   status: CustomerStatus;
 }
 
+/** Where an identity comes from: the CRM's customer_identities, a link made through the API, a merge. */
+export type IdentitySource = 'crm' | 'api' | 'merge';
+
+/**
+ * An identity of a customer's person (sources/crm/members.ts): customer_id is the id the customer
+ * was asked by, record_id the record holding it. Kind customer_id (source merge) names a record
+ * merged into the survivor: its events are the person's too.
+ */
 export interface IdentityRow {
   customer_id: string;
-  kind: Exclude<IdentifierKind, IdentifierKind.ORDER_NUMBER>;
+  record_id: string;
+  kind: Exclude<IdentifierKind, IdentifierKind.ORDER_NUMBER> | 'customer_id';
   value: string;
   verified: boolean;
   first_seen_at: Date;
+  source: IdentitySource;
 }
 
 export interface ConsentRow {

@@ -1,0 +1,196 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import type { IdentifierInput } from '../__generated__/resolvers-types';
+import type { Context } from '../context';
+import { IdentifierKind } from '../enums';
+import { badUserInput, conflict } from '../errors';
+import { checkFirst, decodeCursor, encodeCursor, toPage } from '../pagination';
+import { inTransaction, type Db } from '../sources/crm/db';
+import { toLookupKey } from '../sources/crm/identifiers';
+import * as g from '../sources/crm/identity';
+import { customerIdsByIdentifiers } from '../sources/crm/queries';
+
+/**
+ * The identity graph's use cases: links an agent confirms, merges of duplicate records and their
+ * undoing, and the history of all of them. Every write is one transaction that locks the CRM rows
+ * of the records it changes (so writes on the same records are serialised, never interleaved) and
+ * appends a history row with the state before and after. Answers are read afresh afterwards.
+ */
+
+const MAX_TEXT = 1000;
+const MAX_MERGED = 50;
+const MAX_HISTORY = 200;
+
+function text(value: string, field: string): string {
+  const t = value.trim();
+  if (t.length === 0 || t.length > MAX_TEXT) throw badUserInput(`\`${field}\` must have 1 to ${MAX_TEXT} characters.`, field);
+  return t;
+}
+
+/** The identifier as stored in a link: the lookup key (e-mail lower-cased, phone E.164, ...). */
+function linkKey(ctx: Context, identifier: IdentifierInput): { kind: string; value: string } {
+  if (identifier.kind === IdentifierKind.ORDER_NUMBER) throw badUserInput('Order numbers belong to orders and cannot be linked.', 'identifier.kind');
+  const key = toLookupKey(identifier.kind, identifier.value, ctx.config.DEFAULT_PHONE_REGION);
+  return { kind: key.kind, value: key.key };
+}
+
+/** The record, locked, which must exist, not be erased, and not be merged into another. */
+async function lockedSurvivor(db: Db, id: string, field: string): Promise<g.RecordState> {
+  const [record] = await g.lockRecords(db, [id]);
+  if (!record) throw badUserInput(`There is no customer with id "${id}".`, field);
+  if (record.status === 'erased') throw conflict(`Customer "${id}" is erased.`, { field });
+  if (record.canonical_id !== id) throw conflict(`Customer "${id}" is merged into "${record.canonical_id}"; use that id.`, { field, canonicalId: record.canonical_id });
+  return record;
+}
+
+async function write<T>(ctx: Context, work: (db: Db) => Promise<T>): Promise<T> {
+  const result = await inTransaction(ctx.stores.crmPool, ctx.roundTrips, work);
+  ctx.forgetLoaded();
+  return result;
+}
+
+const linkView = (l: g.LinkRow) => ({ id: l.id, kind: l.kind, value: l.value, customerId: l.customer_id, confidence: l.confidence, evidence: l.evidence });
+
+/**
+ * Links an identifier to a customer (e.g. an agent confirmed a device or a handle). CONFLICT when it
+ * already belongs to another person (CRM identity, contact field or link); nothing changes when it
+ * is already this person's. Returns the customer's id.
+ */
+export async function linkIdentity(ctx: Context, customerId: string, identifier: IdentifierInput, evidence: string, confidence: number): Promise<string> {
+  const key = linkKey(ctx, identifier);
+  const why = text(evidence, 'evidence');
+  if (!(confidence > 0 && confidence <= 1)) throw badUserInput('`confidence` must be in (0, 1].', 'confidence');
+  await write(ctx, async (db) => {
+    await lockedSurvivor(db, customerId, 'customerId');
+    await g.lockIdentifier(db, key.kind, key.value);
+    const lookup = toLookupKey(identifier.kind, identifier.value, ctx.config.DEFAULT_PHONE_REGION);
+    const owners = [...new Set((await customerIdsByIdentifiers(db, [lookup])).map((r) => r.customer_id))];
+    const others = owners.filter((id) => id !== customerId);
+    if (others.length > 0) {
+      throw conflict(`This ${key.kind.replace('_', ' ')} already belongs to customer ${others.join(', ')}; unlink it there first, or merge the records.`, { field: 'identifier', linkedTo: others });
+    }
+    if (owners.length > 0) return; // already this person's
+    const link = await g.insertLink(db, { ...key, customerId, confidence, evidence: why, actor: ctx.principal.subject });
+    await g.insertHistory(db, { actor: ctx.principal.subject, action: 'link', customerIds: [customerId], reason: why, linkId: link.id, before: { link: null }, after: { link: linkView(link) } });
+  });
+  return customerId;
+}
+
+/** Removes a link made through the API from the customer's person; CRM identities are the CRM's own. */
+export async function unlinkIdentity(ctx: Context, customerId: string, identifier: IdentifierInput, reason: string): Promise<string> {
+  const key = linkKey(ctx, identifier);
+  const why = text(reason, 'reason');
+  await write(ctx, async (db) => {
+    const survivor = await lockedSurvivor(db, customerId, 'customerId');
+    await g.lockIdentifier(db, key.kind, key.value);
+    const link = await g.activeLink(db, key.kind, key.value);
+    const members = new Set([survivor.id, ...(await g.mergeLinksOf(db, [survivor.id])).map((l) => l.value)]);
+    if (!link || !members.has(link.customer_id)) {
+      throw badUserInput(`Customer "${customerId}" has no link of this ${key.kind.replace('_', ' ')} made through the API (CRM identities change in the CRM).`, 'identifier');
+    }
+    await g.lockRecords(db, [link.customer_id]);
+    await g.removeLink(db, link.id, ctx.principal.subject);
+    await g.insertHistory(db, { actor: ctx.principal.subject, action: 'unlink', customerIds: [customerId, link.customer_id], reason: why, linkId: link.id, before: { link: linkView(link) }, after: { link: null } });
+  });
+  return customerId;
+}
+
+/** Who points at whom among the people of `survivors`: [record, survivor] pairs, for the history. */
+const mergeState = async (db: Db, survivors: string[]) => (await g.mergeLinksOf(db, survivors)).map((l) => [l.value, l.customer_id]);
+
+/**
+ * Merges records into a survivor, without changing any of them: from now on each merged record
+ * (and any record merged into it before) resolves to the survivor, and the survivor's fields see
+ * the union of all their data. Refused (CONFLICT) for a merged or erased record, so chains are
+ * flattened and cycles cannot form.
+ */
+export async function mergeCustomers(ctx: Context, survivorId: string, mergedIds: readonly string[], reason: string): Promise<g.MergeRow> {
+  const why = text(reason, 'reason');
+  const merged = [...new Set(mergedIds)];
+  if (merged.length === 0 || merged.length > MAX_MERGED) throw badUserInput(`\`mergedIds\` must name 1 to ${MAX_MERGED} customers.`, 'mergedIds');
+  if (merged.includes(survivorId)) throw badUserInput('The survivor cannot be merged into itself.', 'mergedIds');
+  return write(ctx, async (db) => {
+    const records = new Map((await g.lockRecords(db, [survivorId, ...merged])).map((r) => [r.id, r]));
+    for (const id of [survivorId, ...merged]) {
+      const r = records.get(id);
+      const field = id === survivorId ? 'survivorId' : 'mergedIds';
+      if (!r) throw badUserInput(`There is no customer with id "${id}".`, field);
+      if (r.status === 'erased') throw conflict(`Customer "${id}" is erased.`, { field });
+      if (r.canonical_id !== id) throw conflict(`Customer "${id}" is already merged into "${r.canonical_id}".`, { field, canonicalId: r.canonical_id });
+    }
+    const before = await mergeState(db, [survivorId, ...merged]);
+    const merge = await g.insertMerge(db, { survivorId, mergedIds: merged, reason: why, actor: ctx.principal.subject });
+    await g.linkMerged(db, merge.id, survivorId, merged, ctx.principal.subject);
+    const after = await mergeState(db, [survivorId]);
+    await g.insertHistory(db, {
+      actor: ctx.principal.subject, action: 'merge', customerIds: [survivorId, ...after.map(([record]) => record!)], reason: why, mergeId: merge.id,
+      before: { merges: before }, after: { merges: after },
+    });
+    return merge;
+  });
+}
+
+/**
+ * The merge and the later merges in force that depend on it, oldest first. A later merge depends on
+ * it when it merged one of its records (its survivor, or a record merged into it) into another
+ * survivor, superseding its links; so do merges depending on those. Merging more records into the
+ * same survivor does not.
+ */
+async function mergeChain(db: Db, merge: g.MergeRow): Promise<g.MergeRow[]> {
+  const chain = [merge];
+  const involved = new Set([merge.survivor_id, ...(await g.recordsLinkedBy(db, [merge.id]))]);
+  for (const later of await g.laterMerges(db, merge.id)) {
+    if (!later.merged_ids.some((id) => involved.has(id))) continue;
+    chain.push(later);
+    involved.add(later.survivor_id);
+  }
+  return chain;
+}
+
+/**
+ * Undoes a merge, restoring every record's resolution as it was before it. Later merges in force
+ * that involve its records depend on it: CONFLICT naming them, or with `cascade` they are undone
+ * first, newest first. Returns the merges undone, in the order they were undone.
+ */
+export async function unmergeCustomers(ctx: Context, mergeId: string, reason: string, cascade: boolean): Promise<g.MergeRow[]> {
+  const why = text(reason, 'reason');
+  if (!/^[1-9]\d{0,17}$/.test(mergeId)) throw badUserInput(`"${mergeId}" is not a merge id.`, 'mergeId');
+  return write(ctx, async (db) => {
+    const merge = await g.mergeById(db, mergeId);
+    if (!merge) throw badUserInput(`There is no merge ${mergeId}.`, 'mergeId');
+    if (merge.undone_at) throw conflict(`Merge ${mergeId} was already undone.`, { field: 'mergeId' });
+    const chain = await mergeChain(db, merge);
+    await g.lockRecords(db, [...new Set([...chain.flatMap((m) => [m.survivor_id, ...m.merged_ids]), ...(await g.recordsLinkedBy(db, chain.map((m) => m.id)))])]);
+    const locked = await mergeChain(db, merge);
+    if (locked.map((m) => m.id).join() !== chain.map((m) => m.id).join()) {
+      throw conflict(`Merges involving merge ${mergeId}'s records changed while it was being undone; try again.`, { field: 'mergeId' });
+    }
+    if ((await g.mergeById(db, mergeId))?.undone_at) throw conflict(`Merge ${mergeId} was already undone.`, { field: 'mergeId' });
+    const dependents = chain.slice(1).reverse();
+    if (dependents.length > 0 && !cascade) {
+      throw conflict(`Later merges depend on merge ${mergeId}: undo ${dependents.map((m) => m.id).join(', ')} first (in that order), or pass cascade: true.`, {
+        field: 'mergeId', dependentMerges: dependents.map((m) => m.id),
+      });
+    }
+    const undone: g.MergeRow[] = [];
+    for (const m of [...dependents, merge]) {
+      const before = await mergeState(db, [m.survivor_id]);
+      undone.push(await g.undoMerge(db, m.id, ctx.principal.subject, why));
+      const after = await mergeState(db, [m.survivor_id, ...m.merged_ids]);
+      await g.insertHistory(db, {
+        actor: ctx.principal.subject, action: 'unmerge', customerIds: [m.survivor_id, ...before.map(([record]) => record!)], reason: why, mergeId: m.id,
+        before: { merges: before }, after: { merges: after },
+      });
+    }
+    return undone;
+  });
+}
+
+/** Query.identityHistory: attributed to the customer asked for, so the identifiers it shows are audited as theirs. */
+export async function identityHistory(ctx: Context, customerId: string, args: { first?: number | null; after?: string | null }, info: GraphQLResolveInfo) {
+  const first = checkFirst(args.first ?? 50, MAX_HISTORY);
+  const after = args.after == null ? null : decodeCursor('identityHistory', args.after, ['string'])[0];
+  if (after !== null && !/^\d{1,18}$/.test(after)) throw badUserInput('`after` is not a cursor of this list.', 'after');
+  ctx.audit.customerAt(info.path, customerId);
+  const rows = await g.historyOf(ctx.crm.db, customerId, after, first + 1);
+  return toPage(rows, first, (r) => encodeCursor('identityHistory', [r.id]), (r) => r);
+}
