@@ -1,10 +1,12 @@
 /**
  * Deterministic demo data for the CRM tables (contracts/crm.sql).
- * Contract: the same (customers, seed, now) always yields the same dataset; nothing is dated after `now`;
- * every customer is created before its first order; identity values, e-mails, phones and order numbers
- * are unique; every order total is the exact sum of its items (integer cents).
+ * Contract: the same (customers, seed, now, duplicates) always yields the same dataset; nothing is dated
+ * after `now`; every customer is created before its first order; identity values, e-mails, phones and
+ * order numbers are unique, except the e-mails and phones planted duplicates share with their originals
+ * on purpose; every order total is the exact sum of its items (integer cents).
  */
 import { CRM_TABLES as CRM_TABLE_ORDER } from '../sources/crm/ddl';
+import { plantDuplicates, type PlantedDuplicate } from './duplicates';
 import { Random } from './random';
 import {
   CATEGORIES, CITIES, CN_EMAIL_DOMAINS, CN_FAMILY_NAMES, CN_GIVEN_NAMES, COUNTRY_EMAIL_DOMAINS, COUNTRY_WEIGHTS,
@@ -164,12 +166,19 @@ export interface GenerateOptions {
   customers: number;
   seed: number;
   now: Date;
+  /**
+   * Share of the customers (0–1, default 0) given a planted duplicate record (seed/duplicates.ts),
+   * appended after them: the first `customers` customers and their rows are the same with or without.
+   */
+  duplicates?: number;
 }
 
 export interface CrmDatasetWithPersonas {
   dataset: CrmDataset;
-  /** Keyed by customer id. */
+  /** Keyed by customer id. Planted duplicates are 'prospect': they have no orders. */
   personas: Record<string, Persona>;
+  /** The planted duplicate pairs, in id order of the duplicates; empty without `duplicates`. */
+  duplicates: PlantedDuplicate[];
 }
 
 export function generateCrmDataset(opts: GenerateOptions): CrmDataset {
@@ -280,7 +289,11 @@ export function generateCrmDatasetWithPersonas(opts: GenerateOptions): CrmDatase
   });
   tickets.sort((a, b) => a.opened_at.getTime() - b.opened_at.getTime())
     .forEach((t, i) => ds.support_tickets.push({ id: `t_${pad(i + 1, 7)}`, ...t }));
-  return { dataset: ds, personas };
+  const planted = plantDuplicates(ds, { seed: opts.seed, share: opts.duplicates ?? 0, now: opts.now });
+  ds.customers.push(...planted.customers);
+  ds.customer_identities.push(...planted.customer_identities);
+  for (const c of planted.customers) personas[c.id] = 'prospect';
+  return { dataset: ds, personas, duplicates: planted.planted };
 }
 
 // ---- time and formatting ----

@@ -111,8 +111,12 @@ describe('merging duplicate records', () => {
       phone: customersBy(identifier: { kind: PHONE, value: "+86 138 0013 8000" }) { id }
       device: customerBy(identifier: { kind: DEVICE_ID, value: "dev-lina-2" }) { id canonicalId }
       order: customerBy(identifier: { kind: ORDER_NUMBER, value: "SO2026000007" }) { id }
+      search: searchCustomers(query: "li na") { id }
     }`);
-    expect(found.body.data).toEqual({ phone: [{ id: LINA }], device: { id: LINA, canonicalId: LINA }, order: { id: LINA } });
+    const { search, ...lookups } = found.body.data;
+    expect(lookups).toEqual({ phone: [{ id: LINA }], device: { id: LINA, canonicalId: LINA }, order: { id: LINA } });
+    // "Li Na" is the duplicate's name: found as its survivor, once; "LI NA" is c_lina3's.
+    expect(search.map((c: { id: string }) => c.id).sort()).toEqual([LINA, LINA3]);
   });
 
   it('refuses merging a merged record, into a merged record, and cycles', async () => {
