@@ -1,7 +1,9 @@
 import type { DuplicateCandidateResolvers, IdentityChangeResolvers, MergeResolvers, MutationResolvers, QueryResolvers } from '../src/__generated__/resolvers-types';
+import { duplicateCandidates } from '../src/services/duplicates';
 import * as identity from '../src/services/identity';
 
 export const IdentityQuery: QueryResolvers = {
+  duplicateCandidates: (_, args, ctx) => duplicateCandidates(ctx, args),
   identityHistory: (_, { customerId, ...args }, ctx, info) => identity.identityHistory(ctx, customerId, args, info),
 };
 

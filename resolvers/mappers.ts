@@ -17,6 +17,7 @@ import type { ApiKeyRow } from '../src/sources/crm/apiKeys';
 import type { AuditRow } from '../src/sources/crm/audit';
 import type { ErasureRow } from '../src/sources/crm/privacy';
 import type { HistoryRow, MergeRow } from '../src/sources/crm/identity';
+import type { DuplicateCandidate } from '../src/sources/crm/duplicates';
 
 export interface CustomerRef {
   id: string;
@@ -84,8 +85,6 @@ export type MergeParent = MergeRow;
 export type IdentityChangeParent = HistoryRow;
 export type IdentityChangeConnectionParent = Page<HistoryRow>;
 export type IdentityChangeEdgeParent = EdgeParent<HistoryRow>;
-// TEMP until sources/crm/duplicates.ts lands
-export interface DuplicateCandidateRow { a: string; b: string; score: number; evidence: { kind: string; similarity: number | null }[] }
-export type DuplicateCandidateParent = DuplicateCandidateRow;
-export type DuplicateCandidateConnectionParent = Page<DuplicateCandidateRow>;
-export type DuplicateCandidateEdgeParent = EdgeParent<DuplicateCandidateRow>;
+export type DuplicateCandidateParent = DuplicateCandidate;
+export type DuplicateCandidateConnectionParent = Page<DuplicateCandidate>;
+export type DuplicateCandidateEdgeParent = EdgeParent<DuplicateCandidate>;

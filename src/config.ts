@@ -91,6 +91,8 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   DEMO_CUSTOMERS: z.coerce.number().int().min(1).max(1_000_000).default(2000),
   DEMO_SEED: z.coerce.number().int().default(42),
+  /** Share of the demo customers given a second, messily entered record of the same person (duplicate detection to try). */
+  DEMO_DUPLICATES: z.coerce.number().min(0).max(1).default(0.01),
   DEFAULT_PHONE_REGION: z
     .string()
     .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as CN')

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     if (rows[0]?.n === 0 || (behaviour.embedded && (await behaviour.isEmpty()))) {
       logger.info({ customers: config.DEMO_CUSTOMERS, seed: config.DEMO_SEED }, 'loading the demo dataset into the embedded stores');
       const result = await seedDemo(crm.pool, behaviour.embedded ? behaviour.db : null, {
-        customers: config.DEMO_CUSTOMERS, seed: config.DEMO_SEED, now: new Date(), socialFile,
+        customers: config.DEMO_CUSTOMERS, seed: config.DEMO_SEED, duplicates: config.DEMO_DUPLICATES, now: new Date(), socialFile,
       });
       logger.info(result, 'demo dataset loaded');
     } else if (socialFile && !existsSync(socialFile)) {

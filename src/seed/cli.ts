@@ -4,12 +4,14 @@ import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { seedDemo } from './seedDemo';
 
-const USAGE = `usage: npm run seed -- [--customers N] [--seed S] [--replace]
+const USAGE = `usage: npm run seed -- [--customers N] [--seed S] [--duplicates SHARE] [--replace]
 
-Generates a deterministic demo dataset (same N and S → same data, dated relative to today): CRM
+Generates a deterministic demo dataset (same N, S and SHARE → same data, dated relative to today): CRM
 rows, the behaviour events and the bundled social provider's accounts and posts, consistent with
-one another. Loads it into the embedded stores under DATA_DIR, replacing what is there (the social
-accounts go to DATA_DIR/social/accounts.json unless SOCIAL_API_URL names a real provider). A store configured by DATABASE_URL or MONGODB_URI is written
+one another. --duplicates 0.02 adds, for 2% of the customers, another record of the same person
+entered messily (after the N customers, which stay the same), to try duplicate detection on.
+Loads it into the embedded stores under DATA_DIR, replacing what is there (the social accounts go
+to DATA_DIR/social/accounts.json unless SOCIAL_API_URL names a real provider). A store configured by DATABASE_URL or MONGODB_URI is written
 only when it is empty, or with --replace. Stop a running \`npm start\` on the embedded stores first.`;
 
 /** `npm run seed`: prints progress on stderr and a summary line on stdout. */
@@ -18,6 +20,7 @@ async function main(): Promise<void> {
     options: {
       customers: { type: 'string', default: '2000' },
       seed: { type: 'string', default: '42' },
+      duplicates: { type: 'string', default: '0' },
       replace: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -30,6 +33,8 @@ async function main(): Promise<void> {
   const seed = Number(values.seed);
   if (!Number.isInteger(customers) || customers < 1 || customers > 1_000_000) throw new Error('--customers must be an integer from 1 to 1000000');
   if (!Number.isInteger(seed)) throw new Error('--seed must be an integer');
+  const duplicates = Number(values.duplicates);
+  if (!(duplicates >= 0 && duplicates <= 1)) throw new Error('--duplicates must be a share from 0 to 1');
 
   const config = loadConfig();
   const logger = createLogger({ ...config, LOG_LEVEL: 'warn' });
@@ -50,6 +55,7 @@ async function main(): Promise<void> {
     const result = await seedDemo(crm.pool, behaviour.db, {
       customers,
       seed,
+      duplicates,
       now: new Date(),
       socialFile: embeddedSocialFile(config),
       onProgress: ({ table, rows, total }) => {

@@ -14,10 +14,13 @@ export interface SeedOptions {
   now: Date;
   /** Where to write the bundled social provider's accounts; null when the provider is not ours. */
   socialFile: string | null;
+  /** Share of the customers given a planted duplicate record (GenerateOptions.duplicates); default 0. */
+  duplicates?: number;
   onProgress?: (p: { table: string; rows: number; total: number }) => void;
 }
 
 export interface SeedResult {
+  /** Rows per CRM table, events, social accounts and posts, and planted duplicate records. */
   rows: Record<string, number>;
   generateMs: number;
   crmLoadMs: number;
@@ -32,7 +35,9 @@ export interface SeedResult {
  */
 export async function seedDemo(pool: pg.Pool, behaviour: Db | null, opts: SeedOptions): Promise<SeedResult> {
   const t0 = Date.now();
-  const { dataset, personas } = generateCrmDatasetWithPersonas({ customers: opts.customers, seed: opts.seed, now: opts.now });
+  const { dataset, personas, duplicates } = generateCrmDatasetWithPersonas({
+    customers: opts.customers, seed: opts.seed, now: opts.now, duplicates: opts.duplicates,
+  });
   const events = behaviour ? generateEvents({ dataset, personas, seed: opts.seed, now: opts.now }) : [];
   const social = opts.socialFile ? generateSocialAccounts(dataset, { seed: opts.seed, now: opts.now }) : [];
   const t1 = Date.now();
@@ -51,5 +56,5 @@ export async function seedDemo(pool: pg.Pool, behaviour: Db | null, opts: SeedOp
   if (opts.socialFile) saveSocialAccounts(opts.socialFile, social);
   const rows = Object.fromEntries(Object.entries(dataset).map(([table, list]) => [table, (list as unknown[]).length]));
   const posts = social.reduce((n, a) => n + a.posts.length, 0);
-  return { rows: { ...rows, events: events.length, social_accounts: social.length, social_posts: posts }, generateMs: t1 - t0, crmLoadMs: t2 - t1, eventsLoadMs: Date.now() - t2 };
+  return { rows: { ...rows, events: events.length, social_accounts: social.length, social_posts: posts, planted_duplicates: duplicates.length }, generateMs: t1 - t0, crmLoadMs: t2 - t1, eventsLoadMs: Date.now() - t2 };
 }

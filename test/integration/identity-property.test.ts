@@ -130,17 +130,7 @@ describe('random link, merge and unmerge sequences', () => {
         const before = new Map<string, Map<string, string>>(); // merge → where the records it moved pointed before
         for (const o of ops) {
           let r;
-          if (o.op === 'link' || o.op === 'unlink') {
-            const anon = FREE[o.anon]!;
-            const args = { id: PEOPLE[o.person], value: anon };
-            r = o.op === 'link'
-              ? await api.gql(`mutation($id: ID!, $value: String!) { linkIdentity(customerId: $id, identifier: { kind: ANONYMOUS_ID, value: $value }, evidence: "property test") { id } }`, args)
-              : await api.gql(`mutation($id: ID!, $value: String!) { unlinkIdentity(customerId: $id, identifier: { kind: ANONYMOUS_ID, value: $value }, reason: "property test") { id } }`, args);
-            if (!r.body.errors) {
-              if (o.op === 'link') linked.set(anon, PEOPLE[o.person]!);
-              else linked.delete(anon);
-            }
-          } else if (o.op === 'merge') {
+          if (o.op === 'merge') {
             r = await api.gql(`mutation($s: ID!, $m: [ID!]!) { mergeCustomers(survivorId: $s, mergedIds: $m, reason: "property test") { id } }`, { s: PEOPLE[o.survivor], m: o.merged.map((i) => PEOPLE[i]) });
             if (!r.body.errors) {
               const id = r.body.data.mergeCustomers.id;
@@ -149,6 +139,16 @@ describe('random link, merge and unmerge sequences', () => {
               before.set(id, new Map(moved));
               for (const [record] of moved) canonical.set(record, PEOPLE[o.survivor]!);
               merges.push(id);
+            }
+          } else if ('anon' in o) {
+            const anon = FREE[o.anon]!;
+            const args = { id: PEOPLE[o.person], value: anon };
+            r = o.op === 'link'
+              ? await api.gql(`mutation($id: ID!, $value: String!) { linkIdentity(customerId: $id, identifier: { kind: ANONYMOUS_ID, value: $value }, evidence: "property test") { id } }`, args)
+              : await api.gql(`mutation($id: ID!, $value: String!) { unlinkIdentity(customerId: $id, identifier: { kind: ANONYMOUS_ID, value: $value }, reason: "property test") { id } }`, args);
+            if (!r.body.errors) {
+              if (o.op === 'link') linked.set(anon, PEOPLE[o.person]!);
+              else linked.delete(anon);
             }
           } else {
             if (merges.length === 0) continue;

@@ -266,3 +266,30 @@ describe('round trips with merges present', () => {
     expect((await unmerge(m)).body.errors).toBeUndefined();
   });
 });
+
+describe('Query.duplicateCandidates', () => {
+  const DUPLICATES = `query($min: Float) { duplicateCandidates(first: 5, minScore: $min) {
+    edges { node { a { id } b { id } score evidence { kind similarity } } } pageInfo { hasNextPage }
+  } }`;
+
+  it('finds the records sharing a phone typed differently, and forgets them once merged', async () => {
+    const r = await api.gql(DUPLICATES, {}, await bearer(['analyst']));
+    expect(r.body.errors).toBeUndefined();
+    // '138 0013 8000' and '+86-138-0013-8000' are one E.164 number; the names 李娜 / Li Na share no trigram.
+    expect(r.body.data.duplicateCandidates).toEqual({
+      edges: [{ node: { a: { id: LINA }, b: { id: LINA_DUP }, score: 1, evidence: [{ kind: 'PHONE', similarity: null }] } }],
+      pageInfo: { hasNextPage: false },
+    });
+    expect(r.roundTrips.crm).toBe(1); // one statement; a and b are asked only their ids
+    const m = (await merge(LINA, [LINA_DUP])).body.data.mergeCustomers.id;
+    expect((await api.gql(DUPLICATES)).body.data.duplicateCandidates.edges).toEqual([]);
+    expect((await unmerge(m)).body.errors).toBeUndefined();
+  });
+
+  it('checks its arguments and who asks', async () => {
+    expect(codeOf(await api.gql(DUPLICATES, { min: 0 }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await api.gql(DUPLICATES, { min: 1.5 }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await api.gql(`{ duplicateCandidates(after: "nonsense") { edges { cursor } } }`))).toBe('BAD_USER_INPUT');
+    expect((await api.gql(DUPLICATES, {}, await bearer(['agent']))).status).toBe(403);
+  });
+});
