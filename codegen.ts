@@ -64,6 +64,9 @@ const config: CodegenConfig = {
           DuplicateCandidate: '../../resolvers/mappers#DuplicateCandidateParent',
           DuplicateCandidateConnection: '../../resolvers/mappers#DuplicateCandidateConnectionParent',
           DuplicateCandidateEdge: '../../resolvers/mappers#DuplicateCandidateEdgeParent',
+          SnapshotInfo: '../../resolvers/mappers#SnapshotInfoParent',
+          CustomerStats: '../../resolvers/mappers#CustomerStatsParent',
+          Segment: '../../resolvers/mappers#SegmentParent',
         },
         scalars: {
           DateTime: { input: 'Date', output: 'Date | string' },

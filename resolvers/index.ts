@@ -10,11 +10,12 @@ import { ChurnRisk, Lifecycle, Mutation, TagDefinition } from './Insights';
 import { ApiKey, AuditEntry, SecurityMutation, SecurityQuery } from './Security';
 import { Erasure, PrivacyMutation, PrivacyQuery } from './Privacy';
 import { DuplicateCandidate, IdentityChange, IdentityMutation, IdentityQuery, Merge } from './Identity';
+import { CustomerStats, DashboardsMutation, DashboardsQuery, Segment, SnapshotInfo } from './Dashboards';
 
 export const resolvers: Resolvers = {
   ...scalars,
   ...enums,
-  Query: { ...Query, ...SecurityQuery, ...PrivacyQuery, ...IdentityQuery },
+  Query: { ...Query, ...SecurityQuery, ...PrivacyQuery, ...IdentityQuery, ...DashboardsQuery },
   Customer,
   CustomerProfile,
   Contact,
@@ -25,11 +26,14 @@ export const resolvers: Resolvers = {
   Lifecycle,
   ChurnRisk,
   TagDefinition,
-  Mutation: { ...Mutation, ...SecurityMutation, ...PrivacyMutation, ...IdentityMutation },
+  Mutation: { ...Mutation, ...SecurityMutation, ...PrivacyMutation, ...IdentityMutation, ...DashboardsMutation },
   AuditEntry,
   ApiKey,
   Erasure,
   Merge,
   IdentityChange,
   DuplicateCandidate,
+  SnapshotInfo,
+  CustomerStats,
+  Segment,
 };

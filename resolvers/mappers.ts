@@ -18,6 +18,8 @@ import type { AuditRow } from '../src/sources/crm/audit';
 import type { ErasureRow } from '../src/sources/crm/privacy';
 import type { HistoryRow, MergeRow } from '../src/sources/crm/identity';
 import type { DuplicateCandidate } from '../src/sources/crm/duplicates';
+import type { SegmentRow } from '../src/sources/crm/segments';
+import type { SnapshotParent, StatsParent } from '../src/services/dashboards';
 
 export interface CustomerRef {
   id: string;
@@ -31,7 +33,7 @@ export type OrderItemParent = OrderItemRow;
 export type ProductParent = ProductRow;
 export type PurchaseSummaryParent = PurchaseSummaryRow;
 export type SupportTicketParent = TicketRow;
-export type CustomerConnectionParent = Page<CustomerRef> & { count: () => Promise<number> };
+export type CustomerConnectionParent = Page<CustomerRef> & { count: () => Promise<number>; snapshot?: SnapshotInfoParent | null };
 export type OrderConnectionParent = Page<OrderRow> & { count: () => Promise<number> };
 export interface EdgeParent<T> {
   cursor: string;
@@ -88,3 +90,7 @@ export type IdentityChangeEdgeParent = EdgeParent<HistoryRow>;
 export type DuplicateCandidateParent = DuplicateCandidate;
 export type DuplicateCandidateConnectionParent = Page<DuplicateCandidate>;
 export type DuplicateCandidateEdgeParent = EdgeParent<DuplicateCandidate>;
+
+export type SnapshotInfoParent = SnapshotParent;
+export type CustomerStatsParent = StatsParent;
+export type SegmentParent = SegmentRow;

@@ -46,8 +46,11 @@ export enum DuplicateEvidenceKind {
   EMAIL = 'email', PHONE = 'phone', DEVICE_ID = 'device_id', NAME_CITY = 'name_city', NAME_BIRTH_DATE = 'name_birth_date',
 }
 
+/** A profile snapshot's kind as c360.snapshots stores it. */
+export enum SnapshotKind { FULL = 'full', INCREMENTAL = 'incremental' }
+
 export const enums = {
   Source, ChurnFactorName, ChurnLevel, LifecycleStage, RfmSegment, ServiceHintCode, TagFamily, ValueTier,
   SentimentLabel, Role, PartnerScope, AuthKind, CustomerStatus, Gender, ConsentPurpose, IdentifierKind, OrderStatus, TicketStatus, TicketPriority, CustomerOrderBy,
-  ErasureStatus, IdentitySource, IdentityAction, DuplicateEvidenceKind,
+  ErasureStatus, IdentitySource, IdentityAction, DuplicateEvidenceKind, SnapshotKind,
 };

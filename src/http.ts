@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { createContext, type Context, type Deps } from './context';
 import { createExplorer, EXPLORER_PATH } from './explorer';
+import { EXPORT_PATH, exportSegment } from './exports';
 import { readiness } from './observability/health';
 import { breakerState, registry } from './observability/metrics';
 import { AuthenticationError } from './security/authenticate';
@@ -78,14 +79,19 @@ async function admit(deps: Deps, limits: RateLimits, headers: HeaderMap, res: ht
   return principal;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
-
-/** Hands one HTTP request to Apollo Server (GET and POST on /graphql), once the caller is admitted. */
-async function graphql(apollo: ApolloServer<Context>, deps: Deps, limits: RateLimits, req: http.IncomingMessage, res: http.ServerResponse) {
+function headerMap(req: http.IncomingMessage): HeaderMap {
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
   }
+  return headers;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Hands one HTTP request to Apollo Server (GET and POST on /graphql), once the caller is admitted. */
+async function graphql(apollo: ApolloServer<Context>, deps: Deps, limits: RateLimits, req: http.IncomingMessage, res: http.ServerResponse) {
+  const headers = headerMap(req);
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = (req.method ?? 'GET').toUpperCase();
   const now = deps.clock?.() ?? new Date();
@@ -124,10 +130,18 @@ async function graphql(apollo: ApolloServer<Context>, deps: Deps, limits: RateLi
   res.end();
 }
 
+/** GET /exports/segments/<id>.csv, once the caller is admitted like any API request (exports.ts). */
+async function segmentExport(deps: Deps, limits: RateLimits, segmentId: string, req: http.IncomingMessage, res: http.ServerResponse) {
+  const headers = headerMap(req);
+  const requestId = randomUUID();
+  const principal = await admit(deps, limits, headers, res, requestId);
+  if (principal) await exportSegment(deps, principal, segmentId, requestId, res);
+}
+
 const BREAKER_STATES = ['closed', 'half_open', 'open', 'isolated'];
 
 /**
- * The API's HTTP server: /graphql; /explorer when EXPLORER is on; /healthz (the process is alive), /readyz (each source, 503 when
+ * The API's HTTP server: /graphql; /exports/segments/<id>.csv; /explorer when EXPLORER is on; /healthz (the process is alive), /readyz (each source, 503 when
  * the CRM is down) and /metrics (Prometheus), which carry no personal data and need no credentials:
  * expose them to the platform's probes and scrapers, not to the internet.
  */
@@ -139,6 +153,8 @@ export function createHttpServer(apollo: ApolloServer<Context>, deps: Deps): htt
     const path = (req.url ?? '/').split('?')[0]!;
     const handle = async () => {
       if (path === '/graphql') return graphql(apollo, deps, limits, req, res);
+      const exported = EXPORT_PATH.exec(path);
+      if (exported && req.method === 'GET') return segmentExport(deps, limits, exported[1]!, req, res);
       if (explorer && req.method === 'GET' && explorer.handle(path, res)) return;
       if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
       if (path === '/readyz') {

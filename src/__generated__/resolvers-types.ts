@@ -23,8 +23,9 @@ import { ErasureStatus } from '../../src/enums';
 import { IdentitySource } from '../../src/enums';
 import { IdentityAction } from '../../src/enums';
 import { DuplicateEvidenceKind } from '../../src/enums';
+import { SnapshotKind } from '../../src/enums';
 import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import { CustomerRef, CustomerProfileParent, ContactParent, IdentityParent, ConsentParent, CustomerConnectionParent, CustomerEdgeParent, OrderParent, OrderItemParent, ProductParent, OrderConnectionParent, OrderEdgeParent, PurchaseSummaryParent, SupportTicketParent, BehaviourParent, EventParent, DeviceParent, ChannelShareParent, EventConnectionParent, EventEdgeParent, SocialParent, SocialAccountParent, SocialPostParent, RfmParent, LifecycleParent, ChurnRiskParent, TagDefinitionParent, TagPreviewParent, AuditEntryParent, AuditEntryConnectionParent, AuditEntryEdgeParent, ApiKeyParent, ErasureParent, MergeParent, IdentityChangeParent, IdentityChangeConnectionParent, IdentityChangeEdgeParent, DuplicateCandidateParent, DuplicateCandidateConnectionParent, DuplicateCandidateEdgeParent } from '../../resolvers/mappers';
+import { CustomerRef, CustomerProfileParent, ContactParent, IdentityParent, ConsentParent, CustomerConnectionParent, CustomerEdgeParent, OrderParent, OrderItemParent, ProductParent, OrderConnectionParent, OrderEdgeParent, PurchaseSummaryParent, SupportTicketParent, BehaviourParent, EventParent, DeviceParent, ChannelShareParent, EventConnectionParent, EventEdgeParent, SocialParent, SocialAccountParent, SocialPostParent, RfmParent, LifecycleParent, ChurnRiskParent, TagDefinitionParent, TagPreviewParent, AuditEntryParent, AuditEntryConnectionParent, AuditEntryEdgeParent, ApiKeyParent, ErasureParent, MergeParent, IdentityChangeParent, IdentityChangeConnectionParent, IdentityChangeEdgeParent, DuplicateCandidateParent, DuplicateCandidateConnectionParent, DuplicateCandidateEdgeParent, SnapshotInfoParent, CustomerStatsParent, SegmentParent } from '../../resolvers/mappers';
 import { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -392,6 +393,8 @@ export type CustomerConnection = {
   __typename?: 'CustomerConnection';
   edges: Array<CustomerEdge>;
   pageInfo: PageInfo;
+  /** The profile snapshot the stage, tier, tag or segment filters were answered from; null without them. */
+  snapshot?: Maybe<SnapshotInfo>;
   /** Customers matching the filter, over all pages. */
   totalCount: Scalars['Int']['output'];
 };
@@ -416,7 +419,15 @@ export type CustomerFilter = {
   hasCompletedOrders?: InputMaybe<Scalars['Boolean']['input']>;
   /** Has (true) or has not (false) at least one order of any status. */
   hasOrders?: InputMaybe<Scalars['Boolean']['input']>;
+  /** A member of this saved segment, in the current profile snapshot. */
+  segment?: InputMaybe<Scalars['ID']['input']>;
+  /** In this lifecycle stage, in the current profile snapshot (the connection's `snapshot` says which). */
+  stage?: InputMaybe<LifecycleStage>;
   status?: InputMaybe<CustomerStatus>;
+  /** Has this tag (key), in the current profile snapshot. */
+  tag?: InputMaybe<Scalars['String']['input']>;
+  /** Of this value tier, in the current profile snapshot. */
+  tier?: InputMaybe<ValueTier>;
 };
 
 export { CustomerOrderBy };
@@ -433,6 +444,36 @@ export type CustomerProfile = {
   fullName: Scalars['String']['output'];
   gender?: Maybe<Gender>;
   occupation?: Maybe<Scalars['String']['output']>;
+};
+
+/** The population of a filter (or of everyone) in the current snapshot. Each field is one SQL statement, run only when asked for. */
+export type CustomerStats = {
+  __typename?: 'CustomerStats';
+  byCity: Array<KeyCount>;
+  /** By the channel of most events in 90 days. */
+  byPreferredChannel: Array<KeyCount>;
+  byStage: Array<StageCount>;
+  /** Largest first; `first` 1..100. */
+  byTag: Array<KeyCount>;
+  byTier: Array<TierCount>;
+  previousSnapshot?: Maybe<SnapshotInfo>;
+  rfmGrid: Array<RfmCell>;
+  snapshot: SnapshotInfo;
+  total: Scalars['Int']['output'];
+  /** Stage moves from the snapshot before this one (the funnel); empty when there is only one. */
+  transitions: Array<StageTransition>;
+};
+
+
+/** The population of a filter (or of everyone) in the current snapshot. Each field is one SQL statement, run only when asked for. */
+export type CustomerStatsByCityArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The population of a filter (or of everyone) in the current snapshot. Each field is one SQL statement, run only when asked for. */
+export type CustomerStatsByTagArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export { CustomerStatus };
@@ -613,11 +654,23 @@ export type IdentityChangeEdge = {
 
 export { IdentitySource };
 
+export type IntRange = {
+  max?: InputMaybe<Scalars['Int']['input']>;
+  min?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type Interest = {
   __typename?: 'Interest';
   category: Scalars['String']['output'];
   /** Share of the customer's decayed interest, 0..1. */
   weight: Scalars['Float']['output'];
+};
+
+/** A count by a text value (city, tag, channel); `key` null for members without one. */
+export type KeyCount = {
+  __typename?: 'KeyCount';
+  count: Scalars['Int']['output'];
+  key?: Maybe<Scalars['String']['output']>;
 };
 
 export type Lifecycle = {
@@ -656,6 +709,7 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Creates a partner API key and shows it once. */
   createApiKey: CreatedApiKey;
+  createSegment: Segment;
   /** Saves a disabled version of the tag; null when there is no such tag. */
   disableTagDefinition?: Maybe<TagDefinition>;
   /**
@@ -692,6 +746,8 @@ export type Mutation = {
    * merges undone, in order.
    */
   unmergeCustomers: Array<Merge>;
+  /** Saves a new version; null when there is no such segment. */
+  updateSegment?: Maybe<Segment>;
   /** Saves a new, enabled version of a tag definition after checking its expression; applies from the next request. */
   upsertTagDefinition: TagDefinition;
 };
@@ -700,6 +756,12 @@ export type Mutation = {
 /** Changes; each is admin-only unless it says otherwise. */
 export type MutationCreateApiKeyArgs = {
   input: ApiKeyInput;
+};
+
+
+/** Changes; each is admin-only unless it says otherwise. */
+export type MutationCreateSegmentArgs = {
+  input: SegmentInput;
 };
 
 
@@ -752,6 +814,13 @@ export type MutationUnmergeCustomersArgs = {
   cascade?: InputMaybe<Scalars['Boolean']['input']>;
   mergeId: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
+};
+
+
+/** Changes; each is admin-only unless it says otherwise. */
+export type MutationUpdateSegmentArgs = {
+  id: Scalars['ID']['input'];
+  input: SegmentInput;
 };
 
 
@@ -861,6 +930,8 @@ export type Query = {
    * analyst or admin role, an operation may select only one root field returning customers.
    */
   customerBy?: Maybe<Customer>;
+  /** Statistics of the customers matching `filter` (everyone without one) in the current snapshot. */
+  customerStats: CustomerStats;
   /** A page of customers. `first` is 1..100; `after` is an `endCursor` from the same `orderBy`. */
   customers: CustomerConnection;
   /** Every customer an identifier belongs to, active and oldest first (duplicates show up here). */
@@ -893,6 +964,11 @@ export type Query = {
    * beyond). Erased customers are never found. The index behind it is refreshed from the CRM periodically.
    */
   searchCustomers: Array<Customer>;
+  segment?: Maybe<Segment>;
+  /** The saved segments (their latest versions), by name. */
+  segments: Array<Segment>;
+  /** The current and the previous snapshot, newest first. */
+  snapshots: Array<SnapshotInfo>;
   /** The tag definitions in force (the latest version of each key). */
   tagDefinitions: Array<TagDefinition>;
 };
@@ -917,6 +993,11 @@ export type QueryCustomerArgs = {
 
 export type QueryCustomerByArgs = {
   identifier: IdentifierInput;
+};
+
+
+export type QueryCustomerStatsArgs = {
+  filter?: InputMaybe<SegmentFilter>;
 };
 
 
@@ -970,6 +1051,11 @@ export type QuerySearchCustomersArgs = {
 };
 
 
+export type QuerySegmentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type QueryTagDefinitionsArgs = {
   includeDisabled?: InputMaybe<Scalars['Boolean']['input']>;
 };
@@ -992,6 +1078,15 @@ export type Rfm = {
   spend365d: Scalars['Money']['output'];
 };
 
+/** One cell of the RFM grid: recency × frequency scores, with the members' 365-day spend. */
+export type RfmCell = {
+  __typename?: 'RfmCell';
+  count: Scalars['Int']['output'];
+  frequency: Scalars['Int']['output'];
+  monetary: Scalars['Money']['output'];
+  recency: Scalars['Int']['output'];
+};
+
 export { RfmSegment };
 
 export { Role };
@@ -1000,6 +1095,67 @@ export type Search = {
   __typename?: 'Search';
   at: Scalars['DateTime']['output'];
   query: Scalars['String']['output'];
+};
+
+/** A saved, versioned segment: a named filter over the snapshot. */
+export type Segment = {
+  __typename?: 'Segment';
+  /** Members in the current snapshot. */
+  count: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  /** GET it with the same credentials: the members who granted marketing consent, as CSV. */
+  exportPath: Scalars['String']['output'];
+  /** The filter as saved (SegmentFilter's fields; enum values lower-cased as stored). */
+  filter: Scalars['JSON']['output'];
+  id: Scalars['ID']['output'];
+  /** Members in the current snapshot, by id (Relay); `first` 1..100. */
+  members: CustomerConnection;
+  name: Scalars['String']['output'];
+  stats: CustomerStats;
+  /** Each update saves a new version; the latest is in force. */
+  version: Scalars['Int']['output'];
+};
+
+
+/** A saved, versioned segment: a named filter over the snapshot. */
+export type SegmentMembersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/**
+ * Who is in a segment: every condition given must hold; a list matches any of its values (`tagsAll`:
+ * every tag). RFM ranges are scores 1..5; lists hold at most 50 values.
+ */
+export type SegmentFilter = {
+  /** Churn levels (only customers who granted profiling consent have one). */
+  churnLevels?: InputMaybe<Array<ChurnLevel>>;
+  /** Case-insensitive. */
+  cities?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Purposes every member granted (as of the snapshot). */
+  consents?: InputMaybe<Array<ConsentPurpose>>;
+  frequency?: InputMaybe<IntRange>;
+  /** Last activity (order, event or brand mention) at or after this instant. */
+  lastActivityAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Last activity strictly before this instant. */
+  lastActivityBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  monetary?: InputMaybe<IntRange>;
+  recency?: InputMaybe<IntRange>;
+  stages?: InputMaybe<Array<LifecycleStage>>;
+  /** Tag keys the customer has all of. */
+  tagsAll?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Tag keys the customer has at least one of. */
+  tagsAny?: InputMaybe<Array<Scalars['String']['input']>>;
+  tiers?: InputMaybe<Array<ValueTier>>;
+};
+
+export type SegmentInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  filter: SegmentFilter;
+  /** 1..200 characters. */
+  name: Scalars['String']['input'];
 };
 
 export { SentimentLabel };
@@ -1012,6 +1168,21 @@ export type ServiceHint = {
 };
 
 export { ServiceHintCode };
+
+/** A version of the profile snapshot. */
+export type SnapshotInfo = {
+  __typename?: 'SnapshotInfo';
+  /** Seconds from asOf to the request. */
+  ageSeconds: Scalars['Int']['output'];
+  /** The instant its derived values were computed for (an incremental version: its own; rows it copied keep theirs). */
+  asOf: Scalars['DateTime']['output'];
+  /** Customers (survivors, not erased) it holds. */
+  customers: Scalars['Int']['output'];
+  kind: SnapshotKind;
+  version: Scalars['Int']['output'];
+};
+
+export { SnapshotKind };
 
 /** Windows (`days`) are 1..365 and end now; the provider keeps a year of posts. */
 export type Social = {
@@ -1107,6 +1278,20 @@ export type SocialTopic = {
 
 export { Source };
 
+export type StageCount = {
+  __typename?: 'StageCount';
+  count: Scalars['Int']['output'];
+  stage: LifecycleStage;
+};
+
+export type StageTransition = {
+  __typename?: 'StageTransition';
+  count: Scalars['Int']['output'];
+  /** The stage in the snapshot before; null for customers it did not hold. */
+  from?: Maybe<LifecycleStage>;
+  to: LifecycleStage;
+};
+
 export type SupportTicket = {
   __typename?: 'SupportTicket';
   /** `phone`, `chat`, `email`, `store`, ... */
@@ -1179,6 +1364,12 @@ export type TagPreview = {
 export { TicketPriority };
 
 export { TicketStatus };
+
+export type TierCount = {
+  __typename?: 'TierCount';
+  count: Scalars['Int']['output'];
+  tier: ValueTier;
+};
 
 export { ValueTier };
 
@@ -1305,6 +1496,7 @@ export type ResolversTypes = ResolversObject<{
   CustomerFilter: CustomerFilter;
   CustomerOrderBy: CustomerOrderBy;
   CustomerProfile: ResolverTypeWrapper<CustomerProfileParent>;
+  CustomerStats: ResolverTypeWrapper<CustomerStatsParent>;
   CustomerStatus: CustomerStatus;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1330,8 +1522,10 @@ export type ResolversTypes = ResolversObject<{
   IdentityChangeConnection: ResolverTypeWrapper<IdentityChangeConnectionParent>;
   IdentityChangeEdge: ResolverTypeWrapper<IdentityChangeEdgeParent>;
   IdentitySource: IdentitySource;
+  IntRange: IntRange;
   Interest: ResolverTypeWrapper<Interest>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  KeyCount: ResolverTypeWrapper<KeyCount>;
   Lifecycle: ResolverTypeWrapper<LifecycleParent>;
   LifecycleStage: LifecycleStage;
   Merge: ResolverTypeWrapper<MergeParent>;
@@ -1349,12 +1543,18 @@ export type ResolversTypes = ResolversObject<{
   PurchaseSummary: ResolverTypeWrapper<PurchaseSummaryParent>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Rfm: ResolverTypeWrapper<RfmParent>;
+  RfmCell: ResolverTypeWrapper<RfmCell>;
   RfmSegment: RfmSegment;
   Role: Role;
   Search: ResolverTypeWrapper<Search>;
+  Segment: ResolverTypeWrapper<SegmentParent>;
+  SegmentFilter: SegmentFilter;
+  SegmentInput: SegmentInput;
   SentimentLabel: SentimentLabel;
   ServiceHint: ResolverTypeWrapper<ServiceHint>;
   ServiceHintCode: ServiceHintCode;
+  SnapshotInfo: ResolverTypeWrapper<SnapshotInfoParent>;
+  SnapshotKind: SnapshotKind;
   Social: ResolverTypeWrapper<SocialParent>;
   SocialAccount: ResolverTypeWrapper<SocialAccountParent>;
   SocialEngagement: ResolverTypeWrapper<SocialEngagement>;
@@ -1362,6 +1562,8 @@ export type ResolversTypes = ResolversObject<{
   SocialSentiment: ResolverTypeWrapper<SocialSentiment>;
   SocialTopic: ResolverTypeWrapper<SocialTopic>;
   Source: Source;
+  StageCount: ResolverTypeWrapper<StageCount>;
+  StageTransition: ResolverTypeWrapper<StageTransition>;
   SupportTicket: ResolverTypeWrapper<SupportTicketParent>;
   Tag: ResolverTypeWrapper<Tag>;
   TagDefinition: ResolverTypeWrapper<TagDefinitionParent>;
@@ -1371,6 +1573,7 @@ export type ResolversTypes = ResolversObject<{
   TagPreview: ResolverTypeWrapper<TagPreviewParent>;
   TicketPriority: TicketPriority;
   TicketStatus: TicketStatus;
+  TierCount: ResolverTypeWrapper<TierCount>;
   ValueTier: ValueTier;
 }>;
 
@@ -1399,6 +1602,7 @@ export type ResolversParentTypes = ResolversObject<{
   CustomerEdge: CustomerEdgeParent;
   CustomerFilter: CustomerFilter;
   CustomerProfile: CustomerProfileParent;
+  CustomerStats: CustomerStatsParent;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Device: DeviceParent;
@@ -1417,8 +1621,10 @@ export type ResolversParentTypes = ResolversObject<{
   IdentityChange: IdentityChangeParent;
   IdentityChangeConnection: IdentityChangeConnectionParent;
   IdentityChangeEdge: IdentityChangeEdgeParent;
+  IntRange: IntRange;
   Interest: Interest;
   JSON: Scalars['JSON']['output'];
+  KeyCount: KeyCount;
   Lifecycle: LifecycleParent;
   Merge: MergeParent;
   Money: Scalars['Money']['output'];
@@ -1432,20 +1638,28 @@ export type ResolversParentTypes = ResolversObject<{
   PurchaseSummary: PurchaseSummaryParent;
   Query: Record<PropertyKey, never>;
   Rfm: RfmParent;
+  RfmCell: RfmCell;
   Search: Search;
+  Segment: SegmentParent;
+  SegmentFilter: SegmentFilter;
+  SegmentInput: SegmentInput;
   ServiceHint: ServiceHint;
+  SnapshotInfo: SnapshotInfoParent;
   Social: SocialParent;
   SocialAccount: SocialAccountParent;
   SocialEngagement: SocialEngagement;
   SocialPost: SocialPostParent;
   SocialSentiment: SocialSentiment;
   SocialTopic: SocialTopic;
+  StageCount: StageCount;
+  StageTransition: StageTransition;
   SupportTicket: SupportTicketParent;
   Tag: Tag;
   TagDefinition: TagDefinitionParent;
   TagDefinitionInput: TagDefinitionInput;
   TagEvidence: TagEvidence;
   TagPreview: TagPreviewParent;
+  TierCount: TierCount;
 }>;
 
 export type AuthDirectiveArgs = {
@@ -1591,6 +1805,7 @@ export type CustomerResolvers<ContextType = Context, ParentType extends Resolver
 export type CustomerConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerConnection'] = ResolversParentTypes['CustomerConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['CustomerEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  snapshot?: Resolver<Maybe<ResolversTypes['SnapshotInfo']>, ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
@@ -1609,6 +1824,19 @@ export type CustomerProfileResolvers<ContextType = Context, ParentType extends R
   fullName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   gender?: Resolver<Maybe<ResolversTypes['Gender']>, ParentType, ContextType>;
   occupation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type CustomerStatsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerStats'] = ResolversParentTypes['CustomerStats']> = ResolversObject<{
+  byCity?: Resolver<Array<ResolversTypes['KeyCount']>, ParentType, ContextType, RequireFields<CustomerStatsByCityArgs, 'first'>>;
+  byPreferredChannel?: Resolver<Array<ResolversTypes['KeyCount']>, ParentType, ContextType>;
+  byStage?: Resolver<Array<ResolversTypes['StageCount']>, ParentType, ContextType>;
+  byTag?: Resolver<Array<ResolversTypes['KeyCount']>, ParentType, ContextType, RequireFields<CustomerStatsByTagArgs, 'first'>>;
+  byTier?: Resolver<Array<ResolversTypes['TierCount']>, ParentType, ContextType>;
+  previousSnapshot?: Resolver<Maybe<ResolversTypes['SnapshotInfo']>, ParentType, ContextType>;
+  rfmGrid?: Resolver<Array<ResolversTypes['RfmCell']>, ParentType, ContextType>;
+  snapshot?: Resolver<ResolversTypes['SnapshotInfo'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  transitions?: Resolver<Array<ResolversTypes['StageTransition']>, ParentType, ContextType>;
 }>;
 
 export type CustomerStatusResolvers = EnumResolverSignature<{ ACTIVE?: any, ERASED?: any, MERGED?: any }, ResolversTypes['CustomerStatus']>;
@@ -1748,6 +1976,11 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
   name: 'JSON';
 }
 
+export type KeyCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['KeyCount'] = ResolversParentTypes['KeyCount']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  key?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type LifecycleResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Lifecycle'] = ResolversParentTypes['Lifecycle']> = ResolversObject<{
   asOf?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   daysSinceLastActivity?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -1778,6 +2011,7 @@ export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversType
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   createApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'input'>>;
+  createSegment?: Resolver<ResolversTypes['Segment'], ParentType, ContextType, RequireFields<MutationCreateSegmentArgs, 'input'>>;
   disableTagDefinition?: Resolver<Maybe<ResolversTypes['TagDefinition']>, ParentType, ContextType, RequireFields<MutationDisableTagDefinitionArgs, 'key'>>;
   eraseCustomer?: Resolver<ResolversTypes['Erasure'], ParentType, ContextType, RequireFields<MutationEraseCustomerArgs, 'id' | 'reason'>>;
   linkIdentity?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationLinkIdentityArgs, 'confidence' | 'customerId' | 'evidence' | 'identifier'>>;
@@ -1785,6 +2019,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   revokeApiKey?: Resolver<Maybe<ResolversTypes['ApiKey']>, ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
   unlinkIdentity?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationUnlinkIdentityArgs, 'customerId' | 'identifier' | 'reason'>>;
   unmergeCustomers?: Resolver<Array<ResolversTypes['Merge']>, ParentType, ContextType, RequireFields<MutationUnmergeCustomersArgs, 'cascade' | 'mergeId' | 'reason'>>;
+  updateSegment?: Resolver<Maybe<ResolversTypes['Segment']>, ParentType, ContextType, RequireFields<MutationUpdateSegmentArgs, 'id' | 'input'>>;
   upsertTagDefinition?: Resolver<ResolversTypes['TagDefinition'], ParentType, ContextType, RequireFields<MutationUpsertTagDefinitionArgs, 'input'>>;
 }>;
 
@@ -1848,6 +2083,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   auditLog?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'customerId' | 'first'>>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'id'>>;
   customerBy?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerByArgs, 'identifier'>>;
+  customerStats?: Resolver<ResolversTypes['CustomerStats'], ParentType, ContextType, Partial<QueryCustomerStatsArgs>>;
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first' | 'orderBy'>>;
   customersBy?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomersByArgs, 'identifier'>>;
   duplicateCandidates?: Resolver<ResolversTypes['DuplicateCandidateConnection'], ParentType, ContextType, RequireFields<QueryDuplicateCandidatesArgs, 'first' | 'minScore'>>;
@@ -1856,6 +2092,9 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   identityHistory?: Resolver<ResolversTypes['IdentityChangeConnection'], ParentType, ContextType, RequireFields<QueryIdentityHistoryArgs, 'customerId' | 'first'>>;
   previewTagDefinition?: Resolver<ResolversTypes['TagPreview'], ParentType, ContextType, RequireFields<QueryPreviewTagDefinitionArgs, 'expression' | 'sample'>>;
   searchCustomers?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QuerySearchCustomersArgs, 'first' | 'query'>>;
+  segment?: Resolver<Maybe<ResolversTypes['Segment']>, ParentType, ContextType, RequireFields<QuerySegmentArgs, 'id'>>;
+  segments?: Resolver<Array<ResolversTypes['Segment']>, ParentType, ContextType>;
+  snapshots?: Resolver<Array<ResolversTypes['SnapshotInfo']>, ParentType, ContextType>;
   tagDefinitions?: Resolver<Array<ResolversTypes['TagDefinition']>, ParentType, ContextType, RequireFields<QueryTagDefinitionsArgs, 'includeDisabled'>>;
 }>;
 
@@ -1871,6 +2110,13 @@ export type RfmResolvers<ContextType = Context, ParentType extends ResolversPare
   spend365d?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 }>;
 
+export type RfmCellResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RfmCell'] = ResolversParentTypes['RfmCell']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  frequency?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  monetary?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  recency?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type RfmSegmentResolvers = EnumResolverSignature<{ ABOUT_TO_SLEEP?: any, AT_RISK?: any, CANT_LOSE?: any, CHAMPIONS?: any, HIBERNATING?: any, LOST?: any, LOYAL?: any, NEED_ATTENTION?: any, NEW_CUSTOMERS?: any, NO_PURCHASES?: any, POTENTIAL_LOYALIST?: any, PROMISING?: any }, ResolversTypes['RfmSegment']>;
 
 export type RoleResolvers = EnumResolverSignature<{ ADMIN?: any, AGENT?: any, ANALYST?: any, PARTNER?: any }, ResolversTypes['Role']>;
@@ -1878,6 +2124,20 @@ export type RoleResolvers = EnumResolverSignature<{ ADMIN?: any, AGENT?: any, AN
 export type SearchResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Search'] = ResolversParentTypes['Search']> = ResolversObject<{
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   query?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type SegmentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Segment'] = ResolversParentTypes['Segment']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  exportPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  filter?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  members?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<SegmentMembersArgs, 'first'>>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  stats?: Resolver<ResolversTypes['CustomerStats'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type SentimentLabelResolvers = EnumResolverSignature<{ NEGATIVE?: any, NEUTRAL?: any, POSITIVE?: any }, ResolversTypes['SentimentLabel']>;
@@ -1889,6 +2149,16 @@ export type ServiceHintResolvers<ContextType = Context, ParentType extends Resol
 }>;
 
 export type ServiceHintCodeResolvers = EnumResolverSignature<{ BAD_RATING?: any, NO_MARKETING?: any, ONBOARDING?: any, OPEN_TICKETS?: any, RETENTION_OFFER?: any, VIP_ROUTING?: any, WIN_BACK?: any }, ResolversTypes['ServiceHintCode']>;
+
+export type SnapshotInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SnapshotInfo'] = ResolversParentTypes['SnapshotInfo']> = ResolversObject<{
+  ageSeconds?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  asOf?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  customers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['SnapshotKind'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type SnapshotKindResolvers = EnumResolverSignature<{ FULL?: any, INCREMENTAL?: any }, ResolversTypes['SnapshotKind']>;
 
 export type SocialResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Social'] = ResolversParentTypes['Social']> = ResolversObject<{
   accounts?: Resolver<Array<ResolversTypes['SocialAccount']>, ParentType, ContextType>;
@@ -1944,6 +2214,17 @@ export type SocialTopicResolvers<ContextType = Context, ParentType extends Resol
 
 export type SourceResolvers = EnumResolverSignature<{ BEHAVIOUR?: any, CRM?: any, SOCIAL?: any }, ResolversTypes['Source']>;
 
+export type StageCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StageCount'] = ResolversParentTypes['StageCount']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  stage?: Resolver<ResolversTypes['LifecycleStage'], ParentType, ContextType>;
+}>;
+
+export type StageTransitionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StageTransition'] = ResolversParentTypes['StageTransition']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  from?: Resolver<Maybe<ResolversTypes['LifecycleStage']>, ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['LifecycleStage'], ParentType, ContextType>;
+}>;
+
 export type SupportTicketResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SupportTicket'] = ResolversParentTypes['SupportTicket']> = ResolversObject<{
   channel?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1993,6 +2274,11 @@ export type TicketPriorityResolvers = EnumResolverSignature<{ HIGH?: any, LOW?: 
 
 export type TicketStatusResolvers = EnumResolverSignature<{ CLOSED?: any, OPEN?: any, PENDING?: any, RESOLVED?: any }, ResolversTypes['TicketStatus']>;
 
+export type TierCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TierCount'] = ResolversParentTypes['TierCount']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  tier?: Resolver<ResolversTypes['ValueTier'], ParentType, ContextType>;
+}>;
+
 export type ValueTierResolvers = EnumResolverSignature<{ HIGH_VALUE?: any, LOW?: any, POTENTIAL?: any, REGULAR?: any }, ResolversTypes['ValueTier']>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
@@ -2017,6 +2303,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CustomerEdge?: CustomerEdgeResolvers<ContextType>;
   CustomerOrderBy?: CustomerOrderByResolvers;
   CustomerProfile?: CustomerProfileResolvers<ContextType>;
+  CustomerStats?: CustomerStatsResolvers<ContextType>;
   CustomerStatus?: CustomerStatusResolvers;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
@@ -2043,6 +2330,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   IdentitySource?: IdentitySourceResolvers;
   Interest?: InterestResolvers<ContextType>;
   JSON?: GraphQLScalarType;
+  KeyCount?: KeyCountResolvers<ContextType>;
   Lifecycle?: LifecycleResolvers<ContextType>;
   LifecycleStage?: LifecycleStageResolvers;
   Merge?: MergeResolvers<ContextType>;
@@ -2059,12 +2347,16 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   PurchaseSummary?: PurchaseSummaryResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Rfm?: RfmResolvers<ContextType>;
+  RfmCell?: RfmCellResolvers<ContextType>;
   RfmSegment?: RfmSegmentResolvers;
   Role?: RoleResolvers;
   Search?: SearchResolvers<ContextType>;
+  Segment?: SegmentResolvers<ContextType>;
   SentimentLabel?: SentimentLabelResolvers;
   ServiceHint?: ServiceHintResolvers<ContextType>;
   ServiceHintCode?: ServiceHintCodeResolvers;
+  SnapshotInfo?: SnapshotInfoResolvers<ContextType>;
+  SnapshotKind?: SnapshotKindResolvers;
   Social?: SocialResolvers<ContextType>;
   SocialAccount?: SocialAccountResolvers<ContextType>;
   SocialEngagement?: SocialEngagementResolvers<ContextType>;
@@ -2072,6 +2364,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   SocialSentiment?: SocialSentimentResolvers<ContextType>;
   SocialTopic?: SocialTopicResolvers<ContextType>;
   Source?: SourceResolvers;
+  StageCount?: StageCountResolvers<ContextType>;
+  StageTransition?: StageTransitionResolvers<ContextType>;
   SupportTicket?: SupportTicketResolvers<ContextType>;
   Tag?: TagResolvers<ContextType>;
   TagDefinition?: TagDefinitionResolvers<ContextType>;
@@ -2080,6 +2374,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   TagPreview?: TagPreviewResolvers<ContextType>;
   TicketPriority?: TicketPriorityResolvers;
   TicketStatus?: TicketStatusResolvers;
+  TierCount?: TierCountResolvers<ContextType>;
   ValueTier?: ValueTierResolvers;
 }>;
 

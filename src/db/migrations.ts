@@ -247,4 +247,63 @@ export const migrations: Migration[] = [
       CREATE TRIGGER identity_history_no_truncate BEFORE TRUNCATE ON c360.identity_history
         FOR EACH STATEMENT EXECUTE FUNCTION c360.refuse_change();`,
   },
+  {
+    version: 9,
+    name: 'profile snapshots and segments',
+    // One row per customer (survivor) and snapshot version, built by the snapshot job from the same
+    // facts and rules as the API. A version is visible once c360.snapshots says 'complete' (one row
+    // updated: the switch is atomic); 'building' versions carry the cursor a resumed build continues
+    // from. Citus: profile_snapshot is distributed by customer_id (every key includes it), snapshots
+    // and segments are reference tables.
+    sql: `
+      CREATE TABLE c360.snapshots (
+        version int PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN ('full', 'incremental')),
+        base_version int,
+        as_of timestamptz NOT NULL,
+        status text NOT NULL CHECK (status IN ('building', 'complete')),
+        cursor text,
+        customers int NOT NULL DEFAULT 0,
+        total int NOT NULL,
+        started_at timestamptz NOT NULL DEFAULT now(),
+        completed_at timestamptz
+      );
+      CREATE TABLE c360.profile_snapshot (
+        version int NOT NULL,
+        customer_id text NOT NULL,
+        as_of timestamptz NOT NULL,
+        lifecycle_stage text,
+        value_tier text,
+        rfm_recency smallint,
+        rfm_frequency smallint,
+        rfm_monetary smallint,
+        rfm_segment text,
+        spend_365d numeric(14, 2) NOT NULL DEFAULT 0,
+        churn_level text,
+        churn_score real,
+        interests text[] NOT NULL DEFAULT '{}',
+        tags text[] NOT NULL DEFAULT '{}',
+        last_activity_at timestamptz,
+        last_order_at timestamptz,
+        city text,
+        preferred_channel text,
+        consents text[] NOT NULL DEFAULT '{}',
+        PRIMARY KEY (version, customer_id)
+      );
+      CREATE INDEX profile_snapshot_stage ON c360.profile_snapshot (version, lifecycle_stage);
+      CREATE INDEX profile_snapshot_tier ON c360.profile_snapshot (version, value_tier);
+      CREATE INDEX profile_snapshot_city ON c360.profile_snapshot (version, city);
+      CREATE INDEX profile_snapshot_tags ON c360.profile_snapshot USING gin (tags);
+
+      CREATE TABLE c360.segments (
+        id text NOT NULL CHECK (id ~ '^seg_[0-9a-f]{12}$'),
+        version int NOT NULL CHECK (version > 0),
+        name text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+        description text,
+        filter jsonb NOT NULL,
+        created_by text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (id, version)
+      );`,
+  },
 ];

@@ -6,6 +6,8 @@ import { checkFirst, decodeCursor, encodeCursor, toPage } from '../pagination';
 import { toLookupKey } from '../sources/crm/identifiers';
 import * as q from '../sources/crm/queries';
 import type { CustomerRow } from '../sources/crm/rows';
+import type { SegmentFilter } from '../sources/crm/segments';
+import { currentSnapshot, segmentById, snapshotInfo } from './dashboards';
 
 /** Customer use cases behind Query; each returns references whose fields load lazily. */
 
@@ -58,13 +60,31 @@ function checkFilter(filter: CustomerFilter): void {
   }
 }
 
+/**
+ * The snapshot conditions of a customers filter (stage, tier, tag, segment), answered from the
+ * current snapshot; null without any. An unknown segment is BAD_USER_INPUT.
+ */
+async function snapshotFilter(ctx: Context, f: { stage?: string | null; tier?: string | null; tag?: string | null; segment?: string | null }) {
+  if (f.stage == null && f.tier == null && f.tag == null && f.segment == null) return null;
+  const version = await currentSnapshot(ctx);
+  const filters: SegmentFilter[] = [{ stages: f.stage ? [f.stage] : null, tiers: f.tier ? [f.tier] : null, tagsAll: f.tag ? [f.tag] : null }];
+  if (f.segment != null) {
+    const segment = await segmentById(ctx, f.segment);
+    if (!segment) throw badUserInput(`There is no segment "${f.segment}".`, 'filter.segment');
+    filters.push(segment.filter);
+  }
+  return { version, filters };
+}
+
 export async function listCustomers(
   ctx: Context,
   args: { filter?: CustomerFilter | null; orderBy?: CustomerOrderBy | null; first?: number | null; after?: string | null },
 ): Promise<CustomerConnectionParent> {
   const first = checkFirst(args.first ?? 20, MAX_PAGE);
-  const filter = args.filter ?? {};
-  checkFilter(filter);
+  const { stage, tier, tag: tagKey, segment, ...crmFilter } = args.filter ?? {};
+  checkFilter(crmFilter);
+  const snapshot = await snapshotFilter(ctx, { stage, tier, tag: tagKey, segment });
+  const filter = { ...crmFilter, snapshot: snapshot && { version: snapshot.version.version, filters: snapshot.filters } };
   const orderBy = args.orderBy ?? 'id_asc';
   const tag = `customers:${orderBy}`;
   let after: { us: number; id: string } | { id: string } | null = null;
@@ -81,7 +101,7 @@ export async function listCustomers(
   prime(ctx, rows);
   const cursorOf = (r: q.Keyed<CustomerRow>) =>
     orderBy === 'id_asc' ? encodeCursor(tag, [r.id]) : encodeCursor(tag, [r.sort_us, r.id]);
-  return { ...toPage(rows, first, cursorOf, ref), count: () => q.countCustomers(ctx.crm.db, filter) };
+  return { ...toPage(rows, first, cursorOf, ref), count: () => q.countCustomers(ctx.crm.db, filter), snapshot: snapshot && snapshotInfo(ctx, snapshot.version) };
 }
 
 export async function searchCustomers(ctx: Context, query: string, first: number | null | undefined): Promise<CustomerRef[]> {

@@ -12,10 +12,10 @@ export function ageAt(birthDate: string | null, now: Date): number | null {
   return now.getUTCFullYear() - y - (beforeBirthday ? 1 : 0);
 }
 
-export const contactEmail = (row: CustomerRow): string | null => (row.email?.trim() ? normaliseEmail(row.email) : null);
+export const contactEmail = (row: Pick<CustomerRow, 'email'>): string | null => (row.email?.trim() ? normaliseEmail(row.email) : null);
 
 /** E.164 when the stored phone parses (read in `region` without a country code), else as entered, trimmed. */
-export function contactPhone(row: CustomerRow, region: string): string | null {
+export function contactPhone(row: Pick<CustomerRow, 'phone'>, region: string): string | null {
   const phone = row.phone?.trim();
   if (!phone) return null;
   return toE164(phone, region) ?? phone;

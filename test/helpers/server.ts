@@ -39,23 +39,28 @@ function parseRoundTrips(header: string | null): RoundTrips {
   return out;
 }
 
+/** The dependencies main wires, over the suite's stores (or `overrides`); the social client as startTestServer says. */
+export async function testDeps(stores: TestStores, overrides: Partial<Deps> = {}): Promise<Deps> {
+  const logger = pino({ level: 'silent' });
+  const config = overrides.config ?? stores.config;
+  const tags = overrides.tags ?? new TagRegistry(stores.pool, logger);
+  if (!overrides.tags) await tags.refresh();
+  return {
+    config, crmPool: stores.pool, behaviourDb: stores.behaviourDb, logger,
+    social: createSocialClient(config, { url: 'http://127.0.0.1:9', token: 'none' }, logger),
+    rules: DEFAULT_RULES, tags,
+    auth: createAuthenticator(config, tokenKey(config), new ApiKeyStore(stores.pool, config.API_KEY_CACHE_SECONDS)),
+    ...overrides,
+  };
+}
+
 /**
  * The real HTTP server (same factory as main) on a free port, wired to the suite's stores (or
  * `overrides`). Without a `social` override, the social client points at a closed port: suites that
  * query social fields start a provider (fixtures/social.ts) and pass its client.
  */
 export async function startTestServer(stores: TestStores, clock?: () => Date, overrides: Partial<Deps> = {}): Promise<TestServer> {
-  const logger = pino({ level: 'silent' });
-  const config = overrides.config ?? stores.config;
-  const tags = overrides.tags ?? new TagRegistry(stores.pool, logger);
-  if (!overrides.tags) await tags.refresh();
-  const deps: Deps = {
-    config, crmPool: stores.pool, behaviourDb: stores.behaviourDb, logger, clock,
-    social: createSocialClient(config, { url: 'http://127.0.0.1:9', token: 'none' }, logger),
-    rules: DEFAULT_RULES, tags,
-    auth: createAuthenticator(config, tokenKey(config), new ApiKeyStore(stores.pool, config.API_KEY_CACHE_SECONDS)),
-    ...overrides,
-  };
+  const deps = await testDeps(stores, { clock, ...overrides });
   const admin = await bearer(['admin'], { sub: 'test-admin' });
   const post = (body: string, headers: Record<string, string> = {}) => {
     const credentials = 'authorization' in headers || 'x-api-key' in headers ? {} : admin;

@@ -21,6 +21,7 @@ const NOT_PERSONAL: Record<string, string> = {
   'TagEvidence.value': 'derived facts (ages, counts, city), no contact data or names',
   'AuditEntry.subject': 'the employee or key that read, not the customer',
   'ApiKey.partner': 'a company', 'AuditEntry.partner': 'a company',
+  'Segment.name': 'a segment a business user named',
   'SocialTopic.topic': 'a topic label',
   'PurchaseSummary.averageOrderValue': 'an amount',
   'ChurnFactor.name': 'a factor code',

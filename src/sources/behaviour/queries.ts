@@ -86,6 +86,16 @@ export async function aggregateMetrics(
   return (result ?? {}) as Record<string, Document[]>;
 }
 
+/** The identifiers events after `since` (up to `until`) carry, each once (index on ts): who did something since. */
+export async function identifiersSeenBetween(db: Db, since: Date, until: Date, maxTimeMS: number): Promise<{ customerIds: string[]; anonymousIds: string[]; deviceIds: string[] }> {
+  const [row] = await db.collection(EVENTS).aggregate([
+    { $match: { ts: { $gt: since, $lte: until } } },
+    { $group: { _id: null, c: { $addToSet: '$customerId' }, a: { $addToSet: '$anonymousId' }, d: { $addToSet: '$deviceId' } } },
+  ], { maxTimeMS }).toArray();
+  const present = (xs: unknown) => ((xs ?? []) as (string | null)[]).filter((x): x is string => typeof x === 'string');
+  return { customerIds: present(row?.c), anonymousIds: present(row?.a), deviceIds: present(row?.d) };
+}
+
 /** The indexes contracts/behaviour.md expects; created by the seed and by tests, never by the API on a real MongoDB. */
 export const EVENT_INDEXES = [
   { key: { customerId: 1, ts: -1 }, name: 'customerId_1_ts_-1' },

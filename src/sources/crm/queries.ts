@@ -2,6 +2,7 @@ import { IdentifierKind } from '../../enums';
 import type { Db } from './db';
 import { emailSql, phoneSql, type LookupKey } from './identifiers';
 import { anyMember, consentsOf, identitiesOf, keyMembers, notMerged } from './members';
+import { inSegmentSql, type SegmentFilter } from './segments';
 import type {
   ConsentRow, CustomerRow, IdentityRow, OrderItemRow, OrderRow, PurchaseSummaryRow, TicketRow,
 } from './rows';
@@ -200,6 +201,8 @@ export interface CustomerListFilter {
   createdBefore?: Date | null;
   hasOrders?: boolean | null;
   hasCompletedOrders?: boolean | null;
+  /** Members of every one of these segment filters in this snapshot version. */
+  snapshot?: { version: number; filters: SegmentFilter[] } | null;
 }
 
 /**
@@ -223,6 +226,7 @@ function whereOf(f: CustomerListFilter, params: unknown[]): string[] {
       `${f.hasCompletedOrders ? '' : 'NOT '}EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = ${anyMember('c.id')} AND o.status = 'completed')`,
     );
   }
+  for (const segment of f.snapshot?.filters ?? []) where.push(inSegmentSql(f.snapshot!.version, segment, 'c.id', params));
   return where;
 }
 

@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import type { Context } from '../context';
+import { badUserInput } from '../errors';
+import { checkFirst, decodeCursor, encodeCursor, toPage } from '../pagination';
+import * as seg from '../sources/crm/segments';
+import { completeSnapshots, type SnapshotVersion } from '../sources/crm/snapshots';
+
+/**
+ * Dashboards and segments over the profile snapshot: which snapshot answers (the current complete
+ * version, read once per request), filter validation, statistics and saved segments. Every answer
+ * carries its snapshot (version, asOf, age).
+ */
+
+export interface StatsParent {
+  snapshot: SnapshotVersion;
+  previous: SnapshotVersion | null;
+  filter: seg.SegmentFilter;
+}
+
+export interface SnapshotParent {
+  version: SnapshotVersion;
+  now: Date;
+}
+
+const MAX_LIST = 50;
+const MAX_TEXT = 100;
+
+/** The current and previous complete snapshots, loaded once per request. */
+export function snapshotsOf(ctx: Context): Promise<SnapshotVersion[]> {
+  let p = ctx.insightFacts.get('snapshots') as Promise<SnapshotVersion[]> | undefined;
+  if (!p) ctx.insightFacts.set('snapshots', (p = completeSnapshots(ctx.crm.db, 2)));
+  return p;
+}
+
+/** The current snapshot; an error saying how to build one when there is none. */
+export async function currentSnapshot(ctx: Context): Promise<SnapshotVersion> {
+  const [current] = await snapshotsOf(ctx);
+  if (!current) {
+    throw new GraphQLError('No profile snapshot has been built yet: run `npm run snapshot` (or set SNAPSHOT_INTERVAL_MINUTES).', {
+      extensions: { code: 'SOURCE_UNAVAILABLE', source: 'snapshot', reason: 'not_built' },
+    });
+  }
+  return current;
+}
+
+export const snapshotInfo = (ctx: Context, version: SnapshotVersion): SnapshotParent => ({ version, now: ctx.now });
+
+/** A filter as given, checked: BAD_USER_INPUT naming the field that is wrong. */
+export function checkFilter(filter: seg.SegmentFilter | null | undefined, field = 'filter'): seg.SegmentFilter {
+  const f = filter ?? {};
+  for (const key of ['stages', 'tiers', 'tagsAll', 'tagsAny', 'churnLevels', 'cities', 'consents'] as const) {
+    const list = f[key];
+    if (list && list.length > MAX_LIST) throw badUserInput(`\`${field}.${key}\` holds at most ${MAX_LIST} values.`, `${field}.${key}`);
+    if (list?.some((v) => v.trim().length === 0 || v.length > MAX_TEXT)) throw badUserInput(`\`${field}.${key}\` values must have 1 to ${MAX_TEXT} characters.`, `${field}.${key}`);
+  }
+  for (const key of ['recency', 'frequency', 'monetary'] as const) {
+    const r = f[key];
+    if (!r) continue;
+    for (const end of [r.min, r.max]) {
+      if (end != null && !(Number.isInteger(end) && end >= 1 && end <= 5)) throw badUserInput(`\`${field}.${key}\` bounds are RFM scores, 1 to 5.`, `${field}.${key}`);
+    }
+    if (r.min != null && r.max != null && r.min > r.max) throw badUserInput(`\`${field}.${key}.min\` must not exceed \`max\`.`, `${field}.${key}`);
+  }
+  if (f.lastActivityAfter && f.lastActivityBefore && f.lastActivityAfter >= f.lastActivityBefore) {
+    throw badUserInput(`\`${field}.lastActivityAfter\` must be before \`lastActivityBefore\`.`, `${field}.lastActivityAfter`);
+  }
+  return f;
+}
+
+export async function customerStats(ctx: Context, filter: seg.SegmentFilter | null | undefined): Promise<StatsParent> {
+  const f = checkFilter(filter);
+  const [current, previous] = await Promise.all([currentSnapshot(ctx), snapshotsOf(ctx).then((s) => s[1] ?? null)]);
+  return { snapshot: current, previous, filter: f };
+}
+
+export const statsOf = {
+  total: (ctx: Context, p: StatsParent) => seg.countMembers(ctx.crm.db, p.snapshot.version, p.filter),
+  by: async (ctx: Context, p: StatsParent, dimension: seg.Dimension, first = 100) => seg.countsBy(ctx.crm.db, p.snapshot.version, p.filter, dimension, checkFirst(first, 100)),
+  byTag: (ctx: Context, p: StatsParent, first: number) => seg.countsByTag(ctx.crm.db, p.snapshot.version, p.filter, checkFirst(first, 100)),
+  rfmGrid: (ctx: Context, p: StatsParent) => seg.rfmGrid(ctx.crm.db, p.snapshot.version, p.filter),
+  transitions: async (ctx: Context, p: StatsParent) => (p.previous ? seg.stageTransitions(ctx.crm.db, p.snapshot.version, p.previous.version, p.filter) : []),
+};
+
+// ---- segments ----
+
+function checkInput(input: { name: string; description?: string | null; filter: seg.SegmentFilter }) {
+  const name = input.name.trim();
+  if (name.length === 0 || name.length > 200) throw badUserInput('`input.name` must have 1 to 200 characters.', 'input.name');
+  const description = input.description?.trim() || null;
+  if (description && description.length > 2000) throw badUserInput('`input.description` must have at most 2000 characters.', 'input.description');
+  return { name, description, filter: checkFilter(input.filter, 'input.filter') };
+}
+
+export const segments = (ctx: Context) => seg.latestSegments(ctx.crm.db, null);
+export const segmentById = async (ctx: Context, id: string) => (await seg.latestSegments(ctx.crm.db, id))[0] ?? null;
+
+export const createSegment = (ctx: Context, input: { name: string; description?: string | null; filter: seg.SegmentFilter }) =>
+  seg.saveSegment(ctx.crm.db, { id: `seg_${randomBytes(6).toString('hex')}`, ...checkInput(input), actor: ctx.principal.subject });
+
+export async function updateSegment(ctx: Context, id: string, input: { name: string; description?: string | null; filter: seg.SegmentFilter }) {
+  if (!(await segmentById(ctx, id))) return null;
+  return seg.saveSegment(ctx.crm.db, { id, ...checkInput(input), actor: ctx.principal.subject });
+}
+
+export async function segmentStats(ctx: Context, segment: seg.SegmentRow): Promise<StatsParent> {
+  return customerStats(ctx, segment.filter);
+}
+
+/** Segment.members: a Relay page of the members in id order; totalCount is the segment's count. */
+export async function segmentMembers(ctx: Context, segment: seg.SegmentRow, args: { first?: number | null; after?: string | null }) {
+  const first = checkFirst(args.first ?? 20, 100);
+  const snapshot = await currentSnapshot(ctx);
+  const tag = `segment:${segment.id}`;
+  const after = args.after == null ? null : decodeCursor(tag, args.after, ['string'])[0];
+  const ids = await seg.memberIds(ctx.crm.db, snapshot.version, segment.filter, after, first + 1);
+  return {
+    ...toPage(ids, first, (id) => encodeCursor(tag, [id]), (id) => ({ id })),
+    count: () => seg.countMembers(ctx.crm.db, snapshot.version, segment.filter),
+    snapshot: snapshotInfo(ctx, snapshot),
+  };
+}

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import type { Context, Deps } from '../context';
+import { SnapshotKind } from '../enums';
+import { createContext } from '../context';
+import type { Principal } from '../security/principal';
+import { identifiersSeenBetween } from '../sources/behaviour/queries';
+import { createDb, inTransaction, type Db } from '../sources/crm/db';
+import * as s from '../sources/crm/snapshots';
+import { noRoundTrips } from '../sources/roundTrips';
+import { profileOf } from './profile';
+
+/**
+ * Builds a profile snapshot version: every survivor (full) or the customers with something new since
+ * the latest version (incremental: the others' rows are copied), in batches of `batchSize`, each
+ * batch through one request context, so through the API's own loaders and rules with one round trip
+ * per source per batch. A batch's rows and the build's cursor are written in one transaction; a build
+ * that stopped (crash, source down) is resumed from its cursor by the next call, with its own `as_of`.
+ * The version becomes visible to readers only when complete (completeSnapshot). One build at a time
+ * (advisory lock): a second caller gets null.
+ */
+
+export interface BuildProgress {
+  version: number;
+  kind: SnapshotKind;
+  done: number;
+  total: number;
+}
+
+export interface BuildResult {
+  version: number;
+  kind: SnapshotKind;
+  asOf: Date;
+  resumed: boolean;
+  /** Rows computed by this call, and rows copied unchanged from the base version (incremental). */
+  computed: number;
+  copied: number;
+  ms: number;
+}
+
+export interface BuildOptions {
+  incremental?: boolean;
+  batchSize?: number;
+  now?: Date;
+  /** Called after each batch is written; awaited (a reporter may take its time; a throw stops the build, resumable). */
+  onProgress?: (p: BuildProgress) => void | Promise<void>;
+}
+
+/** Who the builder reads as: a system principal (its reads are aggregate, never returned to a caller). */
+const BUILDER: Principal = { subject: 'system:snapshot', roles: new Set(['admin']), auth: 'jwt' };
+
+const LOCK = `hashtext('c360.profile_snapshot')`;
+
+/** The days "since last activity / last order" boundaries the derived stages and RFM recency turn on. */
+function boundaries(deps: Deps): number[] {
+  const r = deps.rules;
+  return [...new Set([r.lifecycle.activeDays, r.lifecycle.atRiskDays, r.lifecycle.dormantDays, ...r.rfm.recencyDays])];
+}
+
+export async function buildSnapshot(deps: Deps, opts: BuildOptions = {}): Promise<BuildResult | null> {
+  const started = Date.now();
+  const batchSize = opts.batchSize ?? 500;
+  const lock = await deps.crmPool.connect();
+  try {
+    const { rows } = await lock.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(${LOCK}) AS ok`);
+    if (!rows[0]!.ok) return null;
+    try {
+      return await build(deps, opts, batchSize, started);
+    } finally {
+      await lock.query(`SELECT pg_advisory_unlock(${LOCK})`);
+    }
+  } finally {
+    lock.release();
+  }
+}
+
+/** The customers an incremental build recomputes: those with something new between its base and its as_of. */
+async function changed(deps: Deps, db: Db, base: s.SnapshotVersion, asOf: Date): Promise<string[]> {
+  const events = await identifiersSeenBetween(deps.behaviourDb, base.as_of, asOf, deps.config.MONGODB_TIMEOUT_MS * 10);
+  return s.changedSince(db, { since: base.as_of, now: asOf, base: base.version, boundaries: boundaries(deps), events });
+}
+
+/** A new version: incremental over the latest complete one when asked and there is one (its unchanged rows copied), else full. */
+async function start(deps: Deps, db: Db, opts: BuildOptions): Promise<{ version: s.SnapshotVersion; only: string[] | null; copied: number }> {
+  const asOf = opts.now ?? new Date();
+  const [base] = opts.incremental ? await s.completeSnapshots(db, 1) : [];
+  if (!base) return { version: await s.startSnapshot(db, { kind: SnapshotKind.FULL, base: null, asOf, total: await s.countSurvivors(db, null) }), only: null, copied: 0 };
+  const only = await changed(deps, db, base, asOf);
+  const total = await s.countSurvivors(db, only);
+  return inTransaction(deps.crmPool, noRoundTrips(), async (tx) => {
+    const version = await s.startSnapshot(tx, { kind: SnapshotKind.INCREMENTAL, base: base.version, asOf, total });
+    return { version, only, copied: await s.copyUnchanged(tx, version.version, base.version, only) };
+  });
+}
+
+/** The changed customers of an unfinished incremental build, found again (a superset of the first time's). */
+async function resume(deps: Deps, db: Db, version: s.SnapshotVersion): Promise<string[] | null> {
+  if (version.kind === SnapshotKind.FULL) return null;
+  const base = await s.snapshotByVersion(db, version.base_version!);
+  if (!base) throw new Error(`snapshot ${version.base_version}, the base of the unfinished build ${version.version}, is gone`);
+  return changed(deps, db, base, version.as_of);
+}
+
+async function build(deps: Deps, opts: BuildOptions, batchSize: number, started: number): Promise<BuildResult> {
+  const db = createDb(deps.crmPool, noRoundTrips());
+  const unfinished = await s.unfinishedSnapshot(db);
+  const { version, only, copied } = unfinished ? { version: unfinished, only: await resume(deps, db, unfinished), copied: 0 } : await start(deps, db, opts);
+  const { version: v, kind, as_of: asOf } = version;
+  let cursor = version.cursor;
+  let done = version.customers;
+  let computed = 0;
+  for (;;) {
+    const ids = await s.survivorsAfter(db, cursor, batchSize, only);
+    if (ids.length === 0) break;
+    const ctx: Context = createContext(deps, { principal: BUILDER, requestId: `snapshot-${v}-${randomUUID()}`, now: asOf });
+    const profiles = await Promise.all(ids.map((id) => profileOf(ctx, id, asOf)));
+    cursor = ids.at(-1)!;
+    await inTransaction(deps.crmPool, noRoundTrips(), (tx) => s.writeProfiles(tx, v, profiles, cursor!));
+    done += ids.length;
+    computed += ids.length;
+    await opts.onProgress?.({ version: v, kind, done, total: version.total });
+  }
+  await inTransaction(deps.crmPool, noRoundTrips(), (tx) => s.completeSnapshot(tx, v));
+  return { version: v, kind, asOf, resumed: unfinished !== null, computed, copied, ms: Date.now() - started };
+}

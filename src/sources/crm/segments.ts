@@ -1,0 +1,186 @@
+import type { Db } from './db';
+import { consentsOf } from './members';
+
+/**
+ * Population answers over the current profile snapshot (c360.profile_snapshot of one complete
+ * version): a structured segment filter compiled to a WHERE clause whose values are all bound
+ * parameters (column names come from this file only), the statistics dashboards ask for, segment
+ * members, and the saved segments themselves (c360.segments, versioned).
+ */
+
+export interface Range {
+  min?: number | null;
+  max?: number | null;
+}
+
+/** A segment: every condition given must hold (lists: any of their values; tagsAll: every tag). */
+export interface SegmentFilter {
+  stages?: string[] | null;
+  tiers?: string[] | null;
+  tagsAll?: string[] | null;
+  tagsAny?: string[] | null;
+  recency?: Range | null;
+  frequency?: Range | null;
+  monetary?: Range | null;
+  churnLevels?: string[] | null;
+  cities?: string[] | null;
+  lastActivityAfter?: Date | null;
+  lastActivityBefore?: Date | null;
+  /** Purposes every member has granted. */
+  consents?: string[] | null;
+}
+
+/** The WHERE conditions of `f` over alias `s`, binding values into `params`. */
+export function segmentWhere(f: SegmentFilter, params: unknown[]): string[] {
+  const bind = (v: unknown) => `$${params.push(v)}`;
+  const where: string[] = [];
+  const range = (col: string, r: Range | null | undefined) => {
+    if (r?.min != null) where.push(`${col} >= ${bind(r.min)}`);
+    if (r?.max != null) where.push(`${col} <= ${bind(r.max)}`);
+  };
+  if (f.stages?.length) where.push(`s.lifecycle_stage = ANY(${bind(f.stages)}::text[])`);
+  if (f.tiers?.length) where.push(`s.value_tier = ANY(${bind(f.tiers)}::text[])`);
+  if (f.tagsAll?.length) where.push(`s.tags @> ${bind(f.tagsAll)}::text[]`);
+  if (f.tagsAny?.length) where.push(`s.tags && ${bind(f.tagsAny)}::text[]`);
+  range('s.rfm_recency', f.recency);
+  range('s.rfm_frequency', f.frequency);
+  range('s.rfm_monetary', f.monetary);
+  if (f.churnLevels?.length) where.push(`s.churn_level = ANY(${bind(f.churnLevels)}::text[])`);
+  if (f.cities?.length) where.push(`lower(s.city) = ANY(${bind(f.cities.map((c) => c.trim().toLowerCase()))}::text[])`);
+  if (f.lastActivityAfter) where.push(`s.last_activity_at >= ${bind(f.lastActivityAfter)}`);
+  if (f.lastActivityBefore) where.push(`s.last_activity_at < ${bind(f.lastActivityBefore)}`);
+  if (f.consents?.length) where.push(`s.consents @> ${bind(f.consents)}::text[]`);
+  return where;
+}
+
+/**
+ * `FROM c360.profile_snapshot s <join> WHERE s.version = <version> AND <filter>`, with its parameters;
+ * `join` may bind values of its own.
+ */
+function scope(version: number, f: SegmentFilter, join: (bind: (v: unknown) => string) => string = () => ''): { from: string; params: unknown[] } {
+  const params: unknown[] = [version];
+  const joined = join((v) => `$${params.push(v)}`);
+  const where = ['s.version = $1', ...segmentWhere(f, params)];
+  return { from: `FROM c360.profile_snapshot s ${joined} WHERE ${where.join(' AND ')}`, params };
+}
+
+export type Dimension = 'lifecycle_stage' | 'value_tier' | 'city' | 'preferred_channel' | 'churn_level';
+
+/** Members of the segment by one column's values (nulls as null), largest first. */
+export async function countsBy(db: Db, version: number, f: SegmentFilter, dimension: Dimension, limit: number) {
+  const { from, params } = scope(version, f);
+  return db<{ key: string | null; count: number }>(
+    `SELECT s.${dimension} AS key, count(*)::int AS count ${from} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${limit | 0}`,
+    params,
+  );
+}
+
+export async function countMembers(db: Db, version: number, f: SegmentFilter): Promise<number> {
+  const { from, params } = scope(version, f);
+  return (await db<{ n: number }>(`SELECT count(*)::int AS n ${from}`, params))[0]!.n;
+}
+
+/** Members by tag (a member counts once per tag it has), largest first. */
+export async function countsByTag(db: Db, version: number, f: SegmentFilter, limit: number) {
+  const { from, params } = scope(version, f, () => 'CROSS JOIN unnest(s.tags) t');
+  return db<{ key: string; count: number }>(`SELECT t AS key, count(*)::int AS count ${from} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${limit | 0}`, params);
+}
+
+/** The RFM grid: members and their 365-day spend per (recency, frequency) score. */
+export async function rfmGrid(db: Db, version: number, f: SegmentFilter) {
+  const { from, params } = scope(version, f);
+  return db<{ recency: number; frequency: number; count: number; monetary: string }>(
+    `SELECT s.rfm_recency AS recency, s.rfm_frequency AS frequency, count(*)::int AS count, sum(s.spend_365d)::numeric(16,2)::text AS monetary
+     ${from} GROUP BY 1, 2 ORDER BY 1 DESC, 2 DESC`,
+    params,
+  );
+}
+
+/** Lifecycle stage moves of the segment's members (in the current version) from the `previous` version. */
+export async function stageTransitions(db: Db, version: number, previous: number, f: SegmentFilter) {
+  const { from, params } = scope(version, f, (bind) => `LEFT JOIN c360.profile_snapshot p ON p.version = ${bind(previous)} AND p.customer_id = s.customer_id`);
+  return db<{ from: string | null; to: string; count: number }>(
+    `SELECT p.lifecycle_stage AS "from", s.lifecycle_stage AS "to", count(*)::int AS count ${from} GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`,
+    params,
+  );
+}
+
+/** The segment's member ids after `after`, in id order; `limit` rows. */
+export async function memberIds(db: Db, version: number, f: SegmentFilter, after: string | null, limit: number): Promise<string[]> {
+  const { from, params } = scope(version, f);
+  const cursor = after === null ? '' : ` AND s.customer_id > $${params.push(after)}`;
+  return (await db<{ customer_id: string }>(`SELECT s.customer_id ${from}${cursor} ORDER BY s.customer_id LIMIT $${params.push(limit)}`, params)).map((r) => r.customer_id);
+}
+
+/** Whether each of `ids` is in the segment (customers(filter) restricted to a segment or a snapshot filter). */
+export function inSegmentSql(version: number, f: SegmentFilter, idColumn: string, params: unknown[]): string {
+  const v = `$${params.push(version)}`;
+  const where = segmentWhere(f, params);
+  return `EXISTS (SELECT 1 FROM c360.profile_snapshot s WHERE s.version = ${v} AND s.customer_id = ${idColumn}${where.map((w) => ` AND ${w}`).join('')})`;
+}
+
+// ---- the CSV export ----
+
+/** Members who granted marketing consent now (their person's answer, members.ts), not as of the snapshot. */
+const MARKETING = `EXISTS (SELECT 1 FROM (${consentsOf('s.customer_id')}) mc WHERE mc.purpose = 'marketing' AND mc.granted)`;
+
+export async function exportCount(db: Db, version: number, f: SegmentFilter): Promise<number> {
+  const { from, params } = scope(version, f);
+  return (await db<{ n: number }>(`SELECT count(*)::int AS n ${from} AND ${MARKETING}`, params))[0]!.n;
+}
+
+export interface ExportRow {
+  customer_id: string;
+  full_name: string;
+  email: string | null;
+  phone: string | null;
+  city: string | null;
+  lifecycle_stage: string | null;
+  value_tier: string | null;
+  rfm_score: string | null;
+  churn_level: string | null;
+  tags: string[];
+}
+
+/** The next `limit` exported members after `after`, in id order, with their CRM contact columns as stored. */
+export async function exportBatch(db: Db, version: number, f: SegmentFilter, after: string | null, limit: number) {
+  const { from, params } = scope(version, f, () => 'JOIN customers c ON c.id = s.customer_id');
+  const cursor = after === null ? '' : ` AND s.customer_id > $${params.push(after)}`;
+  return db<ExportRow>(
+    `SELECT s.customer_id, c.full_name, c.email, c.phone, s.city, s.lifecycle_stage, s.value_tier,
+            s.rfm_recency::text || s.rfm_frequency::text || s.rfm_monetary::text AS rfm_score, s.churn_level, s.tags
+       ${from} AND ${MARKETING}${cursor} ORDER BY s.customer_id LIMIT $${params.push(limit)}`,
+    params,
+  );
+}
+
+// ---- saved segments ----
+
+export interface SegmentRow {
+  id: string;
+  version: number;
+  name: string;
+  description: string | null;
+  filter: SegmentFilter;
+  created_by: string;
+  created_at: Date;
+}
+
+/** The latest version of each segment (of `id` only, when given), by name. */
+export const latestSegments = (db: Db, id: string | null) =>
+  db<SegmentRow>(
+    `SELECT DISTINCT ON (id) id, version, name, description, filter, created_by, created_at FROM c360.segments
+      WHERE $1::text IS NULL OR id = $1 ORDER BY id, version DESC`,
+    [id],
+  ).then((rows) => rows.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id)));
+
+/** Saves a version of a segment (the next one for `id`, or 1 for a new id). */
+export async function saveSegment(db: Db, s: { id: string; name: string; description: string | null; filter: SegmentFilter; actor: string }): Promise<SegmentRow> {
+  const [row] = await db<SegmentRow>(
+    `INSERT INTO c360.segments (id, version, name, description, filter, created_by)
+     SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4::jsonb, $5 FROM c360.segments WHERE id = $1
+     RETURNING id, version, name, description, filter, created_by, created_at`,
+    [s.id, s.name, s.description, JSON.stringify(s.filter), s.actor],
+  );
+  return row!;
+}

@@ -1,0 +1,151 @@
+import type { SnapshotKind } from '../../enums';
+import type { ProfileRow } from '../../snapshot/profile';
+import type { Db } from './db';
+import { notMerged } from './members';
+
+/**
+ * The statements of the profile snapshots (c360.snapshots, c360.profile_snapshot; migration 9).
+ * Readers only ever see complete versions; a version being built is invisible until completeSnapshot
+ * flips its status in one statement.
+ */
+
+export interface SnapshotVersion {
+  version: number;
+  kind: SnapshotKind;
+  base_version: number | null;
+  as_of: Date;
+  status: 'building' | 'complete';
+  /** The last customer id written (a resumed build continues after it). */
+  cursor: string | null;
+  customers: number;
+  total: number;
+  started_at: Date;
+  completed_at: Date | null;
+}
+
+/** The latest complete versions, newest first (two: the current one and the one before, for transitions). */
+export const completeSnapshots = (db: Db, limit = 2) =>
+  db<SnapshotVersion>(`SELECT * FROM c360.snapshots WHERE status = 'complete' ORDER BY version DESC LIMIT $1`, [limit]);
+
+export const snapshotByVersion = async (db: Db, version: number): Promise<SnapshotVersion | null> =>
+  (await db<SnapshotVersion>(`SELECT * FROM c360.snapshots WHERE version = $1`, [version]))[0] ?? null;
+
+/** A build that did not finish (the process died), to resume. */
+export const unfinishedSnapshot = async (db: Db): Promise<SnapshotVersion | null> =>
+  (await db<SnapshotVersion>(`SELECT * FROM c360.snapshots WHERE status = 'building' ORDER BY version DESC LIMIT 1`))[0] ?? null;
+
+/** Customers a snapshot covers: survivors (not merged into another) that are not erased. */
+const SURVIVOR = `c.status <> 'erased' AND ${notMerged('c.id')}`;
+
+export async function countSurvivors(db: Db, only: readonly string[] | null): Promise<number> {
+  const [row] = await db<{ n: number }>(`SELECT count(*)::int AS n FROM customers c WHERE ${SURVIVOR} AND ($1::text[] IS NULL OR c.id = ANY($1::text[]))`, [only]);
+  return row!.n;
+}
+
+/** The next `limit` survivor ids after `cursor` in id order (of `only`, when given). */
+export const survivorsAfter = async (db: Db, cursor: string | null, limit: number, only: readonly string[] | null): Promise<string[]> =>
+  (await db<{ id: string }>(
+    `SELECT c.id FROM customers c WHERE ${SURVIVOR} AND ($1::text IS NULL OR c.id > $1) AND ($3::text[] IS NULL OR c.id = ANY($3::text[]))
+      ORDER BY c.id LIMIT $2`,
+    [cursor, limit, only],
+  )).map((r) => r.id);
+
+export async function startSnapshot(db: Db, s: { kind: SnapshotKind; base: number | null; asOf: Date; total: number }): Promise<SnapshotVersion> {
+  const [row] = await db<SnapshotVersion>(
+    `INSERT INTO c360.snapshots (version, kind, base_version, as_of, status, total)
+     SELECT coalesce(max(version), 0) + 1, $1, $2, $3, 'building', $4 FROM c360.snapshots RETURNING *`,
+    [s.kind, s.base, s.asOf, s.total],
+  );
+  return row!;
+}
+
+/**
+ * Copies into `version` the rows of `base` of the customers not in `changed` that are still
+ * survivors (an incremental build recomputes only the others). Returns how many.
+ */
+export async function copyUnchanged(db: Db, version: number, base: number, changed: readonly string[]): Promise<number> {
+  const rows = await db<{ n: number }>(
+    `WITH copied AS (
+       INSERT INTO c360.profile_snapshot
+       SELECT $1, p.customer_id, p.as_of, p.lifecycle_stage, p.value_tier, p.rfm_recency, p.rfm_frequency, p.rfm_monetary, p.rfm_segment,
+              p.spend_365d, p.churn_level, p.churn_score, p.interests, p.tags, p.last_activity_at, p.last_order_at, p.city,
+              p.preferred_channel, p.consents
+         FROM c360.profile_snapshot p JOIN customers c ON c.id = p.customer_id
+        WHERE p.version = $2 AND p.customer_id <> ALL($3::text[]) AND ${SURVIVOR}
+       RETURNING 1
+     ) SELECT count(*)::int AS n FROM copied`,
+    [version, base, changed],
+  );
+  return rows[0]!.n;
+}
+
+/** Writes a batch of rows and moves the build's cursor past them: run both in one transaction. */
+export async function writeProfiles(db: Db, version: number, rows: readonly ProfileRow[], cursor: string): Promise<void> {
+  const col = <K extends keyof ProfileRow>(k: K) => rows.map((r) => r[k]);
+  await db(
+    `INSERT INTO c360.profile_snapshot (version, customer_id, as_of, lifecycle_stage, value_tier, rfm_recency, rfm_frequency, rfm_monetary,
+            rfm_segment, spend_365d, churn_level, churn_score, interests, tags, last_activity_at, last_order_at, city, preferred_channel, consents)
+     SELECT $1, x.customer_id, x.as_of, x.lifecycle_stage, x.value_tier, x.rfm_recency, x.rfm_frequency, x.rfm_monetary, x.rfm_segment,
+            x.spend_365d, x.churn_level, x.churn_score, ARRAY(SELECT json_array_elements_text(x.interests)),
+            ARRAY(SELECT json_array_elements_text(x.tags)), x.last_activity_at, x.last_order_at, x.city,
+            x.preferred_channel, ARRAY(SELECT json_array_elements_text(x.consents))
+       FROM unnest($2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::int2[], $7::int2[], $8::int2[], $9::text[], $10::numeric[],
+                   $11::text[], $12::real[], $13::json[], $14::json[], $15::timestamptz[], $16::timestamptz[], $17::text[], $18::text[], $19::json[])
+         AS x(customer_id, as_of, lifecycle_stage, value_tier, rfm_recency, rfm_frequency, rfm_monetary, rfm_segment, spend_365d, churn_level,
+              churn_score, interests, tags, last_activity_at, last_order_at, city, preferred_channel, consents)
+     ON CONFLICT (version, customer_id) DO NOTHING`,
+    [
+      version, col('customer_id'), col('as_of'), col('lifecycle_stage'), col('value_tier'), col('rfm_recency'), col('rfm_frequency'),
+      col('rfm_monetary'), col('rfm_segment'), col('spend_365d'), col('churn_level'), col('churn_score'),
+      rows.map((r) => JSON.stringify(r.interests)), rows.map((r) => JSON.stringify(r.tags)), col('last_activity_at'), col('last_order_at'),
+      col('city'), col('preferred_channel'), rows.map((r) => JSON.stringify(r.consents)),
+    ],
+  );
+  await db(`UPDATE c360.snapshots SET cursor = $2, customers = customers + $3 WHERE version = $1`, [version, cursor, rows.length]);
+}
+
+/** Makes `version` the one readers see (one statement: the switch is atomic) and drops all but the two latest. */
+export async function completeSnapshot(db: Db, version: number): Promise<void> {
+  await db(`UPDATE c360.snapshots SET status = 'complete', completed_at = now(), customers = (SELECT count(*) FROM c360.profile_snapshot WHERE version = $1) WHERE version = $1`, [version]);
+  await db(
+    `WITH keep AS (SELECT version FROM c360.snapshots WHERE status = 'complete' ORDER BY version DESC LIMIT 2),
+          gone AS (DELETE FROM c360.snapshots s WHERE s.status = 'complete' AND s.version NOT IN (SELECT version FROM keep) RETURNING s.version)
+     DELETE FROM c360.profile_snapshot p USING gone WHERE p.version = gone.version`,
+  );
+}
+
+/**
+ * Customers (survivors) whose snapshot row may have changed since `since`: new customers and new
+ * orders, tickets, consents, identity links and merges in the CRM; the customers owning the
+ * behaviour identifiers seen since (`events`); those whose last activity or order crossed a day
+ * boundary (`boundaries`: "days since ≤ d" turned false between `since` and `now`) in the base
+ * version; and those NEW or REACTIVATED there (stages that end with time).
+ */
+export async function changedSince(
+  db: Db,
+  p: { since: Date; now: Date; base: number; boundaries: number[]; events: { customerIds: string[]; anonymousIds: string[]; deviceIds: string[] } },
+): Promise<string[]> {
+  const rows = await db<{ id: string }>(
+    `WITH touched(id) AS (
+       SELECT id FROM customers WHERE created_at > $1::timestamptz
+       UNION SELECT customer_id FROM orders WHERE placed_at > $1
+       UNION SELECT customer_id FROM support_tickets WHERE opened_at > $1 OR resolved_at > $1
+       UNION SELECT customer_id FROM consents WHERE updated_at > $1
+       UNION SELECT customer_id FROM c360.identity_links WHERE created_at > $1 OR removed_at > $1
+       UNION SELECT value FROM c360.identity_links WHERE kind = 'customer_id' AND (created_at > $1 OR removed_at > $1)
+       UNION SELECT unnest($4::text[])
+       UNION SELECT i.customer_id FROM customer_identities i
+              WHERE (i.kind = 'anonymous_id' AND i.value = ANY($5::text[])) OR (i.kind = 'device_id' AND i.value = ANY($6::text[]))
+       UNION SELECT l.customer_id FROM c360.identity_links l
+              WHERE l.removed_at IS NULL AND ((l.kind = 'anonymous_id' AND l.value = ANY($5::text[])) OR (l.kind = 'device_id' AND l.value = ANY($6::text[])))
+       UNION SELECT s.customer_id FROM c360.profile_snapshot s, unnest($7::int[]) AS d(days)
+              WHERE s.version = $3 AND (
+                (s.last_activity_at > $1::timestamptz - make_interval(days => d.days + 1) AND s.last_activity_at <= $2::timestamptz - make_interval(days => d.days + 1))
+                OR (s.last_order_at > $1::timestamptz - make_interval(days => d.days + 1) AND s.last_order_at <= $2::timestamptz - make_interval(days => d.days + 1)))
+       UNION SELECT s.customer_id FROM c360.profile_snapshot s WHERE s.version = $3 AND s.lifecycle_stage IN ('NEW', 'REACTIVATED')
+     )
+     SELECT DISTINCT c360.canonical_id(id) AS id FROM touched WHERE id IS NOT NULL`,
+    [p.since, p.now, p.base, p.events.customerIds, p.events.anonymousIds, p.events.deviceIds, p.boundaries],
+  );
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,264 @@
+import pino from 'pino';
+import type { Deps } from '../../src/context';
+import { startSocialProvider, type RunningSocialProvider } from '../../src/embedded/social/provider';
+import { buildSnapshot } from '../../src/snapshot/build';
+import { createSocialClient } from '../../src/sources/social/client';
+import { I, insightsDataset, insightsEvents, insightsSocialAccounts, NOW } from '../fixtures/insights';
+import { createCrmDatabase, testConfig } from '../helpers/database';
+import { startTestServer, testDeps, type GqlResult, type TestServer } from '../helpers/server';
+import { bearer } from '../helpers/tokens';
+
+/**
+ * Dashboards and segments over the profile snapshot, on the insights fixture (customers around every
+ * derivation boundary). Expected counts are tallied here from the API's own lazy, per-customer
+ * fields (a different path: the resolvers, not the snapshot's SQL) and from the fixture's rows.
+ */
+const LATER = new Date(NOW.getTime() + 40 * 86_400_000);
+const TOKEN = 'test-social-token';
+
+let db: Awaited<ReturnType<typeof createCrmDatabase>>;
+let provider: RunningSocialProvider;
+let api: TestServer;
+let later: TestServer;
+let deps: Deps;
+
+beforeAll(async () => {
+  db = await createCrmDatabase('dashboards', insightsDataset(), insightsEvents());
+  provider = await startSocialProvider({ token: TOKEN, accounts: insightsSocialAccounts() });
+  const config = testConfig({
+    DATABASE_URL: db.url, MONGODB_URI: db.config.MONGODB_URI!, MONGODB_DB: db.config.MONGODB_DB,
+    SOCIAL_API_URL: provider.url, SOCIAL_API_TOKEN: TOKEN, SOCIAL_CACHE_TTL_MS: '0', RATE_LIMIT_PER_MINUTE: '100000',
+  });
+  const social = createSocialClient(config, { url: provider.url, token: TOKEN }, pino({ level: 'silent' }));
+  deps = await testDeps(db, { config, social });
+  api = await startTestServer(db, () => NOW, { config, social });
+  later = await startTestServer(db, () => LATER, { config, social });
+});
+afterAll(async () => {
+  await api?.close();
+  await later?.close();
+  await provider?.close();
+  await db?.drop();
+});
+
+interface Lazy {
+  id: string;
+  city: string | null;
+  stage: string;
+  tier: string;
+  recency: number;
+  frequency: number;
+  spend: string;
+  tags: string[];
+}
+
+/** Every customer's derived fields as the API computes them one by one (the reference the snapshot must match). */
+async function lazyProfiles(server: TestServer): Promise<Lazy[]> {
+  const out: Lazy[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const r: GqlResult = await server.gql(`query($after: String) { customers(first: 10, after: $after) {
+      edges { node { id profile { city } lifecycle { stage } valueTier rfm { recency frequency spend365d } tags { key } } }
+      pageInfo { hasNextPage endCursor } } }`, { after });
+    // Tags are withheld (CONSENT_REQUIRED) for those who did not grant profiling: no tags for them.
+    expect((r.body.errors ?? []).every((e) => e.extensions?.code === 'CONSENT_REQUIRED')).toBe(true);
+    for (const { node: n } of r.body.data.customers.edges) {
+      out.push({ id: n.id, city: n.profile.city, stage: n.lifecycle.stage, tier: n.valueTier, recency: n.rfm.recency, frequency: n.rfm.frequency, spend: n.rfm.spend365d, tags: (n.tags ?? []).map((t: { key: string }) => t.key) });
+    }
+    if (!r.body.data.customers.pageInfo.hasNextPage) return out;
+    after = r.body.data.customers.pageInfo.endCursor;
+  }
+}
+
+const tally = (keys: (string | null)[]) => {
+  const m = new Map<string | null, number>();
+  for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
+  return m;
+};
+const asMap = (rows: { count: number }[], key: string) => new Map(rows.map((r) => [(r as unknown as Record<string, string>)[key]!, r.count]));
+const codeOf = (r: { body: { errors?: { extensions?: Record<string, unknown> }[] } }) => r.body.errors?.[0]?.extensions?.code;
+
+const STATS = `query($filter: SegmentFilter) { customerStats(filter: $filter) {
+  snapshot { version asOf ageSeconds kind customers } previousSnapshot { version }
+  total byStage { stage count } byTier { tier count } byCity { key count } byTag(first: 100) { key count }
+  rfmGrid { recency frequency count monetary } byPreferredChannel { key count }
+} }`;
+
+describe('before any snapshot', () => {
+  it('says there is none and how to build one', async () => {
+    const r = await api.gql(STATS);
+    expect(r.body.errors![0]!.extensions).toMatchObject({ code: 'SOURCE_UNAVAILABLE', source: 'snapshot', reason: 'not_built' });
+  });
+});
+
+describe('customerStats over a full snapshot', () => {
+  let lazy: Lazy[];
+  beforeAll(async () => {
+    const built = await buildSnapshot(deps, { now: NOW, batchSize: 7 });
+    expect(built).toMatchObject({ kind: 'full', resumed: false, copied: 0 });
+    lazy = await lazyProfiles(api);
+  });
+
+  it('counts what the per-customer fields say, with the snapshot and its age', async () => {
+    const r = await api.gql(STATS);
+    expect(r.body.errors).toBeUndefined();
+    const s = r.body.data.customerStats;
+    expect(s.snapshot).toEqual({ version: 1, asOf: NOW.toISOString(), ageSeconds: 0, kind: 'FULL', customers: lazy.length });
+    expect(s.previousSnapshot).toBeNull();
+    expect(s.total).toBe(insightsDataset().customers.length);
+    expect(asMap(s.byStage, 'stage')).toEqual(tally(lazy.map((c) => c.stage)));
+    expect(asMap(s.byTier, 'tier')).toEqual(tally(lazy.map((c) => c.tier)));
+    expect(asMap(s.byCity, 'key')).toEqual(tally(lazy.map((c) => c.city)));
+    expect(asMap(s.byTag, 'key')).toEqual(tally(lazy.flatMap((c) => c.tags)));
+    const grid = new Map<string, { count: number; monetary: number }>();
+    for (const c of lazy) {
+      const cell = grid.get(`${c.recency}${c.frequency}`) ?? { count: 0, monetary: 0 };
+      grid.set(`${c.recency}${c.frequency}`, { count: cell.count + 1, monetary: cell.monetary + Number(c.spend) });
+    }
+    expect(new Map(s.rfmGrid.map((g: { recency: number; frequency: number; count: number; monetary: string }) => [`${g.recency}${g.frequency}`, { count: g.count, monetary: Number(g.monetary) }]))).toEqual(grid);
+    // Seconds since the snapshot, on a clock 40 days on.
+    expect((await later.gql(STATS)).body.data.customerStats.snapshot.ageSeconds).toBe(40 * 86_400);
+  });
+
+  it('filters: every condition must hold', async () => {
+    const filter = { stages: ['ACTIVE', 'NEW'], tiers: ['HIGH_VALUE', 'REGULAR'], recency: { min: 4 } };
+    const r = await api.gql(`query($f: SegmentFilter) { customerStats(filter: $f) { total } }`, { f: filter });
+    const expected = lazy.filter((c) => filter.stages.includes(c.stage) && filter.tiers.includes(c.tier) && c.recency >= 4).length;
+    expect(expected).toBeGreaterThan(0);
+    expect(r.body.data.customerStats.total).toBe(expected);
+  });
+
+  it('saves segments whose members equal their count, also as a customers filter', async () => {
+    const created = await api.gql(`mutation($input: SegmentInput!) { createSegment(input: $input) { id version name count exportPath } }`,
+      { input: { name: 'Win-back', description: 'dormant or at risk', filter: { stages: ['DORMANT', 'AT_RISK', 'CHURNED'] } } }, await bearer(['analyst']));
+    expect(created.body.errors).toBeUndefined();
+    const segment = created.body.data.createSegment;
+    const expected = lazy.filter((c) => ['DORMANT', 'AT_RISK', 'CHURNED'].includes(c.stage)).map((c) => c.id).sort();
+    expect(segment).toMatchObject({ version: 1, name: 'Win-back', count: expected.length, exportPath: `/exports/segments/${segment.id}.csv` });
+    const ids: string[] = [];
+    let after: string | null = null;
+    do {
+      const page: GqlResult = await api.gql(`query($id: ID!, $after: String) { segment(id: $id) { members(first: 4, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } } }`, { id: segment.id, after });
+      const m = page.body.data.segment.members;
+      expect(m.totalCount).toBe(expected.length);
+      ids.push(...m.edges.map((e: { node: { id: string } }) => e.node.id));
+      after = m.pageInfo.hasNextPage ? m.pageInfo.endCursor : null;
+    } while (after);
+    expect(ids).toEqual(expected);
+    const listed = await api.gql(`query($s: ID!) { customers(first: 100, filter: { segment: $s }) { totalCount edges { node { id } } snapshot { version } } }`, { s: segment.id });
+    expect(listed.body.data.customers.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(expected);
+    expect(listed.body.data.customers.snapshot).toEqual({ version: 1 });
+    const updated = await api.gql(`mutation($id: ID!) { updateSegment(id: $id, input: { name: "Win-back", filter: { stages: [DORMANT] } }) { version count } }`, { id: segment.id });
+    expect(updated.body.data.updateSegment).toEqual({ version: 2, count: lazy.filter((c) => c.stage === 'DORMANT').length });
+    const byStage = await api.gql(`{ customers(first: 100, filter: { stage: ACTIVE, tier: HIGH_VALUE }) { totalCount snapshot { version } } }`);
+    expect(byStage.body.data.customers.totalCount).toBe(lazy.filter((c) => c.stage === 'ACTIVE' && c.tier === 'HIGH_VALUE').length);
+  });
+
+  it('rejects bad filters and inputs with BAD_USER_INPUT', async () => {
+    for (const f of [{ recency: { min: 0 } }, { frequency: { min: 4, max: 2 } }, { cities: [''] }, { lastActivityAfter: NOW.toISOString(), lastActivityBefore: NOW.toISOString() }]) {
+      expect([f, codeOf(await api.gql(`query($f: SegmentFilter) { customerStats(filter: $f) { total } }`, { f }))]).toEqual([f, 'BAD_USER_INPUT']);
+    }
+    expect(codeOf(await api.gql(`mutation { createSegment(input: { name: " ", filter: {} }) { id } }`))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await api.gql(`{ customers(filter: { segment: "seg_000000000000" }) { totalCount } }`))).toBe('BAD_USER_INPUT');
+    expect((await api.gql(`{ customerStats { total } }`, {}, await bearer(['agent']))).status).toBe(403);
+  });
+});
+
+describe('building snapshots', () => {
+  it('shows stage transitions between the two latest snapshots', async () => {
+    const built = await buildSnapshot(deps, { now: LATER });
+    expect(built!.version).toBe(2);
+    const r = await later.gql(`{ customerStats { transitions { from to count } previousSnapshot { version } snapshot { version } } }`);
+    const s = r.body.data.customerStats;
+    expect([s.previousSnapshot.version, s.snapshot.version]).toEqual([1, 2]);
+    // Each customer's stage then and now, as the lifecycle field says (asOf = the first snapshot's instant).
+    const moves: string[] = [];
+    let after: string | null = null;
+    do {
+      const page: GqlResult = await later.gql(`query($after: String, $then: DateTime) { customers(first: 20, after: $after) {
+        edges { node { then: lifecycle(asOf: $then) { stage } now: lifecycle { stage } } } pageInfo { hasNextPage endCursor } } }`, { after, then: NOW.toISOString() });
+      moves.push(...page.body.data.customers.edges.map((e: { node: { then: { stage: string }; now: { stage: string } } }) => `${e.node.then.stage}>${e.node.now.stage}`));
+      after = page.body.data.customers.pageInfo.hasNextPage ? page.body.data.customers.pageInfo.endCursor : null;
+    } while (after);
+    expect(new Map(s.transitions.map((t: { from: string; to: string; count: number }) => [`${t.from}>${t.to}`, t.count]))).toEqual(tally(moves));
+    expect(moves.some((m) => m.split('>')[0] !== m.split('>')[1])).toBe(true);
+  });
+
+  it('switches atomically: a reader during a rebuild sees the previous snapshot whole', async () => {
+    const seen: unknown[] = [];
+    await buildSnapshot(deps, {
+      now: LATER, batchSize: 5,
+      onProgress: async () => {
+        if (seen.length === 0) seen.push((await later.gql(`{ customerStats { total snapshot { version customers } } }`)).body.data.customerStats);
+      },
+    });
+    const total = insightsDataset().customers.length;
+    expect(seen[0]).toEqual({ total, snapshot: { version: 2, customers: total } });
+    expect((await later.gql(`{ customerStats { total snapshot { version } } }`)).body.data.customerStats).toEqual({ total, snapshot: { version: 3 } });
+  });
+
+  it('resumes a killed build from its cursor, to the same rows as a clean build', async () => {
+    let batches = 0;
+    await expect(buildSnapshot(deps, {
+      now: LATER, batchSize: 5,
+      onProgress: () => {
+        batches += 1;
+        if (batches === 2) throw new Error('killed');
+      },
+    })).rejects.toThrow('killed');
+    const { rows: [unfinished] } = await db.pool.query(`SELECT version, status, customers, cursor FROM c360.snapshots WHERE status = 'building'`);
+    expect(unfinished).toMatchObject({ version: 4, customers: 10 });
+    expect((await later.gql(`{ customerStats { snapshot { version } } }`)).body.data.customerStats.snapshot.version).toBe(3);
+    const resumed = await buildSnapshot(deps, { now: LATER, batchSize: 5 });
+    const total = insightsDataset().customers.length;
+    expect(resumed).toMatchObject({ version: 4, resumed: true, computed: total - 10 });
+    const rows = async (v: number) => (await db.pool.query(`SELECT to_jsonb(p) - 'version' AS r FROM c360.profile_snapshot p WHERE version = $1 ORDER BY customer_id`, [v])).rows;
+    expect(await rows(4)).toEqual(await rows(3));
+  });
+
+  it('refreshes incrementally: a new order is picked up, the unchanged rows are copied', async () => {
+    await db.pool.query(`INSERT INTO orders (id, order_number, customer_id, status, channel, placed_at, total) VALUES ('io_new', 'SO-NEW-1', $1, 'completed', 'web', $2, 100.00)`, [I.P_OLD, new Date(LATER.getTime() + 86_400_000)]);
+    const AFTER = new Date(LATER.getTime() + 2 * 86_400_000);
+    const built = await buildSnapshot(deps, { now: AFTER, incremental: true });
+    const total = insightsDataset().customers.length;
+    expect(built).toMatchObject({ kind: 'incremental', version: 5 });
+    expect(built!.computed + built!.copied).toBe(total);
+    expect(built!.computed).toBeLessThan(total / 2);
+    const { rows } = await db.pool.query(`SELECT lifecycle_stage, as_of FROM c360.profile_snapshot WHERE version = 5 AND customer_id = $1`, [I.P_OLD]);
+    expect(rows[0]).toEqual({ lifecycle_stage: 'NEW', as_of: AFTER });
+    // Only the two latest versions are kept.
+    expect((await db.pool.query(`SELECT array_agg(DISTINCT version ORDER BY version) AS v FROM c360.profile_snapshot`)).rows[0].v).toEqual([4, 5]);
+  });
+});
+
+describe('GET /exports/segments/:id.csv', () => {
+  let id: string;
+  let origin: string;
+  beforeAll(async () => {
+    id = (await api.gql(`mutation { createSegment(input: { name: "Everyone", filter: {} }) { id } }`)).body.data.createSegment.id;
+    origin = new URL(api.url).origin;
+  });
+  const get = async (headers: Record<string, string>) => fetch(`${origin}/exports/segments/${id}.csv`, { headers });
+
+  it('streams the members who granted marketing consent, masked for analysts, with the row count', async () => {
+    const res = await get(await bearer(['analyst'], { sub: 'csv-analyst' }));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const lines = (await res.text()).trimEnd().split('\r\n');
+    expect(lines[0]).toBe('customer_id,full_name,email,phone,city,lifecycle_stage,value_tier,rfm_score,churn_level,tags');
+    const marketing = new Set(insightsDataset().consents.filter((c) => c.purpose === 'marketing' && c.granted).map((c) => c.customer_id));
+    const ids = lines.slice(1).map((l) => l.split(',')[0]);
+    expect(ids).toEqual([...marketing].sort());
+    expect(res.headers.get('x-row-count')).toBe(String(ids.length));
+    expect(ids).not.toContain(I.NO_CONSENT);
+    expect(lines.slice(1).every((l) => !/@example/.test(l) || /\*\*\*/.test(l))).toBe(true);
+    const audited = await db.pool.query(`SELECT count(DISTINCT customer_id)::int AS n FROM c360.audit_log WHERE subject = 'csv-analyst' AND operation = $1`, [`export:${id}`]);
+    expect(audited.rows[0].n).toBe(ids.length);
+  });
+
+  it('is refused without credentials, to other roles, and for an unknown segment', async () => {
+    expect((await fetch(`${origin}/exports/segments/${id}.csv`)).status).toBe(401);
+    expect((await get(await bearer(['agent']))).status).toBe(403);
+    expect((await fetch(`${origin}/exports/segments/seg_000000000000.csv`, { headers: await bearer(['admin']) })).status).toBe(404);
+  });
+});
