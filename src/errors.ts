@@ -54,6 +54,8 @@ export function conflict(message: string, extensions: Record<string, unknown> = 
   return new GraphQLError(message, { extensions: { code: 'CONFLICT', ...extensions } });
 }
 
+export const isConflict = (e: unknown): e is GraphQLError => e instanceof GraphQLError && e.extensions?.code === 'CONFLICT';
+
 export function isExpectedError(e: unknown): e is GraphQLError {
   const code = e instanceof GraphQLError ? e.extensions?.code : undefined;
   return code === 'BAD_USER_INPUT' || code === 'SOURCE_UNAVAILABLE' || code === 'CONSENT_REQUIRED' || code === 'FORBIDDEN' || code === 'CONFLICT';

@@ -306,4 +306,25 @@ export const migrations: Migration[] = [
         PRIMARY KEY (id, version)
       );`,
   },
+  {
+    version: 10,
+    name: 'identity history redaction on erasure',
+    // The identity history stays append-only, except for one narrow path: an erasure, which sets
+    // c360.redacting for its transaction, may blank the identifier values, evidence and reasons of
+    // the rows about the erased person; who, when, what and which records stay as they were.
+    sql: `
+      CREATE FUNCTION c360.identity_history_redaction_only() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN
+          IF TG_OP = 'UPDATE' AND current_setting('c360.redacting', true) = 'on'
+             AND (NEW.id, NEW.at, NEW.actor, NEW.action, NEW.customer_ids, NEW.merge_id, NEW.link_id)
+                 IS NOT DISTINCT FROM (OLD.id, OLD.at, OLD.actor, OLD.action, OLD.customer_ids, OLD.merge_id, OLD.link_id) THEN
+            RETURN NEW;
+          END IF;
+          RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+        END
+      $fn$;
+      DROP TRIGGER identity_history_append_only ON c360.identity_history;
+      CREATE TRIGGER identity_history_append_only BEFORE UPDATE OR DELETE ON c360.identity_history
+        FOR EACH ROW EXECUTE FUNCTION c360.identity_history_redaction_only();`,
+  },
 ];

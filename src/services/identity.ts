@@ -42,10 +42,23 @@ async function lockedSurvivor(db: Db, id: string, field: string): Promise<g.Reco
   return record;
 }
 
+/** SQLSTATEs of a write that lost a race with another (deadlock, serialisation, a unique key taken meanwhile). */
+const RACES = new Set(['40P01', '40001', '23505']);
+
+/**
+ * Runs a write in one transaction, then drops what the request loaded. Every writer locks the CRM row
+ * of the person's survivor first (the person's lock), so writes about one person run one at a time;
+ * a race PostgreSQL still detects is a CONFLICT to retry, never a 500.
+ */
 async function write<T>(ctx: Context, work: (db: Db) => Promise<T>): Promise<T> {
-  const result = await inTransaction(ctx.stores.crmPool, ctx.roundTrips, work);
-  ctx.forgetLoaded();
-  return result;
+  try {
+    return await inTransaction(ctx.stores.crmPool, ctx.roundTrips, work);
+  } catch (e) {
+    if (RACES.has((e as { code?: string }).code ?? '')) throw conflict('Another change to the same customers ran at the same time; try again.', { retryable: true });
+    throw e;
+  } finally {
+    ctx.forgetLoaded();
+  }
 }
 
 const linkView = (l: g.LinkRow) => ({ id: l.id, kind: l.kind, value: l.value, customerId: l.customer_id, confidence: l.confidence, evidence: l.evidence });
@@ -87,7 +100,6 @@ export async function unlinkIdentity(ctx: Context, customerId: string, identifie
     if (!link || !members.has(link.customer_id)) {
       throw badUserInput(`Customer "${customerId}" has no link of this ${key.kind.replace('_', ' ')} made through the API (CRM identities change in the CRM).`, 'identifier');
     }
-    await g.lockRecords(db, [link.customer_id]);
     await g.removeLink(db, link.id, ctx.principal.subject);
     await g.insertHistory(db, { actor: ctx.principal.subject, action: 'unlink', customerIds: [customerId, link.customer_id], reason: why, linkId: link.id, before: { link: linkView(link) }, after: { link: null } });
   });
@@ -117,6 +129,8 @@ export async function mergeCustomers(ctx: Context, survivorId: string, mergedIds
       if (r.status === 'erased') throw conflict(`Customer "${id}" is erased.`, { field });
       if (r.canonical_id !== id) throw conflict(`Customer "${id}" is already merged into "${r.canonical_id}".`, { field, canonicalId: r.canonical_id });
     }
+    const erasing = await g.unfinishedErasures(db, [survivorId, ...merged]);
+    if (erasing.length > 0) throw conflict(`Customers ${erasing.join(', ')} are being erased; finish the erasure (eraseCustomer) first.`, { field: 'mergedIds' });
     const before = await mergeState(db, [survivorId, ...merged]);
     const merge = await g.insertMerge(db, { survivorId, mergedIds: merged, reason: why, actor: ctx.principal.subject });
     await g.linkMerged(db, merge.id, survivorId, merged, ctx.principal.subject);
@@ -192,5 +206,7 @@ export async function identityHistory(ctx: Context, customerId: string, args: { 
   if (after !== null && !/^\d{1,18}$/.test(after)) throw badUserInput('`after` is not a cursor of this list.', 'after');
   ctx.audit.customerAt(info.path, customerId);
   const rows = await g.historyOf(ctx.crm.db, customerId, after, first + 1);
+  // A row may name records that are no longer this person's (after an unmerge): their logs show the read too.
+  for (const r of rows.slice(0, first)) for (const id of r.customer_ids) ctx.audit.record(id, 'IdentityChange.before');
   return toPage(rows, first, (r) => encodeCursor('identityHistory', [r.id]), (r) => r);
 }

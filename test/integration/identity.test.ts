@@ -77,11 +77,13 @@ describe('merging duplicate records', () => {
       'SO2026000005', 'SO2026000007', 'SO2026000001', 'SO2026000002', 'SO2026000003', 'SO2026000004', 'SO2025000006',
     ]);
     expect(c.supportTickets.map((t: { subject: string }) => t.subject)).toEqual(['Second account question', 'Cream arrived damaged', 'Refund too slow', 'Invoice copy']);
-    // Lina refused marketing; the duplicate granted it: the refusal wins. partner_sharing only on the duplicate.
+    // The most restrictive answer of the two records: granted only when both granted. Lina refused
+    // marketing (her refusal shows); profiling only Lina granted and partner_sharing only the duplicate
+    // (the other record has none: not granted, with no date or source).
     expect(c.consents).toEqual([
-      { purpose: 'PROFILING', granted: true, source: 'web' },
+      { purpose: 'PROFILING', granted: false, source: null },
       { purpose: 'MARKETING', granted: false, source: 'app' },
-      { purpose: 'PARTNER_SHARING', granted: true, source: 'store' },
+      { purpose: 'PARTNER_SHARING', granted: false, source: null },
     ]);
     expect(c.identities).toContainEqual({ kind: 'DEVICE_ID', value: 'dev-lina-2', source: 'CRM', recordId: LINA_DUP });
     // Lina's events in 365 days: e1..e6, e9 (7; e7 is after NOW), plus the duplicate's page_view of 2026-06-12.

@@ -1,11 +1,11 @@
 import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../context';
 import { ErasureStatus, IdentifierKind, Source } from '../../enums';
-import { badUserInput, conflict, SourceError } from '../../errors';
+import { badUserInput, conflict, isConflict, SourceError } from '../../errors';
 import { behaviourSourceError } from '../../sources/behaviour/errors';
 import { addOwner, deleteOwnedEvents } from '../../sources/behaviour/queries';
 import { crmSourceError, inTransaction } from '../../sources/crm/db';
-import { completeStep, eraseCustomerRows, erasuresOf, openErasure, recordFailure, type ErasureRow } from '../../sources/crm/privacy';
+import { completeStep, eraseCustomerRows, erasuresOf, lockForErasure, openErasure, recordFailure, type ErasureRow } from '../../sources/crm/privacy';
 import { toLookupKey, type LookupKey } from '../../sources/crm/identifiers';
 import { customerIdsByIdentifiers, customersByIds } from '../../sources/crm/queries';
 import type { CustomerRow, IdentityRow } from '../../sources/crm/rows';
@@ -46,8 +46,16 @@ async function eraseSocial(ctx: Context, customerId: string): Promise<void> {
   forgetAccounts(ctx.stores.social, await socialRefsOf(ctx, customerId));
 }
 
+/** A record that takes part in a merge is not erased (its survivor's answers would change under it): unmerge first. */
+const partOfMerge = (customerId: string, canonicalId: string) =>
+  conflict(`Customer "${customerId}" is part of a merge (survivor ${canonicalId}); unmerge it first, then erase each record.`, { field: 'id' });
+
 async function eraseCrm(ctx: Context, customerId: string): Promise<void> {
-  await inTransaction(ctx.stores.crmPool, ctx.roundTrips, (db) => eraseCustomerRows(db, customerId));
+  await inTransaction(ctx.stores.crmPool, ctx.roundTrips, async (db) => {
+    // Re-checked under the row lock every merge takes: a merge made since the erasure began is seen here.
+    if (await lockForErasure(db, customerId)) throw partOfMerge(customerId, customerId);
+    await eraseCustomerRows(db, customerId);
+  });
   ctx.roundTrips.crm += 1;
   try {
     await refreshSearchIndex(ctx.stores.crmPool, { wait: true });
@@ -104,15 +112,14 @@ export async function eraseCustomer(ctx: Context, customerId: string, reason: st
   const [customer] = await customersByIds(ctx.crm.db, [customerId]);
   if (!customer) throw badUserInput(`There is no customer with id "${customerId}".`, 'id');
   const identities = await ctx.crm.loaders.identities.load(customerId);
-  if (customer.canonical_id !== customer.id || identities.some((i) => i.kind === 'customer_id')) {
-    throw conflict(`Customer "${customerId}" is part of a merge (survivor ${customer.canonical_id}); unmerge it first, then erase each record.`, { field: 'id' });
-  }
+  if (customer.canonical_id !== customer.id || identities.some((i) => i.kind === 'customer_id')) throw partOfMerge(customerId, customer.canonical_id);
   const duplicates = await possibleDuplicates(ctx, customer, identities);
   let erasure = await inTransaction(ctx.stores.crmPool, ctx.roundTrips, (db) => openErasure(db, customerId, ctx.principal.subject, why, STEPS, duplicates));
   for (const step of STEPS.filter((s) => erasure.remaining.includes(s))) {
     try {
       await runStep(ctx, step, customerId, identities);
     } catch (e) {
+      if (isConflict(e)) throw e;
       const error = stepError(ctx, step, e);
       erasure = await recordFailure(ctx.crm.db, erasure.id, `The ${error.sourceName} source is unavailable (${error.reason}).`);
       if (erasure.status === ErasureStatus.COMPLETE) return erasure; // a concurrent run finished it

@@ -1,4 +1,5 @@
 import type { Db } from './db';
+import { withMembers } from './members';
 
 /** The statements on c360.audit_log (append-only: inserts and reads; security/audit.ts collects what to write). */
 
@@ -31,16 +32,24 @@ export const auditPage = (db: Db, customerId: string, before: string | null, lim
 export const auditEntriesOf = (db: Db, customerId: string) =>
   db<AuditRow>(`SELECT ${COLUMNS} FROM c360.audit_log WHERE customer_id = $1 ORDER BY audit_log.id`, [customerId]);
 
-/** Writes one row per customer, in one statement: `reads` maps a customer id to the fields read. */
+/**
+ * Writes the reads in one statement: `reads` maps a customer id to the fields read. A merged person
+ * is read as a whole (the survivor's row, every record's identities and orders), so the row goes to
+ * every record of the person (members.ts): each record's access log shows the read.
+ */
 export const insertAuditRows = (
   db: Db,
   entry: { requestId: string; subject: string; roles: string[]; auth: string; partner: string | null; masked: boolean; operation: string | null },
   reads: ReadonlyMap<string, readonly string[]>,
 ) =>
   db(
-    `INSERT INTO c360.audit_log (request_id, subject, roles, auth, partner, customer_id, fields, masked, operation)
-     SELECT $1, $2, $3, $4, $5, r.customer_id, string_to_array(r.fields, ','), $6, $7
-       FROM unnest($8::text[], $9::text[]) AS r(customer_id, fields)`,
+    `${withMembers('$8')}
+     INSERT INTO c360.audit_log (request_id, subject, roles, auth, partner, customer_id, fields, masked, operation)
+     SELECT $1, $2, $3, $4, $5, m.member, array_agg(DISTINCT f ORDER BY f), $6, $7
+       FROM unnest($8::text[], $9::text[]) AS r(customer_id, fields)
+       JOIN km m ON m.key = r.customer_id
+      CROSS JOIN unnest(string_to_array(r.fields, ',')) AS f
+      GROUP BY m.member`,
     [
       entry.requestId, entry.subject, entry.roles, entry.auth, entry.partner, entry.masked, entry.operation,
       [...reads.keys()], [...reads.values()].map((fields) => fields.join(',')),

@@ -1,5 +1,5 @@
 import type { Db } from './db';
-import { consentsOf, identitiesOf, keyMembers } from './members';
+import { CONSENTS, IDENTITIES, IN_KM, withMembers } from './members';
 import type { ConsentRow, CustomerRow, IdentityRow } from './rows';
 
 /**
@@ -52,9 +52,9 @@ type Raw = Omit<CrmFactsRow, 'customer' | 'consents' | 'identities'> & CustomerR
 
 export async function crmFacts(db: Db, ids: readonly string[], b: FactBounds): Promise<CrmFactsRow[]> {
   const rows = await db<Raw>(
-    `WITH k AS (${keyMembers('$1')}), o AS (
+    `${withMembers('$1')}, ids AS (${IDENTITIES}), cons AS (${CONSENTS}), o AS (
        SELECT k.key AS customer_id, placed_at, total, placed_at - lag(placed_at) OVER (PARTITION BY k.key ORDER BY placed_at) AS gap
-         FROM k JOIN orders ON orders.customer_id = k.member WHERE status = 'completed' AND placed_at <= $2
+         FROM km k JOIN orders ON orders.customer_id = k.member WHERE orders.customer_id = ${IN_KM} AND status = 'completed' AND placed_at <= $2
      ), orders_agg AS (
        SELECT customer_id,
               count(*)::int AS completed_orders, min(placed_at) AS first_order_at, max(placed_at) AS last_order_at,
@@ -68,15 +68,15 @@ export async function crmFacts(db: Db, ids: readonly string[], b: FactBounds): P
          FROM o GROUP BY customer_id
      ), items_agg AS (
        SELECT k.key AS customer_id, avg((i.unit_price < p.price)::int)::float8 AS discounted_item_share
-         FROM k JOIN orders o ON o.customer_id = k.member JOIN order_items i ON i.order_id = o.id JOIN products p ON p.id = i.product_id
-        WHERE o.status = 'completed' AND o.placed_at <= $2 AND o.placed_at > $3
+         FROM km k JOIN orders o ON o.customer_id = k.member JOIN order_items i ON i.order_id = o.id JOIN products p ON p.id = i.product_id
+        WHERE o.customer_id = ${IN_KM} AND o.status = 'completed' AND o.placed_at <= $2 AND o.placed_at > $3
         GROUP BY k.key
      ), tickets_agg AS (
        SELECT k.key AS customer_id,
               count(*) FILTER (WHERE status IN ('open', 'pending') OR resolved_at > $2)::int AS unresolved_tickets,
               count(*) FILTER (WHERE satisfaction <= $8 AND coalesce(resolved_at, opened_at) > $7
                                  AND coalesce(resolved_at, opened_at) <= $2)::int AS bad_ratings
-         FROM k JOIN support_tickets t ON t.customer_id = k.member WHERE opened_at <= $2
+         FROM km k JOIN support_tickets t ON t.customer_id = k.member WHERE t.customer_id = ${IN_KM} AND opened_at <= $2
         GROUP BY k.key
      )
      SELECT u.key AS id, c.id AS canonical_id, c.created_at, c.full_name, c.gender, c.birth_date, c.city, c.country, c.occupation, c.email, c.phone, c.status,
@@ -86,10 +86,11 @@ export async function crmFacts(db: Db, ids: readonly string[], b: FactBounds): P
             oa.mean_interval_days, oa.earliest_recent_order_at, oa.latest_order_before_window_at,
             ia.discounted_item_share,
             coalesce(ta.unresolved_tickets, 0) AS unresolved_tickets, coalesce(ta.bad_ratings, 0) AS bad_ratings,
-            coalesce((SELECT json_agg(x) FROM (${consentsOf('u.key')}) x), '[]') AS consents,
-            coalesce((SELECT json_agg(x ORDER BY x.kind, x.first_seen_at, x.value) FROM (${identitiesOf('u.key')}) x), '[]') AS identities
-       FROM unnest($1::text[]) AS u(key)
-       JOIN customers c ON c.id = c360.canonical_id(u.key)
+            coalesce(ca.consents, '[]') AS consents, coalesce(ia2.identities, '[]') AS identities
+       FROM kc u
+       JOIN customers c ON c.id = u.canon
+       LEFT JOIN (SELECT customer_id, json_agg(x) AS consents FROM cons x GROUP BY customer_id) ca ON ca.customer_id = u.key
+       LEFT JOIN (SELECT customer_id, json_agg(x ORDER BY x.kind, x.first_seen_at, x.value) AS identities FROM ids x GROUP BY customer_id) ia2 ON ia2.customer_id = u.key
        LEFT JOIN orders_agg oa ON oa.customer_id = u.key
        LEFT JOIN items_agg ia ON ia.customer_id = u.key
        LEFT JOIN tickets_agg ta ON ta.customer_id = u.key`,

@@ -68,6 +68,10 @@ export async function lockRecords(db: Db, ids: readonly string[]): Promise<Recor
   return db<RecordState>(`SELECT c.id, c.status, c360.canonical_id(c.id) AS canonical_id FROM customers c WHERE c.id = ANY($1::text[]) ORDER BY c.id`, [ids]);
 }
 
+/** Which of `ids` have an erasure not yet complete (a merge must not join a person being erased). */
+export const unfinishedErasures = async (db: Db, ids: readonly string[]): Promise<string[]> =>
+  (await db<{ customer_id: string }>(`SELECT DISTINCT customer_id FROM c360.erasures WHERE customer_id = ANY($1::text[]) AND status = 'incomplete' ORDER BY 1`, [ids])).map((r) => r.customer_id);
+
 /** Serialises writers of one identifier (the unique index on active links is the last word). */
 export const lockIdentifier = (db: Db, kind: string, value: string) =>
   db(`SELECT pg_advisory_xact_lock(hashtext('c360.identity_links'), hashtext($1 || ':' || $2))`, [kind, value]);

@@ -43,6 +43,31 @@ export async function eraseCustomerRows(db: Db, customerId: string): Promise<voi
   await db(`DELETE FROM customer_identities WHERE customer_id = $1`, [customerId]);
   await db(`DELETE FROM consents WHERE customer_id = $1`, [customerId]);
   await db(`UPDATE support_tickets SET subject = '' WHERE customer_id = $1 AND subject <> ''`, [customerId]);
+  // c360's copies: the identifiers linked to the person (kept as removed links, values blanked), what
+  // the identity history says of them, and the profile snapshot rows.
+  await db(
+    `UPDATE c360.identity_links SET value = 'erased:' || id, evidence = NULL,
+            removed_at = coalesce(removed_at, now()), removed_by = coalesce(removed_by, 'erasure')
+      WHERE customer_id = $1 AND kind <> 'customer_id'`,
+    [customerId],
+  );
+  await db(`SELECT set_config('c360.redacting', 'on', true)`);
+  const blank = (col: string) =>
+    `CASE WHEN jsonb_typeof(${col} -> 'link') = 'object'
+          THEN jsonb_set(jsonb_set(${col}, '{link,value}', '"[erased]"'), '{link,evidence}', 'null') ELSE ${col} END`;
+  await db(`UPDATE c360.identity_history SET reason = '[erased]', before = ${blank('before')}, after = ${blank('after')} WHERE $1 = ANY(customer_ids)`, [customerId]);
+  await db(`SELECT set_config('c360.redacting', 'off', true)`);
+  await db(`DELETE FROM c360.profile_snapshot WHERE customer_id = $1`, [customerId]);
+}
+
+/** Locks the customer's CRM row for the erasure; whether it takes part in a merge (survivor or merged), read after the lock. */
+export async function lockForErasure(db: Db, customerId: string): Promise<boolean> {
+  await db(`SELECT 1 FROM customers WHERE id = $1 FOR UPDATE`, [customerId]);
+  const [row] = await db<{ merged: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM c360.identity_links WHERE kind = 'customer_id' AND removed_at IS NULL AND (value = $1 OR customer_id = $1)) AS merged`,
+    [customerId],
+  );
+  return row!.merged;
 }
 
 /** A row of c360.erasures: `remaining` holds the sources (Source values) still to be erased. */

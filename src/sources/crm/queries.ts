@@ -1,7 +1,7 @@
 import { IdentifierKind } from '../../enums';
 import type { Db } from './db';
 import { emailSql, phoneSql, type LookupKey } from './identifiers';
-import { anyMember, consentsOf, identitiesOf, keyMembers, notMerged } from './members';
+import { CONSENTS, IDENTITIES, IN_KM, membersArray, notMerged, personHas, withMembers } from './members';
 import { inSegmentSql, type SegmentFilter } from './segments';
 import type {
   ConsentRow, CustomerRow, IdentityRow, OrderItemRow, OrderRow, PurchaseSummaryRow, TicketRow,
@@ -27,28 +27,26 @@ export type Keyed<R> = R & { sort_us: number };
 /** The row of each id's person (the survivor's), with id = the id asked for and canonical_id = the survivor's. */
 export const customersByIds = (db: Db, ids: readonly string[]) =>
   db<CustomerRow>(
-    `SELECT k.id, c.id AS canonical_id, ${PROFILE_COLUMNS}
-       FROM unnest($1::text[]) AS k(id) JOIN customers c ON c.id = c360.canonical_id(k.id)`,
+    `${withMembers('$1')} SELECT kc.key AS id, c.id AS canonical_id, ${PROFILE_COLUMNS} FROM kc JOIN customers c ON c.id = kc.canon`,
     [ids],
   );
 
 export const identitiesByCustomerIds = (db: Db, ids: readonly string[]) =>
   db<IdentityRow>(
-    `SELECT x.* FROM unnest($1::text[]) AS k(key), LATERAL (${identitiesOf('k.key')}) x
-      ORDER BY x.customer_id, x.kind, x.first_seen_at, x.value`,
+    `${withMembers('$1')} SELECT * FROM (${IDENTITIES}) x ORDER BY x.customer_id, x.kind, x.first_seen_at, x.value`,
     [ids],
   );
 
 export const consentsByCustomerIds = (db: Db, ids: readonly string[]) =>
-  db<ConsentRow>(`SELECT x.* FROM unnest($1::text[]) AS k(key), LATERAL (${consentsOf('k.key')}) x`, [ids]);
+  db<ConsentRow>(`${withMembers('$1')} ${CONSENTS}`, [ids]);
 
 export const purchaseSummaries = (db: Db, ids: readonly string[]) =>
   db<PurchaseSummaryRow>(
-    `SELECT m.key AS customer_id, count(*)::int8 AS completed_orders, sum(o.total)::numeric(14,2)::text AS total_spent,
+    `${withMembers('$1')} SELECT m.key AS customer_id, count(*)::int8 AS completed_orders, sum(o.total)::numeric(14,2)::text AS total_spent,
             round(avg(o.total), 2)::numeric(14,2)::text AS average_order_value,
             min(o.placed_at) AS first_order_at, max(o.placed_at) AS last_order_at
-       FROM (${keyMembers('$1')}) m JOIN orders o ON o.customer_id = m.member
-      WHERE o.status = 'completed'
+       FROM km m JOIN orders o ON o.customer_id = m.member
+      WHERE o.status = 'completed' AND o.customer_id = ${IN_KM}
       GROUP BY m.key`,
     [ids],
   );
@@ -61,13 +59,13 @@ export const ordersPages = (
   status: string | null,
 ) =>
   db<Keyed<OrderRow> & { k: number }>(
-    `SELECT k.ord - 1 AS k, o.*
+    `${withMembers('$1')} SELECT k.ord - 1 AS k, o.*
        FROM unnest($1::text[], $2::int8[], $3::text[]) WITH ORDINALITY AS k(customer_id, after_us, after_id, ord)
       CROSS JOIN LATERAL (
         SELECT o.id, o.order_number, o.customer_id, o.status, o.channel, o.placed_at, o.total::text AS total,
                ${micros('o.placed_at')} AS sort_us
           FROM orders o
-         WHERE o.customer_id = ${anyMember('k.customer_id')}
+         WHERE o.customer_id = ANY(${membersArray('k.customer_id')})
            AND ($5::text IS NULL OR o.status = $5)
            AND (k.after_us IS NULL OR (o.placed_at, o.id) < (${fromMicros('k.after_us')}, k.after_id))
          ORDER BY o.placed_at DESC, o.id DESC
@@ -79,9 +77,9 @@ export const ordersPages = (
 
 export const orderCounts = (db: Db, ids: readonly string[], status: string | null) =>
   db<{ customer_id: string; count: number }>(
-    `SELECT m.key AS customer_id, count(*)::int8 AS count
-       FROM (${keyMembers('$1')}) m JOIN orders o ON o.customer_id = m.member
-      WHERE ($2::text IS NULL OR o.status = $2) GROUP BY m.key`,
+    `${withMembers('$1')} SELECT m.key AS customer_id, count(*)::int8 AS count
+       FROM km m JOIN orders o ON o.customer_id = m.member
+      WHERE ($2::text IS NULL OR o.status = $2) AND o.customer_id = ${IN_KM} GROUP BY m.key`,
     [ids, status],
   );
 
@@ -98,11 +96,11 @@ export const itemsByOrderIds = (db: Db, orderIds: readonly string[]) =>
 /** Per customer, its newest `limit` tickets with one of `statuses` (all when null). */
 export const ticketsFor = (db: Db, ids: readonly string[], statuses: string[] | null, limit: number) =>
   db<TicketRow>(
-    `SELECT t.* FROM unnest($1::text[]) WITH ORDINALITY AS k(customer_id, ord)
+    `${withMembers('$1')} SELECT t.* FROM unnest($1::text[]) WITH ORDINALITY AS k(customer_id, ord)
       CROSS JOIN LATERAL (
         SELECT id, k.customer_id, subject, status, priority, channel, opened_at, resolved_at, satisfaction
           FROM support_tickets s
-         WHERE s.customer_id = ${anyMember('k.customer_id')} AND ($2::text[] IS NULL OR s.status = ANY($2::text[]))
+         WHERE s.customer_id = ANY(${membersArray('k.customer_id')}) AND ($2::text[] IS NULL OR s.status = ANY($2::text[]))
          ORDER BY s.opened_at DESC, s.id DESC LIMIT $3
       ) t
       ORDER BY k.ord, t.opened_at DESC, t.id DESC`,
@@ -219,11 +217,11 @@ function whereOf(f: CustomerListFilter, params: unknown[]): string[] {
   if (f.createdAfter != null) where.push(`c.created_at >= ${bind(f.createdAfter)}`);
   if (f.createdBefore != null) where.push(`c.created_at < ${bind(f.createdBefore)}`);
   if (f.hasOrders != null) {
-    where.push(`${f.hasOrders ? '' : 'NOT '}EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = ${anyMember('c.id')})`);
+    where.push(`${f.hasOrders ? '' : 'NOT '}${personHas('c.id', 'orders', '')}`);
   }
   if (f.hasCompletedOrders != null) {
     where.push(
-      `${f.hasCompletedOrders ? '' : 'NOT '}EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = ${anyMember('c.id')} AND o.status = 'completed')`,
+      `${f.hasCompletedOrders ? '' : 'NOT '}${personHas('c.id', 'orders', `o.status = 'completed'`)}`,
     );
   }
   for (const segment of f.snapshot?.filters ?? []) where.push(inSegmentSql(f.snapshot!.version, segment, 'c.id', params));

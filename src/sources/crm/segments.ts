@@ -1,5 +1,5 @@
 import type { Db } from './db';
-import { consentsOf } from './members';
+import { personGranted } from './members';
 
 /**
  * Population answers over the current profile snapshot (c360.profile_snapshot of one complete
@@ -122,7 +122,7 @@ export function inSegmentSql(version: number, f: SegmentFilter, idColumn: string
 // ---- the CSV export ----
 
 /** Members who granted marketing consent now (their person's answer, members.ts), not as of the snapshot. */
-const MARKETING = `EXISTS (SELECT 1 FROM (${consentsOf('s.customer_id')}) mc WHERE mc.purpose = 'marketing' AND mc.granted)`;
+const MARKETING = personGranted('s.customer_id', 'marketing');
 
 export async function exportCount(db: Db, version: number, f: SegmentFilter): Promise<number> {
   const { from, params } = scope(version, f);
