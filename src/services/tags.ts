@@ -9,6 +9,7 @@ import { compileCondition, valueAt, type Condition } from '../insights/tags/expr
 import { isFactGroup, type FactGroup, type TagFacts } from '../insights/tags/facts';
 import { daysSince } from '../insights/time';
 import type { CrmFactsRow } from '../sources/crm/facts';
+import { sampleCustomers } from '../sources/crm/queries';
 import { asOfFor, factsOf, failureOf, hasConsent, type Facts, type SourceFailure } from './facts';
 import { churnOf, lifecycleOf, reportMissing, rfmOf, sentimentAsOf, tierOf } from './insights';
 import { ageAt } from './profile';
@@ -169,7 +170,7 @@ export async function previewTag(ctx: Context, args: { expression: string; sampl
   const unknown = [...condition.groups].filter((g) => !isFactGroup(g));
   if (unknown.length) throw badUserInput(`The expression names unknown fact groups: ${unknown.join(', ')}.`, 'expression');
   const asOf = asOfFor(ctx, args.asOf);
-  const ids = await ctx.crm.db<{ id: string }>(`SELECT id FROM customers WHERE status <> 'erased' ORDER BY md5(id) LIMIT $1`, [sample]);
+  const ids = await sampleCustomers(ctx.crm.db, sample);
   const evaluated = await Promise.all(ids.map(async ({ id }) => {
     const f = factsOf(ctx, id, asOf);
     f.prefetch(needsOf(condition.groups));

@@ -53,6 +53,28 @@ const merge = async (survivor: string, merged: string[]) => api.gql(MERGE, { s: 
 const unmerge = async (id: string, cascade = false) => api.gql(UNMERGE, { id, cascade });
 const codeOf = (r: { body: { errors?: { extensions?: Record<string, unknown> }[] } }) => r.body.errors?.[0]?.extensions?.code;
 
+/**
+ * Starts the requests while this test holds FOR UPDATE locks on the CRM rows of `ids`, waits until
+ * `waiting` backends are blocked on a lock, then releases: the requests overlap for certain.
+ */
+async function whileLocked<T>(ids: string[], waiting: number, start: () => [Promise<T>, Promise<T>]): Promise<[T, T]> {
+  const holder = await db.pool.connect();
+  try {
+    await holder.query('BEGIN');
+    await holder.query('SELECT 1 FROM customers WHERE id = ANY($1) FOR UPDATE', [ids]);
+    const requests = start();
+    for (let i = 0; i < 200; i++) {
+      const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+      if (rows[0].n >= waiting) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await holder.query('COMMIT');
+    return await Promise.all(requests);
+  } finally {
+    holder.release();
+  }
+}
+
 describe('merging duplicate records', () => {
   let before: Record<string, unknown>;
   let firstMerge: string;
@@ -163,7 +185,8 @@ describe('merging duplicate records', () => {
   });
 
   it('serialises concurrent merges of the same records: one wins, the other is refused', async () => {
-    const [ab, ba] = await Promise.all([merge(LINA, [LINA_DUP]), merge(LINA_DUP, [LINA])]);
+    // Both requests are made to wait on a row lock held here, so they really run at the same time.
+    const [ab, ba] = await whileLocked([LINA], 2, () => [merge(LINA, [LINA_DUP]), merge(LINA_DUP, [LINA])]);
     const won = [ab, ba].filter((r) => !r.body.errors);
     expect(won).toHaveLength(1);
     expect(codeOf([ab, ba].find((r) => r.body.errors)!)).toBe('CONFLICT');
@@ -246,6 +269,36 @@ describe('linking identifiers', () => {
     expect((await unmerge(m)).body.errors).toBeUndefined();
     expect(codeOf(await api.gql(LINK, { id: ANA, kind: 'ORDER_NUMBER', value: 'SO2025000009' }))).toBe('BAD_USER_INPUT');
     expect(codeOf(await api.gql(UNLINK, { id: ANA, kind: 'EMAIL', value: 'ana@example.com' }))).toBe('BAD_USER_INPUT'); // the CRM's own
+  });
+
+  it('runs an unlink and an unmerge of the same person one after the other, never a 500', async () => {
+    expect((await api.gql(LINK, { id: LINA_DUP, kind: 'DEVICE_ID', value: 'dev-race' })).body.errors).toBeUndefined();
+    const m = (await merge(LINA, [LINA_DUP])).body.data.mergeCustomers.id;
+    const [unlinked, unmerged] = await whileLocked([LINA, LINA_DUP], 2, () => [
+      api.gql(UNLINK, { id: LINA, kind: 'DEVICE_ID', value: 'dev-race' }), unmerge(m),
+    ]);
+    expect(unmerged.body.errors).toBeUndefined();
+    // Whichever ran first, the other saw its result: unlinked through the survivor, or refused once the records were apart.
+    expect([undefined, 'BAD_USER_INPUT']).toContain(codeOf(unlinked));
+    const left = (await api.gql(`{ customerBy(identifier: { kind: DEVICE_ID, value: "dev-race" }) { id } }`)).body.data.customerBy;
+    expect(left).toEqual(unlinked.body.errors ? { id: LINA_DUP } : null);
+  });
+
+  it('forgets linked identifiers when the person is erased: links, history values and reasons', async () => {
+    const id = 'c_b120';
+    const r = await api.gql(LINK, { id, kind: 'EMAIL', value: 'b120.private@mail.example' });
+    expect(r.body.errors).toBeUndefined();
+    const erased = await api.gql(`mutation { eraseCustomer(id: "${id}", reason: "asked to be forgotten") { status } }`);
+    expect(erased.body.data.eraseCustomer.status).toBe('COMPLETE');
+    expect((await api.gql(`{ customerBy(identifier: { kind: EMAIL, value: "b120.private@mail.example" }) { id } }`)).body.data.customerBy).toBeNull();
+    const links = await db.pool.query(`SELECT value, evidence, removed_at IS NOT NULL AS removed FROM c360.identity_links WHERE customer_id = $1`, [id]);
+    expect(links.rows).toEqual([{ value: expect.stringMatching(/^erased:/), evidence: null, removed: true }]);
+    const history = await db.pool.query(`SELECT reason, after FROM c360.identity_history WHERE $1 = ANY(customer_ids)`, [id]);
+    expect(history.rows).toHaveLength(1);
+    expect(history.rows[0].reason).toBe('[erased]');
+    expect(history.rows[0].after.link).toMatchObject({ value: '[erased]', evidence: null, kind: 'email', customerId: id });
+    // Outside an erasure the history stays append-only.
+    await expect(db.pool.query(`UPDATE c360.identity_history SET reason = 'x' WHERE $1 = ANY(customer_ids)`, [id])).rejects.toThrow(/append-only/);
   });
 
   it('lets agents link, one customer at a time', async () => {

@@ -190,6 +190,10 @@ function normalisedLookup(kind: 'email' | 'phone', pairs: string, normalise: (co
       JOIN f ON f.form = x.form`;
 }
 
+/** A deterministic sample of `n` customers (survivors, not erased), for previewing a tag. */
+export const sampleCustomers = (db: Db, n: number) =>
+  db<{ id: string }>(`SELECT c.id FROM customers c WHERE c.status <> 'erased' AND ${notMerged('c.id')} ORDER BY md5(c.id) LIMIT $1`, [n]);
+
 export interface CustomerListFilter {
   city?: string | null;
   country?: string | null;
