@@ -106,6 +106,8 @@ const schema = z.object({
   SEARCH_REFRESH_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   /** On SIGTERM/SIGINT, how long requests in flight may take to finish before their connections are cut. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /** How often the in-process scheduler refreshes the profile snapshot (incrementally; 0: never, use `npm run snapshot`). */
+  SNAPSHOT_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10_080).default(0),
   /** Largest accepted request body. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50_000_000).default(1_000_000),
   /** false: every loader loads one key per round trip (the naive way; for the benchmark only). */

@@ -15,6 +15,7 @@ import { createAuthenticator } from './security/authenticate';
 import { developmentSecret } from './security/devSecret';
 import { mintToken, tokenKey } from './security/tokens';
 import { createApollo } from './server';
+import { scheduleSnapshots } from './snapshot/schedule';
 import { scheduleSearchRefresh } from './sources/crm/searchIndex';
 
 /** `npm start`: wires the sources (embedded when not configured), serves /graphql, stops cleanly. */
@@ -56,6 +57,8 @@ async function main(): Promise<void> {
   const generated = config.JWT_SECRET || config.JWT_JWKS_URL ? undefined : developmentSecret(config);
   const auth = createAuthenticator(config, tokenKey(config, generated), new ApiKeyStore(crm.pool, config.API_KEY_CACHE_SECONDS));
   const deps = { config, crmPool: crm.pool, behaviourDb: behaviour.db, social: social.client, rules, tags, logger, auth };
+  // The embedded demo builds its first snapshot in the background, so the dashboards answer from the start.
+  const stopSnapshots = scheduleSnapshots(deps, config.SNAPSHOT_INTERVAL_MINUTES, { initial: crm.embedded });
   const apollo = createApollo(deps);
   await apollo.start();
   const http = createHttpServer(apollo, deps);
@@ -85,6 +88,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     stopRefresh();
+    stopSnapshots();
     tags.stop();
     // No new connections; requests in flight finish, up to SHUTDOWN_TIMEOUT_MS, then their connections are cut.
     const deadline = setTimeout(() => http.closeAllConnections(), config.SHUTDOWN_TIMEOUT_MS);
