@@ -1,6 +1,6 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,6 +10,7 @@ import pg from 'pg';
 import { spawnEmbeddedMongo } from '../src/embedded/mongo/spawn';
 import { startEmbeddedPostgres } from '../src/embedded/postgres';
 import { mintToken } from '../src/security/tokens';
+import { ensureDataset, ROOT, startFlags } from './dataset';
 import { cpuSeconds, rssMiB, startService, type Service } from './processes';
 import { POSTGRAPHILE_CRM_NESTED, sampleInputs, workloads, type Workload } from './workloads';
 
@@ -21,15 +22,7 @@ embedded PostgreSQL, MongoDB-compatible server and social provider as their own 
 drives each with autocannon over loopback for a fixed time per concurrency. Prints a markdown table
 and writes bench/results/<date>-<commit>.json and .md. --quick: about a minute once seeded.`;
 
-const ROOT = path.resolve(__dirname, '..');
 
-/** The node flags `npm start` runs the API with (package.json), so the bench measures the same server. */
-function startFlags(): string[] {
-  const start = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
-  const m = /node ((?:--\S+ )*)dist\/src\/main\.js/.exec(start);
-  if (!m) throw new Error(`package.json's start script does not run dist/src/main.js with node: ${start}`);
-  return m[1]!.trim().split(' ').filter(Boolean);
-}
 
 interface Cell {
   target: string;
@@ -126,21 +119,6 @@ async function settle(services: { pid: number }[]): Promise<void> {
     await new Promise((r) => setTimeout(r, 500));
     if (services.every((s, i) => cpuSeconds(s.pid) - before[i]! < 0.025)) return;
   }
-}
-
-/** The dataset under .bench/, seeded once per size with `npm run seed` (same seed, same data). */
-function ensureDataset(customers: number, log: (s: string) => void): string {
-  const dir = path.join(ROOT, '.bench', `data-${customers}`);
-  const marker = path.join(dir, 'seeded.json');
-  if (existsSync(marker)) return dir;
-  mkdirSync(dir, { recursive: true });
-  log(`seeding ${customers} customers into ${path.relative(ROOT, dir)} (once; later runs reuse it) …`);
-  const seeded = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'src/seed/cli.ts', '--customers', String(customers), '--seed', '42'], {
-    cwd: ROOT, env: { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  if (seeded.status !== 0) throw new Error('seeding failed');
-  writeFileSync(marker, JSON.stringify({ customers, summary: seeded.stdout.toString().trim(), at: new Date().toISOString() }, null, 2));
-  return dir;
 }
 
 /** a / b to two decimals; NaN when b is 0 (a target met by nothing is not met). */

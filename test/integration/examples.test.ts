@@ -24,8 +24,8 @@ afterAll(async () => {
 describe('the README example operations', () => {
   it('are the files codegen types (examples/operations), in README order', () => {
     const readme = [...readFileSync(path.join(ROOT, 'README.md'), 'utf8').matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]);
-    const files = ['Example', 'Population', 'Lookup'].map((n) => readFileSync(path.join(ROOT, 'examples/operations', `${n}.graphql`), 'utf8'));
-    expect(readdirSync(path.join(ROOT, 'examples/operations')).sort()).toEqual(['Example.graphql', 'Lookup.graphql', 'Population.graphql']);
+    const files = ['Example', 'Population', 'Lookup', 'Dashboard'].map((n) => readFileSync(path.join(ROOT, 'examples/operations', `${n}.graphql`), 'utf8'));
+    expect(readdirSync(path.join(ROOT, 'examples/operations')).sort()).toEqual(['Dashboard.graphql', 'Example.graphql', 'Lookup.graphql', 'Population.graphql']);
     expect(readme).toEqual(files);
   });
 

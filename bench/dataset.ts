@@ -1,0 +1,30 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** What the benches share: the repository root, the seeded datasets under .bench/, the API's node flags. */
+export const ROOT = path.resolve(__dirname, '..');
+
+/** The node flags `npm start` runs the API with (package.json), so the bench measures the same server. */
+export function startFlags(): string[] {
+  const start = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const m = /node ((?:--\S+ )*)dist\/src\/main\.js/.exec(start);
+  if (!m) throw new Error(`package.json's start script does not run dist/src/main.js with node: ${start}`);
+  return m[1]!.trim().split(' ').filter(Boolean);
+}
+
+/** The dataset under .bench/, seeded once per size with `npm run seed` (same seed, same data). */
+export function ensureDataset(customers: number, log: (s: string) => void): string {
+  const dir = path.join(ROOT, '.bench', `data-${customers}`);
+  const marker = path.join(dir, 'seeded.json');
+  if (existsSync(marker)) return dir;
+  mkdirSync(dir, { recursive: true });
+  log(`seeding ${customers} customers into ${path.relative(ROOT, dir)} (once; later runs reuse it) …`);
+  const seeded = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'src/seed/cli.ts', '--customers', String(customers), '--seed', '42'], {
+    cwd: ROOT, env: { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (seeded.status !== 0) throw new Error('seeding failed');
+  writeFileSync(marker, JSON.stringify({ customers, summary: seeded.stdout.toString().trim(), at: new Date().toISOString() }, null, 2));
+  return dir;
+}
+
