@@ -18,6 +18,8 @@ import { CRM_TABLES, createCrmTables, missingCrmTables } from './sources/crm/ddl
 
 export interface CrmHandle {
   pool: pg.Pool;
+  /** The connection string (for a second pool with other limits, e.g. the snapshot builder's). */
+  url: string;
   /** True when the CRM is the embedded PostgreSQL this process started. */
   embedded: boolean;
   close(): Promise<void>;
@@ -38,7 +40,8 @@ export async function openCrm(config: Config, logger: Logger): Promise<CrmHandle
         persistent: true,
         onLog: (line) => logger.trace({ source: 'embedded-postgres' }, line.trim()),
       });
-  const pool = createCrmPool(config, embedded?.url ?? config.DATABASE_URL!, (err) => logger.warn({ err }, 'idle CRM connection lost'));
+  const url = embedded?.url ?? config.DATABASE_URL!;
+  const pool = createCrmPool(config, url, (err) => logger.warn({ err }, 'idle CRM connection lost'));
   const close = async () => {
     await pool.end();
     await embedded?.stop();
@@ -58,7 +61,7 @@ export async function openCrm(config: Config, logger: Logger): Promise<CrmHandle
     }
     const applied = await migrate(pool);
     if (applied.length) logger.info({ versions: applied }, 'applied c360 migrations');
-    return { pool, embedded: embedded !== null, close };
+    return { pool, url, embedded: embedded !== null, close };
   } catch (e) {
     await close().catch(() => undefined);
     throw e;

@@ -16,6 +16,7 @@ import { developmentSecret } from './security/devSecret';
 import { mintToken, tokenKey } from './security/tokens';
 import { createApollo } from './server';
 import { scheduleSnapshots } from './snapshot/schedule';
+import { createCrmPool } from './sources/crm/pool';
 import { scheduleSearchRefresh } from './sources/crm/searchIndex';
 
 /** `npm start`: wires the sources (embedded when not configured), serves /graphql, stops cleanly. */
@@ -57,8 +58,10 @@ async function main(): Promise<void> {
   const generated = config.JWT_SECRET || config.JWT_JWKS_URL ? undefined : developmentSecret(config);
   const auth = createAuthenticator(config, tokenKey(config, generated), new ApiKeyStore(crm.pool, config.API_KEY_CACHE_SECONDS));
   const deps = { config, crmPool: crm.pool, behaviourDb: behaviour.db, social: social.client, rules, tags, logger, auth };
-  // The embedded demo builds its first snapshot in the background, so the dashboards answer from the start.
-  const stopSnapshots = scheduleSnapshots(deps, config.SNAPSHOT_INTERVAL_MINUTES, { initial: crm.embedded });
+  // Snapshot builds get their own small pool with a long statement budget (copying a version's rows
+  // takes longer than a request may); the embedded demo builds its first one in the background.
+  const builderPool = createCrmPool({ ...config, DB_STATEMENT_TIMEOUT_MS: 600_000, DB_POOL_MAX: 3 }, crm.url);
+  const stopSnapshots = scheduleSnapshots({ ...deps, crmPool: builderPool }, config.SNAPSHOT_INTERVAL_MINUTES, { initial: crm.embedded });
   const apollo = createApollo(deps);
   await apollo.start();
   const http = createHttpServer(apollo, deps);
@@ -97,6 +100,7 @@ async function main(): Promise<void> {
     await apollo.stop();
     await social.close();
     await behaviour.close();
+    await builderPool.end();
     await crm.close();
     await tracing?.stop();
     process.exit(0);

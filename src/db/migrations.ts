@@ -327,4 +327,14 @@ export const migrations: Migration[] = [
       CREATE TRIGGER identity_history_append_only BEFORE UPDATE OR DELETE ON c360.identity_history
         FOR EACH ROW EXECUTE FUNCTION c360.identity_history_redaction_only();`,
   },
+  {
+    version: 11,
+    name: 'snapshot fingerprints',
+    // What a version was computed with (the rules and the enabled tag definitions) and when the full
+    // build it descends from ran: an incremental build over a base computed differently, or descended
+    // from a full build older than a day, becomes a full one.
+    sql: `
+      ALTER TABLE c360.snapshots ADD COLUMN fingerprint text NOT NULL DEFAULT '';
+      ALTER TABLE c360.snapshots ADD COLUMN full_as_of timestamptz;`,
+  },
 ];

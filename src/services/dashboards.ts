@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { Context } from '../context';
-import { badUserInput } from '../errors';
+import { badUserInput, conflict } from '../errors';
 import { checkFirst, decodeCursor, encodeCursor, toPage } from '../pagination';
 import * as seg from '../sources/crm/segments';
 import { completeSnapshots, type SnapshotVersion } from '../sources/crm/snapshots';
@@ -95,12 +95,22 @@ function checkInput(input: { name: string; description?: string | null; filter: 
 export const segments = (ctx: Context) => seg.latestSegments(ctx.crm.db, null);
 export const segmentById = async (ctx: Context, id: string) => (await seg.latestSegments(ctx.crm.db, id))[0] ?? null;
 
+/** Saves a version; two updates of one segment at once: the second is a CONFLICT (its version number was taken). */
+async function save(ctx: Context, id: string, input: { name: string; description?: string | null; filter: seg.SegmentFilter }) {
+  try {
+    return await seg.saveSegment(ctx.crm.db, { id, ...checkInput(input), actor: ctx.principal.subject });
+  } catch (e) {
+    if ((e as { code?: string }).code === '23505') throw conflict(`Segment "${id}" was updated at the same time; try again.`, { retryable: true });
+    throw e;
+  }
+}
+
 export const createSegment = (ctx: Context, input: { name: string; description?: string | null; filter: seg.SegmentFilter }) =>
-  seg.saveSegment(ctx.crm.db, { id: `seg_${randomBytes(6).toString('hex')}`, ...checkInput(input), actor: ctx.principal.subject });
+  save(ctx, `seg_${randomBytes(6).toString('hex')}`, input);
 
 export async function updateSegment(ctx: Context, id: string, input: { name: string; description?: string | null; filter: seg.SegmentFilter }) {
   if (!(await segmentById(ctx, id))) return null;
-  return seg.saveSegment(ctx.crm.db, { id, ...checkInput(input), actor: ctx.principal.subject });
+  return save(ctx, id, input);
 }
 
 export async function segmentStats(ctx: Context, segment: seg.SegmentRow): Promise<StatsParent> {
@@ -111,7 +121,8 @@ export async function segmentStats(ctx: Context, segment: seg.SegmentRow): Promi
 export async function segmentMembers(ctx: Context, segment: seg.SegmentRow, args: { first?: number | null; after?: string | null }) {
   const first = checkFirst(args.first ?? 20, 100);
   const snapshot = await currentSnapshot(ctx);
-  const tag = `segment:${segment.id}`;
+  // A cursor belongs to one snapshot version: after a switch, paging starts again (BAD_USER_INPUT), never mixes versions.
+  const tag = `segment:${segment.id}:${snapshot.version}`;
   const after = args.after == null ? null : decodeCursor(tag, args.after, ['string'])[0];
   const ids = await seg.memberIds(ctx.crm.db, snapshot.version, segment.filter, after, first + 1);
   return {

@@ -11,20 +11,26 @@ import { tokenKey } from '../security/tokens';
 import { buildSnapshot } from './build';
 import { progressReporter } from './progress';
 
-const USAGE = `usage: npm run snapshot -- [--incremental] [--batch N]
+const USAGE = `usage: npm run snapshot -- [--incremental] [--restart] [--batch N]
 
 Builds a profile snapshot version (c360.profile_snapshot) from the configured sources (embedded ones
 under DATA_DIR: stop a running \`npm start\` on them first, or let its scheduler do it with
 SNAPSHOT_INTERVAL_MINUTES). --incremental recomputes only the customers with something new since the
-latest version and copies the others. A build that stopped is resumed. Progress on stderr.`;
+latest version and copies the others (a full build instead when the rules or tag definitions changed,
+or the last full build is more than a day old). A build that stopped is resumed; --restart drops it
+and starts afresh. Statements and aggregations get SNAPSHOT budgets (10 min, 1 min) unless
+DB_STATEMENT_TIMEOUT_MS / MONGODB_TIMEOUT_MS are set. Progress on stderr.`;
 
 /** `npm run snapshot`: one build, a summary line on stdout. */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { incremental: { type: 'boolean', default: false }, batch: { type: 'string', default: '500' }, help: { type: 'boolean', short: 'h', default: false } } });
+  const { values } = parseArgs({
+    options: { incremental: { type: 'boolean', default: false }, restart: { type: 'boolean', default: false }, batch: { type: 'string', default: '500' }, help: { type: 'boolean', short: 'h', default: false } },
+  });
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
   const batchSize = Number(values.batch);
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 5000) throw new Error('--batch must be an integer from 1 to 5000');
-  const config = loadConfig();
+  // A build's statements (copying 100,000 rows, a batch's aggregation) take longer than a request's budget.
+  const config = loadConfig({ DB_STATEMENT_TIMEOUT_MS: '600000', MONGODB_TIMEOUT_MS: '60000', ...process.env });
   const logger = createLogger(config);
   const crm = await openCrm(config, logger);
   const closers: (() => Promise<void>)[] = [() => crm.close()];
@@ -39,7 +45,7 @@ async function main(): Promise<void> {
     const auth = createAuthenticator(config, tokenKey(config, randomBytes(32).toString('base64url')), new ApiKeyStore(crm.pool, 0));
     const deps = { config, crmPool: crm.pool, behaviourDb: behaviour.db, social: social.client, rules: loadRules(config.DERIVATION_RULES), tags, logger, auth };
     const progress = progressReporter(logger, process.stderr);
-    const result = await buildSnapshot(deps, { incremental: values.incremental, batchSize, onProgress: progress.report });
+    const result = await buildSnapshot(deps, { incremental: values.incremental, restart: values.restart, batchSize, onProgress: progress.report });
     progress.end();
     if (!result) throw new Error('another snapshot build is running');
     const rate = Math.round((result.computed * 1000) / Math.max(1, result.ms));

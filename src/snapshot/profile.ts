@@ -76,7 +76,8 @@ export async function profileOf(ctx: Context, customerId: string, asOf: Date): P
     last_activity_at: life.value.lastActivityAt,
     last_order_at: crm.last_order_at,
     city: crm.customer.city?.trim() || null,
-    preferred_channel: summary.value.topChannel,
+    // A behavioural inference like the tags: only with profiling consent.
+    preferred_channel: profiling ? summary.value.topChannel : null,
     consents: crm.consents.filter((c) => c.granted).map((c) => c.purpose).sort(),
   };
 }

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import pino from 'pino';
 import type { Deps } from '../../src/context';
 import { startSocialProvider, type RunningSocialProvider } from '../../src/embedded/social/provider';
@@ -217,8 +218,8 @@ describe('building snapshots', () => {
   });
 
   it('refreshes incrementally: a new order is picked up, the unchanged rows are copied', async () => {
-    await db.pool.query(`INSERT INTO orders (id, order_number, customer_id, status, channel, placed_at, total) VALUES ('io_new', 'SO-NEW-1', $1, 'completed', 'web', $2, 100.00)`, [I.P_OLD, new Date(LATER.getTime() + 86_400_000)]);
-    const AFTER = new Date(LATER.getTime() + 2 * 86_400_000);
+    await db.pool.query(`INSERT INTO orders (id, order_number, customer_id, status, channel, placed_at, total) VALUES ('io_new', 'SO-NEW-1', $1, 'completed', 'web', $2, 100.00)`, [I.P_OLD, new Date(LATER.getTime() + 30 * 60_000)]);
+    const AFTER = new Date(LATER.getTime() + 3_600_000);
     const built = await buildSnapshot(deps, { now: AFTER, incremental: true });
     const total = insightsDataset().customers.length;
     expect(built).toMatchObject({ kind: 'incremental', version: 5 });
@@ -226,8 +227,19 @@ describe('building snapshots', () => {
     expect(built!.computed).toBeLessThan(total / 2);
     const { rows } = await db.pool.query(`SELECT lifecycle_stage, as_of FROM c360.profile_snapshot WHERE version = 5 AND customer_id = $1`, [I.P_OLD]);
     expect(rows[0]).toEqual({ lifecycle_stage: 'NEW', as_of: AFTER });
-    // Only the two latest versions are kept.
-    expect((await db.pool.query(`SELECT array_agg(DISTINCT version ORDER BY version) AS v FROM c360.profile_snapshot`)).rows[0].v).toEqual([4, 5]);
+    // The three latest versions are kept.
+    expect((await db.pool.query(`SELECT array_agg(DISTINCT version ORDER BY version) AS v FROM c360.profile_snapshot`)).rows[0].v).toEqual([3, 4, 5]);
+  });
+
+  it('builds in full instead when the last full build is a day old, or a tag definition changed', async () => {
+    const dayOn = await buildSnapshot(deps, { now: new Date(LATER.getTime() + 25 * 3_600_000), incremental: true });
+    expect(dayOn).toMatchObject({ kind: 'full', version: 6 });
+    const changed = await api.gql(`mutation { upsertTagDefinition(input: { key: "dash_test", label: "Dash test", family: VALUE, description: "a test rule", expression: "facts.orders.spend365d >= 1000000.0" }) { key } }`);
+    expect(changed.body.errors).toBeUndefined();
+    await deps.tags.refresh();
+    const afterChange = await buildSnapshot(deps, { now: new Date(LATER.getTime() + 26 * 3_600_000), incremental: true });
+    expect(afterChange).toMatchObject({ kind: 'full', version: 7 });
+    expect((await buildSnapshot(deps, { now: new Date(LATER.getTime() + 27 * 3_600_000), incremental: true }))).toMatchObject({ kind: 'incremental', version: 8 });
   });
 });
 
@@ -237,23 +249,42 @@ describe('GET /exports/segments/:id.csv', () => {
   beforeAll(async () => {
     id = (await api.gql(`mutation { createSegment(input: { name: "Everyone", filter: {} }) { id } }`)).body.data.createSegment.id;
     origin = new URL(api.url).origin;
+    await db.pool.query(`UPDATE customers SET email = ' Champ@Example.COM ', phone = '138 0013 8000', full_name = '=HYPERLINK("x")' WHERE id = $1`, [I.CHAMPION]);
   });
-  const get = async (headers: Record<string, string>) => fetch(`${origin}/exports/segments/${id}.csv`, { headers });
+  /** The body and the trailers (fetch does not expose trailers). */
+  const get = (headers: Record<string, string>) =>
+    new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string; trailers: NodeJS.Dict<string> }>((resolve, reject) => {
+      http.get(`${origin}/exports/segments/${id}.csv`, { headers }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body, trailers: res.trailers }));
+      }).on('error', reject);
+    });
+  const rowsOf = (body: string) => body.trimEnd().split('\r\n').slice(1).map((l) => l.split(','));
+  const marketing = () => new Set(insightsDataset().consents.filter((c) => c.purpose === 'marketing' && c.granted).map((c) => c.customer_id));
 
-  it('streams the members who granted marketing consent, masked for analysts, with the row count', async () => {
+  it('streams the members who granted marketing consent, masked for analysts, with the row count in a trailer', async () => {
     const res = await get(await bearer(['analyst'], { sub: 'csv-analyst' }));
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    const lines = (await res.text()).trimEnd().split('\r\n');
-    expect(lines[0]).toBe('customer_id,full_name,email,phone,city,lifecycle_stage,value_tier,rfm_score,churn_level,tags');
-    const marketing = new Set(insightsDataset().consents.filter((c) => c.purpose === 'marketing' && c.granted).map((c) => c.customer_id));
-    const ids = lines.slice(1).map((l) => l.split(',')[0]);
-    expect(ids).toEqual([...marketing].sort());
-    expect(res.headers.get('x-row-count')).toBe(String(ids.length));
-    expect(ids).not.toContain(I.NO_CONSENT);
-    expect(lines.slice(1).every((l) => !/@example/.test(l) || /\*\*\*/.test(l))).toBe(true);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.body.split('\r\n')[0]).toBe('customer_id,full_name,email,phone,city,lifecycle_stage,value_tier,rfm_score,churn_level,tags');
+    const rows = rowsOf(res.body);
+    expect(rows.map((r) => r[0])).toEqual([...marketing()].sort());
+    expect(res.trailers['x-row-count']).toBe(String(rows.length));
+    expect(rows.map((r) => r[0])).not.toContain(I.NO_CONSENT);
+    const champ = rows.find((r) => r[0] === I.CHAMPION)!;
+    expect([champ[2], champ[3]]).toEqual(['c***@example.com', '+86 138****8000']);
     const audited = await db.pool.query(`SELECT count(DISTINCT customer_id)::int AS n FROM c360.audit_log WHERE subject = 'csv-analyst' AND operation = $1`, [`export:${id}`]);
-    expect(audited.rows[0].n).toBe(ids.length);
+    expect(audited.rows[0].n).toBe(rows.length);
+  });
+
+  it('gives admins the contacts cleaned, neutralises formulas, and reads consent live', async () => {
+    await db.pool.query(`UPDATE consents SET granted = false, updated_at = now() WHERE customer_id = $1 AND purpose = 'marketing'`, [I.WINDOW]);
+    const res = await get(await bearer(['admin']));
+    const rows = rowsOf(res.body);
+    const champ = rows.find((r) => r[0] === I.CHAMPION)!;
+    expect(champ.slice(1, 4)).toEqual(['"\'=HYPERLINK(""x"")"', 'champ@example.com', '+8613800138000']);
+    // Withdrawn after the snapshot was built: not exported.
+    expect(rows.map((r) => r[0])).toEqual([...marketing()].filter((c) => c !== I.WINDOW).sort());
   });
 
   it('is refused without credentials, to other roles, and for an unknown segment', async () => {

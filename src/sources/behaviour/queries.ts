@@ -1,4 +1,4 @@
-import type { Db, Document } from 'mongodb';
+import { ObjectId, type Db, type Document } from 'mongodb';
 import { facetBranch, metricKey, type Metric } from './metrics';
 import type { EventDoc } from './rows';
 
@@ -86,14 +86,29 @@ export async function aggregateMetrics(
   return (result ?? {}) as Record<string, Document[]>;
 }
 
-/** The identifiers events after `since` (up to `until`) carry, each once (index on ts): who did something since. */
-export async function identifiersSeenBetween(db: Db, since: Date, until: Date, maxTimeMS: number): Promise<{ customerIds: string[]; anonymousIds: string[]; deviceIds: string[] }> {
-  const [row] = await db.collection(EVENTS).aggregate([
-    { $match: { ts: { $gt: since, $lte: until } } },
-    { $group: { _id: null, c: { $addToSet: '$customerId' }, a: { $addToSet: '$anonymousId' }, d: { $addToSet: '$deviceId' } } },
-  ], { maxTimeMS }).toArray();
-  const present = (xs: unknown) => ((xs ?? []) as (string | null)[]).filter((x): x is string => typeof x === 'string');
-  return { customerIds: present(row?.c), anonymousIds: present(row?.a), deviceIds: present(row?.d) };
+/**
+ * The identifiers carried by events that happened between `since` and `until`, arrived between them
+ * (by their ObjectId's time: late events), or left one of `windows` (days) between them: whose
+ * behaviour facts may have changed. Distinct values streamed from a cursor (no single-document limit).
+ */
+export async function identifiersSeen(db: Db, since: Date, until: Date, windows: number[], maxTimeMS: number): Promise<{ customerIds: string[]; anonymousIds: string[]; deviceIds: string[] }> {
+  const day = 86_400_000;
+  const or: Document[] = [
+    { ts: { $gt: since, $lte: until } },
+    { _id: { $gt: ObjectId.createFromTime(Math.floor(since.getTime() / 1000)), $lte: ObjectId.createFromTime(Math.floor(until.getTime() / 1000) + 1) } },
+    ...windows.map((d) => ({ ts: { $gt: new Date(since.getTime() - (d + 1) * day), $lte: new Date(until.getTime() - (d + 1) * day) } })),
+  ];
+  const out = { customerIds: new Set<string>(), anonymousIds: new Set<string>(), deviceIds: new Set<string>() };
+  const cursor = db.collection(EVENTS).aggregate<{ _id: { c?: string | null; a?: string | null; d?: string | null } }>([
+    { $match: { $or: or } },
+    { $group: { _id: { c: '$customerId', a: '$anonymousId', d: '$deviceId' } } },
+  ], { maxTimeMS, allowDiskUse: true });
+  for await (const { _id: k } of cursor) {
+    if (k.c) out.customerIds.add(k.c);
+    if (k.a) out.anonymousIds.add(k.a);
+    if (k.d) out.deviceIds.add(k.d);
+  }
+  return { customerIds: [...out.customerIds], anonymousIds: [...out.anonymousIds], deviceIds: [...out.deviceIds] };
 }
 
 /** The indexes contracts/behaviour.md expects; created by the seed and by tests, never by the API on a real MongoDB. */

@@ -1,5 +1,5 @@
 import type { Db } from './db';
-import { personGranted } from './members';
+import { notMerged, personGranted } from './members';
 
 /**
  * Population answers over the current profile snapshot (c360.profile_snapshot of one complete
@@ -70,7 +70,7 @@ export type Dimension = 'lifecycle_stage' | 'value_tier' | 'city' | 'preferred_c
 export async function countsBy(db: Db, version: number, f: SegmentFilter, dimension: Dimension, limit: number) {
   const { from, params } = scope(version, f);
   return db<{ key: string | null; count: number }>(
-    `SELECT s.${dimension} AS key, count(*)::int AS count ${from} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${limit | 0}`,
+    `SELECT s.${dimension} AS key, count(*)::int AS count ${from} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $${params.push(limit)}`,
     params,
   );
 }
@@ -83,7 +83,7 @@ export async function countMembers(db: Db, version: number, f: SegmentFilter): P
 /** Members by tag (a member counts once per tag it has), largest first. */
 export async function countsByTag(db: Db, version: number, f: SegmentFilter, limit: number) {
   const { from, params } = scope(version, f, () => 'CROSS JOIN unnest(s.tags) t');
-  return db<{ key: string; count: number }>(`SELECT t AS key, count(*)::int AS count ${from} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${limit | 0}`, params);
+  return db<{ key: string; count: number }>(`SELECT t AS key, count(*)::int AS count ${from} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $${params.push(limit)}`, params);
 }
 
 /** The RFM grid: members and their 365-day spend per (recency, frequency) score. */
@@ -121,13 +121,11 @@ export function inSegmentSql(version: number, f: SegmentFilter, idColumn: string
 
 // ---- the CSV export ----
 
-/** Members who granted marketing consent now (their person's answer, members.ts), not as of the snapshot. */
-const MARKETING = personGranted('s.customer_id', 'marketing');
-
-export async function exportCount(db: Db, version: number, f: SegmentFilter): Promise<number> {
-  const { from, params } = scope(version, f);
-  return (await db<{ n: number }>(`SELECT count(*)::int AS n ${from} AND ${MARKETING}`, params))[0]!.n;
-}
+/**
+ * The exported members: survivors still (not merged since the snapshot, not erased) whose person
+ * granted marketing consent now, read live; tags and churn level only while profiling consent stands.
+ */
+const EXPORTED = `${notMerged('s.customer_id')} AND c.status <> 'erased' AND ${personGranted('s.customer_id', 'marketing')}`;
 
 export interface ExportRow {
   customer_id: string;
@@ -146,10 +144,12 @@ export interface ExportRow {
 export async function exportBatch(db: Db, version: number, f: SegmentFilter, after: string | null, limit: number) {
   const { from, params } = scope(version, f, () => 'JOIN customers c ON c.id = s.customer_id');
   const cursor = after === null ? '' : ` AND s.customer_id > $${params.push(after)}`;
+  const profiling = personGranted('s.customer_id', 'profiling');
   return db<ExportRow>(
     `SELECT s.customer_id, c.full_name, c.email, c.phone, s.city, s.lifecycle_stage, s.value_tier,
-            s.rfm_recency::text || s.rfm_frequency::text || s.rfm_monetary::text AS rfm_score, s.churn_level, s.tags
-       ${from} AND ${MARKETING}${cursor} ORDER BY s.customer_id LIMIT $${params.push(limit)}`,
+            s.rfm_recency::text || s.rfm_frequency::text || s.rfm_monetary::text AS rfm_score,
+            CASE WHEN ${profiling} THEN s.churn_level END AS churn_level, CASE WHEN ${profiling} THEN s.tags ELSE '{}' END AS tags
+       ${from} AND ${EXPORTED}${cursor} ORDER BY s.customer_id LIMIT $${params.push(limit)}`,
     params,
   );
 }

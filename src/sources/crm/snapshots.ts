@@ -19,11 +19,18 @@ export interface SnapshotVersion {
   cursor: string | null;
   customers: number;
   total: number;
+  /** What the rows were computed with (rules, enabled tag definitions); see build.ts. */
+  fingerprint: string;
+  /** When the full build this version descends from ran (itself, for a full one). */
+  full_as_of: Date | null;
   started_at: Date;
   completed_at: Date | null;
 }
 
-/** The latest complete versions, newest first (two: the current one and the one before, for transitions). */
+/** Complete versions kept: the current one, the one before (transitions) and one more, so a reader that started just before a switch still finds its versions. */
+export const KEPT_VERSIONS = 3;
+
+/** The latest complete versions, newest first. */
 export const completeSnapshots = (db: Db, limit = 2) =>
   db<SnapshotVersion>(`SELECT * FROM c360.snapshots WHERE status = 'complete' ORDER BY version DESC LIMIT $1`, [limit]);
 
@@ -50,13 +57,22 @@ export const survivorsAfter = async (db: Db, cursor: string | null, limit: numbe
     [cursor, limit, only],
   )).map((r) => r.id);
 
-export async function startSnapshot(db: Db, s: { kind: SnapshotKind; base: number | null; asOf: Date; total: number }): Promise<SnapshotVersion> {
+export async function startSnapshot(
+  db: Db,
+  s: { kind: SnapshotKind; base: number | null; asOf: Date; total: number; fingerprint: string; fullAsOf: Date },
+): Promise<SnapshotVersion> {
   const [row] = await db<SnapshotVersion>(
-    `INSERT INTO c360.snapshots (version, kind, base_version, as_of, status, total)
-     SELECT coalesce(max(version), 0) + 1, $1, $2, $3, 'building', $4 FROM c360.snapshots RETURNING *`,
-    [s.kind, s.base, s.asOf, s.total],
+    `INSERT INTO c360.snapshots (version, kind, base_version, as_of, status, total, fingerprint, full_as_of)
+     SELECT coalesce(max(version), 0) + 1, $1, $2, $3, 'building', $4, $5, $6 FROM c360.snapshots RETURNING *`,
+    [s.kind, s.base, s.asOf, s.total, s.fingerprint, s.fullAsOf],
   );
   return row!;
+}
+
+/** Drops an unfinished build (to start afresh instead of resuming it). */
+export async function abandonSnapshot(db: Db, version: number): Promise<void> {
+  await db(`DELETE FROM c360.profile_snapshot WHERE version = $1`, [version]);
+  await db(`DELETE FROM c360.snapshots WHERE version = $1 AND status = 'building'`, [version]);
 }
 
 /**
@@ -71,7 +87,7 @@ export async function copyUnchanged(db: Db, version: number, base: number, chang
               p.spend_365d, p.churn_level, p.churn_score, p.interests, p.tags, p.last_activity_at, p.last_order_at, p.city,
               p.preferred_channel, p.consents
          FROM c360.profile_snapshot p JOIN customers c ON c.id = p.customer_id
-        WHERE p.version = $2 AND p.customer_id <> ALL($3::text[]) AND ${SURVIVOR}
+        WHERE p.version = $2 AND NOT EXISTS (SELECT 1 FROM unnest($3::text[]) AS x(id) WHERE x.id = p.customer_id) AND ${SURVIVOR}
        RETURNING 1
      ) SELECT count(*)::int AS n FROM copied`,
     [version, base, changed],
@@ -79,8 +95,17 @@ export async function copyUnchanged(db: Db, version: number, base: number, chang
   return rows[0]!.n;
 }
 
-/** Writes a batch of rows and moves the build's cursor past them: run both in one transaction. */
-export async function writeProfiles(db: Db, version: number, rows: readonly ProfileRow[], cursor: string): Promise<void> {
+/**
+ * Writes a batch of rows and moves the build's cursor past them: run both in one transaction. Only
+ * customers that are survivors now get a row (read under FOR SHARE: an erasure or merge of one of them
+ * waits for this batch, and then removes or supersedes its row). The cursor moves only from where
+ * this builder left it (`from`): a second builder on the same version fails instead of interleaving.
+ */
+export async function writeProfiles(db: Db, version: number, batch: readonly ProfileRow[], from: string | null, cursor: string): Promise<void> {
+  const survivors = new Set((await db<{ id: string }>(
+    `SELECT c.id FROM customers c WHERE c.id = ANY($1::text[]) AND ${SURVIVOR} ORDER BY c.id FOR SHARE`, [batch.map((r) => r.customer_id)],
+  )).map((r) => r.id));
+  const rows = batch.filter((r) => survivors.has(r.customer_id));
   const col = <K extends keyof ProfileRow>(k: K) => rows.map((r) => r[k]);
   await db(
     `INSERT INTO c360.profile_snapshot (version, customer_id, as_of, lifecycle_stage, value_tier, rfm_recency, rfm_frequency, rfm_monetary,
@@ -101,34 +126,59 @@ export async function writeProfiles(db: Db, version: number, rows: readonly Prof
       col('city'), col('preferred_channel'), rows.map((r) => JSON.stringify(r.consents)),
     ],
   );
-  await db(`UPDATE c360.snapshots SET cursor = $2, customers = customers + $3 WHERE version = $1`, [version, cursor, rows.length]);
+  const moved = await db(
+    `UPDATE c360.snapshots SET cursor = $2, customers = customers + $3
+      WHERE version = $1 AND status = 'building' AND cursor IS NOT DISTINCT FROM $4 RETURNING 1`,
+    [version, cursor, rows.length, from],
+  );
+  if (moved.length !== 1) throw new Error(`snapshot ${version} is being built by someone else (its cursor moved)`);
 }
 
-/** Makes `version` the one readers see (one statement: the switch is atomic) and drops all but the two latest. */
+/**
+ * Makes `version` the one readers see (one statement: the switch is atomic), after dropping the rows
+ * of customers merged or erased while it was built, and drops all but the KEPT_VERSIONS latest.
+ */
 export async function completeSnapshot(db: Db, version: number): Promise<void> {
-  await db(`UPDATE c360.snapshots SET status = 'complete', completed_at = now(), customers = (SELECT count(*) FROM c360.profile_snapshot WHERE version = $1) WHERE version = $1`, [version]);
   await db(
-    `WITH keep AS (SELECT version FROM c360.snapshots WHERE status = 'complete' ORDER BY version DESC LIMIT 2),
+    `DELETE FROM c360.profile_snapshot p WHERE p.version = $1
+        AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = p.customer_id AND ${SURVIVOR})`,
+    [version],
+  );
+  const done = await db(
+    `UPDATE c360.snapshots SET status = 'complete', completed_at = now(), customers = (SELECT count(*) FROM c360.profile_snapshot WHERE version = $1)
+      WHERE version = $1 AND status = 'building' RETURNING 1`,
+    [version],
+  );
+  if (done.length !== 1) throw new Error(`snapshot ${version} is no longer being built here`);
+  await db(
+    `WITH keep AS (SELECT version FROM c360.snapshots WHERE status = 'complete' ORDER BY version DESC LIMIT ${KEPT_VERSIONS}),
           gone AS (DELETE FROM c360.snapshots s WHERE s.status = 'complete' AND s.version NOT IN (SELECT version FROM keep) RETURNING s.version)
      DELETE FROM c360.profile_snapshot p USING gone WHERE p.version = gone.version`,
   );
 }
 
 /**
- * Customers (survivors) whose snapshot row may have changed since `since`: new customers and new
- * orders, tickets, consents, identity links and merges in the CRM; the customers owning the
+ * Customers (survivors) whose snapshot row may have changed since `since`: new customers; orders
+ * placed since `since` − `orderLookbackDays` (the CRM has no update time: a recent order's status
+ * may have changed); orders that left a window (`orderWindows`, days: RFM, order trends) in between;
+ * new tickets, consents, identity links and merges; the customers owning the
  * behaviour identifiers seen since (`events`); those whose last activity or order crossed a day
  * boundary (`boundaries`: "days since ≤ d" turned false between `since` and `now`) in the base
  * version; and those NEW or REACTIVATED there (stages that end with time).
  */
 export async function changedSince(
   db: Db,
-  p: { since: Date; now: Date; base: number; boundaries: number[]; events: { customerIds: string[]; anonymousIds: string[]; deviceIds: string[] } },
+  p: {
+    since: Date; now: Date; base: number; boundaries: number[]; orderWindows: number[]; orderLookbackDays: number;
+    events: { customerIds: string[]; anonymousIds: string[]; deviceIds: string[] };
+  },
 ): Promise<string[]> {
   const rows = await db<{ id: string }>(
     `WITH touched(id) AS (
        SELECT id FROM customers WHERE created_at > $1::timestamptz
-       UNION SELECT customer_id FROM orders WHERE placed_at > $1
+       UNION SELECT customer_id FROM orders WHERE placed_at > $1::timestamptz - make_interval(days => $9)
+       UNION SELECT o.customer_id FROM orders o, unnest($8::int[]) AS w(days)
+              WHERE o.placed_at > $1::timestamptz - make_interval(days => w.days + 1) AND o.placed_at <= $2::timestamptz - make_interval(days => w.days + 1)
        UNION SELECT customer_id FROM support_tickets WHERE opened_at > $1 OR resolved_at > $1
        UNION SELECT customer_id FROM consents WHERE updated_at > $1
        UNION SELECT customer_id FROM c360.identity_links WHERE created_at > $1 OR removed_at > $1
@@ -145,7 +195,7 @@ export async function changedSince(
        UNION SELECT s.customer_id FROM c360.profile_snapshot s WHERE s.version = $3 AND s.lifecycle_stage IN ('NEW', 'REACTIVATED')
      )
      SELECT DISTINCT c360.canonical_id(id) AS id FROM touched WHERE id IS NOT NULL`,
-    [p.since, p.now, p.base, p.events.customerIds, p.events.anonymousIds, p.events.deviceIds, p.boundaries],
+    [p.since, p.now, p.base, p.events.customerIds, p.events.anonymousIds, p.events.deviceIds, p.boundaries, p.orderWindows, p.orderLookbackDays],
   );
   return rows.map((r) => r.id);
 }
