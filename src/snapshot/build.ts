@@ -43,6 +43,8 @@ export interface BuildOptions {
   now?: Date;
   /** Drop an unfinished build and start afresh instead of resuming it. */
   restart?: boolean;
+  /** A pause between batches, leaving the sources to the API's requests (the in-process scheduler). */
+  pauseMs?: number;
   /** Called after each batch is written; awaited (a reporter may take its time; a throw stops the build, resumable). */
   onProgress?: (p: BuildProgress) => void | Promise<void>;
 }
@@ -157,6 +159,7 @@ async function build(deps: Deps, opts: BuildOptions, batchSize: number, started:
     done += ids.length;
     computed += ids.length;
     await opts.onProgress?.({ version: v, kind, done, total: version.total });
+    if (opts.pauseMs) await new Promise((resolve) => setTimeout(resolve, opts.pauseMs));
   }
   await inTransaction(deps.crmPool, noRoundTrips(), (tx) => s.completeSnapshot(tx, v));
   return { version: v, kind, asOf, resumed: unfinished !== null, computed, copied, ms: Date.now() - started };

@@ -7,11 +7,16 @@ import { progressReporter } from './progress';
 
 /**
  * The in-process snapshot scheduler: every `minutes` (0: never) an incremental build (a full one
- * while there is no snapshot yet); with `initial`, one at once when there is no snapshot at all (the
- * embedded demo gets its dashboards on first start). Builds run in the background, one at a time
+ * while there is no snapshot yet); with `initial`, one INITIAL_DELAY_MS after start when there is no
+ * snapshot at all (the embedded demo gets its dashboards in its first minute). Builds run in the
+ * background in small batches with pauses, so the API's own requests keep the sources; one at a time
  * across replicas (the builder's advisory lock); a failed one is logged and resumed by the next.
  * Returns a stop function (a build under way goes on until the process ends; it is resumable).
  */
+const BATCH = 100;
+const PAUSE_MS = 250;
+const INITIAL_DELAY_MS = 15_000;
+
 export function scheduleSnapshots(deps: Deps, minutes: number, opts: { initial: boolean }): () => void {
   let running = false;
   const run = async () => {
@@ -19,7 +24,7 @@ export function scheduleSnapshots(deps: Deps, minutes: number, opts: { initial: 
     running = true;
     try {
       const progress = progressReporter(deps.logger, null, 10_000);
-      const result = await buildSnapshot(deps, { incremental: true, onProgress: progress.report });
+      const result = await buildSnapshot(deps, { incremental: true, batchSize: BATCH, pauseMs: PAUSE_MS, onProgress: progress.report });
       if (result) deps.logger.info({ ...result }, 'profile snapshot built');
     } catch (err) {
       deps.logger.warn({ err }, 'profile snapshot build failed; the next run resumes it');
@@ -27,11 +32,16 @@ export function scheduleSnapshots(deps: Deps, minutes: number, opts: { initial: 
       running = false;
     }
   };
-  if (opts.initial) {
-    void completeSnapshots(createDb(deps.crmPool, noRoundTrips()), 1).then((s) => (s.length === 0 ? run() : undefined), (err: unknown) => deps.logger.warn({ err }, 'cannot read the snapshots'));
-  }
-  if (minutes <= 0) return () => undefined;
-  const timer = setInterval(() => void run(), minutes * 60_000);
-  timer.unref();
-  return () => clearInterval(timer);
+  const initial = opts.initial
+    ? setTimeout(() => {
+      void completeSnapshots(createDb(deps.crmPool, noRoundTrips()), 1).then((s) => (s.length === 0 ? run() : undefined), (err: unknown) => deps.logger.warn({ err }, 'cannot read the snapshots'));
+    }, INITIAL_DELAY_MS)
+    : null;
+  initial?.unref();
+  const timer = minutes > 0 ? setInterval(() => void run(), minutes * 60_000) : null;
+  timer?.unref();
+  return () => {
+    if (initial) clearTimeout(initial);
+    if (timer) clearInterval(timer);
+  };
 }
