@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     await pool.query(`DELETE FROM orders WHERE id LIKE 'bench-%'`);
 
     log('timing customerStats and Segment.count through the API …');
-    const api = await startService('api', [...startFlags(), 'dist/src/main.js'], { ...process.env, ...env, PORT: '0' }, /ready at (http:\/\/\S+?\/graphql)/);
+    const api = await startService('api', [...startFlags(), 'dist/src/main.js'], { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'info' }, /ready at (http:\/\/\S+?\/graphql)/);
     stops.unshift(() => api.stop());
     const auth = { authorization: `Bearer ${await mintToken(secret, { sub: 'bench-analyst', roles: ['analyst'], ttlSeconds: 3600 })}`, 'content-type': 'application/json' };
     const gql = async (query: string, variables: Record<string, unknown> = {}) => {
