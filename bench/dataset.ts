@@ -1,6 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { spawnEmbeddedMongo } from '../src/embedded/mongo/spawn';
+import { startEmbeddedPostgres } from '../src/embedded/postgres';
+import { startService, type Service } from './processes';
 
 /** What the benches share: the repository root, the seeded datasets under .bench/, the API's node flags. */
 export const ROOT = path.resolve(__dirname, '..');
@@ -28,3 +32,26 @@ export function ensureDataset(customers: number, log: (s: string) => void): stri
   return dir;
 }
 
+/** A seeded dataset's stores, each its own process: PostgreSQL, the MongoDB-compatible server, the social provider. */
+export async function startStores(dataDir: string) {
+  const postgres = await startEmbeddedPostgres({ dir: path.join(dataDir, 'postgres'), database: 'customer360', persistent: true });
+  const mongo = await spawnEmbeddedMongo({ dbpath: path.join(dataDir, 'mongo') }).catch(async (e: unknown) => {
+    await postgres.stop();
+    throw e;
+  });
+  const socialToken = randomBytes(16).toString('hex');
+  const social: Service = await startService('social', ['--require', 'tsx/cjs', 'src/embedded/social/cli.ts', '--data', path.join(dataDir, 'social', 'accounts.json'), '--token', socialToken], { ...process.env }, /listening on (http\S+)/)
+    .catch(async (e: unknown) => {
+      await mongo.stop();
+      await postgres.stop();
+      throw e;
+    });
+  return {
+    pgUrl: postgres.url, mongo, social, socialToken,
+    async stop() {
+      await social.stop();
+      await mongo.stop();
+      await postgres.stop();
+    },
+  };
+}

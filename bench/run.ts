@@ -7,10 +7,8 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { build as buildHistogram } from 'hdr-histogram-js';
 import pg from 'pg';
-import { spawnEmbeddedMongo } from '../src/embedded/mongo/spawn';
-import { startEmbeddedPostgres } from '../src/embedded/postgres';
 import { mintToken } from '../src/security/tokens';
-import { ensureDataset, ROOT, startFlags } from './dataset';
+import { ensureDataset, ROOT, startFlags, startStores } from './dataset';
 import { cpuSeconds, rssMiB, startService, type Service } from './processes';
 import { POSTGRAPHILE_CRM_NESTED, sampleInputs, workloads, type Workload } from './workloads';
 
@@ -152,12 +150,11 @@ async function main(): Promise<void> {
   const stops: (() => Promise<unknown>)[] = [];
   try {
     log('starting PostgreSQL, the MongoDB-compatible server and the social provider …');
-    const pgHandle = await startEmbeddedPostgres({ dir: path.join(dataDir, 'postgres'), database: 'customer360', persistent: true });
-    stops.push(() => pgHandle.stop());
-    const mongo = await spawnEmbeddedMongo({ dbpath: path.join(dataDir, 'mongo') });
-    stops.push(() => mongo.stop());
-    const socialToken = randomBytes(16).toString('hex');
-    const social = await startService('social', ['--require', 'tsx/cjs', 'src/embedded/social/cli.ts', '--data', path.join(dataDir, 'social', 'accounts.json'), '--token', socialToken], { ...process.env }, /listening on (http\S+)/);
+    const stores = await startStores(dataDir);
+    stops.push(() => stores.stop());
+    const { social, socialToken } = stores;
+    const pgHandle = { url: stores.pgUrl };
+    const { mongo } = stores;
     services.push(social);
 
     const secret = randomBytes(32).toString('base64url');

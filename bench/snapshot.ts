@@ -8,8 +8,6 @@ import { MongoClient } from 'mongodb';
 import pino from 'pino';
 import { loadConfig } from '../src/config';
 import { migrate } from '../src/db/migrate';
-import { spawnEmbeddedMongo } from '../src/embedded/mongo/spawn';
-import { startEmbeddedPostgres } from '../src/embedded/postgres';
 import { DEFAULT_RULES } from '../src/insights/rules';
 import { TagRegistry } from '../src/insights/tags/registry';
 import { ApiKeyStore } from '../src/security/apiKeys';
@@ -18,8 +16,8 @@ import { mintToken, tokenKey } from '../src/security/tokens';
 import { buildSnapshot } from '../src/snapshot/build';
 import { createCrmPool } from '../src/sources/crm/pool';
 import { createSocialClient } from '../src/sources/social/client';
-import { ensureDataset, ROOT, startFlags } from './dataset';
-import { startService, type Service } from './processes';
+import { ensureDataset, ROOT, startFlags, startStores } from './dataset';
+import { startService } from './processes';
 
 const USAGE = `usage: npm run bench:snapshot -- [--customers N] [--requests N]
 
@@ -44,13 +42,11 @@ async function main(): Promise<void> {
   const stops: (() => Promise<unknown>)[] = [];
   try {
     log('starting PostgreSQL, the MongoDB-compatible server and the social provider …');
-    const pgHandle = await startEmbeddedPostgres({ dir: path.join(dataDir, 'postgres'), database: 'customer360', persistent: true });
-    stops.push(() => pgHandle.stop());
-    const mongo = await spawnEmbeddedMongo({ dbpath: path.join(dataDir, 'mongo') });
-    stops.push(() => mongo.stop());
-    const token = randomBytes(16).toString('hex');
-    const social: Service = await startService('social', ['--require', 'tsx/cjs', 'src/embedded/social/cli.ts', '--data', path.join(dataDir, 'social', 'accounts.json'), '--token', token], { ...process.env }, /listening on (http\S+)/);
-    stops.push(() => social.stop());
+    const stores = await startStores(dataDir);
+    stops.push(() => stores.stop());
+    const { social, socialToken: token } = stores;
+    const pgHandle = { url: stores.pgUrl };
+    const { mongo } = stores;
 
     const secret = randomBytes(32).toString('base64url');
     const env = {

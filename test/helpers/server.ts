@@ -11,7 +11,8 @@ import { TagRegistry } from '../../src/insights/tags/registry';
 import { ApiKeyStore } from '../../src/security/apiKeys';
 import { createAuthenticator } from '../../src/security/authenticate';
 import { tokenKey } from '../../src/security/tokens';
-import type { TestStores } from './database';
+import { startSocialProvider, type SocialAccountData } from '../../src/embedded/social/provider';
+import { testConfig, type TestStores } from './database';
 import { bearer } from './tokens';
 
 export interface GqlResult<D = any> {
@@ -37,6 +38,21 @@ function parseRoundTrips(header: string | null): RoundTrips {
     if (k && k in out) out[k as keyof RoundTrips] = Number(v);
   }
   return out;
+}
+
+const SOCIAL_TOKEN = 'test-social-token';
+
+/**
+ * The bundled social provider with `accounts`, and the config (the suite's stores, that provider, no
+ * cache, `env` on top) and client a suite's servers use with it. Close the provider after the suite.
+ */
+export async function withSocialProvider(stores: TestStores, accounts: SocialAccountData[], env: Record<string, string> = {}) {
+  const provider = await startSocialProvider({ token: SOCIAL_TOKEN, accounts });
+  const config = testConfig({
+    DATABASE_URL: stores.url, MONGODB_URI: stores.config.MONGODB_URI!, MONGODB_DB: stores.config.MONGODB_DB,
+    SOCIAL_API_URL: provider.url, SOCIAL_API_TOKEN: SOCIAL_TOKEN, SOCIAL_CACHE_TTL_MS: '0', ...env,
+  });
+  return { provider, config, social: createSocialClient(config, { url: provider.url, token: SOCIAL_TOKEN }, pino({ level: 'silent' })) };
 }
 
 /** The dependencies main wires, over the suite's stores (or `overrides`); the social client as startTestServer says. */

@@ -1,12 +1,10 @@
 import http from 'node:http';
-import pino from 'pino';
 import type { Deps } from '../../src/context';
-import { startSocialProvider, type RunningSocialProvider } from '../../src/embedded/social/provider';
+import type { RunningSocialProvider } from '../../src/embedded/social/provider';
 import { buildSnapshot } from '../../src/snapshot/build';
-import { createSocialClient } from '../../src/sources/social/client';
 import { I, insightsDataset, insightsEvents, insightsSocialAccounts, NOW } from '../fixtures/insights';
-import { createCrmDatabase, testConfig } from '../helpers/database';
-import { startTestServer, testDeps, type GqlResult, type TestServer } from '../helpers/server';
+import { createCrmDatabase } from '../helpers/database';
+import { startTestServer, testDeps, withSocialProvider, type GqlResult, type TestServer } from '../helpers/server';
 import { bearer } from '../helpers/tokens';
 
 /**
@@ -15,7 +13,6 @@ import { bearer } from '../helpers/tokens';
  * fields (a different path: the resolvers, not the snapshot's SQL) and from the fixture's rows.
  */
 const LATER = new Date(NOW.getTime() + 40 * 86_400_000);
-const TOKEN = 'test-social-token';
 
 let db: Awaited<ReturnType<typeof createCrmDatabase>>;
 let provider: RunningSocialProvider;
@@ -25,12 +22,9 @@ let deps: Deps;
 
 beforeAll(async () => {
   db = await createCrmDatabase('dashboards', insightsDataset(), insightsEvents());
-  provider = await startSocialProvider({ token: TOKEN, accounts: insightsSocialAccounts() });
-  const config = testConfig({
-    DATABASE_URL: db.url, MONGODB_URI: db.config.MONGODB_URI!, MONGODB_DB: db.config.MONGODB_DB,
-    SOCIAL_API_URL: provider.url, SOCIAL_API_TOKEN: TOKEN, SOCIAL_CACHE_TTL_MS: '0', RATE_LIMIT_PER_MINUTE: '100000',
-  });
-  const social = createSocialClient(config, { url: provider.url, token: TOKEN }, pino({ level: 'silent' }));
+  const source = await withSocialProvider(db, insightsSocialAccounts(), { RATE_LIMIT_PER_MINUTE: '100000' });
+  provider = source.provider;
+  const { config, social } = source;
   deps = await testDeps(db, { config, social });
   api = await startTestServer(db, () => NOW, { config, social });
   later = await startTestServer(db, () => LATER, { config, social });

@@ -1,11 +1,8 @@
-import pino from 'pino';
-import { startSocialProvider, type RunningSocialProvider } from '../../src/embedded/social/provider';
-import { createSocialClient } from '../../src/sources/social/client';
+import type { RunningSocialProvider } from '../../src/embedded/social/provider';
 import { NOW } from '../fixtures/crm';
 import { ANA, identityDataset, identityEvents, identitySocialAccounts, LINA, LINA3, LINA_DUP } from '../fixtures/identity';
-import { SOCIAL_TOKEN } from '../fixtures/social';
-import { createCrmDatabase, testConfig } from '../helpers/database';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { createCrmDatabase } from '../helpers/database';
+import { startTestServer, withSocialProvider, type TestServer } from '../helpers/server';
 import { bearer } from '../helpers/tokens';
 
 /** Identity resolution: links, merges, unmerges and their history. Expected values from fixtures/identity.ts by hand. */
@@ -16,13 +13,9 @@ let api: TestServer;
 
 beforeAll(async () => {
   db = await createCrmDatabase('identity', identityDataset(), identityEvents());
-  provider = await startSocialProvider({ token: SOCIAL_TOKEN, accounts: identitySocialAccounts() });
-  const config = testConfig({
-    DATABASE_URL: db.url, MONGODB_URI: db.config.MONGODB_URI!, MONGODB_DB: db.config.MONGODB_DB,
-    SOCIAL_API_URL: provider.url, SOCIAL_API_TOKEN: SOCIAL_TOKEN, SOCIAL_CACHE_TTL_MS: '0',
-  });
-  const social = createSocialClient(config, { url: provider.url, token: SOCIAL_TOKEN }, pino({ level: 'silent' }));
-  api = await startTestServer(db, () => NOW, { config, social });
+  const source = await withSocialProvider(db, identitySocialAccounts());
+  provider = source.provider;
+  api = await startTestServer(db, () => NOW, { config: source.config, social: source.social });
 });
 afterAll(async () => {
   await api?.close();
