@@ -35,7 +35,8 @@ export function ensureDataset(customers: number, log: (s: string) => void): stri
 /** A seeded dataset's stores, each its own process: PostgreSQL, the MongoDB-compatible server, the social provider. */
 export async function startStores(dataDir: string) {
   const postgres = await startEmbeddedPostgres({ dir: path.join(dataDir, 'postgres'), database: 'customer360', persistent: true });
-  const mongo = await spawnEmbeddedMongo({ dbpath: path.join(dataDir, 'mongo') }).catch(async (e: unknown) => {
+  // A large dataset's events take minutes to load into the embedded server.
+  const mongo = await spawnEmbeddedMongo({ dbpath: path.join(dataDir, 'mongo'), startTimeoutMs: 900_000 }).catch(async (e: unknown) => {
     await postgres.stop();
     throw e;
   });

@@ -16,7 +16,8 @@ const START_TIMEOUT_MS = 60_000;
  * API's event loop) and resolves once it listens. The child exits with its parent (IPC disconnect).
  * From TypeScript sources (tests, `tsx`) the child runs cli.ts through tsx; from the build, cli.js.
  */
-export function spawnEmbeddedMongo(opts: { dbpath?: string; port?: number; onLog?: (line: string) => void }): Promise<EmbeddedMongoHandle> {
+export function spawnEmbeddedMongo(opts: { dbpath?: string; port?: number; onLog?: (line: string) => void; startTimeoutMs?: number }): Promise<EmbeddedMongoHandle> {
+  const startTimeout = opts.startTimeoutMs ?? START_TIMEOUT_MS;
   const fromSource = __filename.endsWith('.ts');
   const cli = path.join(__dirname, fromSource ? 'cli.ts' : 'cli.js');
   const args = [...(fromSource ? ['--require', require.resolve('tsx/cjs')] : []), cli, '--port', String(opts.port ?? 0)];
@@ -26,7 +27,7 @@ export function spawnEmbeddedMongo(opts: { dbpath?: string; port?: number; onLog
   const output: string[] = [];
 
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`embedded MongoDB did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+    const timer = setTimeout(() => fail(new Error(`embedded MongoDB did not start within ${startTimeout} ms`)), startTimeout);
     const fail = (error: Error) => {
       clearTimeout(timer);
       child.kill('SIGKILL');
