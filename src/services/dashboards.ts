@@ -26,10 +26,12 @@ export interface SnapshotParent {
 const MAX_LIST = 50;
 const MAX_TEXT = 100;
 
-/** The current and previous complete snapshots, loaded once per request. */
+const snapshotsByRequest = new WeakMap<Context, Promise<SnapshotVersion[]>>();
+
+/** The current and previous complete snapshots, read once per request (every answer of a request comes from the same version). */
 export function snapshotsOf(ctx: Context): Promise<SnapshotVersion[]> {
-  let p = ctx.insightFacts.get('snapshots') as Promise<SnapshotVersion[]> | undefined;
-  if (!p) ctx.insightFacts.set('snapshots', (p = completeSnapshots(ctx.crm.db, 2)));
+  let p = snapshotsByRequest.get(ctx);
+  if (!p) snapshotsByRequest.set(ctx, (p = completeSnapshots(ctx.crm.db, 2)));
   return p;
 }
 
