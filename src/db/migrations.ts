@@ -337,4 +337,20 @@ export const migrations: Migration[] = [
       ALTER TABLE c360.snapshots ADD COLUMN fingerprint text NOT NULL DEFAULT '';
       ALTER TABLE c360.snapshots ADD COLUMN full_as_of timestamptz;`,
   },
+  {
+    version: 12,
+    name: 'snapshot counts',
+    // The unfiltered population counts of a version (by stage, tier, tag, city, channel, churn level,
+    // RFM cell; stage transitions from the version before), written when it is completed, so the
+    // everyone-dashboard reads a few rows instead of scanning the version per field.
+    sql: `
+      CREATE TABLE c360.snapshot_counts (
+        version int NOT NULL,
+        dimension text NOT NULL,
+        key text,
+        count int NOT NULL,
+        monetary numeric(16, 2) NOT NULL
+      );
+      CREATE INDEX snapshot_counts_version ON c360.snapshot_counts (version, dimension);`,
+  },
 ];

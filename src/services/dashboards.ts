@@ -76,12 +76,33 @@ export async function customerStats(ctx: Context, filter: seg.SegmentFilter | nu
   return { snapshot: current, previous, filter: f };
 }
 
+/**
+ * The statistics of a StatsParent: for everyone, read from the counts written with the version (a few
+ * rows); for a filter, computed over the version's rows (one statement per field).
+ */
 export const statsOf = {
-  total: (ctx: Context, p: StatsParent) => seg.countMembers(ctx.crm.db, p.snapshot.version, p.filter),
-  by: async (ctx: Context, p: StatsParent, dimension: seg.Dimension, first = 100) => seg.countsBy(ctx.crm.db, p.snapshot.version, p.filter, dimension, checkFirst(first, 100)),
-  byTag: (ctx: Context, p: StatsParent, first: number) => seg.countsByTag(ctx.crm.db, p.snapshot.version, p.filter, checkFirst(first, 100)),
-  rfmGrid: (ctx: Context, p: StatsParent) => seg.rfmGrid(ctx.crm.db, p.snapshot.version, p.filter),
-  transitions: async (ctx: Context, p: StatsParent) => (p.previous ? seg.stageTransitions(ctx.crm.db, p.snapshot.version, p.previous.version, p.filter) : []),
+  total: async (ctx: Context, p: StatsParent) =>
+    seg.isEveryone(p.filter) ? (await seg.savedCounts(ctx.crm.db, p.snapshot.version, 'total', 1))[0]?.count ?? 0 : seg.countMembers(ctx.crm.db, p.snapshot.version, p.filter),
+  by: async (ctx: Context, p: StatsParent, dimension: seg.Dimension, first = 100) =>
+    seg.isEveryone(p.filter) ? seg.savedCounts(ctx.crm.db, p.snapshot.version, dimension, checkFirst(first, 100)) : seg.countsBy(ctx.crm.db, p.snapshot.version, p.filter, dimension, checkFirst(first, 100)),
+  byTag: async (ctx: Context, p: StatsParent, first: number) =>
+    seg.isEveryone(p.filter) ? seg.savedCounts(ctx.crm.db, p.snapshot.version, 'tag', checkFirst(first, 100)) : seg.countsByTag(ctx.crm.db, p.snapshot.version, p.filter, checkFirst(first, 100)),
+  rfmGrid: async (ctx: Context, p: StatsParent) => {
+    if (!seg.isEveryone(p.filter)) return seg.rfmGrid(ctx.crm.db, p.snapshot.version, p.filter);
+    const cells = (await seg.savedCounts(ctx.crm.db, p.snapshot.version, 'rfm', 25)).map((c) => {
+      const [recency, frequency] = c.key!.split(':').map(Number) as [number, number];
+      return { recency, frequency, count: c.count, monetary: c.monetary };
+    });
+    return cells.sort((a, b) => b.recency - a.recency || b.frequency - a.frequency);
+  },
+  transitions: async (ctx: Context, p: StatsParent) => {
+    if (!p.previous) return [];
+    if (!seg.isEveryone(p.filter)) return seg.stageTransitions(ctx.crm.db, p.snapshot.version, p.previous.version, p.filter);
+    return (await seg.savedCounts(ctx.crm.db, p.snapshot.version, 'transition', 100)).map((t) => {
+      const [from, to] = t.key!.split('>') as [string, string];
+      return { from: from || null, to, count: t.count };
+    });
+  },
 };
 
 // ---- segments ----

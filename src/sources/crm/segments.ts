@@ -30,6 +30,17 @@ export interface SegmentFilter {
   consents?: string[] | null;
 }
 
+/** Whether `f` selects everyone (no condition given): the counts written with the version answer it. */
+export const isEveryone = (f: SegmentFilter) =>
+  Object.values(f).every((v) => v == null || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && Object.values(v).every((x) => x == null)));
+
+/** The counts written with a complete version (snapshots.ts writeCounts) of one dimension, largest first. */
+export const savedCounts = (db: Db, version: number, dimension: string, limit: number) =>
+  db<{ key: string | null; count: number; monetary: string }>(
+    `SELECT key, count, monetary::text AS monetary FROM c360.snapshot_counts WHERE version = $1 AND dimension = $2 ORDER BY count DESC, key LIMIT $3`,
+    [version, dimension, limit],
+  );
+
 /** The WHERE conditions of `f` over alias `s`, binding values into `params`. */
 export function segmentWhere(f: SegmentFilter, params: unknown[]): string[] {
   const bind = (v: unknown) => `$${params.push(v)}`;

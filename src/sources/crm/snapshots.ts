@@ -144,6 +144,7 @@ export async function completeSnapshot(db: Db, version: number): Promise<void> {
         AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = p.customer_id AND ${SURVIVOR})`,
     [version],
   );
+  await writeCounts(db, version);
   const done = await db(
     `UPDATE c360.snapshots SET status = 'complete', completed_at = now(), customers = (SELECT count(*) FROM c360.profile_snapshot WHERE version = $1)
       WHERE version = $1 AND status = 'building' RETURNING 1`,
@@ -152,8 +153,40 @@ export async function completeSnapshot(db: Db, version: number): Promise<void> {
   if (done.length !== 1) throw new Error(`snapshot ${version} is no longer being built here`);
   await db(
     `WITH keep AS (SELECT version FROM c360.snapshots WHERE status = 'complete' ORDER BY version DESC LIMIT ${KEPT_VERSIONS}),
-          gone AS (DELETE FROM c360.snapshots s WHERE s.status = 'complete' AND s.version NOT IN (SELECT version FROM keep) RETURNING s.version)
+          gone AS (DELETE FROM c360.snapshots s WHERE s.status = 'complete' AND s.version NOT IN (SELECT version FROM keep) RETURNING s.version),
+          counts AS (DELETE FROM c360.snapshot_counts n USING gone WHERE n.version = gone.version)
      DELETE FROM c360.profile_snapshot p USING gone WHERE p.version = gone.version`,
+  );
+}
+
+/**
+ * The unfiltered counts of `version` (segments.ts reads them for a filter-less customerStats): one
+ * row per dimension and key with the members and their 365-day spend; `rfm` keys are
+ * "recency:frequency", `transition` keys "from>to" against the latest complete version before it
+ * ("" from: not in it), `total` has a null key.
+ */
+async function writeCounts(db: Db, version: number): Promise<void> {
+  await db(`DELETE FROM c360.snapshot_counts WHERE version = $1`, [version]);
+  await db(
+    `INSERT INTO c360.snapshot_counts (version, dimension, key, count, monetary)
+     SELECT $1, x.dimension, x.key, count(*)::int, coalesce(sum(x.spend), 0)
+       FROM (
+         SELECT 'total' AS dimension, NULL::text AS key, s.spend_365d AS spend FROM c360.profile_snapshot s WHERE s.version = $1
+         UNION ALL SELECT 'lifecycle_stage', s.lifecycle_stage, s.spend_365d FROM c360.profile_snapshot s WHERE s.version = $1
+         UNION ALL SELECT 'value_tier', s.value_tier, s.spend_365d FROM c360.profile_snapshot s WHERE s.version = $1
+         UNION ALL SELECT 'city', s.city, s.spend_365d FROM c360.profile_snapshot s WHERE s.version = $1
+         UNION ALL SELECT 'preferred_channel', s.preferred_channel, s.spend_365d FROM c360.profile_snapshot s WHERE s.version = $1
+         UNION ALL SELECT 'churn_level', s.churn_level, s.spend_365d FROM c360.profile_snapshot s WHERE s.version = $1
+         UNION ALL SELECT 'tag', t, s.spend_365d FROM c360.profile_snapshot s CROSS JOIN unnest(s.tags) t WHERE s.version = $1
+         UNION ALL SELECT 'rfm', s.rfm_recency || ':' || s.rfm_frequency, s.spend_365d FROM c360.profile_snapshot s WHERE s.version = $1
+         UNION ALL SELECT 'transition', coalesce(p.lifecycle_stage, '') || '>' || s.lifecycle_stage, s.spend_365d
+           FROM c360.profile_snapshot s
+           LEFT JOIN c360.profile_snapshot p ON p.customer_id = s.customer_id
+            AND p.version = (SELECT max(version) FROM c360.snapshots WHERE status = 'complete' AND version < $1)
+          WHERE s.version = $1
+       ) x
+      GROUP BY x.dimension, x.key`,
+    [version],
   );
 }
 
