@@ -5,7 +5,8 @@ import { badUserInput, conflict, isConflict, SourceError } from '../../errors';
 import { behaviourSourceError } from '../../sources/behaviour/errors';
 import { addOwner, deleteOwnedEvents } from '../../sources/behaviour/queries';
 import { crmSourceError, inTransaction } from '../../sources/crm/db';
-import { completeStep, eraseCustomerRows, erasuresOf, lockForErasure, openErasure, recordFailure, type ErasureRow } from '../../sources/crm/privacy';
+import { lockRecords, mergeLinksOf } from '../../sources/crm/identity';
+import { completeStep, eraseCustomerRows, erasuresOf, openErasure, recordFailure, type ErasureRow } from '../../sources/crm/privacy';
 import { toLookupKey, type LookupKey } from '../../sources/crm/identifiers';
 import { customerIdsByIdentifiers, customersByIds } from '../../sources/crm/queries';
 import type { CustomerRow, IdentityRow } from '../../sources/crm/rows';
@@ -52,8 +53,9 @@ const partOfMerge = (customerId: string, canonicalId: string) =>
 
 async function eraseCrm(ctx: Context, customerId: string): Promise<void> {
   await inTransaction(ctx.stores.crmPool, ctx.roundTrips, async (db) => {
-    // Re-checked under the row lock every merge takes: a merge made since the erasure began is seen here.
-    if (await lockForErasure(db, customerId)) throw partOfMerge(customerId, customerId);
+    // Re-checked under the row lock every merge takes (identity.ts): a merge made since the erasure began is seen here.
+    const [record] = await lockRecords(db, [customerId]);
+    if (record && (record.canonical_id !== customerId || (await mergeLinksOf(db, [customerId])).length > 0)) throw partOfMerge(customerId, record.canonical_id);
     await eraseCustomerRows(db, customerId);
   });
   ctx.roundTrips.crm += 1;

@@ -60,16 +60,6 @@ export async function eraseCustomerRows(db: Db, customerId: string): Promise<voi
   await db(`DELETE FROM c360.profile_snapshot WHERE customer_id = $1`, [customerId]);
 }
 
-/** Locks the customer's CRM row for the erasure; whether it takes part in a merge (survivor or merged), read after the lock. */
-export async function lockForErasure(db: Db, customerId: string): Promise<boolean> {
-  await db(`SELECT 1 FROM customers WHERE id = $1 FOR UPDATE`, [customerId]);
-  const [row] = await db<{ merged: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM c360.identity_links WHERE kind = 'customer_id' AND removed_at IS NULL AND (value = $1 OR customer_id = $1)) AS merged`,
-    [customerId],
-  );
-  return row!.merged;
-}
-
 /** A row of c360.erasures: `remaining` holds the sources (Source values) still to be erased. */
 export interface ErasureRow {
   id: string;
