@@ -1,24 +1,17 @@
-import pino from 'pino';
-import { startSocialProvider, type RunningSocialProvider } from '../../src/embedded/social/provider';
-import { createSocialClient } from '../../src/sources/social/client';
-import { createCrmDatabase, testConfig } from '../helpers/database';
-import { startTestServer, type TestServer } from '../helpers/server';
+import type { RunningSocialProvider } from '../../src/embedded/social/provider';
+import { createCrmDatabase } from '../helpers/database';
+import { startTestServer, withSocialProvider, type TestServer } from '../helpers/server';
 import { CITY, D, I, insightsDataset, insightsEvents, insightsSocialAccounts, NOW, RECENCY_DAYS, recencyId } from '../fixtures/insights';
 
 let db: Awaited<ReturnType<typeof createCrmDatabase>>;
 let provider: RunningSocialProvider;
 let api: TestServer;
-const TOKEN = 'test-social-token';
 
 beforeAll(async () => {
   db = await createCrmDatabase('insights', insightsDataset(), insightsEvents());
-  provider = await startSocialProvider({ token: TOKEN, accounts: insightsSocialAccounts() });
-  const config = testConfig({
-    DATABASE_URL: db.url, MONGODB_URI: db.config.MONGODB_URI!, MONGODB_DB: db.config.MONGODB_DB,
-    SOCIAL_API_URL: provider.url, SOCIAL_API_TOKEN: TOKEN, SOCIAL_CACHE_TTL_MS: '0',
-  });
-  const social = createSocialClient(config, { url: provider.url, token: TOKEN }, pino({ level: 'silent' }));
-  api = await startTestServer(db, () => NOW, { config, social });
+  const source = await withSocialProvider(db, insightsSocialAccounts());
+  provider = source.provider;
+  api = await startTestServer(db, () => NOW, { config: source.config, social: source.social });
 });
 afterAll(async () => {
   await api?.close();
