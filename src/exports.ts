@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import type { Deps } from './context';
+import { sendError } from './replies';
 import { AuditTrail } from './security/audit';
 import { maskEmail, maskName, maskPhone } from './security/masking';
 import { seesRawPii, type Principal } from './security/principal';
@@ -53,10 +54,7 @@ const writable = (res: http.ServerResponse, chunk: string): Promise<boolean> =>
 let running = 0;
 
 export async function exportSegment(deps: Deps, principal: Principal, segmentId: string, requestId: string, res: http.ServerResponse): Promise<void> {
-  const send = (status: number, message: string, code: string, headers: Record<string, string> = {}) => {
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-    res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
-  };
+  const send = (status: number, message: string, code: string, headers: Record<string, string> = {}) => sendError(res, status, message, { code }, headers);
   if (!principal.roles.has('analyst') && !principal.roles.has('admin')) return send(403, 'Segment exports are for analysts and admins.', 'FORBIDDEN');
   if (running >= MAX_CONCURRENT) return send(429, 'Too many exports at once; retry shortly.', 'RATE_LIMITED', { 'retry-after': '10' });
   running += 1;

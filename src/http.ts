@@ -7,6 +7,7 @@ import { createExplorer, EXPLORER_PATH } from './explorer';
 import { EXPORT_PATH, exportSegment } from './exports';
 import { readiness } from './observability/health';
 import { breakerState, registry } from './observability/metrics';
+import { sendError, sendJson } from './replies';
 import { AuthenticationError } from './security/authenticate';
 import type { Principal } from './security/principal';
 import { RateLimits } from './security/rateLimit';
@@ -40,14 +41,6 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
     req.on('error', reject);
   });
 }
-
-function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-const sendError = (res: http.ServerResponse, status: number, message: string, extensions: Record<string, unknown>, headers: Record<string, string> = {}) =>
-  sendJson(res, status, { errors: [{ message, extensions }] }, headers);
 
 /**
  * Who calls, and whether they may call now: 401 (UNAUTHENTICATED) without valid credentials, 429
