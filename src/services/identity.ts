@@ -5,7 +5,7 @@ import { IdentifierKind } from '../enums';
 import { badUserInput, conflict } from '../errors';
 import { checkFirst, decodeCursor, encodeCursor, toPage } from '../pagination';
 import { inTransaction, type Db } from '../sources/crm/db';
-import { toLookupKey } from '../sources/crm/identifiers';
+import { toLookupKey, type LookupKey } from '../sources/crm/identifiers';
 import * as g from '../sources/crm/identity';
 import { customerIdsByIdentifiers } from '../sources/crm/queries';
 
@@ -27,10 +27,9 @@ function text(value: string, field: string): string {
 }
 
 /** The identifier as stored in a link: the lookup key (e-mail lower-cased, phone E.164, ...). */
-function linkKey(ctx: Context, identifier: IdentifierInput): { kind: string; value: string } {
+function linkKey(ctx: Context, identifier: IdentifierInput): LookupKey {
   if (identifier.kind === IdentifierKind.ORDER_NUMBER) throw badUserInput('Order numbers belong to orders and cannot be linked.', 'identifier.kind');
-  const key = toLookupKey(identifier.kind, identifier.value, ctx.config.DEFAULT_PHONE_REGION);
-  return { kind: key.kind, value: key.key };
+  return toLookupKey(identifier.kind, identifier.value, ctx.config.DEFAULT_PHONE_REGION);
 }
 
 /** The record, locked, which must exist, not be erased, and not be merged into another. */
@@ -74,15 +73,14 @@ export async function linkIdentity(ctx: Context, customerId: string, identifier:
   if (!(confidence > 0 && confidence <= 1)) throw badUserInput('`confidence` must be in (0, 1].', 'confidence');
   await write(ctx, async (db) => {
     await lockedSurvivor(db, customerId, 'customerId');
-    await g.lockIdentifier(db, key.kind, key.value);
-    const lookup = toLookupKey(identifier.kind, identifier.value, ctx.config.DEFAULT_PHONE_REGION);
-    const owners = [...new Set((await customerIdsByIdentifiers(db, [lookup])).map((r) => r.customer_id))];
+    await g.lockIdentifier(db, key.kind, key.key);
+    const owners = [...new Set((await customerIdsByIdentifiers(db, [key])).map((r) => r.customer_id))];
     const others = owners.filter((id) => id !== customerId);
     if (others.length > 0) {
       throw conflict(`This ${key.kind.replace('_', ' ')} already belongs to customer ${others.join(', ')}; unlink it there first, or merge the records.`, { field: 'identifier', linkedTo: others });
     }
     if (owners.length > 0) return; // already this person's
-    const link = await g.insertLink(db, { ...key, customerId, confidence, evidence: why, actor: ctx.principal.subject });
+    const link = await g.insertLink(db, { kind: key.kind, value: key.key, customerId, confidence, evidence: why, actor: ctx.principal.subject });
     await g.insertHistory(db, { actor: ctx.principal.subject, action: 'link', customerIds: [customerId], reason: why, linkId: link.id, before: { link: null }, after: { link: linkView(link) } });
   });
   return customerId;
@@ -94,8 +92,8 @@ export async function unlinkIdentity(ctx: Context, customerId: string, identifie
   const why = text(reason, 'reason');
   await write(ctx, async (db) => {
     const survivor = await lockedSurvivor(db, customerId, 'customerId');
-    await g.lockIdentifier(db, key.kind, key.value);
-    const link = await g.activeLink(db, key.kind, key.value);
+    await g.lockIdentifier(db, key.kind, key.key);
+    const link = await g.activeLink(db, key.kind, key.key);
     const members = new Set([survivor.id, ...(await g.mergeLinksOf(db, [survivor.id])).map((l) => l.value)]);
     if (!link || !members.has(link.customer_id)) {
       throw badUserInput(`Customer "${customerId}" has no link of this ${key.kind.replace('_', ' ')} made through the API (CRM identities change in the CRM).`, 'identifier');
