@@ -1,6 +1,6 @@
 import type { ContactResolvers, CustomerProfileResolvers, CustomerResolvers } from '../src/__generated__/resolvers-types';
 import { behaviourOf, timelineOf } from '../src/services/behaviour';
-import { customerById, customerRow, identitiesOf, mergedFrom } from '../src/services/customers';
+import { customerRow, identitiesOf, mergedFrom } from '../src/services/customers';
 import { ordersOf, ticketsOf } from '../src/services/orders';
 import { socialOf } from '../src/services/social';
 import * as insights from '../src/services/insights';
@@ -15,7 +15,6 @@ const row = async (ctx: Parameters<typeof customerRow>[0], id: string) => {
 };
 
 export const Customer: CustomerResolvers = {
-  __resolveReference: (ref, ctx) => customerById(ctx, ref.id),
   createdAt: async ({ id }, _, ctx) => (await row(ctx, id)).created_at,
   status: async ({ id }, _, ctx) => (await row(ctx, id)).status,
   profile: ({ id }, _, ctx) => row(ctx, id),

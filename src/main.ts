@@ -32,6 +32,9 @@ async function main(): Promise<void> {
     }
   })();
   const logger = createLogger(config);
+  // A promise nobody awaited rejected: a bug to fix, logged as one, never a reason to stop serving
+  // (Node's default would end the process, and every request in flight with it).
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection (a bug; the API keeps serving)'));
   const crm = await openCrm(config, logger);
   const behaviour = await openBehaviour(config, logger);
   if (crm.embedded) {

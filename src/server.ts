@@ -12,6 +12,7 @@ import { loadTypeDefs } from './schema';
 import { installGuards } from './security/guards';
 import { queryLimits } from './security/limits';
 import { securityPlugin } from './security/plugin';
+import { resolveEntities } from './services/federation';
 import { readPolicies } from './security/policies';
 import { isPartnerOnly } from './security/principal';
 import { loadSafelist, persistedQueryCache } from './security/safelist';
@@ -85,12 +86,14 @@ const partialErrors: ApolloServerPlugin<Context> = {
 
 /** The executable schema with its access policies (from @auth, @scope, @pii) and their guards installed. */
 export function buildSchema() {
-  // A federation subgraph (schema/federation.graphql): @apollo/subgraph adds _service and _entities and
-  // keeps Customer's reference resolver; graphql-tools then adds every other resolver, as it maps enum
-  // values (and argument defaults) to the values the code uses, which the subgraph builder does not.
-  const { Customer: { __resolveReference, ...customer }, ...rest } = resolvers as Required<typeof resolvers> & { Customer: { __resolveReference: unknown } };
-  const subgraph = buildSubgraphSchema({ typeDefs: parse(loadTypeDefs().join('\n')), resolvers: { Customer: { __resolveReference } } as never });
-  const schema: GraphQLSchema = addResolversToSchema({ schema: subgraph, resolvers: { ...rest, Customer: customer } as never });
+  // A federation subgraph (schema/federation.graphql): @apollo/subgraph adds _service and _entities;
+  // graphql-tools then adds our resolvers, as it maps enum values (and argument defaults) to the values
+  // the code uses, which the subgraph builder does not. The library's _entities throws on the first bad
+  // representation and leaves the promises of the ones before it unobserved (an unhandled rejection
+  // that ended the process); ours (services/federation.ts) answers each representation on its own.
+  const subgraph = buildSubgraphSchema({ typeDefs: parse(loadTypeDefs().join('\n')) });
+  const _entities = (_: unknown, { representations }: { representations: unknown[] }, ctx: Context) => resolveEntities(ctx, representations);
+  const schema: GraphQLSchema = addResolversToSchema({ schema: subgraph, resolvers: { ...resolvers, Query: { ...resolvers.Query, _entities } } as never });
   const policies = readPolicies(schema);
   return { schema: installGuards(schema, policies), policies };
 }

@@ -107,4 +107,25 @@ describe('federation', () => {
     const { rows } = await db.pool.query(`SELECT customer_id, fields, masked FROM c360.audit_log WHERE customer_id = $1 ORDER BY id DESC LIMIT 1`, [BULK[0]]);
     expect(rows).toEqual([{ customer_id: BULK[0], fields: ['Contact.email', 'CustomerProfile.fullName'], masked: true }]);
   });
+
+  it('answers each bad representation with its own BAD_USER_INPUT and resolves the rest, without ending the process', async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const query = 'query($r:[_Any!]!){ _entities(representations: $r) { __typename ... on Customer { id } } }';
+      const r = [{ __typename: 'Customer', id: BULK[0] }, { __typename: 'Customer' }, 'x', { __typename: 'Nope', id: BULK[1] }, { __typename: 'Customer', id: 7 }, [], { __typename: 'Customer', id: 'c_missing' }];
+      const res = await api.gql(query, { r });
+      expect(res.status).toBe(200);
+      expect(res.body.data._entities).toEqual([{ __typename: 'Customer', id: BULK[0] }, null, null, null, null, null, null]);
+      const errors = res.body.errors!.map((e) => [e.path, e.extensions?.code]);
+      expect(errors).toEqual([1, 2, 3, 4, 5].map((i) => [['_entities', i], 'BAD_USER_INPUT']));
+      // The server still answers, and nothing was left to reject unobserved.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect((await api.gql('{ customer(id: "' + BULK[0] + '") { id } }')).body.data.customer).toEqual({ id: BULK[0] });
+      expect(rejections).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+  });
 });
