@@ -1471,7 +1471,6 @@ export type ResolversTypes = ResolversObject<{
   ApiKey: ResolverTypeWrapper<ApiKeyParent>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ApiKeyInput: ApiKeyInput;
   AuditEntry: ResolverTypeWrapper<AuditEntryParent>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -1575,6 +1574,7 @@ export type ResolversTypes = ResolversObject<{
   TicketStatus: TicketStatus;
   TierCount: ResolverTypeWrapper<TierCount>;
   ValueTier: ValueTier;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1582,7 +1582,6 @@ export type ResolversParentTypes = ResolversObject<{
   ApiKey: ApiKeyParent;
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
-  Int: Scalars['Int']['output'];
   ApiKeyInput: ApiKeyInput;
   AuditEntry: AuditEntryParent;
   Boolean: Scalars['Boolean']['output'];
@@ -1660,6 +1659,7 @@ export type ResolversParentTypes = ResolversObject<{
   TagEvidence: TagEvidence;
   TagPreview: TagPreviewParent;
   TierCount: TierCount;
+  Int: Scalars['Int']['output'];
 }>;
 
 export type AuthDirectiveArgs = {
@@ -1667,6 +1667,13 @@ export type AuthDirectiveArgs = {
 };
 
 export type AuthDirectiveResolver<Result, Parent, ContextType = Context, Args = AuthDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type ConstraintDirectiveArgs = {
+  maxItems?: Maybe<Scalars['Int']['input']>;
+  maxLength?: Maybe<Scalars['Int']['input']>;
+};
+
+export type ConstraintDirectiveResolver<Result, Parent, ContextType = Context, Args = ConstraintDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type PiiDirectiveArgs = {
   kind: PiiKind;
@@ -2380,6 +2387,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
 
 export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
   auth?: AuthDirectiveResolver<any, any, ContextType>;
+  constraint?: ConstraintDirectiveResolver<any, any, ContextType>;
   pii?: PiiDirectiveResolver<any, any, ContextType>;
   scope?: ScopeDirectiveResolver<any, any, ContextType>;
 }>;

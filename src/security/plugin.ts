@@ -8,6 +8,7 @@ import { forbidden } from '../errors';
 import { createDb } from '../sources/crm/db';
 import { noRoundTrips } from '../sources/roundTrips';
 import { checkAccess, describeDenials } from './access';
+import { checkInputBounds } from './inputBounds';
 import { costWithVariables } from './limits';
 import type { FieldPolicy } from './policies';
 import type { Principal, Role } from './principal';
@@ -20,9 +21,9 @@ const NOT_SAFELISTED = 'This caller may only run safelisted operations (operatio
 
 /**
  * Security around each operation: as soon as its text is known, the safelist for partners (before
- * parsing, so a partner learns nothing from syntax or validation errors); before it runs, the cost
- * with the variables' list sizes and the caller's roles, scopes and root-field rules against every
- * selected field (HTTP 403, nothing read); after it ran, the audit trail is written before the
+ * parsing, so a partner learns nothing from syntax or validation errors); before it runs, the bounds
+ * of every argument's value (inputBounds.ts), the cost with the variables' list sizes and the caller's
+ * roles, scopes and root-field rules against every selected field (HTTP 403, nothing read); after it ran, the audit trail is written before the
  * response leaves — if that fails, the data is withheld (HTTP 503).
  */
 export function securityPlugin(deps: { config: Config; crmPool: pg.Pool; logger: Logger; policies: ReadonlyMap<string, FieldPolicy>; safelist: Safelist }): ApolloServerPlugin<Context> {
@@ -40,6 +41,8 @@ export function securityPlugin(deps: { config: Config; crmPool: pg.Pool; logger:
         async didResolveOperation({ contextValue: ctx, document, operation, schema, request }) {
           if (notSafelisted) throw forbidden(NOT_SAFELISTED, {}, 403);
           if (!operation) return; // Apollo has already refused the request
+          const outOfBounds = checkInputBounds(schema, document, request.variables);
+          if (outOfBounds) throw outOfBounds;
           const tooCostly = costWithVariables(schema, document, request.variables, deps.config);
           if (tooCostly) throw tooCostly;
           const fragments: Record<string, FragmentDefinitionNode> = {};

@@ -109,4 +109,26 @@ describe('bad requests', () => {
     expect(status).toBe(400);
     expect(body.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
+
+  it.each([
+    ['searchCustomers(query:)', '{ searchCustomers(query: "li\\u0000na") { id } }', 'query'],
+    ['customers(filter: { city })', '{ customers(filter: { city: "Hang\\u0000zhou" }) { totalCount } }', 'filter.city'],
+    ['erasures(customerId:)', '{ erasures(customerId: "c_\\u0000") { id } }', 'customerId'],
+  ])('refuses a NUL character in %s as BAD_USER_INPUT, before any source is asked', async (_, query, field) => {
+    const { status, body, roundTrips } = await api.gql(query);
+    expect(status).toBe(400);
+    expect(body.errors).toEqual([{ message: `\`${field}\` may not contain the NUL character (U+0000).`, extensions: { code: 'BAD_USER_INPUT', field } }]);
+    expect(roundTrips).toEqual({ crm: 0, behaviour: 0, social: 0 });
+  });
+
+  it('bounds strings and lists given as variables, inside input objects and lists', async () => {
+    const query = 'query($f: SegmentFilter){ customerStats(filter: $f) { total } }';
+    const long = await api.gql(query, { f: { cities: ['Hangzhou', 'x'.repeat(101)] } });
+    expect(long.status).toBe(400);
+    expect(long.body.errors![0]).toMatchObject({ message: '`filter.cities.1` may have at most 100 characters (got 101).', extensions: { code: 'BAD_USER_INPUT' } });
+    const many = await api.gql(query, { f: { tagsAny: Array.from({ length: 51 }, (_, i) => `t${i}`) } });
+    expect(many.body.errors![0]!.message).toBe('`filter.tagsAny` may have at most 50 items (got 51).');
+    const plain = await api.gql('query($id: ID!){ customer(id: $id) { id } }', { id: 'c'.repeat(65) });
+    expect(plain.body.errors![0]!.message).toBe('`id` may have at most 64 characters (got 65).');
+  });
 });

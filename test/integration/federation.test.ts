@@ -128,4 +128,14 @@ describe('federation', () => {
       process.off('unhandledRejection', onRejection);
     }
   });
+
+  it('takes at most 100 representations per request, each of bounded size', async () => {
+    const query = 'query($r:[_Any!]!){ _entities(representations: $r) { __typename } }';
+    const tooMany = await api.gql(query, { r: Array.from({ length: 101 }, () => ({ __typename: 'Customer', id: BULK[0] })) });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.errors).toEqual([{ message: '`representations` may have at most 100 items (got 101).', extensions: { code: 'BAD_USER_INPUT', field: 'representations' } }]);
+    expect(tooMany.roundTrips.crm).toBe(0);
+    const huge = await api.gql(query, { r: [{ __typename: 'Customer', id: 'x'.repeat(300) }] });
+    expect(huge.body.errors![0]!.message).toBe('`representations.0.id` may have at most 256 characters (got 300).');
+  });
 });

@@ -71,6 +71,29 @@ describe('Query.customerBy', () => {
     expect(body.errors![0]!.message).toMatch(message);
   });
 
+  it.each([
+    ['EMAIL', 'a@' + '.'.repeat(40_000) + '@'],
+    ['PHONE', '1'.repeat(255)],
+    ['ORDER_NUMBER', 'SO-'.repeat(100)],
+  ])('refuses a %s value over 254 characters before parsing it, and runs nothing', async (kind, value) => {
+    const { status, body, roundTrips } = await api.gql(BY, { kind, value });
+    expect(status).toBe(400);
+    expect(body.errors).toEqual([
+      { message: `\`identifier.value\` may have at most 254 characters (got ${value.length.toLocaleString('en')}).`, extensions: { code: 'BAD_USER_INPUT', field: 'identifier.value' } },
+    ]);
+    expect(roundTrips).toEqual({ crm: 0, behaviour: 0, social: 0 });
+  });
+
+  it('refuses a malformed e-mail of the longest allowed size (the check is linear in its length)', async () => {
+    // 254 characters of dots made the old pattern try every split; the new one fails at the first dot.
+    const body = await find('EMAIL', 'a@' + '.'.repeat(251) + '@');
+    expect(body.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/not an e-mail address/) });
+    for (const [email, ok] of [['a@b.co', true], ['lina.zhang@mail.example.cn', true], ['a@b..c', false], ['a@.b.c', false], ['a@b', false], ['a@b.c.', false]] as const) {
+      const found = await find('EMAIL', email);
+      expect([email, found.errors?.[0]?.extensions?.code ?? 'ok']).toEqual([email, ok ? 'ok' : 'BAD_USER_INPUT']);
+    }
+  });
+
   it('refuses an unknown identifier kind before running anything', async () => {
     const { status, body, roundTrips } = await api.gql(BY, { kind: 'FAX', value: '1' });
     expect(status).toBe(400);

@@ -10,7 +10,12 @@ export type LookupKey =
   | { kind: Exclude<IdentifierKind, IdentifierKind.PHONE>; key: string }
   | { kind: IdentifierKind.PHONE; key: string; digits: string[] };
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/**
+ * local@label.label…: every part non-empty. Linear time: the domain's labels cannot hold the dot that
+ * separates them, so no input makes the engine try more than one split (the looser
+ * `[^\s@]+\.[^\s@]+` tried every dot: quadratic).
+ */
+const EMAIL = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
 const SOCIAL = /^([a-z0-9_]+):@?(\S+)$/;
 /** A handle as a provider accepts it: letters, digits, `_`, `.`, `-`, at most 100. */
 const HANDLE = /^[\p{L}\p{N}_.-]{1,100}$/u;
