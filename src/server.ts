@@ -24,13 +24,22 @@ const CLIENT_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
-const isClientError = (original: unknown, code: unknown) => isExpectedError(original) || (typeof code === 'string' && CLIENT_CODES.has(code));
+/**
+ * Request errors Apollo raises without a code (so they would be masked as internal): the code a
+ * client can act on, as Apollo Router names it.
+ */
+const APOLLO_UNCODED: ReadonlyMap<string, string> = new Map([['provided sha does not match query', 'PERSISTED_QUERY_HASH_MISMATCH']]);
+
+const isClientError = (original: unknown, code: unknown) =>
+  isExpectedError(original) || (typeof code === 'string' && CLIENT_CODES.has(code)) || (original instanceof Error && APOLLO_UNCODED.has(original.message));
 
 /**
  * Errors as clients see them: expected ones keep message, code and source; anything else becomes
  * "Internal server error" (logged in full by errorLog, with the request id). Never a stack, SQL or host name.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const uncoded = APOLLO_UNCODED.get(formatted.message);
+  if (uncoded) return { message: formatted.message, extensions: { code: uncoded } };
   if (isClientError(unwrapResolverError(error), formatted.extensions?.code)) {
     const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };

@@ -131,4 +131,10 @@ describe('bad requests', () => {
     const plain = await api.gql('query($id: ID!){ customer(id: $id) { id } }', { id: 'c'.repeat(65) });
     expect(plain.body.errors![0]!.message).toBe('`id` may have at most 64 characters (got 65).');
   });
+
+  it('answers a persisted query whose hash does not match its text with PERSISTED_QUERY_HASH_MISMATCH', async () => {
+    const res = await api.post(JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } }));
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ errors: [{ message: 'provided sha does not match query', extensions: { code: 'PERSISTED_QUERY_HASH_MISMATCH' } }] });
+  });
 });

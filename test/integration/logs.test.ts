@@ -57,4 +57,15 @@ describe('logs', () => {
     }
     expect(everything).not.toMatch(/Bearer |eyJ/);
   });
+
+  it('log bad input (a NUL, an oversized value, a mismatched persisted-query hash) at most at info, without a stack', async () => {
+    const from = lines.length;
+    await api.gql('{ searchCustomers(query: "li\\u0000na") { id } }');
+    await api.gql('query($v: String!){ customerBy(identifier: { kind: EMAIL, value: $v }) { id } }', { v: 'a@' + '.'.repeat(300) });
+    await api.post(JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'b'.repeat(64) } } }));
+    const logged = lines.slice(from);
+    expect(logged.length).toBeGreaterThan(0);
+    expect(logged.filter((l) => (l.level as number) > 30)).toEqual([]);
+    expect(JSON.stringify(logged)).not.toMatch(/stack|\.ts:\d/);
+  });
 });
