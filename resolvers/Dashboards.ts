@@ -6,7 +6,7 @@ import * as d from '../src/services/dashboards';
 
 export const DashboardsQuery: QueryResolvers = {
   customerStats: (_, { filter }, ctx) => d.customerStats(ctx, filter),
-  segments: (_, __, ctx) => d.segments(ctx),
+  segments: (_, { first }, ctx) => d.segments(ctx, first),
   segment: (_, { id }, ctx) => d.segmentById(ctx, id),
   snapshots: async (_, __, ctx) => (await d.snapshotsOf(ctx)).map((v) => d.snapshotInfo(ctx, v)),
 };

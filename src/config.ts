@@ -79,7 +79,7 @@ const schema = z.object({
     .optional(),
   /** Query limits, checked before execution (graphql-armor). */
   MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
-  MAX_QUERY_COST: z.coerce.number().int().min(100).max(100_000_000).default(100_000),
+  MAX_QUERY_COST: z.coerce.number().int().min(100).max(100_000_000).default(250_000),
   MAX_QUERY_ALIASES: z.coerce.number().int().min(0).max(1000).default(15),
   MAX_QUERY_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(20),
   MAX_QUERY_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(2000),

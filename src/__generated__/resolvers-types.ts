@@ -965,7 +965,7 @@ export type Query = {
    */
   searchCustomers: Array<Customer>;
   segment?: Maybe<Segment>;
-  /** The saved segments (their latest versions), by name. */
+  /** The saved segments (their latest versions), by name: the first `first` (1..100). */
   segments: Array<Segment>;
   /** The current and the previous snapshot, newest first. */
   snapshots: Array<SnapshotInfo>;
@@ -1053,6 +1053,11 @@ export type QuerySearchCustomersArgs = {
 
 export type QuerySegmentArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QuerySegmentsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1675,6 +1680,12 @@ export type ConstraintDirectiveArgs = {
 
 export type ConstraintDirectiveResolver<Result, Parent, ContextType = Context, Args = ConstraintDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type ListSizeDirectiveArgs = {
+  assumedSize: Scalars['Int']['input'];
+};
+
+export type ListSizeDirectiveResolver<Result, Parent, ContextType = Context, Args = ListSizeDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type PiiDirectiveArgs = {
   kind: PiiKind;
 };
@@ -2100,7 +2111,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   previewTagDefinition?: Resolver<ResolversTypes['TagPreview'], ParentType, ContextType, RequireFields<QueryPreviewTagDefinitionArgs, 'expression' | 'sample'>>;
   searchCustomers?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QuerySearchCustomersArgs, 'first' | 'query'>>;
   segment?: Resolver<Maybe<ResolversTypes['Segment']>, ParentType, ContextType, RequireFields<QuerySegmentArgs, 'id'>>;
-  segments?: Resolver<Array<ResolversTypes['Segment']>, ParentType, ContextType>;
+  segments?: Resolver<Array<ResolversTypes['Segment']>, ParentType, ContextType, RequireFields<QuerySegmentsArgs, 'first'>>;
   snapshots?: Resolver<Array<ResolversTypes['SnapshotInfo']>, ParentType, ContextType>;
   tagDefinitions?: Resolver<Array<ResolversTypes['TagDefinition']>, ParentType, ContextType, RequireFields<QueryTagDefinitionsArgs, 'includeDisabled'>>;
 }>;
@@ -2388,6 +2399,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
 export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
   auth?: AuthDirectiveResolver<any, any, ContextType>;
   constraint?: ConstraintDirectiveResolver<any, any, ContextType>;
+  listSize?: ListSizeDirectiveResolver<any, any, ContextType>;
   pii?: PiiDirectiveResolver<any, any, ContextType>;
   scope?: ScopeDirectiveResolver<any, any, ContextType>;
 }>;

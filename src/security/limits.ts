@@ -1,7 +1,8 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import {
-  GraphQLError, Kind, TypeInfo, validate, visit, visitWithTypeInfo, type ArgumentNode, type DocumentNode, type GraphQLSchema, type ValueNode,
+  getDirectiveValues, GraphQLError, Kind, TypeInfo, validate, visit, visitWithTypeInfo, type ArgumentNode, type DocumentNode, type FieldNode,
+  type GraphQLField, type GraphQLSchema, type ValueNode,
 } from 'graphql';
 import type { Config } from '../config';
 
@@ -34,8 +35,9 @@ export function queryLimits(config: Config) {
 /**
  * The cost check again, with each list's size as it will be at execution: `first`/`last` given by a
  * variable replaced by the variable's value (or its default), and a missing or null one by the
- * argument's default in the schema (armor counts both as 1). Null when no size changed or the cost
- * is within the limit.
+ * argument's default in the schema (armor counts both as 1); a list of objects without them by its
+ * @listSize, and _entities by the number of representations sent. Null when no size changed or the
+ * cost is within the limit.
  */
 export function costWithVariables(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, config: Config): GraphQLError | null {
   const defaults = new Map<string, ValueNode>();
@@ -45,12 +47,35 @@ export function costWithVariables(schema: GraphQLSchema, document: DocumentNode,
     const given = variables?.[value.name.value];
     return Number.isInteger(given) ? { kind: Kind.INT, value: String(given) } : given === null ? undefined : defaults.get(value.name.value);
   };
+  const listSize = schema.getDirective('listSize');
+  /** The size of a list without `first`/`last`: _entities' representations as sent, else the field's @listSize. */
+  const unslicedSize = (def: GraphQLField<unknown, unknown>, node: FieldNode): number | undefined => {
+    if (def.name === '_entities') {
+      const reps = node.arguments?.find((a) => a.name.value === 'representations')?.value;
+      const given = reps?.kind === Kind.VARIABLE ? variables?.[reps.name.value] : undefined;
+      return reps?.kind === Kind.LIST ? reps.values.length : Array.isArray(given) ? given.length : undefined;
+    }
+    const assumed = def.astNode && listSize ? getDirectiveValues(listSize, def.astNode)?.assumedSize : undefined;
+    return typeof assumed === 'number' ? assumed : undefined;
+  };
+  const withSize = (node: FieldNode, size: number): FieldNode => ({
+    ...node,
+    arguments: [...(node.arguments ?? []), { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'first' }, value: { kind: Kind.INT, value: String(size) } }],
+  });
   let substituted = false;
   const typeInfo = new TypeInfo(schema);
   const sized = visit(document, visitWithTypeInfo(typeInfo, {
     Field(node) {
-      const sizes = typeInfo.getFieldDef()?.args.filter((a) => a.name === 'first' || a.name === 'last') ?? [];
-      if (!node.selectionSet || sizes.length === 0) return undefined;
+      const def = typeInfo.getFieldDef();
+      if (!node.selectionSet || !def) return undefined;
+      const sizes = def.args.filter((a) => a.name === 'first' || a.name === 'last');
+      if (sizes.length === 0) {
+        // Armor multiplies by a `first` it finds in the node, whatever the schema says: this copy is only priced.
+        const size = unslicedSize(def, node);
+        if (size === undefined) return undefined;
+        substituted = true;
+        return withSize(node, size);
+      }
       const args = [...(node.arguments ?? [])];
       let changed = false;
       for (const def of sizes) {

@@ -41,10 +41,13 @@ export async function customerById(ctx: Context, id: string): Promise<CustomerRe
   return row && ref(row);
 }
 
+/** The most records customersBy answers for one identifier (its @listSize; the query cost counts that many). */
+export const MAX_SHARING = 20;
+
 export async function customersByIdentifier(ctx: Context, identifier: IdentifierInput): Promise<CustomerRef[]> {
   const key = toLookupKey(identifier.kind, identifier.value, ctx.config.DEFAULT_PHONE_REGION);
   const ids = await ctx.crm.loaders.customerIdsByIdentifier.load(key);
-  return ids.map((id) => ({ id }));
+  return ids.slice(0, MAX_SHARING).map((id) => ({ id }));
 }
 
 export async function customerByIdentifier(ctx: Context, identifier: IdentifierInput): Promise<CustomerRef | null> {

@@ -115,7 +115,7 @@ function checkInput(input: { name: string; description?: string | null; filter: 
   return { name, description, filter: checkFilter(input.filter, 'input.filter') };
 }
 
-export const segments = (ctx: Context) => seg.latestSegments(ctx.crm.db, null);
+export const segments = (ctx: Context, first: number | null | undefined) => seg.latestSegments(ctx.crm.db, null, checkFirst(first ?? 100, 100));
 export const segmentById = async (ctx: Context, id: string) => (await seg.latestSegments(ctx.crm.db, id))[0] ?? null;
 
 /** Saves a version; two updates of one segment at once: the second is a CONFLICT (its version number was taken). */

@@ -438,10 +438,10 @@ describe('query limits', () => {
     const nested = (first: string) => `customers(first: ${first}) { edges { node { orders(first: ${first}) { edges { node { items { quantity unitPrice product { name category price } } } } } } } }`;
     const literal = await api.gql(`{ ${nested('100')} }`);
     expect(literal.status).toBe(400);
-    expect(literal.body.errors![0]!.message).toMatch(/Cost limit of 100000 exceeded/);
+    expect(literal.body.errors![0]!.message).toMatch(/Cost limit of 250000 exceeded/);
     const viaVariables = await api.gql(`query Q($n: Int) { ${nested('$n')} }`, { n: 100 });
     expect(viaVariables.status).toBe(400);
-    expect(viaVariables.body.errors![0]).toMatchObject({ message: expect.stringMatching(/Cost limit of 100000 exceeded/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    expect(viaVariables.body.errors![0]).toMatchObject({ message: expect.stringMatching(/Cost limit of 250000 exceeded/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
     expect(viaVariables.roundTrips.crm).toBe(0);
     const small = await api.gql(`query Q($n: Int) { ${nested('$n')} }`, { n: 5 });
     expect(small.status).toBe(200);
@@ -458,10 +458,30 @@ describe('query limits', () => {
     for (const [orders, variables] of [['orders', {}], ['orders(first: null)', {}], ['orders(first: $n)', { n: null }], ['orders(first: 10)', {}]] as const) {
       const res = await api.gql(query(orders), variables);
       expect(res.status).toBe(400);
-      expect(res.body.errors![0]!.message).toMatch(/^Query Cost limit of 100000 exceeded, found [\d.]+\.$/);
+      expect(res.body.errors![0]!.message).toMatch(/^Query Cost limit of 250000 exceeded, found [\d.]+\.$/);
       expect(res.roundTrips.crm).toBe(0);
     }
     expect((await api.gql(query('orders(first: 2)'))).status).toBe(200);
+  });
+
+  it('counts a list without a size argument at the size it will have: representations sent, segments(first), @listSize', async () => {
+    const orders = 'orders(first: 50) { edges { node { items { quantity unitPrice product { name category price } } } } }';
+    const entities = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { ${orders} } } }`;
+    const many = await api.gql(entities, { r: Array.from({ length: 100 }, () => ({ __typename: 'Customer', id: TOM })) });
+    expect(many.status).toBe(400);
+    expect(many.body.errors![0]!.message).toMatch(/^Query Cost limit of 250000 exceeded/);
+    expect(many.roundTrips.crm).toBe(0);
+    expect((await api.gql(entities, { r: [{ __typename: 'Customer', id: TOM }] })).status).toBe(200);
+
+    const segments = (first: string) => `{ segments${first} { id members(first: 100) { edges { node { id profile { fullName city } purchaseSummary { completedOrders } } } } } }`;
+    const all = await api.gql(segments(''));
+    expect(all.status).toBe(400);
+    expect(all.body.errors![0]!.message).toMatch(/^Query Cost limit of 250000 exceeded/);
+    expect((await api.gql(segments('(first: 2)'))).status).toBe(200);
+
+    // customersBy holds at most 20 records: priced at 20, not 1.
+    const shared = `{ customersBy(identifier: { kind: EMAIL, value: "a@b.co" }) { orders(first: 100) { edges { node { items { quantity unitPrice product { name category price } } } } } } }`;
+    expect((await api.gql(shared)).body.errors?.[0]?.message).toMatch(/^Query Cost limit of 250000 exceeded/);
   });
 
   it('never suggests field names', async () => {

@@ -1,4 +1,4 @@
-import { buildSchema as buildSdl, getNamedType, isObjectType, Kind, parse, type FragmentDefinitionNode, type GraphQLObjectType, type OperationDefinitionNode } from 'graphql';
+import { buildSchema as buildSdl, getNamedType, isLeafType, isListType, isNonNullType, isObjectType, Kind, parse, type FragmentDefinitionNode, type GraphQLObjectType, type OperationDefinitionNode } from 'graphql';
 import { checkAccess } from '../../src/security/access';
 import { readPolicies } from '../../src/security/policies';
 import type { Principal } from '../../src/security/principal';
@@ -72,6 +72,22 @@ describe('schema access declarations', () => {
     visit(schema.getMutationType()!);
     const exposed = [...reachable].flatMap((name) => fieldsOf(schema.getType(name) as GraphQLObjectType)).filter(({ coordinate }) => policies.get(coordinate)?.pii);
     expect(exposed.map((e) => e.coordinate)).toEqual([]);
+  });
+});
+
+describe('query cost declarations', () => {
+  it('sizes every list of objects: by first/last, by @listSize, or (edges) by its connection', () => {
+    const unsized = objectTypes
+      .flatMap(fieldsOf)
+      .filter(({ field }) => {
+        const type = isNonNullType(field.type) ? field.type.ofType : field.type;
+        return isListType(type) && !isLeafType(getNamedType(type));
+      })
+      .filter(({ coordinate, field }) => !field.args.some((a) => a.name === 'first' || a.name === 'last') && !field.astNode?.directives?.some((d) => d.name.value === 'listSize'))
+      .map(({ coordinate }) => coordinate)
+      .filter((c) => !/Connection\.edges$/.test(c));
+    // _entities is priced by the representations sent (security/limits.ts).
+    expect(unsized).toEqual(['Query._entities']);
   });
 });
 

@@ -177,13 +177,13 @@ export interface SegmentRow {
   created_at: Date;
 }
 
-/** The latest version of each segment (of `id` only, when given), by name. */
-export const latestSegments = (db: Db, id: string | null) =>
+/** The latest version of segment `id` (every segment when null), by name, at most `limit`. */
+export const latestSegments = (db: Db, id: string | null, limit = 1) =>
   db<SegmentRow>(
-    `SELECT DISTINCT ON (id) id, version, name, description, filter, created_by, created_at FROM c360.segments
-      WHERE $1::text IS NULL OR id = $1 ORDER BY id, version DESC`,
-    [id],
-  ).then((rows) => rows.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id)));
+    `SELECT * FROM (SELECT DISTINCT ON (id) id, version, name, description, filter, created_by, created_at FROM c360.segments
+      WHERE $1::text IS NULL OR id = $1 ORDER BY id, version DESC) latest ORDER BY name, id LIMIT $2`,
+    [id, limit],
+  );
 
 /** Saves a version of a segment (the next one for `id`, or 1 for a new id). */
 export async function saveSegment(db: Db, s: { id: string; name: string; description: string | null; filter: SegmentFilter; actor: string }): Promise<SegmentRow> {
