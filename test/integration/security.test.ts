@@ -366,7 +366,8 @@ describe('audit', () => {
     expect(after).toHaveLength(before + 1);
     expect(after[0]).toEqual({
       requestId, subject: 'agent-007', roles: ['AGENT'], auth: 'JWT', partner: null, customerId: TOM,
-      fields: ['Contact.email', 'CustomerProfile.fullName'], masked: false, operation: 'AgentView',
+      // Not safelisted: the client's own operation name is not kept.
+      fields: ['Contact.email', 'CustomerProfile.fullName'], masked: false, operation: 'other',
     });
   });
 
