@@ -21,8 +21,8 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const get = async (server: TestServer, route: string) => {
-  const res = await fetch(server.url.replace('/graphql', route));
+const get = async (server: TestServer, route: string, headers: Record<string, string> = {}) => {
+  const res = await fetch(server.url.replace('/graphql', route), { headers });
   return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
 };
 
@@ -95,6 +95,45 @@ describe('operation names (the client\'s free text) in /metrics and the audit lo
     const { text } = await get(api, '/metrics');
     expect(text).not.toContain('siqizheng');
     expect(sample(text, 'c360_graphql_request_duration_seconds_count{operation="PartnerCustomer"}')).toBe(1);
+  });
+});
+
+describe('GET /metrics access', () => {
+  const TOKEN = 'metrics-token-0123456789abcdef';
+  const serverWith = (env: Record<string, string>) =>
+    startTestServer(db, () => NOW, { config: testConfig({ DATABASE_URL: db.url, MONGODB_URI: db.config.MONGODB_URI!, MONGODB_DB: db.config.MONGODB_DB, ...env }) });
+
+  it('with METRICS_TOKEN, answers only its bearer: 401 without it or with another', async () => {
+    const guarded = await serverWith({ METRICS_TOKEN: TOKEN });
+    try {
+      const none = await get(guarded, '/metrics');
+      expect(none.status).toBe(401);
+      expect(none.text).not.toContain('c360_');
+      expect((await get(guarded, '/metrics', { authorization: `Bearer ${TOKEN}x` })).status).toBe(401);
+      expect((await get(guarded, '/metrics', { authorization: TOKEN })).status).toBe(401);
+      const granted = await get(guarded, '/metrics', { authorization: `Bearer ${TOKEN}` });
+      expect(granted.status).toBe(200);
+      expect(granted.text).toMatch(/^c360_graphql_request_duration_seconds_count/m);
+      // The probes stay open.
+      expect((await get(guarded, '/healthz')).status).toBe(200);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('is off in production without METRICS_TOKEN, on with it', async () => {
+    const off = await serverWith({ NODE_ENV: 'production' });
+    const on = await serverWith({ NODE_ENV: 'production', METRICS_TOKEN: TOKEN });
+    try {
+      const refused = await get(off, '/metrics', { authorization: `Bearer ${TOKEN}` });
+      expect(refused.status).toBe(404);
+      expect(refused.text).not.toContain('c360_');
+      expect((await get(on, '/metrics')).status).toBe(401);
+      expect((await get(on, '/metrics', { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+    } finally {
+      await off.close();
+      await on.close();
+    }
   });
 });
 
