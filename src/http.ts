@@ -80,7 +80,11 @@ function headerMap(req: http.IncomingMessage): HeaderMap {
   return headers;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/**
+ * A caller's correlation id, logged beside the server's: a generated one only (a UUID, or 32 hex digits
+ * as nginx's $request_id and W3C trace ids), never typed text that could carry a person's e-mail or name.
+ */
+const REQUEST_ID = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 /** Hands one HTTP request to Apollo Server (GET and POST on /graphql), once the caller is admitted. */
 async function graphql(apollo: ApolloServer<Context>, deps: Deps, limits: RateLimits, req: http.IncomingMessage, res: http.ServerResponse) {

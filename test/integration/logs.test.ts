@@ -43,10 +43,15 @@ describe('logs', () => {
     await api.gql('{ customer(id: "x") { nope } }');
     // An operation's name is the client's free text: it could be anything, a person's e-mail too.
     await api.gql(`query lookup_lina_at_example_com { customer(id: "${LINA}") { id } }`, {}, agent);
+    // So could a caller's request id: only a generated one (UUID, 32 hex digits) is logged.
+    const callerId = '0f8fad5b-d9cb-469f-a165-70867728950e';
+    await api.gql(`{ customer(id: "${LINA}") { id } }`, {}, { ...agent, 'x-request-id': callerId });
+    await api.gql(`{ customer(id: "${LINA}") { id } }`, {}, { ...agent, 'x-request-id': 'lina_at_example.com' });
+    expect(lines.filter((l) => l.msg === 'request').map((l) => l.callerRequestId)).toEqual([callerId]);
 
     const requests = lines.filter((l) => l.msg === 'graphql request');
     // None of these is safelisted (operations/): their names are logged as `other`, or `anonymous`.
-    expect(requests.map((l) => l.operation)).toEqual(['other', 'other', 'other', 'other', 'other', 'anonymous', 'other']);
+    expect(requests.map((l) => l.operation)).toEqual(['other', 'other', 'other', 'other', 'other', 'anonymous', 'other', 'anonymous', 'anonymous']);
     for (const l of requests) expect(l).toMatchObject({ requestId: expect.stringMatching(/^[0-9a-f-]{36}$/), subject: expect.any(String), durationMs: expect.any(Number) });
     const [lookup, , bad, forbidden] = requests;
     expect(bad).toMatchObject({ level: 30, errors: ['BAD_USER_INPUT'], subject: 'agent-logs', roles: ['agent'] });
