@@ -114,6 +114,11 @@ const schema = z.object({
   BATCH_LOADS: bool.optional(),
   /** Adds the `x-source-round-trips` header to every GraphQL response. */
   EXPOSE_ROUND_TRIPS: bool.optional(),
+  /**
+   * Bearer token Prometheus must send for GET /metrics (`authorization.credentials_file`), ≥ 16 characters.
+   * Unset: /metrics is open in development and tests, and off (404) in production.
+   */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Serves the GraphiQL explorer at /explorer (default: in development only; needs the dev dependencies). */
   EXPLORER: bool.optional(),
 });

@@ -6,7 +6,7 @@ import { createContext, type Context, type Deps } from './context';
 import { createExplorer, EXPLORER_PATH } from './explorer';
 import { EXPORT_PATH, exportSegment } from './exports';
 import { readiness } from './observability/health';
-import { breakerState, registry } from './observability/metrics';
+import { metricsServed, serveMetrics } from './observability/scrape';
 import { sendError, sendJson } from './replies';
 import { AuthenticationError } from './security/authenticate';
 import type { Principal } from './security/principal';
@@ -80,7 +80,11 @@ function headerMap(req: http.IncomingMessage): HeaderMap {
   return headers;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/**
+ * A caller's correlation id, logged beside the server's: a generated one only (a UUID, or 32 hex digits
+ * as nginx's $request_id and W3C trace ids), never typed text that could carry a person's e-mail or name.
+ */
+const REQUEST_ID = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 /** Hands one HTTP request to Apollo Server (GET and POST on /graphql), once the caller is admitted. */
 async function graphql(apollo: ApolloServer<Context>, deps: Deps, limits: RateLimits, req: http.IncomingMessage, res: http.ServerResponse) {
@@ -131,17 +135,17 @@ async function segmentExport(deps: Deps, limits: RateLimits, segmentId: string, 
   if (principal) await exportSegment(deps, principal, segmentId, requestId, res);
 }
 
-const BREAKER_STATES = ['closed', 'half_open', 'open', 'isolated'];
-
 /**
- * The API's HTTP server: /graphql; /exports/segments/<id>.csv; /explorer when EXPLORER is on; /healthz (the process is alive), /readyz (each source, 503 when
- * the CRM is down) and /metrics (Prometheus), which carry no personal data and need no credentials:
- * expose them to the platform's probes and scrapers, not to the internet.
+ * The API's HTTP server: /graphql; /exports/segments/<id>.csv; /explorer when EXPLORER is on; /healthz (the process is alive) and /readyz (each source, 503 when
+ * the CRM is down), which carry no personal data and need no credentials: expose them to the platform's
+ * probes, not to the internet; /metrics (Prometheus) behind METRICS_TOKEN, off in production without it (scrape.ts).
  */
 export function createHttpServer(apollo: ApolloServer<Context>, deps: Deps): http.Server {
   const limits = new RateLimits(deps.config.RATE_LIMIT_PER_MINUTE);
   const explorer = deps.config.EXPLORER ? createExplorer('/graphql') : null;
   if (deps.config.EXPLORER && !explorer) deps.logger.warn('EXPLORER is on but the ruru package is not installed (a dev dependency): /explorer is off');
+  const metrics = metricsServed(deps.config);
+  if (!metrics) deps.logger.warn('METRICS_TOKEN is not set: /metrics is off in production');
   return http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     const handle = async () => {
@@ -154,11 +158,7 @@ export function createHttpServer(apollo: ApolloServer<Context>, deps: Deps): htt
         const ready = await readiness(deps);
         return sendJson(res, ready.status === 'unavailable' ? 503 : 200, ready);
       }
-      if (path === '/metrics') {
-        breakerState.set({ source: 'social' }, BREAKER_STATES.indexOf(deps.social.breakerState()));
-        res.writeHead(200, { 'content-type': registry.contentType });
-        return res.end(await registry.metrics());
-      }
+      if (path === '/metrics' && metrics) return serveMetrics(deps, req, res);
       if (path === '/') {
         res.writeHead(302, { location: explorer ? EXPLORER_PATH : '/graphql' });
         return res.end();

@@ -138,7 +138,7 @@ export function createApollo(deps: Deps): ApolloServer<Context> {
       securityPlugin({ config: deps.config, crmPool: deps.crmPool, logger: deps.logger, policies, safelist }),
       partialErrors,
       ...(deps.config.EXPOSE_ROUND_TRIPS ? [roundTripsHeader] : []),
-      observabilityPlugin(deps.logger), // last: it counts and logs the errors the plugins above add
+      observabilityPlugin(deps.logger, safelist), // last: it counts and logs the errors the plugins above add
     ],
   });
 }

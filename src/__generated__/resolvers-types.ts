@@ -87,6 +87,7 @@ export type AuditEntry = {
   id: Scalars['ID']['output'];
   /** True when the caller saw the values masked. */
   masked: Scalars['Boolean']['output'];
+  /** The safelisted operation that read (operations/*.graphql), else `other` (`anonymous` without a name), or `export:<segment id>`; never a client's own operation name. */
   operation?: Maybe<Scalars['String']['output']>;
   /** The partner of an API key. */
   partner?: Maybe<Scalars['String']['output']>;

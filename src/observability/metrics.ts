@@ -3,15 +3,17 @@ import type { SourceName } from '../errors';
 
 /**
  * The process's Prometheus metrics (GET /metrics). One registry per process, shared by every server
- * the process runs (tests run several): labels are low-cardinality by construction — operation names
- * come from the caller but are cut to 64 characters and `anonymous` when absent.
+ * the process runs (tests run several). Every label value comes from a bounded set the server owns,
+ * never from the client: `operation` is a safelisted operation's name, `other` or `anonymous`
+ * (operationLabel); `code` an error code the API knows, else OTHER; `source` and `loader` are names in
+ * the code.
  */
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 
 export const requestDuration = new Histogram({
   name: 'c360_graphql_request_duration_seconds',
-  help: 'GraphQL requests, from the start of Apollo to the response, by operation name.',
+  help: 'GraphQL requests, from the start of Apollo to the response, by safelisted operation (other, anonymous).',
   labelNames: ['operation'] as const,
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   registers: [registry],

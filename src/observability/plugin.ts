@@ -1,26 +1,32 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import type { Logger } from 'pino';
 import type { Context } from '../context';
+import { operationLabel, type Safelist } from '../security/safelist';
 import { errorsByCode, requestDuration, sourceRoundTrips } from './metrics';
 
+/** The codes a response's errors carry (errors.ts and Apollo's own); any other is counted and logged as OTHER. */
+const ERROR_CODES = new Set<string>([...Object.values(ApolloServerErrorCode), 'SOURCE_UNAVAILABLE', 'CONSENT_REQUIRED', 'FORBIDDEN', 'CONFLICT']);
+
 /**
- * What each GraphQL request leaves behind, measured once for both: metrics (its duration by operation
- * name, its errors by code, its round trips by source) and one structured log line (request id,
- * caller — subject and roles, never a credential — operation, duration, status, error codes, round
- * trips). No variables, no query text, no answer: personal data never reaches the logs. The line is
- * `info` when the request failed or carried errors, `debug` otherwise (so a busy server logs its
- * problems, not its traffic, at the default level). Operation names come from the caller: cut to 64
- * characters, `anonymous` when absent.
+ * What each GraphQL request leaves behind, measured once for both: metrics (its duration by operation,
+ * its errors by code, its round trips by source) and one structured log line (request id, caller —
+ * subject and roles, never a credential — operation, duration, status, error codes, round trips). No
+ * variables, no query text, no answer: personal data never reaches the logs. The line is `info` when
+ * the request failed or carried errors, `debug` otherwise (so a busy server logs its problems, not its
+ * traffic, at the default level). Every label and logged value comes from a bounded set: the operation
+ * is its operationLabel (a safelisted name, `other` or `anonymous`, never the client's own name).
  */
-export function observabilityPlugin(logger: Logger): ApolloServerPlugin<Context> {
+export function observabilityPlugin(logger: Logger, safelist: Safelist): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       const started = process.hrtime.bigint();
       return {
-        async willSendResponse({ contextValue: ctx, response, operationName }) {
+        async willSendResponse({ contextValue: ctx, response, operationName, queryHash }) {
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-          const operation = (operationName ?? 'anonymous').slice(0, 64);
-          const errors = (response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : []).map((e) => String(e.extensions?.code ?? 'UNKNOWN'));
+          const operation = operationLabel(safelist, queryHash, operationName);
+          const codes = (response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : []).map((e) => e.extensions?.code);
+          const errors = codes.map((code) => (typeof code === 'string' && ERROR_CODES.has(code) ? code : 'OTHER'));
           const status = response.http.status ?? 200;
           requestDuration.observe({ operation }, seconds);
           for (const code of errors) errorsByCode.inc({ code });

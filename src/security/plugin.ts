@@ -12,7 +12,7 @@ import { checkInputBounds } from './inputBounds';
 import { costWithVariables } from './limits';
 import type { FieldPolicy } from './policies';
 import type { Principal, Role } from './principal';
-import type { Safelist } from './safelist';
+import { operationLabel, type Safelist } from './safelist';
 
 /** A caller every one of whose roles is held to the safelist (SAFELIST_ROLES, partners always). */
 const heldToSafelist = (p: Principal, roles: readonly Role[]) => [...p.roles].every((r) => r === 'partner' || roles.includes(r));
@@ -23,8 +23,10 @@ const NOT_SAFELISTED = 'This caller may only run safelisted operations (operatio
  * Security around each operation: as soon as its text is known, the safelist for partners (before
  * parsing, so a partner learns nothing from syntax or validation errors); before it runs, the bounds
  * of every argument's value (inputBounds.ts), the cost with the variables' list sizes and the caller's
- * roles, scopes and root-field rules against every selected field (HTTP 403, nothing read); after it ran, the audit trail is written before the
- * response leaves — if that fails, the data is withheld (HTTP 503).
+ * roles, scopes and root-field rules against every selected field (HTTP 403, nothing read); after it
+ * ran, the audit trail is written before the response leaves — if that fails, the data is withheld
+ * (HTTP 503). The trail names the operation by operationLabel, never by the client's own name (the
+ * audit log is append-only: erasure cannot reach it).
  */
 export function securityPlugin(deps: { config: Config; crmPool: pg.Pool; logger: Logger; policies: ReadonlyMap<string, FieldPolicy>; safelist: Safelist }): ApolloServerPlugin<Context> {
   // The audit write is not one of the request's source round trips.
@@ -53,7 +55,7 @@ export function securityPlugin(deps: { config: Config; crmPool: pg.Pool; logger:
           deps.logger.warn({ requestId: ctx.requestId, subject: ctx.principal.subject, reason: 'denied', denied }, 'request refused: forbidden');
           throw forbidden(describeDenials(denials), { denied }, 403);
         },
-        async willSendResponse({ contextValue: ctx, response, operationName }) {
+        async willSendResponse({ contextValue: ctx, response, operationName, queryHash }) {
           response.http.headers.set('x-request-id', ctx.requestId);
           if (notSafelisted) {
             response.http.status = 403;
@@ -62,7 +64,7 @@ export function securityPlugin(deps: { config: Config; crmPool: pg.Pool; logger:
           }
           if (ctx.audit.empty) return;
           try {
-            await ctx.audit.flush(auditDb, ctx.principal, ctx.requestId, operationName ?? null, ctx.maskPii);
+            await ctx.audit.flush(auditDb, ctx.principal, ctx.requestId, operationLabel(deps.safelist, queryHash, operationName), ctx.maskPii);
           } catch (err) {
             deps.logger.error({ err, requestId: ctx.requestId }, 'audit log write failed; personal data withheld');
             response.http.status = 503;

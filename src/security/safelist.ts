@@ -55,3 +55,14 @@ export function persistedQueryCache(safelist: Safelist, max = 10_000): KeyValueC
     },
   };
 }
+
+/**
+ * An operation as logs, metrics and the audit log name it. A client's own operation name is free
+ * text — unbounded in number, and it may hold anything, a person's e-mail too — so it is kept only
+ * when the request ran a safelisted text (its hash is the safelist's, so the name is ours): else
+ * `other`, or `anonymous` for an operation without a name (or one that never resolved).
+ */
+export function operationLabel(safelist: Safelist, queryHash: string | undefined, operationName: string | null | undefined): string {
+  if (!operationName) return 'anonymous';
+  return queryHash !== undefined && safelist.byHash.has(queryHash) ? operationName : 'other';
+}

@@ -41,18 +41,27 @@ describe('logs', () => {
     await api.gql(`query Forbidden { customers(first: 1) { edges { node { id } } } }`, {}, agent);
     await api.gql(`query Social { customer(id: "${LINA}") { social { accounts { handle } } } }`);
     await api.gql('{ customer(id: "x") { nope } }');
+    // An operation's name is the client's free text: it could be anything, a person's e-mail too.
+    await api.gql(`query lookup_lina_at_example_com { customer(id: "${LINA}") { id } }`, {}, agent);
+    // So could a caller's request id: only a generated one (UUID, 32 hex digits) is logged.
+    const callerId = '0f8fad5b-d9cb-469f-a165-70867728950e';
+    await api.gql(`{ customer(id: "${LINA}") { id } }`, {}, { ...agent, 'x-request-id': callerId });
+    await api.gql(`{ customer(id: "${LINA}") { id } }`, {}, { ...agent, 'x-request-id': 'lina_at_example.com' });
+    expect(lines.filter((l) => l.msg === 'request').map((l) => l.callerRequestId)).toEqual([callerId]);
 
     const requests = lines.filter((l) => l.msg === 'graphql request');
-    expect(requests.map((l) => l.operation)).toEqual(['Lookup', 'ByPhone', 'Bad', 'Forbidden', 'Social', 'anonymous']);
+    // None of these is safelisted (operations/): their names are logged as `other`, or `anonymous`.
+    expect(requests.map((l) => l.operation)).toEqual(['other', 'other', 'other', 'other', 'other', 'anonymous', 'other', 'anonymous', 'anonymous']);
     for (const l of requests) expect(l).toMatchObject({ requestId: expect.stringMatching(/^[0-9a-f-]{36}$/), subject: expect.any(String), durationMs: expect.any(Number) });
-    expect(requests.find((l) => l.operation === 'Bad')).toMatchObject({ level: 30, errors: ['BAD_USER_INPUT'], subject: 'agent-logs', roles: ['agent'] });
-    expect(requests.find((l) => l.operation === 'Forbidden')).toMatchObject({ status: 403, errors: ['FORBIDDEN'] });
-    expect(requests.find((l) => l.operation === 'Lookup')).toMatchObject({ level: 20, errors: [], roundTrips: { crm: expect.any(Number) } });
+    const [lookup, , bad, forbidden] = requests;
+    expect(bad).toMatchObject({ level: 30, errors: ['BAD_USER_INPUT'], subject: 'agent-logs', roles: ['agent'] });
+    expect(forbidden).toMatchObject({ status: 403, errors: ['FORBIDDEN'] });
+    expect(lookup).toMatchObject({ level: 20, errors: [], roundTrips: { crm: expect.any(Number) } });
     // The social source is down in this suite: its failure is logged with the request id, nothing personal.
     expect(lines.some((l) => l.source === 'social' && typeof l.requestId === 'string')).toBe(true);
 
     const everything = raw.join('\n');
-    for (const personal of ['lina@example.com', 'Lina@Example', '13800138000', '138 0013 8000', '李娜', 'weibo:lina_88', 'lina.example.com']) {
+    for (const personal of ['lina@example.com', 'Lina@Example', '13800138000', '138 0013 8000', '李娜', 'weibo:lina_88', 'lina.example.com', 'lina_at_example']) {
       expect(everything).not.toContain(personal);
     }
     expect(everything).not.toMatch(/Bearer |eyJ/);

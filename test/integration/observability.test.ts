@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createBehaviourClient } from '../../src/sources/behaviour/client';
 import { createCrmPool } from '../../src/sources/crm/pool';
 import { fixtureDataset, LINA, NOW } from '../fixtures/crm';
@@ -10,15 +13,16 @@ let api: TestServer;
 
 beforeAll(async () => {
   db = await createCrmDatabase('observability', fixtureDataset(), fixtureEvents());
-  api = await startTestServer(db, () => NOW);
+  // 500 requests of one admin below: past the default rate.
+  api = await startTestServer(db, () => NOW, { config: { ...db.config, RATE_LIMIT_PER_MINUTE: 100_000 } });
 });
 afterAll(async () => {
   await api?.close();
   await db?.drop();
 });
 
-const get = async (server: TestServer, path: string) => {
-  const res = await fetch(server.url.replace('/graphql', path));
+const get = async (server: TestServer, route: string, headers: Record<string, string> = {}) => {
+  const res = await fetch(server.url.replace('/graphql', route), { headers });
   return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
 };
 
@@ -39,8 +43,9 @@ describe('GET /metrics', () => {
     const { status, type, text } = await get(api, '/metrics');
     expect(status).toBe(200);
     expect(type).toMatch(/^text\/plain/);
-    expect(sample(text, 'c360_graphql_request_duration_seconds_count{operation="Probe"}')).toBe(2);
-    expect(sample(text, 'c360_graphql_request_duration_seconds_count{operation="Broken"}')).toBe(1);
+    // Neither is safelisted: their names are the client's own, counted as `other`.
+    expect(sample(text, 'c360_graphql_request_duration_seconds_count{operation="other"}')).toBe(3);
+    expect(text).not.toMatch(/Probe|Broken/);
     expect(sample(text, 'c360_graphql_errors_total{code="BAD_USER_INPUT"}')).toBe(1);
     // Two probes of 3 statements each (the page, purchase summaries, identities for the behaviour).
     expect(sample(text, 'c360_source_round_trips_total{source="crm"}')).toBeGreaterThanOrEqual(2 * 3);
@@ -53,6 +58,82 @@ describe('GET /metrics', () => {
     expect(sample(text, 'c360_circuit_breaker_state{source="social"}')).toBe(0);
     expect(text).toMatch(/^nodejs_heap_size_used_bytes /m);
     expect(text).not.toMatch(/lina|example\.com/i);
+  });
+});
+
+/** The c360_ sample lines of the exposition (one per series and bucket). */
+const series = (text: string) => text.split('\n').filter((l) => l.startsWith('c360_'));
+
+describe('operation names (the client\'s free text) in /metrics and the audit log', () => {
+  const PARTNER_CUSTOMER = readFileSync(path.resolve(__dirname, '../../operations/PartnerCustomer.graphql'), 'utf8');
+
+  /** The operation column of the audit rows the request wrote (found by the server's request id). */
+  const audited = async (query: string) => {
+    const res = await api.post(JSON.stringify({ query, variables: { id: LINA } }));
+    expect(res.status).toBe(200);
+    const { rows } = await db.pool.query(`SELECT operation FROM c360.audit_log WHERE request_id = $1`, [res.headers.get('x-request-id')]);
+    return rows.map((r) => r.operation);
+  };
+
+  it('adds no series for 500 distinct names, and none of them appears', async () => {
+    await api.gql('query warm_up { __typename }');
+    const before = series((await get(api, '/metrics')).text);
+    const names = Array.from({ length: 500 }, () => `op_${randomBytes(8).toString('hex')}`);
+    for (let i = 0; i < names.length; i += 50) await Promise.all(names.slice(i, i + 50).map((n) => api.gql(`query ${n} { __typename }`)));
+    const { text } = await get(api, '/metrics');
+    expect(series(text)).toHaveLength(before.length);
+    expect(series(text).join('\n').length).toBeLessThan(before.join('\n').length + 200);
+    for (const n of names) expect(text).not.toContain(n);
+  });
+
+  it('keeps a personal-looking name out of the audit log and /metrics, and a safelisted name in both', async () => {
+    const personal = 'lookup_siqizheng1986_at_163_com';
+    expect(await audited(`query ${personal}($id: ID!) { customer(id: $id) { contact { email } } }`)).toEqual(['other']);
+    expect(await audited(PARTNER_CUSTOMER)).toEqual(['PartnerCustomer']);
+    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM c360.audit_log WHERE operation ILIKE '%siqizheng%'`);
+    expect(rows[0].n).toBe(0);
+    const { text } = await get(api, '/metrics');
+    expect(text).not.toContain('siqizheng');
+    expect(sample(text, 'c360_graphql_request_duration_seconds_count{operation="PartnerCustomer"}')).toBe(1);
+  });
+});
+
+describe('GET /metrics access', () => {
+  const TOKEN = 'metrics-token-0123456789abcdef';
+  const serverWith = (env: Record<string, string>) =>
+    startTestServer(db, () => NOW, { config: testConfig({ DATABASE_URL: db.url, MONGODB_URI: db.config.MONGODB_URI!, MONGODB_DB: db.config.MONGODB_DB, ...env }) });
+
+  it('with METRICS_TOKEN, answers only its bearer: 401 without it or with another', async () => {
+    const guarded = await serverWith({ METRICS_TOKEN: TOKEN });
+    try {
+      const none = await get(guarded, '/metrics');
+      expect(none.status).toBe(401);
+      expect(none.text).not.toContain('c360_');
+      expect((await get(guarded, '/metrics', { authorization: `Bearer ${TOKEN}x` })).status).toBe(401);
+      expect((await get(guarded, '/metrics', { authorization: TOKEN })).status).toBe(401);
+      const granted = await get(guarded, '/metrics', { authorization: `Bearer ${TOKEN}` });
+      expect(granted.status).toBe(200);
+      expect(granted.text).toMatch(/^c360_graphql_request_duration_seconds_count/m);
+      // The probes stay open.
+      expect((await get(guarded, '/healthz')).status).toBe(200);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('is off in production without METRICS_TOKEN, on with it', async () => {
+    const off = await serverWith({ NODE_ENV: 'production' });
+    const on = await serverWith({ NODE_ENV: 'production', METRICS_TOKEN: TOKEN });
+    try {
+      const refused = await get(off, '/metrics', { authorization: `Bearer ${TOKEN}` });
+      expect(refused.status).toBe(404);
+      expect(refused.text).not.toContain('c360_');
+      expect((await get(on, '/metrics')).status).toBe(401);
+      expect((await get(on, '/metrics', { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+    } finally {
+      await off.close();
+      await on.close();
+    }
   });
 });
 

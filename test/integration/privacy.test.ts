@@ -127,15 +127,15 @@ describe('Query.exportCustomerData', () => {
       { fact: 'behaviour.topChannel', value: '"app"' }, { fact: 'behaviour.topChannelShare', value: '0.6667' },
     ]);
 
-    // The audit trail: the agent's read (this export is recorded after it is built).
+    // The audit trail: the agent's read (this export is recorded after it is built); neither operation is safelisted.
     expect(doc.auditLog).toEqual([expect.objectContaining({
-      subject: 'test-agent', roles: ['agent'], auth: 'jwt', partner: null, fields: ['Contact.email'], masked: false, operation: 'AgentLookup',
+      subject: 'test-agent', roles: ['agent'], auth: 'jwt', partner: null, fields: ['Contact.email'], masked: false, operation: 'other',
     })]);
     expect(doc.erasures).toEqual([]);
 
     // The export itself is audited.
     const { rows } = await db.pool.query(`SELECT subject, fields, operation FROM c360.audit_log WHERE customer_id = $1 ORDER BY id`, [P.QUINTA]);
-    expect(rows.at(-1)).toEqual({ subject: 'test-admin', fields: ['Query.exportCustomerData'], operation: 'Export' });
+    expect(rows.at(-1)).toEqual({ subject: 'test-admin', fields: ['Query.exportCustomerData'], operation: 'other' });
   });
 
   it('says which derived values were withheld for lack of profiling consent', async () => {

@@ -24,6 +24,7 @@ describe('loadConfig', () => {
     [{ DEFAULT_PHONE_REGION: 'China' }, /^Invalid configuration: DEFAULT_PHONE_REGION must be an ISO 3166-1 alpha-2 code/],
     [{ CRM_SCHEMA: 'public; drop table x' }, /^Invalid configuration: CRM_SCHEMA /],
     [{ EXPOSE_ROUND_TRIPS: 'maybe' }, /^Invalid configuration: EXPOSE_ROUND_TRIPS /],
+    [{ METRICS_TOKEN: 'short' }, /^Invalid configuration: METRICS_TOKEN must be at least 16 characters$/],
   ])('refuses %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -1,0 +1,28 @@
+import { timingSafeEqual } from 'node:crypto';
+import type http from 'node:http';
+import type { Config } from '../config';
+import type { Deps } from '../context';
+import { sendJson } from '../replies';
+import { sha256 } from '../sha256';
+import { breakerState, registry } from './metrics';
+
+const BREAKER_STATES = ['closed', 'half_open', 'open', 'isolated'];
+
+/** Whether GET /metrics is served at all: with METRICS_TOKEN always, without it everywhere but production. */
+export const metricsServed = (config: Config) => config.METRICS_TOKEN !== undefined || config.NODE_ENV !== 'production';
+
+/**
+ * GET /metrics (Prometheus text). With METRICS_TOKEN, only to `Authorization: Bearer <METRICS_TOKEN>`
+ * (compared in constant time; 401 otherwise); without it, to anybody — call only when metricsServed.
+ */
+export async function serveMetrics({ config, social }: Pick<Deps, 'config' | 'social'>, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  if (config.METRICS_TOKEN !== undefined) {
+    const given = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    if (!timingSafeEqual(sha256(given), sha256(config.METRICS_TOKEN))) {
+      return sendJson(res, 401, { error: 'GET /metrics needs the bearer token METRICS_TOKEN' }, { 'www-authenticate': 'Bearer realm="metrics"' });
+    }
+  }
+  breakerState.set({ source: 'social' }, BREAKER_STATES.indexOf(social.breakerState()));
+  res.writeHead(200, { 'content-type': registry.contentType });
+  res.end(await registry.metrics());
+}
