@@ -12,6 +12,24 @@ import { GraphQLError } from 'graphql';
  */
 export type SourceName = 'crm' | 'behaviour' | 'social';
 
+/**
+ * Every `extensions.code` a client may receive (README "Errors"), and nothing else: what the
+ * server's errors carry, Apollo's request errors, and the HTTP edge's refusals. INTERNAL_SERVER_ERROR
+ * is a bug by definition: no input may cause it.
+ */
+export const ERROR_CODES = [
+  // the request
+  'BAD_USER_INPUT', 'BAD_REQUEST', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'PERSISTED_QUERY_HASH_MISMATCH',
+  // the caller
+  'UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED', 'BUDGET_EXHAUSTED',
+  // the data
+  'SOURCE_UNAVAILABLE', 'CONSENT_REQUIRED', 'CONFLICT',
+  'INTERNAL_SERVER_ERROR',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+export const isErrorCode = (code: unknown): code is ErrorCode => typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code);
+
 export function badUserInput(message: string, field?: string): GraphQLError {
   return new GraphQLError(message, {
     extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) },

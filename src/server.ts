@@ -6,7 +6,7 @@ import { addResolversToSchema } from '@graphql-tools/schema';
 import { parse, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { resolvers } from '../resolvers';
 import type { Context, Deps } from './context';
-import { isExpectedError, SourceError } from './errors';
+import { ERROR_CODES, isExpectedError, SourceError } from './errors';
 import { observabilityPlugin } from './observability/plugin';
 import { loadTypeDefs } from './schema';
 import { installGuards } from './security/guards';
@@ -18,11 +18,8 @@ import { isPartnerOnly } from './security/principal';
 import { loadSafelist, persistedQueryCache } from './security/safelist';
 import { formatRoundTrips } from './sources/roundTrips';
 
-/** Codes a client may see as they are; everything else is an unexpected failure and is masked. */
-const CLIENT_CODES = new Set([
-  'BAD_USER_INPUT', 'SOURCE_UNAVAILABLE', 'CONSENT_REQUIRED', 'FORBIDDEN', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST',
-  'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED',
-]);
+/** Codes a client may see as they are (errors.ts); everything else is an unexpected failure and is masked. */
+const CLIENT_CODES: ReadonlySet<string> = new Set(ERROR_CODES.filter((c) => c !== 'INTERNAL_SERVER_ERROR'));
 
 /**
  * Request errors Apollo raises without a code (so they would be masked as internal): the code a

@@ -1,12 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerErrorCode } from '@apollo/server/errors';
 import type { Logger } from 'pino';
 import type { Context } from '../context';
+import { isErrorCode } from '../errors';
 import { operationLabel, type Safelist } from '../security/safelist';
 import { errorsByCode, requestDuration, sourceRoundTrips } from './metrics';
-
-/** The codes a response's errors carry (errors.ts and Apollo's own); any other is counted and logged as OTHER. */
-const ERROR_CODES = new Set<string>([...Object.values(ApolloServerErrorCode), 'SOURCE_UNAVAILABLE', 'CONSENT_REQUIRED', 'FORBIDDEN', 'CONFLICT']);
 
 /**
  * What each GraphQL request leaves behind, measured once for both: metrics (its duration by operation,
@@ -26,7 +23,7 @@ export function observabilityPlugin(logger: Logger, safelist: Safelist): ApolloS
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
           const operation = operationLabel(safelist, queryHash, operationName);
           const codes = (response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : []).map((e) => e.extensions?.code);
-          const errors = codes.map((code) => (typeof code === 'string' && ERROR_CODES.has(code) ? code : 'OTHER'));
+          const errors = codes.map((code) => (isErrorCode(code) ? code : 'OTHER'));
           const status = response.http.status ?? 200;
           requestDuration.observe({ operation }, seconds);
           for (const code of errors) errorsByCode.inc({ code });
