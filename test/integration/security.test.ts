@@ -85,6 +85,13 @@ describe('who is calling', () => {
     expect((await api.gql(Q, {}, roleless)).body.errors![0]!.extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'no_roles' });
     expect((await api.gql(Q, {}, { authorization: 'Basic dXNlcjpwYXNz' })).status).toBe(401);
   });
+
+  it("refuses a sub that would pass for an API key's or hide in the audit log: 401, nothing read", async () => {
+    for (const sub of [' apikey:k_0123456789ab', 'APIKEY:k_0123456789ab', 'agent-007 ', 'agent-007\napikey:k_0123456789ab', 'a'.repeat(201)]) {
+      const res = await api.gql(`{ customer(id: "${TOM}") { contact { email } } }`, {}, await bearer(['agent'], { sub }));
+      expect([res.status, res.body]).toEqual([401, { errors: [{ message: expect.stringContaining('`sub`'), extensions: { code: 'UNAUTHENTICATED', reason: 'invalid' } }] }]);
+    }
+  });
 });
 
 describe('what each role may use (checked before the operation runs)', () => {
