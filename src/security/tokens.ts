@@ -60,7 +60,7 @@ export async function verifyToken(token: string, key: TokenKey, config: Config, 
   }
   const subject = checkSubject(payload.sub);
   const roles = new Set<Role>((Array.isArray(payload.roles) ? payload.roles : []).filter(isRole));
-  if (roles.size === 0) throw new TokenError('no_roles', 'The bearer token carries no known role (agent, analyst, partner, admin).');
+  if (roles.size === 0) throw new TokenError('no_roles', 'The bearer token carries no known role (agent, analyst, partner, admin, service).');
   if (roles.has('partner') && roles.size > 1) throw new TokenError('invalid', 'A partner token may carry no other role.');
   const principal: Principal = { subject, roles, auth: 'jwt' };
   if (roles.has('partner')) {
