@@ -25,7 +25,7 @@ export enum CustomerOrderBy { ID_ASC = 'id_asc', CREATED_AT_ASC = 'created_at_as
 export enum SentimentLabel { NEGATIVE = 'NEGATIVE', NEUTRAL = 'NEUTRAL', POSITIVE = 'POSITIVE' }
 
 /** Roles, partner scopes and credential kinds as stored (src/security/principal.ts). */
-export enum Role { AGENT = 'agent', ANALYST = 'analyst', PARTNER = 'partner', ADMIN = 'admin' }
+export enum Role { AGENT = 'agent', ANALYST = 'analyst', PARTNER = 'partner', ADMIN = 'admin', SERVICE = 'service' }
 export enum PartnerScope {
   PROFILE = 'profile', CONTACT = 'contact', IDENTITIES = 'identities', ORDERS = 'orders', SUPPORT = 'support',
   BEHAVIOUR = 'behaviour', SOCIAL = 'social', INSIGHTS = 'insights',

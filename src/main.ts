@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `\nDevelopment admin token (1 h; the secret is ${config.DATA_DIR}/jwt-secret):\n  Authorization: Bearer ${token}\n` +
         explorer +
-        `Mint others with: npm run token -- --role agent   (roles: agent, analyst, partner, admin)\n\n`,
+        `Mint others with: npm run token -- --role agent   (roles: agent, analyst, partner, admin, service)\n\n`,
     );
   }
 

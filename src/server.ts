@@ -44,6 +44,22 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 
+/**
+ * graphql-js's "Did you mean …?", which names enum values, fields or types the caller did not write,
+ * or what graphql-armor's blockFieldSuggestion leaves of one (it masks `Did you mean "…"` only).
+ */
+const SUGGESTION = / ?(?:Did you mean [^?]+|\[Suggestion hidden\])\?/g;
+
+/**
+ * formatError in production: no suggestion in any error, whatever raised it. Apollo's
+ * hideSchemaDetailsFromClientErrors strips validation errors' only; variable coercion (an enum value,
+ * an input field) suggests too, and Apollo does not pass graphql-js's `hideSuggestions` to execute.
+ */
+const formatErrorWithoutSuggestions = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+  const f = formatError(formatted, error);
+  return { ...f, message: f.message.replace(SUGGESTION, '') };
+};
+
 /** Logs each failed source (warn) and each unexpected error in full (error), with the request id. */
 function errorLog(deps: Deps): ApolloServerPlugin<Context> {
   return {
@@ -120,7 +136,7 @@ export function createApollo(deps: Deps): ApolloServer<Context> {
     validationRules: limits.validationRules,
     parseOptions: { maxTokens: deps.config.MAX_QUERY_TOKENS },
     persistedQueries: { cache: persistedQueryCache(safelist) },
-    formatError,
+    formatError: production ? formatErrorWithoutSuggestions : formatError,
     // Compact JSON: Apollo's default pretty-prints every response, ~3 % of a large page's CPU.
     stringifyResult: (result) => JSON.stringify(result),
     plugins: [

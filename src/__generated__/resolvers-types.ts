@@ -747,7 +747,7 @@ export type Mutation = {
    * merges undone, in order.
    */
   unmergeCustomers: Array<Merge>;
-  /** Saves a new version; null when there is no such segment. */
+  /** Saves a new version; null when there is no such segment. Only its owner or an admin (FORBIDDEN otherwise). */
   updateSegment?: Maybe<Segment>;
   /** Saves a new, enabled version of a tag definition after checking its expression; applies from the next request. */
   upsertTagDefinition: TagDefinition;
@@ -1109,6 +1109,7 @@ export type Segment = {
   /** Members in the current snapshot. */
   count: Scalars['Int']['output'];
   createdAt: Scalars['DateTime']['output'];
+  /** Who saved this version. */
   createdBy: Scalars['String']['output'];
   description?: Maybe<Scalars['String']['output']>;
   /** GET it with the same credentials: the members who granted marketing consent, as CSV. */
@@ -1119,6 +1120,8 @@ export type Segment = {
   /** Members in the current snapshot, by id (Relay); `first` 1..100. */
   members: CustomerConnection;
   name: Scalars['String']['output'];
+  /** Who created the segment; only they or an admin may update it. */
+  owner: Scalars['String']['output'];
   stats: CustomerStats;
   /** Each update saves a new version; the latest is in force. */
   version: Scalars['Int']['output'];
@@ -2138,7 +2141,7 @@ export type RfmCellResolvers<ContextType = Context, ParentType extends Resolvers
 
 export type RfmSegmentResolvers = EnumResolverSignature<{ ABOUT_TO_SLEEP?: any, AT_RISK?: any, CANT_LOSE?: any, CHAMPIONS?: any, HIBERNATING?: any, LOST?: any, LOYAL?: any, NEED_ATTENTION?: any, NEW_CUSTOMERS?: any, NO_PURCHASES?: any, POTENTIAL_LOYALIST?: any, PROMISING?: any }, ResolversTypes['RfmSegment']>;
 
-export type RoleResolvers = EnumResolverSignature<{ ADMIN?: any, AGENT?: any, ANALYST?: any, PARTNER?: any }, ResolversTypes['Role']>;
+export type RoleResolvers = EnumResolverSignature<{ ADMIN?: any, AGENT?: any, ANALYST?: any, PARTNER?: any, SERVICE?: any }, ResolversTypes['Role']>;
 
 export type SearchResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Search'] = ResolversParentTypes['Search']> = ResolversObject<{
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -2155,6 +2158,7 @@ export type SegmentResolvers<ContextType = Context, ParentType extends Resolvers
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   members?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<SegmentMembersArgs, 'first'>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  owner?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   stats?: Resolver<ResolversTypes['CustomerStats'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;

@@ -17,11 +17,16 @@ export type PiiKind = (typeof PII_KINDS)[number];
 const ADMIN_ONLY: ReadonlySet<Role> = new Set(['admin']);
 
 /**
- * The root fields the federation library adds, which have no SDL of ours to carry @auth: a gateway
- * resolves customers by reference with a service credential (analyst: masked, or admin), never as an
- * agent or a partner, whose per-request limits a list of references would bypass.
+ * The root fields the federation library adds, which have no SDL of ours to carry @auth:
+ * - `_service` (the SDL, with every @auth rule) for the `service` role only, a JWT role for a gateway's
+ *   or router's own credential (its one use: `rover subgraph introspect`, IntrospectAndCompose) — not
+ *   for people, admins included, just as introspection is off in production; `service` reads nothing
+ *   else, as no field's @auth names it;
+ * - `_entities` for an analyst (masked) or an admin: a router forwards its caller's credentials (or
+ *   its own token carries `analyst` beside `service`), never an agent's or a partner's, whose
+ *   per-request limits a list of references would bypass.
  */
-export const FEDERATION_ROLES: Readonly<Record<string, Role[]>> = { 'Query._entities': ['analyst', 'admin'], 'Query._service': ['analyst', 'admin'] };
+export const FEDERATION_ROLES: Readonly<Record<string, Role[]>> = { 'Query._entities': ['analyst', 'admin'], 'Query._service': ['service'] };
 
 function directive(schema: GraphQLSchema, name: string): GraphQLDirective {
   const d = schema.getDirective(name);

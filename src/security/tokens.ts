@@ -37,8 +37,7 @@ const keysUnavailable = (e: unknown) =>
 /**
  * Verifies a bearer token: signature (only the algorithms of the configured key), `exp` and `iat`
  * required, `exp` enforced, `iat` at most JWT_MAX_AGE_SECONDS ago, `nbf`, issuer and audience when
- * configured, skew bounded by JWT_CLOCK_SKEW_SECONDS. Claims: `sub` (non-empty, never `apikey:…`,
- * which names API keys), `roles` (known roles; unknown ones are ignored; `partner` alone or not at
+ * configured, skew bounded by JWT_CLOCK_SKEW_SECONDS. Claims: `sub` (checkSubject), `roles` (known roles; unknown ones are ignored; `partner` alone or not at
  * all), for partners `scopes`.
  */
 export async function verifyToken(token: string, key: TokenKey, config: Config, now: Date): Promise<Principal> {
@@ -59,10 +58,9 @@ export async function verifyToken(token: string, key: TokenKey, config: Config, 
     if ('jwks' in key && keysUnavailable(e)) throw new TokenKeysUnavailable(e);
     throw new TokenError('invalid', 'The bearer token is not valid (signature, algorithm, issuer, audience, age or claims).');
   }
-  const subject = typeof payload.sub === 'string' ? payload.sub : '';
-  if (subject.trim() === '' || subject.startsWith('apikey:')) throw new TokenError('invalid', 'The bearer token\'s `sub` must name the caller (non-empty, not "apikey:…").');
+  const subject = checkSubject(payload.sub);
   const roles = new Set<Role>((Array.isArray(payload.roles) ? payload.roles : []).filter(isRole));
-  if (roles.size === 0) throw new TokenError('no_roles', 'The bearer token carries no known role (agent, analyst, partner, admin).');
+  if (roles.size === 0) throw new TokenError('no_roles', 'The bearer token carries no known role (agent, analyst, partner, admin, service).');
   if (roles.has('partner') && roles.size > 1) throw new TokenError('invalid', 'A partner token may carry no other role.');
   const principal: Principal = { subject, roles, auth: 'jwt' };
   if (roles.has('partner')) {
@@ -70,6 +68,25 @@ export async function verifyToken(token: string, key: TokenKey, config: Config, 
     principal.partner = { name: subject, scopes, ratePerMinute: config.RATE_LIMIT_PER_MINUTE };
   }
   return principal;
+}
+
+/** The longest `sub` accepted, in UTF-16 code units: room for any identity provider's ids and e-mail addresses. */
+export const MAX_SUBJECT_LENGTH = 200;
+/** Characters that would hide or forge what a log line shows: control and invisible format characters, line and paragraph separators. */
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
+/**
+ * A JWT's `sub` as the audit log and the logs record it, so it must read as what it is: 1 to
+ * MAX_SUBJECT_LENGTH characters, no leading or trailing whitespace, nothing unprintable, and not
+ * starting with `apikey:` in any case — that prefix names API keys (apiKeys.ts), which a token must
+ * not pass for.
+ */
+function checkSubject(sub: unknown): string {
+  const subject = typeof sub === 'string' ? sub : '';
+  if (subject === '' || subject.length > MAX_SUBJECT_LENGTH || subject.trim() !== subject || UNPRINTABLE.test(subject) || /^apikey:/i.test(subject)) {
+    throw new TokenError('invalid', `The bearer token's \`sub\` must name the caller: 1 to ${MAX_SUBJECT_LENGTH} characters, no surrounding whitespace or control characters, not "apikey:…".`);
+  }
+  return subject;
 }
 
 /** Signs an HS256 token (development tokens, `npm run token`, tests). */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { Context } from '../context';
-import { badUserInput, conflict } from '../errors';
+import { badUserInput, conflict, forbidden } from '../errors';
 import { checkFirst, decodeCursor, encodeCursor, toPage } from '../pagination';
 import * as seg from '../sources/crm/segments';
 import { completeSnapshots, type SnapshotVersion } from '../sources/crm/snapshots';
@@ -131,8 +131,16 @@ async function save(ctx: Context, id: string, input: { name: string; description
 export const createSegment = (ctx: Context, input: { name: string; description?: string | null; filter: seg.SegmentFilter }) =>
   save(ctx, `seg_${randomBytes(6).toString('hex')}`, input);
 
+/**
+ * Saves a new version of a segment (null when there is none); only its owner or an admin may, as a
+ * segment feeds CSV exports. An owner never changes, so checking before the save cannot race.
+ */
 export async function updateSegment(ctx: Context, id: string, input: { name: string; description?: string | null; filter: seg.SegmentFilter }) {
-  if (!(await segmentById(ctx, id))) return null;
+  const current = await segmentById(ctx, id);
+  if (!current) return null;
+  if (current.owner !== ctx.principal.subject && !ctx.principal.roles.has('admin')) {
+    throw forbidden(`Only the segment's owner (${current.owner}) or an admin may update segment "${id}".`);
+  }
   return save(ctx, id, input);
 }
 

@@ -169,6 +169,35 @@ describe('customerStats over a full snapshot', () => {
   });
 });
 
+describe('who may update a segment', () => {
+  const SEGMENT = `query($id: ID!) { segment(id: $id) { version name filter createdBy } }`;
+  const UPDATE = `mutation($id: ID!, $input: SegmentInput!) { updateSegment(id: $id, input: $input) { version name createdBy } }`;
+  const create = async (name: string, headers?: Record<string, string>) =>
+    (await api.gql(`mutation($name: String!) { createSegment(input: { name: $name, filter: { stages: [ACTIVE] } }) { id } }`, { name }, headers)).body.data.createSegment.id as string;
+  const rename = (id: string, name: string, headers?: Record<string, string>) => api.gql(UPDATE, { id, input: { name, filter: {} } }, headers);
+
+  it("refuses an analyst's update of an admin's segment (it feeds CSV exports): FORBIDDEN, nothing saved", async () => {
+    const id = await create('Export: active');
+    const before = (await api.gql(SEGMENT, { id })).body.data.segment;
+    const res = await rename(id, 'Export: everyone', await bearer(['analyst'], { sub: 'analyst-mallory' }));
+    expect(res.body).toEqual({
+      data: { updateSegment: null },
+      errors: [expect.objectContaining({ message: `Only the segment's owner (test-admin) or an admin may update segment "${id}".`, extensions: { code: 'FORBIDDEN' } })],
+    });
+    expect((await api.gql(SEGMENT, { id })).body.data.segment).toEqual(before);
+  });
+
+  it('lets the owner and admins update it, and keeps its owner through their updates', async () => {
+    const owner = await bearer(['analyst'], { sub: 'analyst-olga' });
+    const id = await create('Olga: active', owner);
+    expect((await rename(id, 'Olga: everyone', owner)).body.data.updateSegment).toEqual({ version: 2, name: 'Olga: everyone', createdBy: 'analyst-olga' });
+    expect((await rename(id, 'Olga: reviewed', await bearer(['admin'], { sub: 'admin-ada' }))).body.data.updateSegment).toEqual({ version: 3, name: 'Olga: reviewed', createdBy: 'admin-ada' });
+    expect(codeOf(await rename(id, 'Not yours', await bearer(['analyst'], { sub: 'analyst-mallory' })))).toBe('FORBIDDEN');
+    expect((await rename(id, 'Olga: again', owner)).body.data.updateSegment.version).toBe(4);
+    expect((await api.gql(`query($id: ID!) { segment(id: $id) { owner createdBy } }`, { id })).body.data.segment).toEqual({ owner: 'analyst-olga', createdBy: 'analyst-olga' });
+  });
+});
+
 describe('building snapshots', () => {
   it('shows stage transitions between the two latest snapshots', async () => {
     const built = await buildSnapshot(deps, { now: LATER });

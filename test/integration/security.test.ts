@@ -85,6 +85,13 @@ describe('who is calling', () => {
     expect((await api.gql(Q, {}, roleless)).body.errors![0]!.extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'no_roles' });
     expect((await api.gql(Q, {}, { authorization: 'Basic dXNlcjpwYXNz' })).status).toBe(401);
   });
+
+  it("refuses a sub that would pass for an API key's or hide in the audit log: 401, nothing read", async () => {
+    for (const sub of [' apikey:k_0123456789ab', 'APIKEY:k_0123456789ab', 'agent-007 ', 'agent-007\napikey:k_0123456789ab', 'a'.repeat(201)]) {
+      const res = await api.gql(`{ customer(id: "${TOM}") { contact { email } } }`, {}, await bearer(['agent'], { sub }));
+      expect([res.status, res.body]).toEqual([401, { errors: [{ message: expect.stringContaining('`sub`'), extensions: { code: 'UNAUTHENTICATED', reason: 'invalid' } }] }]);
+    }
+  });
 });
 
 describe('what each role may use (checked before the operation runs)', () => {
@@ -522,6 +529,29 @@ describe('rate limits and production mode', () => {
     const res = await limited.gql('{ __schema { types { name } } }', {}, await bearer(['admin'], { sub: 'introspecting-admin' }));
     expect(res.status).toBe(400);
     expect(res.body.errors![0]!.message).toMatch(/introspection/i);
+  });
+
+  it('gives the subgraph SDL (with its @auth rules) to service credentials only', async () => {
+    for (const role of ['analyst', 'admin'] as const) {
+      const res = await limited.gql('{ _service { sdl } }', {}, await bearer([role], { sub: `sdl-${role}` }));
+      expect([res.status, res.body]).toEqual([403, { errors: [{ message: 'Not allowed for this caller: Query._service (roles: service).', extensions: { code: 'FORBIDDEN', denied: ['Query._service'] } }] }]);
+    }
+    const router = await limited.gql('{ _service { sdl } }', {}, await bearer(['service'], { sub: 'router' }));
+    expect(router.status).toBe(200);
+    expect(router.body.data._service.sdl).toMatch(/@auth\(requires: \[ANALYST, ADMIN\]\)/);
+  });
+
+  it('suggests no enum values or input fields when variables do not coerce in production, as it does in development', async () => {
+    const badOrder = ['query($o: CustomerOrderBy) { customers(first: 1, orderBy: $o) { totalCount } }', { o: 'ID_AS' }] as const;
+    const badFilter = ['query($f: SegmentFilter) { customerStats(filter: $f) { total } }', { f: { stagse: ['ACTIVE'] } }] as const;
+    for (const [query, variables] of [badOrder, badFilter]) {
+      const production = await limited.gql(query, { ...variables }, await bearer(['admin'], { sub: `coercing-admin-${query.length}` }));
+      expect([production.status, production.body.errors![0]!.extensions!.code]).toEqual([400, 'BAD_USER_INPUT']);
+      expect(production.body.errors![0]!.message).toMatch(/^Variable "\$[of]" got invalid value .*\.$/);
+      expect(production.body.errors![0]!.message).not.toMatch(/Did you mean|ID_ASC|"stages"/);
+    }
+    // In development graphql-js still suggests enum values (armor masks only field names).
+    expect((await api.gql(badOrder[0], { ...badOrder[1] })).body.errors![0]!.message).toMatch(/Did you mean the enum value "ID_ASC"\?$/);
   });
 });
 

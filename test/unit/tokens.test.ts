@@ -41,8 +41,22 @@ describe('bearer tokens (HS256)', () => {
     await expect(verifyToken(await mint({ roles: ['partner', 'agent'] }), key, config, now)).rejects.toMatchObject({ reason: 'invalid', message: expect.stringMatching(/partner token may carry no other role/) });
   });
 
-  it.each([['an empty sub', ' '], ['an API key\'s subject', 'apikey:k_0123456789ab']])('refuses %s', async (_, sub) => {
+  it.each([
+    ['an empty sub', ' '],
+    ['an API key\'s subject', 'apikey:k_0123456789ab'],
+    ['an API key\'s subject behind a space', ' apikey:k_0123456789ab'],
+    ['an API key\'s subject in capitals', 'APIKEY:k_0123456789ab'],
+    ['trailing whitespace', 'u1\t'],
+    ['a control character', 'u1\napikey:k_0123456789ab'],
+    ['an invisible format character', 'u\u202e1'],
+    ['a sub over 200 characters', 'u'.repeat(201)],
+  ])('refuses %s', async (_, sub) => {
     await expect(verifyToken(await mint({ sub }), key, config, now)).rejects.toMatchObject({ reason: 'invalid', message: expect.stringMatching(/`sub`/) });
+  });
+
+  it('accepts a sub of 200 characters with inner spaces and non-ASCII letters', async () => {
+    const sub = `Zoë Müller ${'x'.repeat(189)}`;
+    await expect(verifyToken(await mint({ sub }), key, config, now)).resolves.toMatchObject({ subject: sub });
   });
 
   it('requires iat, and a token issued more than JWT_MAX_AGE_SECONDS ago has expired however long it says it lives', async () => {

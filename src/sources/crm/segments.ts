@@ -173,24 +173,33 @@ export interface SegmentRow {
   name: string;
   description: string | null;
   filter: SegmentFilter;
+  /** Who saved this version. */
   created_by: string;
   created_at: Date;
+  /** Who created the segment: version 1's created_by (versions are never changed or deleted). */
+  owner: string;
 }
+
+/** The owner of the segment of row `s`. */
+const OWNER = `(SELECT o.created_by FROM c360.segments o WHERE o.id = s.id AND o.version = 1)`;
 
 /** The latest version of segment `id` (every segment when null), by name, at most `limit`. */
 export const latestSegments = (db: Db, id: string | null, limit = 1) =>
   db<SegmentRow>(
-    `SELECT * FROM (SELECT DISTINCT ON (id) id, version, name, description, filter, created_by, created_at FROM c360.segments
+    `SELECT * FROM (SELECT DISTINCT ON (id) id, version, name, description, filter, created_by, created_at, ${OWNER} AS owner FROM c360.segments s
       WHERE $1::text IS NULL OR id = $1 ORDER BY id, version DESC) latest ORDER BY name, id LIMIT $2`,
     [id, limit],
   );
 
 /** Saves a version of a segment (the next one for `id`, or 1 for a new id). */
 export async function saveSegment(db: Db, s: { id: string; name: string; description: string | null; filter: SegmentFilter; actor: string }): Promise<SegmentRow> {
+  // The statement does not see the row it inserts: a new segment's version 1 is that row, its owner the actor.
   const [row] = await db<SegmentRow>(
-    `INSERT INTO c360.segments (id, version, name, description, filter, created_by)
-     SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4::jsonb, $5 FROM c360.segments WHERE id = $1
-     RETURNING id, version, name, description, filter, created_by, created_at`,
+    `WITH s AS (
+       INSERT INTO c360.segments (id, version, name, description, filter, created_by)
+       SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4::jsonb, $5 FROM c360.segments WHERE id = $1
+       RETURNING id, version, name, description, filter, created_by, created_at)
+     SELECT s.*, coalesce(${OWNER}, s.created_by) AS owner FROM s`,
     [s.id, s.name, s.description, JSON.stringify(s.filter), s.actor],
   );
   return row!;
