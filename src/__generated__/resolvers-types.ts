@@ -947,8 +947,8 @@ export type Query = {
   erasures: Array<Erasure>;
   /**
    * Everything held on the person as one JSON document: CRM rows (customer, identities, consents, orders
-   * with items, support tickets), all behaviour events (also those linked through anonymous and device
-   * ids), the social provider's accounts and posts, derived values as of now (those needing a consent
+   * with items, support tickets), all their behaviour events (also the anonymous ones under their
+   * anonymous and device ids; not another customer's events there), the social provider's accounts and posts, derived values as of now (those needing a consent
    * that is missing are listed in `derived.withheld`), the audit log's entries about the person and
    * their erasures. A failed source leaves its sections null and is listed in `unavailable` (with a
    * SOURCE_UNAVAILABLE error alongside). Null for an unknown id. The read is audited.

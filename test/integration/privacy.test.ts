@@ -12,7 +12,7 @@ import { fixtureDataset, LINA, LINA_DUP, NOW as CRM_NOW, TOM } from '../fixtures
 import { createCrmDatabase, testConfig } from '../helpers/database';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { bearer } from '../helpers/tokens';
-import { BYSTANDER_EVENTS, D, FAYE_EVENTS, NOW, P, privacyDataset, privacyEvents, privacySocialAccounts, QUINTA_EVENTS } from '../fixtures/privacy';
+import { BYSTANDER_EVENTS, D, FAYE_EVENTS, NOW, OTTO_ON_SAMS_EVENTS, P, privacyDataset, privacyEvents, privacySocialAccounts, QUINTA_EVENTS, SAM_EVENTS } from '../fixtures/privacy';
 
 let db: Awaited<ReturnType<typeof createCrmDatabase>>;
 let provider: RunningSocialProvider;
@@ -153,6 +153,12 @@ describe('Query.exportCustomerData', () => {
     });
   });
 
+  it("holds the anonymous events on the person's device and browser, not another customer's events there", async () => {
+    const { body } = await api.gql(EXPORT, { id: P.SAM });
+    expect(body.errors).toBeUndefined();
+    expect(body.data.exportCustomerData.behaviour).toEqual({ events: json([...SAM_EVENTS].reverse()) });
+  });
+
   it('is null for an unknown id', async () => {
     const { body } = await api.gql(EXPORT, { id: 'p_nobody' });
     expect(body).toEqual({ data: { exportCustomerData: null } });
@@ -245,6 +251,19 @@ describe('Mutation.eraseCustomer', () => {
     expect(exported.crm).toMatchObject({ customer: { full_name: 'Erased customer', email: null, status: 'erased' }, identities: [], consents: [] });
     expect(exported.behaviour).toEqual({ events: [] });
     expect(exported.erasures).toHaveLength(2);
+  });
+
+  it("keeps another customer's events on the person's device and browser", async () => {
+    const events = db.behaviourDb.collection('events');
+    const count = (list: typeof SAM_EVENTS) => events.countDocuments({ _id: { $in: list.map((e) => e._id) } });
+    expect([await count(SAM_EVENTS), await count(OTTO_ON_SAMS_EVENTS)]).toEqual([3, 2]);
+
+    const { body } = await api.gql(ERASE, { id: P.SAM, reason: 'GDPR request #5' });
+    expect(body.errors).toBeUndefined();
+    expect(body.data.eraseCustomer).toMatchObject({ status: 'COMPLETE', possibleDuplicates: [] });
+    // His own events are gone; Otto's, though on Sam's phone and in his browser, are Otto's and stay.
+    expect(await count(SAM_EVENTS)).toBe(0);
+    expect(await events.find({ _id: { $in: OTTO_ON_SAMS_EVENTS.map((e) => e._id) } }).sort({ _id: 1 }).toArray()).toEqual(OTTO_ON_SAMS_EVENTS);
   });
 
   it('refuses an unknown id and an empty reason', async () => {

@@ -16,9 +16,10 @@ import { socialRefsOf } from '../social';
 
 /**
  * Mutation.eraseCustomer: removes or irreversibly anonymises a person's data in every source, one
- * step per source, in this order: BEHAVIOUR (their events, also those linked through their anonymous
- * and device ids), SOCIAL (this process's cached provider answers about their handles), CRM (one
- * transaction, then the search index). The identifiers the first two need are read from the CRM
+ * step per source, in this order: BEHAVIOUR (their events, also the anonymous ones under their
+ * anonymous and device ids; an event there that names another customer is that customer's, and
+ * kept), SOCIAL (this process's cached provider answers about their handles), CRM (one transaction,
+ * then the search index). The identifiers the first two need are read from the CRM
  * before its step deletes them, so a run that stops part-way finds them again when re-run.
  *
  * Progress is recorded in c360.erasures after each step. A step that fails stops the run: the
