@@ -45,8 +45,8 @@ const rowsOf = <T extends { customer_id: string }>(rows: T[], id: string) => jso
 
 const EXPORT = `query Export($id: ID!) { exportCustomerData(id: $id) }`;
 const ERASE = `mutation Erase($id: ID!, $reason: String!) { eraseCustomer(id: $id, reason: $reason) {
-  id customerId status remaining lastError requestedAt completedAt requestedBy reason possibleDuplicates } }`;
-const ERASURES = `query Erasures($id: ID!) { erasures(customerId: $id) { id status remaining reason } }`;
+  id customerId status remaining lastError requestedAt completedAt requestedBy reason possibleDuplicates keptSharedEvents } }`;
+const ERASURES = `query Erasures($id: ID!) { erasures(customerId: $id) { id status remaining reason keptSharedEvents } }`;
 
 /** Every event of a customer found through the same identifiers the API links (read straight from MongoDB). */
 const eventsVia = (ids: { customerId: string; anonymousIds?: string[]; deviceIds?: string[] }, mongo = db.behaviourDb) =>
@@ -193,7 +193,7 @@ describe('Mutation.eraseCustomer', () => {
     expect(body.data.eraseCustomer).toEqual({
       id: expect.any(String), customerId: P.QUINTA, status: 'COMPLETE', remaining: [], lastError: null,
       requestedAt: expect.any(String), completedAt: expect.any(String), requestedBy: 'test-admin', reason: 'GDPR art. 17 request #1',
-      possibleDuplicates: [],
+      possibleDuplicates: [], keptSharedEvents: 0,
     });
 
     // CRM: personal columns gone, identities and consents deleted, ticket subjects blank, orders kept.
@@ -243,8 +243,8 @@ describe('Mutation.eraseCustomer', () => {
     expect(await crmState(P.QUINTA)).toEqual(before);
     const list = await api.gql(ERASURES, { id: P.QUINTA });
     expect(list.body.data.erasures).toEqual([
-      { id: body.data.eraseCustomer.id, status: 'COMPLETE', remaining: [], reason: 'repeated request' },
-      { id: expect.any(String), status: 'COMPLETE', remaining: [], reason: 'GDPR art. 17 request #1' },
+      { id: body.data.eraseCustomer.id, status: 'COMPLETE', remaining: [], reason: 'repeated request', keptSharedEvents: 0 },
+      { id: expect.any(String), status: 'COMPLETE', remaining: [], reason: 'GDPR art. 17 request #1', keptSharedEvents: 0 },
     ]);
     // The export of an erased customer holds no personal data, and says it was erased.
     const exported = (await api.gql(EXPORT, { id: P.QUINTA })).body.data.exportCustomerData;
@@ -253,17 +253,19 @@ describe('Mutation.eraseCustomer', () => {
     expect(exported.erasures).toHaveLength(2);
   });
 
-  it("keeps another customer's events on the person's device and browser", async () => {
+  it("keeps another customer's events on the person's device and browser, and counts them", async () => {
     const events = db.behaviourDb.collection('events');
     const count = (list: typeof SAM_EVENTS) => events.countDocuments({ _id: { $in: list.map((e) => e._id) } });
     expect([await count(SAM_EVENTS), await count(OTTO_ON_SAMS_EVENTS)]).toEqual([3, 2]);
 
     const { body } = await api.gql(ERASE, { id: P.SAM, reason: 'GDPR request #5' });
     expect(body.errors).toBeUndefined();
-    expect(body.data.eraseCustomer).toMatchObject({ status: 'COMPLETE', possibleDuplicates: [] });
+    // Otto is no record of Sam's (not a possible duplicate), yet the erasure says it left his 2 events there.
+    expect(body.data.eraseCustomer).toMatchObject({ status: 'COMPLETE', possibleDuplicates: [], keptSharedEvents: 2 });
     // His own events are gone; Otto's, though on Sam's phone and in his browser, are Otto's and stay.
     expect(await count(SAM_EVENTS)).toBe(0);
     expect(await events.find({ _id: { $in: OTTO_ON_SAMS_EVENTS.map((e) => e._id) } }).sort({ _id: 1 }).toArray()).toEqual(OTTO_ON_SAMS_EVENTS);
+    expect((await db.pool.query(`SELECT kept_shared_events FROM c360.erasures WHERE customer_id = $1`, [P.SAM])).rows).toEqual([{ kept_shared_events: 2 }]);
   });
 
   it('refuses an unknown id and an empty reason', async () => {
@@ -314,7 +316,9 @@ describe('an erasure while MongoDB is down', () => {
 
     const failed = await down.gql(ERASE, { id: P.FAYE, reason: 'GDPR request #2' });
     expect(failed.status).toBe(200);
-    expect(failed.body.data.eraseCustomer).toMatchObject({ customerId: P.FAYE, status: 'INCOMPLETE', remaining: ['BEHAVIOUR', 'SOCIAL', 'CRM'], completedAt: null });
+    expect(failed.body.data.eraseCustomer).toMatchObject({
+      customerId: P.FAYE, status: 'INCOMPLETE', remaining: ['BEHAVIOUR', 'SOCIAL', 'CRM'], completedAt: null, keptSharedEvents: null,
+    });
     expect(failed.body.data.eraseCustomer.lastError).toMatch(/^The behaviour source is unavailable \((unreachable|timeout)\)\.$/);
     expect(failed.body.errors).toHaveLength(1);
     expect(failed.body.errors![0]).toMatchObject({ path: ['eraseCustomer'], extensions: { code: 'SOURCE_UNAVAILABLE', source: 'behaviour' } });
@@ -327,7 +331,7 @@ describe('an erasure while MongoDB is down', () => {
     const again = await down.gql(ERASE, { id: P.FAYE, reason: 'a second click' });
     expect(again.body.errors).toBeUndefined();
     expect(again.body.data.eraseCustomer).toMatchObject({
-      id: failed.body.data.eraseCustomer.id, status: 'COMPLETE', remaining: [], lastError: null, reason: 'GDPR request #2',
+      id: failed.body.data.eraseCustomer.id, status: 'COMPLETE', remaining: [], lastError: null, reason: 'GDPR request #2', keptSharedEvents: 0,
     });
     expect(await eventsVia({ customerId: P.FAYE, anonymousIds: ['anon-f'] }, events)).toBe(0);
     const after = await crmState(P.FAYE);

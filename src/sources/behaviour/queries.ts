@@ -49,6 +49,12 @@ function personalFilter(ownership: Ownership): Document {
   return { $or: or };
 }
 
+/** The filter of the events under the person's anonymous or device ids that name another customer. */
+function othersOnSharedFilter(ownership: Ownership): Document {
+  const { records, anonymous, devices } = idsOf(ownership);
+  return { $or: [{ anonymousId: { $in: anonymous } }, { deviceId: { $in: devices } }], customerId: { $nin: [...records, null] } };
+}
+
 /** The `$match` of the linked events up to `now`. */
 const matchLinked = (ownership: Ownership, now: Date): Document => ({ $match: { ...linkedFilter(ownership), ts: { $lte: now } } });
 
@@ -56,9 +62,15 @@ const matchLinked = (ownership: Ownership, now: Date): Document => ({ $match: { 
 export const ownedEvents = (db: Db, ownership: Ownership, maxTimeMS: number) =>
   db.collection<EventDoc>(EVENTS).find(personalFilter(ownership), { sort: { ts: 1, _id: 1 }, maxTimeMS }).toArray();
 
-/** Deletes every event of the person, whatever its date (erasure). */
-export async function deleteOwnedEvents(db: Db, ownership: Ownership): Promise<void> {
+/**
+ * Deletes every event of the person, whatever its date (erasure), in a second round trip after
+ * counting the events under their anonymous or device ids that name another customer: those it
+ * keeps. Answers that count.
+ */
+export async function deleteOwnedEvents(db: Db, ownership: Ownership): Promise<number> {
+  const kept = await db.collection(EVENTS).countDocuments(othersOnSharedFilter(ownership));
   await db.collection(EVENTS).deleteMany(personalFilter(ownership));
+  return kept;
 }
 
 /**

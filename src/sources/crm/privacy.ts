@@ -73,10 +73,12 @@ export interface ErasureRow {
   last_error: string | null;
   /** Other customers who shared the person's e-mail, phone or an identity when the erasure was opened. */
   possible_duplicates: string[];
+  /** Events under the person's anonymous or device ids that name another customer, kept; null until the behaviour step has run. */
+  kept_shared_events: number | null;
 }
 
 /** `id` comes out as text; ORDER BY names `erasures.id`, the number, not this text. */
-const ERASURE_COLUMNS = 'id::text AS id, customer_id, requested_by, reason, requested_at, completed_at, status, remaining, last_error, possible_duplicates';
+const ERASURE_COLUMNS = 'id::text AS id, customer_id, requested_by, reason, requested_at, completed_at, status, remaining, last_error, possible_duplicates, kept_shared_events';
 
 /** The customer's erasures, newest first. */
 export const erasuresOf = (db: Db, customerId: string) =>
@@ -106,16 +108,17 @@ export async function openErasure(
 
 /**
  * Marks a step (a source) done: removes it from `remaining` and clears `last_error`; the erasure is
- * complete, with completed_at, once nothing remains. Concurrent runs of one erasure only ever shrink it.
+ * complete, with completed_at, once nothing remains. Concurrent runs of one erasure only ever shrink
+ * it. `keptSharedEvents`: what the behaviour step counted (null for the other steps: left as it is).
  */
-export async function completeStep(db: Db, id: string, step: Source): Promise<ErasureRow> {
+export async function completeStep(db: Db, id: string, step: Source, keptSharedEvents: number | null): Promise<ErasureRow> {
   const [row] = await db<ErasureRow>(
     `UPDATE c360.erasures
-        SET remaining = array_remove(remaining, $2::text), last_error = NULL,
+        SET remaining = array_remove(remaining, $2::text), last_error = NULL, kept_shared_events = coalesce($3::int, kept_shared_events),
             status = CASE WHEN cardinality(array_remove(remaining, $2::text)) = 0 THEN 'complete' ELSE 'incomplete' END,
             completed_at = CASE WHEN cardinality(array_remove(remaining, $2::text)) = 0 THEN coalesce(completed_at, now()) END
       WHERE id = $1::bigint RETURNING ${ERASURE_COLUMNS}`,
-    [id, step],
+    [id, step, keptSharedEvents],
   );
   return row!;
 }
