@@ -703,8 +703,10 @@ export type Merge = {
   id: Scalars['ID']['output'];
   /** The records merged, as given (records merged into them before came along). */
   merged: Array<Customer>;
+  /** Why the records were merged; `[erased]` once one of them has been erased. */
   reason: Scalars['String']['output'];
   survivor: Customer;
+  /** Why the merge was undone; `[erased]` once one of its records has been erased. */
   undoReason?: Maybe<Scalars['String']['output']>;
   undoneAt?: Maybe<Scalars['DateTime']['output']>;
   undoneBy?: Maybe<Scalars['String']['output']>;

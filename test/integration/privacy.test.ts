@@ -12,7 +12,7 @@ import { fixtureDataset, LINA, LINA_DUP, NOW as CRM_NOW, TOM } from '../fixtures
 import { createCrmDatabase, testConfig } from '../helpers/database';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { bearer } from '../helpers/tokens';
-import { BYSTANDER_EVENTS, D, FAYE_EVENTS, NOW, OTTO_ON_SAMS_EVENTS, P, privacyDataset, privacyEvents, privacySocialAccounts, QUINTA_EVENTS, SAM_EVENTS } from '../fixtures/privacy';
+import { BYSTANDER_EVENTS, D, FAYE_EVENTS, NOW, OTTO_ON_SAMS_EVENTS, P, privacyDataset, privacyEvents, privacySocialAccounts, QUINTA_EVENTS, RHEA, SAM_EVENTS } from '../fixtures/privacy';
 
 let db: Awaited<ReturnType<typeof createCrmDatabase>>;
 let provider: RunningSocialProvider;
@@ -366,6 +366,58 @@ describe('an erasure of a person with duplicate records', () => {
     // A person nobody shares anything with has none.
     const tom = await crmApi.gql(ERASE, { id: TOM, reason: 'GDPR request #4' });
     expect(tom.body.data.eraseCustomer.possibleDuplicates).toEqual([]);
+  });
+});
+
+describe('an erasure of a person whose merge was undone', () => {
+  /** Where her name, e-mail or phone (with or without its spaces) appears in any text, array or JSON column of a c360 table. */
+  async function tracesInC360(): Promise<string[]> {
+    const trace = 'rhea|quill|2222\\D?3333'; // the e-mail is rhea.quill@…
+    const { rows: columns } = await db.pool.query(
+      `SELECT table_name, column_name FROM information_schema.columns
+        WHERE table_schema = 'c360' AND data_type IN ('text', 'jsonb', 'ARRAY') ORDER BY 1, 2`,
+    );
+    const found: string[] = [];
+    for (const { table_name: t, column_name: c } of columns) {
+      const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM c360.${t} WHERE ${c}::text ~* $1`, [trace]);
+      if (rows[0].n > 0) found.push(`${t}.${c}`);
+    }
+    return found;
+  }
+
+  /** Merges `merged` into `survivor`, then undoes it, both with reasons naming Rhea; the merge's id. */
+  async function mergeAndUndo(survivor: string, merged: string): Promise<string> {
+    const m = await api.gql(`mutation($s: ID!, $m: [ID!]!, $r: String!) { mergeCustomers(survivorId: $s, mergedIds: $m, reason: $r) { id } }`, {
+      s: survivor, m: [merged], r: `same e-mail ${RHEA.email}, phone ${RHEA.phone}`,
+    });
+    expect(m.body.errors).toBeUndefined();
+    const u = await api.gql(`mutation($id: ID!, $r: String!) { unmergeCustomers(mergeId: $id, reason: $r) { id } }`, {
+      id: m.body.data.mergeCustomers.id, r: `${RHEA.name} says ${RHEA.phone.replace(/ /g, '')} is hers alone, the e-mail ${RHEA.email} was typed on both`,
+    });
+    expect(u.body.errors).toBeUndefined();
+    return m.body.data.mergeCustomers.id;
+  }
+
+  it('clears the merge and unmerge reasons that named her, and leaves no trace of her anywhere in c360', async () => {
+    // Her record was the survivor of one merge and the merged record of another; both were undone.
+    const mergeIds = [await mergeAndUndo(P.RHEA, P.RHEA_DUP), await mergeAndUndo(P.RHEA_DUP, P.RHEA)];
+    const linked = await api.gql(`mutation($id: ID!, $e: String!) { linkIdentity(customerId: $id, identifier: { kind: DEVICE_ID, value: "dev-r" }, evidence: $e) { id } }`, {
+      id: P.RHEA, e: `${RHEA.name} confirmed it on the phone, ${RHEA.phone}`,
+    });
+    expect(linked.body.errors).toBeUndefined();
+    const merges = async () =>
+      (await db.pool.query(`SELECT survivor_id, merged_ids, reason, undo_reason FROM c360.merges WHERE id = ANY($1::int8[]) ORDER BY id`, [mergeIds])).rows;
+    expect(await tracesInC360()).toEqual(['identity_history.after', 'identity_history.reason', 'identity_links.evidence', 'merges.reason', 'merges.undo_reason']);
+
+    const { body } = await api.gql(ERASE, { id: P.RHEA, reason: 'GDPR request #6' });
+    expect(body.errors).toBeUndefined();
+    expect(body.data.eraseCustomer).toMatchObject({ status: 'COMPLETE', possibleDuplicates: [P.RHEA_DUP] });
+    // The merges are still recorded (who merged which records, when, and undid them), their free text is not.
+    expect(await merges()).toEqual([
+      { survivor_id: P.RHEA, merged_ids: [P.RHEA_DUP], reason: '[erased]', undo_reason: '[erased]' },
+      { survivor_id: P.RHEA_DUP, merged_ids: [P.RHEA], reason: '[erased]', undo_reason: '[erased]' },
+    ]);
+    expect(await tracesInC360()).toEqual([]);
   });
 });
 

@@ -31,7 +31,8 @@ export const ERASED_NAME = 'Erased customer';
  * Anonymises the customer in the CRM; run in one transaction (db.inTransaction). Idempotent.
  * Personal columns are nulled (the name set to ERASED_NAME) and the status set to 'erased';
  * identities and consents are deleted; tickets keep everything but their free-text subject;
- * orders and their items are kept untouched (accounting).
+ * orders and their items are kept untouched (accounting). In c360, every free text about the person
+ * is blanked: link evidence, identity history reasons, merge and unmerge reasons.
  */
 export async function eraseCustomerRows(db: Db, customerId: string): Promise<void> {
   await db(
@@ -57,6 +58,13 @@ export async function eraseCustomerRows(db: Db, customerId: string): Promise<voi
           THEN jsonb_set(jsonb_set(${col}, '{link,value}', '"[erased]"'), '{link,evidence}', 'null') ELSE ${col} END`;
   await db(`UPDATE c360.identity_history SET reason = '[erased]', before = ${blank('before')}, after = ${blank('after')} WHERE $1 = ANY(customer_ids)`, [customerId]);
   await db(`SELECT set_config('c360.redacting', 'off', true)`);
+  // The merges the person took part in (as survivor, merged or carried along: only undone ones, an
+  // erasure refuses a record in a merge) keep who, when and which records, not why.
+  await db(
+    `UPDATE c360.merges SET reason = '[erased]', undo_reason = CASE WHEN undo_reason IS NOT NULL THEN '[erased]' END
+      WHERE survivor_id = $1 OR id IN (SELECT merge_id FROM c360.identity_links WHERE kind = 'customer_id' AND value = $1)`,
+    [customerId],
+  );
   await db(`DELETE FROM c360.profile_snapshot WHERE customer_id = $1`, [customerId]);
 }
 
