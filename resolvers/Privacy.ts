@@ -18,4 +18,5 @@ export const Erasure: ErasureResolvers = {
   completedAt: (e) => e.completed_at,
   requestedBy: (e) => e.requested_by,
   possibleDuplicates: (e) => e.possible_duplicates,
+  keptSharedEvents: (e) => e.kept_shared_events,
 };

@@ -531,6 +531,12 @@ export type Erasure = {
   completedAt?: Maybe<Scalars['DateTime']['output']>;
   customerId: Scalars['ID']['output'];
   id: Scalars['ID']['output'];
+  /**
+   * Events under the person's device or anonymous ids that name another customer (someone else logged in
+   * on the device, or a record in `possibleDuplicates`): that customer's data, so kept. Counted when the
+   * BEHAVIOUR step runs; null until it has.
+   */
+  keptSharedEvents?: Maybe<Scalars['Int']['output']>;
   /** Why the last run stopped (which source, how), without internals; null when it did not. */
   lastError?: Maybe<Scalars['String']['output']>;
   /**
@@ -698,8 +704,10 @@ export type Merge = {
   id: Scalars['ID']['output'];
   /** The records merged, as given (records merged into them before came along). */
   merged: Array<Customer>;
+  /** Why the records were merged; `[erased]` once one of them has been erased. */
   reason: Scalars['String']['output'];
   survivor: Customer;
+  /** Why the merge was undone; `[erased]` once one of its records has been erased. */
   undoReason?: Maybe<Scalars['String']['output']>;
   undoneAt?: Maybe<Scalars['DateTime']['output']>;
   undoneBy?: Maybe<Scalars['String']['output']>;
@@ -714,12 +722,13 @@ export type Mutation = {
   /** Saves a disabled version of the tag; null when there is no such tag. */
   disableTagDefinition?: Maybe<TagDefinition>;
   /**
-   * Erases the person's data in every source: their behaviour events, the social cache about their
-   * handles, then in the CRM (one transaction) their personal columns (status ERASED, name "Erased
-   * customer"), identities, consents and ticket subjects, and the search index; orders and items are
-   * kept. A failing source leaves the erasure INCOMPLETE (with a SOURCE_UNAVAILABLE error naming the
-   * source); calling it again continues it. `reason`: 1–1000 characters. BAD_USER_INPUT for an unknown id.
-   * Records that may be the same person are not erased: see `possibleDuplicates`.
+   * Erases the person's data in every source: their behaviour events (an event naming another customer is
+   * kept: see `keptSharedEvents`), the social cache about their handles, then in the CRM (one
+   * transaction) their personal columns (status ERASED, name "Erased customer"), identities, consents
+   * and ticket subjects, and the search index; orders and items are kept. A failing source leaves the
+   * erasure INCOMPLETE (with a SOURCE_UNAVAILABLE error naming the source); calling it again continues
+   * it. `reason`: 1–1000 characters. BAD_USER_INPUT for an unknown id. Records that may be the same
+   * person are not erased: see `possibleDuplicates`.
    */
   eraseCustomer: Erasure;
   /**
@@ -948,11 +957,12 @@ export type Query = {
   erasures: Array<Erasure>;
   /**
    * Everything held on the person as one JSON document: CRM rows (customer, identities, consents, orders
-   * with items, support tickets), all behaviour events (also those linked through anonymous and device
-   * ids), the social provider's accounts and posts, derived values as of now (those needing a consent
-   * that is missing are listed in `derived.withheld`), the audit log's entries about the person and
-   * their erasures. A failed source leaves its sections null and is listed in `unavailable` (with a
-   * SOURCE_UNAVAILABLE error alongside). Null for an unknown id. The read is audited.
+   * with items, support tickets), all their behaviour events (also the anonymous ones under their
+   * anonymous and device ids; not another customer's events there), the social provider's accounts and
+   * posts, derived values as of now (those needing a consent that is missing are listed in
+   * `derived.withheld`), the audit log's entries about the person and their erasures. A failed source
+   * leaves its sections null and is listed in `unavailable` (with a SOURCE_UNAVAILABLE error alongside).
+   * Null for an unknown id. The read is audited.
    */
   exportCustomerData?: Maybe<Scalars['JSON']['output']>;
   /** Every link, unlink, merge and unmerge that touched the customer's person, newest first. `first` 1..200. */
@@ -1906,6 +1916,7 @@ export type ErasureResolvers<ContextType = Context, ParentType extends Resolvers
   completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   customerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  keptSharedEvents?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   possibleDuplicates?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

@@ -353,4 +353,11 @@ export const migrations: Migration[] = [
       );
       CREATE INDEX snapshot_counts_version ON c360.snapshot_counts (version, dimension);`,
   },
+  {
+    version: 13,
+    name: 'erasure kept shared events',
+    // Events under the erased person's anonymous or device ids that name another customer: that
+    // customer's, so kept, and counted by the erasure's behaviour step (null until it has run).
+    sql: `ALTER TABLE c360.erasures ADD COLUMN kept_shared_events int;`,
+  },
 ];

@@ -12,7 +12,7 @@ import { fixtureDataset, LINA, LINA_DUP, NOW as CRM_NOW, TOM } from '../fixtures
 import { createCrmDatabase, testConfig } from '../helpers/database';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { bearer } from '../helpers/tokens';
-import { BYSTANDER_EVENTS, D, FAYE_EVENTS, NOW, P, privacyDataset, privacyEvents, privacySocialAccounts, QUINTA_EVENTS } from '../fixtures/privacy';
+import { BYSTANDER_EVENTS, D, FAYE_EVENTS, NOW, OTTO_ON_SAMS_EVENTS, P, privacyDataset, privacyEvents, privacySocialAccounts, QUINTA_EVENTS, RHEA, SAM_EVENTS } from '../fixtures/privacy';
 
 let db: Awaited<ReturnType<typeof createCrmDatabase>>;
 let provider: RunningSocialProvider;
@@ -45,8 +45,8 @@ const rowsOf = <T extends { customer_id: string }>(rows: T[], id: string) => jso
 
 const EXPORT = `query Export($id: ID!) { exportCustomerData(id: $id) }`;
 const ERASE = `mutation Erase($id: ID!, $reason: String!) { eraseCustomer(id: $id, reason: $reason) {
-  id customerId status remaining lastError requestedAt completedAt requestedBy reason possibleDuplicates } }`;
-const ERASURES = `query Erasures($id: ID!) { erasures(customerId: $id) { id status remaining reason } }`;
+  id customerId status remaining lastError requestedAt completedAt requestedBy reason possibleDuplicates keptSharedEvents } }`;
+const ERASURES = `query Erasures($id: ID!) { erasures(customerId: $id) { id status remaining reason keptSharedEvents } }`;
 
 /** Every event of a customer found through the same identifiers the API links (read straight from MongoDB). */
 const eventsVia = (ids: { customerId: string; anonymousIds?: string[]; deviceIds?: string[] }, mongo = db.behaviourDb) =>
@@ -153,6 +153,12 @@ describe('Query.exportCustomerData', () => {
     });
   });
 
+  it("holds the anonymous events on the person's device and browser, not another customer's events there", async () => {
+    const { body } = await api.gql(EXPORT, { id: P.SAM });
+    expect(body.errors).toBeUndefined();
+    expect(body.data.exportCustomerData.behaviour).toEqual({ events: json([...SAM_EVENTS].reverse()) });
+  });
+
   it('is null for an unknown id', async () => {
     const { body } = await api.gql(EXPORT, { id: 'p_nobody' });
     expect(body).toEqual({ data: { exportCustomerData: null } });
@@ -187,7 +193,7 @@ describe('Mutation.eraseCustomer', () => {
     expect(body.data.eraseCustomer).toEqual({
       id: expect.any(String), customerId: P.QUINTA, status: 'COMPLETE', remaining: [], lastError: null,
       requestedAt: expect.any(String), completedAt: expect.any(String), requestedBy: 'test-admin', reason: 'GDPR art. 17 request #1',
-      possibleDuplicates: [],
+      possibleDuplicates: [], keptSharedEvents: 0,
     });
 
     // CRM: personal columns gone, identities and consents deleted, ticket subjects blank, orders kept.
@@ -237,14 +243,29 @@ describe('Mutation.eraseCustomer', () => {
     expect(await crmState(P.QUINTA)).toEqual(before);
     const list = await api.gql(ERASURES, { id: P.QUINTA });
     expect(list.body.data.erasures).toEqual([
-      { id: body.data.eraseCustomer.id, status: 'COMPLETE', remaining: [], reason: 'repeated request' },
-      { id: expect.any(String), status: 'COMPLETE', remaining: [], reason: 'GDPR art. 17 request #1' },
+      { id: body.data.eraseCustomer.id, status: 'COMPLETE', remaining: [], reason: 'repeated request', keptSharedEvents: 0 },
+      { id: expect.any(String), status: 'COMPLETE', remaining: [], reason: 'GDPR art. 17 request #1', keptSharedEvents: 0 },
     ]);
     // The export of an erased customer holds no personal data, and says it was erased.
     const exported = (await api.gql(EXPORT, { id: P.QUINTA })).body.data.exportCustomerData;
     expect(exported.crm).toMatchObject({ customer: { full_name: 'Erased customer', email: null, status: 'erased' }, identities: [], consents: [] });
     expect(exported.behaviour).toEqual({ events: [] });
     expect(exported.erasures).toHaveLength(2);
+  });
+
+  it("keeps another customer's events on the person's device and browser, and counts them", async () => {
+    const events = db.behaviourDb.collection('events');
+    const count = (list: typeof SAM_EVENTS) => events.countDocuments({ _id: { $in: list.map((e) => e._id) } });
+    expect([await count(SAM_EVENTS), await count(OTTO_ON_SAMS_EVENTS)]).toEqual([3, 2]);
+
+    const { body } = await api.gql(ERASE, { id: P.SAM, reason: 'GDPR request #5' });
+    expect(body.errors).toBeUndefined();
+    // Otto is no record of Sam's (not a possible duplicate), yet the erasure says it left his 2 events there.
+    expect(body.data.eraseCustomer).toMatchObject({ status: 'COMPLETE', possibleDuplicates: [], keptSharedEvents: 2 });
+    // His own events are gone; Otto's, though on Sam's phone and in his browser, are Otto's and stay.
+    expect(await count(SAM_EVENTS)).toBe(0);
+    expect(await events.find({ _id: { $in: OTTO_ON_SAMS_EVENTS.map((e) => e._id) } }).sort({ _id: 1 }).toArray()).toEqual(OTTO_ON_SAMS_EVENTS);
+    expect((await db.pool.query(`SELECT kept_shared_events FROM c360.erasures WHERE customer_id = $1`, [P.SAM])).rows).toEqual([{ kept_shared_events: 2 }]);
   });
 
   it('refuses an unknown id and an empty reason', async () => {
@@ -295,7 +316,9 @@ describe('an erasure while MongoDB is down', () => {
 
     const failed = await down.gql(ERASE, { id: P.FAYE, reason: 'GDPR request #2' });
     expect(failed.status).toBe(200);
-    expect(failed.body.data.eraseCustomer).toMatchObject({ customerId: P.FAYE, status: 'INCOMPLETE', remaining: ['BEHAVIOUR', 'SOCIAL', 'CRM'], completedAt: null });
+    expect(failed.body.data.eraseCustomer).toMatchObject({
+      customerId: P.FAYE, status: 'INCOMPLETE', remaining: ['BEHAVIOUR', 'SOCIAL', 'CRM'], completedAt: null, keptSharedEvents: null,
+    });
     expect(failed.body.data.eraseCustomer.lastError).toMatch(/^The behaviour source is unavailable \((unreachable|timeout)\)\.$/);
     expect(failed.body.errors).toHaveLength(1);
     expect(failed.body.errors![0]).toMatchObject({ path: ['eraseCustomer'], extensions: { code: 'SOURCE_UNAVAILABLE', source: 'behaviour' } });
@@ -308,7 +331,7 @@ describe('an erasure while MongoDB is down', () => {
     const again = await down.gql(ERASE, { id: P.FAYE, reason: 'a second click' });
     expect(again.body.errors).toBeUndefined();
     expect(again.body.data.eraseCustomer).toMatchObject({
-      id: failed.body.data.eraseCustomer.id, status: 'COMPLETE', remaining: [], lastError: null, reason: 'GDPR request #2',
+      id: failed.body.data.eraseCustomer.id, status: 'COMPLETE', remaining: [], lastError: null, reason: 'GDPR request #2', keptSharedEvents: 0,
     });
     expect(await eventsVia({ customerId: P.FAYE, anonymousIds: ['anon-f'] }, events)).toBe(0);
     const after = await crmState(P.FAYE);
@@ -343,6 +366,58 @@ describe('an erasure of a person with duplicate records', () => {
     // A person nobody shares anything with has none.
     const tom = await crmApi.gql(ERASE, { id: TOM, reason: 'GDPR request #4' });
     expect(tom.body.data.eraseCustomer.possibleDuplicates).toEqual([]);
+  });
+});
+
+describe('an erasure of a person whose merge was undone', () => {
+  /** Where her name, e-mail or phone (with or without its spaces) appears in any text, array or JSON column of a c360 table. */
+  async function tracesInC360(): Promise<string[]> {
+    const trace = 'rhea|quill|2222\\D?3333'; // the e-mail is rhea.quill@…
+    const { rows: columns } = await db.pool.query(
+      `SELECT table_name, column_name FROM information_schema.columns
+        WHERE table_schema = 'c360' AND data_type IN ('text', 'jsonb', 'ARRAY') ORDER BY 1, 2`,
+    );
+    const found: string[] = [];
+    for (const { table_name: t, column_name: c } of columns) {
+      const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM c360.${t} WHERE ${c}::text ~* $1`, [trace]);
+      if (rows[0].n > 0) found.push(`${t}.${c}`);
+    }
+    return found;
+  }
+
+  /** Merges `merged` into `survivor`, then undoes it, both with reasons naming Rhea; the merge's id. */
+  async function mergeAndUndo(survivor: string, merged: string): Promise<string> {
+    const m = await api.gql(`mutation($s: ID!, $m: [ID!]!, $r: String!) { mergeCustomers(survivorId: $s, mergedIds: $m, reason: $r) { id } }`, {
+      s: survivor, m: [merged], r: `same e-mail ${RHEA.email}, phone ${RHEA.phone}`,
+    });
+    expect(m.body.errors).toBeUndefined();
+    const u = await api.gql(`mutation($id: ID!, $r: String!) { unmergeCustomers(mergeId: $id, reason: $r) { id } }`, {
+      id: m.body.data.mergeCustomers.id, r: `${RHEA.name} says ${RHEA.phone.replace(/ /g, '')} is hers alone, the e-mail ${RHEA.email} was typed on both`,
+    });
+    expect(u.body.errors).toBeUndefined();
+    return m.body.data.mergeCustomers.id;
+  }
+
+  it('clears the merge and unmerge reasons that named her, and leaves no trace of her anywhere in c360', async () => {
+    // Her record was the survivor of one merge and the merged record of another; both were undone.
+    const mergeIds = [await mergeAndUndo(P.RHEA, P.RHEA_DUP), await mergeAndUndo(P.RHEA_DUP, P.RHEA)];
+    const linked = await api.gql(`mutation($id: ID!, $e: String!) { linkIdentity(customerId: $id, identifier: { kind: DEVICE_ID, value: "dev-r" }, evidence: $e) { id } }`, {
+      id: P.RHEA, e: `${RHEA.name} confirmed it on the phone, ${RHEA.phone}`,
+    });
+    expect(linked.body.errors).toBeUndefined();
+    const merges = async () =>
+      (await db.pool.query(`SELECT survivor_id, merged_ids, reason, undo_reason FROM c360.merges WHERE id = ANY($1::int8[]) ORDER BY id`, [mergeIds])).rows;
+    expect(await tracesInC360()).toEqual(['identity_history.after', 'identity_history.reason', 'identity_links.evidence', 'merges.reason', 'merges.undo_reason']);
+
+    const { body } = await api.gql(ERASE, { id: P.RHEA, reason: 'GDPR request #6' });
+    expect(body.errors).toBeUndefined();
+    expect(body.data.eraseCustomer).toMatchObject({ status: 'COMPLETE', possibleDuplicates: [P.RHEA_DUP] });
+    // The merges are still recorded (who merged which records, when, and undid them), their free text is not.
+    expect(await merges()).toEqual([
+      { survivor_id: P.RHEA, merged_ids: [P.RHEA_DUP], reason: '[erased]', undo_reason: '[erased]' },
+      { survivor_id: P.RHEA_DUP, merged_ids: [P.RHEA], reason: '[erased]', undo_reason: '[erased]' },
+    ]);
+    expect(await tracesInC360()).toEqual([]);
   });
 });
 

@@ -16,9 +16,10 @@ import { socialRefsOf } from '../social';
 
 /**
  * Mutation.eraseCustomer: removes or irreversibly anonymises a person's data in every source, one
- * step per source, in this order: BEHAVIOUR (their events, also those linked through their anonymous
- * and device ids), SOCIAL (this process's cached provider answers about their handles), CRM (one
- * transaction, then the search index). The identifiers the first two need are read from the CRM
+ * step per source, in this order: BEHAVIOUR (their events, also the anonymous ones under their
+ * anonymous and device ids; an event there that names another customer is that customer's, and
+ * kept), SOCIAL (this process's cached provider answers about their handles), CRM (one transaction,
+ * then the search index). The identifiers the first two need are read from the CRM
  * before its step deletes them, so a run that stops part-way finds them again when re-run.
  *
  * Progress is recorded in c360.erasures after each step. A step that fails stops the run: the
@@ -34,10 +35,11 @@ const STEPS: Source[] = [Source.BEHAVIOUR, Source.SOCIAL, Source.CRM];
 
 const MAX_REASON = 1000;
 
-async function eraseBehaviour(ctx: Context, customerId: string, identities: IdentityRow[]): Promise<void> {
-  ctx.roundTrips.behaviour += 1;
+/** Deletes the person's events; answers how many events naming another customer it kept under their anonymous and device ids. */
+async function eraseBehaviour(ctx: Context, customerId: string, identities: IdentityRow[]): Promise<number> {
+  ctx.roundTrips.behaviour += 2;
   try {
-    await deleteOwnedEvents(ctx.stores.behaviourDb, addOwner(new Map(), customerId, identities));
+    return await deleteOwnedEvents(ctx.stores.behaviourDb, addOwner(new Map(), customerId, identities));
   } catch (e) {
     throw behaviourSourceError(e) ?? e;
   }
@@ -66,14 +68,17 @@ async function eraseCrm(ctx: Context, customerId: string): Promise<void> {
   }
 }
 
-function runStep(ctx: Context, step: Source, customerId: string, identities: IdentityRow[]): Promise<void> {
+/** Runs one step; the behaviour step answers the events it kept (erasures.kept_shared_events), the others null. */
+async function runStep(ctx: Context, step: Source, customerId: string, identities: IdentityRow[]): Promise<number | null> {
   switch (step) {
     case Source.BEHAVIOUR:
       return eraseBehaviour(ctx, customerId, identities);
     case Source.SOCIAL:
-      return eraseSocial(ctx, customerId);
+      await eraseSocial(ctx, customerId);
+      return null;
     case Source.CRM:
-      return eraseCrm(ctx, customerId);
+      await eraseCrm(ctx, customerId);
+      return null;
   }
 }
 
@@ -118,8 +123,9 @@ export async function eraseCustomer(ctx: Context, customerId: string, reason: st
   const duplicates = await possibleDuplicates(ctx, customer, identities);
   let erasure = await inTransaction(ctx.stores.crmPool, ctx.roundTrips, (db) => openErasure(db, customerId, ctx.principal.subject, why, STEPS, duplicates));
   for (const step of STEPS.filter((s) => erasure.remaining.includes(s))) {
+    let kept: number | null;
     try {
-      await runStep(ctx, step, customerId, identities);
+      kept = await runStep(ctx, step, customerId, identities);
     } catch (e) {
       if (isConflict(e)) throw e;
       const error = stepError(ctx, step, e);
@@ -133,7 +139,7 @@ export async function eraseCustomer(ctx: Context, customerId: string, reason: st
       });
       return erasure;
     }
-    erasure = await completeStep(ctx.crm.db, erasure.id, step);
+    erasure = await completeStep(ctx.crm.db, erasure.id, step, kept);
   }
   return erasure;
 }

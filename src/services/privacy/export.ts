@@ -52,7 +52,7 @@ export interface CustomerExport {
     orders: (OrderRow & { items: OrderItemRow[] })[];
     supportTickets: TicketRow[];
   };
-  /** Every event of the customer, also those linked through its anonymous and device ids, oldest first. */
+  /** Every event of the customer, also the anonymous ones under its anonymous and device ids (not another customer's there), oldest first. */
   behaviour: { events: EventDoc[] } | null;
   /** The provider's accounts behind the customer's social identities, with all the posts it returns. */
   social: { accounts: SocialAccount[]; unknownHandles: string[] } | null;

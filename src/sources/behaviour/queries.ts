@@ -21,27 +21,56 @@ export function addOwner(ownership: Ownership, customerId: string, identities: r
   return ownership;
 }
 
-/** The indexed filter of every event any key of `ownership` points at (its customer ids, anonymous and device ids). */
-function ownedFilter(ownership: Ownership): Document {
+/** The customer ids, anonymous ids and device ids the keys of `ownership` hold. */
+function idsOf(ownership: Ownership): { records: string[]; anonymous: string[]; devices: string[] } {
   const of = (prefix: string) => [...ownership.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(2));
-  const or: Document[] = [{ customerId: { $in: of('c:') } }];
-  const anonymous = of('a:');
-  const devices = of('d:');
+  return { records: of('c:'), anonymous: of('a:'), devices: of('d:') };
+}
+
+/** The indexed filter of every event any key of `ownership` points at (its customer ids, anonymous and device ids). */
+function linkedFilter(ownership: Ownership): Document {
+  const { records, anonymous, devices } = idsOf(ownership);
+  const or: Document[] = [{ customerId: { $in: records } }];
   if (anonymous.length) or.push({ anonymousId: { $in: anonymous } });
   if (devices.length) or.push({ deviceId: { $in: devices } });
   return { $or: or };
 }
 
-/** The `$match` of the owned events up to `now`. */
-const matchOwned = (ownership: Ownership, now: Date): Document => ({ $match: { ...ownedFilter(ownership), ts: { $lte: now } } });
+/**
+ * The indexed filter of one person's own events (`ownership` of one customer; export, erasure): those
+ * naming one of their records, and anonymous ones (no customerId) under one of their anonymous or
+ * device ids. An event that names another customer is that customer's, whoever else uses the device.
+ */
+function personalFilter(ownership: Ownership): Document {
+  const { records, anonymous, devices } = idsOf(ownership);
+  const or: Document[] = [{ customerId: { $in: records } }];
+  if (anonymous.length) or.push({ anonymousId: { $in: anonymous }, customerId: null });
+  if (devices.length) or.push({ deviceId: { $in: devices }, customerId: null });
+  return { $or: or };
+}
 
-/** Every owned event as stored, whatever its date, oldest first (a whole-record export). */
+/** The filter of the events under the person's anonymous or device ids that name another customer. */
+function othersOnSharedFilter(ownership: Ownership): Document {
+  const { records, anonymous, devices } = idsOf(ownership);
+  return { $or: [{ anonymousId: { $in: anonymous } }, { deviceId: { $in: devices } }], customerId: { $nin: [...records, null] } };
+}
+
+/** The `$match` of the linked events up to `now`. */
+const matchLinked = (ownership: Ownership, now: Date): Document => ({ $match: { ...linkedFilter(ownership), ts: { $lte: now } } });
+
+/** Every event of the person as stored, whatever its date, oldest first (a whole-record export). */
 export const ownedEvents = (db: Db, ownership: Ownership, maxTimeMS: number) =>
-  db.collection<EventDoc>(EVENTS).find(ownedFilter(ownership), { sort: { ts: 1, _id: 1 }, maxTimeMS }).toArray();
+  db.collection<EventDoc>(EVENTS).find(personalFilter(ownership), { sort: { ts: 1, _id: 1 }, maxTimeMS }).toArray();
 
-/** Deletes every owned event, whatever its date (erasure). */
-export async function deleteOwnedEvents(db: Db, ownership: Ownership): Promise<void> {
-  await db.collection(EVENTS).deleteMany(ownedFilter(ownership));
+/**
+ * Deletes every event of the person, whatever its date (erasure), in a second round trip after
+ * counting the events under their anonymous or device ids that name another customer: those it
+ * keeps. Answers that count.
+ */
+export async function deleteOwnedEvents(db: Db, ownership: Ownership): Promise<number> {
+  const kept = await db.collection(EVENTS).countDocuments(othersOnSharedFilter(ownership));
+  await db.collection(EVENTS).deleteMany(personalFilter(ownership));
+  return kept;
 }
 
 /**
@@ -76,7 +105,7 @@ export async function aggregateMetrics(
     requests.map((r) => [metricKey(r.metric), facetBranch(r.metric, new Set(r.owners).size === everyone ? null : r.owners, now)]),
   );
   const pipeline: Document[] = [
-    matchOwned(ownership, now),
+    matchLinked(ownership, now),
     ownersOf(ownership),
     { $unwind: '$owner' },
     { $match: { owner: { $ne: null } } },

@@ -31,7 +31,8 @@ export const ERASED_NAME = 'Erased customer';
  * Anonymises the customer in the CRM; run in one transaction (db.inTransaction). Idempotent.
  * Personal columns are nulled (the name set to ERASED_NAME) and the status set to 'erased';
  * identities and consents are deleted; tickets keep everything but their free-text subject;
- * orders and their items are kept untouched (accounting).
+ * orders and their items are kept untouched (accounting). In c360, every free text about the person
+ * is blanked: link evidence, identity history reasons, merge and unmerge reasons.
  */
 export async function eraseCustomerRows(db: Db, customerId: string): Promise<void> {
   await db(
@@ -57,6 +58,13 @@ export async function eraseCustomerRows(db: Db, customerId: string): Promise<voi
           THEN jsonb_set(jsonb_set(${col}, '{link,value}', '"[erased]"'), '{link,evidence}', 'null') ELSE ${col} END`;
   await db(`UPDATE c360.identity_history SET reason = '[erased]', before = ${blank('before')}, after = ${blank('after')} WHERE $1 = ANY(customer_ids)`, [customerId]);
   await db(`SELECT set_config('c360.redacting', 'off', true)`);
+  // The merges the person took part in (as survivor, merged or carried along: only undone ones, an
+  // erasure refuses a record in a merge) keep who, when and which records, not why.
+  await db(
+    `UPDATE c360.merges SET reason = '[erased]', undo_reason = CASE WHEN undo_reason IS NOT NULL THEN '[erased]' END
+      WHERE survivor_id = $1 OR id IN (SELECT merge_id FROM c360.identity_links WHERE kind = 'customer_id' AND value = $1)`,
+    [customerId],
+  );
   await db(`DELETE FROM c360.profile_snapshot WHERE customer_id = $1`, [customerId]);
 }
 
@@ -73,10 +81,12 @@ export interface ErasureRow {
   last_error: string | null;
   /** Other customers who shared the person's e-mail, phone or an identity when the erasure was opened. */
   possible_duplicates: string[];
+  /** Events under the person's anonymous or device ids that name another customer, kept; null until the behaviour step has run. */
+  kept_shared_events: number | null;
 }
 
 /** `id` comes out as text; ORDER BY names `erasures.id`, the number, not this text. */
-const ERASURE_COLUMNS = 'id::text AS id, customer_id, requested_by, reason, requested_at, completed_at, status, remaining, last_error, possible_duplicates';
+const ERASURE_COLUMNS = 'id::text AS id, customer_id, requested_by, reason, requested_at, completed_at, status, remaining, last_error, possible_duplicates, kept_shared_events';
 
 /** The customer's erasures, newest first. */
 export const erasuresOf = (db: Db, customerId: string) =>
@@ -106,16 +116,17 @@ export async function openErasure(
 
 /**
  * Marks a step (a source) done: removes it from `remaining` and clears `last_error`; the erasure is
- * complete, with completed_at, once nothing remains. Concurrent runs of one erasure only ever shrink it.
+ * complete, with completed_at, once nothing remains. Concurrent runs of one erasure only ever shrink
+ * it. `keptSharedEvents`: what the behaviour step counted (null for the other steps: left as it is).
  */
-export async function completeStep(db: Db, id: string, step: Source): Promise<ErasureRow> {
+export async function completeStep(db: Db, id: string, step: Source, keptSharedEvents: number | null): Promise<ErasureRow> {
   const [row] = await db<ErasureRow>(
     `UPDATE c360.erasures
-        SET remaining = array_remove(remaining, $2::text), last_error = NULL,
+        SET remaining = array_remove(remaining, $2::text), last_error = NULL, kept_shared_events = coalesce($3::int, kept_shared_events),
             status = CASE WHEN cardinality(array_remove(remaining, $2::text)) = 0 THEN 'complete' ELSE 'incomplete' END,
             completed_at = CASE WHEN cardinality(array_remove(remaining, $2::text)) = 0 THEN coalesce(completed_at, now()) END
       WHERE id = $1::bigint RETURNING ${ERASURE_COLUMNS}`,
-    [id, step],
+    [id, step, keptSharedEvents],
   );
   return row!;
 }
