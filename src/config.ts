@@ -69,6 +69,10 @@ const schema = z.object({
   JWT_MAX_AGE_SECONDS: z.coerce.number().int().min(60).max(31_536_000).default(2_592_000),
   /** Requests per minute of one token subject (API keys carry their own rate). */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Distinct customers an agent (no analyst/admin role) may read per hour; a customer read again this hour costs nothing. */
+  AGENT_CUSTOMERS_PER_HOUR: z.coerce.number().int().min(1).max(10_000_000).default(200),
+  /** Distinct customers each partner API key may read per hour (those who did not grant partner_sharing are not counted). */
+  PARTNER_CUSTOMERS_PER_HOUR: z.coerce.number().int().min(1).max(10_000_000).default(2_000),
   /** How long a looked-up API key is trusted before it is read again (a revocation on another replica takes this long). */
   API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
   /** Roles held to the safelisted operations (operations/*.graphql) besides `partner`, which always is; comma-separated. */

@@ -6,9 +6,10 @@ import type { Config } from './config';
 import type { SourceError } from './errors';
 import type { DerivationRules } from './insights/rules';
 import type { TagRegistry } from './insights/tags/registry';
-import { AuditTrail } from './security/audit';
 import type { ApiKeyStore } from './security/apiKeys';
+import { AuditTrail } from './security/audit';
 import type { Authenticator } from './security/authenticate';
+import { UNLIMITED, type CallerBudget, type CustomerBudget } from './security/customerBudget';
 import { seesRawPii, type Principal } from './security/principal';
 import { createBehaviourLoaders, type BehaviourLoaders } from './sources/behaviour/loaders';
 import { createDb, type Db } from './sources/crm/db';
@@ -52,6 +53,8 @@ export interface Context {
   maskPii: boolean;
   /** Reads of personal data in this request, written to c360.audit_log before the response leaves. */
   audit: AuditTrail;
+  /** The distinct customers this caller may still read this hour (customerBudget.ts; unlimited for listing roles). */
+  budget: CallerBudget;
   /** The partners' API keys (admin mutations). */
   apiKeys: ApiKeyStore;
   /** Round trips this request made, per source. */
@@ -80,9 +83,11 @@ export interface RequestInfo {
   principal: Principal;
   requestId: string;
   now: Date;
+  /** The server's per-caller budgets; none (unlimited) for work the server does itself. */
+  budgets?: CustomerBudget;
 }
 
-export function createContext(deps: Deps, { principal, requestId, now }: RequestInfo): Context {
+export function createContext(deps: Deps, { principal, requestId, now, budgets }: RequestInfo): Context {
   const roundTrips = noRoundTrips();
   const db = createDb(deps.crmPool, roundTrips);
   const batch = deps.config.BATCH_LOADS;
@@ -100,6 +105,7 @@ export function createContext(deps: Deps, { principal, requestId, now }: Request
     requestId,
     maskPii: !seesRawPii(principal),
     audit: new AuditTrail(),
+    budget: budgets?.forCaller(principal) ?? UNLIMITED,
     apiKeys: deps.auth.apiKeys,
     roundTrips,
     crm: { db, loaders: crmLoaders },

@@ -10,6 +10,7 @@ import { metricsServed, serveMetrics } from './observability/scrape';
 import { sendError, sendJson } from './replies';
 import { AuthenticationError } from './security/authenticate';
 import type { Principal } from './security/principal';
+import { CustomerBudget } from './security/customerBudget';
 import { RateLimits } from './security/rateLimit';
 import { TokenKeysUnavailable } from './security/tokens';
 
@@ -87,7 +88,7 @@ function headerMap(req: http.IncomingMessage): HeaderMap {
 const REQUEST_ID = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 /** Hands one HTTP request to Apollo Server (GET and POST on /graphql), once the caller is admitted. */
-async function graphql(apollo: ApolloServer<Context>, deps: Deps, limits: RateLimits, req: http.IncomingMessage, res: http.ServerResponse) {
+async function graphql(apollo: ApolloServer<Context>, deps: Deps, limits: RateLimits, budgets: CustomerBudget, req: http.IncomingMessage, res: http.ServerResponse) {
   const headers = headerMap(req);
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = (req.method ?? 'GET').toUpperCase();
@@ -115,7 +116,7 @@ async function graphql(apollo: ApolloServer<Context>, deps: Deps, limits: RateLi
   }
   const response = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method, headers, search: url.search, body },
-    context: async () => createContext(deps, { principal, requestId, now }),
+    context: async () => createContext(deps, { principal, requestId, now, budgets }),
   });
   for (const [key, value] of response.headers) res.setHeader(key, value);
   res.statusCode = response.status ?? 200;
@@ -142,6 +143,7 @@ async function segmentExport(deps: Deps, limits: RateLimits, segmentId: string, 
  */
 export function createHttpServer(apollo: ApolloServer<Context>, deps: Deps): http.Server {
   const limits = new RateLimits(deps.config.RATE_LIMIT_PER_MINUTE);
+  const budgets = new CustomerBudget(deps.config);
   const explorer = deps.config.EXPLORER ? createExplorer('/graphql') : null;
   if (deps.config.EXPLORER && !explorer) deps.logger.warn('EXPLORER is on but the ruru package is not installed (a dev dependency): /explorer is off');
   const metrics = metricsServed(deps.config);
@@ -149,7 +151,7 @@ export function createHttpServer(apollo: ApolloServer<Context>, deps: Deps): htt
   return http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     const handle = async () => {
-      if (path === '/graphql') return graphql(apollo, deps, limits, req, res);
+      if (path === '/graphql') return graphql(apollo, deps, limits, budgets, req, res);
       const exported = EXPORT_PATH.exec(path);
       if (exported && req.method === 'GET') return segmentExport(deps, limits, exported[1]!, req, res);
       if (explorer && req.method === 'GET' && explorer.handle(path, res)) return;

@@ -49,6 +49,13 @@ export const loaderBatchSize = new Histogram({
   registers: [registry],
 });
 
+export const customerBudgetRefusals = new Counter({
+  name: 'c360_customer_budget_refusals_total',
+  help: 'Reads refused because the caller had read its distinct customers per hour (BUDGET_EXHAUSTED), by role (agent, partner).',
+  labelNames: ['role'] as const,
+  registers: [registry],
+});
+
 /** 0 closed, 1 half-open, 2 open, 3 isolated; set from the social client's breaker when scraped. */
 export const breakerState = new Gauge({
   name: 'c360_circuit_breaker_state',

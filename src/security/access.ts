@@ -5,7 +5,7 @@ import {
 } from 'graphql';
 import { IdentifierKind } from '../enums';
 import type { FieldPolicy } from './policies';
-import { isPartnerOnly, type Principal } from './principal';
+import { canList, isPartnerOnly, type Principal } from './principal';
 
 /** A field the caller may not use, and why. */
 export interface Denial {
@@ -18,8 +18,6 @@ export interface Denial {
 
 /** searchCustomers' largest page for a caller without a listing right. */
 const MAX_SEARCH_WITHOUT_LISTING = 10;
-/** The roles that may list customers; the others read one customer per request. */
-const LISTING: ReadonlySet<string> = new Set(['analyst', 'admin']);
 
 /**
  * Every field the operation selects, checked against the caller before anything runs: its roles
@@ -120,7 +118,7 @@ function rootFieldDenials(
   variables: Record<string, unknown> | undefined,
 ): Denial[] {
   const partner = isPartnerOnly(principal);
-  const listing = [...principal.roles].some((r) => LISTING.has(r));
+  const listing = canList(principal);
   if (!partner && listing) return [];
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
   const args = (field: GraphQLField<unknown, unknown>, node: FieldNode) => ('coerced' in coerced ? getArgumentValues(field, node, coerced.coerced) : {});

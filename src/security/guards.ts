@@ -17,7 +17,8 @@ const then = <T, R>(value: T | Promise<T>, f: (v: T) => R | Promise<R>): R | Pro
  * Field-level enforcement, installed once on the executable schema (so no resolver can skip it):
  * - every field returning Customer records where each customer sits in the response (audit), and
  *   for a partner drops the customers who have not granted partner_sharing — the same answer as
- *   for a customer that does not exist;
+ *   for a customer that does not exist; the customers it answers are counted against the caller's
+ *   hourly budget (customerBudget.ts), and none is answered when they do not fit (BUDGET_EXHAUSTED);
  * - every @pii field is recorded in the request's audit trail and masked for roles that may not see it.
  * Role and scope checks happen before execution (access.ts); these are what depends on the data.
  */
@@ -45,6 +46,7 @@ export function installGuards(schema: GraphQLSchema, policies: ReadonlyMap<strin
       } else if (getNamedType(field.type).name === 'Customer') {
         const list = isListType(isNonNullType(field.type) ? field.type.ofType : field.type);
         const place = (ctx: Context, info: GraphQLResolveInfo, customers: ({ id: string } | null)[] | null) => {
+          if (customers && !ctx.budget.take(customers.flatMap((c) => (c ? [c.id] : [])))) throw ctx.budget.refusal();
           if (list) {
             customers?.forEach((c, i) => c && ctx.audit.customerAt({ prev: info.path, key: i, typename: undefined }, c.id));
             return customers;

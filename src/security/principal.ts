@@ -24,6 +24,11 @@ const UNMASKED: ReadonlySet<Role> = new Set(['agent', 'admin']);
 
 export const seesRawPii = (p: Principal): boolean => [...p.roles].some((r) => UNMASKED.has(r));
 
+/** The roles that may list customers; the others read one customer per request (access.ts) and per budget (customerBudget.ts). */
+const LISTING: ReadonlySet<Role> = new Set(['analyst', 'admin']);
+
+export const canList = (p: Principal): boolean => [...p.roles].some((r) => LISTING.has(r));
+
 /** A partner-only caller: row-level consent filter, scopes and the safelist apply. */
 export const isPartnerOnly = (p: Principal): boolean => p.roles.size === 1 && p.roles.has('partner');
 

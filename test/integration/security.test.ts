@@ -4,7 +4,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import pino from 'pino';
 import { ApiKeyStore } from '../../src/security/apiKeys';
-import { fixtureDataset, LINA, LINA_DUP, NOW, TOM } from '../fixtures/crm';
+import { BULK, fixtureDataset, LINA, LINA_DUP, NOW, TOM } from '../fixtures/crm';
 import { createCrmDatabase, testConfig } from '../helpers/database';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { bearer } from '../helpers/tokens';
@@ -570,5 +570,57 @@ describe('safelists for other roles (SAFELIST_ROLES)', () => {
     } finally {
       await strict.close();
     }
+  });
+});
+
+describe('distinct customers per caller per hour', () => {
+  let budgeted: TestServer;
+  const READ = 'query($id: ID!) { customer(id: $id) { id profile { fullName } } }';
+  const refusals = async () => {
+    const text = await (await fetch(budgeted.url.replace(/\/graphql$/, '/metrics'))).text();
+    return Object.fromEntries([...text.matchAll(/^c360_customer_budget_refusals_total\{role="(\w+)"\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]));
+  };
+
+  beforeAll(async () => {
+    const config = testConfig({ DATABASE_URL: db.url, MONGODB_URI: db.config.MONGODB_URI!, MONGODB_DB: db.config.MONGODB_DB, AGENT_CUSTOMERS_PER_HOUR: '3', PARTNER_CUSTOMERS_PER_HOUR: '2' });
+    budgeted = await startTestServer(db, () => NOW, { config });
+  });
+  afterAll(() => budgeted?.close());
+
+  it('refuses an agent its fourth distinct customer in the hour with 429 BUDGET_EXHAUSTED, reading nothing, while re-reads and other callers go on', async () => {
+    const agent = await bearer(['agent'], { sub: 'agent-budget' });
+    const before = await refusals();
+    for (const id of BULK.slice(0, 3)) expect((await budgeted.gql(READ, { id }, agent)).body.data.customer.id).toBe(id);
+    const fourth = await budgeted.gql(READ, { id: BULK[3] }, agent);
+    expect(fourth.status).toBe(429);
+    expect(fourth.body.data).toEqual({ customer: null });
+    expect(fourth.body.errors).toEqual([
+      expect.objectContaining({ path: ['customer'], extensions: { code: 'BUDGET_EXHAUSTED', retryAfterSeconds: expect.any(Number) }, message: expect.stringContaining('3 distinct customers') }),
+    ]);
+    expect(JSON.stringify(fourth.body)).not.toContain('Bulk');
+    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM c360.audit_log WHERE subject = 'agent-budget' AND customer_id = $1`, [BULK[3]]);
+    expect(rows[0].n).toBe(0);
+    // A customer read this hour answers again; a search returning one new customer is refused whole.
+    expect((await budgeted.gql(READ, { id: BULK[0] }, agent)).body.data.customer.id).toBe(BULK[0]);
+    expect((await budgeted.gql('{ searchCustomers(query: "bulk", first: 5) { id } }', {}, agent)).status).toBe(429);
+    // Other agents, and analysts (who list by right), are not affected.
+    expect((await budgeted.gql(READ, { id: BULK[3] }, await bearer(['agent'], { sub: 'agent-other' }))).status).toBe(200);
+    expect((await budgeted.gql(READ, { id: BULK[4] }, await bearer(['analyst'], { sub: 'agent-budget' }))).status).toBe(200);
+    expect((await refusals()).agent).toBe((before.agent ?? 0) + 2);
+  });
+
+  it("counts a partner key's visible customers only: one who refused partner_sharing costs nothing", async () => {
+    await db.pool.query(
+      `INSERT INTO consents (customer_id, purpose, granted, updated_at, source) SELECT unnest($1::text[]), 'partner_sharing', true, now(), 'web' ON CONFLICT DO NOTHING`,
+      [BULK.slice(10, 13)],
+    );
+    const { body } = await budgeted.gql(`mutation { createApiKey(input: { partner: "Budget Co", scopes: [PROFILE, ORDERS, INSIGHTS], ratePerMinute: 1000 }) { key } }`);
+    const partner = { 'x-api-key': body.data.createApiKey.key as string };
+    const query = operation('PartnerCustomer.graphql');
+    const answers = [];
+    for (const id of [LINA, 'c_nobody', BULK[10], BULK[11], LINA, BULK[12]]) answers.push(await budgeted.gql(query, { id }, partner));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 429]);
+    expect(answers.slice(0, 5).map((a) => a.body.data.customer?.id ?? null)).toEqual([null, null, BULK[10], BULK[11], null]);
+    expect(answers[5]!.body.errors![0]!.extensions!.code).toBe('BUDGET_EXHAUSTED');
   });
 });
