@@ -160,7 +160,7 @@ async function main(): Promise<void> {
     const secret = randomBytes(32).toString('base64url');
     const apiEnv = (batch: boolean): NodeJS.ProcessEnv => ({
       ...process.env, NODE_ENV: 'production', PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: pgHandle.url, MONGODB_URI: mongo.uri, MONGODB_DB: 'behaviour',
-      SOCIAL_API_URL: social.url, SOCIAL_API_TOKEN: socialToken, JWT_SECRET: secret, RATE_LIMIT_PER_MINUTE: '1000000',
+      SOCIAL_API_URL: social.url, SOCIAL_API_TOKEN: socialToken, JWT_SECRET: secret, RATE_LIMIT_PER_MINUTE: '1000000', AGENT_CUSTOMERS_PER_HOUR: '10000000',
       EXPOSE_ROUND_TRIPS: 'true', SEARCH_REFRESH_SECONDS: '0', TAG_REFRESH_SECONDS: '0', BATCH_LOADS: String(batch),
     });
     log('starting the API (batched and naive), the raw baseline and PostGraphile 5 …');
