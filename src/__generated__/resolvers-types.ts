@@ -567,6 +567,7 @@ export type Event = {
   productId?: Maybe<Scalars['String']['output']>;
   /** The search text, for `search` events. */
   query?: Maybe<Scalars['String']['output']>;
+  /** Ties the person's events together: masked like any identifier. */
   sessionId?: Maybe<Scalars['String']['output']>;
   type: Scalars['String']['output'];
 };
@@ -846,7 +847,7 @@ export type Order = {
   id: Scalars['ID']['output'];
   /** Line items in line order. */
   items?: Maybe<Array<OrderItem>>;
-  /** What the customer reads out on the phone. */
+  /** What the customer reads out on the phone: a lookup identifier, masked for analysts and partners (`SO-2***`). */
   orderNumber: Scalars['String']['output'];
   placedAt: Scalars['DateTime']['output'];
   status: OrderStatus;

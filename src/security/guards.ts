@@ -19,7 +19,8 @@ const then = <T, R>(value: T | Promise<T>, f: (v: T) => R | Promise<R>): R | Pro
  *   for a partner drops the customers who have not granted partner_sharing — the same answer as
  *   for a customer that does not exist; the customers it answers are counted against the caller's
  *   hourly budget (customerBudget.ts), and none is answered when they do not fit (BUDGET_EXHAUSTED);
- * - every @pii field is recorded in the request's audit trail and masked for roles that may not see it.
+ * - every Customer field but `id` is recorded in the request's audit trail (a read of that person's
+ *   data), and every @pii field too, masked for roles that may not see it.
  * Role and scope checks happen before execution (access.ts); these are what depends on the data.
  */
 export function installGuards(schema: GraphQLSchema, policies: ReadonlyMap<string, FieldPolicy>): GraphQLSchema {
@@ -29,11 +30,15 @@ export function installGuards(schema: GraphQLSchema, policies: ReadonlyMap<strin
       const coordinate = `${type.name}.${field.name}`;
       const resolve: Resolver = field.resolve ?? defaultFieldResolver;
       const kind = policies.get(coordinate)?.pii;
-      if (kind) {
+      // Everything about an identified person is personal data: each Customer field asked for is an
+      // audited read of that customer (the @pii leaves below it add what exactly was shown).
+      const ofCustomer = type.name === 'Customer' && field.name !== 'id';
+      if (kind || ofCustomer) {
         field.resolve = (parent, args, ctx, info) => {
-          ctx.audit.read(info.path, coordinate);
+          if (ofCustomer) ctx.audit.record((parent as { id: string }).id, coordinate);
+          else ctx.audit.read(info.path, coordinate);
           const value = resolve(parent, args, ctx, info);
-          return ctx.maskPii ? then(value, (v) => mask(kind, v, parent)) : value;
+          return kind && ctx.maskPii ? then(value, (v) => mask(kind, v, parent)) : value;
         };
       } else if (isUnionType(getNamedType(field.type)) && (getNamedType(field.type) as GraphQLUnionType).getTypes().some((t) => t.name === 'Customer')) {
         // Federation's _entities: the customer references sit at their index in the answer.

@@ -105,7 +105,7 @@ describe('federation', () => {
 
   it('audits personal data read through references', async () => {
     const { rows } = await db.pool.query(`SELECT customer_id, fields, masked FROM c360.audit_log WHERE customer_id = $1 ORDER BY id DESC LIMIT 1`, [BULK[0]]);
-    expect(rows).toEqual([{ customer_id: BULK[0], fields: ['Contact.email', 'CustomerProfile.fullName'], masked: true }]);
+    expect(rows).toEqual([{ customer_id: BULK[0], fields: ['Contact.email', 'Customer.contact', 'Customer.profile', 'CustomerProfile.fullName'], masked: true }]);
   });
 
   it('answers each bad representation with its own BAD_USER_INPUT and resolves the rest, without ending the process', async () => {

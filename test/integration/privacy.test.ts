@@ -129,7 +129,7 @@ describe('Query.exportCustomerData', () => {
 
     // The audit trail: the agent's read (this export is recorded after it is built); neither operation is safelisted.
     expect(doc.auditLog).toEqual([expect.objectContaining({
-      subject: 'test-agent', roles: ['agent'], auth: 'jwt', partner: null, fields: ['Contact.email'], masked: false, operation: 'other',
+      subject: 'test-agent', roles: ['agent'], auth: 'jwt', partner: null, fields: ['Contact.email', 'Customer.contact'], masked: false, operation: 'other',
     })]);
     expect(doc.erasures).toEqual([]);
 

@@ -135,6 +135,16 @@ describe('what each role may use (checked before the operation runs)', () => {
     expect(dup.profile.fullName).toBe('L. N.');
   });
 
+  it('masks identifiers the same way wherever they appear: an order number as an Identity value and as Order.orderNumber', async () => {
+    const query = `{ customer(id: "${LINA}") { orders(first: 10) { edges { node { orderNumber } } } } }`;
+    const numbers = async (roles: ('agent' | 'analyst')[]) =>
+      (await api.gql(query, {}, await bearer(roles))).body.data.customer.orders.edges.map((e: { node: { orderNumber: string } }) => e.node.orderNumber);
+    const raw: string[] = await numbers(['agent']);
+    expect(raw).toContain('SO2026000001');
+    // The masking of every identifier without a kind of its own (masking.ts maskIdentifier): its first four characters.
+    expect(await numbers(['analyst'])).toEqual(raw.map((n) => `${n.slice(0, 4)}***`));
+  });
+
   it('refuses an analyst the lookups and search that would single a person out by contact details', async () => {
     const analyst = await bearer(['analyst']);
     const res = await api.gql(`{ searchCustomers(query: "lina") { id } byMail: customerBy(identifier: { kind: EMAIL, value: "lina@example.com" }) { id } }`, {}, analyst);
@@ -374,13 +384,26 @@ describe('audit', () => {
     expect(after[0]).toEqual({
       requestId, subject: 'agent-007', roles: ['AGENT'], auth: 'JWT', partner: null, customerId: TOM,
       // Not safelisted: the client's own operation name is not kept.
-      fields: ['Contact.email', 'CustomerProfile.fullName'], masked: false, operation: 'other',
+      // The Customer fields asked for, and the @pii leaves shown below them.
+      fields: ['Contact.email', 'Customer.contact', 'Customer.profile', 'CustomerProfile.fullName'], masked: false, operation: 'other',
     });
   });
 
-  it('records nothing for a read without personal data', async () => {
+  it("records a read of what is not contact data but still about the person (age, city, orders, timeline, devices, insights)", async () => {
     const before = (await entries(LINA)).length;
-    await api.gql(`{ customer(id: "${LINA}") { id status profile { city age } purchaseSummary { completedOrders } rfm { score } } }`, {}, await bearer(['agent']));
+    await api.gql(
+      `{ customer(id: "${LINA}") { id status profile { city age gender occupation } orders(first: 1) { totalCount } timeline(first: 1) { edges { cursor } } behaviour { devices { type } } rfm { score } } }`,
+      {},
+      await bearer(['agent'], { sub: 'agent-nocontact' }),
+    );
+    const after = await entries(LINA);
+    expect(after).toHaveLength(before + 1);
+    expect(after[0]).toMatchObject({ subject: 'agent-nocontact', fields: ['Customer.behaviour', 'Customer.orders', 'Customer.profile', 'Customer.rfm', 'Customer.status', 'Customer.timeline'] });
+  });
+
+  it('records nothing for a read of ids only', async () => {
+    const before = (await entries(LINA)).length;
+    await api.gql(`{ customer(id: "${LINA}") { id } }`, {}, await bearer(['agent']));
     expect(await entries(LINA)).toHaveLength(before);
   });
 
@@ -390,7 +413,7 @@ describe('audit', () => {
     expect(res.status).toBe(200);
     // The server made the request id up: find the rows by subject.
     const { rows } = await db.pool.query(`SELECT customer_id, fields, masked, count(*) OVER (PARTITION BY request_id) AS n FROM c360.audit_log WHERE subject = 'analyst-1' ORDER BY customer_id`);
-    expect(rows).toEqual([LINA, LINA_DUP].map((id) => ({ customer_id: id, fields: ['Contact.email'], masked: true, n: 2 })));
+    expect(rows).toEqual([LINA, LINA_DUP].map((id) => ({ customer_id: id, fields: ['Contact.email', 'Customer.contact'], masked: true, n: 2 })));
   });
 
   it('refuses a cursor beyond the range of an audit entry id with BAD_USER_INPUT', async () => {

@@ -14,7 +14,7 @@ const objectTypes = Object.values(schema.getTypeMap()).filter((t): t is GraphQLO
 const fieldsOf = (t: GraphQLObjectType) => Object.values(t.getFields()).map((f) => ({ coordinate: `${t.name}.${f.name}`, field: f }));
 
 /** Names that say "a person's data" unless the field is known not to be (with the reason). */
-const PERSONAL = /(e-?mail|phone|name|birth|address|street|handle|url|text|query|subject|value)$/i;
+const PERSONAL = /(e-?mail|phone|name|birth|address|street|handle|url|text|query|subject|value|number|session(id)?)$/i;
 const NOT_PERSONAL: Record<string, string> = {
   'Product.name': 'a catalogue entry',
   'TagDefinition.label': 'rule metadata', 'Tag.label': 'rule metadata',
