@@ -3,6 +3,7 @@ import type { Db as MongoDb } from 'mongodb';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from './config';
+import { loggablePath } from './logger';
 import type { SourceError } from './errors';
 import type { DerivationRules } from './insights/rules';
 import type { TagRegistry } from './insights/tags/registry';
@@ -115,7 +116,7 @@ export function createContext(deps: Deps, { principal, requestId, now, budgets }
     partialErrors,
     insightFacts: new Map(),
     reportPartial(path, error) {
-      deps.logger.warn({ requestId, source: error.sourceName, reason: error.reason, err: error.originalError, path }, 'source unavailable; partial answer');
+      deps.logger.warn({ requestId, source: error.sourceName, reason: error.reason, err: error.originalError, path: loggablePath(path) }, 'source unavailable; partial answer');
       partialErrors.push({
         message: `The ${error.sourceName} source is unavailable (${error.reason}); this answer was computed without it.`,
         path,

@@ -8,6 +8,7 @@ import { resolvers } from '../resolvers';
 import type { Context, Deps } from './context';
 import { ERROR_CODES, isExpectedError, SourceError } from './errors';
 import { observabilityPlugin } from './observability/plugin';
+import { loggablePath } from './logger';
 import { loadTypeDefs } from './schema';
 import { installGuards } from './security/guards';
 import { queryLimits } from './security/limits';
@@ -68,7 +69,7 @@ function errorLog(deps: Deps): ApolloServerPlugin<Context> {
         async didEncounterErrors({ contextValue, errors }) {
           for (const e of errors) {
             const original = unwrapResolverError(e);
-            const where = { requestId: contextValue.requestId, path: e.path };
+            const where = { requestId: contextValue.requestId, path: loggablePath(e.path) };
             if (original instanceof SourceError) deps.logger.warn({ ...where, source: original.sourceName, reason: original.reason, err: original.originalError }, 'source unavailable');
             else if (!isClientError(original, e.extensions?.code)) deps.logger.error({ ...where, err: original }, 'unexpected error');
           }

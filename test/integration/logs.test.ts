@@ -77,4 +77,17 @@ describe('logs', () => {
     expect(logged.filter((l) => (l.level as number) > 30)).toEqual([]);
     expect(JSON.stringify(logged)).not.toMatch(/stack|\.ts:\d/);
   });
+
+  it('name the fields of a failed path, never the aliases a client chose', async () => {
+    await db.pool.query('ALTER TABLE support_tickets RENAME COLUMN subject TO title');
+    try {
+      const from = lines.length;
+      await api.gql(`{ lina_at_163_com: customer(id: "${LINA}") { id supportTickets { id } } }`);
+      const failed = lines.slice(from).filter((l) => l.path);
+      expect(failed.map((l) => l.path)).toEqual([['<alias>', 'supportTickets']]);
+      expect(raw.slice(-20).join('\n')).not.toContain('lina_at_163_com');
+    } finally {
+      await db.pool.query('ALTER TABLE support_tickets RENAME COLUMN title TO subject');
+    }
+  });
 });
