@@ -22,4 +22,20 @@ const Money = new GraphQLScalarType<string, string>({
   },
 });
 
-export const scalars = { DateTime: DateTimeResolver, Date: DateResolver, Money, JSON: JSONResolver };
+/**
+ * graphql-scalars' DateTime, held to the years 1–9999: every DateTime input ends up in a statement
+ * or a window computation, and PostgreSQL has no year 0 (it refused "0000-01-01T00:00:00Z" only once a
+ * saved segment holding it was read back).
+ */
+const inRange = (d: Date) => {
+  const year = d.getUTCFullYear();
+  if (!(year >= 1 && year <= 9999)) throw new TypeError('DateTime must lie between the years 1 and 9999.');
+  return d;
+};
+const DateTime = new GraphQLScalarType({
+  ...DateTimeResolver.toConfig(),
+  parseValue: (value) => inRange(DateTimeResolver.parseValue(value) as Date),
+  parseLiteral: (ast, variables) => inRange(DateTimeResolver.parseLiteral(ast, variables) as Date),
+});
+
+export const scalars = { DateTime, Date: DateResolver, Money, JSON: JSONResolver };

@@ -23,20 +23,24 @@ import { formatRoundTrips } from './sources/roundTrips';
 const CLIENT_CODES: ReadonlySet<string> = new Set(ERROR_CODES.filter((c) => c !== 'INTERNAL_SERVER_ERROR'));
 
 /**
- * Request errors Apollo raises without a code (so they would be masked as internal): the code a
- * client can act on, as Apollo Router names it.
+ * Request errors Apollo and graphql-js raise without a code (so they would be masked as internal):
+ * the code a client can act on (Apollo Router's name for the hash mismatch).
  */
-const APOLLO_UNCODED: ReadonlyMap<string, string> = new Map([['provided sha does not match query', 'PERSISTED_QUERY_HASH_MISMATCH']]);
+const UNCODED: ReadonlyMap<string, string> = new Map([
+  ['provided sha does not match query', 'PERSISTED_QUERY_HASH_MISMATCH'],
+  // graphql-js stops coercing variables after 50 errors and says so in one more error of its own.
+  ['Too many errors processing variables, error limit reached. Execution aborted.', 'BAD_USER_INPUT'],
+]);
 
 const isClientError = (original: unknown, code: unknown) =>
-  isExpectedError(original) || (typeof code === 'string' && CLIENT_CODES.has(code)) || (original instanceof Error && APOLLO_UNCODED.has(original.message));
+  isExpectedError(original) || (typeof code === 'string' && CLIENT_CODES.has(code)) || (original instanceof Error && UNCODED.has(original.message));
 
 /**
  * Errors as clients see them: expected ones keep message, code and source; anything else becomes
  * "Internal server error" (logged in full by errorLog, with the request id). Never a stack, SQL or host name.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const uncoded = APOLLO_UNCODED.get(formatted.message);
+  const uncoded = UNCODED.get(formatted.message);
   if (uncoded) return { message: formatted.message, extensions: { code: uncoded } };
   if (isClientError(unwrapResolverError(error), formatted.extensions?.code)) {
     const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};

@@ -137,4 +137,21 @@ describe('bad requests', () => {
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ errors: [{ message: 'provided sha does not match query', extensions: { code: 'PERSISTED_QUERY_HASH_MISMATCH' } }] });
   });
+
+  it('answers more than 50 bad variable values with BAD_USER_INPUT only (graphql-js adds an uncoded "too many errors")', async () => {
+    const res = await api.gql('query($s: [TicketStatus!]) { customer(id: "c_tom") { supportTickets(status: $s) { id } } }', { s: Array(51).fill('NOPE') });
+    expect(res.status).toBe(400);
+    expect(new Set(res.body.errors!.map((e) => e.extensions?.code))).toEqual(new Set(['BAD_USER_INPUT']));
+    expect(res.body.errors).toHaveLength(51);
+  });
+
+  it('refuses a DateTime outside the years 1–9999 before PostgreSQL sees it', async () => {
+    const res = await api.gql('mutation($at: DateTime) { createSegment(input: { name: "year zero", filter: { lastActivityAfter: $at } }) { id } }', { at: '0000-01-01T00:00:00Z' });
+    expect(res.status).toBe(400);
+    expect(res.body.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('between the years 1 and 9999') });
+    const literal = await api.gql('{ customer(id: "c_tom") { rfm(asOf: "10000-01-01T00:00:00Z") { score } } }');
+    expect(literal.status).toBe(400);
+    const fine = await api.gql('query($at: DateTime) { customer(id: "c_tom") { rfm(asOf: $at) { score } } }', { at: '0001-01-01T00:00:00Z' });
+    expect(fine.body.errors ?? []).toEqual([]);
+  });
 });
