@@ -1,6 +1,6 @@
 import {
   getDirectiveValues, getNamedType, GraphQLError, isInputObjectType, isListType, isNonNullType, TypeInfo, valueFromASTUntyped, visit,
-  visitWithTypeInfo, type DocumentNode, type GraphQLArgument, type GraphQLInputField, type GraphQLInputType, type GraphQLSchema,
+  visitWithTypeInfo, type DocumentNode, type GraphQLArgument, type GraphQLInputField, type GraphQLInputType, type GraphQLSchema, type OperationDefinitionNode,
 } from 'graphql';
 
 /**
@@ -29,7 +29,20 @@ const refuse = (where: string, why: string) =>
 
 const plural = (n: number, unit: string) => `${n.toLocaleString('en')} ${unit}${n === 1 ? '' : 's'}`;
 
-/** The first value of the operation that breaks its bounds, as a BAD_USER_INPUT error; null when all hold. */
+/**
+ * The variables an operation runs with: those sent, and for each one not sent its definition's
+ * default (a default is input too: `query($q: String = "…")` must be bounded like a value sent).
+ */
+export function effectiveVariables(operation: OperationDefinitionNode, sent: Record<string, unknown> | undefined): Record<string, unknown> {
+  const variables = { ...sent };
+  for (const d of operation.variableDefinitions ?? []) {
+    const name = d.variable.name.value;
+    if (d.defaultValue && !(name in variables)) variables[name] = valueFromASTUntyped(d.defaultValue);
+  }
+  return variables;
+}
+
+/** The first value of the operation that breaks its bounds, as a BAD_USER_INPUT error; null when all hold. `variables`: effectiveVariables. */
 export function checkInputBounds(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined): GraphQLError | null {
   const constraint = schema.getDirective('constraint');
   if (!constraint) throw new Error('the schema lacks the @constraint directive (schema/base.graphql)');

@@ -8,7 +8,7 @@ import { forbidden } from '../errors';
 import { createDb } from '../sources/crm/db';
 import { noRoundTrips } from '../sources/roundTrips';
 import { checkAccess, describeDenials } from './access';
-import { checkInputBounds } from './inputBounds';
+import { checkInputBounds, effectiveVariables } from './inputBounds';
 import { costWithVariables } from './limits';
 import type { FieldPolicy } from './policies';
 import type { Principal, Role } from './principal';
@@ -43,9 +43,10 @@ export function securityPlugin(deps: { config: Config; crmPool: pg.Pool; logger:
         async didResolveOperation({ contextValue: ctx, document, operation, schema, request }) {
           if (notSafelisted) throw forbidden(NOT_SAFELISTED, {}, 403);
           if (!operation) return; // Apollo has already refused the request
-          const outOfBounds = checkInputBounds(schema, document, request.variables);
+          const variables = effectiveVariables(operation, request.variables);
+          const outOfBounds = checkInputBounds(schema, document, variables);
           if (outOfBounds) throw outOfBounds;
-          const tooCostly = costWithVariables(schema, document, request.variables, deps.config);
+          const tooCostly = costWithVariables(schema, document, variables, deps.config);
           if (tooCostly) throw tooCostly;
           const fragments: Record<string, FragmentDefinitionNode> = {};
           for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;

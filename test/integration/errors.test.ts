@@ -121,6 +121,15 @@ describe('bad requests', () => {
     expect(roundTrips).toEqual({ crm: 0, behaviour: 0, social: 0 });
   });
 
+  it("bounds a variable's default value like a value sent", async () => {
+    const nul = await api.gql('query($v: String! = "ab\\u0000c") { searchCustomers(query: $v) { id } }');
+    expect(nul.status).toBe(400);
+    expect(nul.body.errors![0]).toMatchObject({ message: '`query` may not contain the NUL character (U+0000).', extensions: { code: 'BAD_USER_INPUT' } });
+    const long = await api.gql(`query($v: String! = "${'a'.repeat(300)}@b.co") { customerBy(identifier: { kind: EMAIL, value: $v }) { id } }`);
+    expect(long.body.errors![0]!.message).toBe('`identifier.value` may have at most 254 characters (got 305).');
+    expect(long.roundTrips.crm).toBe(0);
+  });
+
   it('bounds strings and lists given as variables, inside input objects and lists', async () => {
     const query = 'query($f: SegmentFilter){ customerStats(filter: $f) { total } }';
     const long = await api.gql(query, { f: { cities: ['Hangzhou', 'x'.repeat(101)] } });

@@ -135,6 +135,9 @@ describe('federation', () => {
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.errors).toEqual([{ message: '`representations` may have at most 100 items (got 101).', extensions: { code: 'BAD_USER_INPUT', field: 'representations' } }]);
     expect(tooMany.roundTrips.crm).toBe(0);
+    const reps = Array.from({ length: 101 }, () => `{ __typename: "Customer", id: "${BULK[0]}" }`).join(' ');
+    const byDefault = await api.gql(`query($r: [_Any!]! = [${reps}]) { _entities(representations: $r) { __typename } }`);
+    expect(byDefault.body.errors![0]!.message).toBe('`representations` may have at most 100 items (got 101).');
     const huge = await api.gql(query, { r: [{ __typename: 'Customer', id: 'x'.repeat(300) }] });
     expect(huge.body.errors![0]!.message).toBe('`representations.0.id` may have at most 256 characters (got 300).');
   });
