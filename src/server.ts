@@ -28,6 +28,7 @@ const CLIENT_CODES: ReadonlySet<string> = new Set(ERROR_CODES.filter((c) => c !=
  */
 const UNCODED: ReadonlyMap<string, string> = new Map([
   ['provided sha does not match query', 'PERSISTED_QUERY_HASH_MISMATCH'],
+  ['Unsupported persisted query version', 'PERSISTED_QUERY_NOT_SUPPORTED'],
   // graphql-js stops coercing variables after 50 errors and says so in one more error of its own.
   ['Too many errors processing variables, error limit reached. Execution aborted.', 'BAD_USER_INPUT'],
 ]);

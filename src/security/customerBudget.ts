@@ -14,7 +14,10 @@ interface Window {
 
 /** What a request may still read; `take` counts customers not read yet this hour. */
 export interface CallerBudget {
-  /** True when every customer fits (counting the new ones), false (counting none) when they do not. */
+  /**
+   * True when every customer fits (counting the new ones), false (counting none) when they do not;
+   * once the budget is spent, also false for an answer without any customer read this hour (none included).
+   */
   take(customerIds: readonly string[]): boolean;
   /** The refusal to answer with once take said false. */
   refusal(): GraphQLError;
@@ -56,7 +59,10 @@ export class CustomerBudget {
         window = this.windows.get(caller);
         if (!window || window.until <= now) this.windows.set(caller, (window = { until: now + HOUR_MS, ids: new Set() }));
         const fresh = new Set(customerIds.filter((id) => !window!.ids.has(id)));
-        if (window.ids.size + fresh.size > limit) {
+        const room = limit - window.ids.size;
+        // Once the budget is spent, an answer holding no customer read before is refused whether it
+        // holds a new one or none: "null" beside "refused" would say which ids and identifiers exist.
+        if (fresh.size > room || (room <= 0 && customerIds.every((id) => fresh.has(id)))) {
           customerBudgetRefusals.inc({ role });
           return false;
         }

@@ -72,18 +72,23 @@ export async function verifyToken(token: string, key: TokenKey, config: Config, 
 
 /** The longest `sub` accepted, in UTF-16 code units: room for any identity provider's ids and e-mail addresses. */
 export const MAX_SUBJECT_LENGTH = 200;
-/** Characters that would hide or forge what a log line shows: control and invisible format characters, line and paragraph separators. */
-const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+/**
+ * Characters that would hide or forge what a log line shows: control and invisible format
+ * characters, line and paragraph separators, characters that render as nothing (default ignorable:
+ * U+034F, the Hangul fillers…) and lone surrogates (stored as U+FFFD, so two subjects would collapse).
+ */
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Default_Ignorable_Code_Point}]/u;
 
 /**
  * A JWT's `sub` as the audit log and the logs record it, so it must read as what it is: 1 to
  * MAX_SUBJECT_LENGTH characters, no leading or trailing whitespace, nothing unprintable, and not
- * starting with `apikey:` in any case — that prefix names API keys (apiKeys.ts), which a token must
- * not pass for.
+ * starting with `apikey:` in any case or compatibility form (full-width letters) — that prefix names
+ * API keys (apiKeys.ts), which a token must not pass for. Look-alikes from other scripts (a Cyrillic
+ * `а`) still pass: the audit log tells them apart by its `auth` column (jwt, api_key).
  */
 function checkSubject(sub: unknown): string {
   const subject = typeof sub === 'string' ? sub : '';
-  if (subject === '' || subject.length > MAX_SUBJECT_LENGTH || subject.trim() !== subject || UNPRINTABLE.test(subject) || /^apikey:/i.test(subject)) {
+  if (subject === '' || subject.length > MAX_SUBJECT_LENGTH || subject.trim() !== subject || UNPRINTABLE.test(subject) || /^apikey:/i.test(subject.normalize('NFKC'))) {
     throw new TokenError('invalid', `The bearer token's \`sub\` must name the caller: 1 to ${MAX_SUBJECT_LENGTH} characters, no surrounding whitespace or control characters, not "apikey:…".`);
   }
   return subject;

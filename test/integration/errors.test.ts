@@ -145,6 +145,10 @@ describe('bad requests', () => {
     const res = await api.post(JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } }));
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ errors: [{ message: 'provided sha does not match query', extensions: { code: 'PERSISTED_QUERY_HASH_MISMATCH' } }] });
+    for (const version of [2, '1']) {
+      const other = await api.post(JSON.stringify({ extensions: { persistedQuery: { version, sha256Hash: 'ab' } } }));
+      expect(await other.json()).toEqual({ errors: [{ message: 'Unsupported persisted query version', extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED' } }] });
+    }
   });
 
   it('answers more than 50 bad variable values with BAD_USER_INPUT only (graphql-js adds an uncoded "too many errors")', async () => {

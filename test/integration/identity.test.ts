@@ -254,6 +254,9 @@ describe('linking identifiers', () => {
     const taken = await api.gql(LINK, { id: ANA, kind: 'ANONYMOUS_ID', value: 'anon-lina' });
     expect(codeOf(taken)).toBe('CONFLICT');
     expect(taken.body.errors![0]!.extensions!.linkedTo).toEqual([LINA]);
+    // Naming the holder is a read of the holder: audited (and counted in an agent's hourly budget).
+    const { rows } = await db.pool.query(`SELECT fields FROM c360.audit_log WHERE customer_id = $1 ORDER BY id DESC LIMIT 1`, [LINA]);
+    expect(rows[0]?.fields).toEqual(['Mutation.linkIdentity']);
     expect(codeOf(await api.gql(LINK, { id: LINA, kind: 'DEVICE_ID', value: 'dev-ana-1' }))).toBe('CONFLICT');
     const m = (await merge(LINA, [LINA_DUP])).body.data.mergeCustomers.id;
     expect(codeOf(await api.gql(LINK, { id: LINA_DUP, kind: 'DEVICE_ID', value: 'dev-new' }))).toBe('CONFLICT');

@@ -641,9 +641,22 @@ describe('distinct customers per caller per hour', () => {
     const partner = { 'x-api-key': body.data.createApiKey.key as string };
     const query = operation('PartnerCustomer.graphql');
     const answers = [];
-    for (const id of [LINA, 'c_nobody', BULK[10], BULK[11], LINA, BULK[12]]) answers.push(await budgeted.gql(query, { id }, partner));
-    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 429]);
-    expect(answers.slice(0, 5).map((a) => a.body.data.customer?.id ?? null)).toEqual([null, null, BULK[10], BULK[11], null]);
-    expect(answers[5]!.body.errors![0]!.extensions!.code).toBe('BUDGET_EXHAUSTED');
+    for (const id of [LINA, 'c_nobody', BULK[10], BULK[11], BULK[10], LINA, 'c_nobody', BULK[12]]) answers.push(await budgeted.gql(query, { id }, partner));
+    expect(answers.slice(0, 5).map((a) => a.body.data.customer?.id ?? null)).toEqual([null, null, BULK[10], BULK[11], BULK[10]]);
+    // Once spent, a customer who refused sharing, one who does not exist and one who shares answer alike.
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+    expect(new Set(answers.slice(5).map((a) => JSON.stringify({ ...a.body, errors: a.body.errors!.map((e) => ({ ...e, message: '', extensions: { ...e.extensions, retryAfterSeconds: 0 } })) })))).toHaveProperty('size', 1);
+  });
+
+  it('answers a spent agent alike for a new customer, an unknown id and an unknown identifier, and writes no link for it', async () => {
+    const agent = await bearer(['agent'], { sub: 'agent-oracle' });
+    for (const id of BULK.slice(20, 23)) expect((await budgeted.gql(READ, { id }, agent)).status).toBe(200);
+    const byMail = 'query($v: String!) { customerBy(identifier: { kind: EMAIL, value: $v }) { id } }';
+    const answers = [await budgeted.gql(READ, { id: BULK[23] }, agent), await budgeted.gql(READ, { id: 'c_nobody' }, agent), await budgeted.gql(byMail, { v: 'nobody@example.com' }, agent)];
+    expect(answers.map((a) => [a.status, a.body.errors?.[0]?.extensions?.code])).toEqual(Array(3).fill([429, 'BUDGET_EXHAUSTED']));
+    const link = await budgeted.gql(`mutation { linkIdentity(customerId: "${BULK[24]}", identifier: { kind: DEVICE_ID, value: "dev-over-budget" }, evidence: "seen together") { id } }`, {}, agent);
+    expect(link.status).toBe(429);
+    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM c360.identity_links WHERE value = 'dev-over-budget'`);
+    expect(rows[0].n).toBe(0);
   });
 });

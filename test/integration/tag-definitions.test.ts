@@ -100,4 +100,17 @@ describe('tag definitions', () => {
     const bad = await api.gql(PREVIEW, { e: 'facts.' }, ADMIN);
     expect(bad.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
   });
+
+  it('refuses a `matches` pattern it would compile for every customer unless it is a short constant', async () => {
+    const PREVIEW = `query P($e: String!) { previewTagDefinition(expression: $e, sample: 200) { evaluated } }`;
+    // 110 alternations: compiled on every evaluation of every element of every customer, it held the event loop for 14 s.
+    const heavy = `["ab", "cd"].exists(x, x.matches("${'(a|b|c|d|e)*'.repeat(110)}z"))`;
+    const variable = 'facts.profile.city.matches(facts.profile.city)';
+    for (const [e, why] of [[heavy, /more than 64 characters/], [variable, /constant pattern/]] as const) {
+      const res = await api.gql(PREVIEW, { e }, ADMIN);
+      expect(res.body.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(why) });
+    }
+    const fine = await api.gql(PREVIEW, { e: 'facts.profile.city.matches("^Hang")' }, ADMIN);
+    expect(fine.body.errors).toBeUndefined();
+  });
 });

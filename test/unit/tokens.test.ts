@@ -50,6 +50,10 @@ describe('bearer tokens (HS256)', () => {
     ['a control character', 'u1\napikey:k_0123456789ab'],
     ['an invisible format character', 'u\u202e1'],
     ['a sub over 200 characters', 'u'.repeat(201)],
+    ["an API key's subject in full-width letters", '\uff41\uff50\uff49\uff4b\uff45\uff59:k_0123456789ab'],
+    ['a character that renders as nothing', 'a\u034fpikey:k_0123456789ab'],
+    ['a blank-looking letter', '\u3164'],
+    ['a lone surrogate (stored as U+FFFD, colliding with others)', 'agent\ud800'],
   ])('refuses %s', async (_, sub) => {
     await expect(verifyToken(await mint({ sub }), key, config, now)).rejects.toMatchObject({ reason: 'invalid', message: expect.stringMatching(/`sub`/) });
   });

@@ -5,8 +5,8 @@ import { strings } from '@bufbuild/cel/ext';
  * Tag conditions are CEL (https://cel.dev) over one variable, `facts` (see facts.ts), evaluated by
  * @bufbuild/cel: no I/O and no host functions. Before a condition is accepted its syntax tree is
  * checked so that evaluation stays cheap whatever the facts: only the functions below, at most one
- * level of comprehension (`all`, `exists`, `map`, ...), list literals of at most 100 elements, at most
- * 2,000 characters. The same walk finds the fact paths it reads, which decide the sources loaded.
+ * level of comprehension (`all`, `exists`, `map`, ...), list literals of at most 100 elements,
+ * `matches` with a constant pattern of at most 64 characters, at most 2,000 characters. The same walk finds the fact paths it reads, which decide the sources loaded.
  */
 const env = celEnv({ funcs: strings });
 
@@ -46,6 +46,18 @@ function chainOf(expr: Expr): string[] | null {
   return null;
 }
 
+/**
+ * `matches` compiles its pattern (RE2: linear matching, but compiling a pattern costs its size) on
+ * every evaluation, for every customer: only a constant pattern of at most MAX_PATTERN characters.
+ */
+const MAX_PATTERN = 64;
+function checkPattern(pattern: Expr | undefined): void {
+  const kind = pattern?.exprKind;
+  const text = kind?.case === 'constExpr' && kind.value.constantKind.case === 'stringValue' ? kind.value.constantKind.value : null;
+  if (text === null) throw new Error('`matches` takes a constant pattern (a string literal)');
+  if (text.length > MAX_PATTERN) throw new Error(`a \`matches\` pattern has more than ${MAX_PATTERN} characters`);
+}
+
 function analyse(root: Expr): { paths: string[] } {
   const paths = new Set<string>();
   const visit = (expr: Expr | undefined, depth: number): void => {
@@ -60,6 +72,7 @@ function analyse(root: Expr): { paths: string[] } {
     switch (kind.case) {
       case 'callExpr':
         if (!FUNCTIONS.has(kind.value.function)) throw new Error(`the function \`${kind.value.function}\` is not allowed in tag conditions`);
+        if (kind.value.function === 'matches') checkPattern(kind.value.args.at(-1));
         visit(kind.value.target, depth);
         for (const arg of kind.value.args) visit(arg, depth);
         return;
