@@ -30,7 +30,8 @@ export const hasLeakMarker = (text: string) => LEAK_MARKERS.some((m) => (typeof 
 export const ABSENT = Symbol('absent');
 
 /** An argument: a variable declared with the argument's own type (coercion happens server side), or written inline. */
-export interface ArgUse { name: string; type: GraphQLInputType; value: unknown; inline: boolean }
+/** How an argument is passed: a literal in the document, a variable sent, or a variable's default value (not sent). */
+export interface ArgUse { name: string; type: GraphQLInputType; value: unknown; inline: boolean; asDefault: boolean }
 export interface FieldSel { kind: 'field'; name: string; args: ArgUse[]; sub: Sel[] | null }
 export interface FragmentSel { kind: 'fragment'; on: string; sub: Sel[] }
 export type Sel = FieldSel | FragmentSel;
@@ -230,7 +231,7 @@ export class InputValues {
   }
 }
 
-/** Arguments of a field: required ones always, optional ones now and then; inline 1 time in `inlineOneIn`, else a variable. */
+/** Arguments of a field: required ones always, optional ones now and then; inline 1 time in `inlineOneIn`, else a variable (its default value 1 time in 4). */
 function argsArb(values: InputValues, args: readonly GraphQLArgument[], optionalWeight: number, inlineOneIn: number): fc.Arbitrary<ArgUse[]> {
   const uses = args.map((a) => {
     const required = isNonNullType(a.type) && a.defaultValue === undefined;
@@ -239,7 +240,9 @@ function argsArb(values: InputValues, args: readonly GraphQLArgument[], optional
       { weight: required ? 1 : 10 - optionalWeight, arbitrary: fc.constant<unknown>(ABSENT) },
       { weight: required ? 25 : optionalWeight, arbitrary: values.of(a.type) },
     );
-    return fc.record({ value, inline: fc.nat(inlineOneIn - 1).map((n) => n === 0) }).map(({ value: v, inline }) => ({ name: a.name, type: a.type, value: v, inline }));
+    return fc
+      .record({ value, inline: fc.nat(inlineOneIn - 1).map((n) => n === 0), asDefault: fc.nat(3).map((n) => n === 0) })
+      .map(({ value: v, inline, asDefault }) => ({ name: a.name, type: a.type, value: v, inline, asDefault }));
   });
   return fc.tuple(...uses).map((us) => us.filter((u) => !(u.inline && u.value === ABSENT)));
 }
@@ -363,6 +366,10 @@ export function toRequest(op: FuzzOperation): { query: string; variables: Record
   const printArg = (a: ArgUse) => {
     if (a.inline) return `${a.name}: ${literal(clean(a.value), a.type)}`;
     const v = `v${defs.length}`;
+    if (a.asDefault && a.value !== ABSENT) {
+      defs.push(`$${v}: ${String(a.type)} = ${literal(clean(a.value), a.type)}`);
+      return `${a.name}: $${v}`;
+    }
     defs.push(`$${v}: ${String(a.type)}`);
     if (a.value !== ABSENT) variables[v] = clean(a.value);
     return `${a.name}: $${v}`;
