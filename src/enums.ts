@@ -30,6 +30,8 @@ export enum PartnerScope {
   PROFILE = 'profile', CONTACT = 'contact', IDENTITIES = 'identities', ORDERS = 'orders', SUPPORT = 'support',
   BEHAVIOUR = 'behaviour', SOCIAL = 'social', INSIGHTS = 'insights',
 }
+/** What a partner may read (the schema's PartnerScope enum, as keys store it); each Customer field declares its scope with @scope. */
+export type Scope = `${PartnerScope}`;
 export enum AuthKind { JWT = 'jwt', API_KEY = 'api_key' }
 
 /** Sources as the schema names them, mapped to the names errors and round-trip counters use. */

@@ -1,4 +1,4 @@
-import { PartnerScope, Role as RoleName } from '../enums';
+import { PartnerScope, Role as RoleName, type Scope } from '../enums';
 
 /** Who is calling, as established by authenticate.ts; every request that runs an operation has one. */
 
@@ -6,8 +6,7 @@ import { PartnerScope, Role as RoleName } from '../enums';
 export type Role = `${RoleName}`;
 const ROLES: readonly string[] = Object.values(RoleName);
 
-/** What a partner may read (the schema's PartnerScope enum); each Customer field declares its scope with @scope. */
-export type Scope = `${PartnerScope}`;
+export type { Scope } from '../enums';
 const SCOPES: readonly string[] = Object.values(PartnerScope);
 
 export interface Principal {

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { BehaviourParent, EventConnectionParent } from '../../resolvers/mappers';
+import type { BehaviourParent, EventConnectionParent } from '../parents';
 import type { Context } from '../context';
 import { badUserInput } from '../errors';
 import { checkFirst, decodeCursor, encodeCursor, toPage } from '../pagination';

@@ -1,4 +1,4 @@
-import type { CustomerRef, CustomerConnectionParent } from '../../resolvers/mappers';
+import type { CustomerRef, CustomerConnectionParent } from '../parents';
 import type { CustomerFilter, CustomerOrderBy, IdentifierInput } from '../__generated__/resolvers-types';
 import type { Context } from '../context';
 import { badUserInput } from '../errors';

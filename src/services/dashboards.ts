@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import type { Context } from '../context';
 import { badUserInput, conflict, forbidden } from '../errors';
 import { checkFirst, decodeCursor, encodeCursor, toPage } from '../pagination';
+import type { CustomerStatsParent as StatsParent, SnapshotInfoParent as SnapshotParent } from '../parents';
 import * as seg from '../sources/crm/segments';
 import { completeSnapshots, type SnapshotVersion } from '../sources/crm/snapshots';
 
@@ -11,17 +12,6 @@ import { completeSnapshots, type SnapshotVersion } from '../sources/crm/snapshot
  * version, read once per request), filter validation, statistics and saved segments. Every answer
  * carries its snapshot (version, asOf, age).
  */
-
-export interface StatsParent {
-  snapshot: SnapshotVersion;
-  previous: SnapshotVersion | null;
-  filter: seg.SegmentFilter;
-}
-
-export interface SnapshotParent {
-  version: SnapshotVersion;
-  now: Date;
-}
 
 const MAX_LIST = 50;
 const MAX_TEXT = 100;

@@ -1,4 +1,4 @@
-import type { CustomerRef } from '../../resolvers/mappers';
+import type { CustomerRef } from '../parents';
 import type { Context } from '../context';
 import { badUserInput } from '../errors';
 import { customerById } from './customers';

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { responsePathAsArray } from 'graphql';
-import type { ChurnRiskParent, CustomerRef, LifecycleParent, RfmParent } from '../../resolvers/mappers';
+import type { ChurnRiskParent, CustomerRef, LifecycleParent, RfmParent } from '../parents';
 import type { Context } from '../context';
 import { ConsentPurpose, type Source } from '../enums';
 import { badUserInput } from '../errors';

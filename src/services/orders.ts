@@ -1,4 +1,4 @@
-import type { OrderConnectionParent } from '../../resolvers/mappers';
+import type { OrderConnectionParent } from '../parents';
 import type { OrderStatus, TicketStatus } from '../__generated__/resolvers-types';
 import type { Context } from '../context';
 import { checkFirst, decodeCursor, encodeCursor, toPage } from '../pagination';

@@ -1,4 +1,4 @@
-import type { AuditEntryConnectionParent } from '../../resolvers/mappers';
+import type { AuditEntryConnectionParent } from '../parents';
 import type { ApiKeyInput } from '../__generated__/resolvers-types';
 import type { Context } from '../context';
 import { badUserInput } from '../errors';

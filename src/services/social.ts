@@ -1,4 +1,4 @@
-import type { SocialParent } from '../../resolvers/mappers';
+import type { SocialParent } from '../parents';
 import type { Context } from '../context';
 import { IdentifierKind } from '../enums';
 import { badUserInput } from '../errors';

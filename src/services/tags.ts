@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { CustomerRef, TagPreviewParent } from '../../resolvers/mappers';
+import type { CustomerRef, TagPreviewParent } from '../parents';
 import type { Context } from '../context';
 import { ConsentPurpose } from '../enums';
 import { badUserInput } from '../errors';

@@ -4,30 +4,7 @@ import { interests } from '../insights/interests';
 import { churnOf, lifecycleOf, rfmOf, tierOf } from '../services/insights';
 import { factsOf, hasConsent, type SourceFailure } from '../services/facts';
 import { enabledTags, evaluateTags } from '../services/tags';
-
-/** One customer's row of a profile snapshot (c360.profile_snapshot), as the API would derive it at `as_of`. */
-export interface ProfileRow {
-  customer_id: string;
-  as_of: Date;
-  lifecycle_stage: string;
-  value_tier: string;
-  rfm_recency: number;
-  rfm_frequency: number;
-  rfm_monetary: number;
-  rfm_segment: string;
-  spend_365d: string;
-  /** Null without profiling consent, like the API's churnRisk, interests and tags. */
-  churn_level: string | null;
-  churn_score: number | null;
-  interests: string[];
-  tags: string[];
-  last_activity_at: Date | null;
-  last_order_at: Date | null;
-  city: string | null;
-  preferred_channel: string | null;
-  /** The purposes granted (the person's, most restrictive across merged records). */
-  consents: string[];
-}
+import type { ProfileRow } from '../sources/crm/snapshots';
 
 /** A source failed for a customer: the snapshot stores no partial row (the build stops and can be resumed). */
 export class ProfileIncomplete extends Error {

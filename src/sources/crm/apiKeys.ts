@@ -1,4 +1,4 @@
-import type { Scope } from '../../security/principal';
+import type { Scope } from '../../enums';
 import type { Db } from './db';
 
 /** The statements on c360.api_keys (security/apiKeys.ts makes and checks the keys; only hashes are stored). */

@@ -1,7 +1,30 @@
 import type { SnapshotKind } from '../../enums';
-import type { ProfileRow } from '../../snapshot/profile';
 import type { Db } from './db';
 import { notMerged } from './members';
+
+/** One customer's row of a profile snapshot (c360.profile_snapshot), as the API would derive it at `as_of` (snapshot/profile.ts). */
+export interface ProfileRow {
+  customer_id: string;
+  as_of: Date;
+  lifecycle_stage: string;
+  value_tier: string;
+  rfm_recency: number;
+  rfm_frequency: number;
+  rfm_monetary: number;
+  rfm_segment: string;
+  spend_365d: string;
+  /** Null without profiling consent, like the API's churnRisk, interests and tags. */
+  churn_level: string | null;
+  churn_score: number | null;
+  interests: string[];
+  tags: string[];
+  last_activity_at: Date | null;
+  last_order_at: Date | null;
+  city: string | null;
+  preferred_channel: string | null;
+  /** The purposes granted (the person's, most restrictive across merged records). */
+  consents: string[];
+}
 
 /**
  * The statements of the profile snapshots (c360.snapshots, c360.profile_snapshot; migration 9).

@@ -1,25 +1,26 @@
 /**
- * Parent types of the resolvers (codegen `mappers`): storage shapes, not GraphQL shapes.
+ * Parent types of the resolvers (codegen `mappers`): storage shapes, not GraphQL shapes. They live
+ * below the resolvers and the services that make them, beside the sources whose rows they are.
  * `Customer` is only a reference: each field loads what it needs through the request's loaders,
  * so a customer reached from a list, a lookup or (later) a federation reference costs the same.
  */
-import type { CustomerRow, ConsentRow, IdentityRow, OrderItemRow, OrderRow, ProductRow, PurchaseSummaryRow, TicketRow } from '../src/sources/crm/rows';
-import type { Page } from '../src/pagination';
-import type { ChannelRow, DeviceRow, EventDoc } from '../src/sources/behaviour/rows';
-import type { SocialAccount } from '../src/sources/social/contract';
-import type { PostOf } from '../src/sources/social/summaries';
-import type { ChurnRisk } from '../src/insights/churn';
-import type { Lifecycle } from '../src/insights/lifecycle';
-import type { Rfm } from '../src/insights/rfm';
-import type { TagDefinitionRow } from '../src/insights/tags/definitions';
-import type { Source } from '../src/enums';
-import type { ApiKeyRow } from '../src/sources/crm/apiKeys';
-import type { AuditRow } from '../src/sources/crm/audit';
-import type { ErasureRow } from '../src/sources/crm/privacy';
-import type { HistoryRow, MergeRow } from '../src/sources/crm/identity';
-import type { DuplicateCandidate } from '../src/sources/crm/duplicates';
-import type { SegmentRow } from '../src/sources/crm/segments';
-import type { SnapshotParent, StatsParent } from '../src/services/dashboards';
+import type { CustomerRow, ConsentRow, IdentityRow, OrderItemRow, OrderRow, ProductRow, PurchaseSummaryRow, TicketRow } from './sources/crm/rows';
+import type { Page } from './pagination';
+import type { ChannelRow, DeviceRow, EventDoc } from './sources/behaviour/rows';
+import type { SocialAccount } from './sources/social/contract';
+import type { PostOf } from './sources/social/summaries';
+import type { ChurnRisk } from './insights/churn';
+import type { Lifecycle } from './insights/lifecycle';
+import type { Rfm } from './insights/rfm';
+import type { TagDefinitionRow } from './insights/tags/definitions';
+import type { Source } from './enums';
+import type { ApiKeyRow } from './sources/crm/apiKeys';
+import type { AuditRow } from './sources/crm/audit';
+import type { ErasureRow } from './sources/crm/privacy';
+import type { HistoryRow, MergeRow } from './sources/crm/identity';
+import type { DuplicateCandidate } from './sources/crm/duplicates';
+import type { SegmentFilter, SegmentRow } from './sources/crm/segments';
+import type { SnapshotVersion } from './sources/crm/snapshots';
 
 export interface CustomerRef {
   id: string;
@@ -91,6 +92,15 @@ export type DuplicateCandidateParent = DuplicateCandidate;
 export type DuplicateCandidateConnectionParent = Page<DuplicateCandidate>;
 export type DuplicateCandidateEdgeParent = EdgeParent<DuplicateCandidate>;
 
-export type SnapshotInfoParent = SnapshotParent;
-export type CustomerStatsParent = StatsParent;
+/** A snapshot version as of the request's clock (its age). */
+export interface SnapshotInfoParent {
+  version: SnapshotVersion;
+  now: Date;
+}
+/** Statistics of a filter (everyone without one) in a version, beside the version before it (transitions). */
+export interface CustomerStatsParent {
+  snapshot: SnapshotVersion;
+  previous: SnapshotVersion | null;
+  filter: SegmentFilter;
+}
 export type SegmentParent = SegmentRow;

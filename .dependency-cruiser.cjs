@@ -1,0 +1,35 @@
+/**
+ * The layering, checked by `npm run lint:deps` (part of `npm test`): dependencies point down,
+ * resolvers → services → derivations (insights) → sources → db, and nothing forms a cycle, type-only
+ * imports included (TypeScript's `import type` is followed: tsPreCompilationDeps).
+ */
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', comment: 'A cycle, type-only ones included.', from: {}, to: { circular: true } },
+    {
+      name: 'resolvers-only-from-server', severity: 'error',
+      comment: 'Resolvers are the top: only the schema builder (src/server.ts) wires them.',
+      from: { path: '^src/', pathNot: '^src/server\\.ts$' }, to: { path: '^resolvers/' },
+    },
+    {
+      name: 'services-below-resolvers', severity: 'error',
+      comment: 'Services, derivations and sources never reach up into resolvers, the HTTP edge or the server.',
+      from: { path: '^src/(services|insights|sources|snapshot|security|db)/' }, to: { path: '^(resolvers/|src/(server|http|main|exports|explorer)\\.ts$)' },
+    },
+    {
+      name: 'derivations-are-pure', severity: 'error',
+      comment: 'Rules and derivations (src/insights) take facts and a clock: no services, sources, context or I/O.',
+      from: { path: '^src/insights/' }, to: { path: '^src/(services|sources|snapshot|security|context|db)/|^src/context\\.ts$' },
+    },
+    {
+      name: 'sources-own-their-rows', severity: 'error',
+      comment: 'Sources sit on the databases and the provider: they never import services, security, the snapshot job or the request context.',
+      from: { path: '^src/sources/' }, to: { path: '^src/(services|security|snapshot|insights)/|^src/context\\.ts$' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+};
