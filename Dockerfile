@@ -1,6 +1,6 @@
 # Customer 360 API: build with dev dependencies, run with production ones, as the unprivileged `node` user.
 # Real sources come from DATABASE_URL, MONGODB_URI, SOCIAL_API_URL/SOCIAL_API_TOKEN; JWT_SECRET or
-# JWT_JWKS_URL is then required (see compose.yaml and the README's configuration table).
+# JWT_JWKS_URL is then required (see compose.yaml and docs/configuration.md).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./

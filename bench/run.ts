@@ -41,7 +41,7 @@ interface Cell {
 
 const ROUND_TRIPS = /(crm|behaviour|social)=(\d+)/g;
 
-/** Answers, not failures: a consent-gated field of a customer who did not consent (README "Consent"). */
+/** Answers, not failures: a consent-gated field of a customer who did not consent (docs/concepts.md "Consent and partial answers"). */
 function onlyExpectedErrors(body: string): boolean {
   const { errors } = JSON.parse(body) as { errors?: { extensions?: { code?: string } }[] };
   return (errors ?? []).every((e) => e.extensions?.code === 'CONSENT_REQUIRED');

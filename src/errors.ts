@@ -13,7 +13,7 @@ import { GraphQLError } from 'graphql';
 export type SourceName = 'crm' | 'behaviour' | 'social';
 
 /**
- * Every `extensions.code` a client may receive (README "Errors"), and nothing else: what the
+ * Every `extensions.code` a client may receive (docs/schema.md "Errors"), and nothing else: what the
  * server's errors carry, Apollo's request errors, and the HTTP edge's refusals. INTERNAL_SERVER_ERROR
  * is a bug by definition: no input may cause it.
  */

@@ -5,7 +5,7 @@ import path from 'node:path';
 /**
  * The development explorer: GraphiQL 5 in the Ruru distribution, served from the `ruru` package's
  * prebuilt static files (no CDN: the page and everything it loads come from this server), with the
- * README's example operations preloaded. The page needs no credentials; the token it sends is the one
+ * example operations of the README and docs/ preloaded. The page needs no credentials; the token it sends is the one
  * given in the address's fragment (`/explorer#token=…`, which browsers never send to the server),
  * moved into the headers editor and dropped from the address bar.
  */
@@ -50,7 +50,7 @@ function ruruStatic(): string | null {
   }
 }
 
-/** The example operations (examples/operations/*.graphql, the README's), as one document. */
+/** The example operations (examples/operations/*.graphql, the README's and docs/'s), as one document. */
 function examples(root: string): string {
   const dir = path.join(root, 'examples', 'operations');
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.graphql')).sort() : [];

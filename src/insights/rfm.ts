@@ -18,7 +18,7 @@ export enum RfmSegment {
 }
 
 /**
- * Segments by R and F score, first matching row wins (the usual RFM grid; README "RFM segments").
+ * Segments by R and F score, first matching row wins (the usual RFM grid; docs/concepts.md "RFM segments").
  * A customer without any completed order is NO_PURCHASES whatever the scores.
  */
 export const SEGMENTS: readonly { segment: RfmSegment; r: [number, number]; f: [number, number] }[] = [

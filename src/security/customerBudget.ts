@@ -31,7 +31,7 @@ export const UNLIMITED: CallerBudget = { take: () => true, refusal: () => new Gr
  * caller in front of it, again and again (a customer already read this hour costs nothing), not the
  * customer base one record after another. Analysts and admins list customers by right and are not
  * counted. A caller's hour starts at its first read. In memory, so each replica counts alone (as the
- * request rate limits do; README "Limits").
+ * request rate limits do; docs/security.md "Limits").
  */
 export class CustomerBudget {
   private readonly windows = new LRUCache<string, Window>({ max: 100_000, ttl: HOUR_MS });

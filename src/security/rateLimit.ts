@@ -3,7 +3,7 @@ import type { Principal } from './principal';
 
 /**
  * Requests per minute per caller: an API key at its own rate, a token subject at
- * RATE_LIMIT_PER_MINUTE. In memory, so each replica counts alone (README "Rate limits" says how to
+ * RATE_LIMIT_PER_MINUTE. In memory, so each replica counts alone (docs/security.md "Rate limits" says how to
  * share them: rate-limiter-flexible's Redis or PostgreSQL stores take the same calls).
  */
 export class RateLimits {

@@ -47,7 +47,7 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20260615);
 const RUNS_FACTOR = Number(process.env.FUZZ_RUNS ?? 1);
 const scaled = (runs: number) => Math.max(1, Math.round(runs * RUNS_FACTOR));
 
-/** The codes a client may receive (README "Error codes"); INTERNAL_SERVER_ERROR is in the list but a finding whenever it appears. */
+/** The codes a client may receive (docs/security.md "Error codes"); INTERNAL_SERVER_ERROR is in the list but a finding whenever it appears. */
 const DOCUMENTED_CODES = ERROR_CODES.filter((c) => c !== 'INTERNAL_SERVER_ERROR');
 
 /** An answer slower than this is a finding too (a request that ties up the server). */

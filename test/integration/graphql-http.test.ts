@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 /**
- * What the server does not do of the spec's SHOULDs and MAYs, on purpose (README "GraphQL over HTTP").
+ * What the server does not do of the spec's SHOULDs and MAYs, on purpose (docs/operations.md "GraphQL over HTTP").
  */
 const KNOWN = [
   // Apollo Server answers a document it cannot parse or validate, or variables it cannot coerce,

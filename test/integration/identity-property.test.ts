@@ -78,9 +78,10 @@ async function survivors(): Promise<Survivor[]> {
 const count = <T>(xs: T[]) => xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<T, number>());
 
 /**
- * A reference model of the identity graph, written from the rules as the README states them (not
- * from the service): which survivor each record resolves to, which record each free browser is
- * linked to, and the merges in force with what they moved. It predicts each operation's outcome.
+ * A reference model of the identity graph, written from the rules as docs/concepts.md "Identity
+ * resolution" states them (not from the service): which survivor each record resolves to, which
+ * record each free browser is linked to, and the merges in force with what they moved. It predicts
+ * each operation's outcome.
  */
 class Model {
   canonical = new Map(PEOPLE.map((p) => [p, p]));
