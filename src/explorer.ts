@@ -54,7 +54,7 @@ function ruruStatic(): string | null {
 function examples(root: string): string {
   const dir = path.join(root, 'examples', 'operations');
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.graphql')).sort() : [];
-  const intro = '# Customer 360: the README\'s example operations. Run one with the ▶ button (it asks which).\n\n';
+  const intro = '# Customer 360: the example operations of the README and docs/. Run one with the ▶ button (it asks which).\n\n';
   return intro + files.map((f) => readFileSync(path.join(dir, f), 'utf8').trim()).join('\n\n') + '\n';
 }
 

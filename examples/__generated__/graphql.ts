@@ -31,7 +31,7 @@ export type OrderStatus =
   | 'PENDING'
   | 'REFUNDED';
 
-/** Named RFM segments by R and F score (README "RFM segments"). */
+/** Named RFM segments by R and F score (docs/concepts.md "RFM segments"). */
 export type RfmSegment =
   | 'ABOUT_TO_SLEEP'
   | 'AT_RISK'

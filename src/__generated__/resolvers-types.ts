@@ -950,8 +950,8 @@ export type Query = {
   /**
    * Pairs of survivors that are probably one person, best first (score, then ids), with the evidence.
    * `minScore` in (0, 1] (default 0.5: a similar name in the same city alone stays below it), `first`
-   * 1..100. Computed in SQL over the whole CRM per page (about 1.9 s at 100,000 customers; README
-   * "Identity resolution"), so walk it with large pages.
+   * 1..100. Computed in SQL over the whole CRM per page (about 1.9 s at 100,000 customers;
+   * docs/concepts.md "Identity resolution"), so walk it with large pages.
    */
   duplicateCandidates: DuplicateCandidateConnection;
   /** The customer's erasures, newest first (empty for an unknown id). */
@@ -1335,7 +1335,7 @@ export type Tag = {
   label: Scalars['String']['output'];
 };
 
-/** One version of a tag definition. Its condition is a CEL expression over `facts` (README "Tags"). */
+/** One version of a tag definition. Its condition is a CEL expression over `facts` (docs/concepts.md "Tags"). */
 export type TagDefinition = {
   __typename?: 'TagDefinition';
   createdAt: Scalars['DateTime']['output'];
