@@ -135,7 +135,7 @@ export class Facts {
   }
 
   /** Starts every load named, at once; the CRM facts always. */
-  prefetch(needs: { activity?: boolean; interests?: boolean; behaviourSummary?: boolean; social?: boolean }): void {
+  prefetch(needs: Needs): void {
     void this.crm().catch(() => undefined);
     if (needs.activity) void this.activity();
     if (needs.interests) void this.interestRows();
@@ -143,6 +143,22 @@ export class Facts {
     if (needs.social) void this.social();
   }
 }
+
+/** The loads besides the CRM facts a computation may need (services/insights.ts FIELD_NEEDS says which field needs which). */
+export interface Needs {
+  activity?: boolean;
+  interests?: boolean;
+  behaviourSummary?: boolean;
+  social?: boolean;
+}
+
+/** Every load any of `needs` names. */
+export const allNeeds = (...needs: Needs[]): Needs => ({
+  activity: needs.some((n) => n.activity),
+  interests: needs.some((n) => n.interests),
+  behaviourSummary: needs.some((n) => n.behaviourSummary),
+  social: needs.some((n) => n.social),
+});
 
 export const hasConsent = (crm: CrmFactsRow, purpose: ConsentPurpose): boolean => crm.consents.some((c) => c.purpose === purpose && c.granted);
 

@@ -14,13 +14,27 @@ import { valueTier, type ValueTier } from '../insights/valueTier';
 import type { CrmFactsRow } from '../sources/crm/facts';
 import type { SocialAccount } from '../sources/social/contract';
 import { sentiment } from '../sources/social/summaries';
-import { asOfFor, factsOf, failureOf, hasConsent, type Attempt, type Facts, type SourceFailure } from './facts';
+import { asOfFor, factsOf, failureOf, hasConsent, type Attempt, type Facts, type Needs, type SourceFailure } from './facts';
 
 /**
  * The derived fields of Customer: each starts every load it may need at once (services/facts.ts),
  * then applies the pure rules of src/insights. A field that can do without a failed source says so
  * (`missingSources`, and an error alongside at its path); one that cannot is null with the error.
  */
+
+/**
+ * The one table of what each derived field loads besides the CRM facts, started together so that the
+ * customers of a level share one batch per source; the snapshot builder and tag conditions take their
+ * unions. valueTier starts nothing: it reads behaviour only for a customer without completed orders.
+ */
+export const FIELD_NEEDS = {
+  rfm: {},
+  valueTier: {},
+  lifecycle: { activity: true, social: true },
+  interests: { interests: true },
+  churnRisk: { social: true },
+  serviceHints: { activity: true, social: true },
+} as const satisfies Record<string, Needs>;
 
 /** Reports the sources a field did without; returns them for `missingSources`. */
 export function reportMissing(ctx: Context, info: GraphQLResolveInfo, failures: (SourceFailure | null)[]): Source[] {
@@ -100,7 +114,7 @@ export async function valueTierField(ctx: Context, ref: CustomerRef, asOfArg: Da
 
 export async function lifecycleField(ctx: Context, ref: CustomerRef, asOfArg: Date | null | undefined, info: GraphQLResolveInfo): Promise<LifecycleParent> {
   const f = factsOf(ctx, ref.id, asOfFor(ctx, asOfArg));
-  f.prefetch({ activity: true, social: true });
+  f.prefetch(FIELD_NEEDS.lifecycle);
   const { value, failures } = await lifecycleOf(ctx, f, await f.crm());
   return { ...value, asOf: f.asOf, missingSources: reportMissing(ctx, info, failures) };
 }
@@ -110,7 +124,7 @@ export async function interestsField(ctx: Context, ref: CustomerRef, args: { fir
   const first = args.first ?? 5;
   if (!Number.isInteger(first) || first < 1 || first > 20) throw badUserInput(`\`first\` must be between 1 and 20 (got ${first}).`, 'first');
   const f = factsOf(ctx, ref.id, asOfFor(ctx, args.asOf));
-  f.prefetch({ interests: true });
+  f.prefetch(FIELD_NEEDS.interests);
   await f.requireConsent(ConsentPurpose.PROFILING);
   const rows = await f.interestRows();
   if (!rows.ok) throw rows.error;
@@ -119,7 +133,7 @@ export async function interestsField(ctx: Context, ref: CustomerRef, args: { fir
 
 export async function churnRiskField(ctx: Context, ref: CustomerRef, asOfArg: Date | null | undefined, info: GraphQLResolveInfo): Promise<ChurnRiskParent> {
   const f = factsOf(ctx, ref.id, asOfFor(ctx, asOfArg));
-  f.prefetch({ social: true });
+  f.prefetch(FIELD_NEEDS.churnRisk);
   const crm = await f.requireConsent(ConsentPurpose.PROFILING);
   const { value, failures } = await churnOf(ctx, f, crm);
   return { ...value, asOf: f.asOf, missingSources: reportMissing(ctx, info, failures) };
@@ -131,7 +145,7 @@ export async function churnRiskField(ctx: Context, ref: CustomerRef, asOfArg: Da
  */
 export async function serviceHintsField(ctx: Context, ref: CustomerRef, asOfArg: Date | null | undefined, info: GraphQLResolveInfo): Promise<ServiceHint[]> {
   const f = factsOf(ctx, ref.id, asOfFor(ctx, asOfArg));
-  f.prefetch({ activity: true, social: true });
+  f.prefetch(FIELD_NEEDS.serviceHints);
   const crm = await f.crm();
   const profiling = hasConsent(crm, ConsentPurpose.PROFILING);
   const [tier, life, churn] = await Promise.all([tierOf(ctx, f, crm), lifecycleOf(ctx, f, crm), profiling ? churnOf(ctx, f, crm) : null]);

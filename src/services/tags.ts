@@ -10,8 +10,8 @@ import { isFactGroup, type FactGroup, type TagFacts } from '../insights/tags/fac
 import { daysSince } from '../insights/time';
 import type { CrmFactsRow } from '../sources/crm/facts';
 import { sampleCustomers } from '../sources/crm/queries';
-import { asOfFor, factsOf, failureOf, hasConsent, type Facts, type SourceFailure } from './facts';
-import { churnOf, lifecycleOf, reportMissing, rfmOf, sentimentAsOf, tierOf } from './insights';
+import { allNeeds, asOfFor, factsOf, failureOf, hasConsent, type Facts, type Needs, type SourceFailure } from './facts';
+import { churnOf, FIELD_NEEDS, lifecycleOf, reportMissing, rfmOf, sentimentAsOf, tierOf } from './insights';
 import { ageAt } from './profile';
 
 /** Customer.tags and the preview of a draft condition, over the same facts as the other derived fields. */
@@ -23,15 +23,18 @@ export interface TagValue {
   evidence: { fact: string; value: string | null }[];
 }
 
-/** The loads the fact groups need (valueTier reads events only for customers without orders, later). */
-function needsOf(groups: Set<string>) {
-  return {
-    activity: groups.has('lifecycle'),
-    interests: groups.has('interests'),
-    behaviourSummary: groups.has('behaviour'),
-    social: groups.has('lifecycle') || groups.has('churn') || groups.has('social'),
-  };
-}
+/** What each fact group loads besides the CRM facts: the derived field it comes from, or its source. */
+const GROUP_NEEDS: Readonly<Record<FactGroup, Needs>> = {
+  profile: {}, orders: {}, tickets: {}, consents: {}, rfm: FIELD_NEEDS.rfm,
+  valueTier: FIELD_NEEDS.valueTier,
+  lifecycle: FIELD_NEEDS.lifecycle,
+  interests: FIELD_NEEDS.interests,
+  churn: FIELD_NEEDS.churnRisk,
+  behaviour: { behaviourSummary: true },
+  social: { social: true },
+};
+
+const needsOf = (groups: Set<string>): Needs => allNeeds(...[...groups].filter(isFactGroup).map((g) => GROUP_NEEDS[g]));
 
 /**
  * The facts of the groups named. A group that could not be computed in full (a source failed) is

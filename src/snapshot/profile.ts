@@ -1,8 +1,8 @@
 import type { Context } from '../context';
 import { ConsentPurpose } from '../enums';
 import { interests } from '../insights/interests';
-import { churnOf, lifecycleOf, rfmOf, tierOf } from '../services/insights';
-import { factsOf, hasConsent, type SourceFailure } from '../services/facts';
+import { churnOf, FIELD_NEEDS, lifecycleOf, rfmOf, tierOf } from '../services/insights';
+import { allNeeds, factsOf, hasConsent, type SourceFailure } from '../services/facts';
 import { enabledTags, evaluateTags } from '../services/tags';
 import type { ProfileRow } from '../sources/crm/snapshots';
 
@@ -23,7 +23,8 @@ const TOP_INTERESTS = 5;
 export async function profileOf(ctx: Context, customerId: string, asOf: Date): Promise<ProfileRow> {
   const f = factsOf(ctx, customerId, asOf);
   const { definitions, needs } = enabledTags(ctx);
-  f.prefetch({ ...needs, activity: true, social: true, interests: true, behaviourSummary: true });
+  // Everything a row holds: tier, lifecycle, churn, interests, the preferred channel (behaviour summary) and tags.
+  f.prefetch(allNeeds(needs, FIELD_NEEDS.valueTier, FIELD_NEEDS.lifecycle, FIELD_NEEDS.churnRisk, FIELD_NEEDS.interests, { behaviourSummary: true }));
   const crm = await f.crm();
   const profiling = hasConsent(crm, ConsentPurpose.PROFILING);
   const [tier, life, churn, interestRows, summary, tags] = await Promise.all([
