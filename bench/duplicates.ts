@@ -17,6 +17,7 @@ import {
 } from '../src/sources/crm/duplicates';
 import { createCrmPool } from '../src/sources/crm/pool';
 import { refreshSearchIndex } from '../src/sources/crm/searchIndex';
+import { toQuery, type Sql } from '../src/sources/crm/sql';
 import { noRoundTrips } from '../src/sources/roundTrips';
 
 const USAGE = `usage: npm run bench:duplicates -- [--customers N] [--duplicates SHARE] [--first 100,1000]
@@ -59,8 +60,9 @@ interface PlanNode { 'Node Type': string; 'Subplan Name'?: string; 'Actual Total
 /** EXPLAIN ANALYZE of the first page: execution time and the time spent in each CTE (instrumented, including the CTEs it reads). */
 async function explainFirstPage(db: Db, first: number, countryCallingCode: string) {
   let plan: { Plan: PlanNode; 'Execution Time': number } | undefined;
-  const explaining: Db = async <R>(text: string, values?: unknown[]) => {
-    const [row] = await db<{ 'QUERY PLAN': [typeof plan] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values);
+  const explaining: Db = async <R>(statement: string | Sql, values?: unknown[]) => {
+    const q = typeof statement === 'string' ? { text: statement, values } : toQuery(statement);
+    const [row] = await db<{ 'QUERY PLAN': [typeof plan] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${q.text}`, q.values);
     plan = row!['QUERY PLAN'][0];
     return [] as R[];
   };

@@ -2,9 +2,16 @@ import type pg from 'pg';
 import { SourceError } from '../../errors';
 import type { RoundTrips } from '../roundTrips';
 import { timed } from '../../observability/metrics';
+import { Sql, toQuery } from './sql';
 
-/** One SQL round trip to the CRM. Rows typed by the caller; failures are SourceErrors or bugs. */
-export type Db = <R>(text: string, values?: unknown[]) => Promise<R[]>;
+/**
+ * One SQL round trip to the CRM: a statement with its parameters, or a fragment carrying them (sql.ts).
+ * Rows typed by the caller; failures are SourceErrors or bugs.
+ */
+export interface Db {
+  <R>(text: string, values?: unknown[]): Promise<R[]>;
+  <R>(fragment: Sql): Promise<R[]>;
+}
 
 /** SQLSTATE classes that mean the database is unavailable rather than our SQL being wrong. */
 const UNAVAILABLE_CLASSES = ['08', '53', '57', '58'];
@@ -31,7 +38,8 @@ export function crmSourceError(e: unknown): unknown {
  * SourceError('crm'); anything else (a bug in our SQL) is rethrown and masked at the edge.
  */
 export function createDb(pool: pg.Pool | pg.PoolClient, roundTrips: RoundTrips): Db {
-  return async <R>(text: string, values?: unknown[]) => {
+  return async <R>(statement: string | Sql, params?: unknown[]) => {
+    const { text, values } = statement instanceof Sql ? toQuery(statement) : { text: statement, values: params };
     roundTrips.crm += 1;
     try {
       const result = await timed('crm', () => pool.query(text, values));
