@@ -1,3 +1,4 @@
+import { emailOf, emailSql, phoneOf, phoneSql } from '../../src/sources/crm/identifiers';
 import { join, param, raw, sql, toQuery } from '../../src/sources/crm/sql';
 
 describe('sql fragments', () => {
@@ -35,5 +36,19 @@ describe('sql fragments', () => {
   it('never takes a value as text', () => {
     const evil = "x'; DROP TABLE t; --";
     expect(toQuery(sql`SELECT ${evil}`)).toEqual({ text: 'SELECT $1', values: [evil] });
+  });
+});
+
+describe('sql fragments as text', () => {
+  it('refuses to become a plain string (its values would be lost)', () => {
+    const f = sql`a = ${1}`;
+    expect(() => `${f as unknown as string}`).toThrow(/used as a string/);
+  });
+});
+
+describe('the fragment twins of the identifier normalisations', () => {
+  it('spell the same SQL as emailSql and phoneSql (migration 7 and the lookup suite pin those)', () => {
+    expect(toQuery(emailOf(sql`c.email`)).text).toBe(emailSql('c.email'));
+    expect(toQuery(phoneOf(sql`i.value`)).text).toBe(phoneSql('i.value'));
   });
 });

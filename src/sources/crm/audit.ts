@@ -1,5 +1,6 @@
 import type { Db } from './db';
 import { withMembers } from './members';
+import { param, sql } from './sql';
 
 /** The statements on c360.audit_log (append-only: inserts and reads; security/audit.ts collects what to write). */
 
@@ -42,16 +43,16 @@ export const insertAuditRows = (
   entry: { requestId: string; subject: string; roles: string[]; auth: string; partner: string | null; masked: boolean; operation: string | null },
   reads: ReadonlyMap<string, readonly string[]>,
 ) =>
-  db(
-    `${withMembers('$8')}
+{
+  const ids = param([...reads.keys()]);
+  return db(
+    sql`${withMembers(ids)}
      INSERT INTO c360.audit_log (request_id, subject, roles, auth, partner, customer_id, fields, masked, operation)
-     SELECT $1, $2, $3, $4, $5, m.member, array_agg(DISTINCT f ORDER BY f), $6, $7
-       FROM unnest($8::text[], $9::text[]) AS r(customer_id, fields)
+     SELECT ${entry.requestId}, ${entry.subject}, ${entry.roles}, ${entry.auth}, ${entry.partner}, m.member, array_agg(DISTINCT f ORDER BY f),
+            ${entry.masked}, ${entry.operation}
+       FROM unnest(${ids}::text[], ${[...reads.values()].map((fields) => fields.join(','))}::text[]) AS r(customer_id, fields)
        JOIN km m ON m.key = r.customer_id
       CROSS JOIN unnest(string_to_array(r.fields, ',')) AS f
       GROUP BY m.member`,
-    [
-      entry.requestId, entry.subject, entry.roles, entry.auth, entry.partner, entry.masked, entry.operation,
-      [...reads.keys()], [...reads.values()].map((fields) => fields.join(',')),
-    ],
   );
+};

@@ -1,6 +1,7 @@
 import type { Db } from './db';
 import { CONSENTS, IDENTITIES, IN_KM, withMembers } from './members';
 import type { ConsentRow, CustomerRow, IdentityRow } from './rows';
+import { param, sql } from './sql';
 
 /**
  * The CRM facts the derivations need, for a batch of customers as of one instant, in ONE statement:
@@ -51,32 +52,34 @@ type Raw = Omit<CrmFactsRow, 'customer' | 'consents' | 'identities'> & CustomerR
 };
 
 export async function crmFacts(db: Db, ids: readonly string[], b: FactBounds): Promise<CrmFactsRow[]> {
+  const [asOf, windowStart] = [param(b.asOf), param(b.rfmWindowStart)];
+  const [recentStart, priorStart, reactivationStart] = [param(b.recentStart), param(b.priorStart), param(b.reactivationStart)];
   const rows = await db<Raw>(
-    `${withMembers('$1')}, ids AS (${IDENTITIES}), cons AS (${CONSENTS}), o AS (
+    sql`${withMembers(param(ids))}, ids AS (${IDENTITIES}), cons AS (${CONSENTS}), o AS (
        SELECT k.key AS customer_id, placed_at, total, placed_at - lag(placed_at) OVER (PARTITION BY k.key ORDER BY placed_at) AS gap
-         FROM km k JOIN orders ON orders.customer_id = k.member WHERE orders.customer_id = ${IN_KM} AND status = 'completed' AND placed_at <= $2
+         FROM km k JOIN orders ON orders.customer_id = k.member WHERE orders.customer_id = ${IN_KM} AND status = 'completed' AND placed_at <= ${asOf}
      ), orders_agg AS (
        SELECT customer_id,
               count(*)::int AS completed_orders, min(placed_at) AS first_order_at, max(placed_at) AS last_order_at,
-              count(*) FILTER (WHERE placed_at > $3)::int AS orders_in_window,
-              coalesce(sum(total) FILTER (WHERE placed_at > $3), 0)::numeric(14,2)::text AS spend_in_window,
-              count(*) FILTER (WHERE placed_at > $4)::int AS orders_recent,
-              count(*) FILTER (WHERE placed_at > $5 AND placed_at <= $4)::int AS orders_prior,
+              count(*) FILTER (WHERE placed_at > ${windowStart})::int AS orders_in_window,
+              coalesce(sum(total) FILTER (WHERE placed_at > ${windowStart}), 0)::numeric(14,2)::text AS spend_in_window,
+              count(*) FILTER (WHERE placed_at > ${recentStart})::int AS orders_recent,
+              count(*) FILTER (WHERE placed_at > ${priorStart} AND placed_at <= ${recentStart})::int AS orders_prior,
               (extract(epoch FROM avg(gap)) / 86400)::float8 AS mean_interval_days,
-              min(placed_at) FILTER (WHERE placed_at > $6) AS earliest_recent_order_at,
-              max(placed_at) FILTER (WHERE placed_at <= $6) AS latest_order_before_window_at
+              min(placed_at) FILTER (WHERE placed_at > ${reactivationStart}) AS earliest_recent_order_at,
+              max(placed_at) FILTER (WHERE placed_at <= ${reactivationStart}) AS latest_order_before_window_at
          FROM o GROUP BY customer_id
      ), items_agg AS (
        SELECT k.key AS customer_id, avg((i.unit_price < p.price)::int)::float8 AS discounted_item_share
          FROM km k JOIN orders o ON o.customer_id = k.member JOIN order_items i ON i.order_id = o.id JOIN products p ON p.id = i.product_id
-        WHERE o.customer_id = ${IN_KM} AND o.status = 'completed' AND o.placed_at <= $2 AND o.placed_at > $3
+        WHERE o.customer_id = ${IN_KM} AND o.status = 'completed' AND o.placed_at <= ${asOf} AND o.placed_at > ${windowStart}
         GROUP BY k.key
      ), tickets_agg AS (
        SELECT k.key AS customer_id,
-              count(*) FILTER (WHERE status IN ('open', 'pending') OR resolved_at > $2)::int AS unresolved_tickets,
-              count(*) FILTER (WHERE satisfaction <= $8 AND coalesce(resolved_at, opened_at) > $7
-                                 AND coalesce(resolved_at, opened_at) <= $2)::int AS bad_ratings
-         FROM km k JOIN support_tickets t ON t.customer_id = k.member WHERE t.customer_id = ${IN_KM} AND opened_at <= $2
+              count(*) FILTER (WHERE status IN ('open', 'pending') OR resolved_at > ${asOf})::int AS unresolved_tickets,
+              count(*) FILTER (WHERE satisfaction <= ${b.badRating} AND coalesce(resolved_at, opened_at) > ${b.badRatingStart}
+                                 AND coalesce(resolved_at, opened_at) <= ${asOf})::int AS bad_ratings
+         FROM km k JOIN support_tickets t ON t.customer_id = k.member WHERE t.customer_id = ${IN_KM} AND opened_at <= ${asOf}
         GROUP BY k.key
      )
      SELECT u.key AS id, c.id AS canonical_id, c.created_at, c.full_name, c.gender, c.birth_date, c.city, c.country, c.occupation, c.email, c.phone, c.status,
@@ -94,7 +97,6 @@ export async function crmFacts(db: Db, ids: readonly string[], b: FactBounds): P
        LEFT JOIN orders_agg oa ON oa.customer_id = u.key
        LEFT JOIN items_agg ia ON ia.customer_id = u.key
        LEFT JOIN tickets_agg ta ON ta.customer_id = u.key`,
-    [ids, b.asOf, b.rfmWindowStart, b.recentStart, b.priorStart, b.reactivationStart, b.badRatingStart, b.badRating],
   );
   return rows.map(({ id, canonical_id, created_at, full_name, gender, birth_date, city, country, occupation, email, phone, status, consents, identities, ...facts }) => ({
     ...facts,

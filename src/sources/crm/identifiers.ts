@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { badUserInput } from '../../errors';
 import { IdentifierKind } from '../../enums';
+import { sql, type Sql } from './sql';
 
 /**
  * An identifier in the form the CRM lookup compares: `key` identifies it in a batch;
@@ -38,6 +39,10 @@ export const normaliseEmail = (value: string): string => value.trim().toLowerCas
 export const TRIM_CHARS_SQL = `E' \\t\\n\\r' || chr(160) || chr(12288)`;
 export const emailSql = (col: string) => `lower(btrim(${col}, ${TRIM_CHARS_SQL}))`;
 export const phoneSql = (col: string) => `regexp_replace(replace(${col}, '(0)', ''), '[^0-9+]', '', 'g')`;
+/** TRIM_CHARS_SQL, emailSql and phoneSql as fragments (sql.ts), for composed statements; the same text (test/unit/sql.test.ts). */
+export const TRIM_CHARS = sql`E' \\t\\n\\r' || chr(160) || chr(12288)`;
+export const emailOf = (col: Sql) => sql`lower(btrim(${col}, ${TRIM_CHARS}))`;
+export const phoneOf = (col: Sql) => sql`regexp_replace(replace(${col}, '(0)', ''), '[^0-9+]', '', 'g')`;
 
 /** E.164 for a phone in any format, read in `region` when it has no country code; null if not a phone. */
 export function toE164(value: string, region: string): string | null {

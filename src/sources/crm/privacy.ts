@@ -2,6 +2,7 @@ import type { ErasureStatus, Source } from '../../enums';
 import type { Db } from './db';
 import { anyMember } from './members';
 import type { OrderRow, TicketRow } from './rows';
+import { param, sql } from './sql';
 
 /**
  * The statements of the privacy operations on the CRM's database: one customer's whole record
@@ -11,17 +12,15 @@ import type { OrderRow, TicketRow } from './rows';
 /** Every order of the customer's person (all its records, members.ts), oldest first; amounts as exact decimal strings. */
 export const allOrdersOf = (db: Db, customerId: string) =>
   db<OrderRow>(
-    `SELECT id, order_number, customer_id, status, channel, placed_at, total::text AS total
-       FROM orders WHERE customer_id = ${anyMember('$1')} ORDER BY placed_at, id`,
-    [customerId],
+    sql`SELECT id, order_number, customer_id, status, channel, placed_at, total::text AS total
+       FROM orders WHERE customer_id = ${anyMember(param(customerId))} ORDER BY placed_at, id`,
   );
 
 /** Every support ticket of the customer's person, oldest first. */
 export const allTicketsOf = (db: Db, customerId: string) =>
   db<TicketRow>(
-    `SELECT id, customer_id, subject, status, priority, channel, opened_at, resolved_at, satisfaction
-       FROM support_tickets WHERE customer_id = ${anyMember('$1')} ORDER BY opened_at, id`,
-    [customerId],
+    sql`SELECT id, customer_id, subject, status, priority, channel, opened_at, resolved_at, satisfaction
+       FROM support_tickets WHERE customer_id = ${anyMember(param(customerId))} ORDER BY opened_at, id`,
   );
 
 /** The name an erased customer keeps (full_name is NOT NULL in the CRM). */

@@ -1,8 +1,9 @@
 import { IdentifierKind } from '../../enums';
 import type { Db } from './db';
-import { emailSql, phoneSql, type LookupKey } from './identifiers';
+import { emailOf, phoneOf, type LookupKey } from './identifiers';
 import { CONSENTS, IDENTITIES, IN_KM, membersArray, notMerged, personHas, withMembers } from './members';
 import { inSegmentSql, type SegmentFilter } from './segments';
+import { join, param, sql, type Sql } from './sql';
 import type {
   ConsentRow, CustomerRow, IdentityRow, OrderItemRow, OrderRow, PurchaseSummaryRow, TicketRow,
 } from './rows';
@@ -14,41 +15,39 @@ import type {
  * identities and consents of every record merged into it (members.ts).
  */
 
-const PROFILE_COLUMNS = 'c.created_at, c.full_name, c.gender, c.birth_date, c.city, c.country, c.occupation, c.email, c.phone, c.status';
+const PROFILE_COLUMNS = sql`c.created_at, c.full_name, c.gender, c.birth_date, c.city, c.country, c.occupation, c.email, c.phone, c.status`;
 /** For rows of survivors (lists, search), which are their own canonical record. */
-const CUSTOMER_COLUMNS = `c.id, c.id AS canonical_id, ${PROFILE_COLUMNS}`;
+const CUSTOMER_COLUMNS = sql`c.id, c.id AS canonical_id, ${PROFILE_COLUMNS}`;
 
 /** Exact microseconds since the epoch of a timestamptz: keyset cursors must not lose precision. */
-const micros = (col: string) => `(extract(epoch from ${col}) * 1000000)::int8`;
-const fromMicros = (param: string) => `(timestamptz 'epoch' + ${param}::int8 * interval '1 microsecond')`;
+const micros = (col: Sql) => sql`(extract(epoch from ${col}) * 1000000)::int8`;
+/** `us` a column or a value. */
+const fromMicros = (us: unknown) => sql`(timestamptz 'epoch' + ${us}::int8 * interval '1 microsecond')`;
 
 export type Keyed<R> = R & { sort_us: number };
 
 /** The row of each id's person (the survivor's), with id = the id asked for and canonical_id = the survivor's. */
 export const customersByIds = (db: Db, ids: readonly string[]) =>
   db<CustomerRow>(
-    `${withMembers('$1')} SELECT kc.key AS id, c.id AS canonical_id, ${PROFILE_COLUMNS} FROM kc JOIN customers c ON c.id = kc.canon`,
-    [ids],
+    sql`${withMembers(param(ids))} SELECT kc.key AS id, c.id AS canonical_id, ${PROFILE_COLUMNS} FROM kc JOIN customers c ON c.id = kc.canon`,
   );
 
 export const identitiesByCustomerIds = (db: Db, ids: readonly string[]) =>
   db<IdentityRow>(
-    `${withMembers('$1')} SELECT * FROM (${IDENTITIES}) x ORDER BY x.customer_id, x.kind, x.first_seen_at, x.value`,
-    [ids],
+    sql`${withMembers(param(ids))} SELECT * FROM (${IDENTITIES}) x ORDER BY x.customer_id, x.kind, x.first_seen_at, x.value`,
   );
 
 export const consentsByCustomerIds = (db: Db, ids: readonly string[]) =>
-  db<ConsentRow>(`${withMembers('$1')} ${CONSENTS}`, [ids]);
+  db<ConsentRow>(sql`${withMembers(param(ids))} ${CONSENTS}`);
 
 export const purchaseSummaries = (db: Db, ids: readonly string[]) =>
   db<PurchaseSummaryRow>(
-    `${withMembers('$1')} SELECT m.key AS customer_id, count(*)::int8 AS completed_orders, sum(o.total)::numeric(14,2)::text AS total_spent,
+    sql`${withMembers(param(ids))} SELECT m.key AS customer_id, count(*)::int8 AS completed_orders, sum(o.total)::numeric(14,2)::text AS total_spent,
             round(avg(o.total), 2)::numeric(14,2)::text AS average_order_value,
             min(o.placed_at) AS first_order_at, max(o.placed_at) AS last_order_at
        FROM km m JOIN orders o ON o.customer_id = m.member
       WHERE o.status = 'completed' AND o.customer_id = ${IN_KM}
       GROUP BY m.key`,
-    [ids],
   );
 
 /** Per customer, up to `limit` orders after its own cursor, newest first. `k` is the key's index. */
@@ -57,31 +56,34 @@ export const ordersPages = (
   keys: { customerId: string; afterUs: number | null; afterId: string | null }[],
   limit: number,
   status: string | null,
-) =>
-  db<Keyed<OrderRow> & { k: number }>(
-    `${withMembers('$1')} SELECT k.ord - 1 AS k, o.*
-       FROM unnest($1::text[], $2::int8[], $3::text[]) WITH ORDINALITY AS k(customer_id, after_us, after_id, ord)
+) => {
+  const ids = param(keys.map((k) => k.customerId));
+  const st = param(status);
+  return db<Keyed<OrderRow> & { k: number }>(
+    sql`${withMembers(ids)} SELECT k.ord - 1 AS k, o.*
+       FROM unnest(${ids}::text[], ${keys.map((k) => k.afterUs)}::int8[], ${keys.map((k) => k.afterId)}::text[]) WITH ORDINALITY AS k(customer_id, after_us, after_id, ord)
       CROSS JOIN LATERAL (
         SELECT o.id, o.order_number, o.customer_id, o.status, o.channel, o.placed_at, o.total::text AS total,
-               ${micros('o.placed_at')} AS sort_us
+               ${micros(sql`o.placed_at`)} AS sort_us
           FROM orders o
-         WHERE o.customer_id = ANY(${membersArray('k.customer_id')})
-           AND ($5::text IS NULL OR o.status = $5)
-           AND (k.after_us IS NULL OR (o.placed_at, o.id) < (${fromMicros('k.after_us')}, k.after_id))
+         WHERE o.customer_id = ANY(${membersArray(sql`k.customer_id`)})
+           AND (${st}::text IS NULL OR o.status = ${st})
+           AND (k.after_us IS NULL OR (o.placed_at, o.id) < (${fromMicros(sql`k.after_us`)}, k.after_id))
          ORDER BY o.placed_at DESC, o.id DESC
-         LIMIT $4
+         LIMIT ${limit}
       ) o
       ORDER BY k, o.placed_at DESC, o.id DESC`,
-    [keys.map((k) => k.customerId), keys.map((k) => k.afterUs), keys.map((k) => k.afterId), limit, status],
   );
+};
 
-export const orderCounts = (db: Db, ids: readonly string[], status: string | null) =>
-  db<{ customer_id: string; count: number }>(
-    `${withMembers('$1')} SELECT m.key AS customer_id, count(*)::int8 AS count
+export const orderCounts = (db: Db, ids: readonly string[], status: string | null) => {
+  const st = param(status);
+  return db<{ customer_id: string; count: number }>(
+    sql`${withMembers(param(ids))} SELECT m.key AS customer_id, count(*)::int8 AS count
        FROM km m JOIN orders o ON o.customer_id = m.member
-      WHERE ($2::text IS NULL OR o.status = $2) AND o.customer_id = ${IN_KM} GROUP BY m.key`,
-    [ids, status],
+      WHERE (${st}::text IS NULL OR o.status = ${st}) AND o.customer_id = ${IN_KM} GROUP BY m.key`,
   );
+};
 
 export const itemsByOrderIds = (db: Db, orderIds: readonly string[]) =>
   db<Omit<OrderItemRow, 'product'> & { p_id: string; p_name: string; p_category: string; p_brand: string | null; p_price: string }>(
@@ -94,18 +96,20 @@ export const itemsByOrderIds = (db: Db, orderIds: readonly string[]) =>
   );
 
 /** Per customer, its newest `limit` tickets with one of `statuses` (all when null). */
-export const ticketsFor = (db: Db, ids: readonly string[], statuses: string[] | null, limit: number) =>
-  db<TicketRow>(
-    `${withMembers('$1')} SELECT t.* FROM unnest($1::text[]) WITH ORDINALITY AS k(customer_id, ord)
+export const ticketsFor = (db: Db, ids: readonly string[], statuses: string[] | null, limit: number) => {
+  const keys = param(ids);
+  const st = param(statuses);
+  return db<TicketRow>(
+    sql`${withMembers(keys)} SELECT t.* FROM unnest(${keys}::text[]) WITH ORDINALITY AS k(customer_id, ord)
       CROSS JOIN LATERAL (
         SELECT id, k.customer_id, subject, status, priority, channel, opened_at, resolved_at, satisfaction
           FROM support_tickets s
-         WHERE s.customer_id = ANY(${membersArray('k.customer_id')}) AND ($2::text[] IS NULL OR s.status = ANY($2::text[]))
-         ORDER BY s.opened_at DESC, s.id DESC LIMIT $3
+         WHERE s.customer_id = ANY(${membersArray(sql`k.customer_id`)}) AND (${st}::text[] IS NULL OR s.status = ANY(${st}::text[]))
+         ORDER BY s.opened_at DESC, s.id DESC LIMIT ${limit}
       ) t
       ORDER BY k.ord, t.opened_at DESC, t.id DESC`,
-    [ids, statuses, limit],
   );
+};
 
 /**
  * Customers each lookup key belongs to, best first (active, then oldest), as their survivors (a key
@@ -121,41 +125,38 @@ export function customerIdsByIdentifiers(db: Db, keys: readonly LookupKey[]) {
   const exact = keys.filter(
     (k) => ![IdentifierKind.EMAIL, IdentifierKind.PHONE, IdentifierKind.ORDER_NUMBER, IdentifierKind.SOCIAL].includes(k.kind),
   );
-  const params: unknown[] = [];
-  const bind = (v: unknown) => `$${params.push(v)}`;
-  const branches: string[] = [];
+  const branches: Sql[] = [];
   const emails = of(IdentifierKind.EMAIL);
   if (emails.length) {
-    const e = bind(emails);
-    branches.push(`(${normalisedLookup('email', `unnest(${e}::text[], ${e}::text[])`, emailSql)})`);
+    const e = param(emails);
+    branches.push(sql`(${normalisedLookup('email', sql`unnest(${e}::text[], ${e}::text[])`)})`);
   }
   // A phone key matches on any of its digit forms (identifiers.ts).
-  if (phones.length) branches.push(`(${normalisedLookup('phone', `unnest(${bind(phones.map((x) => x[0]))}::text[], ${bind(phones.map((x) => x[1]))}::text[])`, phoneSql)})`);
+  if (phones.length) branches.push(sql`(${normalisedLookup('phone', sql`unnest(${phones.map((x) => x[0])}::text[], ${phones.map((x) => x[1])}::text[])`)})`);
   const orders = of(IdentifierKind.ORDER_NUMBER);
-  if (orders.length) branches.push(`SELECT 'order_number', o.order_number, o.customer_id FROM orders o WHERE o.order_number = ANY(${bind(orders)}::text[])`);
+  if (orders.length) branches.push(sql`SELECT 'order_number', o.order_number, o.customer_id FROM orders o WHERE o.order_number = ANY(${orders}::text[])`);
   const social = of(IdentifierKind.SOCIAL);
   if (social.length) {
-    branches.push(`SELECT 'social', lower(i.value), i.customer_id FROM customer_identities i WHERE i.kind = 'social' AND lower(i.value) = ANY(${bind(social)}::text[])`);
+    branches.push(sql`SELECT 'social', lower(i.value), i.customer_id FROM customer_identities i WHERE i.kind = 'social' AND lower(i.value) = ANY(${social}::text[])`);
   }
   if (exact.length) {
     branches.push(
-      `SELECT i.kind, i.value, i.customer_id FROM customer_identities i
-         JOIN unnest(${bind(exact.map((k) => k.kind))}::text[], ${bind(exact.map((k) => k.key))}::text[]) AS x(kind, value) ON i.kind = x.kind AND i.value = x.value`,
+      sql`SELECT i.kind, i.value, i.customer_id FROM customer_identities i
+         JOIN unnest(${exact.map((k) => k.kind)}::text[], ${exact.map((k) => k.key)}::text[]) AS x(kind, value) ON i.kind = x.kind AND i.value = x.value`,
     );
   }
   const linkable = keys.filter((k) => k.kind !== IdentifierKind.ORDER_NUMBER);
   if (linkable.length) {
     branches.push(
-      `SELECT l.kind, l.value, l.customer_id FROM c360.identity_links l
-         JOIN unnest(${bind(linkable.map((k) => k.kind))}::text[], ${bind(linkable.map((k) => k.key))}::text[]) AS x(kind, value)
+      sql`SELECT l.kind, l.value, l.customer_id FROM c360.identity_links l
+         JOIN unnest(${linkable.map((k) => k.kind)}::text[], ${linkable.map((k) => k.key)}::text[]) AS x(kind, value)
            ON l.kind = x.kind AND l.value = x.value AND l.removed_at IS NULL`,
     );
   }
   return db<{ kind: string; key: string; customer_id: string }>(
-    `WITH m(kind, key, customer_id) AS (${branches.join(' UNION ')})
+    sql`WITH m(kind, key, customer_id) AS (${join(branches, ' UNION ')})
       SELECT m.kind, m.key, c.id AS customer_id FROM m JOIN customers c ON c.id = c360.canonical_id(m.customer_id)
        ORDER BY (c.status = 'active') DESC, c.created_at, c.id`,
-    params,
   );
 }
 
@@ -169,30 +170,36 @@ export function customerIdsByIdentifiers(db: Db, keys: readonly LookupKey[]) {
  * record that took the same value (or, for a phone, another form of it) since the last rebuild is
  * found only after the next. Rows: (kind, key, customer_id).
  */
-function normalisedLookup(kind: 'email' | 'phone', pairs: string, normalise: (col: string) => string): string {
+function normalisedLookup(kind: 'email' | 'phone', pairs: Sql): Sql {
+  const { normalise, literal, column } = LOOKUP_KINDS[kind];
   const live = (table: string) =>
     table === 'customers'
-      ? `SELECT c.id AS customer_id, ${normalise(`c.${kind}`)} AS form FROM customers c`
-      : `SELECT i.customer_id, ${normalise('i.value')} AS form FROM customer_identities i WHERE i.kind = '${kind}'`;
-  return `WITH f AS (SELECT * FROM ${pairs} AS f(key, form)),
+      ? sql`SELECT c.id AS customer_id, ${normalise(column)} AS form FROM customers c`
+      : sql`SELECT i.customer_id, ${normalise(sql`i.value`)} AS form FROM customer_identities i WHERE i.kind = ${literal}`;
+  return sql`WITH f AS (SELECT * FROM ${pairs} AS f(key, form)),
     hit AS (
-      SELECT f.key, f.form, l.customer_id FROM f JOIN c360.identifier_lookup l ON l.kind = '${kind}' AND l.key = f.form
+      SELECT f.key, f.form, l.customer_id FROM f JOIN c360.identifier_lookup l ON l.kind = ${literal} AND l.key = f.form
     ), checked AS (
-      SELECT h.key, h.customer_id FROM hit h JOIN customers c ON c.id = h.customer_id WHERE ${normalise(`c.${kind}`)} = h.form
+      SELECT h.key, h.customer_id FROM hit h JOIN customers c ON c.id = h.customer_id WHERE ${normalise(column)} = h.form
       UNION SELECT h.key, h.customer_id FROM hit h
-        JOIN customer_identities i ON i.customer_id = h.customer_id AND i.kind = '${kind}' AND ${normalise('i.value')} = h.form
+        JOIN customer_identities i ON i.customer_id = h.customer_id AND i.kind = ${literal} AND ${normalise(sql`i.value`)} = h.form
     ), missing AS (
       SELECT array_agg(f.form) AS forms FROM f WHERE NOT EXISTS (SELECT 1 FROM checked WHERE checked.key = f.key)
     )
-    SELECT '${kind}', key, customer_id FROM checked
-    UNION SELECT '${kind}', f.key, x.customer_id FROM missing m,
+    SELECT ${literal}, key, customer_id FROM checked
+    UNION SELECT ${literal}, f.key, x.customer_id FROM missing m,
       LATERAL (SELECT * FROM (${live('customers')} UNION ALL ${live('identities')}) x WHERE m.forms IS NOT NULL AND x.form = ANY(m.forms)) x
       JOIN f ON f.form = x.form`;
 }
 
+const LOOKUP_KINDS = {
+  email: { normalise: emailOf, literal: sql`'email'`, column: sql`c.email` },
+  phone: { normalise: phoneOf, literal: sql`'phone'`, column: sql`c.phone` },
+};
+
 /** A deterministic sample of `n` customers (survivors, not erased), for previewing a tag. */
 export const sampleCustomers = (db: Db, n: number) =>
-  db<{ id: string }>(`SELECT c.id FROM customers c WHERE c.status <> 'erased' AND ${notMerged('c.id')} ORDER BY md5(c.id) LIMIT $1`, [n]);
+  db<{ id: string }>(sql`SELECT c.id FROM customers c WHERE c.status <> 'erased' AND ${notMerged(sql`c.id`)} ORDER BY md5(c.id) LIMIT ${n}`);
 
 export interface CustomerListFilter {
   city?: string | null;
@@ -211,24 +218,21 @@ export interface CustomerListFilter {
  * WHERE clause and parameters for a customer filter; values are always bound, never spliced. Lists
  * show survivors only; order conditions look at the orders of every record of the person.
  */
-function whereOf(f: CustomerListFilter, params: unknown[]): string[] {
-  const bind = (v: unknown) => `$${params.push(v)}`;
-  const where: string[] = [notMerged('c.id')];
-  if (f.city != null) where.push(`lower(c.city) = lower(${bind(f.city)})`);
-  if (f.country != null) where.push(`c.country = upper(${bind(f.country)})`);
-  if (f.gender != null) where.push(`c.gender = ${bind(f.gender)}`);
-  if (f.status != null) where.push(`c.status = ${bind(f.status)}`);
-  if (f.createdAfter != null) where.push(`c.created_at >= ${bind(f.createdAfter)}`);
-  if (f.createdBefore != null) where.push(`c.created_at < ${bind(f.createdBefore)}`);
-  if (f.hasOrders != null) {
-    where.push(`${f.hasOrders ? '' : 'NOT '}${personHas('c.id', 'orders', '')}`);
-  }
+function whereOf(f: CustomerListFilter): Sql[] {
+  const id = sql`c.id`;
+  const where: Sql[] = [notMerged(id)];
+  if (f.city != null) where.push(sql`lower(c.city) = lower(${f.city})`);
+  if (f.country != null) where.push(sql`c.country = upper(${f.country})`);
+  if (f.gender != null) where.push(sql`c.gender = ${f.gender}`);
+  if (f.status != null) where.push(sql`c.status = ${f.status}`);
+  if (f.createdAfter != null) where.push(sql`c.created_at >= ${f.createdAfter}`);
+  if (f.createdBefore != null) where.push(sql`c.created_at < ${f.createdBefore}`);
+  const not = (yes: boolean) => (yes ? sql`` : sql`NOT `);
+  if (f.hasOrders != null) where.push(sql`${not(f.hasOrders)}${personHas(id, 'orders', null)}`);
   if (f.hasCompletedOrders != null) {
-    where.push(
-      `${f.hasCompletedOrders ? '' : 'NOT '}${personHas('c.id', 'orders', `o.status = 'completed'`)}`,
-    );
+    where.push(sql`${not(f.hasCompletedOrders)}${personHas(id, 'orders', sql`o.status = 'completed'`)}`);
   }
-  for (const segment of f.snapshot?.filters ?? []) where.push(inSegmentSql(f.snapshot!.version, segment, 'c.id', params));
+  for (const segment of f.snapshot?.filters ?? []) where.push(inSegmentSql(f.snapshot!.version, segment, id));
   return where;
 }
 
@@ -242,34 +246,25 @@ export function listCustomers(
   limit: number,
   after: { us: number; id: string } | { id: string } | null,
 ) {
-  const params: unknown[] = [];
-  const where = whereOf(filter, params);
-  const bind = (v: unknown) => `$${params.push(v)}`;
-  let order = 'c.id';
+  const where = whereOf(filter);
+  let order = sql`c.id`;
   if (orderBy !== 'id_asc') {
-    const dir = orderBy === 'created_at_asc' ? 'ASC' : 'DESC';
-    order = `c.created_at ${dir}, c.id ${dir}`;
+    const asc = orderBy === 'created_at_asc';
+    order = asc ? sql`c.created_at ASC, c.id ASC` : sql`c.created_at DESC, c.id DESC`;
     if (after && 'us' in after) {
-      const op = dir === 'ASC' ? '>' : '<';
-      where.push(`(c.created_at, c.id) ${op} (${fromMicros(bind(after.us))}, ${bind(after.id)})`);
+      where.push(sql`(c.created_at, c.id) ${asc ? sql`>` : sql`<`} (${fromMicros(after.us)}, ${after.id})`);
     }
   } else if (after) {
-    where.push(`c.id > ${bind(after.id)}`);
+    where.push(sql`c.id > ${after.id}`);
   }
   return db<Keyed<CustomerRow>>(
-    `SELECT ${CUSTOMER_COLUMNS}, ${micros('c.created_at')} AS sort_us FROM customers c
-      WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${bind(limit)}`,
-    params,
+    sql`SELECT ${CUSTOMER_COLUMNS}, ${micros(sql`c.created_at`)} AS sort_us FROM customers c
+      WHERE ${join(where, ' AND ')} ORDER BY ${order} LIMIT ${limit}`,
   );
 }
 
 export async function countCustomers(db: Db, filter: CustomerListFilter): Promise<number> {
-  const params: unknown[] = [];
-  const where = whereOf(filter, params);
-  const rows = await db<{ count: number }>(
-    `SELECT count(*)::int8 AS count FROM customers c WHERE ${where.join(' AND ')}`,
-    params,
-  );
+  const rows = await db<{ count: number }>(sql`SELECT count(*)::int8 AS count FROM customers c WHERE ${join(whereOf(filter), ' AND ')}`);
   return rows[0]?.count ?? 0;
 }
 
@@ -279,21 +274,22 @@ export async function countCustomers(db: Db, filter: CustomerListFilter): Promis
  * a customer erased since its last refresh is left out all the same. A match on a merged record
  * answers its survivor, once, with the best score of its records.
  */
-export const searchCustomers = (db: Db, query: string, digits: string, limit: number) =>
-  db<CustomerRow & { score: number }>(
-    `SELECT ${CUSTOMER_COLUMNS}, s.score FROM (
+export const searchCustomers = (db: Db, query: string, digits: string, limit: number) => {
+  const [q, d] = [param(query), param(digits)];
+  return db<CustomerRow & { score: number }>(
+    sql`SELECT ${CUSTOMER_COLUMNS}, s.score FROM (
         SELECT c360.canonical_id(customer_id) AS customer_id, max(score) AS score FROM (
         SELECT customer_id,
-               word_similarity($1, doc)
-               + CASE WHEN name = $1 OR email = $1 OR ($2 <> '' AND phone_digits = $2)
-                           OR $1 = ANY(string_to_array(order_numbers, ' ')) THEN 2
-                      WHEN starts_with(name, $1) OR starts_with(email, $1) OR ($2 <> '' AND starts_with(phone_digits, $2)) THEN 1
+               word_similarity(${q}, doc)
+               + CASE WHEN name = ${q} OR email = ${q} OR (${d} <> '' AND phone_digits = ${d})
+                           OR ${q} = ANY(string_to_array(order_numbers, ' ')) THEN 2
+                      WHEN starts_with(name, ${q}) OR starts_with(email, ${q}) OR (${d} <> '' AND starts_with(phone_digits, ${d})) THEN 1
                       ELSE 0 END AS score
           FROM c360.customer_search
-         WHERE ($1 <% doc OR ($2 <> '' AND $2 <% doc))
+         WHERE (${q} <% doc OR (${d} <> '' AND ${d} <% doc))
            AND NOT EXISTS (SELECT 1 FROM customers e WHERE e.id = customer_search.customer_id AND e.status = 'erased')
-        ) hit GROUP BY 1 ORDER BY score DESC, customer_id LIMIT $3
+        ) hit GROUP BY 1 ORDER BY score DESC, customer_id LIMIT ${limit}
       ) s JOIN customers c ON c.id = s.customer_id
       ORDER BY s.score DESC, c.id`,
-    [query, digits, limit],
   );
+};

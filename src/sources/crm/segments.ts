@@ -1,5 +1,6 @@
 import type { Db } from './db';
 import { notMerged, personGranted } from './members';
+import { join, raw, sql, type Sql } from './sql';
 
 /**
  * Population answers over the current profile snapshot (c360.profile_snapshot of one complete
@@ -41,93 +42,78 @@ export const savedCounts = (db: Db, version: number, dimension: string, limit: n
     [version, dimension, limit],
   );
 
-/** The WHERE conditions of `f` over alias `s`, binding values into `params`. */
-export function segmentWhere(f: SegmentFilter, params: unknown[]): string[] {
-  const bind = (v: unknown) => `$${params.push(v)}`;
-  const where: string[] = [];
-  const range = (col: string, r: Range | null | undefined) => {
-    if (r?.min != null) where.push(`${col} >= ${bind(r.min)}`);
-    if (r?.max != null) where.push(`${col} <= ${bind(r.max)}`);
+/** The WHERE conditions of `f` over alias `s`. */
+export function segmentWhere(f: SegmentFilter): Sql[] {
+  const where: Sql[] = [];
+  const range = (col: Sql, r: Range | null | undefined) => {
+    if (r?.min != null) where.push(sql`${col} >= ${r.min}`);
+    if (r?.max != null) where.push(sql`${col} <= ${r.max}`);
   };
-  if (f.stages?.length) where.push(`s.lifecycle_stage = ANY(${bind(f.stages)}::text[])`);
-  if (f.tiers?.length) where.push(`s.value_tier = ANY(${bind(f.tiers)}::text[])`);
-  if (f.tagsAll?.length) where.push(`s.tags @> ${bind(f.tagsAll)}::text[]`);
-  if (f.tagsAny?.length) where.push(`s.tags && ${bind(f.tagsAny)}::text[]`);
-  range('s.rfm_recency', f.recency);
-  range('s.rfm_frequency', f.frequency);
-  range('s.rfm_monetary', f.monetary);
-  if (f.churnLevels?.length) where.push(`s.churn_level = ANY(${bind(f.churnLevels)}::text[])`);
-  if (f.cities?.length) where.push(`lower(s.city) = ANY(${bind(f.cities.map((c) => c.trim().toLowerCase()))}::text[])`);
-  if (f.lastActivityAfter) where.push(`s.last_activity_at >= ${bind(f.lastActivityAfter)}`);
-  if (f.lastActivityBefore) where.push(`s.last_activity_at < ${bind(f.lastActivityBefore)}`);
-  if (f.consents?.length) where.push(`s.consents @> ${bind(f.consents)}::text[]`);
+  if (f.stages?.length) where.push(sql`s.lifecycle_stage = ANY(${f.stages}::text[])`);
+  if (f.tiers?.length) where.push(sql`s.value_tier = ANY(${f.tiers}::text[])`);
+  if (f.tagsAll?.length) where.push(sql`s.tags @> ${f.tagsAll}::text[]`);
+  if (f.tagsAny?.length) where.push(sql`s.tags && ${f.tagsAny}::text[]`);
+  range(sql`s.rfm_recency`, f.recency);
+  range(sql`s.rfm_frequency`, f.frequency);
+  range(sql`s.rfm_monetary`, f.monetary);
+  if (f.churnLevels?.length) where.push(sql`s.churn_level = ANY(${f.churnLevels}::text[])`);
+  if (f.cities?.length) where.push(sql`lower(s.city) = ANY(${f.cities.map((c) => c.trim().toLowerCase())}::text[])`);
+  if (f.lastActivityAfter) where.push(sql`s.last_activity_at >= ${f.lastActivityAfter}`);
+  if (f.lastActivityBefore) where.push(sql`s.last_activity_at < ${f.lastActivityBefore}`);
+  if (f.consents?.length) where.push(sql`s.consents @> ${f.consents}::text[]`);
   return where;
 }
 
-/**
- * `FROM c360.profile_snapshot s <join> WHERE s.version = <version> AND <filter>`, with its parameters;
- * `join` may bind values of its own.
- */
-function scope(version: number, f: SegmentFilter, join: (bind: (v: unknown) => string) => string = () => ''): { from: string; params: unknown[] } {
-  const params: unknown[] = [version];
-  const joined = join((v) => `$${params.push(v)}`);
-  const where = ['s.version = $1', ...segmentWhere(f, params)];
-  return { from: `FROM c360.profile_snapshot s ${joined} WHERE ${where.join(' AND ')}`, params };
+/** `FROM c360.profile_snapshot s <joined> WHERE s.version = <version> AND <filter>`. */
+function scope(version: number, f: SegmentFilter, joined: Sql = sql``): Sql {
+  return sql`FROM c360.profile_snapshot s ${joined} WHERE ${join([sql`s.version = ${version}`, ...segmentWhere(f)], ' AND ')}`;
 }
 
 export type Dimension = 'lifecycle_stage' | 'value_tier' | 'city' | 'preferred_channel' | 'churn_level';
 
 /** Members of the segment by one column's values (nulls as null), largest first. */
 export async function countsBy(db: Db, version: number, f: SegmentFilter, dimension: Dimension, limit: number) {
-  const { from, params } = scope(version, f);
   return db<{ key: string | null; count: number }>(
-    `SELECT s.${dimension} AS key, count(*)::int AS count ${from} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $${params.push(limit)}`,
-    params,
+    sql`SELECT s.${raw(dimension)} AS key, count(*)::int AS count ${scope(version, f)} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${limit}`,
   );
 }
 
 export async function countMembers(db: Db, version: number, f: SegmentFilter): Promise<number> {
-  const { from, params } = scope(version, f);
-  return (await db<{ n: number }>(`SELECT count(*)::int AS n ${from}`, params))[0]!.n;
+  return (await db<{ n: number }>(sql`SELECT count(*)::int AS n ${scope(version, f)}`))[0]!.n;
 }
 
 /** Members by tag (a member counts once per tag it has), largest first. */
 export async function countsByTag(db: Db, version: number, f: SegmentFilter, limit: number) {
-  const { from, params } = scope(version, f, () => 'CROSS JOIN unnest(s.tags) t');
-  return db<{ key: string; count: number }>(`SELECT t AS key, count(*)::int AS count ${from} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $${params.push(limit)}`, params);
+  const from = scope(version, f, sql`CROSS JOIN unnest(s.tags) t`);
+  return db<{ key: string; count: number }>(sql`SELECT t AS key, count(*)::int AS count ${from} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${limit}`);
 }
 
 /** The RFM grid: members and their 365-day spend per (recency, frequency) score. */
 export async function rfmGrid(db: Db, version: number, f: SegmentFilter) {
-  const { from, params } = scope(version, f);
   return db<{ recency: number; frequency: number; count: number; monetary: string }>(
-    `SELECT s.rfm_recency AS recency, s.rfm_frequency AS frequency, count(*)::int AS count, sum(s.spend_365d)::numeric(16,2)::text AS monetary
-     ${from} GROUP BY 1, 2 ORDER BY 1 DESC, 2 DESC`,
-    params,
+    sql`SELECT s.rfm_recency AS recency, s.rfm_frequency AS frequency, count(*)::int AS count, sum(s.spend_365d)::numeric(16,2)::text AS monetary
+     ${scope(version, f)} GROUP BY 1, 2 ORDER BY 1 DESC, 2 DESC`,
   );
 }
 
 /** Lifecycle stage moves of the segment's members (in the current version) from the `previous` version. */
 export async function stageTransitions(db: Db, version: number, previous: number, f: SegmentFilter) {
-  const { from, params } = scope(version, f, (bind) => `LEFT JOIN c360.profile_snapshot p ON p.version = ${bind(previous)} AND p.customer_id = s.customer_id`);
+  const from = scope(version, f, sql`LEFT JOIN c360.profile_snapshot p ON p.version = ${previous} AND p.customer_id = s.customer_id`);
   return db<{ from: string | null; to: string; count: number }>(
-    `SELECT p.lifecycle_stage AS "from", s.lifecycle_stage AS "to", count(*)::int AS count ${from} GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`,
-    params,
+    sql`SELECT p.lifecycle_stage AS "from", s.lifecycle_stage AS "to", count(*)::int AS count ${from} GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`,
   );
 }
 
 /** The segment's member ids after `after`, in id order; `limit` rows. */
 export async function memberIds(db: Db, version: number, f: SegmentFilter, after: string | null, limit: number): Promise<string[]> {
-  const { from, params } = scope(version, f);
-  const cursor = after === null ? '' : ` AND s.customer_id > $${params.push(after)}`;
-  return (await db<{ customer_id: string }>(`SELECT s.customer_id ${from}${cursor} ORDER BY s.customer_id LIMIT $${params.push(limit)}`, params)).map((r) => r.customer_id);
+  const cursor = after === null ? sql`` : sql` AND s.customer_id > ${after}`;
+  return (await db<{ customer_id: string }>(sql`SELECT s.customer_id ${scope(version, f)}${cursor} ORDER BY s.customer_id LIMIT ${limit}`)).map((r) => r.customer_id);
 }
 
 /** Whether each of `ids` is in the segment (customers(filter) restricted to a segment or a snapshot filter). */
-export function inSegmentSql(version: number, f: SegmentFilter, idColumn: string, params: unknown[]): string {
-  const v = `$${params.push(version)}`;
-  const where = segmentWhere(f, params);
-  return `EXISTS (SELECT 1 FROM c360.profile_snapshot s WHERE s.version = ${v} AND s.customer_id = ${idColumn}${where.map((w) => ` AND ${w}`).join('')})`;
+export function inSegmentSql(version: number, f: SegmentFilter, idColumn: Sql): Sql {
+  const where = [sql`s.version = ${version}`, sql`s.customer_id = ${idColumn}`, ...segmentWhere(f)];
+  return sql`EXISTS (SELECT 1 FROM c360.profile_snapshot s WHERE ${join(where, ' AND ')})`;
 }
 
 // ---- the CSV export ----
@@ -136,7 +122,7 @@ export function inSegmentSql(version: number, f: SegmentFilter, idColumn: string
  * The exported members: survivors still (not merged since the snapshot, not erased) whose person
  * granted marketing consent now, read live; tags and churn level only while profiling consent stands.
  */
-const EXPORTED = `${notMerged('s.customer_id')} AND c.status <> 'erased' AND ${personGranted('s.customer_id', 'marketing')}`;
+const EXPORTED = sql`${notMerged(sql`s.customer_id`)} AND c.status <> 'erased' AND ${personGranted(sql`s.customer_id`, 'marketing')}`;
 
 export interface ExportRow {
   customer_id: string;
@@ -153,15 +139,14 @@ export interface ExportRow {
 
 /** The next `limit` exported members after `after`, in id order, with their CRM contact columns as stored. */
 export async function exportBatch(db: Db, version: number, f: SegmentFilter, after: string | null, limit: number) {
-  const { from, params } = scope(version, f, () => 'JOIN customers c ON c.id = s.customer_id');
-  const cursor = after === null ? '' : ` AND s.customer_id > $${params.push(after)}`;
-  const profiling = personGranted('s.customer_id', 'profiling');
+  const from = scope(version, f, sql`JOIN customers c ON c.id = s.customer_id`);
+  const cursor = after === null ? sql`` : sql` AND s.customer_id > ${after}`;
+  const profiling = personGranted(sql`s.customer_id`, 'profiling');
   return db<ExportRow>(
-    `SELECT s.customer_id, c.full_name, c.email, c.phone, s.city, s.lifecycle_stage, s.value_tier,
+    sql`SELECT s.customer_id, c.full_name, c.email, c.phone, s.city, s.lifecycle_stage, s.value_tier,
             s.rfm_recency::text || s.rfm_frequency::text || s.rfm_monetary::text AS rfm_score,
             CASE WHEN ${profiling} THEN s.churn_level END AS churn_level, CASE WHEN ${profiling} THEN s.tags ELSE '{}' END AS tags
-       ${from} AND ${EXPORTED}${cursor} ORDER BY s.customer_id LIMIT $${params.push(limit)}`,
-    params,
+       ${from} AND ${EXPORTED}${cursor} ORDER BY s.customer_id LIMIT ${limit}`,
   );
 }
 

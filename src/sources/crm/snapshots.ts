@@ -1,6 +1,7 @@
 import type { SnapshotKind } from '../../enums';
 import type { Db } from './db';
 import { notMerged } from './members';
+import { param, sql } from './sql';
 
 /** One customer's row of a profile snapshot (c360.profile_snapshot), as the API would derive it at `as_of` (snapshot/profile.ts). */
 export interface ProfileRow {
@@ -65,20 +66,22 @@ export const unfinishedSnapshot = async (db: Db): Promise<SnapshotVersion | null
   (await db<SnapshotVersion>(`SELECT * FROM c360.snapshots WHERE status = 'building' ORDER BY version DESC LIMIT 1`))[0] ?? null;
 
 /** Customers a snapshot covers: survivors (not merged into another) that are not erased. */
-const SURVIVOR = `c.status <> 'erased' AND ${notMerged('c.id')}`;
+const SURVIVOR = sql`c.status <> 'erased' AND ${notMerged(sql`c.id`)}`;
 
 export async function countSurvivors(db: Db, only: readonly string[] | null): Promise<number> {
-  const [row] = await db<{ n: number }>(`SELECT count(*)::int AS n FROM customers c WHERE ${SURVIVOR} AND ($1::text[] IS NULL OR c.id = ANY($1::text[]))`, [only]);
+  const ids = param(only);
+  const [row] = await db<{ n: number }>(sql`SELECT count(*)::int AS n FROM customers c WHERE ${SURVIVOR} AND (${ids}::text[] IS NULL OR c.id = ANY(${ids}::text[]))`);
   return row!.n;
 }
 
 /** The next `limit` survivor ids after `cursor` in id order (of `only`, when given). */
-export const survivorsAfter = async (db: Db, cursor: string | null, limit: number, only: readonly string[] | null): Promise<string[]> =>
-  (await db<{ id: string }>(
-    `SELECT c.id FROM customers c WHERE ${SURVIVOR} AND ($1::text IS NULL OR c.id > $1) AND ($3::text[] IS NULL OR c.id = ANY($3::text[]))
-      ORDER BY c.id LIMIT $2`,
-    [cursor, limit, only],
+export async function survivorsAfter(db: Db, cursor: string | null, limit: number, only: readonly string[] | null): Promise<string[]> {
+  const [after, ids] = [param(cursor), param(only)];
+  return (await db<{ id: string }>(
+    sql`SELECT c.id FROM customers c WHERE ${SURVIVOR} AND (${after}::text IS NULL OR c.id > ${after}) AND (${ids}::text[] IS NULL OR c.id = ANY(${ids}::text[]))
+      ORDER BY c.id LIMIT ${limit}`,
   )).map((r) => r.id);
+}
 
 export async function startSnapshot(
   db: Db,
@@ -104,16 +107,15 @@ export async function abandonSnapshot(db: Db, version: number): Promise<void> {
  */
 export async function copyUnchanged(db: Db, version: number, base: number, changed: readonly string[]): Promise<number> {
   const rows = await db<{ n: number }>(
-    `WITH copied AS (
+    sql`WITH copied AS (
        INSERT INTO c360.profile_snapshot
-       SELECT $1, p.customer_id, p.as_of, p.lifecycle_stage, p.value_tier, p.rfm_recency, p.rfm_frequency, p.rfm_monetary, p.rfm_segment,
+       SELECT ${version}, p.customer_id, p.as_of, p.lifecycle_stage, p.value_tier, p.rfm_recency, p.rfm_frequency, p.rfm_monetary, p.rfm_segment,
               p.spend_365d, p.churn_level, p.churn_score, p.interests, p.tags, p.last_activity_at, p.last_order_at, p.city,
               p.preferred_channel, p.consents
          FROM c360.profile_snapshot p JOIN customers c ON c.id = p.customer_id
-        WHERE p.version = $2 AND NOT EXISTS (SELECT 1 FROM unnest($3::text[]) AS x(id) WHERE x.id = p.customer_id) AND ${SURVIVOR}
+        WHERE p.version = ${base} AND NOT EXISTS (SELECT 1 FROM unnest(${changed}::text[]) AS x(id) WHERE x.id = p.customer_id) AND ${SURVIVOR}
        RETURNING 1
      ) SELECT count(*)::int AS n FROM copied`,
-    [version, base, changed],
   );
   return rows[0]!.n;
 }
@@ -126,7 +128,7 @@ export async function copyUnchanged(db: Db, version: number, base: number, chang
  */
 export async function writeProfiles(db: Db, version: number, batch: readonly ProfileRow[], from: string | null, cursor: string): Promise<void> {
   const survivors = new Set((await db<{ id: string }>(
-    `SELECT c.id FROM customers c WHERE c.id = ANY($1::text[]) AND ${SURVIVOR} ORDER BY c.id FOR SHARE`, [batch.map((r) => r.customer_id)],
+    sql`SELECT c.id FROM customers c WHERE c.id = ANY(${batch.map((r) => r.customer_id)}::text[]) AND ${SURVIVOR} ORDER BY c.id FOR SHARE`,
   )).map((r) => r.id));
   const rows = batch.filter((r) => survivors.has(r.customer_id));
   const col = <K extends keyof ProfileRow>(k: K) => rows.map((r) => r[k]);
@@ -163,9 +165,8 @@ export async function writeProfiles(db: Db, version: number, batch: readonly Pro
  */
 export async function completeSnapshot(db: Db, version: number): Promise<void> {
   await db(
-    `DELETE FROM c360.profile_snapshot p WHERE p.version = $1
+    sql`DELETE FROM c360.profile_snapshot p WHERE p.version = ${version}
         AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = p.customer_id AND ${SURVIVOR})`,
-    [version],
   );
   await writeCounts(db, version);
   const done = await db(

@@ -34,9 +34,15 @@ export class Sql {
     this.strings = s;
     this.values = v;
   }
+
+  /** A fragment pasted into a plain template string would lose its values: refused loudly. */
+  toString(): string {
+    throw new Error('an SQL fragment used as a string: interpolate it in sql`...` or pass it to db');
+  }
 }
 
-export const sql = (strings: TemplateStringsArray | readonly string[], ...values: unknown[]) => new Sql(strings, values);
+/** The tag: only a template literal of this code can make SQL text (a runtime string is always a value). */
+export const sql = (strings: TemplateStringsArray, ...values: unknown[]) => new Sql(strings, values);
 
 export const param = (value: unknown) => new Param(value);
 
