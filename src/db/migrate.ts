@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { sha256 } from '../sha256';
 import { migrations, type Migration } from './migrations';
+import { withTransaction } from './transaction';
 
 const checksum = (m: Migration) => sha256(m.sql).toString('hex');
 
@@ -9,10 +10,8 @@ const checksum = (m: Migration) => sha256(m.sql).toString('hex');
  * several replicas apply each migration exactly once. Returns the versions applied now. Refuses to
  * run when an applied migration's SQL changed since.
  */
-export async function migrate(pool: pg.Pool, list: Migration[] = migrations): Promise<number[]> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+export function migrate(pool: pg.Pool, list: Migration[] = migrations): Promise<number[]> {
+  return withTransaction(pool, async (client) => {
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('c360.migrate'))`);
     await client.query('CREATE SCHEMA IF NOT EXISTS c360');
     await client.query(`CREATE TABLE IF NOT EXISTS c360.schema_migrations (
@@ -35,12 +34,6 @@ export async function migrate(pool: pg.Pool, list: Migration[] = migrations): Pr
       ]);
       done.push(m.version);
     }
-    await client.query('COMMIT');
     return done;
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -3,6 +3,7 @@ import { SourceError } from '../../errors';
 import type { RoundTrips } from '../roundTrips';
 import { timed } from '../../observability/metrics';
 import { Sql, toQuery } from './sql';
+import { withTransaction } from '../../db/transaction';
 
 /**
  * One SQL round trip to the CRM: a statement with its parameters, or a fragment carrying them (sql.ts).
@@ -51,27 +52,12 @@ export function createDb(pool: pg.Pool | pg.PoolClient, roundTrips: RoundTrips):
 }
 
 /**
- * Runs `work` in one transaction on one connection of `pool`, through a Db over it (counted and
- * mapped like any other); commits when it resolves, rolls back when it throws.
+ * Runs `work` in one transaction on one connection of `pool` (db/transaction.ts), through a Db over
+ * it; BEGIN and COMMIT are counted and mapped like any other statement.
  */
-export async function inTransaction<T>(pool: pg.Pool, roundTrips: RoundTrips, work: (db: Db) => Promise<T>): Promise<T> {
-  let client: pg.PoolClient;
-  try {
-    client = await pool.connect();
-  } catch (e) {
-    throw crmSourceError(e);
-  }
-  const db = createDb(client, roundTrips);
-  try {
-    await db('BEGIN');
-    const result = await work(db);
-    await db('COMMIT');
-    client.release();
-    return result;
-  } catch (e) {
-    // A connection that cannot even roll back is broken: destroyed rather than returned to the pool.
-    const rolledBack = await client.query('ROLLBACK').then(() => true, () => false);
-    client.release(!rolledBack);
-    throw e;
-  }
+export function inTransaction<T>(pool: pg.Pool, roundTrips: RoundTrips, work: (db: Db) => Promise<T>): Promise<T> {
+  return withTransaction(pool, (client) => work(createDb(client, roundTrips)), {
+    control: (client, statement) => createDb(client, roundTrips)(statement),
+    connectError: crmSourceError,
+  });
 }
