@@ -33,7 +33,8 @@
  * a CRM status 'merged' without a link is a plain record.
  */
 import type { Db } from './db';
-import { emailSql, phoneSql, TRIM_CHARS_SQL } from './identifiers';
+import { emailOf, phoneOf, TRIM_CHARS } from './identifiers';
+import { param, sql, type Sql } from './sql';
 
 export type DuplicateEvidenceKind = 'email' | 'phone' | 'device_id' | 'name_birth_date' | 'name_city';
 
@@ -77,44 +78,47 @@ export interface DuplicateCandidatesOptions {
 export const DEFAULT_MIN_SCORE = 0.5;
 
 /** CJK unified ideographs (with extension A and the compatibility block). */
-const CJK = `[\\u3400-\\u9fff\\uf900-\\ufaff]`;
+const CJK = sql`[\\u3400-\\u9fff\\uf900-\\ufaff]`;
 /** The name as compared (see above), from the as-entered `col`. */
-const nameSql = (col: string) => `regexp_replace(normalize(regexp_replace(normalize(${col}, NFKD), '[\\u0300-\\u036f]', '', 'g'), NFC),
+const nameSql = (col: Sql) => sql`regexp_replace(normalize(regexp_replace(normalize(${col}, NFKD), '[\\u0300-\\u036f]', '', 'g'), NFC),
   '(?<=${CJK})\\s+(?=${CJK})', '', 'g')`;
 /** The similarity of two compared names (see above). */
-const similaritySql = (x: string, y: string) => `CASE WHEN ${x} = ${y} THEN 1 ELSE similarity(${x}, ${y}) END`;
+const similaritySql = (x: Sql, y: Sql) => sql`CASE WHEN ${x} = ${y} THEN 1 ELSE similarity(${x}, ${y}) END`;
 
 /** A trimmed, lower-cased device id or city. */
-const keySql = (col: string) => `lower(btrim(${col}, ${TRIM_CHARS_SQL}))`;
+const keySql = (col: Sql) => sql`lower(btrim(${col}, ${TRIM_CHARS}))`;
 
 /**
- * $1 minScore, $2 limit, $3–$5 cursor (score, a, b) or nulls, $6 country calling code.
+ * The statement of one page (see duplicateCandidates).
  * Identifier keys are only compared for equality: they sort bytewise (COLLATE "C"), which is faster.
  */
-const SQL = `
+function statement(minScore: number, limit: number, after: DuplicateCursor | null, countryCallingCode: string): Sql {
+  const cc = param(countryCallingCode);
+  const score = param(after?.score ?? null);
+  return sql`
 WITH records AS MATERIALIZED (
-  SELECT c.id, c.birth_date, nullif(${keySql('c.city')}, '') AS city, ${nameSql('c.full_name')} AS name
+  SELECT c.id, c.birth_date, nullif(${keySql(sql`c.city`)}, '') AS city, ${nameSql(sql`c.full_name`)} AS name
     FROM customers c
    WHERE c.status <> 'erased'
 ),
 phones AS MATERIALIZED (
-  SELECT p.record, ${phoneSql('p.raw')} AS s
+  SELECT p.record, ${phoneOf(sql`p.raw`)} AS s
     FROM (SELECT c.id AS record, c.phone AS raw FROM customers c WHERE c.phone IS NOT NULL
           UNION ALL SELECT i.customer_id, i.value FROM customer_identities i WHERE i.kind = 'phone'
           UNION ALL SELECT l.customer_id, l.value FROM c360.identity_links l WHERE l.kind = 'phone' AND l.removed_at IS NULL) p
 ),
 shared AS (
   SELECT k.kind, k.key, array_agg(DISTINCT k.record) AS records
-    FROM (SELECT 'email' COLLATE "C" AS kind, ${emailSql('c.email')} COLLATE "C" AS key, c.id AS record FROM customers c WHERE c.email IS NOT NULL
-          UNION ALL SELECT i.kind, CASE i.kind WHEN 'email' THEN ${emailSql('i.value')} ELSE ${keySql('i.value')} END, i.customer_id
+    FROM (SELECT 'email' COLLATE "C" AS kind, ${emailOf(sql`c.email`)} COLLATE "C" AS key, c.id AS record FROM customers c WHERE c.email IS NOT NULL
+          UNION ALL SELECT i.kind, CASE i.kind WHEN 'email' THEN ${emailOf(sql`i.value`)} ELSE ${keySql(sql`i.value`)} END, i.customer_id
             FROM customer_identities i WHERE i.kind IN ('email', 'device_id')
-          UNION ALL SELECT l.kind, CASE l.kind WHEN 'email' THEN ${emailSql('l.value')} ELSE ${keySql('l.value')} END, l.customer_id
+          UNION ALL SELECT l.kind, CASE l.kind WHEN 'email' THEN ${emailOf(sql`l.value`)} ELSE ${keySql(sql`l.value`)} END, l.customer_id
             FROM c360.identity_links l WHERE l.kind IN ('email', 'device_id') AND l.removed_at IS NULL
           UNION ALL SELECT 'phone', e.e164, e.record
             FROM (SELECT record, '+' || CASE WHEN s LIKE '+%' THEN replace(s, '+', '')
                                              WHEN s LIKE '00%' THEN substr(replace(s, '+', ''), 3)
-                                             WHEN s LIKE '0%' THEN $6::text || substr(replace(s, '+', ''), 2)
-                                             ELSE $6::text || replace(s, '+', '') END AS e164
+                                             WHEN s LIKE '0%' THEN ${cc}::text || substr(replace(s, '+', ''), 2)
+                                             ELSE ${cc}::text || replace(s, '+', '') END AS e164
                     FROM phones) e
            WHERE e.e164 ~ '^\\+[1-9][0-9]{7,14}$') k
    WHERE k.key <> ''
@@ -127,7 +131,7 @@ identifier_pairs AS (
 birth_pairs AS (
   SELECT x.id AS a, y.id AS b
     FROM records x JOIN records y ON y.birth_date = x.birth_date AND x.id < y.id
-   WHERE ${similaritySql('x.name', 'y.name')} >= 0.5
+   WHERE ${similaritySql(sql`x.name`, sql`y.name`)} >= 0.5
 ),
 pairs AS (
   SELECT a, b FROM identifier_pairs UNION SELECT a, b FROM birth_pairs
@@ -139,7 +143,7 @@ raw AS (
     FROM pairs p
     JOIN records x ON x.id = p.a
     JOIN records y ON y.id = p.b
-    CROSS JOIN LATERAL (SELECT ${similaritySql('x.name', 'y.name')} AS similarity) s
+    CROSS JOIN LATERAL (SELECT ${similaritySql(sql`x.name`, sql`y.name`)} AS similarity) s
     CROSS JOIN LATERAL (VALUES ('name_birth_date', x.birth_date::text, x.birth_date = y.birth_date),
                                ('name_city', x.city, x.city = y.city)) e(kind, value, same)
    WHERE s.similarity >= 0.5 AND e.same
@@ -168,9 +172,9 @@ scored AS (
 ),
 page AS (
   SELECT a, b, score FROM scored
-   WHERE score >= $1 AND ($3::numeric IS NULL OR score < $3 OR (score = $3 AND (a, b) > ($4::text, $5::text)))
+   WHERE score >= ${minScore} AND (${score}::numeric IS NULL OR score < ${score} OR (score = ${score} AND (a, b) > (${after?.a ?? null}::text, ${after?.b ?? null}::text)))
    ORDER BY score DESC, a, b
-   LIMIT $2
+   LIMIT ${limit}
 )
 SELECT p.a, p.b, p.score::float8 AS score,
        json_agg(json_build_object('kind', e.kind, 'value', e.value, 'similarity', e.similarity)
@@ -178,6 +182,7 @@ SELECT p.a, p.b, p.score::float8 AS score,
   FROM page p JOIN evidence e ON e.a = p.a AND e.b = p.b
  GROUP BY p.a, p.b, p.score
  ORDER BY p.score DESC, p.a, p.b`;
+}
 
 /**
  * One page of duplicate candidates, by score descending, then a, then b: up to `first` + 1 pairs
@@ -187,8 +192,5 @@ SELECT p.a, p.b, p.score::float8 AS score,
  */
 export async function duplicateCandidates(db: Db, opts: DuplicateCandidatesOptions): Promise<DuplicateCandidate[]> {
   if (!/^[1-9][0-9]{0,2}$/.test(opts.countryCallingCode)) throw new RangeError(`bad country calling code ${opts.countryCallingCode}`);
-  const { after } = opts;
-  return db<DuplicateCandidate>(SQL, [
-    opts.minScore, opts.first + 1, after?.score ?? null, after?.a ?? null, after?.b ?? null, opts.countryCallingCode,
-  ]);
+  return db<DuplicateCandidate>(statement(opts.minScore, opts.first + 1, opts.after, opts.countryCallingCode));
 }
