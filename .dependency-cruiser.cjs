@@ -18,8 +18,13 @@ module.exports = {
     },
     {
       name: 'derivations-are-pure', severity: 'error',
-      comment: 'Rules and derivations (src/insights) take facts and a clock: no services, sources, context or I/O.',
-      from: { path: '^src/insights/' }, to: { path: '^src/(services|sources|snapshot|security|context|db)/|^src/context\\.ts$' },
+      comment: 'Rules and derivations (src/insights) take facts and a clock: no services, context or I/O; from the sources below them, row types only.',
+      from: { path: '^src/insights/' }, to: { path: '^src/(services|snapshot|security|db)/|^src/context\\.ts$' },
+    },
+    {
+      name: 'derivations-read-no-source', severity: 'error',
+      comment: 'A derivation may name a source row type, never call a source.',
+      from: { path: '^src/insights/' }, to: { path: '^src/sources/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'sources-own-their-rows', severity: 'error',

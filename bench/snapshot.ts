@@ -9,7 +9,7 @@ import pino from 'pino';
 import { loadConfig } from '../src/config';
 import { migrate } from '../src/db/migrate';
 import { DEFAULT_RULES } from '../src/insights/rules';
-import { TagRegistry } from '../src/insights/tags/registry';
+import { TagRegistry } from '../src/services/tagRegistry';
 import { ApiKeyStore } from '../src/security/apiKeys';
 import { createAuthenticator } from '../src/security/authenticate';
 import { mintToken, tokenKey } from '../src/security/tokens';

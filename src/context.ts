@@ -6,7 +6,7 @@ import type { Config } from './config';
 import { loggablePath } from './logger';
 import type { SourceError } from './errors';
 import type { DerivationRules } from './insights/rules';
-import type { TagRegistry } from './insights/tags/registry';
+import type { TagRegistry } from './services/tagRegistry';
 import type { ApiKeyStore } from './security/apiKeys';
 import { AuditTrail } from './security/audit';
 import type { Authenticator } from './security/authenticate';

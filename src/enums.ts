@@ -2,7 +2,6 @@ import { ChurnFactorName, ChurnLevel } from './insights/churn';
 import { LifecycleStage } from './insights/lifecycle';
 import { RfmSegment } from './insights/rfm';
 import { ServiceHintCode } from './insights/serviceHints';
-import { TagFamily } from './insights/tags/definitions';
 import { ValueTier } from './insights/valueTier';
 
 /**
@@ -36,7 +35,13 @@ export enum AuthKind { JWT = 'jwt', API_KEY = 'api_key' }
 
 /** Sources as the schema names them, mapped to the names errors and round-trip counters use. */
 export enum Source { CRM = 'crm', BEHAVIOUR = 'behaviour', SOCIAL = 'social' }
-export { ChurnFactorName, ChurnLevel, LifecycleStage, RfmSegment, ServiceHintCode, TagFamily, ValueTier };
+export { ChurnFactorName, ChurnLevel, LifecycleStage, RfmSegment, ServiceHintCode, ValueTier };
+
+/** Tag families (c360.tag_definitions.family). */
+export enum TagFamily {
+  DEMOGRAPHIC = 'DEMOGRAPHIC', BEHAVIOUR = 'BEHAVIOUR', INTEREST = 'INTEREST', VALUE = 'VALUE',
+  LIFECYCLE = 'LIFECYCLE', RISK = 'RISK', PREFERENCE = 'PREFERENCE',
+}
 
 /** Status of an erasure as c360.erasures stores it. */
 export enum ErasureStatus { COMPLETE = 'complete', INCOMPLETE = 'incomplete' }

@@ -7,7 +7,7 @@ import { assertTokenKeyConfigured, ConfigError, loadConfig } from './config';
 import { EXPLORER_PATH } from './explorer';
 import { createHttpServer } from './http';
 import { loadRules } from './insights/rules';
-import { TagRegistry } from './insights/tags/registry';
+import { TagRegistry } from './services/tagRegistry';
 import { createLogger } from './logger';
 import { seedDemo } from './seed/seedDemo';
 import { ApiKeyStore } from './security/apiKeys';

@@ -12,7 +12,7 @@ import type { PostOf } from './sources/social/summaries';
 import type { ChurnRisk } from './insights/churn';
 import type { Lifecycle } from './insights/lifecycle';
 import type { Rfm } from './insights/rfm';
-import type { TagDefinitionRow } from './insights/tags/definitions';
+import type { TagDefinitionRow } from './sources/crm/tagDefinitions';
 import type { Source } from './enums';
 import type { ApiKeyRow } from './sources/crm/apiKeys';
 import type { AuditRow } from './sources/crm/audit';

@@ -1,7 +1,8 @@
 import type { Context } from '../context';
 import { badUserInput } from '../errors';
-import type { TagDefinitionRow, TagFamily } from '../insights/tags/definitions';
-import { TagDefinitionError } from '../insights/tags/registry';
+import type { TagFamily } from '../enums';
+import type { TagDefinitionRow } from '../sources/crm/tagDefinitions';
+import { TagDefinitionError } from './tagRegistry';
 
 /**
  * Admin changes to the tag definitions (admin-only by @auth on Mutation); each saves a new version,

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { openBehaviour, openCrm, openSocial } from '../bootstrap';
 import { loadConfig } from '../config';
 import { loadRules } from '../insights/rules';
-import { TagRegistry } from '../insights/tags/registry';
+import { TagRegistry } from '../services/tagRegistry';
 import { createLogger } from '../logger';
 import { ApiKeyStore } from '../security/apiKeys';
 import { createAuthenticator } from '../security/authenticate';

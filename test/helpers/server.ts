@@ -7,7 +7,7 @@ import { createApollo } from '../../src/server';
 import type { RoundTrips } from '../../src/sources/roundTrips';
 import { createSocialClient } from '../../src/sources/social/client';
 import { DEFAULT_RULES } from '../../src/insights/rules';
-import { TagRegistry } from '../../src/insights/tags/registry';
+import { TagRegistry } from '../../src/services/tagRegistry';
 import { ApiKeyStore } from '../../src/security/apiKeys';
 import { createAuthenticator } from '../../src/security/authenticate';
 import { tokenKey } from '../../src/security/tokens';

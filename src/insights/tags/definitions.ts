@@ -1,23 +1,7 @@
 import { compileCondition, type Condition } from './expression';
+import type { TagDefinitionRow } from '../../sources/crm/tagDefinitions';
 import { SAMPLE_FACTS, isFactGroup } from './facts';
 
-export enum TagFamily {
-  DEMOGRAPHIC = 'DEMOGRAPHIC', BEHAVIOUR = 'BEHAVIOUR', INTEREST = 'INTEREST', VALUE = 'VALUE',
-  LIFECYCLE = 'LIFECYCLE', RISK = 'RISK', PREFERENCE = 'PREFERENCE',
-}
-
-/** One version of a tag definition as stored in c360.tag_definitions. */
-export interface TagDefinitionRow {
-  key: string;
-  version: number;
-  label: string;
-  family: TagFamily;
-  description: string;
-  expression: string;
-  enabled: boolean;
-  created_at: Date;
-  created_by: string;
-}
 
 export interface CompiledTag {
   definition: TagDefinitionRow;

@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { compileCondition } from './expression';
-import { expressionProblem, TAG_KEY, type CompiledTag, type TagDefinitionRow, type TagFamily } from './definitions';
-
-const COLUMNS = 'key, version, label, family, description, expression, enabled, created_at, created_by';
+import type { TagFamily } from '../enums';
+import { expressionProblem, TAG_KEY, type CompiledTag } from '../insights/tags/definitions';
+import { compileCondition } from '../insights/tags/expression';
+import { latestTagDefinitions, saveTagVersion, type TagDefinitionRow } from '../sources/crm/tagDefinitions';
 
 export interface TagDefinitionInput {
   key: string;
@@ -52,9 +52,7 @@ export class TagRegistry {
   }
 
   async refresh(): Promise<void> {
-    const { rows } = await this.pool.query<TagDefinitionRow>(
-      `SELECT DISTINCT ON (key) ${COLUMNS} FROM c360.tag_definitions ORDER BY key, version DESC`,
-    );
+    const rows = await latestTagDefinitions(this.pool);
     const compiled: CompiledTag[] = [];
     for (const definition of rows.filter((r) => r.enabled)) {
       try {
@@ -99,25 +97,8 @@ export class TagRegistry {
     next: () => Omit<TagDefinitionRow, 'key' | 'version' | 'created_at' | 'created_by'>,
     actor: string,
   ): Promise<TagDefinitionRow> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query(`SELECT pg_advisory_xact_lock(hashtext('c360.tag_definitions'), hashtext($1))`, [key]);
-      const v = next();
-      const { rows } = await client.query<TagDefinitionRow>(
-        `INSERT INTO c360.tag_definitions (key, version, label, family, description, expression, enabled, created_by)
-         SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5, $6, $7 FROM c360.tag_definitions WHERE key = $1
-         RETURNING ${COLUMNS}`,
-        [key, v.label, v.family, v.description, v.expression, v.enabled, actor],
-      );
-      await client.query('COMMIT');
-      await this.refresh();
-      return rows[0]!;
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+    const row = await saveTagVersion(this.pool, key, next, actor);
+    await this.refresh();
+    return row;
   }
 }
