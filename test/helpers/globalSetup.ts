@@ -1,8 +1,8 @@
 import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnEmbeddedMongo } from '../../src/embedded/mongo/spawn';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../src/embedded/postgres';
+import { spawnEmbeddedMongo } from '@c360/mongo-wire';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '@c360/dev-postgres';
 
 declare global {
   // eslint-disable-next-line no-var
