@@ -8,6 +8,8 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // Other packages from their sources, as the root tsconfig's paths do for tsc and tsx.
   moduleNameMapper: { '^@c360/([a-z-]+)$': '<rootDir>/../$1/src/index.ts' },
+  globalSetup: '<rootDir>/test/globalSetup.ts',
+  globalTeardown: '<rootDir>/test/globalTeardown.ts',
   testTimeout: 30000,
   maxWorkers: 2,
 };

@@ -22,6 +22,7 @@ export default async function globalSetup(): Promise<void> {
   const pg = await startEmbeddedPostgres({ dir, database: 'postgres', persistent: false });
   globalThis.__C360_TEST_PG__ = pg;
   process.env.C360_TEST_PG_URL = pg.url;
+  process.env.C360_TEST_PG_DIR = dir;
   const mongo = process.env.MONGODB_URI_TEST ? null : await spawnEmbeddedMongo({});
   globalThis.__C360_TEST_MONGO__ = mongo ?? undefined;
   process.env.C360_TEST_MONGO_URL = process.env.MONGODB_URI_TEST ?? mongo!.uri;
