@@ -26,6 +26,26 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --workspaces=false --no-audit --no-fund
 
+# The dev tools, built, for compose's one-off seed job and its social provider (never the API's image):
+# production dependencies plus the workspaces, which npm installs, with their dependencies, even with --omit=dev.
+#   docker build --target devtools .   then   node dist/src/embedded/seedCli.js | node packages/social-provider/dist/cli.js
+FROM node:20-bookworm-slim AS devtools
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY packages/demo-data/package.json ./packages/demo-data/
+COPY packages/dev-postgres/package.json ./packages/dev-postgres/
+COPY packages/mongo-wire/package.json ./packages/mongo-wire/
+COPY packages/social-provider/package.json ./packages/social-provider/
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/packages/demo-data/dist ./packages/demo-data/dist
+COPY --from=build /app/packages/dev-postgres/dist ./packages/dev-postgres/dist
+COPY --from=build /app/packages/mongo-wire/dist ./packages/mongo-wire/dist
+COPY --from=build /app/packages/social-provider/dist ./packages/social-provider/dist
+USER node
+
+# The API (the default target).
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000
 WORKDIR /app
