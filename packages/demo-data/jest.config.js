@@ -8,6 +8,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // Other packages from their sources, as the root tsconfig's paths do for tsc and tsx.
   moduleNameMapper: { '^@c360/([a-z-]+)$': '<rootDir>/../$1/src/index.ts' },
-  testTimeout: 30000,
+  setupFilesAfterEnv: ['<rootDir>/../jest.timeout.js'],
   maxWorkers: 2,
 };

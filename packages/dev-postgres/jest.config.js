@@ -10,6 +10,6 @@ module.exports = {
   moduleNameMapper: { '^@c360/([a-z-]+)$': '<rootDir>/../$1/src/index.ts' },
   globalSetup: '<rootDir>/test/globalSetup.ts',
   globalTeardown: '<rootDir>/test/globalTeardown.ts',
-  testTimeout: 30000,
+  setupFilesAfterEnv: ['<rootDir>/../jest.timeout.js'],
   maxWorkers: 2,
 };

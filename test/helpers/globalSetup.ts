@@ -1,8 +1,10 @@
 import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnEmbeddedMongo } from '@c360/mongo-wire';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '@c360/dev-postgres';
+// By path, not by package name: jest runs globalSetup outside its module mapping, where '@c360/…'
+// would resolve to the packages' dist/ (not built on a fresh clone).
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../packages/dev-postgres/src';
+import { spawnEmbeddedMongo } from '../../packages/mongo-wire/src';
 
 declare global {
   // eslint-disable-next-line no-var
