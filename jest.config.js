@@ -16,5 +16,5 @@ module.exports = {
   globalTeardown: '<rootDir>/test/helpers/globalTeardown.ts',
   testTimeout: 30000,
   maxWorkers: 2,
-  projects: ['<rootDir>', '<rootDir>/packages/*'],
+  projects: ['<rootDir>', '<rootDir>/packages/*/jest.config.js'],
 };
