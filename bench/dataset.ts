@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { spawnEmbeddedMongo } from '../src/embedded/mongo/spawn';
-import { startEmbeddedPostgres } from '../src/embedded/postgres';
+import { spawnEmbeddedMongo } from '@c360/mongo-wire';
+import { startEmbeddedPostgres } from '@c360/dev-postgres';
 import { startService, type Service } from './processes';
 
 /** What the benches share: the repository root, the seeded datasets under .bench/, the API's node flags. */

@@ -6,10 +6,8 @@ import { parseArgs } from 'node:util';
 import { getCountryCallingCode, type CountryCode } from 'libphonenumber-js';
 import { loadConfig } from '../src/config';
 import { migrate } from '../src/db/migrate';
-import { startEmbeddedPostgres } from '../src/embedded/postgres';
-import type { PlantedDuplicate } from '../src/seed/duplicates';
-import { generateCrmDatasetWithPersonas } from '../src/seed/generate';
-import { loadCrmDataset } from '../src/seed/load';
+import { startEmbeddedPostgres } from '@c360/dev-postgres';
+import { generateCrmDatasetWithPersonas, loadCrmDataset, type PlantedDuplicate } from '@c360/demo-data';
 import { createDb, type Db } from '../src/sources/crm/db';
 import { createCrmTables } from '../src/sources/crm/ddl';
 import {

@@ -4,17 +4,33 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { migrate } from './db/migrate';
+import type * as Embedded from './embedded';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { spawnEmbeddedMongo } from './embedded/mongo/spawn';
-import { startSocialProvider } from './embedded/social/provider';
-import { loadSocialAccounts, socialAccountsPath } from './seed/social';
 import { createSocialClient, type SocialClient } from './sources/social/client';
-import { startEmbeddedPostgres } from './embedded/postgres';
 import { createBehaviourClient } from './sources/behaviour/client';
 import { EVENTS } from './sources/behaviour/queries';
 import { createCrmPool } from './sources/crm/pool';
 import { CRM_TABLES, createCrmTables, missingCrmTables } from './sources/crm/ddl';
+
+/**
+ * The development tools (src/embedded/index.ts and the packages behind it), loaded on first need only:
+ * never while every source is configured. `missing` names the setting that would make them unneeded,
+ * for the error a production install (no dev tools) gives without it.
+ */
+export async function loadEmbedded(missing: string): Promise<typeof Embedded> {
+  try {
+    // require(), not import(): under module node16 an import() stays a native ESM import in the
+    // CommonJS output, which jest's module sandbox cannot run. Either way it loads on this call only.
+    return require('./embedded') as typeof Embedded;
+  } catch (e) {
+    const error = e as NodeJS.ErrnoException;
+    if (error.code === 'MODULE_NOT_FOUND' && /@c360\//.test(error.message)) {
+      throw new Error(`${missing} is not set and the embedded development stores are not installed (a production install); set ${missing}`);
+    }
+    throw e;
+  }
+}
 
 export interface CrmHandle {
   pool: pg.Pool;
@@ -34,7 +50,7 @@ export interface CrmHandle {
 export async function openCrm(config: Config, logger: Logger): Promise<CrmHandle> {
   const embedded = config.DATABASE_URL
     ? null
-    : await startEmbeddedPostgres({
+    : await (await loadEmbedded('DATABASE_URL')).startEmbeddedPostgres({
         dir: path.join(config.DATA_DIR, 'postgres'),
         database: 'customer360',
         persistent: true,
@@ -86,7 +102,7 @@ export interface BehaviourHandle {
 export async function openBehaviour(config: Config, logger: Logger): Promise<BehaviourHandle> {
   const embedded = config.MONGODB_URI
     ? null
-    : await spawnEmbeddedMongo({
+    : await (await loadEmbedded('MONGODB_URI')).spawnEmbeddedMongo({
         dbpath: path.join(config.DATA_DIR, 'mongo'),
         onLog: (line) => logger.debug({ source: 'embedded-mongo' }, line.trim()),
       });
@@ -112,7 +128,7 @@ export interface SocialHandle {
 }
 
 /** The bundled provider's accounts file under DATA_DIR (written by the demo seed); null with a real provider. */
-export const embeddedSocialFile = (config: Config): string | null => (config.SOCIAL_API_URL ? null : socialAccountsPath(config.DATA_DIR));
+export const embeddedSocialFile = (config: Config): string | null => (config.SOCIAL_API_URL ? null : path.join(config.DATA_DIR, 'social', 'accounts.json'));
 
 /**
  * The social provider's client: SOCIAL_API_URL with SOCIAL_API_TOKEN when set, else the bundled
@@ -125,6 +141,7 @@ export async function openSocial(config: Config, logger: Logger): Promise<Social
   }
   const file = embeddedSocialFile(config)!;
   const token = config.SOCIAL_API_TOKEN ?? randomBytes(24).toString('base64url');
+  const { loadSocialAccounts, startSocialProvider } = await loadEmbedded('SOCIAL_API_URL');
   const provider = await startSocialProvider({ token, accounts: existsSync(file) ? loadSocialAccounts(file) : [] });
   return { client: createSocialClient(config, { url: provider.url, token }, logger), embedded: true, close: () => provider.close() };
 }

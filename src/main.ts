@@ -1,15 +1,13 @@
 // First: OpenTelemetry patches http, pg, mongodb, graphql and undici as they load (src/observability/tracing.ts).
 import { tracing } from './instrument';
 import type { AddressInfo } from 'node:net';
-import { existsSync } from 'node:fs';
-import { embeddedSocialFile, openBehaviour, openCrm, openSocial } from './bootstrap';
+import { loadEmbedded, openBehaviour, openCrm, openSocial } from './bootstrap';
 import { assertTokenKeyConfigured, ConfigError, loadConfig } from './config';
 import { EXPLORER_PATH } from './explorer';
 import { createHttpServer } from './http';
 import { loadRules } from './insights/rules';
 import { TagRegistry } from './services/tagRegistry';
 import { createLogger } from './logger';
-import { seedDemo } from './seed/seedDemo';
 import { ApiKeyStore } from './security/apiKeys';
 import { createAuthenticator } from './security/authenticate';
 import { developmentSecret } from './security/devSecret';
@@ -37,21 +35,8 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection (a bug; the API keeps serving)'));
   const crm = await openCrm(config, logger);
   const behaviour = await openBehaviour(config, logger);
-  if (crm.embedded) {
-    // Demo data goes only into embedded stores, and into both at once so they stay consistent.
-    const { rows } = await crm.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM customers');
-    const socialFile = embeddedSocialFile(config);
-    if (rows[0]?.n === 0 || (behaviour.embedded && (await behaviour.isEmpty()))) {
-      logger.info({ customers: config.DEMO_CUSTOMERS, seed: config.DEMO_SEED }, 'loading the demo dataset into the embedded stores');
-      const result = await seedDemo(crm.pool, behaviour.embedded ? behaviour.db : null, {
-        customers: config.DEMO_CUSTOMERS, seed: config.DEMO_SEED, duplicates: config.DEMO_DUPLICATES, now: new Date(), socialFile,
-      });
-      logger.info(result, 'demo dataset loaded');
-    } else if (socialFile && !existsSync(socialFile)) {
-      // Data seeded before the bundled provider had accounts: keep it, and say how to get social data.
-      logger.warn({ file: socialFile }, 'the bundled social provider has no accounts; run `npm run seed` (stop the API first) to generate them');
-    }
-  }
+  // Demo data goes only into embedded stores (through the development entry, src/embedded).
+  if (crm.embedded) await (await loadEmbedded('DATABASE_URL')).loadDemoIfEmpty(config, crm, behaviour, logger);
   const stopRefresh = scheduleSearchRefresh(crm.pool, config.SEARCH_REFRESH_SECONDS, (err) =>
     logger.warn({ err }, 'search index refresh failed'),
   );

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { openCrm } from '../bootstrap';
+import { loadEmbedded, openCrm } from '../bootstrap';
 import { loadConfig } from '../config';
-import { runningEmbeddedPostgresUrl } from '../embedded/postgres';
 import { createLogger } from '../logger';
 import { createCrmPool } from '../sources/crm/pool';
 import { ApiKeyStore } from './apiKeys';
@@ -31,7 +30,7 @@ async function main(): Promise<void> {
   if (values.help || !command) return void process.stdout.write(`${USAGE}\n`);
   const config = loadConfig();
   const logger = createLogger({ ...config, LOG_LEVEL: 'warn' });
-  const running = config.DATABASE_URL ? null : runningEmbeddedPostgresUrl(path.join(config.DATA_DIR, 'postgres'), 'customer360');
+  const running = config.DATABASE_URL ? null : (await loadEmbedded('DATABASE_URL')).runningEmbeddedPostgresUrl(path.join(config.DATA_DIR, 'postgres'), 'customer360');
   const crm = running ? (() => { const pool = createCrmPool(config, running); return { pool, close: () => pool.end() }; })() : await openCrm(config, logger);
   const store = new ApiKeyStore(crm.pool, 0);
   const by = `cli:${process.env.USER ?? 'operator'}`;

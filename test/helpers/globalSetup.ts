@@ -1,8 +1,10 @@
 import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnEmbeddedMongo } from '../../src/embedded/mongo/spawn';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../src/embedded/postgres';
+// By path, not by package name: jest runs globalSetup outside its module mapping, where '@c360/…'
+// would resolve to the packages' dist/ (not built on a fresh clone).
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../packages/dev-postgres/src';
+import { spawnEmbeddedMongo } from '../../packages/mongo-wire/src';
 
 declare global {
   // eslint-disable-next-line no-var
@@ -22,6 +24,7 @@ export default async function globalSetup(): Promise<void> {
   const pg = await startEmbeddedPostgres({ dir, database: 'postgres', persistent: false });
   globalThis.__C360_TEST_PG__ = pg;
   process.env.C360_TEST_PG_URL = pg.url;
+  process.env.C360_TEST_PG_DIR = dir;
   const mongo = process.env.MONGODB_URI_TEST ? null : await spawnEmbeddedMongo({});
   globalThis.__C360_TEST_MONGO__ = mongo ?? undefined;
   process.env.C360_TEST_MONGO_URL = process.env.MONGODB_URI_TEST ?? mongo!.uri;

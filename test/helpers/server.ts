@@ -11,7 +11,7 @@ import { TagRegistry } from '../../src/services/tagRegistry';
 import { ApiKeyStore } from '../../src/security/apiKeys';
 import { createAuthenticator } from '../../src/security/authenticate';
 import { tokenKey } from '../../src/security/tokens';
-import { startSocialProvider, type SocialAccountData } from '../../src/embedded/social/provider';
+import { startSocialProvider, type SocialAccountData } from '@c360/social-provider';
 import { testConfig, type TestStores } from './database';
 import { bearer } from './tokens';
 

@@ -1,7 +1,7 @@
 import { MongoClient } from 'mongodb';
-import { spawnEmbeddedMongo } from '../../src/embedded/mongo/spawn';
+import { spawnEmbeddedMongo } from '@c360/mongo-wire';
 import { createBehaviourClient } from '../../src/sources/behaviour/client';
-import { loadEvents } from '../../src/seed/loadEvents';
+import { loadEvents } from '@c360/demo-data';
 import { createCrmDatabase, testConfig } from '../helpers/database';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { fixtureDataset, LINA, NOW } from '../fixtures/crm';

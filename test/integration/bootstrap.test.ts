@@ -3,7 +3,7 @@ import { openCrm } from '../../src/bootstrap';
 import { migrations } from '../../src/db/migrations';
 import { createCrmPool } from '../../src/sources/crm/pool';
 import { CRM_TABLES, createCrmTables } from '../../src/sources/crm/ddl';
-import { loadCrmDataset } from '../../src/seed/load';
+import { loadCrmDataset } from '@c360/demo-data';
 import { createTestDatabase, testConfig, type TestDatabase } from '../helpers/database';
 import { fixtureDataset } from '../fixtures/crm';
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { Deps } from '../../src/context';
-import type { RunningSocialProvider } from '../../src/embedded/social/provider';
+import type { RunningSocialProvider } from '@c360/social-provider';
 import { buildSnapshot } from '../../src/snapshot/build';
 import { I, insightsDataset, insightsEvents, insightsSocialAccounts, NOW } from '../fixtures/insights';
 import { createCrmDatabase } from '../helpers/database';

@@ -1,4 +1,4 @@
-import type { CrmDataset, CustomerRow, IdentityRow } from '../../src/seed/generate';
+import type { CrmDataset, CustomerRow, IdentityRow } from '@c360/demo-data';
 import { createDb } from '../../src/sources/crm/db';
 import {
   duplicateCandidates, type DuplicateCandidate, type DuplicateCandidatesOptions, type DuplicateEvidence,

@@ -3,7 +3,7 @@ import { createCrmDatabase, testConfig } from '../helpers/database';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { fixtureDataset, LINA, NOW } from '../fixtures/crm';
 import { createCrmPool } from '../../src/sources/crm/pool';
-import { freePort } from '../../src/embedded/freePort';
+import { freePort } from '@c360/dev-postgres';
 
 let db: Awaited<ReturnType<typeof createCrmDatabase>>;
 let api: TestServer;

@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse, typeFromAST, type GraphQLInputType, type OperationDefinitionNode } from 'graphql';
-import type { RunningSocialProvider } from '../../src/embedded/social/provider';
+import type { RunningSocialProvider } from '@c360/social-provider';
 import { ERROR_CODES } from '../../src/errors';
 import { ApiKeyStore } from '../../src/security/apiKeys';
 import { loadSafelist } from '../../src/security/safelist';

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { ObjectId } from 'bson';
-import type { SeedEvent } from '../../src/seed/events';
-import type { CrmDataset } from '../../src/seed/generate';
+import type { CrmDataset, SeedEvent } from '@c360/demo-data';
 import { createCrmDatabase } from '../helpers/database';
 import { startTestServer, type TestServer } from '../helpers/server';
 

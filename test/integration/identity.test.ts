@@ -1,4 +1,4 @@
-import type { RunningSocialProvider } from '../../src/embedded/social/provider';
+import type { RunningSocialProvider } from '@c360/social-provider';
 import { NOW } from '../fixtures/crm';
 import { ANA, identityDataset, identityEvents, identitySocialAccounts, LINA, LINA3, LINA_DUP } from '../fixtures/identity';
 import { createCrmDatabase } from '../helpers/database';

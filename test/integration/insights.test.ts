@@ -1,4 +1,4 @@
-import type { RunningSocialProvider } from '../../src/embedded/social/provider';
+import type { RunningSocialProvider } from '@c360/social-provider';
 import { createCrmDatabase } from '../helpers/database';
 import { startTestServer, withSocialProvider, type TestServer } from '../helpers/server';
 import { CITY, D, I, insightsDataset, insightsEvents, insightsSocialAccounts, NOW, RECENCY_DAYS, recencyId } from '../fixtures/insights';

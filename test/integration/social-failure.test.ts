@@ -1,6 +1,6 @@
 import pino from 'pino';
 import type { Config } from '../../src/config';
-import { startSocialProvider, type RunningSocialProvider } from '../../src/embedded/social/provider';
+import { startSocialProvider, type RunningSocialProvider } from '@c360/social-provider';
 import { createSocialClient, type SocialClient } from '../../src/sources/social/client';
 import { createCrmDatabase, testConfig } from '../helpers/database';
 import { startTestServer, type TestServer } from '../helpers/server';

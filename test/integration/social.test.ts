@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { startSocialProvider, type RunningSocialProvider } from '../../src/embedded/social/provider';
+import { startSocialProvider, type RunningSocialProvider } from '@c360/social-provider';
 import { createSocialClient } from '../../src/sources/social/client';
 import { createCrmDatabase, testConfig } from '../helpers/database';
 import { startTestServer, type TestServer } from '../helpers/server';

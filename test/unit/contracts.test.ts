@@ -1,6 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { crmDdl } from '../../src/sources/crm/ddl';
+import * as demo from '@c360/demo-data';
+import { socialAccountsPath } from '@c360/social-provider';
+import { embeddedSocialFile } from '../../src/bootstrap';
+import type { Config } from '../../src/config';
+import { EVENT_INDEXES, EVENTS } from '../../src/sources/behaviour/queries';
+import { crmDdl, CRM_TABLES } from '../../src/sources/crm/ddl';
 
 /** The repository carries copies of the shared source contracts; they must not drift from the originals. */
 describe.each(['crm.sql', 'behaviour.md', 'social.md'])('contracts/%s', (file) => {
@@ -15,5 +20,19 @@ describe.each(['crm.sql', 'behaviour.md', 'social.md'])('contracts/%s', (file) =
 describe('the CRM tables the embedded store creates', () => {
   it('are contracts/crm.sql, byte for byte', () => {
     expect(crmDdl()).toBe(readFileSync(path.resolve(__dirname, '../../contracts/crm.sql'), 'utf8'));
+  });
+});
+
+/** The dev-tool packages hold their own copies of what they share with the API (they import nothing of src/). */
+describe('the packages agree with the API', () => {
+  it('@c360/demo-data loads the CRM tables, events collection and indexes the API reads', () => {
+    expect([...demo.CRM_TABLES]).toEqual([...CRM_TABLES]);
+    expect(demo.EVENTS).toBe(EVENTS);
+    expect(demo.EVENT_INDEXES).toEqual(EVENT_INDEXES);
+  });
+
+  it('@c360/social-provider reads its accounts where the API and the seed put them', () => {
+    const config = { DATA_DIR: '/data', SOCIAL_API_URL: undefined } as unknown as Config;
+    expect(embeddedSocialFile(config)).toBe(socialAccountsPath('/data'));
   });
 });

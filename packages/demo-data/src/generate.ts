@@ -5,7 +5,7 @@
  * order numbers are unique, except the e-mails and phones planted duplicates share with their originals
  * on purpose; every order total is the exact sum of its items (integer cents).
  */
-import { CRM_TABLES as CRM_TABLE_ORDER } from '../sources/crm/ddl';
+import { CRM_TABLES as CRM_TABLE_ORDER } from './contract';
 import { plantDuplicates, type PlantedDuplicate } from './duplicates';
 import { Random } from './random';
 import {

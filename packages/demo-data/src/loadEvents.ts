@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { EVENT_INDEXES, EVENTS } from '../sources/behaviour/queries';
+import { EVENT_INDEXES, EVENTS } from './contract';
 import type { SeedEvent } from './events';
 
 const CHUNK = 5000;

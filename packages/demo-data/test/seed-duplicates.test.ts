@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { generateCrmDatasetWithPersonas } from '../../src/seed/generate';
+import { generateCrmDatasetWithPersonas } from '../src/generate';
 
 const NOW = new Date('2026-03-15T12:00:00Z');
 const base = generateCrmDatasetWithPersonas({ customers: 2000, seed: 42, now: NOW });

@@ -2,7 +2,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import {
   CRM_TABLE_COLUMNS, CRM_TABLES, generateCrmDataset, generateCrmDatasetWithPersonas, type CrmDataset, type OrderRow,
   type Persona,
-} from '../../src/seed/generate';
+} from '../src/generate';
 
 const NOW = new Date('2026-03-15T12:00:00Z');
 const DAY_MS = 86_400_000;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadSocialAccounts, socialAccountsPath } from '../../seed/social';
+import { loadSocialAccounts, socialAccountsPath } from './accounts';
 import { startSocialProvider, type Misbehaviour } from './provider';
 
 const USAGE = `usage: npm run social -- [--port N] [--host H] [--data FILE] [--token T] [--latency-ms N] [--hang]

@@ -1,11 +1,11 @@
 import type { Db } from 'mongodb';
 import type pg from 'pg';
-import { refreshSearchIndex } from '../sources/crm/searchIndex';
 import { generateEvents } from './events';
 import { generateCrmDatasetWithPersonas } from './generate';
 import { loadCrmDataset } from './load';
 import { loadEvents } from './loadEvents';
-import { generateSocialAccounts, saveSocialAccounts } from './social';
+import { saveSocialAccounts } from '@c360/social-provider';
+import { generateSocialAccounts } from './social';
 
 export interface SeedOptions {
   customers: number;
@@ -17,6 +17,8 @@ export interface SeedOptions {
   /** Share of the customers given a planted duplicate record (GenerateOptions.duplicates); default 0. */
   duplicates?: number;
   onProgress?: (p: { table: string; rows: number; total: number }) => void;
+  /** Runs once the CRM rows are in, before the events load (the API passes its search index refresh). */
+  afterCrmLoad?: (pool: pg.Pool) => Promise<unknown>;
 }
 
 export interface SeedResult {
@@ -30,7 +32,7 @@ export interface SeedResult {
 /**
  * Replaces the CRM's rows (one transaction) and, given `behaviour`, the behaviour events, and, given
  * `socialFile`, the bundled social provider's accounts, with one generated demo dataset, consistent
- * across all three, then refreshes the search index. Only for the
+ * across all three, then runs `afterCrmLoad` (the API's search index refresh). Only for the
  * embedded stores or ones the operator explicitly named.
  */
 export async function seedDemo(pool: pg.Pool, behaviour: Db | null, opts: SeedOptions): Promise<SeedResult> {
@@ -50,7 +52,7 @@ export async function seedDemo(pool: pg.Pool, behaviour: Db | null, opts: SeedOp
     await client.query('RESET statement_timeout').catch(() => undefined);
     client.release();
   }
-  await refreshSearchIndex(pool);
+  await opts.afterCrmLoad?.(pool);
   const t2 = Date.now();
   if (behaviour) await loadEvents(behaviour, events, { replace: true, onProgress: opts.onProgress });
   if (opts.socialFile) saveSocialAccounts(opts.socialFile, social);

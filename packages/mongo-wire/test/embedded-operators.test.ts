@@ -1,7 +1,7 @@
 import { Aggregator } from 'mingo';
 import type { Document } from 'bson';
-import { isSimplePipeline } from '../../src/embedded/mongo/fastOperators';
-import { Store } from '../../src/embedded/mongo/store';
+import { isSimplePipeline } from '../src/fastOperators';
+import { Store } from '../src/store';
 
 /**
  * The embedded server's compiled stages against mingo's own operators on the same documents: every

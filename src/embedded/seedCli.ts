@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { embeddedSocialFile, openBehaviour, openCrm } from '../bootstrap';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
-import { seedDemo } from './seedDemo';
+import { seedDemo } from './index';
 
 const USAGE = `usage: npm run seed -- [--customers N] [--seed S] [--duplicates SHARE] [--replace]
 

@@ -4,12 +4,13 @@
  * misbehave (slow, hanging, failing, rate limiting, answering garbage) so that the client's timeouts,
  * retries and circuit breaker can be exercised against a real socket.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { Random } from '../../seed/random';
-import { sha256 } from '../../sha256';
+import { Random } from './random';
+
+const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
 
 export interface SocialPost {
   id: string;

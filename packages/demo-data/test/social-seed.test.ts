@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { generateCrmDatasetWithPersonas } from '../../src/seed/generate';
-import { generateSocialAccounts, loadSocialAccounts, saveSocialAccounts } from '../../src/seed/social';
+import { generateCrmDatasetWithPersonas } from '../src/generate';
+import { loadSocialAccounts, saveSocialAccounts } from '@c360/social-provider';
+import { generateSocialAccounts } from '../src/social';
 
 const NOW = new Date('2026-03-15T12:00:00Z');
 const DAY_MS = 86_400_000;

@@ -1,6 +1,6 @@
 import {
   startSocialProvider, type RunningSocialProvider, type SocialAccountData, type SocialPost,
-} from '../../src/embedded/social/provider';
+} from '../src/provider';
 
 const NOW = new Date('2026-06-15T12:00:00Z');
 const TOKEN = 'provider-test-token';

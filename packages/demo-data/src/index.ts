@@ -1,0 +1,10 @@
+/** Deterministic demo data for the three sources (CRM rows, behaviour events, social accounts) and its loaders. */
+export { EVENT_INDEXES, EVENTS } from './contract';
+export * from './duplicates';
+export * from './events';
+export * from './generate';
+export * from './load';
+export * from './loadEvents';
+export { Random } from './random';
+export * from './seedDemo';
+export * from './social';
