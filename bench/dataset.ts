@@ -24,7 +24,7 @@ export function ensureDataset(customers: number, log: (s: string) => void): stri
   if (existsSync(marker)) return dir;
   mkdirSync(dir, { recursive: true });
   log(`seeding ${customers} customers into ${path.relative(ROOT, dir)} (once; later runs reuse it) …`);
-  const seeded = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'src/seed/cli.ts', '--customers', String(customers), '--seed', '42'], {
+  const seeded = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'src/embedded/seedCli.ts', '--customers', String(customers), '--seed', '42'], {
     cwd: ROOT, env: { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   if (seeded.status !== 0) throw new Error('seeding failed');
@@ -41,7 +41,7 @@ export async function startStores(dataDir: string) {
     throw e;
   });
   const socialToken = randomBytes(16).toString('hex');
-  const social: Service = await startService('social', ['--require', 'tsx/cjs', 'src/embedded/social/cli.ts', '--data', path.join(dataDir, 'social', 'accounts.json'), '--token', socialToken], { ...process.env }, /listening on (http\S+)/)
+  const social: Service = await startService('social', ['--require', 'tsx/cjs', 'packages/social-provider/src/cli.ts', '--data', path.join(dataDir, 'social', 'accounts.json'), '--token', socialToken], { ...process.env }, /listening on (http\S+)/)
     .catch(async (e: unknown) => {
       await mongo.stop();
       await postgres.stop();

@@ -1,7 +1,7 @@
 // First: OpenTelemetry patches http, pg, mongodb, graphql and undici as they load (src/observability/tracing.ts).
 import { tracing } from './instrument';
 import type { AddressInfo } from 'node:net';
-import { loadEmbedded, openBehaviour, openCrm, openSocial } from './bootstrap';
+import { embeddedSocialFile, loadEmbedded, openBehaviour, openCrm, openSocial } from './bootstrap';
 import { assertTokenKeyConfigured, ConfigError, loadConfig } from './config';
 import { EXPLORER_PATH } from './explorer';
 import { createHttpServer } from './http';
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const crm = await openCrm(config, logger);
   const behaviour = await openBehaviour(config, logger);
   // Demo data goes only into embedded stores (through the development entry, src/embedded).
-  if (crm.embedded) await (await loadEmbedded('DATABASE_URL')).loadDemoIfEmpty(config, crm, behaviour, logger);
+  if (crm.embedded) await (await loadEmbedded('DATABASE_URL')).loadDemoIfEmpty(config, crm, behaviour, embeddedSocialFile(config), logger);
   const stopRefresh = scheduleSearchRefresh(crm.pool, config.SEARCH_REFRESH_SECONDS, (err) =>
     logger.warn({ err }, 'search index refresh failed'),
   );

@@ -10,8 +10,6 @@ import { seedDemo as seedDemoData, type SeedOptions, type SeedResult } from '@c3
 import type { Logger } from 'pino';
 import type pg from 'pg';
 import type { Db } from 'mongodb';
-import type { BehaviourHandle, CrmHandle } from '../bootstrap';
-import { embeddedSocialFile } from '../bootstrap';
 import type { Config } from '../config';
 import { refreshSearchIndex } from '../sources/crm/searchIndex';
 
@@ -32,9 +30,14 @@ export function seedDemo(pool: pg.Pool, behaviour: Db | null, opts: Omit<SeedOpt
  * behaviour store no event. Demo data goes only into embedded stores, and into all of them at once so
  * they stay consistent.
  */
-export async function loadDemoIfEmpty(config: Config, crm: CrmHandle, behaviour: BehaviourHandle, logger: Logger): Promise<void> {
+export async function loadDemoIfEmpty(
+  config: Config,
+  crm: { pool: pg.Pool },
+  behaviour: { embedded: boolean; db: Db; isEmpty(): Promise<boolean> },
+  socialFile: string | null,
+  logger: Logger,
+): Promise<void> {
   const { rows } = await crm.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM customers');
-  const socialFile = embeddedSocialFile(config);
   if (rows[0]?.n === 0 || (behaviour.embedded && (await behaviour.isEmpty()))) {
     logger.info({ customers: config.DEMO_CUSTOMERS, seed: config.DEMO_SEED }, 'loading the demo dataset into the embedded stores');
     const result = await seedDemo(crm.pool, behaviour.embedded ? behaviour.db : null, {

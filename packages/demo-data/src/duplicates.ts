@@ -6,7 +6,7 @@
  * identity (kind, value) stays unique; what the two records have in common is recorded per pair.
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import type { CrmDataset, CustomerRow, IdentityRow } from './generate';
+import type { CrmDataset, CustomerRow, IdentityRow } from './rows';
 import { Random } from './random';
 import { CN_FAMILY_NAMES, CN_GIVEN_NAMES, PHONE_PLANS } from './vocab';
 

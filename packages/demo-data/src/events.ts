@@ -8,7 +8,8 @@
  * to nobody. Nothing is dated after `now`.
  */
 import { ObjectId } from 'bson';
-import type { CrmDataset, Persona } from './generate';
+import type { Persona } from './generate';
+import type { CrmDataset } from './rows';
 import { Random } from './random';
 
 export interface SeedEvent {

@@ -4,6 +4,7 @@ export * from './duplicates';
 export * from './events';
 export * from './generate';
 export * from './load';
+export type * from './rows';
 export * from './loadEvents';
 export { Random } from './random';
 export * from './seedDemo';

@@ -3,7 +3,8 @@
  * column, expanded by `unnest`, one INSERT per chunk of rows.
  */
 import type { ClientBase } from 'pg';
-import { CRM_TABLE_TYPES, CRM_TABLES, type CrmDataset } from './generate';
+import { CRM_TABLE_TYPES, CRM_TABLES } from './generate';
+import type { CrmDataset } from './rows';
 
 const CHUNK_ROWS = 5000;
 

@@ -10,7 +10,7 @@
  * rated or open tickets and refunds pull it down, frequent buying lifts it.
  */
 import type { SocialAccountData, SocialPost } from '@c360/social-provider';
-import type { CrmDataset } from './generate';
+import type { CrmDataset } from './rows';
 import { Random } from './random';
 
 const DAY_MS = 86_400_000;

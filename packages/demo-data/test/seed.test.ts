@@ -1,8 +1,9 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import {
-  CRM_TABLE_COLUMNS, CRM_TABLES, generateCrmDataset, generateCrmDatasetWithPersonas, type CrmDataset, type OrderRow,
+  CRM_TABLE_COLUMNS, CRM_TABLES, generateCrmDataset, generateCrmDatasetWithPersonas,
   type Persona,
 } from '../src/generate';
+import type { CrmDataset, OrderRow } from '../src/rows';
 
 const NOW = new Date('2026-03-15T12:00:00Z');
 const DAY_MS = 86_400_000;
