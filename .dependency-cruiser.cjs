@@ -1,7 +1,8 @@
 /**
  * The layering, checked by `npm run lint:deps` (part of `npm test`): dependencies point down,
- * resolvers → services → derivations (insights) → sources → db, and nothing forms a cycle, type-only
- * imports included (TypeScript's `import type` is followed: tsPreCompilationDeps).
+ * resolvers → services → derivations (insights) → sources → db, nothing forms a cycle, type-only
+ * imports included (TypeScript's `import type` is followed: tsPreCompilationDeps), and the dev tools
+ * in packages/ are reached only through the API's development entry.
  */
 module.exports = {
   forbidden: [
@@ -30,6 +31,16 @@ module.exports = {
       name: 'sources-own-their-rows', severity: 'error',
       comment: 'Sources sit on the databases and the provider: they never import services, security, the snapshot job or the request context.',
       from: { path: '^src/sources/' }, to: { path: '^src/(services|security|snapshot|insights)/|^src/context\\.ts$' },
+    },
+    {
+      name: 'packages-never-import-the-api', severity: 'error',
+      comment: 'The dev tools in packages/ stand alone (they keep their own copies of the contracts).',
+      from: { path: '^packages/' }, to: { path: '^(src|resolvers)/' },
+    },
+    {
+      name: 'api-reaches-packages-through-the-dev-entry', severity: 'error',
+      comment: 'Only src/embedded (loaded on demand when a source is not configured) may import the dev tools.',
+      from: { path: '^(src|resolvers)/', pathNot: '^src/embedded/' }, to: { path: '^packages/' },
     },
   ],
   options: {

@@ -77,7 +77,10 @@ async function main(): Promise<void> {
     let lastLog = 0;
     const full = (await buildSnapshot(deps, {
       now, onProgress: (p) => {
-        if (Date.now() - lastLog > 10_000) (lastLog = Date.now(), log(`  ${p.done}/${p.total}`));
+        if (Date.now() - lastLog > 10_000) {
+          lastLog = Date.now();
+          log(`  ${p.done}/${p.total}`);
+        }
       },
     }))!;
     // New activity: an order each for 100 customers, then an incremental build an hour on.

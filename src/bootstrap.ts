@@ -22,11 +22,12 @@ export async function loadEmbedded(missing: string): Promise<typeof Embedded> {
   try {
     // require(), not import(): under module node16 an import() stays a native ESM import in the
     // CommonJS output, which jest's module sandbox cannot run. Either way it loads on this call only.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, see above
     return require('./embedded') as typeof Embedded;
   } catch (e) {
     const error = e as NodeJS.ErrnoException;
     if (error.code === 'MODULE_NOT_FOUND' && /@c360\//.test(error.message)) {
-      throw new Error(`${missing} is not set and the embedded development stores are not installed (a production install); set ${missing}`);
+      throw new Error(`${missing} is not set and the embedded development stores are not installed (a production install); set ${missing}`, { cause: e });
     }
     throw e;
   }

@@ -129,7 +129,7 @@ export function loadRules(file: string | undefined): DerivationRules {
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`cannot read ${file}: ${(e as Error).message}`);
+    throw new Error(`cannot read ${file}: ${(e as Error).message}`, { cause: e });
   }
   return parseRules(json);
 }

@@ -8,6 +8,7 @@
  * statement values: GraphQL spans without the document's literals, pg spans without parameters.
  * The SDK is required only when tracing is on: a server without it does not load it.
  */
+/* eslint-disable @typescript-eslint/no-require-imports -- the SDK is loaded only when tracing is on */
 export function startTracing(env: NodeJS.ProcessEnv = process.env): { stop(): Promise<void> } | null {
   if (!env.OTEL_EXPORTER_OTLP_ENDPOINT) return null;
   const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
@@ -31,3 +32,4 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): { stop(): Pr
   sdk.start();
   return { stop: () => sdk.shutdown() };
 }
+/* eslint-enable @typescript-eslint/no-require-imports */

@@ -41,16 +41,17 @@ export function metricOf(field: string, args: Record<string, unknown>): Metric |
   }
 }
 
-const KIND_OF_FIELD = {
-  lastSeenAt: 'lastSeen', sessions: 'sessions', eventCounts: 'eventCounts', devices: 'devices', channels: 'channels',
-  topCategories: 'topCategories', recentSearches: 'recentSearches',
-} as const;
-type BehaviourField = keyof typeof KIND_OF_FIELD;
+/** The metric behind each Behaviour field. */
+interface KindOfField {
+  lastSeenAt: 'lastSeen'; sessions: 'sessions'; eventCounts: 'eventCounts'; devices: 'devices'; channels: 'channels';
+  topCategories: 'topCategories'; recentSearches: 'recentSearches';
+}
+type BehaviourField = keyof KindOfField;
 
 /** The value of a Behaviour field (served from the batch `behaviourOf` started, so no extra trip). */
 export function behaviourField<F extends BehaviourField>(
   ctx: Context, parent: BehaviourParent, field: F, args: object,
-): Promise<MetricValues[(typeof KIND_OF_FIELD)[F]]> {
+): Promise<MetricValues[KindOfField[F]]> {
   return ctx.behaviour.metric(parent.customerId, metricOf(field, args as Record<string, unknown>)!) as Promise<never>;
 }
 

@@ -82,14 +82,18 @@ async function tagFacts(ctx: Context, f: Facts, crm: CrmFactsRow, groups: Set<st
     has('interests') ? f.interestRows() : null,
     has('social') ? f.social() : null,
   ]);
-  if (tier) tier.ok ? (facts.valueTier = tier.value) : failures.push(failureOf(tier)!);
-  if (life) life.failures.length ? failures.push(...life.failures) : (facts.lifecycle = { stage: life.value.stage, daysSinceLastActivity: life.value.daysSinceLastActivity });
-  if (churn) churn.failures.length ? failures.push(...churn.failures) : (facts.churn = { score: churn.value.score, level: churn.value.level });
+  if (tier?.ok) facts.valueTier = tier.value;
+  else if (tier) failures.push(failureOf(tier)!);
+  if (life?.failures.length) failures.push(...life.failures);
+  else if (life) facts.lifecycle = { stage: life.value.stage, daysSinceLastActivity: life.value.daysSinceLastActivity };
+  if (churn?.failures.length) failures.push(...churn.failures);
+  else if (churn) facts.churn = { score: churn.value.score, level: churn.value.level };
   if (summary && activity) {
     if (summary.ok && activity.ok) facts.behaviour = { ...summary.value, lastSeenDays: activity.value.last ? daysSince(asOf, activity.value.last) : null };
     else failures.push(failureOf(summary) ?? failureOf(activity)!);
   }
-  if (rows) rows.ok ? (facts.interests = Object.fromEntries(interests(rows.value, Number.MAX_SAFE_INTEGER).map((i) => [i.category, i.weight]))) : failures.push(failureOf(rows)!);
+  if (rows?.ok) facts.interests = Object.fromEntries(interests(rows.value, Number.MAX_SAFE_INTEGER).map((i) => [i.category, i.weight]));
+  else if (rows) failures.push(failureOf(rows)!);
   if (social) {
     if (social.ok) {
       const mood = sentimentAsOf(social.value, asOf, ctx.rules.churn.sentimentDays);

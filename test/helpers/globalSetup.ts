@@ -7,9 +7,9 @@ import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../packag
 import { spawnEmbeddedMongo } from '../../packages/mongo-wire/src';
 
 declare global {
-  // eslint-disable-next-line no-var
+   
   var __C360_TEST_PG__: EmbeddedPostgresHandle | undefined;
-  // eslint-disable-next-line no-var
+   
   var __C360_TEST_MONGO__: { stop(): Promise<void> } | undefined;
 }
 

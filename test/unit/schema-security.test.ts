@@ -83,7 +83,7 @@ describe('query cost declarations', () => {
         const type = isNonNullType(field.type) ? field.type.ofType : field.type;
         return isListType(type) && !isLeafType(getNamedType(type));
       })
-      .filter(({ coordinate, field }) => !field.args.some((a) => a.name === 'first' || a.name === 'last') && !field.astNode?.directives?.some((d) => d.name.value === 'listSize'))
+      .filter(({ field }) => !field.args.some((a) => a.name === 'first' || a.name === 'last') && !field.astNode?.directives?.some((d) => d.name.value === 'listSize'))
       .map(({ coordinate }) => coordinate)
       .filter((c) => !/Connection\.edges$/.test(c));
     // _entities is priced by the representations sent (security/limits.ts).

@@ -8,7 +8,7 @@
 import { CRM_TABLES as CRM_TABLE_ORDER } from './contract';
 import { plantDuplicates, type PlantedDuplicate } from './duplicates';
 import { Random } from './random';
-import type { Gender, IdentityKind, ConsentPurpose, OrderStatus, TicketStatus, TicketPriority, CustomerRow, IdentityRow, ConsentRow, ProductRow, OrderRow, OrderItemRow, TicketRow, CrmDataset } from './rows';
+import type { ConsentPurpose, ConsentRow, CrmDataset, CustomerRow, Gender, IdentityKind, IdentityRow, OrderStatus, TicketRow, TicketStatus } from './rows';
 import {
   CATEGORIES, CITIES, CN_EMAIL_DOMAINS, CN_FAMILY_NAMES, CN_GIVEN_NAMES, COUNTRY_EMAIL_DOMAINS, COUNTRY_WEIGHTS,
   INTL_EMAIL_DOMAINS, JAPANESE_FIRST_NAMES, JAPANESE_LAST_NAMES, OCCUPATIONS, PHONE_PLANS, SOCIAL_PLATFORMS,

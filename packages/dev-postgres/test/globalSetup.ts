@@ -4,7 +4,7 @@ import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../src/postgres';
 
 declare global {
-  // eslint-disable-next-line no-var
+   
   var __C360_DEV_PG__: EmbeddedPostgresHandle | undefined;
 }
 

@@ -47,7 +47,7 @@ function useDatabase(label: string) {
 const sortedStrings = (values: unknown[]) => values.map((v) => String(v)).sort();
 
 /** Documents of any shape: these collections use numbers and strings as `_id` too, which `Document` would refuse. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type Loose = any;
 const reply = (e: CommandSucceededEvent) => e.reply as Document;
 

@@ -1,7 +1,7 @@
 import { spawnEmbeddedMongo } from '../src/spawn';
 
 declare global {
-  // eslint-disable-next-line no-var
+   
   var __C360_WIRE_TEST_MONGO__: { stop(): Promise<void> } | undefined;
 }
 

@@ -26,13 +26,13 @@ export function loadSocialAccounts(file: string): SocialAccountData[] {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `social accounts file ${file} does not exist` : `cannot read social accounts file ${file}: ${(e as Error).message}`);
+    throw new Error(code === 'ENOENT' ? `social accounts file ${file} does not exist` : `cannot read social accounts file ${file}: ${(e as Error).message}`, { cause: e });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new Error(`social accounts file ${file} is not valid JSON: ${(e as Error).message}`);
+    throw new Error(`social accounts file ${file} is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
   const parsed = socialAccountsSchema.safeParse(json);
   if (!parsed.success) {

@@ -111,7 +111,7 @@ export function compileCondition(expression: string): Condition {
   try {
     parsed = parse(expression);
   } catch (e) {
-    throw new Error((e as Error).message);
+    throw new Error((e as Error).message, { cause: e });
   }
   const { paths } = analyse(parsed.expr);
   const run = plan(env, parsed) as (ctx: { facts: unknown }) => CelResult;
