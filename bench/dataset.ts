@@ -24,9 +24,15 @@ export function ensureDataset(customers: number, log: (s: string) => void): stri
   if (existsSync(marker)) return dir;
   mkdirSync(dir, { recursive: true });
   log(`seeding ${customers} customers into ${path.relative(ROOT, dir)} (once; later runs reuse it) …`);
-  const seeded = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'src/embedded/seedCli.ts', '--customers', String(customers), '--seed', '42'], {
-    cwd: ROOT, env: { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const seeded = spawnSync(
+    process.execPath,
+    ['--require', 'tsx/cjs', 'src/embedded/seedCli.ts', '--customers', String(customers), '--seed', '42'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   if (seeded.status !== 0) throw new Error('seeding failed');
   writeFileSync(marker, JSON.stringify({ customers, summary: seeded.stdout.toString().trim(), at: new Date().toISOString() }, null, 2));
   return dir;
@@ -41,14 +47,29 @@ export async function startStores(dataDir: string) {
     throw e;
   });
   const socialToken = randomBytes(16).toString('hex');
-  const social: Service = await startService('social', ['--require', 'tsx/cjs', 'packages/social-provider/src/cli.ts', '--data', path.join(dataDir, 'social', 'accounts.json'), '--token', socialToken], { ...process.env }, /listening on (http\S+)/)
-    .catch(async (e: unknown) => {
-      await mongo.stop();
-      await postgres.stop();
-      throw e;
-    });
+  const social: Service = await startService(
+    'social',
+    [
+      '--require',
+      'tsx/cjs',
+      'packages/social-provider/src/cli.ts',
+      '--data',
+      path.join(dataDir, 'social', 'accounts.json'),
+      '--token',
+      socialToken,
+    ],
+    { ...process.env },
+    /listening on (http\S+)/,
+  ).catch(async (e: unknown) => {
+    await mongo.stop();
+    await postgres.stop();
+    throw e;
+  });
   return {
-    pgUrl: postgres.url, mongo, social, socialToken,
+    pgUrl: postgres.url,
+    mongo,
+    social,
+    socialToken,
     async stop() {
       await social.stop();
       await mongo.stop();

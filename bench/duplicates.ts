@@ -11,7 +11,11 @@ import { generateCrmDatasetWithPersonas, loadCrmDataset, type PlantedDuplicate }
 import { createDb, type Db } from '../src/sources/crm/db';
 import { createCrmTables } from '../src/sources/crm/ddl';
 import {
-  DEFAULT_MIN_SCORE, duplicateCandidates, type DuplicateCandidate, type DuplicateCandidatesOptions, type DuplicateEvidenceKind,
+  DEFAULT_MIN_SCORE,
+  duplicateCandidates,
+  type DuplicateCandidate,
+  type DuplicateCandidatesOptions,
+  type DuplicateEvidenceKind,
 } from '../src/sources/crm/duplicates';
 import { createCrmPool } from '../src/sources/crm/pool';
 import { refreshSearchIndex } from '../src/sources/crm/searchIndex';
@@ -30,12 +34,17 @@ const ROOT = path.resolve(__dirname, '..');
 const KINDS: DuplicateEvidenceKind[] = ['email', 'phone', 'device_id', 'name_birth_date', 'name_city'];
 /** The planted fact each kind of evidence should find. */
 const PLANTED_AS: Record<DuplicateEvidenceKind, keyof PlantedDuplicate['shared']> = {
-  email: 'email', phone: 'phone', device_id: 'deviceId', name_birth_date: 'birthDate', name_city: 'city',
+  email: 'email',
+  phone: 'phone',
+  device_id: 'deviceId',
+  name_birth_date: 'birthDate',
+  name_city: 'city',
 };
 
 const pairKey = (a: string, b: string) => (a < b ? `${a} ${b}` : `${b} ${a}`);
 const ratio = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 1000) / 1000 : null);
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
+const percentile = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
 
 /** Every page at the default minScore, `first` at a time: the pairs and each page's milliseconds. */
 async function walk(db: Db, first: number, countryCallingCode: string): Promise<{ pairs: DuplicateCandidate[]; pageMs: number[] }> {
@@ -53,7 +62,12 @@ async function walk(db: Db, first: number, countryCallingCode: string): Promise<
   }
 }
 
-interface PlanNode { 'Node Type': string; 'Subplan Name'?: string; 'Actual Total Time': number; Plans?: PlanNode[] }
+interface PlanNode {
+  'Node Type': string;
+  'Subplan Name'?: string;
+  'Actual Total Time': number;
+  Plans?: PlanNode[];
+}
 
 /** EXPLAIN ANALYZE of the first page: execution time and the time spent in each CTE (instrumented, including the CTEs it reads). */
 async function explainFirstPage(db: Db, first: number, countryCallingCode: string) {
@@ -65,7 +79,8 @@ async function explainFirstPage(db: Db, first: number, countryCallingCode: strin
     return [] as R[];
   };
   await duplicateCandidates(explaining, { minScore: DEFAULT_MIN_SCORE, first, after: null, countryCallingCode });
-  const ctes = (plan!.Plan.Plans ?? []).filter((p) => p['Subplan Name']?.startsWith('CTE '))
+  const ctes = (plan!.Plan.Plans ?? [])
+    .filter((p) => p['Subplan Name']?.startsWith('CTE '))
     .map((p) => ({ cte: p['Subplan Name']!.slice(4), ms: Math.round(p['Actual Total Time']) }));
   return { executionMs: Math.round(plan!['Execution Time']), ctes };
 }
@@ -80,11 +95,15 @@ function score(pairs: DuplicateCandidate[], planted: PlantedDuplicate[]) {
     const plantedKind = planted.filter((p) => p.shared[PLANTED_AS[kind]]);
     const foundKind = plantedKind.filter((p) => found.get(pairKey(p.original, p.duplicate))?.evidence.some((e) => e.kind === kind));
     return {
-      kind, candidates: withKind.length, precision: ratio(withKind.filter((c) => truth.has(pairKey(c.a, c.b))).length, withKind.length),
-      planted: plantedKind.length, recall: ratio(foundKind.length, plantedKind.length),
+      kind,
+      candidates: withKind.length,
+      precision: ratio(withKind.filter((c) => truth.has(pairKey(c.a, c.b))).length, withKind.length),
+      planted: plantedKind.length,
+      recall: ratio(foundKind.length, plantedKind.length),
     };
   });
-  const tally = (keys: string[]) => Object.fromEntries([...keys.reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>())].sort((x, y) => y[1] - x[1]));
+  const tally = (keys: string[]) =>
+    Object.fromEntries([...keys.reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>())].sort((x, y) => y[1] - x[1]));
   const missed = planted.filter((p) => !found.has(pairKey(p.original, p.duplicate)));
   const describe = (p: PlantedDuplicate) => {
     const s = p.shared;
@@ -92,8 +111,13 @@ function score(pairs: DuplicateCandidate[], planted: PlantedDuplicate[]) {
     return `name ${p.name}, ${identifier}, ${s.birthDate ? 'same' : 'no'} birth date, ${s.city ? 'same' : 'no'} city`;
   };
   return {
-    minScore: DEFAULT_MIN_SCORE, candidates: pairs.length, planted: planted.length, truePairs: hits,
-    precision: ratio(hits, pairs.length), recall: ratio(hits, planted.length), perKind,
+    minScore: DEFAULT_MIN_SCORE,
+    candidates: pairs.length,
+    planted: planted.length,
+    truePairs: hits,
+    precision: ratio(hits, pairs.length),
+    recall: ratio(hits, planted.length),
+    perKind,
     missed: tally(missed.map(describe)),
     falsePairsByEvidence: tally(pairs.filter((c) => !truth.has(pairKey(c.a, c.b))).map((c) => c.evidence.map((e) => e.kind).join(' + '))),
   };
@@ -112,7 +136,12 @@ async function main(): Promise<void> {
   const customers = Number(values.customers);
   const share = Number(values.duplicates);
   const pageSizes = values.first.split(',').map(Number);
-  if (!Number.isInteger(customers) || customers < 100 || !(share > 0 && share <= 1) || pageSizes.some((n) => !Number.isInteger(n) || n < 1)) {
+  if (
+    !Number.isInteger(customers) ||
+    customers < 100 ||
+    !(share > 0 && share <= 1) ||
+    pageSizes.some((n) => !Number.isInteger(n) || n < 1)
+  ) {
     throw new Error(`bad arguments\n${USAGE}`);
   }
   const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -145,7 +174,9 @@ async function main(): Promise<void> {
     }
     await refreshSearchIndex(setup);
     const loadMs = Date.now() - t;
-    const { rows: [counts] } = await setup.query<{ customers: number; identities: number; same_name_city_pairs: number }>(`
+    const {
+      rows: [counts],
+    } = await setup.query<{ customers: number; identities: number; same_name_city_pairs: number }>(`
       SELECT (SELECT count(*) FROM customers)::int AS customers, (SELECT count(*) FROM customer_identities)::int AS identities,
              (SELECT sum(n * (n - 1) / 2) FROM (SELECT count(*) AS n FROM customers WHERE city IS NOT NULL GROUP BY lower(city), full_name) g)::int
                AS same_name_city_pairs`);
@@ -160,22 +191,40 @@ async function main(): Promise<void> {
       log(`walking every page of ${first} …`);
       roundTrips.crm = 0;
       const { pairs, pageMs } = await walk(db, first, countryCallingCode);
-      if (reference && JSON.stringify(pairs) !== JSON.stringify(reference)) throw new Error(`pages of ${first} list other pairs than pages of ${pageSizes[0]}`);
+      if (reference && JSON.stringify(pairs) !== JSON.stringify(reference))
+        throw new Error(`pages of ${first} list other pairs than pages of ${pageSizes[0]}`);
       reference ??= pairs;
       walks.push({
-        first, pages: pageMs.length, statements: roundTrips.crm, pairs: pairs.length, totalMs: pageMs.reduce((a, b) => a + b, 0),
+        first,
+        pages: pageMs.length,
+        statements: roundTrips.crm,
+        pairs: pairs.length,
+        totalMs: pageMs.reduce((a, b) => a + b, 0),
         pageMs: { p50: percentile(pageMs, 50), max: Math.max(...pageMs) },
       });
     }
     log('explaining one page …');
     const explain = await explainFirstPage(db, pageSizes[0]!, countryCallingCode);
 
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim() + (execFileSync('git', ['status', '--porcelain'], { cwd: ROOT }).toString().trim() ? '-dirty' : '');
+    const commit =
+      execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim() +
+      (execFileSync('git', ['status', '--porcelain'], { cwd: ROOT }).toString().trim() ? '-dirty' : '');
     const results = {
-      date: new Date().toISOString(), commit, node: process.versions.node, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model,
+      date: new Date().toISOString(),
+      commit,
+      node: process.versions.node,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
       dataset: { ...counts!, seed: 42, plantedShare: share, planted: planted.length, generateMs, loadMs },
-      settings: { countryCallingCode, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS, workMem: (await pool.query<{ work_mem: string }>('SHOW work_mem')).rows[0]!.work_mem },
-      walks, explain, quality: score(reference!, planted), totalSeconds: Math.round((Date.now() - started) / 1000),
+      settings: {
+        countryCallingCode,
+        statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+        workMem: (await pool.query<{ work_mem: string }>('SHOW work_mem')).rows[0]!.work_mem,
+      },
+      walks,
+      explain,
+      quality: score(reference!, planted),
+      totalSeconds: Math.round((Date.now() - started) / 1000),
     };
     const markdown = toMarkdown(results);
     const out = path.join(ROOT, 'bench', 'results', `duplicates-${results.date.slice(0, 10)}-${commit}`);
@@ -192,10 +241,16 @@ async function main(): Promise<void> {
 }
 
 function toMarkdown(r: {
-  date: string; commit: string; node: string; cpus: number; cpuModel?: string;
-  dataset: Record<string, number>; settings: { countryCallingCode: string; statementTimeoutMs: number; workMem: string };
+  date: string;
+  commit: string;
+  node: string;
+  cpus: number;
+  cpuModel?: string;
+  dataset: Record<string, number>;
+  settings: { countryCallingCode: string; statementTimeoutMs: number; workMem: string };
   walks: { first: number; pages: number; statements: number; pairs: number; totalMs: number; pageMs: { p50: number; max: number } }[];
-  explain: Awaited<ReturnType<typeof explainFirstPage>>; quality: ReturnType<typeof score>;
+  explain: Awaited<ReturnType<typeof explainFirstPage>>;
+  quality: ReturnType<typeof score>;
 }): string {
   const d = r.dataset;
   const q = r.quality;
@@ -219,9 +274,17 @@ function toMarkdown(r: {
     '|---|---:|---:|---:|---:|',
     ...q.perKind.map((k) => `| ${k.kind} | ${k.candidates} | ${k.precision ?? '—'} | ${k.planted} | ${k.recall ?? '—'} |`),
     '',
-    `Missed planted pairs: ${Object.entries(q.missed).map(([k, n]) => `${n} × ${k}`).join('; ') || 'none'}.`,
+    `Missed planted pairs: ${
+      Object.entries(q.missed)
+        .map(([k, n]) => `${n} × ${k}`)
+        .join('; ') || 'none'
+    }.`,
     '',
-    `Pairs not planted, by evidence: ${Object.entries(q.falsePairsByEvidence).map(([k, n]) => `${n} × ${k}`).join('; ') || 'none'}.`,
+    `Pairs not planted, by evidence: ${
+      Object.entries(q.falsePairsByEvidence)
+        .map(([k, n]) => `${n} × ${k}`)
+        .join('; ') || 'none'
+    }.`,
     '',
     `Same full name and city (name_city alone would propose these): ${d.same_name_city_pairs} pairs.`,
     '',

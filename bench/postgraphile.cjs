@@ -16,7 +16,11 @@ const preset = {
 const pgl = postgraphile(preset);
 const serv = pgl.createServ(grafserv);
 const server = http.createServer();
-serv.addTo(server).then(() =>
-  server.listen(0, '127.0.0.1', () => process.stdout.write(`postgraphile listening on http://127.0.0.1:${server.address().port}/graphql\n`)),
-);
+serv
+  .addTo(server)
+  .then(() =>
+    server.listen(0, '127.0.0.1', () =>
+      process.stdout.write(`postgraphile listening on http://127.0.0.1:${server.address().port}/graphql\n`),
+    ),
+  );
 process.on('SIGTERM', () => server.close(() => pgl.release().then(() => process.exit(0))));

@@ -17,9 +17,17 @@ const db = createDb(pool, noRoundTrips());
 
 async function crmNested(): Promise<unknown> {
   const customers = (await q.listCustomers(db, {}, 'id_asc', 51, null)).slice(0, 50);
-  const orders = await q.ordersPages(db, customers.map((c) => ({ customerId: c.id, afterUs: null, afterId: null })), 6, null);
+  const orders = await q.ordersPages(
+    db,
+    customers.map((c) => ({ customerId: c.id, afterUs: null, afterId: null })),
+    6,
+    null,
+  );
   const firstFive = orders.filter((o, i) => i < 5 || orders[i - 5]!.k !== o.k);
-  const items = await q.itemsByOrderIds(db, firstFive.map((o) => o.id));
+  const items = await q.itemsByOrderIds(
+    db,
+    firstFive.map((o) => o.id),
+  );
   const itemsOf = new Map<string, { product: { name: string } }[]>();
   for (const i of items) itemsOf.set(i.order_id, [...(itemsOf.get(i.order_id) ?? []), { product: { name: i.p_name } }]);
   const ordersOf = new Map<number, unknown[]>();
@@ -36,5 +44,7 @@ const server = http.createServer((req, res) => {
     );
   });
 });
-server.listen(0, '127.0.0.1', () => process.stdout.write(`raw baseline listening on http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql\n`));
+server.listen(0, '127.0.0.1', () =>
+  process.stdout.write(`raw baseline listening on http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql\n`),
+);
 process.on('SIGTERM', () => server.close(() => void pool.end().then(() => process.exit(0))));

@@ -20,8 +20,6 @@ embedded PostgreSQL, MongoDB-compatible server and social provider as their own 
 drives each with autocannon over loopback for a fixed time per concurrency. Prints a markdown table
 and writes bench/results/<date>-<commit>.json and .md. --quick: about a minute once seeded.`;
 
-
-
 interface Cell {
   target: string;
   workload: string;
@@ -51,15 +49,36 @@ function onlyExpectedErrors(body: string): boolean {
 const firstErrors: string[] = [];
 
 /** Drives `target` with `workload` at `concurrency` for `seconds`; counts GraphQL errors and round trips from each response. */
-async function measure(target: Service, store: { pid: number }, label: string, workload: Pick<Workload, 'name' | 'query' | 'variables'>, headers: Record<string, string>, concurrency: number, seconds: number, progress: (s: string) => void): Promise<Cell> {
+async function measure(
+  target: Service,
+  store: { pid: number },
+  label: string,
+  workload: Pick<Workload, 'name' | 'query' | 'variables'>,
+  headers: Record<string, string>,
+  concurrency: number,
+  seconds: number,
+  progress: (s: string) => void,
+): Promise<Cell> {
   const tally = { responses: 0, graphqlErrors: 0, withHeader: 0, crm: 0, behaviour: 0, social: 0 };
   const cpu0 = cpuSeconds(target.pid);
   const storeCpu0 = cpuSeconds(store.pid);
   const rss0 = rssMiB(target.pid);
   // Our own latency histogram (autocannon's settings), for the p95 its summary does not report.
-  const latencies = buildHistogram({ bitBucketSize: 64, autoResize: true, lowestDiscernibleValue: 1, highestTrackableValue: 10000, numberOfSignificantValueDigits: 5 });
+  const latencies = buildHistogram({
+    bitBucketSize: 64,
+    autoResize: true,
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 10000,
+    numberOfSignificantValueDigits: 5,
+  });
   const t0 = Date.now();
-  const ticker = setInterval(() => progress(`${label.padEnd(28)} c=${String(concurrency).padStart(2)}  ${Math.min(seconds, Math.round((Date.now() - t0) / 1000))}/${seconds} s  ${tally.responses} responses`), 500);
+  const ticker = setInterval(
+    () =>
+      progress(
+        `${label.padEnd(28)} c=${String(concurrency).padStart(2)}  ${Math.min(seconds, Math.round((Date.now() - t0) / 1000))}/${seconds} s  ${tally.responses} responses`,
+      ),
+    500,
+  );
   const result = await autocannon({
     // `histograms` (autocannon's own option, missing from its type definitions) records into ours.
     ...({ histograms: { latencies } } as object),
@@ -97,7 +116,13 @@ async function measure(target: Service, store: { pid: number }, label: string, w
     seconds,
     requests: result.requests.total,
     rps: Math.round(result.requests.average * 10) / 10,
-    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p95: latencies.getValueAtPercentile(95), p99: result.latency.p99, max: result.latency.max },
+    latencyMs: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p95: latencies.getValueAtPercentile(95),
+      p99: result.latency.p99,
+      max: result.latency.max,
+    },
     errors: result.errors + result.non2xx + tally.graphqlErrors, // autocannon's errors include its timeouts
     roundTrips: tally.withHeader ? { crm: per(tally.crm), behaviour: per(tally.behaviour), social: per(tally.social) } : null,
     serverCpuPercent: Math.round(((cpuSeconds(target.pid) - cpu0) / wall) * 100),
@@ -137,7 +162,13 @@ async function main(): Promise<void> {
   const customers = Number(values.customers ?? (quick ? 5000 : 20000));
   const seconds = Number(values.duration ?? (quick ? 3 : 10));
   const levels = (values.concurrency ?? (quick ? '1,16' : '1,16,64')).split(',').map(Number);
-  if (!Number.isInteger(customers) || customers < 100 || !Number.isInteger(seconds) || seconds < 1 || levels.some((c) => !Number.isInteger(c) || c < 1 || c > 256)) {
+  if (
+    !Number.isInteger(customers) ||
+    customers < 100 ||
+    !Number.isInteger(seconds) ||
+    seconds < 1 ||
+    levels.some((c) => !Number.isInteger(c) || c < 1 || c > 256)
+  ) {
     throw new Error(`bad arguments\n${USAGE}`);
   }
   const tty = process.stderr.isTTY;
@@ -159,9 +190,22 @@ async function main(): Promise<void> {
 
     const secret = randomBytes(32).toString('base64url');
     const apiEnv = (batch: boolean): NodeJS.ProcessEnv => ({
-      ...process.env, NODE_ENV: 'production', PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: pgHandle.url, MONGODB_URI: mongo.uri, MONGODB_DB: 'behaviour',
-      SOCIAL_API_URL: social.url, SOCIAL_API_TOKEN: socialToken, JWT_SECRET: secret, RATE_LIMIT_PER_MINUTE: '1000000', AGENT_CUSTOMERS_PER_HOUR: '10000000',
-      EXPOSE_ROUND_TRIPS: 'true', SEARCH_REFRESH_SECONDS: '0', TAG_REFRESH_SECONDS: '0', BATCH_LOADS: String(batch),
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: pgHandle.url,
+      MONGODB_URI: mongo.uri,
+      MONGODB_DB: 'behaviour',
+      SOCIAL_API_URL: social.url,
+      SOCIAL_API_TOKEN: socialToken,
+      JWT_SECRET: secret,
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      AGENT_CUSTOMERS_PER_HOUR: '10000000',
+      EXPOSE_ROUND_TRIPS: 'true',
+      SEARCH_REFRESH_SECONDS: '0',
+      TAG_REFRESH_SECONDS: '0',
+      BATCH_LOADS: String(batch),
     });
     log('starting the API (batched and naive), the raw baseline and PostGraphile 5 …');
     const ready = /ready at (http:\/\/\S+?\/graphql)/;
@@ -169,17 +213,31 @@ async function main(): Promise<void> {
     services.push(api);
     const naive = await startService('api-naive', [...startFlags(), 'dist/src/main.js'], apiEnv(false), ready);
     services.push(naive);
-    const raw = await startService('raw', ['--require', 'tsx/cjs', 'bench/raw.ts'], { ...process.env, DATABASE_URL: pgHandle.url }, /listening on (http\S+)/);
+    const raw = await startService(
+      'raw',
+      ['--require', 'tsx/cjs', 'bench/raw.ts'],
+      { ...process.env, DATABASE_URL: pgHandle.url },
+      /listening on (http\S+)/,
+    );
     services.push(raw);
-    const postgraphile = await startService('postgraphile', ['--import', './bench/promise-with-resolvers.mjs', 'bench/postgraphile.cjs'], { ...process.env, DATABASE_URL: pgHandle.url, NODE_ENV: 'production' }, /listening on (http\S+)/);
+    const postgraphile = await startService(
+      'postgraphile',
+      ['--import', './bench/promise-with-resolvers.mjs', 'bench/postgraphile.cjs'],
+      { ...process.env, DATABASE_URL: pgHandle.url, NODE_ENV: 'production' },
+      /listening on (http\S+)/,
+    );
     services.push(postgraphile);
 
     const pool = new pg.Pool({ connectionString: pgHandle.url, max: 2 });
     const inputs = await sampleInputs(pool);
-    const counts = (await pool.query(`SELECT (SELECT count(*) FROM customers)::int AS customers, (SELECT count(*) FROM orders)::int AS orders,
-      (SELECT count(*) FROM order_items)::int AS items, (SELECT count(*) FROM support_tickets)::int AS tickets`)).rows[0];
+    const counts = (
+      await pool.query(`SELECT (SELECT count(*) FROM customers)::int AS customers, (SELECT count(*) FROM orders)::int AS orders,
+      (SELECT count(*) FROM order_items)::int AS items, (SELECT count(*) FROM support_tickets)::int AS tickets`)
+    ).rows[0];
     await pool.end();
-    const events = await (await import('mongodb')).MongoClient.connect(mongo.uri).then(async (c) => {
+    const events = await (
+      await import('mongodb')
+    ).MongoClient.connect(mongo.uri).then(async (c) => {
       const n = await c.db('behaviour').collection('events').estimatedDocumentCount();
       await c.close();
       return n;
@@ -192,9 +250,14 @@ async function main(): Promise<void> {
 
     // Every operation answers without errors before it is measured.
     const once = async (url: string, query: string, variables: Record<string, unknown>, headers: Record<string, string>) => {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
       const text = await res.text();
-      if (res.status !== 200 || (text.includes('"errors"') && !onlyExpectedErrors(text))) throw new Error(`${url} answered ${res.status}: ${text.slice(0, 500)}`);
+      if (res.status !== 200 || (text.includes('"errors"') && !onlyExpectedErrors(text)))
+        throw new Error(`${url} answered ${res.status}: ${text.slice(0, 500)}`);
       return res.headers.get('x-source-round-trips');
     };
     for (const w of list) await once(api.url, w.query, w.variables(), auth[w.role]);
@@ -209,13 +272,21 @@ async function main(): Promise<void> {
     };
 
     const cells: Cell[] = [];
-    const run = async (target: Service, w: Pick<Workload, 'name' | 'query' | 'variables'>, headers: Record<string, string>, c: number, duration = seconds) => {
+    const run = async (
+      target: Service,
+      w: Pick<Workload, 'name' | 'query' | 'variables'>,
+      headers: Record<string, string>,
+      c: number,
+      duration = seconds,
+    ) => {
       await settle([...services, mongo]);
       await measure(target, mongo, `${target.name} ${w.name} (warm-up)`, w, headers, Math.min(c, 4), 1, progress);
       await settle([...services, mongo]);
       const cell = await measure(target, mongo, `${target.name} ${w.name}`, w, headers, c, duration, progress);
       cells.push(cell);
-      log(`${cell.target.padEnd(13)} ${cell.workload.padEnd(15)} c=${String(c).padStart(2)}  ${String(cell.rps).padStart(7)} req/s  p50 ${cell.latencyMs.p50} ms  p95 ${cell.latencyMs.p95} ms  p99 ${cell.latencyMs.p99} ms  errors ${cell.errors}`);
+      log(
+        `${cell.target.padEnd(13)} ${cell.workload.padEnd(15)} c=${String(c).padStart(2)}  ${String(cell.rps).padStart(7)} req/s  p50 ${cell.latencyMs.p50} ms  p95 ${cell.latencyMs.p95} ms  p99 ${cell.latencyMs.p99} ms  errors ${cell.errors}`,
+      );
       return cell;
     };
     for (const w of list) for (const c of levels) await run(api, w, auth[w.role], c);
@@ -229,32 +300,83 @@ async function main(): Promise<void> {
     const at = (w: string, c: number) => cells.find((x) => x.target === 'api' && x.workload === w && x.concurrency === c)!;
     const comparisons = {
       concurrency: C,
-      naive: { batchedRps: at('dashboard-page', C).rps, naiveRps: naiveCell.rps, throughputRatio: ratio(at('dashboard-page', C).rps, naiveCell.rps), batchedRoundTrips: at('dashboard-page', C).roundTrips, naiveRoundTrips: naiveCell.roundTrips },
+      naive: {
+        batchedRps: at('dashboard-page', C).rps,
+        naiveRps: naiveCell.rps,
+        throughputRatio: ratio(at('dashboard-page', C).rps, naiveCell.rps),
+        batchedRoundTrips: at('dashboard-page', C).roundTrips,
+        naiveRoundTrips: naiveCell.roundTrips,
+      },
       raw: { apiRps: at('crm-nested', C).rps, rawRps: rawCell.rps, overheadRatio: ratio(at('crm-nested', C).rps, rawCell.rps) },
       postgraphile: {
-        apiRps: at('crm-nested', C).rps, postgraphileRps: pgCell.rps, throughputRatio: ratio(at('crm-nested', C).rps, pgCell.rps),
-        apiP99: at('crm-nested', C).latencyMs.p99, postgraphileP99: pgCell.latencyMs.p99, p99Ratio: ratio(pgCell.latencyMs.p99, at('crm-nested', C).latencyMs.p99),
+        apiRps: at('crm-nested', C).rps,
+        postgraphileRps: pgCell.rps,
+        throughputRatio: ratio(at('crm-nested', C).rps, pgCell.rps),
+        apiP99: at('crm-nested', C).latencyMs.p99,
+        postgraphileP99: pgCell.latencyMs.p99,
+        p99Ratio: ratio(pgCell.latencyMs.p99, at('crm-nested', C).latencyMs.p99),
         note: `PostGraphile ${JSON.parse(readFileSync(path.join(ROOT, 'node_modules/postgraphile/package.json'), 'utf8')).version} declares Node >= 22; on Node ${process.versions.node} it runs with a Promise.withResolvers polyfill (node --import bench/promise-with-resolvers.mjs).`,
       },
     };
     const apiCells = cells.filter((c) => c.target === 'api');
     const peakRss = Math.max(...apiCells.flatMap((c) => [c.serverRssMiB.start, c.serverRssMiB.end]));
     const targets = [
-      { target: 'round trips per request independent of page size', measured: `1 customer: ${roundTripsBySize[1]}; 100: ${roundTripsBySize[100]}`, met: roundTripsBySize[1] === roundTripsBySize[100] },
-      { target: 'dashboard-page batched ≥ 10× naive throughput', measured: `${comparisons.naive.throughputRatio}×`, met: comparisons.naive.throughputRatio >= 10 },
-      { target: 'crm-nested ≥ 0.6× raw throughput', measured: `${comparisons.raw.overheadRatio}×`, met: comparisons.raw.overheadRatio >= 0.6 },
-      { target: 'crm-nested ≥ 2× PostGraphile throughput', measured: `${comparisons.postgraphile.throughputRatio}×`, met: comparisons.postgraphile.throughputRatio >= 2 },
-      { target: `console-360 p99 < 50 ms at c=${C}`, measured: `${at('console-360', C).latencyMs.p99} ms`, met: at('console-360', C).latencyMs.p99 < 50 },
-      { target: 'no errors at any concurrency', measured: `${cells.reduce((n, c) => n + c.errors, 0)} errors`, met: cells.every((c) => c.errors === 0) },
-      { target: 'API RSS bounded (peak < 4 × max(200 MiB, start))', measured: `start ${apiCells[0]!.serverRssMiB.start} MiB, peak ${peakRss} MiB, end ${apiCells[apiCells.length - 1]!.serverRssMiB.end} MiB`, met: peakRss < 4 * Math.max(200, apiCells[0]!.serverRssMiB.start) },
+      {
+        target: 'round trips per request independent of page size',
+        measured: `1 customer: ${roundTripsBySize[1]}; 100: ${roundTripsBySize[100]}`,
+        met: roundTripsBySize[1] === roundTripsBySize[100],
+      },
+      {
+        target: 'dashboard-page batched ≥ 10× naive throughput',
+        measured: `${comparisons.naive.throughputRatio}×`,
+        met: comparisons.naive.throughputRatio >= 10,
+      },
+      {
+        target: 'crm-nested ≥ 0.6× raw throughput',
+        measured: `${comparisons.raw.overheadRatio}×`,
+        met: comparisons.raw.overheadRatio >= 0.6,
+      },
+      {
+        target: 'crm-nested ≥ 2× PostGraphile throughput',
+        measured: `${comparisons.postgraphile.throughputRatio}×`,
+        met: comparisons.postgraphile.throughputRatio >= 2,
+      },
+      {
+        target: `console-360 p99 < 50 ms at c=${C}`,
+        measured: `${at('console-360', C).latencyMs.p99} ms`,
+        met: at('console-360', C).latencyMs.p99 < 50,
+      },
+      {
+        target: 'no errors at any concurrency',
+        measured: `${cells.reduce((n, c) => n + c.errors, 0)} errors`,
+        met: cells.every((c) => c.errors === 0),
+      },
+      {
+        target: 'API RSS bounded (peak < 4 × max(200 MiB, start))',
+        measured: `start ${apiCells[0]!.serverRssMiB.start} MiB, peak ${peakRss} MiB, end ${apiCells[apiCells.length - 1]!.serverRssMiB.end} MiB`,
+        met: peakRss < 4 * Math.max(200, apiCells[0]!.serverRssMiB.start),
+      },
     ];
 
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim() + (execFileSync('git', ['status', '--porcelain'], { cwd: ROOT }).toString().trim() ? '-dirty' : '');
+    const commit =
+      execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim() +
+      (execFileSync('git', ['status', '--porcelain'], { cwd: ROOT }).toString().trim() ? '-dirty' : '');
     const date = new Date().toISOString().slice(0, 10);
     const results = {
-      date: new Date().toISOString(), commit, node: process.versions.node, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-      dataset: { ...counts, events, seed: 42 }, settings: { quick, secondsPerCell: seconds, concurrency: levels, loadGenerator: 'autocannon (in the bench process, same machine)' },
-      roundTripsBySize, cells, comparisons, targets, unexpectedErrors: firstErrors, totalSeconds: Math.round((Date.now() - started) / 1000),
+      date: new Date().toISOString(),
+      commit,
+      node: process.versions.node,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      dataset: { ...counts, events, seed: 42 },
+      settings: { quick, secondsPerCell: seconds, concurrency: levels, loadGenerator: 'autocannon (in the bench process, same machine)' },
+      roundTripsBySize,
+      cells,
+      comparisons,
+      targets,
+      unexpectedErrors: firstErrors,
+      totalSeconds: Math.round((Date.now() - started) / 1000),
     };
     const markdown = toMarkdown(results);
     const out = path.join(ROOT, 'bench', 'results', `${date}-${commit}${quick ? '-quick' : ''}`);
@@ -271,19 +393,36 @@ async function main(): Promise<void> {
 }
 
 function toMarkdown(r: {
-  date: string; commit: string; node: string; cpus: number; cpuModel?: string; dataset: Record<string, unknown>; settings: { secondsPerCell: number };
-  cells: Cell[]; comparisons: { concurrency: number; naive: Record<string, unknown>; raw: Record<string, unknown>; postgraphile: Record<string, unknown> & { note: string } };
+  date: string;
+  commit: string;
+  node: string;
+  cpus: number;
+  cpuModel?: string;
+  dataset: Record<string, unknown>;
+  settings: { secondsPerCell: number };
+  cells: Cell[];
+  comparisons: {
+    concurrency: number;
+    naive: Record<string, unknown>;
+    raw: Record<string, unknown>;
+    postgraphile: Record<string, unknown> & { note: string };
+  };
   targets: { target: string; measured: string; met: boolean }[];
 }): string {
   const rt = (c: Cell) => (c.roundTrips ? `${c.roundTrips.crm} / ${c.roundTrips.behaviour} / ${c.roundTrips.social}` : '—');
   const lines = [
     `## Benchmark ${r.date.slice(0, 16).replace('T', ' ')} UTC, commit ${r.commit}`,
     '',
-    `Node ${r.node}, ${r.cpus} × ${r.cpuModel ?? 'cpu'}; dataset ${Object.entries(r.dataset).map(([k, v]) => `${k} ${v}`).join(', ')}; ${r.settings.secondsPerCell} s per cell after a 1 s warm-up.`,
+    `Node ${r.node}, ${r.cpus} × ${r.cpuModel ?? 'cpu'}; dataset ${Object.entries(r.dataset)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}; ${r.settings.secondsPerCell} s per cell after a 1 s warm-up.`,
     '',
     '| server | workload | conc. | req/s | p50 ms | p95 ms | p99 ms | errors | round trips / req (crm / behaviour / social) | server CPU % | behaviour store CPU % | server RSS MiB |',
     '|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---|',
-    ...r.cells.map((c) => `| ${c.target} | ${c.workload} | ${c.concurrency} | ${c.rps} | ${c.latencyMs.p50} | ${c.latencyMs.p95} | ${c.latencyMs.p99} | ${c.errors} | ${rt(c)} | ${c.serverCpuPercent} | ${c.behaviourStoreCpuPercent} | ${c.serverRssMiB.start} → ${c.serverRssMiB.end} |`),
+    ...r.cells.map(
+      (c) =>
+        `| ${c.target} | ${c.workload} | ${c.concurrency} | ${c.rps} | ${c.latencyMs.p50} | ${c.latencyMs.p95} | ${c.latencyMs.p99} | ${c.errors} | ${rt(c)} | ${c.serverCpuPercent} | ${c.behaviourStoreCpuPercent} | ${c.serverRssMiB.start} → ${c.serverRssMiB.end} |`,
+    ),
     '',
     `Side by side at concurrency ${r.comparisons.concurrency}:`,
     '',

@@ -33,7 +33,13 @@ const pct = (xs: number[], p: number) => {
 };
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { customers: { type: 'string', default: '100000' }, requests: { type: 'string', default: '200' }, help: { type: 'boolean', short: 'h', default: false } } });
+  const { values } = parseArgs({
+    options: {
+      customers: { type: 'string', default: '100000' },
+      requests: { type: 'string', default: '200' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
   const customers = Number(values.customers);
   const requests = Number(values.requests);
@@ -50,10 +56,20 @@ async function main(): Promise<void> {
 
     const secret = randomBytes(32).toString('base64url');
     const env = {
-      NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: pgHandle.url, MONGODB_URI: mongo.uri, MONGODB_DB: 'behaviour',
-      SOCIAL_API_URL: social.url, SOCIAL_API_TOKEN: token, JWT_SECRET: secret, SEARCH_REFRESH_SECONDS: '0', TAG_REFRESH_SECONDS: '0', RATE_LIMIT_PER_MINUTE: '1000000',
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: pgHandle.url,
+      MONGODB_URI: mongo.uri,
+      MONGODB_DB: 'behaviour',
+      SOCIAL_API_URL: social.url,
+      SOCIAL_API_TOKEN: token,
+      JWT_SECRET: secret,
+      SEARCH_REFRESH_SECONDS: '0',
+      TAG_REFRESH_SECONDS: '0',
+      RATE_LIMIT_PER_MINUTE: '1000000',
       // A build reads each batch's events in one aggregation: the embedded server needs longer than a request would get.
-      MONGODB_TIMEOUT_MS: '60000', SOCIAL_TIMEOUT_MS: '10000',
+      MONGODB_TIMEOUT_MS: '60000',
+      SOCIAL_TIMEOUT_MS: '10000',
     };
     const config = loadConfig(env);
     const logger = pino({ level: 'warn' });
@@ -65,18 +81,26 @@ async function main(): Promise<void> {
     const tags = new TagRegistry(pool, logger);
     await tags.refresh();
     const deps = {
-      config, crmPool: pool, behaviourDb: client.db('behaviour'), logger, rules: DEFAULT_RULES, tags,
+      config,
+      crmPool: pool,
+      behaviourDb: client.db('behaviour'),
+      logger,
+      rules: DEFAULT_RULES,
+      tags,
       social: createSocialClient(config, { url: social.url, token }, logger),
       auth: createAuthenticator(config, tokenKey(config), new ApiKeyStore(pool, 0)),
     };
-    const counts = (await pool.query(`SELECT (SELECT count(*) FROM customers)::int AS customers, (SELECT count(*) FROM orders)::int AS orders`)).rows[0];
+    const counts = (
+      await pool.query(`SELECT (SELECT count(*) FROM customers)::int AS customers, (SELECT count(*) FROM orders)::int AS orders`)
+    ).rows[0];
     const events = await client.db('behaviour').collection('events').estimatedDocumentCount();
 
     log(`full build of ${counts.customers} customers …`);
     const now = new Date();
     let lastLog = 0;
     const full = (await buildSnapshot(deps, {
-      now, onProgress: (p) => {
+      now,
+      onProgress: (p) => {
         if (Date.now() - lastLog > 10_000) {
           lastLog = Date.now();
           log(`  ${p.done}/${p.total}`);
@@ -84,23 +108,38 @@ async function main(): Promise<void> {
       },
     }))!;
     // New activity: an order each for 100 customers, then an incremental build an hour on.
-    await pool.query(`INSERT INTO orders (id, order_number, customer_id, status, channel, placed_at, total)
-      SELECT 'bench-' || id, 'SOBENCH' || id, id, 'completed', 'web', $1, 99.00 FROM customers ORDER BY md5(id) LIMIT 100`, [new Date(now.getTime() + 30 * 60_000)]);
+    await pool.query(
+      `INSERT INTO orders (id, order_number, customer_id, status, channel, placed_at, total)
+      SELECT 'bench-' || id, 'SOBENCH' || id, id, 'completed', 'web', $1, 99.00 FROM customers ORDER BY md5(id) LIMIT 100`,
+      [new Date(now.getTime() + 30 * 60_000)],
+    );
     log('incremental build …');
     const incremental = (await buildSnapshot(deps, { now: new Date(now.getTime() + 3_600_000), incremental: true }))!;
     await pool.query(`DELETE FROM orders WHERE id LIKE 'bench-%'`);
 
     log('timing customerStats and Segment.count through the API …');
-    const api = await startService('api', [...startFlags(), 'dist/src/main.js'], { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'info' }, /ready at (http:\/\/\S+?\/graphql)/);
+    const api = await startService(
+      'api',
+      [...startFlags(), 'dist/src/main.js'],
+      { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'info' },
+      /ready at (http:\/\/\S+?\/graphql)/,
+    );
     stops.unshift(() => api.stop());
-    const auth = { authorization: `Bearer ${await mintToken(secret, { sub: 'bench-analyst', roles: ['analyst'], ttlSeconds: 3600 })}`, 'content-type': 'application/json' };
+    const auth = {
+      authorization: `Bearer ${await mintToken(secret, { sub: 'bench-analyst', roles: ['analyst'], ttlSeconds: 3600 })}`,
+      'content-type': 'application/json',
+    };
     const gql = async (query: string, variables: Record<string, unknown> = {}) => {
       const res = await fetch(api.url, { method: 'POST', headers: auth, body: JSON.stringify({ query, variables }) });
       const body = (await res.json()) as { data?: any; errors?: unknown[] };
       if (body.errors) throw new Error(JSON.stringify(body.errors));
       return body.data;
     };
-    const segment = (await gql(`mutation { createSegment(input: { name: "bench win-back", filter: { stages: [AT_RISK, DORMANT], tiers: [HIGH_VALUE, REGULAR], recency: { max: 3 } } }) { id } }`)).createSegment.id;
+    const segment = (
+      await gql(
+        `mutation { createSegment(input: { name: "bench win-back", filter: { stages: [AT_RISK, DORMANT], tiers: [HIGH_VALUE, REGULAR], recency: { max: 3 } } }) { id } }`,
+      )
+    ).createSegment.id;
     const timed = async (query: string, variables: Record<string, unknown>) => {
       const ms: number[] = [];
       for (let i = 0; i < requests; i++) {
@@ -110,16 +149,33 @@ async function main(): Promise<void> {
       }
       return { p50: pct(ms, 50), p99: pct(ms, 99) };
     };
-    const statsAll = await timed(`{ customerStats { total byStage { stage count } byTier { tier count } byTag(first: 20) { key count } byCity(first: 20) { key count } rfmGrid { recency frequency count monetary } transitions { from to count } snapshot { asOf ageSeconds } } }`, {});
-    const statsFiltered = await timed(`query($f: SegmentFilter) { customerStats(filter: $f) { total byStage { stage count } rfmGrid { recency frequency count monetary } } }`, { f: { cities: ['Shanghai'], tagsAny: ['rfm_loyal', 'price_sensitive'] } });
+    const statsAll = await timed(
+      `{ customerStats { total byStage { stage count } byTier { tier count } byTag(first: 20) { key count } byCity(first: 20) { key count } rfmGrid { recency frequency count monetary } transitions { from to count } snapshot { asOf ageSeconds } } }`,
+      {},
+    );
+    const statsFiltered = await timed(
+      `query($f: SegmentFilter) { customerStats(filter: $f) { total byStage { stage count } rfmGrid { recency frequency count monetary } } }`,
+      { f: { cities: ['Shanghai'], tagsAny: ['rfm_loyal', 'price_sensitive'] } },
+    );
     const segmentCount = await timed(`query($id: ID!) { segment(id: $id) { count } }`, { id: segment });
     await pool.end();
 
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim() + (execFileSync('git', ['status', '--porcelain'], { cwd: ROOT }).toString().trim() ? '-dirty' : '');
+    const commit =
+      execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim() +
+      (execFileSync('git', ['status', '--porcelain'], { cwd: ROOT }).toString().trim() ? '-dirty' : '');
     const results = {
-      date: new Date().toISOString(), commit, node: process.versions.node, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model,
-      dataset: { ...counts, events }, full: { ...full, perSecond: Math.round((full.computed * 1000) / full.ms) }, incremental,
-      requests, customerStatsAll: statsAll, customerStatsFiltered: statsFiltered, segmentCount,
+      date: new Date().toISOString(),
+      commit,
+      node: process.versions.node,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      dataset: { ...counts, events },
+      full: { ...full, perSecond: Math.round((full.computed * 1000) / full.ms) },
+      incremental,
+      requests,
+      customerStatsAll: statsAll,
+      customerStatsFiltered: statsFiltered,
+      segmentCount,
     };
     const md = `## Profile snapshot ${results.date.slice(0, 16).replace('T', ' ')} UTC, commit ${commit}
 

@@ -55,13 +55,27 @@ const pick = <T>(list: T[]): T => list[Math.floor(Math.random() * list.length)]!
 export async function sampleInputs(pool: pg.Pool) {
   const one = async (sql: string) => (await pool.query<{ v: string }>(sql)).rows.map((r) => r.v).filter(Boolean);
   const identifiers = [
-    ...(await one(`SELECT email AS v FROM customers WHERE email IS NOT NULL ORDER BY md5(id) LIMIT 200`)).map((value) => ({ kind: 'EMAIL', value })),
-    ...(await one(`SELECT phone AS v FROM customers WHERE phone IS NOT NULL ORDER BY md5(id) LIMIT 200`)).map((value) => ({ kind: 'PHONE', value })),
+    ...(await one(`SELECT email AS v FROM customers WHERE email IS NOT NULL ORDER BY md5(id) LIMIT 200`)).map((value) => ({
+      kind: 'EMAIL',
+      value,
+    })),
+    ...(await one(`SELECT phone AS v FROM customers WHERE phone IS NOT NULL ORDER BY md5(id) LIMIT 200`)).map((value) => ({
+      kind: 'PHONE',
+      value,
+    })),
     ...(await one(`SELECT order_number AS v FROM orders ORDER BY md5(id) LIMIT 200`)).map((value) => ({ kind: 'ORDER_NUMBER', value })),
-    ...(await one(`SELECT value AS v FROM customer_identities WHERE kind = 'social' ORDER BY md5(value) LIMIT 200`)).map((value) => ({ kind: 'SOCIAL', value })),
-    ...(await one(`SELECT value AS v FROM customer_identities WHERE kind = 'external_id' ORDER BY md5(value) LIMIT 200`)).map((value) => ({ kind: 'EXTERNAL_ID', value })),
+    ...(await one(`SELECT value AS v FROM customer_identities WHERE kind = 'social' ORDER BY md5(value) LIMIT 200`)).map((value) => ({
+      kind: 'SOCIAL',
+      value,
+    })),
+    ...(await one(`SELECT value AS v FROM customer_identities WHERE kind = 'external_id' ORDER BY md5(value) LIMIT 200`)).map((value) => ({
+      kind: 'EXTERNAL_ID',
+      value,
+    })),
   ];
-  const cities = await one(`SELECT city AS v FROM customers WHERE city IS NOT NULL GROUP BY city HAVING count(*) >= 100 ORDER BY count(*) DESC LIMIT 20`);
+  const cities = await one(
+    `SELECT city AS v FROM customers WHERE city IS NOT NULL GROUP BY city HAVING count(*) >= 100 ORDER BY count(*) DESC LIMIT 20`,
+  );
   const prefixes = [
     ...new Set(
       (await one(`SELECT split_part(lower(btrim(email)), '@', 1) AS v FROM customers WHERE email IS NOT NULL ORDER BY md5(id) LIMIT 300`))
@@ -69,7 +83,8 @@ export async function sampleInputs(pool: pg.Pool) {
         .filter((p) => p.length === 3),
     ),
   ];
-  if (!identifiers.length || !cities.length || !prefixes.length) throw new Error('the bench dataset has no identifiers, cities or names to sample');
+  if (!identifiers.length || !cities.length || !prefixes.length)
+    throw new Error('the bench dataset has no identifiers, cities or names to sample');
   return { identifiers, cities, prefixes };
 }
 

@@ -1,6 +1,12 @@
 import type {
-  ConsentResolvers, CustomerConnectionResolvers, IdentityResolvers, OrderConnectionResolvers, OrderItemResolvers,
-  OrderResolvers, PurchaseSummaryResolvers, SupportTicketResolvers,
+  ConsentResolvers,
+  CustomerConnectionResolvers,
+  IdentityResolvers,
+  OrderConnectionResolvers,
+  OrderItemResolvers,
+  OrderResolvers,
+  PurchaseSummaryResolvers,
+  SupportTicketResolvers,
 } from '../src/__generated__/resolvers-types';
 
 export const Order: OrderResolvers = {

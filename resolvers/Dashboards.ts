@@ -1,5 +1,9 @@
 import type {
-  CustomerStatsResolvers, MutationResolvers, QueryResolvers, SegmentResolvers, SnapshotInfoResolvers,
+  CustomerStatsResolvers,
+  MutationResolvers,
+  QueryResolvers,
+  SegmentResolvers,
+  SnapshotInfoResolvers,
 } from '../src/__generated__/resolvers-types';
 import type { LifecycleStage, ValueTier } from '../src/enums';
 import * as d from '../src/services/dashboards';
@@ -28,13 +32,19 @@ export const CustomerStats: CustomerStatsResolvers = {
   snapshot: (p, _, ctx) => d.snapshotInfo(ctx, p.snapshot),
   previousSnapshot: (p, _, ctx) => p.previous && d.snapshotInfo(ctx, p.previous),
   total: (p, _, ctx) => d.statsOf.total(ctx, p),
-  byStage: async (p, _, ctx) => (await d.statsOf.by(ctx, p, 'lifecycle_stage')).map((r) => ({ stage: r.key as LifecycleStage, count: r.count })),
+  byStage: async (p, _, ctx) =>
+    (await d.statsOf.by(ctx, p, 'lifecycle_stage')).map((r) => ({ stage: r.key as LifecycleStage, count: r.count })),
   byTier: async (p, _, ctx) => (await d.statsOf.by(ctx, p, 'value_tier')).map((r) => ({ tier: r.key as ValueTier, count: r.count })),
   byTag: (p, { first }, ctx) => d.statsOf.byTag(ctx, p, first ?? 20),
   byCity: (p, { first }, ctx) => d.statsOf.by(ctx, p, 'city', first ?? 20),
   byPreferredChannel: (p, _, ctx) => d.statsOf.by(ctx, p, 'preferred_channel'),
   rfmGrid: (p, _, ctx) => d.statsOf.rfmGrid(ctx, p),
-  transitions: async (p, _, ctx) => (await d.statsOf.transitions(ctx, p)).map((t) => ({ from: t.from as LifecycleStage | null, to: t.to as LifecycleStage, count: t.count })),
+  transitions: async (p, _, ctx) =>
+    (await d.statsOf.transitions(ctx, p)).map((t) => ({
+      from: t.from as LifecycleStage | null,
+      to: t.to as LifecycleStage,
+      count: t.count,
+    })),
 };
 
 export const Segment: SegmentResolvers = {

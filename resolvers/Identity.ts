@@ -1,4 +1,10 @@
-import type { DuplicateCandidateResolvers, IdentityChangeResolvers, MergeResolvers, MutationResolvers, QueryResolvers } from '../src/__generated__/resolvers-types';
+import type {
+  DuplicateCandidateResolvers,
+  IdentityChangeResolvers,
+  MergeResolvers,
+  MutationResolvers,
+  QueryResolvers,
+} from '../src/__generated__/resolvers-types';
 import { duplicateCandidates } from '../src/services/duplicates';
 import * as identity from '../src/services/identity';
 

@@ -1,4 +1,9 @@
-import type { ChurnRiskResolvers, LifecycleResolvers, MutationResolvers, TagDefinitionResolvers } from '../src/__generated__/resolvers-types';
+import type {
+  ChurnRiskResolvers,
+  LifecycleResolvers,
+  MutationResolvers,
+  TagDefinitionResolvers,
+} from '../src/__generated__/resolvers-types';
 import { saveTagDefinition, disableTag } from '../src/services/tagDefinitions';
 
 const partial = (p: { missingSources: unknown[] }) => p.missingSources.length > 0;

@@ -27,7 +27,10 @@ export async function loadEmbedded(missing: string): Promise<typeof Embedded> {
   } catch (e) {
     const error = e as NodeJS.ErrnoException;
     if (error.code === 'MODULE_NOT_FOUND' && /@c360\//.test(error.message)) {
-      throw new Error(`${missing} is not set and the embedded development stores are not installed (a production install); set ${missing}`, { cause: e });
+      throw new Error(
+        `${missing} is not set and the embedded development stores are not installed (a production install); set ${missing}`,
+        { cause: e },
+      );
     }
     throw e;
   }
@@ -51,7 +54,9 @@ export interface CrmHandle {
 export async function openCrm(config: Config, logger: Logger): Promise<CrmHandle> {
   const embedded = config.DATABASE_URL
     ? null
-    : await (await loadEmbedded('DATABASE_URL')).startEmbeddedPostgres({
+    : await (
+        await loadEmbedded('DATABASE_URL')
+      ).startEmbeddedPostgres({
         dir: path.join(config.DATA_DIR, 'postgres'),
         database: 'customer360',
         persistent: true,
@@ -69,7 +74,10 @@ export async function openCrm(config: Config, logger: Logger): Promise<CrmHandle
     });
     const missing = await missingCrmTables(pool, config.CRM_SCHEMA);
     if (missing.length && embedded) {
-      if (missing.length < CRM_TABLES.length) throw new Error(`the embedded CRM in ${config.DATA_DIR} is incomplete (no ${missing.join(', ')}); delete ${config.DATA_DIR} and start again`);
+      if (missing.length < CRM_TABLES.length)
+        throw new Error(
+          `the embedded CRM in ${config.DATA_DIR} is incomplete (no ${missing.join(', ')}); delete ${config.DATA_DIR} and start again`,
+        );
       await createCrmTables(pool);
     } else if (missing.length) {
       throw new Error(
@@ -103,7 +111,9 @@ export interface BehaviourHandle {
 export async function openBehaviour(config: Config, logger: Logger): Promise<BehaviourHandle> {
   const embedded = config.MONGODB_URI
     ? null
-    : await (await loadEmbedded('MONGODB_URI')).spawnEmbeddedMongo({
+    : await (
+        await loadEmbedded('MONGODB_URI')
+      ).spawnEmbeddedMongo({
         dbpath: path.join(config.DATA_DIR, 'mongo'),
         onLog: (line) => logger.debug({ source: 'embedded-mongo' }, line.trim()),
       });
@@ -129,7 +139,8 @@ export interface SocialHandle {
 }
 
 /** The bundled provider's accounts file under DATA_DIR (written by the demo seed); null with a real provider. */
-export const embeddedSocialFile = (config: Config): string | null => (config.SOCIAL_API_URL ? null : path.join(config.DATA_DIR, 'social', 'accounts.json'));
+export const embeddedSocialFile = (config: Config): string | null =>
+  config.SOCIAL_API_URL ? null : path.join(config.DATA_DIR, 'social', 'accounts.json');
 
 /**
  * The social provider's client: SOCIAL_API_URL with SOCIAL_API_TOKEN when set, else the bundled
@@ -138,7 +149,11 @@ export const embeddedSocialFile = (config: Config): string | null => (config.SOC
  */
 export async function openSocial(config: Config, logger: Logger): Promise<SocialHandle> {
   if (config.SOCIAL_API_URL) {
-    return { client: createSocialClient(config, { url: config.SOCIAL_API_URL, token: config.SOCIAL_API_TOKEN! }, logger), embedded: false, close: async () => undefined };
+    return {
+      client: createSocialClient(config, { url: config.SOCIAL_API_URL, token: config.SOCIAL_API_TOKEN! }, logger),
+      embedded: false,
+      close: async () => undefined,
+    };
   }
   const file = embeddedSocialFile(config)!;
   const token = config.SOCIAL_API_TOKEN ?? randomBytes(24).toString('base64url');

@@ -4,9 +4,7 @@ import { z } from 'zod';
  * The one place that reads process.env. Parsed once at start; a bad value stops the start with one
  * line naming the variable (see `loadConfig`).
  */
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const url = (protocols: string[]) =>
   z
@@ -26,7 +24,10 @@ const schema = z.object({
   /** Unset: the embedded MongoDB-wire-compatible server (development and tests only). */
   MONGODB_URI: url(['mongodb', 'mongodb+srv']).optional(),
   /** Database holding the `events` collection. */
-  MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be a MongoDB database name').default('behaviour'),
+  MONGODB_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be a MongoDB database name')
+    .default('behaviour'),
   /** Bound on server selection, connecting, socket inactivity and each operation (maxTimeMS). */
   MONGODB_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
   /** Unset: the bundled social-data provider, started in-process with the demo accounts. */
@@ -101,7 +102,10 @@ const schema = z.object({
     .string()
     .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as CN')
     .default('CN'),
-  CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY').default('CNY'),
+  CURRENCY: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY')
+    .default('CNY'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   /** Bound on every CRM statement (server side) and on the wait for a pooled connection. */
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
@@ -138,9 +142,7 @@ export class ConfigError extends Error {}
 
 /** Parses `env` (default process.env); throws ConfigError whose message is one line naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const present = Object.fromEntries(
-    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
-  );
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(present);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -149,7 +151,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${shown}`);
   }
   const c = parsed.data;
-  if (c.SOCIAL_API_URL && !c.SOCIAL_API_TOKEN) throw new ConfigError('Invalid configuration: SOCIAL_API_TOKEN is required when SOCIAL_API_URL is set');
+  if (c.SOCIAL_API_URL && !c.SOCIAL_API_TOKEN)
+    throw new ConfigError('Invalid configuration: SOCIAL_API_TOKEN is required when SOCIAL_API_URL is set');
   if (c.JWT_SECRET && c.JWT_JWKS_URL) throw new ConfigError('Invalid configuration: set JWT_SECRET or JWT_JWKS_URL, not both');
   if (c.JWT_JWKS_URL && !(c.JWT_ISSUER && c.JWT_AUDIENCE)) {
     throw new ConfigError('Invalid configuration: JWT_ISSUER and JWT_AUDIENCE are required when JWT_JWKS_URL is set');

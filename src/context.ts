@@ -116,7 +116,10 @@ export function createContext(deps: Deps, { principal, requestId, now, budgets }
     partialErrors,
     insightFacts: new Map(),
     reportPartial(path, error) {
-      deps.logger.warn({ requestId, source: error.sourceName, reason: error.reason, err: error.originalError, path: loggablePath(path) }, 'source unavailable; partial answer');
+      deps.logger.warn(
+        { requestId, source: error.sourceName, reason: error.reason, err: error.originalError, path: loggablePath(path) },
+        'source unavailable; partial answer',
+      );
       partialErrors.push({
         message: `The ${error.sourceName} source is unavailable (${error.reason}); this answer was computed without it.`,
         path,

@@ -19,16 +19,28 @@ export type SourceName = 'crm' | 'behaviour' | 'social';
  */
 export const ERROR_CODES = [
   // the request
-  'BAD_USER_INPUT', 'BAD_REQUEST', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'OPERATION_RESOLUTION_FAILURE',
-  'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'PERSISTED_QUERY_HASH_MISMATCH',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'PERSISTED_QUERY_HASH_MISMATCH',
   // the caller
-  'UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED', 'BUDGET_EXHAUSTED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'RATE_LIMITED',
+  'BUDGET_EXHAUSTED',
   // the data
-  'SOURCE_UNAVAILABLE', 'CONSENT_REQUIRED', 'CONFLICT',
+  'SOURCE_UNAVAILABLE',
+  'CONSENT_REQUIRED',
+  'CONFLICT',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
-export const isErrorCode = (code: unknown): code is ErrorCode => typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code);
+export const isErrorCode = (code: unknown): code is ErrorCode =>
+  typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code);
 
 export function badUserInput(message: string, field?: string): GraphQLError {
   return new GraphQLError(message, {
@@ -76,5 +88,7 @@ export const isConflict = (e: unknown): e is GraphQLError => e instanceof GraphQ
 
 export function isExpectedError(e: unknown): e is GraphQLError {
   const code = e instanceof GraphQLError ? e.extensions?.code : undefined;
-  return code === 'BAD_USER_INPUT' || code === 'SOURCE_UNAVAILABLE' || code === 'CONSENT_REQUIRED' || code === 'FORBIDDEN' || code === 'CONFLICT';
+  return (
+    code === 'BAD_USER_INPUT' || code === 'SOURCE_UNAVAILABLE' || code === 'CONSENT_REQUIRED' || code === 'FORBIDDEN' || code === 'CONFLICT'
+  );
 }

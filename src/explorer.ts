@@ -53,7 +53,11 @@ function ruruStatic(): string | null {
 /** The example operations (examples/operations/*.graphql, the README's and docs/'s), as one document. */
 function examples(root: string): string {
   const dir = path.join(root, 'examples', 'operations');
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.graphql')).sort() : [];
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.graphql'))
+        .sort()
+    : [];
   const intro = '# Customer 360: the example operations of the README and docs/. Run one with the ▶ button (it asks which).\n\n';
   return intro + files.map((f) => readFileSync(path.join(dir, f), 'utf8').trim()).join('\n\n') + '\n';
 }

@@ -53,9 +53,17 @@ const writable = (res: http.ServerResponse, chunk: string): Promise<boolean> =>
 
 let running = 0;
 
-export async function exportSegment(deps: Deps, principal: Principal, segmentId: string, requestId: string, res: http.ServerResponse): Promise<void> {
-  const send = (status: number, message: string, code: string, headers: Record<string, string> = {}) => sendError(res, status, message, { code }, headers);
-  if (!principal.roles.has('analyst') && !principal.roles.has('admin')) return send(403, 'Segment exports are for analysts and admins.', 'FORBIDDEN');
+export async function exportSegment(
+  deps: Deps,
+  principal: Principal,
+  segmentId: string,
+  requestId: string,
+  res: http.ServerResponse,
+): Promise<void> {
+  const send = (status: number, message: string, code: string, headers: Record<string, string> = {}) =>
+    sendError(res, status, message, { code }, headers);
+  if (!principal.roles.has('analyst') && !principal.roles.has('admin'))
+    return send(403, 'Segment exports are for analysts and admins.', 'FORBIDDEN');
   if (running >= MAX_CONCURRENT) return send(429, 'Too many exports at once; retry shortly.', 'RATE_LIMITED', { 'retry-after': '10' });
   running += 1;
   try {
@@ -87,16 +95,27 @@ export async function exportSegment(deps: Deps, principal: Principal, segmentId:
           const email = contactEmail(r);
           const phone = contactPhone(r, deps.config.DEFAULT_PHONE_REGION);
           return [
-            r.customer_id, raw ? r.full_name : maskName(r.full_name), email && (raw ? email : maskEmail(email)), phone && (raw ? phone : maskPhone(phone)),
-            r.city, r.lifecycle_stage, r.value_tier, r.rfm_score, r.churn_level, r.tags.join(';'),
-          ].map(field).join(',');
+            r.customer_id,
+            raw ? r.full_name : maskName(r.full_name),
+            email && (raw ? email : maskEmail(email)),
+            phone && (raw ? phone : maskPhone(phone)),
+            r.city,
+            r.lifecycle_stage,
+            r.value_tier,
+            r.rfm_score,
+            r.churn_level,
+            r.tags.join(';'),
+          ]
+            .map(field)
+            .join(',');
         });
         if (!(await writable(res, `${lines.join('\r\n')}\r\n`))) return; // the client went away
         sent += rows.length;
         after = rows.at(-1)!.customer_id;
       }
       // The version was read batch by batch: had it been pruned meanwhile, the file would be short.
-      if (!(await completeSnapshots(db, 3)).some((v) => v.version === snapshot.version)) throw new Error(`snapshot ${snapshot.version} was pruned during the export`);
+      if (!(await completeSnapshots(db, 3)).some((v) => v.version === snapshot.version))
+        throw new Error(`snapshot ${snapshot.version} was pruned during the export`);
       res.addTrailers({ 'X-Row-Count': String(sent) });
       res.end();
     } catch (err) {

@@ -47,7 +47,13 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
  * Who calls, and whether they may call now: 401 (UNAUTHENTICATED) without valid credentials, 429
  * (RATE_LIMITED, Retry-After) past the caller's rate. Null when the response was sent.
  */
-async function admit(deps: Deps, limits: RateLimits, headers: HeaderMap, res: http.ServerResponse, requestId: string): Promise<Principal | null> {
+async function admit(
+  deps: Deps,
+  limits: RateLimits,
+  headers: HeaderMap,
+  res: http.ServerResponse,
+  requestId: string,
+): Promise<Principal | null> {
   let principal: Principal;
   try {
     // Credentials are checked against the real clock, never the request's (which tests may fix).
@@ -67,7 +73,13 @@ async function admit(deps: Deps, limits: RateLimits, headers: HeaderMap, res: ht
   }
   const wait = await limits.take(principal);
   if (wait !== null) {
-    sendError(res, 429, `Too many requests; retry in ${wait} s.`, { code: 'RATE_LIMITED', retryAfterSeconds: wait }, { 'retry-after': String(wait) });
+    sendError(
+      res,
+      429,
+      `Too many requests; retry in ${wait} s.`,
+      { code: 'RATE_LIMITED', retryAfterSeconds: wait },
+      { 'retry-after': String(wait) },
+    );
     return null;
   }
   return principal;
@@ -88,7 +100,14 @@ function headerMap(req: http.IncomingMessage): HeaderMap {
 const REQUEST_ID = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 /** Hands one HTTP request to Apollo Server (GET and POST on /graphql), once the caller is admitted. */
-async function graphql(apollo: ApolloServer<Context>, deps: Deps, limits: RateLimits, budgets: CustomerBudget, req: http.IncomingMessage, res: http.ServerResponse) {
+async function graphql(
+  apollo: ApolloServer<Context>,
+  deps: Deps,
+  limits: RateLimits,
+  budgets: CustomerBudget,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+) {
   const headers = headerMap(req);
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = (req.method ?? 'GET').toUpperCase();
@@ -145,7 +164,8 @@ export function createHttpServer(apollo: ApolloServer<Context>, deps: Deps): htt
   const limits = new RateLimits(deps.config.RATE_LIMIT_PER_MINUTE);
   const budgets = new CustomerBudget(deps.config);
   const explorer = deps.config.EXPLORER ? createExplorer('/graphql') : null;
-  if (deps.config.EXPLORER && !explorer) deps.logger.warn('EXPLORER is on but the ruru package is not installed (a dev dependency): /explorer is off');
+  if (deps.config.EXPLORER && !explorer)
+    deps.logger.warn('EXPLORER is on but the ruru package is not installed (a dev dependency): /explorer is off');
   const metrics = metricsServed(deps.config);
   if (!metrics) deps.logger.warn('METRICS_TOKEN is not set: /metrics is off in production');
   return http.createServer((req, res) => {
@@ -169,11 +189,16 @@ export function createHttpServer(apollo: ApolloServer<Context>, deps: Deps): htt
     };
     handle().catch((err: unknown) => {
       if (err instanceof BodyTooLarge) {
-        sendJson(res, 413, { errors: [{ message: `The request body is larger than ${deps.config.MAX_BODY_BYTES} bytes.`, extensions: { code: 'BAD_REQUEST' } }] });
+        sendJson(res, 413, {
+          errors: [
+            { message: `The request body is larger than ${deps.config.MAX_BODY_BYTES} bytes.`, extensions: { code: 'BAD_REQUEST' } },
+          ],
+        });
         return;
       }
       deps.logger.error({ err }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      if (!res.headersSent)
+        sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.end();
     });
   });

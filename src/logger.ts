@@ -19,6 +19,10 @@ let fieldNames: ReadonlySet<string> | undefined;
  */
 export function loggablePath(path: readonly (string | number)[] | undefined): (string | number)[] | undefined {
   // Federation's root fields are not in our SDL; every field of it is.
-  fieldNames ??= new Set(['_entities', '_service', ...loadTypeDefs().flatMap((sdl) => [...sdl.matchAll(/^\s+([_A-Za-z][_0-9A-Za-z]*)\s*[(:]/gm)].map((m) => m[1]!))]);
+  fieldNames ??= new Set([
+    '_entities',
+    '_service',
+    ...loadTypeDefs().flatMap((sdl) => [...sdl.matchAll(/^\s+([_A-Za-z][_0-9A-Za-z]*)\s*[(:]/gm)].map((m) => m[1]!)),
+  ]);
   return path?.map((key) => (typeof key === 'number' || fieldNames!.has(key) ? key : '<alias>'));
 }

@@ -64,7 +64,13 @@ async function main(): Promise<void> {
   logger.info({ url, ...sources, startMs: Date.now() - started }, `Customer 360 API ready at ${url}`);
   if (generated) {
     // Development only: a token to try the API with, valid for an hour, and how to mint others.
-    const token = await mintToken(generated, { sub: 'dev-admin', roles: ['admin'], ttlSeconds: 3600, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+    const token = await mintToken(generated, {
+      sub: 'dev-admin',
+      roles: ['admin'],
+      ttlSeconds: 3600,
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+    });
     const explorer = config.EXPLORER ? `Explorer (signed in with it): ${url.replace(/\/graphql$/, EXPLORER_PATH)}#token=${token}\n` : '';
     process.stdout.write(
       `\nDevelopment admin token (1 h; the secret is ${config.DATA_DIR}/jwt-secret):\n  Authorization: Bearer ${token}\n` +

@@ -47,10 +47,7 @@ export function decodeCursor<P extends CursorPart[]>(
     parsed[0] === tag &&
     parts.every((part, i) => valid[part](parsed[i + 1]));
   if (!ok) {
-    throw badUserInput(
-      `\`${arg}\` is not a cursor of this list: pass the pageInfo.endCursor of the previous page of the same query.`,
-      arg,
-    );
+    throw badUserInput(`\`${arg}\` is not a cursor of this list: pass the pageInfo.endCursor of the previous page of the same query.`, arg);
   }
   return (parsed as unknown[]).slice(1) as never;
 }

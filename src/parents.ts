@@ -4,7 +4,16 @@
  * `Customer` is only a reference: each field loads what it needs through the request's loaders,
  * so a customer reached from a list, a lookup or (later) a federation reference costs the same.
  */
-import type { CustomerRow, ConsentRow, IdentityRow, OrderItemRow, OrderRow, ProductRow, PurchaseSummaryRow, TicketRow } from './sources/crm/rows';
+import type {
+  CustomerRow,
+  ConsentRow,
+  IdentityRow,
+  OrderItemRow,
+  OrderRow,
+  ProductRow,
+  PurchaseSummaryRow,
+  TicketRow,
+} from './sources/crm/rows';
 import type { Page } from './pagination';
 import type { ChannelRow, DeviceRow, EventDoc } from './sources/behaviour/rows';
 import type { SocialAccount } from './sources/social/contract';

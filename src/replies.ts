@@ -6,5 +6,10 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
   res.end(JSON.stringify(body));
 }
 
-export const sendError = (res: http.ServerResponse, status: number, message: string, extensions: Record<string, unknown>, headers: Record<string, string> = {}) =>
-  sendJson(res, status, { errors: [{ message, extensions }] }, headers);
+export const sendError = (
+  res: http.ServerResponse,
+  status: number,
+  message: string,
+  extensions: Record<string, unknown>,
+  headers: Record<string, string> = {},
+) => sendJson(res, status, { errors: [{ message, extensions }] }, headers);

@@ -13,6 +13,8 @@ function schemaDir(): string {
 /** The SDL of every domain, base first. */
 export function loadTypeDefs(): string[] {
   const dir = schemaDir();
-  const files = readdirSync(dir).filter((f) => f.endsWith('.graphql')).sort((a, b) => (a === 'base.graphql' ? -1 : b === 'base.graphql' ? 1 : a.localeCompare(b)));
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort((a, b) => (a === 'base.graphql' ? -1 : b === 'base.graphql' ? 1 : a.localeCompare(b)));
   return files.map((f) => readFileSync(path.join(dir, f), 'utf8'));
 }

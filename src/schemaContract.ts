@@ -2,7 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CriticalityLevel, diff } from '@graphql-inspector/core';
-import { buildSchema as buildSdl, isEnumType, isInputObjectType, isInterfaceType, isObjectType, printSchema, type GraphQLSchema } from 'graphql';
+import {
+  buildSchema as buildSdl,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  printSchema,
+  type GraphQLSchema,
+} from 'graphql';
 import { buildSchema } from './server';
 
 /**
@@ -39,7 +47,8 @@ export async function breakingChanges(before: GraphQLSchema, after: GraphQLSchem
 /** schema.graphql as of the commit before the last one that changed it; null without git history. */
 function previousContract(): string | null {
   try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: path.dirname(CONTRACT_FILE), stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: path.dirname(CONTRACT_FILE), stdio: ['ignore', 'pipe', 'ignore'] }).toString();
     const [last] = git('log', '-n', '1', '--format=%H', '--', 'schema.graphql').split('\n').filter(Boolean);
     if (!last) return null;
     return git('show', `${last}~1:schema.graphql`);
@@ -56,7 +65,8 @@ export async function checkContract(): Promise<string[]> {
   const problems = committed === code ? [] : ["the code's schema differs from schema.graphql: run `npm run schema:print` and commit it"];
   const previous = previousContract();
   if (previous !== null) {
-    for (const message of await breakingChanges(buildSdl(previous), buildSdl(code))) problems.push(`breaking change without a deprecation first: ${message}`);
+    for (const message of await breakingChanges(buildSdl(previous), buildSdl(code)))
+      problems.push(`breaking change without a deprecation first: ${message}`);
   }
   return problems;
 }

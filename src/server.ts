@@ -1,6 +1,10 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { addResolversToSchema } from '@graphql-tools/schema';
 import { parse, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
@@ -34,7 +38,9 @@ const UNCODED: ReadonlyMap<string, string> = new Map([
 ]);
 
 const isClientError = (original: unknown, code: unknown) =>
-  isExpectedError(original) || (typeof code === 'string' && CLIENT_CODES.has(code)) || (original instanceof Error && UNCODED.has(original.message));
+  isExpectedError(original) ||
+  (typeof code === 'string' && CLIENT_CODES.has(code)) ||
+  (original instanceof Error && UNCODED.has(original.message));
 
 /**
  * Errors as clients see them: expected ones keep message, code and source; anything else becomes
@@ -47,7 +53,12 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
   }
-  return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  return {
+    message: 'Internal server error',
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
 }
 
 /**
@@ -75,7 +86,11 @@ function errorLog(deps: Deps): ApolloServerPlugin<Context> {
           for (const e of errors) {
             const original = unwrapResolverError(e);
             const where = { requestId: contextValue.requestId, path: loggablePath(e.path) };
-            if (original instanceof SourceError) deps.logger.warn({ ...where, source: original.sourceName, reason: original.reason, err: original.originalError }, 'source unavailable');
+            if (original instanceof SourceError)
+              deps.logger.warn(
+                { ...where, source: original.sourceName, reason: original.reason, err: original.originalError },
+                'source unavailable',
+              );
             else if (!isClientError(original, e.extensions?.code)) deps.logger.error({ ...where, err: original }, 'unexpected error');
           }
         },
@@ -120,8 +135,12 @@ export function buildSchema() {
   // representation and leaves the promises of the ones before it unobserved (an unhandled rejection
   // that ended the process); ours (services/federation.ts) answers each representation on its own.
   const subgraph = buildSubgraphSchema({ typeDefs: parse(loadTypeDefs().join('\n')) });
-  const _entities = (_: unknown, { representations }: { representations: unknown[] }, ctx: Context) => resolveEntities(ctx, representations);
-  const schema: GraphQLSchema = addResolversToSchema({ schema: subgraph, resolvers: { ...resolvers, Query: { ...resolvers.Query, _entities } } as never });
+  const _entities = (_: unknown, { representations }: { representations: unknown[] }, ctx: Context) =>
+    resolveEntities(ctx, representations);
+  const schema: GraphQLSchema = addResolversToSchema({
+    schema: subgraph,
+    resolvers: { ...resolvers, Query: { ...resolvers.Query, _entities } } as never,
+  });
   const policies = readPolicies(schema);
   return { schema: installGuards(schema, policies), policies };
 }

@@ -17,9 +17,10 @@ export function migrate(pool: pg.Pool, list: Migration[] = migrations): Promise<
     await client.query(`CREATE TABLE IF NOT EXISTS c360.schema_migrations (
       version int PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
     const applied = new Map(
-      (await client.query<{ version: number; checksum: string }>('SELECT version, checksum FROM c360.schema_migrations')).rows.map(
-        (r) => [r.version, r.checksum],
-      ),
+      (await client.query<{ version: number; checksum: string }>('SELECT version, checksum FROM c360.schema_migrations')).rows.map((r) => [
+        r.version,
+        r.checksum,
+      ]),
     );
     const done: number[] = [];
     for (const m of [...list].sort((a, b) => a.version - b.version)) {
@@ -30,7 +31,9 @@ export function migrate(pool: pg.Pool, list: Migration[] = migrations): Promise<
       }
       await client.query(m.sql);
       await client.query('INSERT INTO c360.schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
-        m.version, m.name, checksum(m),
+        m.version,
+        m.name,
+        checksum(m),
       ]);
       done.push(m.version);
     }

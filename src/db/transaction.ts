@@ -30,7 +30,10 @@ export async function withTransaction<T>(
     client.release();
     return result;
   } catch (e) {
-    const rolledBack = await client.query('ROLLBACK').then(() => true, () => false);
+    const rolledBack = await client.query('ROLLBACK').then(
+      () => true,
+      () => false,
+    );
     client.release(!rolledBack);
     throw e;
   }

@@ -41,11 +41,18 @@ export async function loadDemoIfEmpty(
   if (rows[0]?.n === 0 || (behaviour.embedded && (await behaviour.isEmpty()))) {
     logger.info({ customers: config.DEMO_CUSTOMERS, seed: config.DEMO_SEED }, 'loading the demo dataset into the embedded stores');
     const result = await seedDemo(crm.pool, behaviour.embedded ? behaviour.db : null, {
-      customers: config.DEMO_CUSTOMERS, seed: config.DEMO_SEED, duplicates: config.DEMO_DUPLICATES, now: new Date(), socialFile,
+      customers: config.DEMO_CUSTOMERS,
+      seed: config.DEMO_SEED,
+      duplicates: config.DEMO_DUPLICATES,
+      now: new Date(),
+      socialFile,
     });
     logger.info(result, 'demo dataset loaded');
   } else if (socialFile && !existsSync(socialFile)) {
     // Data seeded before the bundled provider had accounts: keep it, and say how to get social data.
-    logger.warn({ file: socialFile }, 'the bundled social provider has no accounts; run `npm run seed` (stop the API first) to generate them');
+    logger.warn(
+      { file: socialFile },
+      'the bundled social provider has no accounts; run `npm run seed` (stop the API first) to generate them',
+    );
   }
 }

@@ -31,7 +31,8 @@ async function main(): Promise<void> {
   }
   const customers = Number(values.customers);
   const seed = Number(values.seed);
-  if (!Number.isInteger(customers) || customers < 1 || customers > 1_000_000) throw new Error('--customers must be an integer from 1 to 1000000');
+  if (!Number.isInteger(customers) || customers < 1 || customers > 1_000_000)
+    throw new Error('--customers must be an integer from 1 to 1000000');
   if (!Number.isInteger(seed)) throw new Error('--seed must be an integer');
   const duplicates = Number(values.duplicates);
   if (!(duplicates >= 0 && duplicates <= 1)) throw new Error('--duplicates must be a share from 0 to 1');
@@ -65,10 +66,14 @@ async function main(): Promise<void> {
       },
     });
     if (process.stderr.isTTY) process.stderr.write('\n');
-    const counts = Object.entries(result.rows).map(([t, n]) => `${t}=${n}`).join(' ');
+    const counts = Object.entries(result.rows)
+      .map(([t, n]) => `${t}=${n}`)
+      .join(' ');
     const total = result.generateMs + result.crmLoadMs + result.eventsLoadMs;
-    process.stdout.write(`seeded ${customers} customers (seed ${seed}) in ${total} ms (generate ${result.generateMs} ms, ` +
-      `CRM load ${result.crmLoadMs} ms, events load ${result.eventsLoadMs} ms): ${counts}\n`);
+    process.stdout.write(
+      `seeded ${customers} customers (seed ${seed}) in ${total} ms (generate ${result.generateMs} ms, ` +
+        `CRM load ${result.crmLoadMs} ms, events load ${result.eventsLoadMs} ms): ${counts}\n`,
+    );
   } finally {
     await behaviour.close();
     await crm.close();

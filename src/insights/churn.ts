@@ -1,10 +1,17 @@
 import type { DerivationRules } from './rules';
 import { daysSince } from './time';
 
-export enum ChurnLevel { LOW = 'LOW', MEDIUM = 'MEDIUM', HIGH = 'HIGH' }
+export enum ChurnLevel {
+  LOW = 'LOW',
+  MEDIUM = 'MEDIUM',
+  HIGH = 'HIGH',
+}
 export enum ChurnFactorName {
-  RECENCY = 'RECENCY', FREQUENCY_DROP = 'FREQUENCY_DROP', UNRESOLVED_TICKETS = 'UNRESOLVED_TICKETS',
-  BAD_RATINGS = 'BAD_RATINGS', NEGATIVE_SENTIMENT = 'NEGATIVE_SENTIMENT',
+  RECENCY = 'RECENCY',
+  FREQUENCY_DROP = 'FREQUENCY_DROP',
+  UNRESOLVED_TICKETS = 'UNRESOLVED_TICKETS',
+  BAD_RATINGS = 'BAD_RATINGS',
+  NEGATIVE_SENTIMENT = 'NEGATIVE_SENTIMENT',
 }
 
 export interface ChurnInput {
@@ -61,25 +68,47 @@ export function churnRisk(input: ChurnInput, rules: DerivationRules, asOf: Date)
     const days = daysSince(asOf, input.lastOrderAt);
     const interval = Math.max(1, input.meanIntervalDays ?? c.defaultIntervalDays);
     const share = days <= c.recentOrderDays ? 0 : (days / interval - 1) / (c.fullRecencyIntervals - 1);
-    const usual = input.meanIntervalDays === null ? `a usual interval of ${c.defaultIntervalDays} days assumed` : `usually ${Math.round(interval)} days between orders`;
+    const usual =
+      input.meanIntervalDays === null
+        ? `a usual interval of ${c.defaultIntervalDays} days assumed`
+        : `usually ${Math.round(interval)} days between orders`;
     add(ChurnFactorName.RECENCY, share, c.weights.recency, `${plural(days, 'day')} since the last order; ${usual}`);
   }
   if (input.ordersPrior > 0 && input.ordersRecent < input.ordersPrior) {
     add(
-      ChurnFactorName.FREQUENCY_DROP, (input.ordersPrior - input.ordersRecent) / input.ordersPrior, c.weights.frequencyDrop,
+      ChurnFactorName.FREQUENCY_DROP,
+      (input.ordersPrior - input.ordersRecent) / input.ordersPrior,
+      c.weights.frequencyDrop,
       `${plural(input.ordersRecent, 'order')} in the last ${c.frequencyWindowDays} days against ${input.ordersPrior} in the ${c.frequencyWindowDays} before`,
     );
   }
-  add(ChurnFactorName.UNRESOLVED_TICKETS, input.unresolvedTickets / c.fullUnresolvedTickets, c.weights.unresolvedTickets,
-    `${plural(input.unresolvedTickets, 'unresolved ticket')}`);
-  add(ChurnFactorName.BAD_RATINGS, input.badRatings, c.weights.badRatings,
-    `${plural(input.badRatings, 'ticket')} rated ${c.badRating} or lower in the last ${c.badRatingDays} days`);
+  add(
+    ChurnFactorName.UNRESOLVED_TICKETS,
+    input.unresolvedTickets / c.fullUnresolvedTickets,
+    c.weights.unresolvedTickets,
+    `${plural(input.unresolvedTickets, 'unresolved ticket')}`,
+  );
+  add(
+    ChurnFactorName.BAD_RATINGS,
+    input.badRatings,
+    c.weights.badRatings,
+    `${plural(input.badRatings, 'ticket')} rated ${c.badRating} or lower in the last ${c.badRatingDays} days`,
+  );
   if (input.sentiment && input.sentiment.score < 0) {
-    add(ChurnFactorName.NEGATIVE_SENTIMENT, -input.sentiment.score, c.weights.negativeSentiment,
-      `mean sentiment ${input.sentiment.score.toFixed(2)} over ${plural(input.sentiment.mentions, 'brand mention')} in the last ${c.sentimentDays} days`);
+    add(
+      ChurnFactorName.NEGATIVE_SENTIMENT,
+      -input.sentiment.score,
+      c.weights.negativeSentiment,
+      `mean sentiment ${input.sentiment.score.toFixed(2)} over ${plural(input.sentiment.mentions, 'brand mention')} in the last ${c.sentimentDays} days`,
+    );
   }
   factors.sort((a, b) => b.contribution - a.contribution);
-  const score = round(Math.min(1, factors.reduce((sum, f) => sum + f.contribution, 0)));
+  const score = round(
+    Math.min(
+      1,
+      factors.reduce((sum, f) => sum + f.contribution, 0),
+    ),
+  );
   const level = score >= c.levels.high ? ChurnLevel.HIGH : score >= c.levels.medium ? ChurnLevel.MEDIUM : ChurnLevel.LOW;
   return { score, level, factors };
 }

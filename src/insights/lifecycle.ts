@@ -2,7 +2,13 @@ import type { DerivationRules } from './rules';
 import { DAY_MS, daysSince, earliest, latest } from './time';
 
 export enum LifecycleStage {
-  PROSPECT = 'PROSPECT', NEW = 'NEW', ACTIVE = 'ACTIVE', AT_RISK = 'AT_RISK', DORMANT = 'DORMANT', CHURNED = 'CHURNED', REACTIVATED = 'REACTIVATED',
+  PROSPECT = 'PROSPECT',
+  NEW = 'NEW',
+  ACTIVE = 'ACTIVE',
+  AT_RISK = 'AT_RISK',
+  DORMANT = 'DORMANT',
+  CHURNED = 'CHURNED',
+  REACTIVATED = 'REACTIVATED',
 }
 
 /**
@@ -37,7 +43,8 @@ export function lifecycle(input: LifecycleInput, rules: DerivationRules, asOf: D
   const lastActivityAt = latest(...input.activity.map((a) => a.last));
   const days = lastActivityAt ? daysSince(asOf, lastActivityAt) : null;
   const base = { lastActivityAt, daysSinceLastActivity: days };
-  if (input.completedOrders === 0 || !input.firstOrderAt) return { stage: LifecycleStage.PROSPECT, since: input.customerCreatedAt, ...base };
+  if (input.completedOrders === 0 || !input.firstOrderAt)
+    return { stage: LifecycleStage.PROSPECT, since: input.customerCreatedAt, ...base };
   if (daysSince(asOf, input.firstOrderAt) <= l.newDays) return { stage: LifecycleStage.NEW, since: input.firstOrderAt, ...base };
   const comeback = earliest(...input.activity.map((a) => a.earliestRecent));
   const before = latest(...input.activity.map((a) => a.latestBefore));

@@ -12,9 +12,18 @@ export interface OrderFacts {
 }
 
 export enum RfmSegment {
-  CHAMPIONS = 'CHAMPIONS', LOYAL = 'LOYAL', POTENTIAL_LOYALIST = 'POTENTIAL_LOYALIST', NEW_CUSTOMERS = 'NEW_CUSTOMERS',
-  PROMISING = 'PROMISING', NEED_ATTENTION = 'NEED_ATTENTION', CANT_LOSE = 'CANT_LOSE', AT_RISK = 'AT_RISK',
-  ABOUT_TO_SLEEP = 'ABOUT_TO_SLEEP', HIBERNATING = 'HIBERNATING', LOST = 'LOST', NO_PURCHASES = 'NO_PURCHASES',
+  CHAMPIONS = 'CHAMPIONS',
+  LOYAL = 'LOYAL',
+  POTENTIAL_LOYALIST = 'POTENTIAL_LOYALIST',
+  NEW_CUSTOMERS = 'NEW_CUSTOMERS',
+  PROMISING = 'PROMISING',
+  NEED_ATTENTION = 'NEED_ATTENTION',
+  CANT_LOSE = 'CANT_LOSE',
+  AT_RISK = 'AT_RISK',
+  ABOUT_TO_SLEEP = 'ABOUT_TO_SLEEP',
+  HIBERNATING = 'HIBERNATING',
+  LOST = 'LOST',
+  NO_PURCHASES = 'NO_PURCHASES',
 }
 
 /**
@@ -65,7 +74,13 @@ export function rfm(orders: OrderFacts, rules: DerivationRules, asOf: Date): Rfm
       ? RfmSegment.NO_PURCHASES
       : SEGMENTS.find((s) => inRange(recency, s.r) && inRange(frequency, s.f))!.segment;
   return {
-    recency, frequency, monetary, score: `${recency}${frequency}${monetary}`, segment,
-    daysSinceLastOrder: days, orders365d: orders.ordersInWindow, spend365d: orders.spendInWindow,
+    recency,
+    frequency,
+    monetary,
+    score: `${recency}${frequency}${monetary}`,
+    segment,
+    daysSinceLastOrder: days,
+    orders365d: orders.ordersInWindow,
+    spend365d: orders.spendInWindow,
   };
 }

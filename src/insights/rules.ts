@@ -76,11 +76,16 @@ const schema = z
     if (!(l.activeDays < l.atRiskDays && l.atRiskDays < l.dormantDays)) {
       ctx.addIssue({ code: 'custom', path: ['lifecycle'], message: 'activeDays < atRiskDays < dormantDays must hold' });
     }
-    if (!(r.churn.levels.medium < r.churn.levels.high)) ctx.addIssue({ code: 'custom', path: ['churn', 'levels'], message: 'medium must be below high' });
+    if (!(r.churn.levels.medium < r.churn.levels.high))
+      ctx.addIssue({ code: 'custom', path: ['churn', 'levels'], message: 'medium must be below high' });
     // A customer who bought recently, without bad tickets or negative sentiment, must stay LOW.
     const w = r.churn.weights;
     if (w.frequencyDrop + w.unresolvedTickets >= r.churn.levels.medium) {
-      ctx.addIssue({ code: 'custom', path: ['churn', 'weights'], message: 'frequencyDrop + unresolvedTickets must stay below levels.medium' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['churn', 'weights'],
+        message: 'frequencyDrop + unresolvedTickets must stay below levels.medium',
+      });
     }
   });
 
@@ -106,7 +111,8 @@ export const DEFAULT_RULES: DerivationRules = {
 };
 
 function merge(base: unknown, over: unknown): unknown {
-  if (over === null || typeof over !== 'object' || Array.isArray(over) || base === null || typeof base !== 'object' || Array.isArray(base)) return over;
+  if (over === null || typeof over !== 'object' || Array.isArray(over) || base === null || typeof base !== 'object' || Array.isArray(base))
+    return over;
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   for (const [k, v] of Object.entries(over)) out[k] = merge(out[k], v);
   return out;

@@ -15,11 +15,20 @@ export const metricsServed = (config: Config) => config.METRICS_TOKEN !== undefi
  * GET /metrics (Prometheus text). With METRICS_TOKEN, only to `Authorization: Bearer <METRICS_TOKEN>`
  * (compared in constant time; 401 otherwise); without it, to anybody — call only when metricsServed.
  */
-export async function serveMetrics({ config, social }: Pick<Deps, 'config' | 'social'>, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+export async function serveMetrics(
+  { config, social }: Pick<Deps, 'config' | 'social'>,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
   if (config.METRICS_TOKEN !== undefined) {
     const given = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
     if (!timingSafeEqual(sha256(given), sha256(config.METRICS_TOKEN))) {
-      return sendJson(res, 401, { error: 'GET /metrics needs the bearer token METRICS_TOKEN' }, { 'www-authenticate': 'Bearer realm="metrics"' });
+      return sendJson(
+        res,
+        401,
+        { error: 'GET /metrics needs the bearer token METRICS_TOKEN' },
+        { 'www-authenticate': 'Bearer realm="metrics"' },
+      );
     }
   }
   breakerState.set({ source: 'social' }, BREAKER_STATES.indexOf(social.breakerState()));

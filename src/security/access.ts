@@ -1,7 +1,19 @@
 import {
-  getArgumentValues, getNamedType, getVariableValues, isAbstractType, isInterfaceType, isObjectType, Kind, type FieldNode,
-  type FragmentDefinitionNode, type GraphQLField, type GraphQLNamedType, type GraphQLObjectType, type GraphQLSchema,
-  type OperationDefinitionNode, type SelectionSetNode,
+  getArgumentValues,
+  getNamedType,
+  getVariableValues,
+  isAbstractType,
+  isInterfaceType,
+  isObjectType,
+  Kind,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
 } from 'graphql';
 import { IdentifierKind } from '../enums';
 import type { FieldPolicy } from './policies';
@@ -81,7 +93,11 @@ export function checkAccess(
 }
 
 const rootType = (schema: GraphQLSchema, operation: OperationDefinitionNode) =>
-  operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  operation.operation === 'mutation'
+    ? schema.getMutationType()
+    : operation.operation === 'subscription'
+      ? schema.getSubscriptionType()
+      : schema.getQueryType();
 
 /** The operation's root fields by response key (fields of one key are merged into one by GraphQL), through fragments. */
 function rootFields(operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>): Map<string, FieldNode> {
@@ -121,7 +137,8 @@ function rootFieldDenials(
   const listing = canList(principal);
   if (!partner && listing) return [];
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
-  const args = (field: GraphQLField<unknown, unknown>, node: FieldNode) => ('coerced' in coerced ? getArgumentValues(field, node, coerced.coerced) : {});
+  const args = (field: GraphQLField<unknown, unknown>, node: FieldNode) =>
+    'coerced' in coerced ? getArgumentValues(field, node, coerced.coerced) : {};
   const denials: Denial[] = [];
   const customerFields: string[] = [];
   for (const node of rootFields(operation, fragments).values()) {
@@ -138,12 +155,20 @@ function rootFieldDenials(
     customerFields.push(coordinate);
     const first = field.name === 'searchCustomers' ? args(field, node).first : undefined;
     if (typeof first === 'number' && first > MAX_SEARCH_WITHOUT_LISTING) {
-      denials.push({ coordinate, reason: 'bulk', needs: [`first at most ${MAX_SEARCH_WITHOUT_LISTING} without the analyst or admin role`] });
+      denials.push({
+        coordinate,
+        reason: 'bulk',
+        needs: [`first at most ${MAX_SEARCH_WITHOUT_LISTING} without the analyst or admin role`],
+      });
     }
   }
   if (customerFields.length > 1) {
     for (const coordinate of new Set(customerFields)) {
-      denials.push({ coordinate, reason: 'bulk', needs: ['one root field returning customers per request without the analyst or admin role'] });
+      denials.push({
+        coordinate,
+        reason: 'bulk',
+        needs: ['one root field returning customers per request without the analyst or admin role'],
+      });
     }
   }
   return denials;
@@ -151,6 +176,7 @@ function rootFieldDenials(
 
 /** One sentence for the client: the fields and what they need, never anything about the data. */
 export function describeDenials(denials: Denial[]): string {
-  const why = (d: Denial) => (d.reason === 'role' ? `roles: ${d.needs.join(', ')}` : d.reason === 'scope' ? `scope: ${d.needs[0]}` : d.needs.join('; '));
+  const why = (d: Denial) =>
+    d.reason === 'role' ? `roles: ${d.needs.join(', ')}` : d.reason === 'scope' ? `scope: ${d.needs[0]}` : d.needs.join('; ');
   return `Not allowed for this caller: ${denials.map((d) => `${d.coordinate} (${why(d)})`).join('; ')}.`;
 }

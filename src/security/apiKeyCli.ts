@@ -30,17 +30,29 @@ async function main(): Promise<void> {
   if (values.help || !command) return void process.stdout.write(`${USAGE}\n`);
   const config = loadConfig();
   const logger = createLogger({ ...config, LOG_LEVEL: 'warn' });
-  const running = config.DATABASE_URL ? null : (await loadEmbedded('DATABASE_URL')).runningEmbeddedPostgresUrl(path.join(config.DATA_DIR, 'postgres'), 'customer360');
-  const crm = running ? (() => { const pool = createCrmPool(config, running); return { pool, close: () => pool.end() }; })() : await openCrm(config, logger);
+  const running = config.DATABASE_URL
+    ? null
+    : (await loadEmbedded('DATABASE_URL')).runningEmbeddedPostgresUrl(path.join(config.DATA_DIR, 'postgres'), 'customer360');
+  const crm = running
+    ? (() => {
+        const pool = createCrmPool(config, running);
+        return { pool, close: () => pool.end() };
+      })()
+    : await openCrm(config, logger);
   const store = new ApiKeyStore(crm.pool, 0);
   const by = `cli:${process.env.USER ?? 'operator'}`;
   try {
     if (command === 'create') {
       if (!values.partner) throw new Error('--partner is required');
-      const scopes = values.scopes.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+      const scopes = values.scopes
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean);
       const { key, row } = await store.create({ partner: values.partner, scopes, ratePerMinute: Number(values.rate) }, by);
       process.stdout.write(`${key}\n`);
-      process.stderr.write(`created ${row.id} for ${row.partner} (scopes ${row.scopes.join(', ')}, ${row.rate_per_minute}/min). The key is shown this once.\n`);
+      process.stderr.write(
+        `created ${row.id} for ${row.partner} (scopes ${row.scopes.join(', ')}, ${row.rate_per_minute}/min). The key is shown this once.\n`,
+      );
     } else if (command === 'revoke') {
       if (!arg) throw new Error('revoke needs the key id (k_…)');
       const row = await store.revoke(arg, by);
@@ -48,7 +60,9 @@ async function main(): Promise<void> {
       process.stdout.write(`revoked ${row.id} (${row.partner}) at ${row.revoked_at!.toISOString()}\n`);
     } else if (command === 'list') {
       for (const k of await store.list(values.all)) {
-        process.stdout.write(`${k.id}\t${k.partner}\t${k.scopes.join(',')}\t${k.rate_per_minute}/min\t${k.revoked_at ? `revoked ${k.revoked_at.toISOString()}` : 'active'}\n`);
+        process.stdout.write(
+          `${k.id}\t${k.partner}\t${k.scopes.join(',')}\t${k.rate_per_minute}/min\t${k.revoked_at ? `revoked ${k.revoked_at.toISOString()}` : 'active'}\n`,
+        );
       }
     } else {
       throw new Error(`unknown command ${command}\n${USAGE}`);

@@ -14,7 +14,10 @@ import { isScope, type Principal, type Scope } from './principal';
 const KEY = /^c360_(k_[0-9a-f]{12})_[A-Za-z0-9_-]{43}$/;
 
 export class ApiKeyInputError extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(message);
   }
 }

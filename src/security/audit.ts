@@ -46,7 +46,19 @@ export class AuditTrail {
   async flush(db: Db, who: Principal, requestId: string, operation: string | null, masked: boolean): Promise<number> {
     if (this.reads.size === 0) return 0;
     const reads = new Map([...this.reads].map(([id, fields]) => [id, [...fields].sort()]));
-    await insertAuditRows(db, { requestId, subject: who.subject, roles: [...who.roles].sort(), auth: who.auth, partner: who.partner?.name ?? null, masked, operation }, reads);
+    await insertAuditRows(
+      db,
+      {
+        requestId,
+        subject: who.subject,
+        roles: [...who.roles].sort(),
+        auth: who.auth,
+        partner: who.partner?.name ?? null,
+        masked,
+        operation,
+      },
+      reads,
+    );
     this.reads.clear();
     return reads.size;
   }

@@ -5,7 +5,10 @@ import { TokenError, verifyToken, type TokenKey } from './tokens';
 
 /** Why a request was refused before any operation ran; answered with HTTP 401 and code UNAUTHENTICATED. */
 export class AuthenticationError extends Error {
-  constructor(readonly reason: 'missing' | 'expired' | 'invalid' | 'no_roles' | 'revoked_or_unknown_key' | 'ambiguous', message: string) {
+  constructor(
+    readonly reason: 'missing' | 'expired' | 'invalid' | 'no_roles' | 'revoked_or_unknown_key' | 'ambiguous',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -32,7 +35,9 @@ export function createAuthenticator(config: Config, key: TokenKey, apiKeys: ApiK
       if (!bearer) {
         throw new AuthenticationError(
           authorization ? 'invalid' : 'missing',
-          authorization ? 'The Authorization header must be "Bearer <token>".' : 'Authentication required: send "Authorization: Bearer <token>" or "X-Api-Key: <key>".',
+          authorization
+            ? 'The Authorization header must be "Bearer <token>".'
+            : 'Authentication required: send "Authorization: Bearer <token>" or "X-Api-Key: <key>".',
         );
       }
       try {

@@ -73,7 +73,13 @@ export class CustomerBudget {
         const retryAfterSeconds = Math.max(1, Math.ceil(((window?.until ?? 0) - this.clock()) / 1000));
         return new GraphQLError(
           `This caller has read the ${limit} distinct customers it may read per hour (${role}s read one customer at a time); customers already read this hour still answer, others in ${Math.ceil(retryAfterSeconds / 60)} min.`,
-          { extensions: { code: 'BUDGET_EXHAUSTED', retryAfterSeconds, http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) } } },
+          {
+            extensions: {
+              code: 'BUDGET_EXHAUSTED',
+              retryAfterSeconds,
+              http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
+            },
+          },
         );
       },
     };

@@ -1,6 +1,14 @@
 import {
-  defaultFieldResolver, getNamedType, isListType, isNonNullType, isObjectType, isUnionType, type GraphQLFieldResolver, type GraphQLResolveInfo,
-  type GraphQLSchema, type GraphQLUnionType,
+  defaultFieldResolver,
+  getNamedType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isUnionType,
+  type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  type GraphQLUnionType,
 } from 'graphql';
 import type { Context } from '../context';
 import { ConsentPurpose } from '../enums';
@@ -40,11 +48,15 @@ export function installGuards(schema: GraphQLSchema, policies: ReadonlyMap<strin
           const value = resolve(parent, args, ctx, info);
           return kind && ctx.maskPii ? then(value, (v) => mask(kind, v, parent)) : value;
         };
-      } else if (isUnionType(getNamedType(field.type)) && (getNamedType(field.type) as GraphQLUnionType).getTypes().some((t) => t.name === 'Customer')) {
+      } else if (
+        isUnionType(getNamedType(field.type)) &&
+        (getNamedType(field.type) as GraphQLUnionType).getTypes().some((t) => t.name === 'Customer')
+      ) {
         // Federation's _entities: the customer references sit at their index in the answer.
         field.resolve = (parent, args, ctx, info) => {
           (args.representations as { __typename?: string; id?: unknown }[] | undefined)?.forEach((rep, i) => {
-            if (rep.__typename === 'Customer' && typeof rep.id === 'string') ctx.audit.customerAt({ prev: info.path, key: i, typename: undefined }, rep.id);
+            if (rep.__typename === 'Customer' && typeof rep.id === 'string')
+              ctx.audit.customerAt({ prev: info.path, key: i, typename: undefined }, rep.id);
           });
           return resolve(parent, args, ctx, info);
         };
@@ -65,7 +77,9 @@ export function installGuards(schema: GraphQLSchema, policies: ReadonlyMap<strin
         field.resolve = (parent, args, ctx, info) =>
           then(resolve(parent, args, ctx, info), (value) => {
             const customers = (list ? value : [value]) as ({ id: string } | null)[] | null;
-            return isPartnerOnly(ctx.principal) ? visibleCustomers(ctx, customers).then((c) => place(ctx, info, c)) : place(ctx, info, customers);
+            return isPartnerOnly(ctx.principal)
+              ? visibleCustomers(ctx, customers).then((c) => place(ctx, info, c))
+              : place(ctx, info, customers);
           });
       }
     }

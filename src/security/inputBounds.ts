@@ -1,6 +1,20 @@
 import {
-  getDirectiveValues, getNamedType, GraphQLError, isInputObjectType, isListType, isNonNullType, TypeInfo, valueFromASTUntyped, visit,
-  visitWithTypeInfo, type DocumentNode, type GraphQLArgument, type GraphQLInputField, type GraphQLInputType, type GraphQLSchema, type OperationDefinitionNode,
+  getDirectiveValues,
+  getNamedType,
+  GraphQLError,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  TypeInfo,
+  valueFromASTUntyped,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type GraphQLArgument,
+  type GraphQLInputField,
+  type GraphQLInputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
 } from 'graphql';
 
 /**
@@ -43,7 +57,11 @@ export function effectiveVariables(operation: OperationDefinitionNode, sent: Rec
 }
 
 /** The first value of the operation that breaks its bounds, as a BAD_USER_INPUT error; null when all hold. `variables`: effectiveVariables. */
-export function checkInputBounds(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined): GraphQLError | null {
+export function checkInputBounds(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+): GraphQLError | null {
   const constraint = schema.getDirective('constraint');
   if (!constraint) throw new Error('the schema lacks the @constraint directive (schema/base.graphql)');
   const boundsOf = (def: GraphQLArgument | GraphQLInputField): Bounds => (def.astNode && getDirectiveValues(constraint, def.astNode)) ?? {};
@@ -81,17 +99,21 @@ export function checkInputBounds(schema: GraphQLSchema, document: DocumentNode, 
       return;
     }
     if (type.name === '_Any') return checkJson(value, where, 0);
-    if (typeof value === 'string') checkString(value, bounds.maxLength ?? DEFAULT_MAX_LENGTH[getNamedType(type).name] ?? FALLBACK_MAX_LENGTH, where);
+    if (typeof value === 'string')
+      checkString(value, bounds.maxLength ?? DEFAULT_MAX_LENGTH[getNamedType(type).name] ?? FALLBACK_MAX_LENGTH, where);
   };
 
   const typeInfo = new TypeInfo(schema);
   try {
-    visit(document, visitWithTypeInfo(typeInfo, {
-      Argument(node) {
-        const def = typeInfo.getArgument();
-        if (def) check(valueFromASTUntyped(node.value, variables), def.type, boundsOf(def), node.name.value);
-      },
-    }));
+    visit(
+      document,
+      visitWithTypeInfo(typeInfo, {
+        Argument(node) {
+          const def = typeInfo.getArgument();
+          if (def) check(valueFromASTUntyped(node.value, variables), def.type, boundsOf(def), node.name.value);
+        },
+      }),
+    );
     return null;
   } catch (e) {
     if (e instanceof GraphQLError) return e;

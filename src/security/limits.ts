@@ -1,8 +1,19 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import {
-  getDirectiveValues, GraphQLError, Kind, TypeInfo, validate, visit, visitWithTypeInfo, type ArgumentNode, type DocumentNode, type FieldNode,
-  type GraphQLField, type GraphQLSchema, type ValueNode,
+  getDirectiveValues,
+  GraphQLError,
+  Kind,
+  TypeInfo,
+  validate,
+  visit,
+  visitWithTypeInfo,
+  type ArgumentNode,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLField,
+  type GraphQLSchema,
+  type ValueNode,
 } from 'graphql';
 import type { Config } from '../config';
 
@@ -15,7 +26,14 @@ import type { Config } from '../config';
  * variables' values and the arguments' defaults once they are known. Every `first` is also capped by
  * its field (its doc string says how far).
  */
-const costOptions = (config: Config) => ({ maxCost: config.MAX_QUERY_COST, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5, ignoreIntrospection: true, exposeLimits: true });
+const costOptions = (config: Config) => ({
+  maxCost: config.MAX_QUERY_COST,
+  objectCost: 2,
+  scalarCost: 1,
+  depthCostFactor: 1.5,
+  ignoreIntrospection: true,
+  exposeLimits: true,
+});
 
 /** Armor's refusal as a validation error (HTTP 400), without the "Syntax Error: " armor puts before it. */
 const costError = (e: GraphQLError) =>
@@ -24,7 +42,16 @@ const costError = (e: GraphQLError) =>
 export function queryLimits(config: Config) {
   return new ApolloArmor({
     maxDepth: { n: config.MAX_QUERY_DEPTH, ignoreIntrospection: true, flattenFragments: true },
-    costLimit: { ...costOptions(config), propagateOnRejection: false, onReject: [(context, e) => { if (context) context.reportError(costError(e)); else throw costError(e); }] },
+    costLimit: {
+      ...costOptions(config),
+      propagateOnRejection: false,
+      onReject: [
+        (context, e) => {
+          if (context) context.reportError(costError(e));
+          else throw costError(e);
+        },
+      ],
+    },
     maxAliases: { n: config.MAX_QUERY_ALIASES },
     maxDirectives: { n: config.MAX_QUERY_DIRECTIVES },
     maxTokens: { enabled: false },
@@ -39,7 +66,12 @@ export function queryLimits(config: Config) {
  * @listSize, and _entities by the number of representations sent. Null when no size changed or the
  * cost is within the limit.
  */
-export function costWithVariables(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, config: Config): GraphQLError | null {
+export function costWithVariables(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  config: Config,
+): GraphQLError | null {
   const defaults = new Map<string, ValueNode>();
   visit(document, { VariableDefinition: (d) => void (d.defaultValue && defaults.set(d.variable.name.value, d.defaultValue)) });
   const sizeOf = (value: ValueNode | undefined): ValueNode | undefined => {
@@ -60,41 +92,50 @@ export function costWithVariables(schema: GraphQLSchema, document: DocumentNode,
   };
   const withSize = (node: FieldNode, size: number): FieldNode => ({
     ...node,
-    arguments: [...(node.arguments ?? []), { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'first' }, value: { kind: Kind.INT, value: String(size) } }],
+    arguments: [
+      ...(node.arguments ?? []),
+      { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'first' }, value: { kind: Kind.INT, value: String(size) } },
+    ],
   });
   let substituted = false;
   const typeInfo = new TypeInfo(schema);
-  const sized = visit(document, visitWithTypeInfo(typeInfo, {
-    Field(node) {
-      const def = typeInfo.getFieldDef();
-      if (!node.selectionSet || !def) return undefined;
-      const sizes = def.args.filter((a) => a.name === 'first' || a.name === 'last');
-      if (sizes.length === 0) {
-        // Armor multiplies by a `first` it finds in the node, whatever the schema says: this copy is only priced.
-        const size = unslicedSize(def, node);
-        if (size === undefined) return undefined;
-        substituted = true;
-        return withSize(node, size);
-      }
-      const args = [...(node.arguments ?? [])];
-      let changed = false;
-      for (const def of sizes) {
-        const at = args.findIndex((a) => a.name.value === def.name);
-        const given = at < 0 ? undefined : args[at]!;
-        if (given?.value.kind === Kind.INT) continue;
-        const size = sizeOf(given?.value) ?? (Number.isInteger(def.defaultValue) ? { kind: Kind.INT, value: String(def.defaultValue) } : undefined);
-        if (size?.kind !== Kind.INT) continue;
-        const arg: ArgumentNode = { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: def.name }, value: size };
-        if (at < 0) args.push(arg);
-        else args[at] = arg;
-        changed = true;
-      }
-      substituted ||= changed;
-      return changed ? { ...node, arguments: args } : undefined;
-    },
-  }));
+  const sized = visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const def = typeInfo.getFieldDef();
+        if (!node.selectionSet || !def) return undefined;
+        const sizes = def.args.filter((a) => a.name === 'first' || a.name === 'last');
+        if (sizes.length === 0) {
+          // Armor multiplies by a `first` it finds in the node, whatever the schema says: this copy is only priced.
+          const size = unslicedSize(def, node);
+          if (size === undefined) return undefined;
+          substituted = true;
+          return withSize(node, size);
+        }
+        const args = [...(node.arguments ?? [])];
+        let changed = false;
+        for (const def of sizes) {
+          const at = args.findIndex((a) => a.name.value === def.name);
+          const given = at < 0 ? undefined : args[at]!;
+          if (given?.value.kind === Kind.INT) continue;
+          const size =
+            sizeOf(given?.value) ?? (Number.isInteger(def.defaultValue) ? { kind: Kind.INT, value: String(def.defaultValue) } : undefined);
+          if (size?.kind !== Kind.INT) continue;
+          const arg: ArgumentNode = { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: def.name }, value: size };
+          if (at < 0) args.push(arg);
+          else args[at] = arg;
+          changed = true;
+        }
+        substituted ||= changed;
+        return changed ? { ...node, arguments: args } : undefined;
+      },
+    }),
+  );
   if (!substituted) return null;
   let refused: GraphQLError | null = null;
-  validate(schema, sized, [costLimitRule({ ...costOptions(config), propagateOnRejection: false, onReject: [(_, e) => void (refused = costError(e))] })]);
+  validate(schema, sized, [
+    costLimitRule({ ...costOptions(config), propagateOnRejection: false, onReject: [(_, e) => void (refused = costError(e))] }),
+  ]);
   return refused;
 }

@@ -17,7 +17,8 @@ import { operationLabel, type Safelist } from './safelist';
 /** A caller every one of whose roles is held to the safelist (SAFELIST_ROLES, partners always). */
 const heldToSafelist = (p: Principal, roles: readonly Role[]) => [...p.roles].every((r) => r === 'partner' || roles.includes(r));
 
-const NOT_SAFELISTED = 'This caller may only run safelisted operations (operations/*.graphql); send one of them, or its sha256Hash as a persisted query.';
+const NOT_SAFELISTED =
+  'This caller may only run safelisted operations (operations/*.graphql); send one of them, or its sha256Hash as a persisted query.';
 
 /**
  * Security around each operation: as soon as its text is known, the safelist for partners (before
@@ -28,7 +29,13 @@ const NOT_SAFELISTED = 'This caller may only run safelisted operations (operatio
  * (HTTP 503). The trail names the operation by operationLabel, never by the client's own name (the
  * audit log is append-only: erasure cannot reach it).
  */
-export function securityPlugin(deps: { config: Config; crmPool: pg.Pool; logger: Logger; policies: ReadonlyMap<string, FieldPolicy>; safelist: Safelist }): ApolloServerPlugin<Context> {
+export function securityPlugin(deps: {
+  config: Config;
+  crmPool: pg.Pool;
+  logger: Logger;
+  policies: ReadonlyMap<string, FieldPolicy>;
+  safelist: Safelist;
+}): ApolloServerPlugin<Context> {
   // The audit write is not one of the request's source round trips.
   const auditDb = createDb(deps.crmPool, noRoundTrips());
   return {
@@ -38,7 +45,11 @@ export function securityPlugin(deps: { config: Config; crmPool: pg.Pool; logger:
       return {
         async didResolveSource({ contextValue: ctx, queryHash }) {
           notSafelisted = heldToSafelist(ctx.principal, deps.config.SAFELIST_ROLES) && !deps.safelist.byHash.has(queryHash);
-          if (notSafelisted) deps.logger.warn({ requestId: ctx.requestId, subject: ctx.principal.subject, reason: 'not_safelisted' }, 'request refused: forbidden');
+          if (notSafelisted)
+            deps.logger.warn(
+              { requestId: ctx.requestId, subject: ctx.principal.subject, reason: 'not_safelisted' },
+              'request refused: forbidden',
+            );
         },
         async didResolveOperation({ contextValue: ctx, document, operation, schema, request }) {
           if (notSafelisted) throw forbidden(NOT_SAFELISTED, {}, 403);
@@ -53,7 +64,10 @@ export function securityPlugin(deps: { config: Config; crmPool: pg.Pool; logger:
           const denials = checkAccess(schema, deps.policies, operation, fragments, ctx.principal, request.variables);
           if (denials.length === 0) return;
           const denied = denials.map((d) => d.coordinate);
-          deps.logger.warn({ requestId: ctx.requestId, subject: ctx.principal.subject, reason: 'denied', denied }, 'request refused: forbidden');
+          deps.logger.warn(
+            { requestId: ctx.requestId, subject: ctx.principal.subject, reason: 'denied', denied },
+            'request refused: forbidden',
+          );
           throw forbidden(describeDenials(denials), { denied }, 403);
         },
         async willSendResponse({ contextValue: ctx, response, operationName, queryHash }) {
@@ -65,7 +79,13 @@ export function securityPlugin(deps: { config: Config; crmPool: pg.Pool; logger:
           }
           if (ctx.audit.empty) return;
           try {
-            await ctx.audit.flush(auditDb, ctx.principal, ctx.requestId, operationLabel(deps.safelist, queryHash, operationName), ctx.maskPii);
+            await ctx.audit.flush(
+              auditDb,
+              ctx.principal,
+              ctx.requestId,
+              operationLabel(deps.safelist, queryHash, operationName),
+              ctx.maskPii,
+            );
           } catch (err) {
             deps.logger.error({ err, requestId: ctx.requestId }, 'audit log write failed; personal data withheld');
             response.http.status = 503;
@@ -73,7 +93,12 @@ export function securityPlugin(deps: { config: Config; crmPool: pg.Pool; logger:
               kind: 'single',
               singleResult: {
                 data: null,
-                errors: [{ message: 'The answer holds personal data and the audit log cannot be written; it was withheld.', extensions: { code: 'SOURCE_UNAVAILABLE', source: 'audit' } }],
+                errors: [
+                  {
+                    message: 'The answer holds personal data and the audit log cannot be written; it was withheld.',
+                    extensions: { code: 'SOURCE_UNAVAILABLE', source: 'audit' },
+                  },
+                ],
               },
             };
           }

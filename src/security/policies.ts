@@ -26,7 +26,10 @@ const ADMIN_ONLY: ReadonlySet<Role> = new Set(['admin']);
  *   its own token carries `analyst` beside `service`), never an agent's or a partner's, whose
  *   per-request limits a list of references would bypass.
  */
-export const FEDERATION_ROLES: Readonly<Record<string, Role[]>> = { 'Query._entities': ['analyst', 'admin'], 'Query._service': ['service'] };
+export const FEDERATION_ROLES: Readonly<Record<string, Role[]>> = {
+  'Query._entities': ['analyst', 'admin'],
+  'Query._service': ['service'],
+};
 
 function directive(schema: GraphQLSchema, name: string): GraphQLDirective {
   const d = schema.getDirective(name);
@@ -41,7 +44,9 @@ export function readPolicies(schema: GraphQLSchema): Map<string, FieldPolicy> {
   const auth = directive(schema, 'auth');
   const scope = directive(schema, 'scope');
   const pii = directive(schema, 'pii');
-  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean).map((t) => t!.name));
+  const roots = new Set(
+    [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean).map((t) => t!.name),
+  );
   const policies = new Map<string, FieldPolicy>();
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;

@@ -27,7 +27,11 @@ function operationsDir(): string | null {
 export function loadSafelist(dir = operationsDir()): Safelist {
   const byHash = new Map<string, string>();
   const names = new Map<string, string>();
-  for (const file of dir ? readdirSync(dir).filter((f) => f.endsWith('.graphql')).sort() : []) {
+  for (const file of dir
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.graphql'))
+        .sort()
+    : []) {
     const text = readFileSync(path.join(dir!, file), 'utf8');
     const hash = sha256(text).toString('hex');
     byHash.set(hash, text);

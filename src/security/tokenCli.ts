@@ -24,8 +24,12 @@ async function main(): Promise<void> {
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
   const roles = values.role.flatMap((r) => r.split(',')).map((r) => r.trim().toLowerCase());
   const bad = roles.filter((r) => !isRole(r));
-  if (roles.length === 0 || bad.length) throw new Error(`--role must be agent, analyst, partner, admin or service${bad.length ? ` (got ${bad.join(', ')})` : ''}\n${USAGE}`);
-  const scopes = values.scopes.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  if (roles.length === 0 || bad.length)
+    throw new Error(`--role must be agent, analyst, partner, admin or service${bad.length ? ` (got ${bad.join(', ')})` : ''}\n${USAGE}`);
+  const scopes = values.scopes
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   const badScopes = scopes.filter((s) => !isScope(s));
   if (badScopes.length) throw new Error(`unknown scopes: ${badScopes.join(', ')}`);
   const ttl = Number(values.ttl);
@@ -34,8 +38,12 @@ async function main(): Promise<void> {
   const secret = signingSecret(config);
   if (!secret) throw new Error('JWT_JWKS_URL is set: tokens are issued by your identity provider, not by this command');
   const token = await mintToken(secret, {
-    sub: values.sub ?? `cli-${roles.join('-')}`, roles: roles as Role[], scopes: scopes.length ? (scopes as Scope[]) : undefined,
-    ttlSeconds: ttl, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE,
+    sub: values.sub ?? `cli-${roles.join('-')}`,
+    roles: roles as Role[],
+    scopes: scopes.length ? (scopes as Scope[]) : undefined,
+    ttlSeconds: ttl,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
   });
   process.stdout.write(`${token}\n`);
 }

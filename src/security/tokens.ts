@@ -4,7 +4,10 @@ import { isRole, isScope, type Principal, type Role, type Scope } from './princi
 
 /** Why a bearer token was refused; the client sees the reason, never the token or the key. */
 export class TokenError extends Error {
-  constructor(readonly reason: 'expired' | 'invalid' | 'no_roles', message: string) {
+  constructor(
+    readonly reason: 'expired' | 'invalid' | 'no_roles',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -20,7 +23,8 @@ export type TokenKey = { secret: Uint8Array } | { jwks: JWTVerifyGetKey };
 
 /** The key that verifies tokens: JWT_SECRET (HS256), JWT_JWKS_URL (RS256/ES256), or a generated development secret. */
 export function tokenKey(config: Config, generatedSecret?: string): TokenKey {
-  if (config.JWT_JWKS_URL) return { jwks: createRemoteJWKSet(new URL(config.JWT_JWKS_URL), { timeoutDuration: 2000, cooldownDuration: 30_000 }) };
+  if (config.JWT_JWKS_URL)
+    return { jwks: createRemoteJWKSet(new URL(config.JWT_JWKS_URL), { timeoutDuration: 2000, cooldownDuration: 30_000 }) };
   const secret = config.JWT_SECRET ?? generatedSecret;
   if (!secret) throw new Error('no token key: set JWT_SECRET or JWT_JWKS_URL');
   return { secret: new TextEncoder().encode(secret) };
@@ -32,7 +36,10 @@ export function tokenKey(config: Config, generatedSecret?: string): TokenKey {
  * every token problem has its own subclass and code.
  */
 const keysUnavailable = (e: unknown) =>
-  e instanceof errors.JWKSTimeout || e instanceof errors.JWKSInvalid || !(e instanceof errors.JOSEError) || e.code === errors.JOSEError.code;
+  e instanceof errors.JWKSTimeout ||
+  e instanceof errors.JWKSInvalid ||
+  !(e instanceof errors.JOSEError) ||
+  e.code === errors.JOSEError.code;
 
 /**
  * Verifies a bearer token: signature (only the algorithms of the configured key), `exp` and `iat`
@@ -60,7 +67,8 @@ export async function verifyToken(token: string, key: TokenKey, config: Config, 
   }
   const subject = checkSubject(payload.sub);
   const roles = new Set<Role>((Array.isArray(payload.roles) ? payload.roles : []).filter(isRole));
-  if (roles.size === 0) throw new TokenError('no_roles', 'The bearer token carries no known role (agent, analyst, partner, admin, service).');
+  if (roles.size === 0)
+    throw new TokenError('no_roles', 'The bearer token carries no known role (agent, analyst, partner, admin, service).');
   if (roles.has('partner') && roles.size > 1) throw new TokenError('invalid', 'A partner token may carry no other role.');
   const principal: Principal = { subject, roles, auth: 'jwt' };
   if (roles.has('partner')) {
@@ -88,8 +96,17 @@ const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Default_Ignorable_Code_Po
  */
 function checkSubject(sub: unknown): string {
   const subject = typeof sub === 'string' ? sub : '';
-  if (subject === '' || subject.length > MAX_SUBJECT_LENGTH || subject.trim() !== subject || UNPRINTABLE.test(subject) || /^apikey:/i.test(subject.normalize('NFKC'))) {
-    throw new TokenError('invalid', `The bearer token's \`sub\` must name the caller: 1 to ${MAX_SUBJECT_LENGTH} characters, no surrounding whitespace or control characters, not "apikey:…".`);
+  if (
+    subject === '' ||
+    subject.length > MAX_SUBJECT_LENGTH ||
+    subject.trim() !== subject ||
+    UNPRINTABLE.test(subject) ||
+    /^apikey:/i.test(subject.normalize('NFKC'))
+  ) {
+    throw new TokenError(
+      'invalid',
+      `The bearer token's \`sub\` must name the caller: 1 to ${MAX_SUBJECT_LENGTH} characters, no surrounding whitespace or control characters, not "apikey:…".`,
+    );
   }
   return subject;
 }

@@ -43,14 +43,22 @@ export function metricOf(field: string, args: Record<string, unknown>): Metric |
 
 /** The metric behind each Behaviour field. */
 interface KindOfField {
-  lastSeenAt: 'lastSeen'; sessions: 'sessions'; eventCounts: 'eventCounts'; devices: 'devices'; channels: 'channels';
-  topCategories: 'topCategories'; recentSearches: 'recentSearches';
+  lastSeenAt: 'lastSeen';
+  sessions: 'sessions';
+  eventCounts: 'eventCounts';
+  devices: 'devices';
+  channels: 'channels';
+  topCategories: 'topCategories';
+  recentSearches: 'recentSearches';
 }
 type BehaviourField = keyof KindOfField;
 
 /** The value of a Behaviour field (served from the batch `behaviourOf` started, so no extra trip). */
 export function behaviourField<F extends BehaviourField>(
-  ctx: Context, parent: BehaviourParent, field: F, args: object,
+  ctx: Context,
+  parent: BehaviourParent,
+  field: F,
+  args: object,
 ): Promise<MetricValues[KindOfField[F]]> {
   return ctx.behaviour.metric(parent.customerId, metricOf(field, args as Record<string, unknown>)!) as Promise<never>;
 }
@@ -85,5 +93,10 @@ export async function timelineOf(
   }
   const types = args.types?.length ? [...new Set(args.types)].sort() : null;
   const events = await ctx.behaviour.metric(customerId, { kind: 'timeline', first, types, after });
-  return toPage(events, first, (e: EventDoc) => encodeCursor(TIMELINE, [e.ts.getTime(), e._id.toHexString()]), (e) => e);
+  return toPage(
+    events,
+    first,
+    (e: EventDoc) => encodeCursor(TIMELINE, [e.ts.getTime(), e._id.toHexString()]),
+    (e) => e,
+  );
 }

@@ -67,10 +67,15 @@ function checkFilter(filter: CustomerFilter): void {
  * The snapshot conditions of a customers filter (stage, tier, tag, segment), answered from the
  * current snapshot; null without any. An unknown segment is BAD_USER_INPUT.
  */
-async function snapshotFilter(ctx: Context, f: { stage?: string | null; tier?: string | null; tag?: string | null; segment?: string | null }) {
+async function snapshotFilter(
+  ctx: Context,
+  f: { stage?: string | null; tier?: string | null; tag?: string | null; segment?: string | null },
+) {
   if (f.stage == null && f.tier == null && f.tag == null && f.segment == null) return null;
   const version = await currentSnapshot(ctx);
-  const filters: SegmentFilter[] = [{ stages: f.stage ? [f.stage] : null, tiers: f.tier ? [f.tier] : null, tagsAll: f.tag ? [f.tag] : null }];
+  const filters: SegmentFilter[] = [
+    { stages: f.stage ? [f.stage] : null, tiers: f.tier ? [f.tier] : null, tagsAll: f.tag ? [f.tag] : null },
+  ];
   if (f.segment != null) {
     const segment = await segmentById(ctx, f.segment);
     if (!segment) throw badUserInput(`There is no segment "${f.segment}".`, 'filter.segment');
@@ -102,9 +107,12 @@ export async function listCustomers(
   }
   const rows = await q.listCustomers(ctx.crm.db, filter, orderBy, first + 1, after);
   prime(ctx, rows);
-  const cursorOf = (r: q.Keyed<CustomerRow>) =>
-    orderBy === 'id_asc' ? encodeCursor(tag, [r.id]) : encodeCursor(tag, [r.sort_us, r.id]);
-  return { ...toPage(rows, first, cursorOf, ref), count: () => q.countCustomers(ctx.crm.db, filter), snapshot: snapshot && snapshotInfo(ctx, snapshot.version) };
+  const cursorOf = (r: q.Keyed<CustomerRow>) => (orderBy === 'id_asc' ? encodeCursor(tag, [r.id]) : encodeCursor(tag, [r.sort_us, r.id]));
+  return {
+    ...toPage(rows, first, cursorOf, ref),
+    count: () => q.countCustomers(ctx.crm.db, filter),
+    snapshot: snapshot && snapshotInfo(ctx, snapshot.version),
+  };
 }
 
 export async function searchCustomers(ctx: Context, query: string, first: number | null | undefined): Promise<CustomerRef[]> {

@@ -44,15 +44,18 @@ export function checkFilter(filter: seg.SegmentFilter | null | undefined, field 
   for (const key of ['stages', 'tiers', 'tagsAll', 'tagsAny', 'churnLevels', 'cities', 'consents'] as const) {
     const list = f[key];
     if (list && list.length > MAX_LIST) throw badUserInput(`\`${field}.${key}\` holds at most ${MAX_LIST} values.`, `${field}.${key}`);
-    if (list?.some((v) => v.trim().length === 0 || v.length > MAX_TEXT)) throw badUserInput(`\`${field}.${key}\` values must have 1 to ${MAX_TEXT} characters.`, `${field}.${key}`);
+    if (list?.some((v) => v.trim().length === 0 || v.length > MAX_TEXT))
+      throw badUserInput(`\`${field}.${key}\` values must have 1 to ${MAX_TEXT} characters.`, `${field}.${key}`);
   }
   for (const key of ['recency', 'frequency', 'monetary'] as const) {
     const r = f[key];
     if (!r) continue;
     for (const end of [r.min, r.max]) {
-      if (end != null && !(Number.isInteger(end) && end >= 1 && end <= 5)) throw badUserInput(`\`${field}.${key}\` bounds are RFM scores, 1 to 5.`, `${field}.${key}`);
+      if (end != null && !(Number.isInteger(end) && end >= 1 && end <= 5))
+        throw badUserInput(`\`${field}.${key}\` bounds are RFM scores, 1 to 5.`, `${field}.${key}`);
     }
-    if (r.min != null && r.max != null && r.min > r.max) throw badUserInput(`\`${field}.${key}.min\` must not exceed \`max\`.`, `${field}.${key}`);
+    if (r.min != null && r.max != null && r.min > r.max)
+      throw badUserInput(`\`${field}.${key}.min\` must not exceed \`max\`.`, `${field}.${key}`);
   }
   if (f.lastActivityAfter && f.lastActivityBefore && f.lastActivityAfter >= f.lastActivityBefore) {
     throw badUserInput(`\`${field}.lastActivityAfter\` must be before \`lastActivityBefore\`.`, `${field}.lastActivityAfter`);
@@ -72,11 +75,17 @@ export async function customerStats(ctx: Context, filter: seg.SegmentFilter | nu
  */
 export const statsOf = {
   total: async (ctx: Context, p: StatsParent) =>
-    seg.isEveryone(p.filter) ? (await seg.savedCounts(ctx.crm.db, p.snapshot.version, 'total', 1))[0]?.count ?? 0 : seg.countMembers(ctx.crm.db, p.snapshot.version, p.filter),
+    seg.isEveryone(p.filter)
+      ? ((await seg.savedCounts(ctx.crm.db, p.snapshot.version, 'total', 1))[0]?.count ?? 0)
+      : seg.countMembers(ctx.crm.db, p.snapshot.version, p.filter),
   by: async (ctx: Context, p: StatsParent, dimension: seg.Dimension, first = 100) =>
-    seg.isEveryone(p.filter) ? seg.savedCounts(ctx.crm.db, p.snapshot.version, dimension, checkFirst(first, 100)) : seg.countsBy(ctx.crm.db, p.snapshot.version, p.filter, dimension, checkFirst(first, 100)),
+    seg.isEveryone(p.filter)
+      ? seg.savedCounts(ctx.crm.db, p.snapshot.version, dimension, checkFirst(first, 100))
+      : seg.countsBy(ctx.crm.db, p.snapshot.version, p.filter, dimension, checkFirst(first, 100)),
   byTag: async (ctx: Context, p: StatsParent, first: number) =>
-    seg.isEveryone(p.filter) ? seg.savedCounts(ctx.crm.db, p.snapshot.version, 'tag', checkFirst(first, 100)) : seg.countsByTag(ctx.crm.db, p.snapshot.version, p.filter, checkFirst(first, 100)),
+    seg.isEveryone(p.filter)
+      ? seg.savedCounts(ctx.crm.db, p.snapshot.version, 'tag', checkFirst(first, 100))
+      : seg.countsByTag(ctx.crm.db, p.snapshot.version, p.filter, checkFirst(first, 100)),
   rfmGrid: async (ctx: Context, p: StatsParent) => {
     if (!seg.isEveryone(p.filter)) return seg.rfmGrid(ctx.crm.db, p.snapshot.version, p.filter);
     const cells = (await seg.savedCounts(ctx.crm.db, p.snapshot.version, 'rfm', 25)).map((c) => {
@@ -101,11 +110,13 @@ function checkInput(input: { name: string; description?: string | null; filter: 
   const name = input.name.trim();
   if (name.length === 0 || name.length > 200) throw badUserInput('`input.name` must have 1 to 200 characters.', 'input.name');
   const description = input.description?.trim() || null;
-  if (description && description.length > 2000) throw badUserInput('`input.description` must have at most 2000 characters.', 'input.description');
+  if (description && description.length > 2000)
+    throw badUserInput('`input.description` must have at most 2000 characters.', 'input.description');
   return { name, description, filter: checkFilter(input.filter, 'input.filter') };
 }
 
-export const segments = (ctx: Context, first: number | null | undefined) => seg.latestSegments(ctx.crm.db, null, checkFirst(first ?? 100, 100));
+export const segments = (ctx: Context, first: number | null | undefined) =>
+  seg.latestSegments(ctx.crm.db, null, checkFirst(first ?? 100, 100));
 export const segmentById = async (ctx: Context, id: string) => (await seg.latestSegments(ctx.crm.db, id))[0] ?? null;
 
 /** Saves a version; two updates of one segment at once: the second is a CONFLICT (its version number was taken). */
@@ -113,7 +124,8 @@ async function save(ctx: Context, id: string, input: { name: string; description
   try {
     return await seg.saveSegment(ctx.crm.db, { id, ...checkInput(input), actor: ctx.principal.subject });
   } catch (e) {
-    if ((e as { code?: string }).code === '23505') throw conflict(`Segment "${id}" was updated at the same time; try again.`, { retryable: true });
+    if ((e as { code?: string }).code === '23505')
+      throw conflict(`Segment "${id}" was updated at the same time; try again.`, { retryable: true });
     throw e;
   }
 }
@@ -125,7 +137,11 @@ export const createSegment = (ctx: Context, input: { name: string; description?:
  * Saves a new version of a segment (null when there is none); only its owner or an admin may, as a
  * segment feeds CSV exports. An owner never changes, so checking before the save cannot race.
  */
-export async function updateSegment(ctx: Context, id: string, input: { name: string; description?: string | null; filter: seg.SegmentFilter }) {
+export async function updateSegment(
+  ctx: Context,
+  id: string,
+  input: { name: string; description?: string | null; filter: seg.SegmentFilter },
+) {
   const current = await segmentById(ctx, id);
   if (!current) return null;
   if (current.owner !== ctx.principal.subject && !ctx.principal.roles.has('admin')) {
@@ -147,7 +163,12 @@ export async function segmentMembers(ctx: Context, segment: seg.SegmentRow, args
   const after = args.after == null ? null : decodeCursor(tag, args.after, ['string'])[0];
   const ids = await seg.memberIds(ctx.crm.db, snapshot.version, segment.filter, after, first + 1);
   return {
-    ...toPage(ids, first, (id) => encodeCursor(tag, [id]), (id) => ({ id })),
+    ...toPage(
+      ids,
+      first,
+      (id) => encodeCursor(tag, [id]),
+      (id) => ({ id }),
+    ),
     count: () => seg.countMembers(ctx.crm.db, snapshot.version, segment.filter),
     snapshot: snapshotInfo(ctx, snapshot),
   };

@@ -22,7 +22,15 @@ export async function duplicateCandidates(
   const cursor = after && { score: Number(after[0]), a: after[1], b: after[2] };
   if (cursor && !(cursor.score > 0 && cursor.score <= 1)) throw badUserInput('`after` is not a cursor of this list.', 'after');
   const rows = await candidates(ctx.crm.db, {
-    minScore, first, after: cursor, countryCallingCode: getCountryCallingCode(ctx.config.DEFAULT_PHONE_REGION as CountryCode),
+    minScore,
+    first,
+    after: cursor,
+    countryCallingCode: getCountryCallingCode(ctx.config.DEFAULT_PHONE_REGION as CountryCode),
   });
-  return toPage(rows, first, (r) => encodeCursor(TAG, [String(r.score), r.a, r.b]), (r) => r);
+  return toPage(
+    rows,
+    first,
+    (r) => encodeCursor(TAG, [String(r.score), r.a, r.b]),
+    (r) => r,
+  );
 }

@@ -91,47 +91,71 @@ export class Facts {
 
   activity(): Promise<Attempt<ActivityRow>> {
     const r = this.ctx.rules;
-    return this.once('activity', () => attempt(Source.BEHAVIOUR, this.ctx.behaviour.metric(this.customerId, {
-      kind: 'activity', asOf: this.asOf.getTime(),
-      recentStart: withinDaysStart(this.asOf, r.lifecycle.reactivationWindowDays).getTime(),
-      potentialStart: withinDaysStart(this.asOf, r.valueTier.potentialEventDays).getTime(),
-    })));
+    return this.once('activity', () =>
+      attempt(
+        Source.BEHAVIOUR,
+        this.ctx.behaviour.metric(this.customerId, {
+          kind: 'activity',
+          asOf: this.asOf.getTime(),
+          recentStart: withinDaysStart(this.asOf, r.lifecycle.reactivationWindowDays).getTime(),
+          potentialStart: withinDaysStart(this.asOf, r.valueTier.potentialEventDays).getTime(),
+        }),
+      ),
+    );
   }
 
   interestRows(): Promise<Attempt<{ category: string; weight: number }[]>> {
     const i = this.ctx.rules.interests;
-    return this.once('interests', () => attempt(Source.BEHAVIOUR, this.ctx.behaviour.metric(this.customerId, {
-      kind: 'interests', asOf: this.asOf.getTime(), halfLifeDays: i.halfLifeDays, weights: Object.entries(i.eventWeights),
-    })));
+    return this.once('interests', () =>
+      attempt(
+        Source.BEHAVIOUR,
+        this.ctx.behaviour.metric(this.customerId, {
+          kind: 'interests',
+          asOf: this.asOf.getTime(),
+          halfLifeDays: i.halfLifeDays,
+          weights: Object.entries(i.eventWeights),
+        }),
+      ),
+    );
   }
 
   behaviourSummary(): Promise<Attempt<BehaviourSummary>> {
     return this.once('behaviourSummary', () => {
       const asOf = this.asOf.getTime();
       const metric = this.ctx.behaviour.metric;
-      return attempt(Source.BEHAVIOUR, Promise.all([
-        metric(this.customerId, { kind: 'sessions', days: 30, asOf }), metric(this.customerId, { kind: 'eventCounts', days: 30, asOf }),
-        metric(this.customerId, { kind: 'channels', days: 90, asOf }), metric(this.customerId, { kind: 'deviceTypes', days: 90, asOf }),
-      ]).then(([sessions, counts, channels, devices]) => {
-        const total = (rows: { events: number }[]) => rows.reduce((s, r) => s + r.events, 0) || 1;
-        const channelTotal = total(channels);
-        const deviceTotal = total(devices);
-        return {
-          sessions30d: sessions,
-          events30d: Object.fromEntries(counts.map((c) => [c.type, c.count])),
-          channels90d: Object.fromEntries(channels.map((c) => [c.channel, c.events / channelTotal])),
-          topChannel: channels[0]?.channel ?? null,
-          topChannelShare: channels[0] ? channels[0].events / channelTotal : 0,
-          deviceTypes90d: Object.fromEntries(devices.map((d) => [d.type, d.events / deviceTotal])),
-          mobileShare: (devices.find((d) => d.type === 'mobile')?.events ?? 0) / deviceTotal,
-        };
-      }));
+      return attempt(
+        Source.BEHAVIOUR,
+        Promise.all([
+          metric(this.customerId, { kind: 'sessions', days: 30, asOf }),
+          metric(this.customerId, { kind: 'eventCounts', days: 30, asOf }),
+          metric(this.customerId, { kind: 'channels', days: 90, asOf }),
+          metric(this.customerId, { kind: 'deviceTypes', days: 90, asOf }),
+        ]).then(([sessions, counts, channels, devices]) => {
+          const total = (rows: { events: number }[]) => rows.reduce((s, r) => s + r.events, 0) || 1;
+          const channelTotal = total(channels);
+          const deviceTotal = total(devices);
+          return {
+            sessions30d: sessions,
+            events30d: Object.fromEntries(counts.map((c) => [c.type, c.count])),
+            channels90d: Object.fromEntries(channels.map((c) => [c.channel, c.events / channelTotal])),
+            topChannel: channels[0]?.channel ?? null,
+            topChannelShare: channels[0] ? channels[0].events / channelTotal : 0,
+            deviceTypes90d: Object.fromEntries(devices.map((d) => [d.type, d.events / deviceTotal])),
+            mobileShare: (devices.find((d) => d.type === 'mobile')?.events ?? 0) / deviceTotal,
+          };
+        }),
+      );
     });
   }
 
   /** The customer's social accounts with a year of posts before asOf. */
   social(): Promise<Attempt<SocialAccount[]>> {
-    return this.once('social', () => attempt(Source.SOCIAL, socialOf(this.ctx, this.customerId, this.asOf).then((s) => s.accounts)));
+    return this.once('social', () =>
+      attempt(
+        Source.SOCIAL,
+        socialOf(this.ctx, this.customerId, this.asOf).then((s) => s.accounts),
+      ),
+    );
   }
 
   /** Starts every load named, at once; the CRM facts always. */
@@ -160,7 +184,8 @@ export const allNeeds = (...needs: Needs[]): Needs => ({
   social: needs.some((n) => n.social),
 });
 
-export const hasConsent = (crm: CrmFactsRow, purpose: ConsentPurpose): boolean => crm.consents.some((c) => c.purpose === purpose && c.granted);
+export const hasConsent = (crm: CrmFactsRow, purpose: ConsentPurpose): boolean =>
+  crm.consents.some((c) => c.purpose === purpose && c.granted);
 
 /** The Facts of a customer as of an instant, shared by every field of the request that needs them. */
 export function factsOf(ctx: Context, customerId: string, asOf: Date): Facts {

@@ -28,7 +28,8 @@ function text(value: string, field: string): string {
 
 /** The identifier as stored in a link: the lookup key (e-mail lower-cased, phone E.164, ...). */
 function linkKey(ctx: Context, identifier: IdentifierInput): LookupKey {
-  if (identifier.kind === IdentifierKind.ORDER_NUMBER) throw badUserInput('Order numbers belong to orders and cannot be linked.', 'identifier.kind');
+  if (identifier.kind === IdentifierKind.ORDER_NUMBER)
+    throw badUserInput('Order numbers belong to orders and cannot be linked.', 'identifier.kind');
   return toLookupKey(identifier.kind, identifier.value, ctx.config.DEFAULT_PHONE_REGION);
 }
 
@@ -37,7 +38,8 @@ async function lockedSurvivor(db: Db, id: string, field: string): Promise<g.Reco
   const [record] = await g.lockRecords(db, [id]);
   if (!record) throw badUserInput(`There is no customer with id "${id}".`, field);
   if (record.status === 'erased') throw conflict(`Customer "${id}" is erased.`, { field });
-  if (record.canonical_id !== id) throw conflict(`Customer "${id}" is merged into "${record.canonical_id}"; use that id.`, { field, canonicalId: record.canonical_id });
+  if (record.canonical_id !== id)
+    throw conflict(`Customer "${id}" is merged into "${record.canonical_id}"; use that id.`, { field, canonicalId: record.canonical_id });
   return record;
 }
 
@@ -53,14 +55,22 @@ async function write<T>(ctx: Context, work: (db: Db) => Promise<T>): Promise<T> 
   try {
     return await inTransaction(ctx.stores.crmPool, ctx.roundTrips, work);
   } catch (e) {
-    if (RACES.has((e as { code?: string }).code ?? '')) throw conflict('Another change to the same customers ran at the same time; try again.', { retryable: true });
+    if (RACES.has((e as { code?: string }).code ?? ''))
+      throw conflict('Another change to the same customers ran at the same time; try again.', { retryable: true });
     throw e;
   } finally {
     ctx.forgetLoaded();
   }
 }
 
-const linkView = (l: g.LinkRow) => ({ id: l.id, kind: l.kind, value: l.value, customerId: l.customer_id, confidence: l.confidence, evidence: l.evidence });
+const linkView = (l: g.LinkRow) => ({
+  id: l.id,
+  kind: l.kind,
+  value: l.value,
+  customerId: l.customer_id,
+  confidence: l.confidence,
+  evidence: l.evidence,
+});
 
 /**
  * Links an identifier to a customer (e.g. an agent confirmed a device or a handle). CONFLICT when it
@@ -72,7 +82,13 @@ function spend(ctx: Context, customerIds: string[]): void {
   if (!ctx.budget.take(customerIds)) throw ctx.budget.refusal();
 }
 
-export async function linkIdentity(ctx: Context, customerId: string, identifier: IdentifierInput, evidence: string, confidence: number): Promise<string> {
+export async function linkIdentity(
+  ctx: Context,
+  customerId: string,
+  identifier: IdentifierInput,
+  evidence: string,
+  confidence: number,
+): Promise<string> {
   const key = linkKey(ctx, identifier);
   const why = text(evidence, 'evidence');
   if (!(confidence > 0 && confidence <= 1)) throw badUserInput('`confidence` must be in (0, 1].', 'confidence');
@@ -86,11 +102,29 @@ export async function linkIdentity(ctx: Context, customerId: string, identifier:
       // Naming the holder tells who owns the identifier: a read of those customers, budgeted and audited.
       spend(ctx, others);
       for (const other of others) ctx.audit.record(other, 'Mutation.linkIdentity');
-      throw conflict(`This ${key.kind.replace('_', ' ')} already belongs to customer ${others.join(', ')}; unlink it there first, or merge the records.`, { field: 'identifier', linkedTo: others });
+      throw conflict(
+        `This ${key.kind.replace('_', ' ')} already belongs to customer ${others.join(', ')}; unlink it there first, or merge the records.`,
+        { field: 'identifier', linkedTo: others },
+      );
     }
     if (owners.length > 0) return; // already this person's
-    const link = await g.insertLink(db, { kind: key.kind, value: key.key, customerId, confidence, evidence: why, actor: ctx.principal.subject });
-    await g.insertHistory(db, { actor: ctx.principal.subject, action: 'link', customerIds: [customerId], reason: why, linkId: link.id, before: { link: null }, after: { link: linkView(link) } });
+    const link = await g.insertLink(db, {
+      kind: key.kind,
+      value: key.key,
+      customerId,
+      confidence,
+      evidence: why,
+      actor: ctx.principal.subject,
+    });
+    await g.insertHistory(db, {
+      actor: ctx.principal.subject,
+      action: 'link',
+      customerIds: [customerId],
+      reason: why,
+      linkId: link.id,
+      before: { link: null },
+      after: { link: linkView(link) },
+    });
   });
   return customerId;
 }
@@ -106,10 +140,21 @@ export async function unlinkIdentity(ctx: Context, customerId: string, identifie
     const link = await g.activeLink(db, key.kind, key.key);
     const members = new Set([survivor.id, ...(await g.mergeLinksOf(db, [survivor.id])).map((l) => l.value)]);
     if (!link || !members.has(link.customer_id)) {
-      throw badUserInput(`Customer "${customerId}" has no link of this ${key.kind.replace('_', ' ')} made through the API (CRM identities change in the CRM).`, 'identifier');
+      throw badUserInput(
+        `Customer "${customerId}" has no link of this ${key.kind.replace('_', ' ')} made through the API (CRM identities change in the CRM).`,
+        'identifier',
+      );
     }
     await g.removeLink(db, link.id, ctx.principal.subject);
-    await g.insertHistory(db, { actor: ctx.principal.subject, action: 'unlink', customerIds: [customerId, link.customer_id], reason: why, linkId: link.id, before: { link: linkView(link) }, after: { link: null } });
+    await g.insertHistory(db, {
+      actor: ctx.principal.subject,
+      action: 'unlink',
+      customerIds: [customerId, link.customer_id],
+      reason: why,
+      linkId: link.id,
+      before: { link: linkView(link) },
+      after: { link: null },
+    });
   });
   return customerId;
 }
@@ -126,7 +171,8 @@ const mergeState = async (db: Db, survivors: string[]) => (await g.mergeLinksOf(
 export async function mergeCustomers(ctx: Context, survivorId: string, mergedIds: readonly string[], reason: string): Promise<g.MergeRow> {
   const why = text(reason, 'reason');
   const merged = [...new Set(mergedIds)];
-  if (merged.length === 0 || merged.length > MAX_MERGED) throw badUserInput(`\`mergedIds\` must name 1 to ${MAX_MERGED} customers.`, 'mergedIds');
+  if (merged.length === 0 || merged.length > MAX_MERGED)
+    throw badUserInput(`\`mergedIds\` must name 1 to ${MAX_MERGED} customers.`, 'mergedIds');
   if (merged.includes(survivorId)) throw badUserInput('The survivor cannot be merged into itself.', 'mergedIds');
   return write(ctx, async (db) => {
     const records = new Map((await g.lockRecords(db, [survivorId, ...merged])).map((r) => [r.id, r]));
@@ -135,17 +181,24 @@ export async function mergeCustomers(ctx: Context, survivorId: string, mergedIds
       const field = id === survivorId ? 'survivorId' : 'mergedIds';
       if (!r) throw badUserInput(`There is no customer with id "${id}".`, field);
       if (r.status === 'erased') throw conflict(`Customer "${id}" is erased.`, { field });
-      if (r.canonical_id !== id) throw conflict(`Customer "${id}" is already merged into "${r.canonical_id}".`, { field, canonicalId: r.canonical_id });
+      if (r.canonical_id !== id)
+        throw conflict(`Customer "${id}" is already merged into "${r.canonical_id}".`, { field, canonicalId: r.canonical_id });
     }
     const erasing = await g.unfinishedErasures(db, [survivorId, ...merged]);
-    if (erasing.length > 0) throw conflict(`Customers ${erasing.join(', ')} are being erased; finish the erasure (eraseCustomer) first.`, { field: 'mergedIds' });
+    if (erasing.length > 0)
+      throw conflict(`Customers ${erasing.join(', ')} are being erased; finish the erasure (eraseCustomer) first.`, { field: 'mergedIds' });
     const before = await mergeState(db, [survivorId, ...merged]);
     const merge = await g.insertMerge(db, { survivorId, mergedIds: merged, reason: why, actor: ctx.principal.subject });
     await g.linkMerged(db, merge.id, survivorId, merged, ctx.principal.subject);
     const after = await mergeState(db, [survivorId]);
     await g.insertHistory(db, {
-      actor: ctx.principal.subject, action: 'merge', customerIds: [survivorId, ...after.map(([record]) => record!)], reason: why, mergeId: merge.id,
-      before: { merges: before }, after: { merges: after },
+      actor: ctx.principal.subject,
+      action: 'merge',
+      customerIds: [survivorId, ...after.map(([record]) => record!)],
+      reason: why,
+      mergeId: merge.id,
+      before: { merges: before },
+      after: { merges: after },
     });
     return merge;
   });
@@ -181,7 +234,15 @@ export async function unmergeCustomers(ctx: Context, mergeId: string, reason: st
     if (!merge) throw badUserInput(`There is no merge ${mergeId}.`, 'mergeId');
     if (merge.undone_at) throw conflict(`Merge ${mergeId} was already undone.`, { field: 'mergeId' });
     const chain = await mergeChain(db, merge);
-    await g.lockRecords(db, [...new Set([...chain.flatMap((m) => [m.survivor_id, ...m.merged_ids]), ...(await g.recordsLinkedBy(db, chain.map((m) => m.id)))])]);
+    await g.lockRecords(db, [
+      ...new Set([
+        ...chain.flatMap((m) => [m.survivor_id, ...m.merged_ids]),
+        ...(await g.recordsLinkedBy(
+          db,
+          chain.map((m) => m.id),
+        )),
+      ]),
+    ]);
     const locked = await mergeChain(db, merge);
     if (locked.map((m) => m.id).join() !== chain.map((m) => m.id).join()) {
       throw conflict(`Merges involving merge ${mergeId}'s records changed while it was being undone; try again.`, { field: 'mergeId' });
@@ -189,9 +250,13 @@ export async function unmergeCustomers(ctx: Context, mergeId: string, reason: st
     if ((await g.mergeById(db, mergeId))?.undone_at) throw conflict(`Merge ${mergeId} was already undone.`, { field: 'mergeId' });
     const dependents = chain.slice(1).reverse();
     if (dependents.length > 0 && !cascade) {
-      throw conflict(`Later merges depend on merge ${mergeId}: undo ${dependents.map((m) => m.id).join(', ')} first (in that order), or pass cascade: true.`, {
-        field: 'mergeId', dependentMerges: dependents.map((m) => m.id),
-      });
+      throw conflict(
+        `Later merges depend on merge ${mergeId}: undo ${dependents.map((m) => m.id).join(', ')} first (in that order), or pass cascade: true.`,
+        {
+          field: 'mergeId',
+          dependentMerges: dependents.map((m) => m.id),
+        },
+      );
     }
     const undone: g.MergeRow[] = [];
     for (const m of [...dependents, merge]) {
@@ -199,8 +264,13 @@ export async function unmergeCustomers(ctx: Context, mergeId: string, reason: st
       undone.push(await g.undoMerge(db, m.id, ctx.principal.subject, why));
       const after = await mergeState(db, [m.survivor_id, ...m.merged_ids]);
       await g.insertHistory(db, {
-        actor: ctx.principal.subject, action: 'unmerge', customerIds: [m.survivor_id, ...before.map(([record]) => record!)], reason: why, mergeId: m.id,
-        before: { merges: before }, after: { merges: after },
+        actor: ctx.principal.subject,
+        action: 'unmerge',
+        customerIds: [m.survivor_id, ...before.map(([record]) => record!)],
+        reason: why,
+        mergeId: m.id,
+        before: { merges: before },
+        after: { merges: after },
       });
     }
     return undone;
@@ -208,7 +278,12 @@ export async function unmergeCustomers(ctx: Context, mergeId: string, reason: st
 }
 
 /** Query.identityHistory: attributed to the customer asked for, so the identifiers it shows are audited as theirs. */
-export async function identityHistory(ctx: Context, customerId: string, args: { first?: number | null; after?: string | null }, info: GraphQLResolveInfo) {
+export async function identityHistory(
+  ctx: Context,
+  customerId: string,
+  args: { first?: number | null; after?: string | null },
+  info: GraphQLResolveInfo,
+) {
   const first = checkFirst(args.first ?? 50, MAX_HISTORY);
   const after = args.after == null ? null : decodeCursor('identityHistory', args.after, ['string'])[0];
   if (after !== null && !/^\d{1,18}$/.test(after)) throw badUserInput('`after` is not a cursor of this list.', 'after');
@@ -216,5 +291,10 @@ export async function identityHistory(ctx: Context, customerId: string, args: { 
   const rows = await g.historyOf(ctx.crm.db, customerId, after, first + 1);
   // A row may name records that are no longer this person's (after an unmerge): their logs show the read too.
   for (const r of rows.slice(0, first)) for (const id of r.customer_ids) ctx.audit.record(id, 'IdentityChange.before');
-  return toPage(rows, first, (r) => encodeCursor('identityHistory', [r.id]), (r) => r);
+  return toPage(
+    rows,
+    first,
+    (r) => encodeCursor('identityHistory', [r.id]),
+    (r) => r,
+  );
 }

@@ -45,10 +45,17 @@ export function reportMissing(ctx: Context, info: GraphQLResolveInfo, failures: 
 }
 
 export const rfmOf = (ctx: Context, f: Facts, crm: CrmFactsRow): Rfm =>
-  rfm({
-    completedOrders: crm.completed_orders, firstOrderAt: crm.first_order_at, lastOrderAt: crm.last_order_at,
-    ordersInWindow: crm.orders_in_window, spendInWindow: crm.spend_in_window,
-  }, ctx.rules, f.asOf);
+  rfm(
+    {
+      completedOrders: crm.completed_orders,
+      firstOrderAt: crm.first_order_at,
+      lastOrderAt: crm.last_order_at,
+      ordersInWindow: crm.orders_in_window,
+      spendInWindow: crm.spend_in_window,
+    },
+    ctx.rules,
+    f.asOf,
+  );
 
 /** The tier; only for a customer without completed orders does it read (and need) behaviour. */
 export async function tierOf(ctx: Context, f: Facts, crm: CrmFactsRow): Promise<Attempt<ValueTier>> {
@@ -74,10 +81,22 @@ function socialActivity(accounts: SocialAccount[], asOf: Date, recentStart: Date
 export async function lifecycleOf(ctx: Context, f: Facts, crm: CrmFactsRow): Promise<{ value: Lifecycle; failures: SourceFailure[] }> {
   const [activity, social] = await Promise.all([f.activity(), f.social()]);
   const recentStart = withinDaysStart(f.asOf, ctx.rules.lifecycle.reactivationWindowDays);
-  const sources: SourceActivity[] = [{ last: crm.last_order_at, earliestRecent: crm.earliest_recent_order_at, latestBefore: crm.latest_order_before_window_at }];
-  if (activity.ok) sources.push({ last: activity.value.last, earliestRecent: activity.value.earliestRecent, latestBefore: activity.value.latestBefore });
+  const sources: SourceActivity[] = [
+    { last: crm.last_order_at, earliestRecent: crm.earliest_recent_order_at, latestBefore: crm.latest_order_before_window_at },
+  ];
+  if (activity.ok)
+    sources.push({ last: activity.value.last, earliestRecent: activity.value.earliestRecent, latestBefore: activity.value.latestBefore });
   if (social.ok) sources.push(socialActivity(social.value, f.asOf, recentStart));
-  const value = lifecycle({ customerCreatedAt: crm.customer.created_at, completedOrders: crm.completed_orders, firstOrderAt: crm.first_order_at, activity: sources }, ctx.rules, f.asOf);
+  const value = lifecycle(
+    {
+      customerCreatedAt: crm.customer.created_at,
+      completedOrders: crm.completed_orders,
+      firstOrderAt: crm.first_order_at,
+      activity: sources,
+    },
+    ctx.rules,
+    f.asOf,
+  );
   return { value, failures: [failureOf(activity), failureOf(social)].filter((x) => x !== null) };
 }
 
@@ -90,11 +109,20 @@ export function sentimentAsOf(accounts: SocialAccount[], asOf: Date, days: numbe
 export async function churnOf(ctx: Context, f: Facts, crm: CrmFactsRow): Promise<{ value: ChurnRisk; failures: SourceFailure[] }> {
   const social = await f.social();
   const mood = social.ok ? sentimentAsOf(social.value, f.asOf, ctx.rules.churn.sentimentDays) : null;
-  const value = churnRisk({
-    completedOrders: crm.completed_orders, lastOrderAt: crm.last_order_at, meanIntervalDays: crm.mean_interval_days,
-    ordersRecent: crm.orders_recent, ordersPrior: crm.orders_prior, unresolvedTickets: crm.unresolved_tickets, badRatings: crm.bad_ratings,
-    sentiment: mood && mood.score !== null ? { score: mood.score, mentions: mood.mentions } : null,
-  }, ctx.rules, f.asOf);
+  const value = churnRisk(
+    {
+      completedOrders: crm.completed_orders,
+      lastOrderAt: crm.last_order_at,
+      meanIntervalDays: crm.mean_interval_days,
+      ordersRecent: crm.orders_recent,
+      ordersPrior: crm.orders_prior,
+      unresolvedTickets: crm.unresolved_tickets,
+      badRatings: crm.bad_ratings,
+      sentiment: mood && mood.score !== null ? { score: mood.score, mentions: mood.mentions } : null,
+    },
+    ctx.rules,
+    f.asOf,
+  );
   return { value, failures: social.ok ? [] : [failureOf(social)!] };
 }
 
@@ -112,7 +140,12 @@ export async function valueTierField(ctx: Context, ref: CustomerRef, asOfArg: Da
   return tier.value;
 }
 
-export async function lifecycleField(ctx: Context, ref: CustomerRef, asOfArg: Date | null | undefined, info: GraphQLResolveInfo): Promise<LifecycleParent> {
+export async function lifecycleField(
+  ctx: Context,
+  ref: CustomerRef,
+  asOfArg: Date | null | undefined,
+  info: GraphQLResolveInfo,
+): Promise<LifecycleParent> {
   const f = factsOf(ctx, ref.id, asOfFor(ctx, asOfArg));
   f.prefetch(FIELD_NEEDS.lifecycle);
   const { value, failures } = await lifecycleOf(ctx, f, await f.crm());
@@ -122,7 +155,8 @@ export async function lifecycleField(ctx: Context, ref: CustomerRef, asOfArg: Da
 /** Needs profiling consent; the events are read in the level's one aggregation, then withheld without it. */
 export async function interestsField(ctx: Context, ref: CustomerRef, args: { first?: number | null; asOf?: Date | null }) {
   const first = args.first ?? 5;
-  if (!Number.isInteger(first) || first < 1 || first > 20) throw badUserInput(`\`first\` must be between 1 and 20 (got ${first}).`, 'first');
+  if (!Number.isInteger(first) || first < 1 || first > 20)
+    throw badUserInput(`\`first\` must be between 1 and 20 (got ${first}).`, 'first');
   const f = factsOf(ctx, ref.id, asOfFor(ctx, args.asOf));
   f.prefetch(FIELD_NEEDS.interests);
   await f.requireConsent(ConsentPurpose.PROFILING);
@@ -131,7 +165,12 @@ export async function interestsField(ctx: Context, ref: CustomerRef, args: { fir
   return interests(rows.value, first);
 }
 
-export async function churnRiskField(ctx: Context, ref: CustomerRef, asOfArg: Date | null | undefined, info: GraphQLResolveInfo): Promise<ChurnRiskParent> {
+export async function churnRiskField(
+  ctx: Context,
+  ref: CustomerRef,
+  asOfArg: Date | null | undefined,
+  info: GraphQLResolveInfo,
+): Promise<ChurnRiskParent> {
   const f = factsOf(ctx, ref.id, asOfFor(ctx, asOfArg));
   f.prefetch(FIELD_NEEDS.churnRisk);
   const crm = await f.requireConsent(ConsentPurpose.PROFILING);
@@ -143,7 +182,12 @@ export async function churnRiskField(ctx: Context, ref: CustomerRef, asOfArg: Da
  * Hints from the tier, lifecycle and (with profiling consent) churn risk. A hint that would rest on a
  * value computed without one of its sources is left out, and the missing source reported.
  */
-export async function serviceHintsField(ctx: Context, ref: CustomerRef, asOfArg: Date | null | undefined, info: GraphQLResolveInfo): Promise<ServiceHint[]> {
+export async function serviceHintsField(
+  ctx: Context,
+  ref: CustomerRef,
+  asOfArg: Date | null | undefined,
+  info: GraphQLResolveInfo,
+): Promise<ServiceHint[]> {
   const f = factsOf(ctx, ref.id, asOfFor(ctx, asOfArg));
   f.prefetch(FIELD_NEEDS.serviceHints);
   const crm = await f.crm();

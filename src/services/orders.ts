@@ -21,7 +21,12 @@ export async function ordersOf(
   const status = args.status ?? null;
   const rows = await ctx.crm.loaders.ordersPage.load({ customerId, first, status, after });
   return {
-    ...toPage(rows, first, (r) => encodeCursor(ORDERS_TAG, [r.sort_us, r.id]), (r) => r),
+    ...toPage(
+      rows,
+      first,
+      (r) => encodeCursor(ORDERS_TAG, [r.sort_us, r.id]),
+      (r) => r,
+    ),
     count: () => ctx.crm.loaders.orderCount.load({ customerId, status }),
   };
 }

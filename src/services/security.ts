@@ -13,17 +13,28 @@ const INT8_MAX = 2n ** 63n - 1n;
 /** An audit entry id as a cursor holds it: a decimal within PostgreSQL's bigint. */
 const isAuditId = (v: string) => /^\d{1,19}$/.test(v) && BigInt(v) <= INT8_MAX;
 
-export async function auditLog(ctx: Context, args: { customerId: string; first?: number | null; after?: string | null }): Promise<AuditEntryConnectionParent> {
+export async function auditLog(
+  ctx: Context,
+  args: { customerId: string; first?: number | null; after?: string | null },
+): Promise<AuditEntryConnectionParent> {
   const first = checkFirst(args.first ?? 50, 200);
   const [before] = args.after != null ? decodeCursor('audit', args.after, ['string']) : [null];
   if (before !== null && !isAuditId(before)) throw badUserInput('`after` is not a cursor of this list.', 'after');
   const rows = await auditPage(ctx.crm.db, args.customerId, before, first + 1);
-  return toPage(rows, first, (r) => encodeCursor('audit', [r.id]), (r) => r);
+  return toPage(
+    rows,
+    first,
+    (r) => encodeCursor('audit', [r.id]),
+    (r) => r,
+  );
 }
 
 export async function createApiKey(ctx: Context, input: ApiKeyInput): Promise<{ key: string; apiKey: ApiKeyRow }> {
   try {
-    const { key, row } = await ctx.apiKeys.create({ partner: input.partner, scopes: input.scopes, ratePerMinute: input.ratePerMinute ?? 60 }, ctx.principal.subject);
+    const { key, row } = await ctx.apiKeys.create(
+      { partner: input.partner, scopes: input.scopes, ratePerMinute: input.ratePerMinute ?? 60 },
+      ctx.principal.subject,
+    );
     return { key, apiKey: row };
   } catch (e) {
     if (e instanceof ApiKeyInputError) throw badUserInput(e.message, `input.${e.field}`);

@@ -42,7 +42,10 @@ export class TagRegistry {
   async start(refreshSeconds: number): Promise<void> {
     await this.refresh();
     if (refreshSeconds > 0) {
-      this.timer = setInterval(() => void this.refresh().catch((err: unknown) => this.logger?.warn({ err }, 'tag definitions refresh failed')), refreshSeconds * 1000);
+      this.timer = setInterval(
+        () => void this.refresh().catch((err: unknown) => this.logger?.warn({ err }, 'tag definitions refresh failed')),
+        refreshSeconds * 1000,
+      );
       this.timer.unref();
     }
   }
@@ -78,7 +81,8 @@ export class TagRegistry {
 
   /** Saves a new version of `input.key` (enabled), after checking it; returns it. */
   async upsert(input: TagDefinitionInput, actor: string): Promise<TagDefinitionRow> {
-    if (!TAG_KEY.test(input.key)) throw new TagDefinitionError('`key` must be 2–63 characters: a lower-case letter, then letters, digits or _.', 'key');
+    if (!TAG_KEY.test(input.key))
+      throw new TagDefinitionError('`key` must be 2–63 characters: a lower-case letter, then letters, digits or _.', 'key');
     if (input.label.trim() === '') throw new TagDefinitionError('`label` is empty.', 'label');
     const problem = expressionProblem(input.expression);
     if (problem) throw new TagDefinitionError(`The expression cannot be used: ${problem}`, 'expression');

@@ -26,7 +26,11 @@ export interface TagValue {
 
 /** What each fact group loads besides the CRM facts: the derived field it comes from, or its source. */
 const GROUP_NEEDS: Readonly<Record<FactGroup, Needs>> = {
-  profile: {}, orders: {}, tickets: {}, consents: {}, rfm: FIELD_NEEDS.rfm,
+  profile: {},
+  orders: {},
+  tickets: {},
+  consents: {},
+  rfm: FIELD_NEEDS.rfm,
   valueTier: FIELD_NEEDS.valueTier,
   lifecycle: FIELD_NEEDS.lifecycle,
   interests: FIELD_NEEDS.interests,
@@ -41,7 +45,12 @@ const needsOf = (groups: Set<string>): Needs => allNeeds(...[...groups].filter(i
  * The facts of the groups named. A group that could not be computed in full (a source failed) is
  * left out, so no condition is evaluated on facts that pretend; the failures are returned.
  */
-async function tagFacts(ctx: Context, f: Facts, crm: CrmFactsRow, groups: Set<string>): Promise<{ facts: Partial<TagFacts>; failures: SourceFailure[] }> {
+async function tagFacts(
+  ctx: Context,
+  f: Facts,
+  crm: CrmFactsRow,
+  groups: Set<string>,
+): Promise<{ facts: Partial<TagFacts>; failures: SourceFailure[] }> {
   const facts: Partial<TagFacts> = {};
   const failures: SourceFailure[] = [];
   const asOf = f.asOf;
@@ -49,23 +58,32 @@ async function tagFacts(ctx: Context, f: Facts, crm: CrmFactsRow, groups: Set<st
   if (has('profile')) {
     const c = crm.customer;
     facts.profile = {
-      age: ageAt(c.birth_date, asOf), gender: c.gender, city: c.city, country: c.country, occupation: c.occupation,
+      age: ageAt(c.birth_date, asOf),
+      gender: c.gender,
+      city: c.city,
+      country: c.country,
+      occupation: c.occupation,
       customerDays: daysSince(asOf, c.created_at),
     };
   }
   if (has('orders')) {
     facts.orders = {
-      completed: crm.completed_orders, orders365d: crm.orders_in_window, spend365d: Number(crm.spend_in_window),
+      completed: crm.completed_orders,
+      orders365d: crm.orders_in_window,
+      spend365d: Number(crm.spend_in_window),
       daysSinceLastOrder: crm.last_order_at ? daysSince(asOf, crm.last_order_at) : null,
       daysSinceFirstOrder: crm.first_order_at ? daysSince(asOf, crm.first_order_at) : null,
-      meanIntervalDays: crm.mean_interval_days, ordersRecent: crm.orders_recent, ordersPrior: crm.orders_prior,
+      meanIntervalDays: crm.mean_interval_days,
+      ordersRecent: crm.orders_recent,
+      ordersPrior: crm.orders_prior,
       discountedItemShare: crm.discounted_item_share,
     };
   }
   if (has('tickets')) facts.tickets = { unresolved: crm.unresolved_tickets, badRatings: crm.bad_ratings };
   if (has('consents')) {
     facts.consents = {
-      profiling: hasConsent(crm, ConsentPurpose.PROFILING), marketing: hasConsent(crm, ConsentPurpose.MARKETING),
+      profiling: hasConsent(crm, ConsentPurpose.PROFILING),
+      marketing: hasConsent(crm, ConsentPurpose.MARKETING),
       partnerSharing: hasConsent(crm, ConsentPurpose.PARTNER_SHARING),
     };
   }
@@ -89,7 +107,8 @@ async function tagFacts(ctx: Context, f: Facts, crm: CrmFactsRow, groups: Set<st
   if (churn?.failures.length) failures.push(...churn.failures);
   else if (churn) facts.churn = { score: churn.value.score, level: churn.value.level };
   if (summary && activity) {
-    if (summary.ok && activity.ok) facts.behaviour = { ...summary.value, lastSeenDays: activity.value.last ? daysSince(asOf, activity.value.last) : null };
+    if (summary.ok && activity.ok)
+      facts.behaviour = { ...summary.value, lastSeenDays: activity.value.last ? daysSince(asOf, activity.value.last) : null };
     else failures.push(failureOf(summary) ?? failureOf(activity)!);
   }
   if (rows?.ok) facts.interests = Object.fromEntries(interests(rows.value, Number.MAX_SAFE_INTEGER).map((i) => [i.category, i.weight]));
@@ -98,8 +117,11 @@ async function tagFacts(ctx: Context, f: Facts, crm: CrmFactsRow, groups: Set<st
     if (social.ok) {
       const mood = sentimentAsOf(social.value, asOf, ctx.rules.churn.sentimentDays);
       facts.social = {
-        accounts: social.value.length, followers: social.value.reduce((s, a) => s + a.followers, 0), verified: social.value.some((a) => a.verified),
-        brandMentions90d: mood.mentions, sentiment90d: mood.score,
+        accounts: social.value.length,
+        followers: social.value.reduce((s, a) => s + a.followers, 0),
+        verified: social.value.some((a) => a.verified),
+        brandMentions90d: mood.mentions,
+        sentiment90d: mood.score,
       };
     } else failures.push(failureOf(social)!);
   }
@@ -107,13 +129,18 @@ async function tagFacts(ctx: Context, f: Facts, crm: CrmFactsRow, groups: Set<st
 }
 
 const render = (value: unknown): string | null =>
-  value === undefined || value === null ? null : JSON.stringify(value, (_, v: unknown) => (typeof v === 'number' ? Math.round(v * 10_000) / 10_000 : v));
+  value === undefined || value === null
+    ? null
+    : JSON.stringify(value, (_, v: unknown) => (typeof v === 'number' ? Math.round(v * 10_000) / 10_000 : v));
 
 /** Every group the condition reads could be computed. */
 const complete = (condition: Condition, facts: Partial<TagFacts>) => [...condition.groups].every((g) => g in facts);
 
 /** The enabled definitions, of `families` only when given, and the loads their conditions need. */
-export function enabledTags(ctx: Context, families?: TagFamily[] | null): { definitions: CompiledTag[]; needs: ReturnType<typeof needsOf> } {
+export function enabledTags(
+  ctx: Context,
+  families?: TagFamily[] | null,
+): { definitions: CompiledTag[]; needs: ReturnType<typeof needsOf> } {
   const only = families?.length ? new Set(families) : null;
   const definitions = ctx.tags.enabled().filter((t) => !only || only.has(t.definition.family));
   return { definitions, needs: needsOf(new Set(definitions.flatMap((t) => [...t.condition.groups]))) };
@@ -124,7 +151,12 @@ export function enabledTags(ctx: Context, families?: TagFamily[] | null): { defi
  * definition whose facts are incomplete because a source failed is not evaluated; the failures are
  * returned.
  */
-export async function evaluateTags(ctx: Context, f: Facts, crm: CrmFactsRow, definitions: CompiledTag[]): Promise<{ tags: TagValue[]; failures: SourceFailure[] }> {
+export async function evaluateTags(
+  ctx: Context,
+  f: Facts,
+  crm: CrmFactsRow,
+  definitions: CompiledTag[],
+): Promise<{ tags: TagValue[]; failures: SourceFailure[] }> {
   const groups = new Set(definitions.flatMap((t) => [...t.condition.groups]));
   const { facts, failures } = await tagFacts(ctx, f, crm, groups);
   const tags: TagValue[] = [];
@@ -137,7 +169,9 @@ export async function evaluateTags(ctx: Context, f: Facts, crm: CrmFactsRow, def
     }
     if (result) {
       tags.push({
-        key: definition.key, label: definition.label, family: definition.family,
+        key: definition.key,
+        label: definition.label,
+        family: definition.family,
         evidence: condition.paths.map((fact) => ({ fact, value: render(valueAt(facts, fact)) })),
       });
     }
@@ -151,7 +185,10 @@ export async function evaluateTags(ctx: Context, f: Facts, crm: CrmFactsRow, def
  * source is reported alongside.
  */
 export async function tagsField(
-  ctx: Context, ref: CustomerRef, args: { families?: TagFamily[] | null; asOf?: Date | null }, info: GraphQLResolveInfo,
+  ctx: Context,
+  ref: CustomerRef,
+  args: { families?: TagFamily[] | null; asOf?: Date | null },
+  info: GraphQLResolveInfo,
 ): Promise<TagValue[]> {
   const f = factsOf(ctx, ref.id, asOfFor(ctx, args.asOf));
   const { definitions, needs } = enabledTags(ctx, args.families);
@@ -166,9 +203,13 @@ export async function tagsField(
  * A draft condition over a deterministic sample of customers (those who granted profiling consent);
  * a bad expression is BAD_USER_INPUT. Admin only (@auth in the schema): it can single out people by any fact.
  */
-export async function previewTag(ctx: Context, args: { expression: string; sample?: number | null; asOf?: Date | null }): Promise<TagPreviewParent> {
+export async function previewTag(
+  ctx: Context,
+  args: { expression: string; sample?: number | null; asOf?: Date | null },
+): Promise<TagPreviewParent> {
   const sample = args.sample ?? 20;
-  if (!Number.isInteger(sample) || sample < 1 || sample > 200) throw badUserInput(`\`sample\` must be between 1 and 200 (got ${sample}).`, 'sample');
+  if (!Number.isInteger(sample) || sample < 1 || sample > 200)
+    throw badUserInput(`\`sample\` must be between 1 and 200 (got ${sample}).`, 'sample');
   let condition: Condition;
   try {
     condition = compileCondition(args.expression);
@@ -179,17 +220,25 @@ export async function previewTag(ctx: Context, args: { expression: string; sampl
   if (unknown.length) throw badUserInput(`The expression names unknown fact groups: ${unknown.join(', ')}.`, 'expression');
   const asOf = asOfFor(ctx, args.asOf);
   const ids = await sampleCustomers(ctx.crm.db, sample);
-  const evaluated = await Promise.all(ids.map(async ({ id }) => {
-    const f = factsOf(ctx, id, asOf);
-    f.prefetch(needsOf(condition.groups));
-    const crm = await f.crm();
-    if (!hasConsent(crm, ConsentPurpose.PROFILING)) return null;
-    const { facts, failures } = await tagFacts(ctx, f, crm, condition.groups);
-    if (failures.length > 0) return { id, result: new Error(`the ${failures[0]!.source} source is unavailable`) };
-    return { id, result: condition.test(facts) };
-  }));
+  const evaluated = await Promise.all(
+    ids.map(async ({ id }) => {
+      const f = factsOf(ctx, id, asOf);
+      f.prefetch(needsOf(condition.groups));
+      const crm = await f.crm();
+      if (!hasConsent(crm, ConsentPurpose.PROFILING)) return null;
+      const { facts, failures } = await tagFacts(ctx, f, crm, condition.groups);
+      if (failures.length > 0) return { id, result: new Error(`the ${failures[0]!.source} source is unavailable`) };
+      return { id, result: condition.test(facts) };
+    }),
+  );
   const results = evaluated.filter((r) => r !== null);
   const failed = results.filter((r) => r.result instanceof Error);
   const matches = results.filter((r) => r.result === true).map((r) => ({ id: r.id }));
-  return { evaluated: results.length, matched: matches.length, matches, failed: failed.length, firstError: failed[0] ? (failed[0].result as Error).message : null };
+  return {
+    evaluated: results.length,
+    matched: matches.length,
+    matches,
+    failed: failed.length,
+    firstError: failed[0] ? (failed[0].result as Error).message : null,
+  };
 }

@@ -62,19 +62,35 @@ const LOCK = `hashtext('c360.profile_snapshot')`;
 /** The days "since last activity / last order" boundaries the derived stages, RFM recency and the potential tier turn on. */
 function boundaries(deps: Deps): number[] {
   const r = deps.rules;
-  return [...new Set([r.lifecycle.activeDays, r.lifecycle.atRiskDays, r.lifecycle.dormantDays, r.valueTier.potentialEventDays, ...r.rfm.recencyDays])];
+  return [
+    ...new Set([
+      r.lifecycle.activeDays,
+      r.lifecycle.atRiskDays,
+      r.lifecycle.dormantDays,
+      r.valueTier.potentialEventDays,
+      ...r.rfm.recencyDays,
+    ]),
+  ];
 }
 
 /** The windows (days) an order counts in: RFM frequency and monetary, the order trend of churn. */
-const orderWindows = (deps: Deps) => [...new Set([deps.rules.rfm.windowDays, deps.rules.churn.frequencyWindowDays, 2 * deps.rules.churn.frequencyWindowDays])];
+const orderWindows = (deps: Deps) => [
+  ...new Set([deps.rules.rfm.windowDays, deps.rules.churn.frequencyWindowDays, 2 * deps.rules.churn.frequencyWindowDays]),
+];
 
 /** The windows (days) events count in: tag facts (30, 90 days) and the reactivation window. */
 const eventWindows = (deps: Deps) => [...new Set([30, 90, deps.rules.lifecycle.reactivationWindowDays])];
 
 /** What rows are computed with: the rules and the enabled tag definitions (key and version). Another fingerprint means a full build. */
 export function fingerprintOf(deps: Deps): string {
-  const tags = deps.tags.enabled().map((t) => `${t.definition.key}@${t.definition.version}`).sort();
-  return createHash('sha256').update(JSON.stringify({ rules: deps.rules, tags })).digest('hex').slice(0, 16);
+  const tags = deps.tags
+    .enabled()
+    .map((t) => `${t.definition.key}@${t.definition.version}`)
+    .sort();
+  return createHash('sha256')
+    .update(JSON.stringify({ rules: deps.rules, tags }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export async function buildSnapshot(deps: Deps, opts: BuildOptions = {}): Promise<BuildResult | null> {
@@ -102,7 +118,13 @@ export async function buildSnapshot(deps: Deps, opts: BuildOptions = {}): Promis
 async function changed(deps: Deps, db: Db, base: s.SnapshotVersion, asOf: Date): Promise<string[]> {
   const events = await identifiersSeen(deps.behaviourDb, base.as_of, asOf, eventWindows(deps), deps.config.MONGODB_TIMEOUT_MS);
   return s.changedSince(db, {
-    since: base.as_of, now: asOf, base: base.version, boundaries: boundaries(deps), orderWindows: orderWindows(deps), orderLookbackDays: ORDER_LOOKBACK_DAYS, events,
+    since: base.as_of,
+    now: asOf,
+    base: base.version,
+    boundaries: boundaries(deps),
+    orderWindows: orderWindows(deps),
+    orderLookbackDays: ORDER_LOOKBACK_DAYS,
+    events,
   });
 }
 
@@ -111,19 +133,37 @@ async function changed(deps: Deps, db: Db, base: s.SnapshotVersion, asOf: Date):
  * with the same rules and tag definitions, and its lineage's full build is less than a day old (its
  * unchanged rows copied); else full.
  */
-async function start(deps: Deps, db: Db, opts: BuildOptions): Promise<{ version: s.SnapshotVersion; only: string[] | null; copied: number }> {
+async function start(
+  deps: Deps,
+  db: Db,
+  opts: BuildOptions,
+): Promise<{ version: s.SnapshotVersion; only: string[] | null; copied: number }> {
   const asOf = opts.now ?? new Date();
   const fingerprint = fingerprintOf(deps);
   const [base] = opts.incremental ? await s.completeSnapshots(db, 1) : [];
   const fresh = base && base.fingerprint === fingerprint && base.full_as_of && asOf.getTime() - base.full_as_of.getTime() < FULL_EVERY_MS;
   if (!base || !fresh) {
-    const version = await s.startSnapshot(db, { kind: SnapshotKind.FULL, base: null, asOf, total: await s.countSurvivors(db, null), fingerprint, fullAsOf: asOf });
+    const version = await s.startSnapshot(db, {
+      kind: SnapshotKind.FULL,
+      base: null,
+      asOf,
+      total: await s.countSurvivors(db, null),
+      fingerprint,
+      fullAsOf: asOf,
+    });
     return { version, only: null, copied: 0 };
   }
   const only = await changed(deps, db, base, asOf);
   const total = await s.countSurvivors(db, only);
   return inTransaction(deps.crmPool, noRoundTrips(), async (tx) => {
-    const version = await s.startSnapshot(tx, { kind: SnapshotKind.INCREMENTAL, base: base.version, asOf, total, fingerprint, fullAsOf: base.full_as_of! });
+    const version = await s.startSnapshot(tx, {
+      kind: SnapshotKind.INCREMENTAL,
+      base: base.version,
+      asOf,
+      total,
+      fingerprint,
+      fullAsOf: base.full_as_of!,
+    });
     return { version, only, copied: await s.copyUnchanged(tx, version.version, base.version, only) };
   });
 }
@@ -143,7 +183,9 @@ async function build(deps: Deps, opts: BuildOptions, batchSize: number, started:
     await s.abandonSnapshot(db, unfinished.version);
     unfinished = null;
   }
-  const { version, only, copied } = unfinished ? { version: unfinished, only: await resume(deps, db, unfinished), copied: 0 } : await start(deps, db, opts);
+  const { version, only, copied } = unfinished
+    ? { version: unfinished, only: await resume(deps, db, unfinished), copied: 0 }
+    : await start(deps, db, opts);
   const { version: v, kind, as_of: asOf } = version;
   let cursor = version.cursor;
   let done = version.customers;

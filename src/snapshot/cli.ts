@@ -24,7 +24,12 @@ DB_STATEMENT_TIMEOUT_MS / MONGODB_TIMEOUT_MS are set. Progress on stderr.`;
 /** `npm run snapshot`: one build, a summary line on stdout. */
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { incremental: { type: 'boolean', default: false }, restart: { type: 'boolean', default: false }, batch: { type: 'string', default: '500' }, help: { type: 'boolean', short: 'h', default: false } },
+    options: {
+      incremental: { type: 'boolean', default: false },
+      restart: { type: 'boolean', default: false },
+      batch: { type: 'string', default: '500' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
   });
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
   const batchSize = Number(values.batch);
@@ -43,14 +48,30 @@ async function main(): Promise<void> {
     await tags.refresh();
     // The builder authenticates nobody: a throwaway key satisfies the request context's shape.
     const auth = createAuthenticator(config, tokenKey(config, randomBytes(32).toString('base64url')), new ApiKeyStore(crm.pool, 0));
-    const deps = { config, crmPool: crm.pool, behaviourDb: behaviour.db, social: social.client, rules: loadRules(config.DERIVATION_RULES), tags, logger, auth };
+    const deps = {
+      config,
+      crmPool: crm.pool,
+      behaviourDb: behaviour.db,
+      social: social.client,
+      rules: loadRules(config.DERIVATION_RULES),
+      tags,
+      logger,
+      auth,
+    };
     const progress = progressReporter(logger, process.stderr);
-    const result = await buildSnapshot(deps, { incremental: values.incremental, restart: values.restart, batchSize, onProgress: progress.report });
+    const result = await buildSnapshot(deps, {
+      incremental: values.incremental,
+      restart: values.restart,
+      batchSize,
+      onProgress: progress.report,
+    });
     progress.end();
     if (!result) throw new Error('another snapshot build is running');
     const rate = Math.round((result.computed * 1000) / Math.max(1, result.ms));
-    process.stdout.write(`snapshot ${result.version} (${result.kind}${result.resumed ? ', resumed' : ''}) as of ${result.asOf.toISOString()}: ` +
-      `${result.computed} customers computed, ${result.copied} copied, in ${result.ms} ms (${rate}/s)\n`);
+    process.stdout.write(
+      `snapshot ${result.version} (${result.kind}${result.resumed ? ', resumed' : ''}) as of ${result.asOf.toISOString()}: ` +
+        `${result.computed} customers computed, ${result.copied} copied, in ${result.ms} ms (${rate}/s)\n`,
+    );
   } finally {
     for (const close of closers) await close().catch(() => undefined);
   }

@@ -8,7 +8,10 @@ import type { ProfileRow } from '../sources/crm/snapshots';
 
 /** A source failed for a customer: the snapshot stores no partial row (the build stops and can be resumed). */
 export class ProfileIncomplete extends Error {
-  constructor(readonly customerId: string, readonly failures: SourceFailure[]) {
+  constructor(
+    readonly customerId: string,
+    readonly failures: SourceFailure[],
+  ) {
     super(`customer ${customerId}: ${failures.map((f) => f.error.message).join('; ')}`);
   }
 }
@@ -24,18 +27,29 @@ export async function profileOf(ctx: Context, customerId: string, asOf: Date): P
   const f = factsOf(ctx, customerId, asOf);
   const { definitions, needs } = enabledTags(ctx);
   // Everything a row holds: tier, lifecycle, churn, interests, the preferred channel (behaviour summary) and tags.
-  f.prefetch(allNeeds(needs, FIELD_NEEDS.valueTier, FIELD_NEEDS.lifecycle, FIELD_NEEDS.churnRisk, FIELD_NEEDS.interests, { behaviourSummary: true }));
+  f.prefetch(
+    allNeeds(needs, FIELD_NEEDS.valueTier, FIELD_NEEDS.lifecycle, FIELD_NEEDS.churnRisk, FIELD_NEEDS.interests, { behaviourSummary: true }),
+  );
   const crm = await f.crm();
   const profiling = hasConsent(crm, ConsentPurpose.PROFILING);
   const [tier, life, churn, interestRows, summary, tags] = await Promise.all([
-    tierOf(ctx, f, crm), lifecycleOf(ctx, f, crm), profiling ? churnOf(ctx, f, crm) : null,
-    profiling ? f.interestRows() : null, f.behaviourSummary(), profiling ? evaluateTags(ctx, f, crm, definitions) : null,
+    tierOf(ctx, f, crm),
+    lifecycleOf(ctx, f, crm),
+    profiling ? churnOf(ctx, f, crm) : null,
+    profiling ? f.interestRows() : null,
+    f.behaviourSummary(),
+    profiling ? evaluateTags(ctx, f, crm, definitions) : null,
   ]);
   const failures = [
-    ...(tier.ok ? [] : [tier]), ...life.failures, ...(churn?.failures ?? []), ...(interestRows && !interestRows.ok ? [interestRows] : []),
-    ...(summary.ok ? [] : [summary]), ...(tags?.failures ?? []),
+    ...(tier.ok ? [] : [tier]),
+    ...life.failures,
+    ...(churn?.failures ?? []),
+    ...(interestRows && !interestRows.ok ? [interestRows] : []),
+    ...(summary.ok ? [] : [summary]),
+    ...(tags?.failures ?? []),
   ];
-  if (failures.length > 0 || !tier.ok || !summary.ok || (interestRows && !interestRows.ok)) throw new ProfileIncomplete(customerId, failures);
+  if (failures.length > 0 || !tier.ok || !summary.ok || (interestRows && !interestRows.ok))
+    throw new ProfileIncomplete(customerId, failures);
   const rfm = rfmOf(ctx, f, crm);
   return {
     customer_id: customerId,
@@ -56,6 +70,9 @@ export async function profileOf(ctx: Context, customerId: string, asOf: Date): P
     city: crm.customer.city?.trim() || null,
     // A behavioural inference like the tags: only with profiling consent.
     preferred_channel: profiling ? summary.value.topChannel : null,
-    consents: crm.consents.filter((c) => c.granted).map((c) => c.purpose).sort(),
+    consents: crm.consents
+      .filter((c) => c.granted)
+      .map((c) => c.purpose)
+      .sort(),
   };
 }

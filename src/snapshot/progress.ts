@@ -11,7 +11,11 @@ const duration = (ms: number) => {
  * A build's progress for people: on `terminal` (when it is one), one line redrawn in place (a bar,
  * customers done of total, rate, ETA); otherwise a log line at most every `everyMs` and at the end.
  */
-export function progressReporter(logger: Logger, terminal: NodeJS.WriteStream | null, everyMs = 5000): { report: (p: BuildProgress) => void; end: () => void } {
+export function progressReporter(
+  logger: Logger,
+  terminal: NodeJS.WriteStream | null,
+  everyMs = 5000,
+): { report: (p: BuildProgress) => void; end: () => void } {
   const out = terminal?.isTTY ? terminal : null;
   const started = Date.now();
   let lastLog = 0;
@@ -24,11 +28,23 @@ export function progressReporter(logger: Logger, terminal: NodeJS.WriteStream | 
       if (out) {
         const width = 30;
         const filled = p.total > 0 ? Math.round((p.done / p.total) * width) : width;
-        out.write(`\r\x1b[Ksnapshot ${p.version} (${p.kind}) [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${p.done}/${p.total} · ${Math.round(rate)}/s · ETA ${duration(eta)}`);
+        out.write(
+          `\r\x1b[Ksnapshot ${p.version} (${p.kind}) [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${p.done}/${p.total} · ${Math.round(rate)}/s · ETA ${duration(eta)}`,
+        );
         drawn = true;
       } else if (Date.now() - lastLog >= everyMs || p.done === p.total) {
         lastLog = Date.now();
-        logger.info({ version: p.version, kind: p.kind, done: p.done, total: p.total, perSecond: Math.round(rate), etaSeconds: Math.round(eta / 1000) }, 'snapshot progress');
+        logger.info(
+          {
+            version: p.version,
+            kind: p.kind,
+            done: p.done,
+            total: p.total,
+            perSecond: Math.round(rate),
+            etaSeconds: Math.round(eta / 1000),
+          },
+          'snapshot progress',
+        );
       }
     },
     end() {

@@ -34,8 +34,11 @@ export function scheduleSnapshots(deps: Deps, minutes: number, opts: { initial: 
   };
   const initial = opts.initial
     ? setTimeout(() => {
-      void completeSnapshots(createDb(deps.crmPool, noRoundTrips()), 1).then((s) => (s.length === 0 ? run() : undefined), (err: unknown) => deps.logger.warn({ err }, 'cannot read the snapshots'));
-    }, INITIAL_DELAY_MS)
+        void completeSnapshots(createDb(deps.crmPool, noRoundTrips()), 1).then(
+          (s) => (s.length === 0 ? run() : undefined),
+          (err: unknown) => deps.logger.warn({ err }, 'cannot read the snapshots'),
+        );
+      }, INITIAL_DELAY_MS)
     : null;
   initial?.unref();
   const timer = minutes > 0 ? setInterval(() => void run(), minutes * 60_000) : null;

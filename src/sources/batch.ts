@@ -6,7 +6,11 @@ import { loaderBatchSize } from '../observability/metrics';
  */
 
 /** A DataLoader whose batch sizes are measured (c360_dataloader_batch_size{loader=name}). */
-export function loader<K, V, C = K>(name: string, batch: DataLoader.BatchLoadFn<K, V>, options?: DataLoader.Options<K, V, C>): DataLoader<K, V, C> {
+export function loader<K, V, C = K>(
+  name: string,
+  batch: DataLoader.BatchLoadFn<K, V>,
+  options?: DataLoader.Options<K, V, C>,
+): DataLoader<K, V, C> {
   return new DataLoader<K, V, C>((keys) => {
     loaderBatchSize.observe({ loader: name }, keys.length);
     return batch(keys);

@@ -1,7 +1,20 @@
 import fc from 'fast-check';
 import {
-  getNamedType, isEnumType, isInputObjectType, isInterfaceType, isLeafType, isListType, isNonNullType, isObjectType, isUnionType,
-  type GraphQLArgument, type GraphQLField, type GraphQLInputType, type GraphQLNamedType, type GraphQLOutputType, type GraphQLSchema,
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isUnionType,
+  type GraphQLArgument,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLNamedType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
 } from 'graphql';
 
 /**
@@ -20,7 +33,14 @@ export type Target = 'development' | 'production';
 
 /** Text that must never reach a client: SQL, stack frames, source paths. */
 export const LEAK_MARKERS: readonly (string | RegExp)[] = [
-  'SELECT ', ' FROM ', 'syntax error at', 'relation "', '/src/', 'node_modules', '.ts:', 'stacktrace',
+  'SELECT ',
+  ' FROM ',
+  'syntax error at',
+  'relation "',
+  '/src/',
+  'node_modules',
+  '.ts:',
+  'stacktrace',
   /\bat (?:async )?[^\s()"]+ \([^()"]*:\d+:\d+\)/, // a stack frame: "at fn (file:1:2)"
   /\bat (?:file:\/\/)?\/[^\s()"]+:\d+:\d+/, // an anonymous one: "at /path/file.js:1:2"
 ];
@@ -31,9 +51,24 @@ export const ABSENT = Symbol('absent');
 
 /** An argument: a variable declared with the argument's own type (coercion happens server side), or written inline. */
 /** How an argument is passed: a literal in the document, a variable sent, or a variable's default value (not sent). */
-export interface ArgUse { name: string; type: GraphQLInputType; value: unknown; inline: boolean; asDefault: boolean }
-export interface FieldSel { kind: 'field'; name: string; args: ArgUse[]; sub: Sel[] | null }
-export interface FragmentSel { kind: 'fragment'; on: string; sub: Sel[] }
+export interface ArgUse {
+  name: string;
+  type: GraphQLInputType;
+  value: unknown;
+  inline: boolean;
+  asDefault: boolean;
+}
+export interface FieldSel {
+  kind: 'field';
+  name: string;
+  args: ArgUse[];
+  sub: Sel[] | null;
+}
+export interface FragmentSel {
+  kind: 'fragment';
+  on: string;
+  sub: Sel[];
+}
 export type Sel = FieldSel | FragmentSel;
 
 export interface FuzzOperation {
@@ -69,29 +104,72 @@ const tooLeaky = (s: string) => hasLeakMarker(s);
 function stringArb(real: RealValues): fc.Arbitrary<string> {
   const small = fc.string({ maxLength: 8 });
   const control = fc.string({ unit: fc.integer({ min: 0, max: 31 }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 6 });
-  return fc.oneof(
-    { weight: 4, arbitrary: fc.constantFrom(...real.strings, ...real.ids) },
-    { weight: 3, arbitrary: fc.string({ maxLength: 24 }) },
-    // A NUL byte somewhere: PostgreSQL rejects it in text, so it must become BAD_USER_INPUT, not a 500.
-    { weight: 5, arbitrary: fc.tuple(fc.oneof(small, fc.constantFrom(...real.strings)), small).map(([a, b]) => `${a}\u0000${b}`) },
-    { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 12 }) },
-    { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 12 }) }, // any code point
-    { weight: 2, arbitrary: fc.constantFrom('', ' ', '李娜', '王小明 ', '🙂👍🏽‍🔥', '𠜎𠜱', '\u202eevil', 'Ω≈ç√∫', 'ﷺ', '\uFEFFbom', 'é'.normalize('NFD'), 'İ') },
-    { weight: 1, arbitrary: control },
-    {
-      weight: 1,
-      arbitrary: fc.constantFrom(
-        'x'.repeat(50_000),
-        `a@${'.'.repeat(40_000)}@`,
-        `${'a'.repeat(30_000)}@example.com`,
-        '李'.repeat(20_000),
-        '%_\\'.repeat(10_000),
-        `+${'8'.repeat(5_000)}`,
-        'SO'.padEnd(40_000, '0'),
-      ),
-    },
-    { weight: 2, arbitrary: fc.constantFrom("' OR 1=1 --", '\\', '%', '_', '%%', "a'b", '"', '$1', '{"$gt":""}', '*', 'null', 'NaN', '-1', '1e309', 'weibo:', ':', 'weibo:lina_88:x', '@', 'a@b', '+86', '0') },
-  ).filter((s) => !tooLeaky(s));
+  return fc
+    .oneof(
+      { weight: 4, arbitrary: fc.constantFrom(...real.strings, ...real.ids) },
+      { weight: 3, arbitrary: fc.string({ maxLength: 24 }) },
+      // A NUL byte somewhere: PostgreSQL rejects it in text, so it must become BAD_USER_INPUT, not a 500.
+      { weight: 5, arbitrary: fc.tuple(fc.oneof(small, fc.constantFrom(...real.strings)), small).map(([a, b]) => `${a}\u0000${b}`) },
+      { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 12 }) },
+      { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 12 }) }, // any code point
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom(
+          '',
+          ' ',
+          '李娜',
+          '王小明 ',
+          '🙂👍🏽‍🔥',
+          '𠜎𠜱',
+          '\u202eevil',
+          'Ω≈ç√∫',
+          'ﷺ',
+          '\uFEFFbom',
+          'é'.normalize('NFD'),
+          'İ',
+        ),
+      },
+      { weight: 1, arbitrary: control },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          'x'.repeat(50_000),
+          `a@${'.'.repeat(40_000)}@`,
+          `${'a'.repeat(30_000)}@example.com`,
+          '李'.repeat(20_000),
+          '%_\\'.repeat(10_000),
+          `+${'8'.repeat(5_000)}`,
+          'SO'.padEnd(40_000, '0'),
+        ),
+      },
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom(
+          "' OR 1=1 --",
+          '\\',
+          '%',
+          '_',
+          '%%',
+          "a'b",
+          '"',
+          '$1',
+          '{"$gt":""}',
+          '*',
+          'null',
+          'NaN',
+          '-1',
+          '1e309',
+          'weibo:',
+          ':',
+          'weibo:lina_88:x',
+          '@',
+          'a@b',
+          '+86',
+          '0',
+        ),
+      },
+    )
+    .filter((s) => !tooLeaky(s));
 }
 
 const intArb: fc.Arbitrary<unknown> = fc.oneof(
@@ -106,12 +184,37 @@ const floatArb: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 const dateTimeArb: fc.Arbitrary<unknown> = fc.oneof(
-  { weight: 2, arbitrary: fc.constantFrom('2026-06-15T12:00:00Z', '2024-03-01T08:00:00Z', '2026-01-01T00:00:00.000+08:00', '1970-01-01T00:00:00Z') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom('2026-06-15T12:00:00Z', '2024-03-01T08:00:00Z', '2026-01-01T00:00:00.000+08:00', '1970-01-01T00:00:00Z'),
+  },
   { weight: 1, arbitrary: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()) }, // years −271821..275760
-  { weight: 1, arbitrary: fc.constantFrom('9999-12-31T23:59:59Z', '0000-01-01T00:00:00Z', '2026-02-30T00:00:00Z', '2026-06-15', 'yesterday', '', 'T', 1718445600000, '2026-06-15T25:00:00Z') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '9999-12-31T23:59:59Z',
+      '0000-01-01T00:00:00Z',
+      '2026-02-30T00:00:00Z',
+      '2026-06-15',
+      'yesterday',
+      '',
+      'T',
+      1718445600000,
+      '2026-06-15T25:00:00Z',
+    ),
+  },
 );
 
-const dateArb: fc.Arbitrary<unknown> = fc.constantFrom('1990-06-16', '2026-02-30', '0000-00-00', '9999-12-31', '1990-6-16', '', 'today', 19900616);
+const dateArb: fc.Arbitrary<unknown> = fc.constantFrom(
+  '1990-06-16',
+  '2026-02-30',
+  '0000-00-00',
+  '9999-12-31',
+  '1990-6-16',
+  '',
+  'today',
+  19900616,
+);
 
 /**
  * `_Any` representations, by family: a reference to a customer that exists or not, one missing its key
@@ -120,9 +223,16 @@ const dateArb: fc.Arbitrary<unknown> = fc.constantFrom('1990-06-16', '2026-02-30
  */
 function representationArb(real: RealValues, str: fc.Arbitrary<string>): fc.Arbitrary<unknown> {
   // 1 in 3 carries a field besides __typename and id.
-  const extra = fc.oneof({ weight: 2, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.tuple(fc.constantFrom('email', 'name', 'id_', '__proto__'), fc.jsonValue({ maxDepth: 1 })) });
+  const extra = fc.oneof(
+    { weight: 2, arbitrary: fc.constant(null) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom('email', 'name', 'id_', '__proto__'), fc.jsonValue({ maxDepth: 1 })) },
+  );
   const withExtra = (arb: fc.Arbitrary<Record<string, unknown>>) =>
-    fc.tuple(arb, extra).map(([o, x]) => (x ? Object.defineProperty({ ...o }, x[0], { value: x[1], enumerable: true, configurable: true, writable: true }) : o));
+    fc
+      .tuple(arb, extra)
+      .map(([o, x]) =>
+        x ? Object.defineProperty({ ...o }, x[0], { value: x[1], enumerable: true, configurable: true, writable: true }) : o,
+      );
   const id = fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom<unknown>(...real.ids) },
     { weight: 1, arbitrary: str },
@@ -132,7 +242,10 @@ function representationArb(real: RealValues, str: fc.Arbitrary<string>): fc.Arbi
   // Cross-shrinking: a failing representation shrinks towards the first family, the simplest.
   return fc.oneof(
     { withCrossShrink: true },
-    { weight: 2, arbitrary: withExtra(fc.constantFrom<Record<string, unknown>>({ __typename: 'Customer' }, { __typename: 'Customer', id: null })) },
+    {
+      weight: 2,
+      arbitrary: withExtra(fc.constantFrom<Record<string, unknown>>({ __typename: 'Customer' }, { __typename: 'Customer', id: null })),
+    },
     { weight: 3, arbitrary: withExtra(id.map((i) => ({ __typename: 'Customer', id: i }))) },
     { weight: 1, arbitrary: withExtra(fc.record({ __typename: typename, id }, { requiredKeys: [] })) },
     { weight: 1, arbitrary: fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 4 }) },
@@ -155,7 +268,12 @@ export class InputValues {
       { weight: 5, arbitrary: fc.constantFrom(...real.ids) },
       { weight: 3, arbitrary: this.str },
       // An id that exists with a NUL byte, another character or a change of case added.
-      { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...real.ids), fc.constantFrom('\u0000', '\u0000', '\u0000x', ' ', '%', 'İ')).map(([id, x]) => `${id}${x}`) },
+      {
+        weight: 2,
+        arbitrary: fc
+          .tuple(fc.constantFrom(...real.ids), fc.constantFrom('\u0000', '\u0000', '\u0000x', ' ', '%', 'İ'))
+          .map(([id, x]) => `${id}${x}`),
+      },
       { weight: 1, arbitrary: fc.integer({ min: -5, max: 5 }) }, // IDs accept Ints
     );
   }
@@ -173,7 +291,11 @@ export class InputValues {
 
   private proper(type: GraphQLInputType, depth: number): fc.Arbitrary<unknown> {
     // Null where it may not be: rarer inside lists and input objects, where one such value spoils the whole argument.
-    if (isNonNullType(type)) return fc.oneof({ weight: depth === 0 ? 15 : 60, arbitrary: this.of(type.ofType, depth) }, { weight: 1, arbitrary: fc.constant(null) });
+    if (isNonNullType(type))
+      return fc.oneof(
+        { weight: depth === 0 ? 15 : 60, arbitrary: this.of(type.ofType, depth) },
+        { weight: 1, arbitrary: fc.constant(null) },
+      );
     const nullable = (arb: fc.Arbitrary<unknown>) => fc.oneof({ weight: 10, arbitrary: arb }, { weight: 1, arbitrary: fc.constant(null) });
     if (isListType(type)) {
       const item = this.of(type.ofType, depth + 1);
@@ -202,11 +324,17 @@ export class InputValues {
         const required = isNonNullType(f.type) && f.defaultValue === undefined;
         const value = this.of(f.type, depth + 1);
         return fc
-          .oneof(required ? { weight: 1, arbitrary: fc.constant(ABSENT) } : { weight: 3, arbitrary: fc.constant(ABSENT) }, { weight: required ? 15 : 2, arbitrary: value })
+          .oneof(required ? { weight: 1, arbitrary: fc.constant(ABSENT) } : { weight: 3, arbitrary: fc.constant(ABSENT) }, {
+            weight: required ? 15 : 2,
+            arbitrary: value,
+          })
           .map((v) => [f.name, v] as const);
       });
       // 1 in 10 with a field the type does not have.
-      const extra = fc.oneof({ weight: 9, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.tuple(fc.constantFrom('extra', 'id', '__proto__', 'constructor', 'city_', 'value'), anyJson) });
+      const extra = fc.oneof(
+        { weight: 9, arbitrary: fc.constant(null) },
+        { weight: 1, arbitrary: fc.tuple(fc.constantFrom('extra', 'id', '__proto__', 'constructor', 'city_', 'value'), anyJson) },
+      );
       return nullable(
         fc.tuple(fc.tuple(...entries), extra).map(([es, x]) => {
           const out: Record<string, unknown> = {};
@@ -217,22 +345,37 @@ export class InputValues {
       );
     }
     switch ((type as GraphQLNamedType).name) {
-      case 'String': return nullable(this.str);
-      case 'ID': return nullable(this.id);
-      case 'Int': return nullable(intArb);
-      case 'Float': return nullable(floatArb);
-      case 'Boolean': return nullable(fc.boolean());
-      case 'DateTime': return nullable(dateTimeArb);
-      case 'Date': return nullable(dateArb);
-      case 'JSON': return nullable(fc.oneof(anyJson, this.str));
-      case '_Any': return representationArb(this.real, this.str);
-      default: return nullable(fc.oneof(this.str, anyJson));
+      case 'String':
+        return nullable(this.str);
+      case 'ID':
+        return nullable(this.id);
+      case 'Int':
+        return nullable(intArb);
+      case 'Float':
+        return nullable(floatArb);
+      case 'Boolean':
+        return nullable(fc.boolean());
+      case 'DateTime':
+        return nullable(dateTimeArb);
+      case 'Date':
+        return nullable(dateArb);
+      case 'JSON':
+        return nullable(fc.oneof(anyJson, this.str));
+      case '_Any':
+        return representationArb(this.real, this.str);
+      default:
+        return nullable(fc.oneof(this.str, anyJson));
     }
   }
 }
 
 /** Arguments of a field: required ones always, optional ones now and then; inline 1 time in `inlineOneIn`, else a variable (its default value 1 time in 4). */
-function argsArb(values: InputValues, args: readonly GraphQLArgument[], optionalWeight: number, inlineOneIn: number): fc.Arbitrary<ArgUse[]> {
+function argsArb(
+  values: InputValues,
+  args: readonly GraphQLArgument[],
+  optionalWeight: number,
+  inlineOneIn: number,
+): fc.Arbitrary<ArgUse[]> {
   const uses = args.map((a) => {
     const required = isNonNullType(a.type) && a.defaultValue === undefined;
     // Once in a while a required argument is left out (or its variable declared and not given).
@@ -262,13 +405,20 @@ export class Selections {
     if (known) return known;
     let arb: fc.Arbitrary<Sel[] | null>;
     if (isUnionType(named)) {
-      const fragments = named.getTypes().map((t) => this.on(t, depth).map((sub) => ({ kind: 'fragment', on: t.name, sub: sub ?? [] }) as FragmentSel));
-      arb = fc.oneof({ weight: 1, arbitrary: fc.constant(null) }, { weight: 2, arbitrary: fc.oneof(...fragments) }).map((f) => [typename, ...(f ? [f] : [])]);
+      const fragments = named
+        .getTypes()
+        .map((t) => this.on(t, depth).map((sub) => ({ kind: 'fragment', on: t.name, sub: sub ?? [] }) as FragmentSel));
+      arb = fc
+        .oneof({ weight: 1, arbitrary: fc.constant(null) }, { weight: 2, arbitrary: fc.oneof(...fragments) })
+        .map((f) => [typename, ...(f ? [f] : [])]);
     } else if (isObjectType(named) || isInterfaceType(named)) {
       const fields = Object.values(named.getFields()).filter((f) => depth > 0 || isLeafType(getNamedType(f.type)));
       const pick = Math.min(3, fields.length);
       const each = fields.map((f) =>
-        fc.oneof({ weight: Math.max(1, fields.length - pick), arbitrary: fc.constant(null) }, { weight: pick, arbitrary: this.field(f, depth - 1) }),
+        fc.oneof(
+          { weight: Math.max(1, fields.length - pick), arbitrary: fc.constant(null) },
+          { weight: pick, arbitrary: this.field(f, depth - 1) },
+        ),
       );
       arb = fc.tuple(...each).map((sels) => {
         const chosen = sels.filter((s): s is FieldSel => s !== null);
@@ -300,21 +450,34 @@ export const credentialArb: fc.Arbitrary<Credential> = fc.oneof(
   { weight: 1, arbitrary: fc.constant<Credential>('none') },
 );
 /** Development (introspection, round-trip header) 3 times in 4, production the rest. */
-export const targetArb: fc.Arbitrary<Target> = fc.oneof({ weight: 3, arbitrary: fc.constant<Target>('development') }, { weight: 1, arbitrary: fc.constant<Target>('production') });
+export const targetArb: fc.Arbitrary<Target> = fc.oneof(
+  { weight: 3, arbitrary: fc.constant<Target>('development') },
+  { weight: 1, arbitrary: fc.constant<Target>('production') },
+);
 
 /** fast-check shows a counterexample as the request it stands for (describeOperation), not as its object tree. */
 const shownAsRequest = (op: FuzzOperation): FuzzOperation => Object.assign(op, { [fc.toStringMethod]: () => describeOperation(op) });
 
 /** Operations on one root field (`Query.x` or `Mutation.x`), with a selection nested up to two object levels. */
-export function rootFieldOperation(schema: GraphQLSchema, selections: Selections, operation: 'query' | 'mutation', name: string): fc.Arbitrary<FuzzOperation> {
+export function rootFieldOperation(
+  schema: GraphQLSchema,
+  selections: Selections,
+  operation: 'query' | 'mutation',
+  name: string,
+): fc.Arbitrary<FuzzOperation> {
   const root = (operation === 'query' ? schema.getQueryType() : schema.getMutationType())!;
   const field = root.getFields()[name]!;
-  return fc.record({
-    operation: fc.constant(operation),
-    root: fc.integer({ min: 1, max: 3 }).chain((depth) => selections.field(field, depth, true)).map((f) => [f]),
-    credential: credentialArb,
-    target: targetArb,
-  }).map(shownAsRequest);
+  return fc
+    .record({
+      operation: fc.constant(operation),
+      root: fc
+        .integer({ min: 1, max: 3 })
+        .chain((depth) => selections.field(field, depth, true))
+        .map((f) => [f]),
+      credential: credentialArb,
+      target: targetArb,
+    })
+    .map(shownAsRequest);
 }
 
 /**
@@ -322,16 +485,22 @@ export function rootFieldOperation(schema: GraphQLSchema, selections: Selections
  * fields likelier (1 for the others).
  */
 export function mixedOperation(
-  schema: GraphQLSchema, selections: Selections, operation: 'query' | 'mutation', weights: Record<string, number> = {}, maxFields = 3,
+  schema: GraphQLSchema,
+  selections: Selections,
+  operation: 'query' | 'mutation',
+  weights: Record<string, number> = {},
+  maxFields = 3,
 ): fc.Arbitrary<FuzzOperation> {
   const root = (operation === 'query' ? schema.getQueryType() : schema.getMutationType())!;
   const fields = Object.values(root.getFields()).map((f) => ({ weight: weights[f.name] ?? 1, arbitrary: selections.field(f, 1, true) }));
-  return fc.record({
-    operation: fc.constant(operation),
-    root: fc.array(fc.oneof(...fields), { minLength: 1, maxLength: maxFields }),
-    credential: credentialArb,
-    target: targetArb,
-  }).map(shownAsRequest);
+  return fc
+    .record({
+      operation: fc.constant(operation),
+      root: fc.array(fc.oneof(...fields), { minLength: 1, maxLength: maxFields }),
+      credential: credentialArb,
+      target: targetArb,
+    })
+    .map(shownAsRequest);
 }
 
 /** A JS value as a GraphQL literal of `type` (enum values bare when they are names; wrong values printed as they are). */
@@ -346,7 +515,9 @@ export function literal(value: unknown, type: GraphQLInputType): string {
     const fields = isInputObjectType(inner) ? inner.getFields() : {};
     // Keys that are not GraphQL names would only make parse errors: they are renamed.
     const name = (k: string, i: number) => (/^[_A-Za-z][_0-9A-Za-z]*$/.test(k) ? k : `k${i}`);
-    return `{${Object.entries(value as Record<string, unknown>).map(([k, v], i) => `${name(k, i)}: ${literal(v, (fields[k]?.type ?? inner) as GraphQLInputType)}`).join(', ')}}`;
+    return `{${Object.entries(value as Record<string, unknown>)
+      .map(([k, v], i) => `${name(k, i)}: ${literal(v, (fields[k]?.type ?? inner) as GraphQLInputType)}`)
+      .join(', ')}}`;
   }
   if (typeof value === 'string') {
     const bare = isEnumType(inner) && /^[_A-Za-z][_0-9A-Za-z]*$/.test(value) && !['true', 'false', 'null'].includes(value);
@@ -357,7 +528,15 @@ export function literal(value: unknown, type: GraphQLInputType): string {
 
 /** Drops ABSENT object fields (JSON has no "left out" value). */
 const clean = (v: unknown): unknown =>
-  Array.isArray(v) ? v.map(clean) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== ABSENT).map(([k, x]) => [k, clean(x)])) : v;
+  Array.isArray(v)
+    ? v.map(clean)
+    : v && typeof v === 'object'
+      ? Object.fromEntries(
+          Object.entries(v)
+            .filter(([, x]) => x !== ABSENT)
+            .map(([k, x]) => [k, clean(x)]),
+        )
+      : v;
 
 /** The operation as the `{ query, variables }` a client POSTs. */
 export function toRequest(op: FuzzOperation): { query: string; variables: Record<string, unknown> } {
@@ -398,18 +577,28 @@ export function describeOperation(op: FuzzOperation): string {
 
 /** A safelisted document with random values for its variables, sent as text, by hash, or with a wrong hash. */
 export function safelistedOperation(
-  values: InputValues, documents: { document: string; hash: string; variables: [string, GraphQLInputType][] }[],
+  values: InputValues,
+  documents: { document: string; hash: string; variables: [string, GraphQLInputType][] }[],
 ): fc.Arbitrary<SafelistedOperation> {
   return fc.oneof(
     ...documents.map((d) =>
-      fc.record({
-        document: fc.constant(d.document),
-        hash: fc.constant(d.hash),
-        variables: fc.tuple(...d.variables.map(([name, type]) => values.of(type).map((v) => [name, v] as [string, unknown]))),
-        send: fc.constantFrom<SafelistedOperation['send']>('text', 'text', 'hash', 'wrong-hash'),
-        credential: fc.oneof({ weight: 4, arbitrary: fc.constant<Credential>('partner') }, { weight: 1, arbitrary: credentialArb }),
-        target: targetArb,
-      }).map((op) => Object.assign(op, { [fc.toStringMethod]: () => abbreviate(`[${op.credential} → ${op.target}, by ${op.send}] ${op.document.split('\n').find((l) => l.startsWith('query'))} variables=${JSON.stringify(Object.fromEntries(op.variables))}`) })),
+      fc
+        .record({
+          document: fc.constant(d.document),
+          hash: fc.constant(d.hash),
+          variables: fc.tuple(...d.variables.map(([name, type]) => values.of(type).map((v) => [name, v] as [string, unknown]))),
+          send: fc.constantFrom<SafelistedOperation['send']>('text', 'text', 'hash', 'wrong-hash'),
+          credential: fc.oneof({ weight: 4, arbitrary: fc.constant<Credential>('partner') }, { weight: 1, arbitrary: credentialArb }),
+          target: targetArb,
+        })
+        .map((op) =>
+          Object.assign(op, {
+            [fc.toStringMethod]: () =>
+              abbreviate(
+                `[${op.credential} → ${op.target}, by ${op.send}] ${op.document.split('\n').find((l) => l.startsWith('query'))} variables=${JSON.stringify(Object.fromEntries(op.variables))}`,
+              ),
+          }),
+        ),
     ),
   );
 }
@@ -418,7 +607,9 @@ export function safelistedOperation(
 export function inputSurface(args: readonly GraphQLArgument[]): number {
   const count = (type: GraphQLInputType, depth: number): number => {
     const named = getNamedType(type);
-    return 1 + (isInputObjectType(named) && depth < 2 ? Object.values(named.getFields()).reduce((n, f) => n + count(f.type, depth + 1), 0) : 0);
+    return (
+      1 + (isInputObjectType(named) && depth < 2 ? Object.values(named.getFields()).reduce((n, f) => n + count(f.type, depth + 1), 0) : 0)
+    );
   };
   return args.reduce((n, a) => n + count(a.type, 0), 0);
 }

@@ -7,9 +7,8 @@ import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../packag
 import { spawnEmbeddedMongo } from '../../packages/mongo-wire/src';
 
 declare global {
-   
   var __C360_TEST_PG__: EmbeddedPostgresHandle | undefined;
-   
+
   var __C360_TEST_MONGO__: { stop(): Promise<void> } | undefined;
 }
 

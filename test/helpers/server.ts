@@ -49,8 +49,13 @@ const SOCIAL_TOKEN = 'test-social-token';
 export async function withSocialProvider(stores: TestStores, accounts: SocialAccountData[], env: Record<string, string> = {}) {
   const provider = await startSocialProvider({ token: SOCIAL_TOKEN, accounts });
   const config = testConfig({
-    DATABASE_URL: stores.url, MONGODB_URI: stores.config.MONGODB_URI!, MONGODB_DB: stores.config.MONGODB_DB,
-    SOCIAL_API_URL: provider.url, SOCIAL_API_TOKEN: SOCIAL_TOKEN, SOCIAL_CACHE_TTL_MS: '0', ...env,
+    DATABASE_URL: stores.url,
+    MONGODB_URI: stores.config.MONGODB_URI!,
+    MONGODB_DB: stores.config.MONGODB_DB,
+    SOCIAL_API_URL: provider.url,
+    SOCIAL_API_TOKEN: SOCIAL_TOKEN,
+    SOCIAL_CACHE_TTL_MS: '0',
+    ...env,
   });
   return { provider, config, social: createSocialClient(config, { url: provider.url, token: SOCIAL_TOKEN }, pino({ level: 'silent' })) };
 }
@@ -62,9 +67,13 @@ export async function testDeps(stores: TestStores, overrides: Partial<Deps> = {}
   const tags = overrides.tags ?? new TagRegistry(stores.pool, logger);
   if (!overrides.tags) await tags.refresh();
   return {
-    config, crmPool: stores.pool, behaviourDb: stores.behaviourDb, logger,
+    config,
+    crmPool: stores.pool,
+    behaviourDb: stores.behaviourDb,
+    logger,
     social: createSocialClient(config, { url: 'http://127.0.0.1:9', token: 'none' }, logger),
-    rules: DEFAULT_RULES, tags,
+    rules: DEFAULT_RULES,
+    tags,
     auth: createAuthenticator(config, tokenKey(config), new ApiKeyStore(stores.pool, config.API_KEY_CACHE_SECONDS)),
     ...overrides,
   };
@@ -93,7 +102,11 @@ export async function startTestServer(stores: TestStores, clock?: () => Date, ov
     post,
     async gql(query, variables, headers) {
       const res = await post(JSON.stringify({ query, variables }), headers);
-      return { status: res.status, body: (await res.json()) as GqlResult['body'], roundTrips: parseRoundTrips(res.headers.get('x-source-round-trips')) };
+      return {
+        status: res.status,
+        body: (await res.json()) as GqlResult['body'],
+        roundTrips: parseRoundTrips(res.headers.get('x-source-round-trips')),
+      };
     },
     async close() {
       await new Promise((resolve) => server.close(resolve));

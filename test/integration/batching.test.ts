@@ -50,7 +50,11 @@ describe('CRM round trips per request', () => {
       expect(c.orders.totalCount).toBe(2);
       expect(c.orders.edges.map((e: any) => e.node)).toEqual([
         { orderNumber: `SOB${String(i + 1).padStart(3, '0')}2`, total: '49.90', items: [{ quantity: 1, product: { name: 'Trail Tent' } }] },
-        { orderNumber: `SOB${String(i + 1).padStart(3, '0')}1`, total: ['49.90', '99.80', '149.70'][i % 3], items: [{ quantity: january, product: { name: 'Trail Tent' } }] },
+        {
+          orderNumber: `SOB${String(i + 1).padStart(3, '0')}1`,
+          total: ['49.90', '99.80', '149.70'][i % 3],
+          items: [{ quantity: january, product: { name: 'Trail Tent' } }],
+        },
       ]);
       expect(c.supportTickets).toEqual([{ id: `t_${c.id}`, satisfaction: 4 }]);
     });
@@ -59,7 +63,9 @@ describe('CRM round trips per request', () => {
   it('cost nothing for fields not asked for', async () => {
     const ids = await api.gql(`{ customers(first: 100) { edges { node { id } } } }`);
     expect(ids.roundTrips.crm).toBe(1);
-    const profile = await api.gql(`{ customers(first: 100) { edges { node { id profile { city } contact { phone } createdAt status } } } }`);
+    const profile = await api.gql(
+      `{ customers(first: 100) { edges { node { id profile { city } contact { phone } createdAt status } } } }`,
+    );
     expect(profile.roundTrips.crm).toBe(1);
   });
 
@@ -84,7 +90,12 @@ describe('CRM round trips per request', () => {
 
 describe('the naive way (BATCH_LOADS=false, for the benchmark)', () => {
   it('gives the same answer at one round trip per customer and loader', async () => {
-    const config = testConfig({ DATABASE_URL: db.url, MONGODB_URI: db.config.MONGODB_URI!, MONGODB_DB: db.config.MONGODB_DB, BATCH_LOADS: 'false' });
+    const config = testConfig({
+      DATABASE_URL: db.url,
+      MONGODB_URI: db.config.MONGODB_URI!,
+      MONGODB_DB: db.config.MONGODB_DB,
+      BATCH_LOADS: 'false',
+    });
     const naive = await startTestServer(db, () => NOW, { config });
     try {
       const query = `{ customers(first: 20, filter: { city: "Hangzhou" }) { edges { node { id purchaseSummary { completedOrders totalSpent } supportTickets { id } } } } }`;

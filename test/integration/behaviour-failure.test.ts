@@ -43,7 +43,9 @@ describe('a behaviour source that dies mid-test', () => {
     const { status, body } = await api.gql(QUERY);
     const elapsed = Date.now() - started;
     expect(status).toBe(200);
-    expect(body.data).toEqual({ customer: { id: LINA, profile: { fullName: '李娜' }, purchaseSummary: { completedOrders: 3 }, behaviour: null } });
+    expect(body.data).toEqual({
+      customer: { id: LINA, profile: { fullName: '李娜' }, purchaseSummary: { completedOrders: 3 }, behaviour: null },
+    });
     expect(body.errors).toHaveLength(1);
     expect(body.errors![0]).toMatchObject({
       path: ['customer', 'behaviour'],

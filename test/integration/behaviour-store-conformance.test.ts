@@ -25,7 +25,12 @@ const uniqueName = (label: string) => `conformance_${label}_${randomBytes(4).toS
  * command reply (for getMore / killCursors assertions); dropped after the describe.
  */
 function useDatabase(label: string) {
-  const ctx = { client: undefined as unknown as MongoClient, db: undefined as unknown as Db, name: uniqueName(label), replies: [] as CommandSucceededEvent[] };
+  const ctx = {
+    client: undefined as unknown as MongoClient,
+    db: undefined as unknown as Db,
+    name: uniqueName(label),
+    replies: [] as CommandSucceededEvent[],
+  };
   beforeAll(async () => {
     ctx.client = new MongoClient(mongoUrl(), { serverSelectionTimeoutMS: 5000, monitorCommands: true });
     ctx.client.on('commandSucceeded', (e) => ctx.replies.push(e));
@@ -64,27 +69,53 @@ function conformanceEvents(): SeedEvent[] {
   const random = prng(20260615);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const who: Partial<Pick<SeedEvent, 'customerId' | 'anonymousId' | 'deviceId'>>[] = [
-    { customerId: 'cust-1' }, { anonymousId: 'anon-1' }, { deviceId: 'dev-1' }, { customerId: 'cust-1', deviceId: 'dev-1' },
-    { customerId: 'cust-2' }, { anonymousId: 'anon-2' }, { anonymousId: 'anon-2b' },
+    { customerId: 'cust-1' },
+    { anonymousId: 'anon-1' },
+    { deviceId: 'dev-1' },
+    { customerId: 'cust-1', deviceId: 'dev-1' },
+    { customerId: 'cust-2' },
+    { anonymousId: 'anon-2' },
+    { anonymousId: 'anon-2b' },
     { customerId: 'cust-2', anonymousId: 'anon-1' }, // belongs to cust-1 and cust-2
-    { customerId: 'cust-3' }, { deviceId: 'dev-3' }, { anonymousId: 'anon-x', deviceId: 'dev-3' },
-    { customerId: 'cust-x' }, { anonymousId: 'anon-x' }, { deviceId: 'dev-x' },
+    { customerId: 'cust-3' },
+    { deviceId: 'dev-3' },
+    { anonymousId: 'anon-x', deviceId: 'dev-3' },
+    { customerId: 'cust-x' },
+    { anonymousId: 'anon-x' },
+    { deviceId: 'dev-x' },
   ];
-  const devices = [{ type: 'mobile', os: 'iOS', model: 'iPhone 15' }, { type: 'desktop', os: 'macOS' }, { type: 'tablet', os: 'iPadOS', model: 'iPad Air' }, null, undefined];
+  const devices = [
+    { type: 'mobile', os: 'iOS', model: 'iPhone 15' },
+    { type: 'desktop', os: 'macOS' },
+    { type: 'tablet', os: 'iPadOS', model: 'iPad Air' },
+    null,
+    undefined,
+  ];
   const types = ['page_view', 'product_view', 'search', 'add_to_cart', 'purchase', 'click', 'share', 'custom_thing'];
   const events: SeedEvent[] = [];
   for (let i = 0; i < 400; i++) {
     const roll = random();
     // Hours only, so that many events share a ts and the _id breaks the tie; some exactly at NOW, some after.
-    const ts = roll < 0.08 ? new Date(NOW.getTime() + (1 + Math.floor(random() * 72)) * 3_600_000) : roll < 0.1 ? new Date(NOW) : new Date(NOW.getTime() - Math.floor(random() * 120 * 24) * 3_600_000);
+    const ts =
+      roll < 0.08
+        ? new Date(NOW.getTime() + (1 + Math.floor(random() * 72)) * 3_600_000)
+        : roll < 0.1
+          ? new Date(NOW)
+          : new Date(NOW.getTime() - Math.floor(random() * 120 * 24) * 3_600_000);
     const type = pick(types);
     const device = pick(devices);
     const category = random() < 0.6 ? pick(['skincare', 'outdoor', 'books']) : random() < 0.5 ? 42 : undefined;
     const query = type === 'search' && random() < 0.85 ? pick(['tent', 'cream', 'novel', 'lamp']) : undefined;
-    const idHex = `${Math.floor(random() * 0xffffffff).toString(16).padStart(8, '0')}${Math.floor(random() * 0xffffffff).toString(16).padStart(8, '0')}${i.toString(16).padStart(8, '0')}`;
+    const idHex = `${Math.floor(random() * 0xffffffff)
+      .toString(16)
+      .padStart(8, '0')}${Math.floor(random() * 0xffffffff)
+      .toString(16)
+      .padStart(8, '0')}${i.toString(16).padStart(8, '0')}`;
     const event = {
       _id: new ObjectId(idHex),
-      customerId: null, anonymousId: null, deviceId: null,
+      customerId: null,
+      anonymousId: null,
+      deviceId: null,
       ...pick(who),
       sessionId: `s${Math.floor(random() * 60)}`,
       type,
@@ -100,9 +131,14 @@ function conformanceEvents(): SeedEvent[] {
 }
 
 const OWNERSHIP: Ownership = new Map([
-  ['c:cust-1', 'cust-1'], ['a:anon-1', 'cust-1'], ['d:dev-1', 'cust-1'],
-  ['c:cust-2', 'cust-2'], ['a:anon-2', 'cust-2'], ['a:anon-2b', 'cust-2'],
-  ['c:cust-3', 'cust-3'], ['d:dev-3', 'cust-3'],
+  ['c:cust-1', 'cust-1'],
+  ['a:anon-1', 'cust-1'],
+  ['d:dev-1', 'cust-1'],
+  ['c:cust-2', 'cust-2'],
+  ['a:anon-2', 'cust-2'],
+  ['a:anon-2b', 'cust-2'],
+  ['c:cust-3', 'cust-3'],
+  ['d:dev-3', 'cust-3'],
   ['c:cust-4', 'cust-4'], // no events at all
 ]);
 const CUSTOMERS = ['cust-1', 'cust-2', 'cust-3', 'cust-4'];
@@ -119,7 +155,8 @@ function ownersOf(e: SeedEvent): string[] {
 
 const iso = (d: Date) => d.toISOString();
 const byJson = (a: unknown, b: unknown) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : JSON.stringify(a) > JSON.stringify(b) ? 1 : 0);
-const newestFirst = (a: SeedEvent, b: SeedEvent) => b.ts.getTime() - a.ts.getTime() || b._id.toHexString().localeCompare(a._id.toHexString());
+const newestFirst = (a: SeedEvent, b: SeedEvent) =>
+  b.ts.getTime() - a.ts.getTime() || b._id.toHexString().localeCompare(a._id.toHexString());
 
 /** A `$facet` branch's rows as sorted plain objects: `{ o, ...other _id fields (missing → null), v }`. */
 function normalize(m: Metric, rows: Document[]): unknown[] {
@@ -160,13 +197,25 @@ function expected(m: Metric, owners: string[], events: SeedEvent[]): unknown[] {
         break;
       }
       case 'eventCounts':
-        groupCount(mine.filter((e) => e.ts.getTime() > since(m.days)), (e) => e.type, o);
+        groupCount(
+          mine.filter((e) => e.ts.getTime() > since(m.days)),
+          (e) => e.type,
+          o,
+        );
         break;
       case 'channels':
-        groupCount(mine.filter((e) => e.ts.getTime() > since(m.days)), (e) => e.channel, o);
+        groupCount(
+          mine.filter((e) => e.ts.getTime() > since(m.days)),
+          (e) => e.channel,
+          o,
+        );
         break;
       case 'topCategories':
-        groupCount(mine.filter((e) => e.ts.getTime() > since(m.days) && typeof e.category === 'string'), (e) => e.category, o);
+        groupCount(
+          mine.filter((e) => e.ts.getTime() > since(m.days) && typeof e.category === 'string'),
+          (e) => e.category,
+          o,
+        );
         break;
       case 'devices': {
         const last = new Map<string, number>();
@@ -228,7 +277,10 @@ describe('the behaviour source queries', () => {
       { metric: { kind: 'recentSearches', first: 3 }, owners: CUSTOMERS },
       { metric: { kind: 'timeline', first: 5, types: null, after: null }, owners: CUSTOMERS },
       { metric: { kind: 'timeline', first: 4, types: ['search', 'purchase', 'custom_thing'], after: null }, owners: ['cust-1', 'cust-3'] },
-      { metric: { kind: 'timeline', first: 6, types: null, after: { ts: cursor.ts.getTime(), id: cursor._id.toHexString() } }, owners: ['cust-1'] },
+      {
+        metric: { kind: 'timeline', first: 6, types: null, after: { ts: cursor.ts.getTime(), id: cursor._id.toHexString() } },
+        owners: ['cust-1'],
+      },
     ];
     const results = await aggregateMetrics(ctx.db, OWNERSHIP, metrics, NOW, 10_000);
     expect(Object.keys(results).sort()).toEqual(metrics.map((r) => metricKey(r.metric)).sort());
@@ -244,13 +296,25 @@ describe('the behaviour source queries', () => {
     const results = await aggregateMetrics(ctx.db, OWNERSHIP, [{ metric, owners: ['cust-3'] }], NOW, 10_000);
     const rows = results[metricKey(metric)]!;
     expect(rows).toHaveLength(1);
-    const want = events.filter((e) => e.ts <= NOW && ownersOf(e).includes('cust-3')).sort(newestFirst).slice(0, 3);
+    const want = events
+      .filter((e) => e.ts <= NOW && ownersOf(e).includes('cust-3'))
+      .sort(newestFirst)
+      .slice(0, 3);
     expect(rows[0]!.v).toEqual(want.map((e) => ({ ...e, owner: 'cust-3' })));
   });
 
   it('finds nothing for identities without events', async () => {
     const metric: Metric = { kind: 'lastSeen' };
-    const results = await aggregateMetrics(ctx.db, new Map([['c:nobody', 'nobody'], ['a:anon-nobody', 'nobody']]), [{ metric, owners: ['nobody'] }], NOW, 10_000);
+    const results = await aggregateMetrics(
+      ctx.db,
+      new Map([
+        ['c:nobody', 'nobody'],
+        ['a:anon-nobody', 'nobody'],
+      ]),
+      [{ metric, owners: ['nobody'] }],
+      NOW,
+      10_000,
+    );
     expect(results[metricKey(metric)]).toEqual([]);
   });
 });
@@ -290,7 +354,12 @@ describe('index use (explain)', () => {
     $or: [{ customerId: { $in: ids } }, { anonymousId: { $in: anonymous } }, { deviceId: { $in: devicesIds } }],
     ts: { $lte: NOW },
   };
-  const byOr = docs.filter((d) => (d.customerId !== null && ids.includes(d.customerId)) || (d.anonymousId !== null && anonymous.includes(d.anonymousId)) || (d.deviceId !== null && devicesIds.includes(d.deviceId)));
+  const byOr = docs.filter(
+    (d) =>
+      (d.customerId !== null && ids.includes(d.customerId)) ||
+      (d.anonymousId !== null && anonymous.includes(d.anonymousId)) ||
+      (d.deviceId !== null && devicesIds.includes(d.deviceId)),
+  );
   const byProduct = byOr.filter((d) => d.ts <= NOW);
   const events = () => ctx.db.collection(EVENTS);
 
@@ -305,7 +374,9 @@ describe('index use (explain)', () => {
   });
 
   it('scans the collection without indexes', async () => {
-    const plan = await events().find({ customerId: { $in: ids } }).explain('executionStats');
+    const plan = await events()
+      .find({ customerId: { $in: ids } })
+      .explain('executionStats');
     expect(plan.executionStats.nReturned).toBe(byCustomer.length);
     expect(plan.executionStats.totalDocsExamined).toBe(docs.length);
     expect(planParts(plan.queryPlanner.winningPlan).stages).toContain('COLLSCAN');
@@ -313,7 +384,9 @@ describe('index use (explain)', () => {
 
   it('examines only the matching documents through the contract indexes', async () => {
     await events().createIndexes(EVENT_INDEXES.map((i) => ({ key: { ...i.key }, name: i.name })));
-    const plan = await events().find({ customerId: { $in: ids } }).explain('executionStats');
+    const plan = await events()
+      .find({ customerId: { $in: ids } })
+      .explain('executionStats');
     expect(plan.executionStats.nReturned).toBe(byCustomer.length);
     expect(plan.executionStats.totalDocsExamined).toBe(byCustomer.length);
     const parts = planParts(plan.queryPlanner.winningPlan);
@@ -333,7 +406,11 @@ describe('index use (explain)', () => {
     const parts = planParts(plan.queryPlanner.winningPlan);
     expect(parts.stages).not.toContain('COLLSCAN');
     expect([...new Set(parts.indexes)].sort()).toEqual(['anonymousId_1_ts_-1', 'customerId_1_ts_-1', 'deviceId_1_ts_-1']);
-    const found = await events().find(productFilter, { projection: { _id: 1 } }).toArray();
-    expect(sortedStrings(found.map((d) => (d._id as ObjectId).toHexString()))).toEqual(sortedStrings(byProduct.map((d) => d._id.toHexString())));
+    const found = await events()
+      .find(productFilter, { projection: { _id: 1 } })
+      .toArray();
+    expect(sortedStrings(found.map((d) => (d._id as ObjectId).toHexString()))).toEqual(
+      sortedStrings(byProduct.map((d) => d._id.toHexString())),
+    );
   });
 });

@@ -50,8 +50,14 @@ describe('Customer.behaviour', () => {
         { channel: 'app', events: 4, share: 4 / 6 },
         { channel: 'web', events: 2, share: 2 / 6 },
       ],
-      topCategories: [{ category: 'skincare', events: 2 }, { category: 'outdoor', events: 1 }],
-      recentSearches: [{ query: 'tent', at: '2026-06-10T08:00:00.000Z' }, { query: 'phone case', at: '2026-02-01T00:00:00.000Z' }],
+      topCategories: [
+        { category: 'skincare', events: 2 },
+        { category: 'outdoor', events: 1 },
+      ],
+      recentSearches: [
+        { query: 'tent', at: '2026-06-10T08:00:00.000Z' },
+        { query: 'phone case', at: '2026-02-01T00:00:00.000Z' },
+      ],
     });
     // The customer, its identities, then one aggregation for every behaviour field.
     expect(roundTrips).toEqual({ crm: 2, behaviour: 1, social: 0 });
@@ -60,12 +66,21 @@ describe('Customer.behaviour', () => {
   it('is empty, not null, for a customer without events', async () => {
     const { body } = await api.gql(BEHAVIOUR, { id: TOM });
     expect(body.data.customer.behaviour).toEqual({
-      lastSeenAt: null, s30: 0, s90: 0, eventCounts: [], devices: [], channels: [], topCategories: [], recentSearches: [],
+      lastSeenAt: null,
+      s30: 0,
+      s90: 0,
+      eventCounts: [],
+      devices: [],
+      channels: [],
+      topCategories: [],
+      recentSearches: [],
     });
   });
 
   it('honours first and refuses out-of-range windows', async () => {
-    const { body } = await api.gql(`{ customer(id: "${LINA}") { behaviour { topCategories(first: 1) { category } recentSearches(first: 1) { query } } } }`);
+    const { body } = await api.gql(
+      `{ customer(id: "${LINA}") { behaviour { topCategories(first: 1) { category } recentSearches(first: 1) { query } } } }`,
+    );
     expect(body.data.customer.behaviour).toEqual({ topCategories: [{ category: 'skincare' }], recentSearches: [{ query: 'tent' }] });
     const bad = await api.gql(`{ customer(id: "${LINA}") { id behaviour { sessions(days: 0) } } }`);
     expect(bad.body.data.customer).toEqual({ id: LINA, behaviour: null });
@@ -84,8 +99,14 @@ describe('Customer.timeline', () => {
     const page1 = first.body.data.customer.timeline;
     expect(idsOf(page1)).toEqual([E.e9, E.e2, E.e1].map((e) => e._id.toHexString()));
     expect(page1.edges[0].node).toEqual({
-      id: E.e9._id.toHexString(), type: 'click', at: '2026-06-15T11:00:00.000Z', channel: 'app', sessionId: 's6',
-      category: null, query: null, device: { type: 'mobile', os: 'iOS', model: 'iPhone 15' },
+      id: E.e9._id.toHexString(),
+      type: 'click',
+      at: '2026-06-15T11:00:00.000Z',
+      channel: 'app',
+      sessionId: 's6',
+      category: null,
+      query: null,
+      device: { type: 'mobile', os: 'iOS', model: 'iPhone 15' },
     });
     expect(page1.pageInfo.hasNextPage).toBe(true);
     const rest = await api.gql(TIMELINE, { id: LINA, first: 10, after: page1.pageInfo.endCursor });
@@ -101,7 +122,9 @@ describe('Customer.timeline', () => {
   });
 
   it('shares the one aggregation with the behaviour fields of the same level', async () => {
-    const { body, roundTrips } = await api.gql(`{ customer(id: "${LINA}") { behaviour { lastSeenAt } timeline(first: 1) { edges { node { type } } } } }`);
+    const { body, roundTrips } = await api.gql(
+      `{ customer(id: "${LINA}") { behaviour { lastSeenAt } timeline(first: 1) { edges { node { type } } } } }`,
+    );
     expect(body.data.customer.timeline.edges).toEqual([{ node: { type: 'click' } }]);
     expect(roundTrips.behaviour).toBe(1);
   });
@@ -122,13 +145,18 @@ describe('behaviour round trips', () => {
       expect(n.id).toBe(BULK[i]);
       expect(n.behaviour).toEqual({
         lastSeenAt: `2026-06-0${1 + (i % 9)}T10:10:00.000Z`,
-        eventCounts: [{ type: 'product_view', count: 1 }, { type: 'purchase', count: 1 }],
+        eventCounts: [
+          { type: 'product_view', count: 1 },
+          { type: 'purchase', count: 1 },
+        ],
       });
     });
   });
 
   it('are zero when no behaviour field is asked for', async () => {
-    const { roundTrips } = await api.gql(`{ customers(first: 100) { edges { node { id profile { city } orders(first: 2) { totalCount } } } } }`);
+    const { roundTrips } = await api.gql(
+      `{ customers(first: 100) { edges { node { id profile { city } orders(first: 2) { totalCount } } } } }`,
+    );
     expect(roundTrips.behaviour).toBe(0);
   });
 });

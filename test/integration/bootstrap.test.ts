@@ -23,17 +23,26 @@ describe('openCrm with DATABASE_URL', () => {
     client.release();
     const before = (await setup.query('SELECT count(*)::int AS n FROM customers')).rows[0].n;
     const relationsOf = (pool: typeof setup) =>
-      pool.query(`SELECT relname, relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE nspname = 'public' ORDER BY 1`);
+      pool.query(
+        `SELECT relname, relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE nspname = 'public' ORDER BY 1`,
+      );
     const publicBefore = (await relationsOf(setup)).rows;
 
     const crm = await openCrm(config, logger);
     try {
       expect(crm.embedded).toBe(false);
-      const schemas = await crm.pool.query(`SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' ORDER BY 1`);
+      const schemas = await crm.pool.query(
+        `SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' ORDER BY 1`,
+      );
       expect(schemas.rows.map((r) => r.nspname)).toEqual(['c360', 'public']);
       // Not a table, index, view or sequence added to the CRM's schema.
       expect((await relationsOf(crm.pool)).rows).toEqual(publicBefore);
-      expect(publicBefore.filter((r) => r.relkind === 'r').map((r) => r.relname).sort()).toEqual([...CRM_TABLES].sort());
+      expect(
+        publicBefore
+          .filter((r) => r.relkind === 'r')
+          .map((r) => r.relname)
+          .sort(),
+      ).toEqual([...CRM_TABLES].sort());
       expect((await crm.pool.query('SELECT count(*)::int AS n FROM customers')).rows[0].n).toBe(before);
       const versions = await crm.pool.query('SELECT version FROM c360.schema_migrations ORDER BY 1');
       expect(versions.rows.map((r) => r.version)).toEqual(migrations.map((m) => m.version));
@@ -55,8 +64,8 @@ describe('openCrm with DATABASE_URL', () => {
   });
 
   it('refuses an unreachable database clearly', async () => {
-    await expect(openCrm(testConfig({ DATABASE_URL: 'postgres://u:p@127.0.0.1:1/x', DB_CONNECT_TIMEOUT_MS: '500' }), logger)).rejects.toThrow(
-      /^cannot reach the CRM database at DATABASE_URL/,
-    );
+    await expect(
+      openCrm(testConfig({ DATABASE_URL: 'postgres://u:p@127.0.0.1:1/x', DB_CONNECT_TIMEOUT_MS: '500' }), logger),
+    ).rejects.toThrow(/^cannot reach the CRM database at DATABASE_URL/);
   });
 });

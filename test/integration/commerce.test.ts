@@ -33,15 +33,43 @@ describe('Customer.orders', () => {
     expect(page1.pageInfo.hasNextPage).toBe(true);
     expect(page1.edges.map((e: { node: unknown }) => e.node)).toEqual([
       {
-        orderNumber: 'SO2026000005', status: 'PENDING', channel: 'mini_program', placedAt: '2026-06-10T10:00:00.000Z', total: '149.90',
+        orderNumber: 'SO2026000005',
+        status: 'PENDING',
+        channel: 'mini_program',
+        placedAt: '2026-06-10T10:00:00.000Z',
+        total: '149.90',
         items: [
-          { lineNo: 1, quantity: 1, unitPrice: '100.00', lineTotal: '100.00', product: { id: 'p_cream', name: 'Hydrating Cream', category: 'skincare', brand: 'Lumi', price: '100.00' } },
-          { lineNo: 2, quantity: 1, unitPrice: '49.90', lineTotal: '49.90', product: { id: 'p_tent', name: 'Trail Tent', category: 'outdoor', brand: null, price: '49.90' } },
+          {
+            lineNo: 1,
+            quantity: 1,
+            unitPrice: '100.00',
+            lineTotal: '100.00',
+            product: { id: 'p_cream', name: 'Hydrating Cream', category: 'skincare', brand: 'Lumi', price: '100.00' },
+          },
+          {
+            lineNo: 2,
+            quantity: 1,
+            unitPrice: '49.90',
+            lineTotal: '49.90',
+            product: { id: 'p_tent', name: 'Trail Tent', category: 'outdoor', brand: null, price: '49.90' },
+          },
         ],
       },
       {
-        orderNumber: 'SO2026000001', status: 'COMPLETED', channel: 'app', placedAt: '2026-06-01T10:00:00.000Z', total: '200.00',
-        items: [{ lineNo: 1, quantity: 2, unitPrice: '100.00', lineTotal: '200.00', product: { id: 'p_cream', name: 'Hydrating Cream', category: 'skincare', brand: 'Lumi', price: '100.00' } }],
+        orderNumber: 'SO2026000001',
+        status: 'COMPLETED',
+        channel: 'app',
+        placedAt: '2026-06-01T10:00:00.000Z',
+        total: '200.00',
+        items: [
+          {
+            lineNo: 1,
+            quantity: 2,
+            unitPrice: '100.00',
+            lineTotal: '200.00',
+            product: { id: 'p_cream', name: 'Hydrating Cream', category: 'skincare', brand: 'Lumi', price: '100.00' },
+          },
+        ],
       },
     ]);
     const rest = await api.gql(ORDERS, { id: LINA, first: 10, after: page1.pageInfo.endCursor });
@@ -54,7 +82,11 @@ describe('Customer.orders', () => {
     const { body } = await api.gql(ORDERS, { id: LINA, status: 'COMPLETED' });
     const o = body.data.customer.orders;
     expect(o.totalCount).toBe(3);
-    expect(o.edges.map((e: { node: { orderNumber: string } }) => e.node.orderNumber)).toEqual(['SO2026000001', 'SO2026000002', 'SO2025000006']);
+    expect(o.edges.map((e: { node: { orderNumber: string } }) => e.node.orderNumber)).toEqual([
+      'SO2026000001',
+      'SO2026000002',
+      'SO2025000006',
+    ]);
   });
 
   it('gives an empty connection to a customer without orders', async () => {
@@ -79,15 +111,24 @@ describe('Customer.purchaseSummary', () => {
     // The pending 149.90, cancelled 49.90 and refunded 100.00 do not count.
     const { body } = await api.gql(SUMMARY, { id: LINA });
     expect(body.data.customer.purchaseSummary).toEqual({
-      completedOrders: 3, totalSpent: '3348.70', averageOrderValue: '1116.23',
-      firstOrderAt: '2025-01-10T10:00:00.000Z', lastOrderAt: '2026-06-01T10:00:00.000Z', currency: 'CNY',
+      completedOrders: 3,
+      totalSpent: '3348.70',
+      averageOrderValue: '1116.23',
+      firstOrderAt: '2025-01-10T10:00:00.000Z',
+      lastOrderAt: '2026-06-01T10:00:00.000Z',
+      currency: 'CNY',
     });
   });
 
   it('is zero for a customer without completed orders', async () => {
     const { body } = await api.gql(SUMMARY, { id: TOM });
     expect(body.data.customer.purchaseSummary).toEqual({
-      completedOrders: 0, totalSpent: '0.00', averageOrderValue: null, firstOrderAt: null, lastOrderAt: null, currency: 'CNY',
+      completedOrders: 0,
+      totalSpent: '0.00',
+      averageOrderValue: null,
+      firstOrderAt: null,
+      lastOrderAt: null,
+      currency: 'CNY',
     });
   });
 });
@@ -101,9 +142,36 @@ describe('Customer.supportTickets', () => {
     } }`);
     expect(body.errors).toBeUndefined();
     expect(body.data.customer.all).toEqual([
-      { id: 't1', status: 'OPEN', priority: 'HIGH', channel: 'chat', openedAt: '2026-06-10T09:00:00.000Z', resolvedAt: null, satisfaction: null, subject: 'Cream arrived damaged' },
-      { id: 't2', status: 'RESOLVED', priority: 'NORMAL', channel: 'phone', openedAt: '2026-03-02T09:00:00.000Z', resolvedAt: '2026-03-05T09:00:00.000Z', satisfaction: 2, subject: 'Refund too slow' },
-      { id: 't3', status: 'CLOSED', priority: 'LOW', channel: 'email', openedAt: '2025-01-12T09:00:00.000Z', resolvedAt: '2025-01-13T09:00:00.000Z', satisfaction: 5, subject: 'Invoice copy' },
+      {
+        id: 't1',
+        status: 'OPEN',
+        priority: 'HIGH',
+        channel: 'chat',
+        openedAt: '2026-06-10T09:00:00.000Z',
+        resolvedAt: null,
+        satisfaction: null,
+        subject: 'Cream arrived damaged',
+      },
+      {
+        id: 't2',
+        status: 'RESOLVED',
+        priority: 'NORMAL',
+        channel: 'phone',
+        openedAt: '2026-03-02T09:00:00.000Z',
+        resolvedAt: '2026-03-05T09:00:00.000Z',
+        satisfaction: 2,
+        subject: 'Refund too slow',
+      },
+      {
+        id: 't3',
+        status: 'CLOSED',
+        priority: 'LOW',
+        channel: 'email',
+        openedAt: '2025-01-12T09:00:00.000Z',
+        resolvedAt: '2025-01-13T09:00:00.000Z',
+        satisfaction: 5,
+        subject: 'Invoice copy',
+      },
     ]);
     expect(body.data.customer.open).toEqual([{ id: 't1' }]);
     expect(body.data.customer.one).toEqual([{ id: 't1' }]);

@@ -17,13 +17,37 @@ afterAll(async () => {
 const PROFILE = /* GraphQL */ `
   query Profile($id: ID!) {
     customer(id: $id) {
-      id createdAt status
-      profile { fullName gender birthDate age city country occupation }
-      contact { email phone }
-      identities { kind value verified firstSeenAt }
-      consents { purpose granted updatedAt source }
+      id
+      createdAt
+      status
+      profile {
+        fullName
+        gender
+        birthDate
+        age
+        city
+        country
+        occupation
+      }
+      contact {
+        email
+        phone
+      }
+      identities {
+        kind
+        value
+        verified
+        firstSeenAt
+      }
+      consents {
+        purpose
+        granted
+        updatedAt
+        source
+      }
     }
-  }`;
+  }
+`;
 
 describe('Query.customer', () => {
   it('returns the whole profile, with contact details cleaned', async () => {
@@ -35,7 +59,15 @@ describe('Query.customer', () => {
       createdAt: '2024-03-01T08:00:00.000Z',
       status: 'ACTIVE',
       // Born 1990-06-16; on 2026-06-15 the 36th birthday is tomorrow.
-      profile: { fullName: '李娜', gender: 'FEMALE', birthDate: '1990-06-16', age: 35, city: 'Shanghai', country: 'CN', occupation: 'designer' },
+      profile: {
+        fullName: '李娜',
+        gender: 'FEMALE',
+        birthDate: '1990-06-16',
+        age: 35,
+        city: 'Shanghai',
+        country: 'CN',
+        occupation: 'designer',
+      },
       // Stored as " Lina@Example.COM " and "138 0013 8000".
       contact: { email: 'lina@example.com', phone: '+8613800138000' },
       identities: [

@@ -23,7 +23,11 @@ const PAGE = `query Page($filter: CustomerFilter, $orderBy: CustomerOrderBy, $fi
   }
 }`;
 type PageData = {
-  customers: { totalCount: number; edges: { cursor: string; node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+  customers: {
+    totalCount: number;
+    edges: { cursor: string; node: { id: string } }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
 };
 
 async function walk(variables: Record<string, unknown>): Promise<string[]> {

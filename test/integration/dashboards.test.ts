@@ -52,13 +52,25 @@ async function lazyProfiles(server: TestServer): Promise<Lazy[]> {
   const out: Lazy[] = [];
   let after: string | null = null;
   for (;;) {
-    const r: GqlResult = await server.gql(`query($after: String) { customers(first: 10, after: $after) {
+    const r: GqlResult = await server.gql(
+      `query($after: String) { customers(first: 10, after: $after) {
       edges { node { id profile { city } lifecycle { stage } valueTier rfm { recency frequency spend365d } tags { key } } }
-      pageInfo { hasNextPage endCursor } } }`, { after });
+      pageInfo { hasNextPage endCursor } } }`,
+      { after },
+    );
     // Tags are withheld (CONSENT_REQUIRED) for those who did not grant profiling: no tags for them.
     expect((r.body.errors ?? []).every((e) => e.extensions?.code === 'CONSENT_REQUIRED')).toBe(true);
     for (const { node: n } of r.body.data.customers.edges) {
-      out.push({ id: n.id, city: n.profile.city, stage: n.lifecycle.stage, tier: n.valueTier, recency: n.rfm.recency, frequency: n.rfm.frequency, spend: n.rfm.spend365d, tags: (n.tags ?? []).map((t: { key: string }) => t.key) });
+      out.push({
+        id: n.id,
+        city: n.profile.city,
+        stage: n.lifecycle.stage,
+        tier: n.valueTier,
+        recency: n.rfm.recency,
+        frequency: n.rfm.frequency,
+        spend: n.rfm.spend365d,
+        tags: (n.tags ?? []).map((t: { key: string }) => t.key),
+      });
     }
     if (!r.body.data.customers.pageInfo.hasNextPage) return out;
     after = r.body.data.customers.pageInfo.endCursor;
@@ -70,7 +82,8 @@ const tally = (keys: (string | null)[]) => {
   for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
   return m;
 };
-const asMap = (rows: { count: number }[], key: string) => new Map(rows.map((r) => [(r as unknown as Record<string, string>)[key]!, r.count]));
+const asMap = (rows: { count: number }[], key: string) =>
+  new Map(rows.map((r) => [(r as unknown as Record<string, string>)[key]!, r.count]));
 const codeOf = (r: { body: { errors?: { extensions?: Record<string, unknown> }[] } }) => r.body.errors?.[0]?.extensions?.code;
 
 const STATS = `query($filter: SegmentFilter) { customerStats(filter: $filter) {
@@ -110,7 +123,14 @@ describe('customerStats over a full snapshot', () => {
       const cell = grid.get(`${c.recency}${c.frequency}`) ?? { count: 0, monetary: 0 };
       grid.set(`${c.recency}${c.frequency}`, { count: cell.count + 1, monetary: cell.monetary + Number(c.spend) });
     }
-    expect(new Map(s.rfmGrid.map((g: { recency: number; frequency: number; count: number; monetary: string }) => [`${g.recency}${g.frequency}`, { count: g.count, monetary: Number(g.monetary) }]))).toEqual(grid);
+    expect(
+      new Map(
+        s.rfmGrid.map((g: { recency: number; frequency: number; count: number; monetary: string }) => [
+          `${g.recency}${g.frequency}`,
+          { count: g.count, monetary: Number(g.monetary) },
+        ]),
+      ),
+    ).toEqual(grid);
     // Seconds since the snapshot, on a clock 40 days on.
     expect((await later.gql(STATS)).body.data.customerStats.snapshot.ageSeconds).toBe(40 * 86_400);
   });
@@ -120,7 +140,8 @@ describe('customerStats over a full snapshot', () => {
     const ALL_STAGES = ['PROSPECT', 'NEW', 'ACTIVE', 'AT_RISK', 'DORMANT', 'CHURNED', 'REACTIVATED'];
     const scanned = (await api.gql(STATS, { filter: { stages: ALL_STAGES } })).body.data.customerStats;
     const sortBy = (rows: { count: number }[]) => [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-    for (const field of ['byStage', 'byTier', 'byCity', 'byTag', 'rfmGrid', 'byPreferredChannel']) expect([field, sortBy(everyone[field])]).toEqual([field, sortBy(scanned[field])]);
+    for (const field of ['byStage', 'byTier', 'byCity', 'byTag', 'rfmGrid', 'byPreferredChannel'])
+      expect([field, sortBy(everyone[field])]).toEqual([field, sortBy(scanned[field])]);
     expect(everyone.total).toBe(scanned.total);
     expect((await db.pool.query(`SELECT count(*)::int AS n FROM c360.snapshot_counts WHERE version = 1`)).rows[0].n).toBeGreaterThan(0);
   });
@@ -134,34 +155,64 @@ describe('customerStats over a full snapshot', () => {
   });
 
   it('saves segments whose members equal their count, also as a customers filter', async () => {
-    const created = await api.gql(`mutation($input: SegmentInput!) { createSegment(input: $input) { id version name count exportPath } }`,
-      { input: { name: 'Win-back', description: 'dormant or at risk', filter: { stages: ['DORMANT', 'AT_RISK', 'CHURNED'] } } }, await bearer(['analyst']));
+    const created = await api.gql(
+      `mutation($input: SegmentInput!) { createSegment(input: $input) { id version name count exportPath } }`,
+      { input: { name: 'Win-back', description: 'dormant or at risk', filter: { stages: ['DORMANT', 'AT_RISK', 'CHURNED'] } } },
+      await bearer(['analyst']),
+    );
     expect(created.body.errors).toBeUndefined();
     const segment = created.body.data.createSegment;
-    const expected = lazy.filter((c) => ['DORMANT', 'AT_RISK', 'CHURNED'].includes(c.stage)).map((c) => c.id).sort();
-    expect(segment).toMatchObject({ version: 1, name: 'Win-back', count: expected.length, exportPath: `/exports/segments/${segment.id}.csv` });
+    const expected = lazy
+      .filter((c) => ['DORMANT', 'AT_RISK', 'CHURNED'].includes(c.stage))
+      .map((c) => c.id)
+      .sort();
+    expect(segment).toMatchObject({
+      version: 1,
+      name: 'Win-back',
+      count: expected.length,
+      exportPath: `/exports/segments/${segment.id}.csv`,
+    });
     const ids: string[] = [];
     let after: string | null = null;
     do {
-      const page: GqlResult = await api.gql(`query($id: ID!, $after: String) { segment(id: $id) { members(first: 4, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } } }`, { id: segment.id, after });
+      const page: GqlResult = await api.gql(
+        `query($id: ID!, $after: String) { segment(id: $id) { members(first: 4, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } } }`,
+        { id: segment.id, after },
+      );
       const m = page.body.data.segment.members;
       expect(m.totalCount).toBe(expected.length);
       ids.push(...m.edges.map((e: { node: { id: string } }) => e.node.id));
       after = m.pageInfo.hasNextPage ? m.pageInfo.endCursor : null;
     } while (after);
     expect(ids).toEqual(expected);
-    const listed = await api.gql(`query($s: ID!) { customers(first: 100, filter: { segment: $s }) { totalCount edges { node { id } } snapshot { version } } }`, { s: segment.id });
+    const listed = await api.gql(
+      `query($s: ID!) { customers(first: 100, filter: { segment: $s }) { totalCount edges { node { id } } snapshot { version } } }`,
+      { s: segment.id },
+    );
     expect(listed.body.data.customers.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(expected);
     expect(listed.body.data.customers.snapshot).toEqual({ version: 1 });
-    const updated = await api.gql(`mutation($id: ID!) { updateSegment(id: $id, input: { name: "Win-back", filter: { stages: [DORMANT] } }) { version count } }`, { id: segment.id });
+    const updated = await api.gql(
+      `mutation($id: ID!) { updateSegment(id: $id, input: { name: "Win-back", filter: { stages: [DORMANT] } }) { version count } }`,
+      { id: segment.id },
+    );
     expect(updated.body.data.updateSegment).toEqual({ version: 2, count: lazy.filter((c) => c.stage === 'DORMANT').length });
-    const byStage = await api.gql(`{ customers(first: 100, filter: { stage: ACTIVE, tier: HIGH_VALUE }) { totalCount snapshot { version } } }`);
+    const byStage = await api.gql(
+      `{ customers(first: 100, filter: { stage: ACTIVE, tier: HIGH_VALUE }) { totalCount snapshot { version } } }`,
+    );
     expect(byStage.body.data.customers.totalCount).toBe(lazy.filter((c) => c.stage === 'ACTIVE' && c.tier === 'HIGH_VALUE').length);
   });
 
   it('rejects bad filters and inputs with BAD_USER_INPUT', async () => {
-    for (const f of [{ recency: { min: 0 } }, { frequency: { min: 4, max: 2 } }, { cities: [''] }, { lastActivityAfter: NOW.toISOString(), lastActivityBefore: NOW.toISOString() }]) {
-      expect([f, codeOf(await api.gql(`query($f: SegmentFilter) { customerStats(filter: $f) { total } }`, { f }))]).toEqual([f, 'BAD_USER_INPUT']);
+    for (const f of [
+      { recency: { min: 0 } },
+      { frequency: { min: 4, max: 2 } },
+      { cities: [''] },
+      { lastActivityAfter: NOW.toISOString(), lastActivityBefore: NOW.toISOString() },
+    ]) {
+      expect([f, codeOf(await api.gql(`query($f: SegmentFilter) { customerStats(filter: $f) { total } }`, { f }))]).toEqual([
+        f,
+        'BAD_USER_INPUT',
+      ]);
     }
     expect(codeOf(await api.gql(`mutation { createSegment(input: { name: " ", filter: {} }) { id } }`))).toBe('BAD_USER_INPUT');
     expect(codeOf(await api.gql(`{ customers(filter: { segment: "seg_000000000000" }) { totalCount } }`))).toBe('BAD_USER_INPUT');
@@ -173,8 +224,15 @@ describe('who may update a segment', () => {
   const SEGMENT = `query($id: ID!) { segment(id: $id) { version name filter createdBy } }`;
   const UPDATE = `mutation($id: ID!, $input: SegmentInput!) { updateSegment(id: $id, input: $input) { version name createdBy } }`;
   const create = async (name: string, headers?: Record<string, string>) =>
-    (await api.gql(`mutation($name: String!) { createSegment(input: { name: $name, filter: { stages: [ACTIVE] } }) { id } }`, { name }, headers)).body.data.createSegment.id as string;
-  const rename = (id: string, name: string, headers?: Record<string, string>) => api.gql(UPDATE, { id, input: { name, filter: {} } }, headers);
+    (
+      await api.gql(
+        `mutation($name: String!) { createSegment(input: { name: $name, filter: { stages: [ACTIVE] } }) { id } }`,
+        { name },
+        headers,
+      )
+    ).body.data.createSegment.id as string;
+  const rename = (id: string, name: string, headers?: Record<string, string>) =>
+    api.gql(UPDATE, { id, input: { name, filter: {} } }, headers);
 
   it("refuses an analyst's update of an admin's segment (it feeds CSV exports): FORBIDDEN, nothing saved", async () => {
     const id = await create('Export: active');
@@ -182,7 +240,12 @@ describe('who may update a segment', () => {
     const res = await rename(id, 'Export: everyone', await bearer(['analyst'], { sub: 'analyst-mallory' }));
     expect(res.body).toEqual({
       data: { updateSegment: null },
-      errors: [expect.objectContaining({ message: `Only the segment's owner (test-admin) or an admin may update segment "${id}".`, extensions: { code: 'FORBIDDEN' } })],
+      errors: [
+        expect.objectContaining({
+          message: `Only the segment's owner (test-admin) or an admin may update segment "${id}".`,
+          extensions: { code: 'FORBIDDEN' },
+        }),
+      ],
     });
     expect((await api.gql(SEGMENT, { id })).body.data.segment).toEqual(before);
   });
@@ -190,11 +253,22 @@ describe('who may update a segment', () => {
   it('lets the owner and admins update it, and keeps its owner through their updates', async () => {
     const owner = await bearer(['analyst'], { sub: 'analyst-olga' });
     const id = await create('Olga: active', owner);
-    expect((await rename(id, 'Olga: everyone', owner)).body.data.updateSegment).toEqual({ version: 2, name: 'Olga: everyone', createdBy: 'analyst-olga' });
-    expect((await rename(id, 'Olga: reviewed', await bearer(['admin'], { sub: 'admin-ada' }))).body.data.updateSegment).toEqual({ version: 3, name: 'Olga: reviewed', createdBy: 'admin-ada' });
+    expect((await rename(id, 'Olga: everyone', owner)).body.data.updateSegment).toEqual({
+      version: 2,
+      name: 'Olga: everyone',
+      createdBy: 'analyst-olga',
+    });
+    expect((await rename(id, 'Olga: reviewed', await bearer(['admin'], { sub: 'admin-ada' }))).body.data.updateSegment).toEqual({
+      version: 3,
+      name: 'Olga: reviewed',
+      createdBy: 'admin-ada',
+    });
     expect(codeOf(await rename(id, 'Not yours', await bearer(['analyst'], { sub: 'analyst-mallory' })))).toBe('FORBIDDEN');
     expect((await rename(id, 'Olga: again', owner)).body.data.updateSegment.version).toBe(4);
-    expect((await api.gql(`query($id: ID!) { segment(id: $id) { owner createdBy } }`, { id })).body.data.segment).toEqual({ owner: 'analyst-olga', createdBy: 'analyst-olga' });
+    expect((await api.gql(`query($id: ID!) { segment(id: $id) { owner createdBy } }`, { id })).body.data.segment).toEqual({
+      owner: 'analyst-olga',
+      createdBy: 'analyst-olga',
+    });
   });
 });
 
@@ -209,73 +283,113 @@ describe('building snapshots', () => {
     const moves: string[] = [];
     let after: string | null = null;
     do {
-      const page: GqlResult = await later.gql(`query($after: String, $then: DateTime) { customers(first: 20, after: $after) {
-        edges { node { then: lifecycle(asOf: $then) { stage } now: lifecycle { stage } } } pageInfo { hasNextPage endCursor } } }`, { after, then: NOW.toISOString() });
-      moves.push(...page.body.data.customers.edges.map((e: { node: { then: { stage: string }; now: { stage: string } } }) => `${e.node.then.stage}>${e.node.now.stage}`));
+      const page: GqlResult = await later.gql(
+        `query($after: String, $then: DateTime) { customers(first: 20, after: $after) {
+        edges { node { then: lifecycle(asOf: $then) { stage } now: lifecycle { stage } } } pageInfo { hasNextPage endCursor } } }`,
+        { after, then: NOW.toISOString() },
+      );
+      moves.push(
+        ...page.body.data.customers.edges.map(
+          (e: { node: { then: { stage: string }; now: { stage: string } } }) => `${e.node.then.stage}>${e.node.now.stage}`,
+        ),
+      );
       after = page.body.data.customers.pageInfo.hasNextPage ? page.body.data.customers.pageInfo.endCursor : null;
     } while (after);
-    expect(new Map(s.transitions.map((t: { from: string; to: string; count: number }) => [`${t.from}>${t.to}`, t.count]))).toEqual(tally(moves));
+    expect(new Map(s.transitions.map((t: { from: string; to: string; count: number }) => [`${t.from}>${t.to}`, t.count]))).toEqual(
+      tally(moves),
+    );
     // The same from the version's rows (a filter that keeps everyone goes the scanning way).
-    const scanned = await later.gql(`query($f: SegmentFilter) { customerStats(filter: $f) { transitions { from to count } } }`, { f: { stages: ['PROSPECT', 'NEW', 'ACTIVE', 'AT_RISK', 'DORMANT', 'CHURNED', 'REACTIVATED'] } });
-    expect(new Map(scanned.body.data.customerStats.transitions.map((t: { from: string; to: string; count: number }) => [`${t.from}>${t.to}`, t.count]))).toEqual(tally(moves));
+    const scanned = await later.gql(`query($f: SegmentFilter) { customerStats(filter: $f) { transitions { from to count } } }`, {
+      f: { stages: ['PROSPECT', 'NEW', 'ACTIVE', 'AT_RISK', 'DORMANT', 'CHURNED', 'REACTIVATED'] },
+    });
+    expect(
+      new Map(
+        scanned.body.data.customerStats.transitions.map((t: { from: string; to: string; count: number }) => [`${t.from}>${t.to}`, t.count]),
+      ),
+    ).toEqual(tally(moves));
     expect(moves.some((m) => m.split('>')[0] !== m.split('>')[1])).toBe(true);
   });
 
   it('switches atomically: a reader during a rebuild sees the previous snapshot whole', async () => {
     const seen: unknown[] = [];
     await buildSnapshot(deps, {
-      now: LATER, batchSize: 5,
+      now: LATER,
+      batchSize: 5,
       onProgress: async () => {
-        if (seen.length === 0) seen.push((await later.gql(`{ customerStats { total snapshot { version customers } } }`)).body.data.customerStats);
+        if (seen.length === 0)
+          seen.push((await later.gql(`{ customerStats { total snapshot { version customers } } }`)).body.data.customerStats);
       },
     });
     const total = insightsDataset().customers.length;
     expect(seen[0]).toEqual({ total, snapshot: { version: 2, customers: total } });
-    expect((await later.gql(`{ customerStats { total snapshot { version } } }`)).body.data.customerStats).toEqual({ total, snapshot: { version: 3 } });
+    expect((await later.gql(`{ customerStats { total snapshot { version } } }`)).body.data.customerStats).toEqual({
+      total,
+      snapshot: { version: 3 },
+    });
   });
 
   it('resumes a killed build from its cursor, to the same rows as a clean build', async () => {
     let batches = 0;
-    await expect(buildSnapshot(deps, {
-      now: LATER, batchSize: 5,
-      onProgress: () => {
-        batches += 1;
-        if (batches === 2) throw new Error('killed');
-      },
-    })).rejects.toThrow('killed');
-    const { rows: [unfinished] } = await db.pool.query(`SELECT version, status, customers, cursor FROM c360.snapshots WHERE status = 'building'`);
+    await expect(
+      buildSnapshot(deps, {
+        now: LATER,
+        batchSize: 5,
+        onProgress: () => {
+          batches += 1;
+          if (batches === 2) throw new Error('killed');
+        },
+      }),
+    ).rejects.toThrow('killed');
+    const {
+      rows: [unfinished],
+    } = await db.pool.query(`SELECT version, status, customers, cursor FROM c360.snapshots WHERE status = 'building'`);
     expect(unfinished).toMatchObject({ version: 4, customers: 10 });
     expect((await later.gql(`{ customerStats { snapshot { version } } }`)).body.data.customerStats.snapshot.version).toBe(3);
     const resumed = await buildSnapshot(deps, { now: LATER, batchSize: 5 });
     const total = insightsDataset().customers.length;
     expect(resumed).toMatchObject({ version: 4, resumed: true, computed: total - 10 });
-    const rows = async (v: number) => (await db.pool.query(`SELECT to_jsonb(p) - 'version' AS r FROM c360.profile_snapshot p WHERE version = $1 ORDER BY customer_id`, [v])).rows;
+    const rows = async (v: number) =>
+      (await db.pool.query(`SELECT to_jsonb(p) - 'version' AS r FROM c360.profile_snapshot p WHERE version = $1 ORDER BY customer_id`, [v]))
+        .rows;
     expect(await rows(4)).toEqual(await rows(3));
   });
 
   it('refreshes incrementally: a new order is picked up, the unchanged rows are copied', async () => {
-    await db.pool.query(`INSERT INTO orders (id, order_number, customer_id, status, channel, placed_at, total) VALUES ('io_new', 'SO-NEW-1', $1, 'completed', 'web', $2, 100.00)`, [I.P_OLD, new Date(LATER.getTime() + 30 * 60_000)]);
+    await db.pool.query(
+      `INSERT INTO orders (id, order_number, customer_id, status, channel, placed_at, total) VALUES ('io_new', 'SO-NEW-1', $1, 'completed', 'web', $2, 100.00)`,
+      [I.P_OLD, new Date(LATER.getTime() + 30 * 60_000)],
+    );
     const AFTER = new Date(LATER.getTime() + 3_600_000);
     const built = await buildSnapshot(deps, { now: AFTER, incremental: true });
     const total = insightsDataset().customers.length;
     expect(built).toMatchObject({ kind: 'incremental', version: 5 });
     expect(built!.computed + built!.copied).toBe(total);
     expect(built!.computed).toBeLessThan(total / 2);
-    const { rows } = await db.pool.query(`SELECT lifecycle_stage, as_of FROM c360.profile_snapshot WHERE version = 5 AND customer_id = $1`, [I.P_OLD]);
+    const { rows } = await db.pool.query(
+      `SELECT lifecycle_stage, as_of FROM c360.profile_snapshot WHERE version = 5 AND customer_id = $1`,
+      [I.P_OLD],
+    );
     expect(rows[0]).toEqual({ lifecycle_stage: 'NEW', as_of: AFTER });
     // The three latest versions are kept.
-    expect((await db.pool.query(`SELECT array_agg(DISTINCT version ORDER BY version) AS v FROM c360.profile_snapshot`)).rows[0].v).toEqual([3, 4, 5]);
+    expect((await db.pool.query(`SELECT array_agg(DISTINCT version ORDER BY version) AS v FROM c360.profile_snapshot`)).rows[0].v).toEqual([
+      3, 4, 5,
+    ]);
   });
 
   it('builds in full instead when the last full build is a day old, or a tag definition changed', async () => {
     const dayOn = await buildSnapshot(deps, { now: new Date(LATER.getTime() + 25 * 3_600_000), incremental: true });
     expect(dayOn).toMatchObject({ kind: 'full', version: 6 });
-    const changed = await api.gql(`mutation { upsertTagDefinition(input: { key: "dash_test", label: "Dash test", family: VALUE, description: "a test rule", expression: "facts.orders.spend365d >= 1000000.0" }) { key } }`);
+    const changed = await api.gql(
+      `mutation { upsertTagDefinition(input: { key: "dash_test", label: "Dash test", family: VALUE, description: "a test rule", expression: "facts.orders.spend365d >= 1000000.0" }) { key } }`,
+    );
     expect(changed.body.errors).toBeUndefined();
     await deps.tags.refresh();
     const afterChange = await buildSnapshot(deps, { now: new Date(LATER.getTime() + 26 * 3_600_000), incremental: true });
     expect(afterChange).toMatchObject({ kind: 'full', version: 7 });
-    expect((await buildSnapshot(deps, { now: new Date(LATER.getTime() + 27 * 3_600_000), incremental: true }))).toMatchObject({ kind: 'incremental', version: 8 });
+    expect(await buildSnapshot(deps, { now: new Date(LATER.getTime() + 27 * 3_600_000), incremental: true })).toMatchObject({
+      kind: 'incremental',
+      version: 8,
+    });
   });
 });
 
@@ -285,18 +399,36 @@ describe('GET /exports/segments/:id.csv', () => {
   beforeAll(async () => {
     id = (await api.gql(`mutation { createSegment(input: { name: "Everyone", filter: {} }) { id } }`)).body.data.createSegment.id;
     origin = new URL(api.url).origin;
-    await db.pool.query(`UPDATE customers SET email = ' Champ@Example.COM ', phone = '138 0013 8000', full_name = '=HYPERLINK("x")' WHERE id = $1`, [I.CHAMPION]);
+    await db.pool.query(
+      `UPDATE customers SET email = ' Champ@Example.COM ', phone = '138 0013 8000', full_name = '=HYPERLINK("x")' WHERE id = $1`,
+      [I.CHAMPION],
+    );
   });
   /** The body and the trailers (fetch does not expose trailers). */
   const get = (headers: Record<string, string>) =>
     new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string; trailers: NodeJS.Dict<string> }>((resolve, reject) => {
-      http.get(`${origin}/exports/segments/${id}.csv`, { headers }, (res) => {
-        let body = '';
-        res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body, trailers: res.trailers }));
-      }).on('error', reject);
+      http
+        .get(`${origin}/exports/segments/${id}.csv`, { headers }, (res) => {
+          let body = '';
+          res
+            .setEncoding('utf8')
+            .on('data', (c: string) => (body += c))
+            .on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body, trailers: res.trailers }));
+        })
+        .on('error', reject);
     });
-  const rowsOf = (body: string) => body.trimEnd().split('\r\n').slice(1).map((l) => l.split(','));
-  const marketing = () => new Set(insightsDataset().consents.filter((c) => c.purpose === 'marketing' && c.granted).map((c) => c.customer_id));
+  const rowsOf = (body: string) =>
+    body
+      .trimEnd()
+      .split('\r\n')
+      .slice(1)
+      .map((l) => l.split(','));
+  const marketing = () =>
+    new Set(
+      insightsDataset()
+        .consents.filter((c) => c.purpose === 'marketing' && c.granted)
+        .map((c) => c.customer_id),
+    );
 
   it('streams the members who granted marketing consent, masked for analysts, with the row count in a trailer', async () => {
     const res = await get(await bearer(['analyst'], { sub: 'csv-analyst' }));
@@ -309,12 +441,17 @@ describe('GET /exports/segments/:id.csv', () => {
     expect(rows.map((r) => r[0])).not.toContain(I.NO_CONSENT);
     const champ = rows.find((r) => r[0] === I.CHAMPION)!;
     expect([champ[2], champ[3]]).toEqual(['c***@example.com', '+86 138****8000']);
-    const audited = await db.pool.query(`SELECT count(DISTINCT customer_id)::int AS n FROM c360.audit_log WHERE subject = 'csv-analyst' AND operation = $1`, [`export:${id}`]);
+    const audited = await db.pool.query(
+      `SELECT count(DISTINCT customer_id)::int AS n FROM c360.audit_log WHERE subject = 'csv-analyst' AND operation = $1`,
+      [`export:${id}`],
+    );
     expect(audited.rows[0].n).toBe(rows.length);
   });
 
   it('gives admins the contacts cleaned, neutralises formulas, and reads consent live', async () => {
-    await db.pool.query(`UPDATE consents SET granted = false, updated_at = now() WHERE customer_id = $1 AND purpose = 'marketing'`, [I.WINDOW]);
+    await db.pool.query(`UPDATE consents SET granted = false, updated_at = now() WHERE customer_id = $1 AND purpose = 'marketing'`, [
+      I.WINDOW,
+    ]);
     const res = await get(await bearer(['admin']));
     const rows = rowsOf(res.body);
     const champ = rows.find((r) => r[0] === I.CHAMPION)!;

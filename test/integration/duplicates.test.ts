@@ -1,7 +1,10 @@
 import type { CrmDataset, CustomerRow, IdentityRow } from '@c360/demo-data';
 import { createDb } from '../../src/sources/crm/db';
 import {
-  duplicateCandidates, type DuplicateCandidate, type DuplicateCandidatesOptions, type DuplicateEvidence,
+  duplicateCandidates,
+  type DuplicateCandidate,
+  type DuplicateCandidatesOptions,
+  type DuplicateEvidence,
 } from '../../src/sources/crm/duplicates';
 import { noRoundTrips } from '../../src/sources/roundTrips';
 import { fixtureDataset, LINA, LINA_DUP, TOM } from '../fixtures/crm';
@@ -14,14 +17,31 @@ import { createCrmDatabase } from '../helpers/database';
  */
 const at = new Date('2025-01-01T00:00:00Z');
 const person = (id: string, fullName: string, more: Partial<CustomerRow> = {}): CustomerRow => ({
-  id, created_at: at, full_name: fullName, gender: null, birth_date: null, city: null, country: null, occupation: null,
-  email: null, phone: null, status: 'active', ...more,
+  id,
+  created_at: at,
+  full_name: fullName,
+  gender: null,
+  birth_date: null,
+  city: null,
+  country: null,
+  occupation: null,
+  email: null,
+  phone: null,
+  status: 'active',
+  ...more,
 });
-const identity = (customerId: string, kind: IdentityRow['kind'], value: string): IdentityRow =>
-  ({ customer_id: customerId, kind, value, verified: false, first_seen_at: at });
+const identity = (customerId: string, kind: IdentityRow['kind'], value: string): IdentityRow => ({
+  customer_id: customerId,
+  kind,
+  value,
+  verified: false,
+  first_seen_at: at,
+});
 
 /** Twenty-one records sharing a placeholder e-mail: no evidence. */
-const PLACEHOLDERS = Array.from({ length: 21 }, (_, i) => person(`c_none${String(i).padStart(2, '0')}`, `Nobody ${i}`, { email: i % 2 ? 'NONE@none.com' : 'none@none.com' }));
+const PLACEHOLDERS = Array.from({ length: 21 }, (_, i) =>
+  person(`c_none${String(i).padStart(2, '0')}`, `Nobody ${i}`, { email: i % 2 ? 'NONE@none.com' : 'none@none.com' }),
+);
 
 function dataset(): CrmDataset {
   const d = fixtureDataset();
@@ -76,11 +96,16 @@ function dataset(): CrmDataset {
 
 /** pg_trgm's trigrams of a Latin name: lower case, words of letters and digits, each padded "  w ". */
 function trigrams(name: string): Set<string> {
-  const words = name.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-  return new Set(words.flatMap((w) => {
-    const padded = [...`  ${w} `];
-    return padded.slice(0, -2).map((_, i) => padded.slice(i, i + 3).join(''));
-  }));
+  const words = name
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+  return new Set(
+    words.flatMap((w) => {
+      const padded = [...`  ${w} `];
+      return padded.slice(0, -2).map((_, i) => padded.slice(i, i + 3).join(''));
+    }),
+  );
 }
 function similarity(x: string, y: string): number {
   const a = trigrams(x);
@@ -96,14 +121,21 @@ const city = (value: string, s: number): DuplicateEvidence => ({ kind: 'name_cit
 
 function weight(e: DuplicateEvidence): number {
   switch (e.kind) {
-    case 'device_id': return 0.9;
-    case 'name_birth_date': return 0.3 + 0.5 * e.similarity!;
-    case 'name_city': return 0.05 + 0.4 * e.similarity!;
-    default: return 1;
+    case 'device_id':
+      return 0.9;
+    case 'name_birth_date':
+      return 0.3 + 0.5 * e.similarity!;
+    case 'name_city':
+      return 0.05 + 0.4 * e.similarity!;
+    default:
+      return 1;
   }
 }
 const pair = (a: string, b: string, evidence: DuplicateEvidence[]) => ({
-  a, b, evidence, score: Math.round((1 - evidence.reduce((p, e) => p * (1 - weight(e)), 1)) * 1e4) / 1e4,
+  a,
+  b,
+  evidence,
+  score: Math.round((1 - evidence.reduce((p, e) => p * (1 - weight(e)), 1)) * 1e4) / 1e4,
 });
 const byRank = (x: { score: number; a: string; b: string }, y: { score: number; a: string; b: string }) =>
   y.score - x.score || (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : x.b > y.b ? 1 : 0);
@@ -156,9 +188,11 @@ async function candidates(opts: Partial<DuplicateCandidatesOptions> = {}): Promi
 }
 
 /** Similarities come back as float4: compared to 6 decimals. */
-const rounded = (rows: DuplicateCandidate[]) => rows.map((r) => ({
-  ...r, evidence: r.evidence.map((e) => ({ ...e, similarity: e.similarity === null ? null : Math.round(e.similarity * 1e6) / 1e6 })),
-}));
+const rounded = (rows: DuplicateCandidate[]) =>
+  rows.map((r) => ({
+    ...r,
+    evidence: r.evidence.map((e) => ({ ...e, similarity: e.similarity === null ? null : Math.round(e.similarity * 1e6) / 1e6 })),
+  }));
 
 describe('duplicateCandidates', () => {
   it('finds every pair by its evidence, scored and ordered, in one statement', async () => {
@@ -200,16 +234,19 @@ describe('duplicateCandidates', () => {
   });
 
   it('shows a merged record as its survivor, and the records again once the merge link is removed', async () => {
-    await db.pool.query(`UPDATE c360.identity_links SET removed_at = now(), removed_by = 'test' WHERE kind = 'customer_id' AND value = 'c_mg_x'`);
+    await db.pool.query(
+      `UPDATE c360.identity_links SET removed_at = now(), removed_by = 'test' WHERE kind = 'customer_id' AND value = 'c_mg_x'`,
+    );
     try {
       const { rows } = await candidates();
       const olga = rows.filter((r) => r.a.startsWith('c_mg'));
-      expect(rounded(olga)).toEqual(rounded([
-        pair('c_mg_s', 'c_mg_x', [phone('+79123456789')]),
-        pair('c_mg_x', 'c_mg_y', [email('olga@example.ru')]),
-      ]));
+      expect(rounded(olga)).toEqual(
+        rounded([pair('c_mg_s', 'c_mg_x', [phone('+79123456789')]), pair('c_mg_x', 'c_mg_y', [email('olga@example.ru')])]),
+      );
     } finally {
-      await db.pool.query(`UPDATE c360.identity_links SET removed_at = NULL, removed_by = NULL WHERE kind = 'customer_id' AND value = 'c_mg_x'`);
+      await db.pool.query(
+        `UPDATE c360.identity_links SET removed_at = NULL, removed_by = NULL WHERE kind = 'customer_id' AND value = 'c_mg_x'`,
+      );
     }
   });
 

@@ -58,7 +58,10 @@ describe('a CRM that is down or slow', () => {
       // Only the field that needs the locked table fails; the rest of the answer is there.
       expect(body.data).toEqual({ customer: { id: LINA, supportTickets: null, purchaseSummary: { completedOrders: 3 } } });
       expect(body.errors).toEqual([
-        expect.objectContaining({ path: ['customer', 'supportTickets'], extensions: { code: 'SOURCE_UNAVAILABLE', source: 'crm', reason: 'timeout' } }),
+        expect.objectContaining({
+          path: ['customer', 'supportTickets'],
+          extensions: { code: 'SOURCE_UNAVAILABLE', source: 'crm', reason: 'timeout' },
+        }),
       ]);
     } finally {
       await locker.query('ROLLBACK');
@@ -76,7 +79,12 @@ describe('unexpected failures', () => {
       const { body } = await api.gql(`{ customer(id: "${LINA}") { id supportTickets { id } } }`);
       expect(body.data).toEqual({ customer: { id: LINA, supportTickets: null } });
       expect(body.errors).toEqual([
-        { message: 'Internal server error', locations: [{ line: 1, column: 31 }], path: ['customer', 'supportTickets'], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+        {
+          message: 'Internal server error',
+          locations: [{ line: 1, column: 31 }],
+          path: ['customer', 'supportTickets'],
+          extensions: { code: 'INTERNAL_SERVER_ERROR' },
+        },
       ]);
     } finally {
       await db.pool.query('ALTER TABLE support_tickets RENAME COLUMN title TO subject');
@@ -88,7 +96,9 @@ describe('bad requests', () => {
   it('refuses a body over MAX_BODY_BYTES with 413', async () => {
     const res = await api.post(JSON.stringify({ query: `{ customer(id: "${'x'.repeat(1_100_000)}") { id } }` }));
     expect(res.status).toBe(413);
-    expect(await res.json()).toEqual({ errors: [{ message: 'The request body is larger than 1000000 bytes.', extensions: { code: 'BAD_REQUEST' } }] });
+    expect(await res.json()).toEqual({
+      errors: [{ message: 'The request body is larger than 1000000 bytes.', extensions: { code: 'BAD_REQUEST' } }],
+    });
   });
 
   it('refuses malformed JSON with 400', async () => {
@@ -117,15 +127,22 @@ describe('bad requests', () => {
   ])('refuses a NUL character in %s as BAD_USER_INPUT, before any source is asked', async (_, query, field) => {
     const { status, body, roundTrips } = await api.gql(query);
     expect(status).toBe(400);
-    expect(body.errors).toEqual([{ message: `\`${field}\` may not contain the NUL character (U+0000).`, extensions: { code: 'BAD_USER_INPUT', field } }]);
+    expect(body.errors).toEqual([
+      { message: `\`${field}\` may not contain the NUL character (U+0000).`, extensions: { code: 'BAD_USER_INPUT', field } },
+    ]);
     expect(roundTrips).toEqual({ crm: 0, behaviour: 0, social: 0 });
   });
 
   it("bounds a variable's default value like a value sent", async () => {
     const nul = await api.gql('query($v: String! = "ab\\u0000c") { searchCustomers(query: $v) { id } }');
     expect(nul.status).toBe(400);
-    expect(nul.body.errors![0]).toMatchObject({ message: '`query` may not contain the NUL character (U+0000).', extensions: { code: 'BAD_USER_INPUT' } });
-    const long = await api.gql(`query($v: String! = "${'a'.repeat(300)}@b.co") { customerBy(identifier: { kind: EMAIL, value: $v }) { id } }`);
+    expect(nul.body.errors![0]).toMatchObject({
+      message: '`query` may not contain the NUL character (U+0000).',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    const long = await api.gql(
+      `query($v: String! = "${'a'.repeat(300)}@b.co") { customerBy(identifier: { kind: EMAIL, value: $v }) { id } }`,
+    );
     expect(long.body.errors![0]!.message).toBe('`identifier.value` may have at most 254 characters (got 305).');
     expect(long.roundTrips.crm).toBe(0);
   });
@@ -134,7 +151,10 @@ describe('bad requests', () => {
     const query = 'query($f: SegmentFilter){ customerStats(filter: $f) { total } }';
     const long = await api.gql(query, { f: { cities: ['Hangzhou', 'x'.repeat(101)] } });
     expect(long.status).toBe(400);
-    expect(long.body.errors![0]).toMatchObject({ message: '`filter.cities.1` may have at most 100 characters (got 101).', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(long.body.errors![0]).toMatchObject({
+      message: '`filter.cities.1` may have at most 100 characters (got 101).',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
     const many = await api.gql(query, { f: { tagsAny: Array.from({ length: 51 }, (_, i) => `t${i}`) } });
     expect(many.body.errors![0]!.message).toBe('`filter.tagsAny` may have at most 50 items (got 51).');
     const plain = await api.gql('query($id: ID!){ customer(id: $id) { id } }', { id: 'c'.repeat(65) });
@@ -142,29 +162,45 @@ describe('bad requests', () => {
   });
 
   it('answers a persisted query whose hash does not match its text with PERSISTED_QUERY_HASH_MISMATCH', async () => {
-    const res = await api.post(JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } }));
+    const res = await api.post(
+      JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } }),
+    );
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ errors: [{ message: 'provided sha does not match query', extensions: { code: 'PERSISTED_QUERY_HASH_MISMATCH' } }] });
+    expect(await res.json()).toEqual({
+      errors: [{ message: 'provided sha does not match query', extensions: { code: 'PERSISTED_QUERY_HASH_MISMATCH' } }],
+    });
     for (const version of [2, '1']) {
       const other = await api.post(JSON.stringify({ extensions: { persistedQuery: { version, sha256Hash: 'ab' } } }));
-      expect(await other.json()).toEqual({ errors: [{ message: 'Unsupported persisted query version', extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED' } }] });
+      expect(await other.json()).toEqual({
+        errors: [{ message: 'Unsupported persisted query version', extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED' } }],
+      });
     }
   });
 
   it('answers more than 50 bad variable values with BAD_USER_INPUT only (graphql-js adds an uncoded "too many errors")', async () => {
-    const res = await api.gql('query($s: [TicketStatus!]) { customer(id: "c_tom") { supportTickets(status: $s) { id } } }', { s: Array(51).fill('NOPE') });
+    const res = await api.gql('query($s: [TicketStatus!]) { customer(id: "c_tom") { supportTickets(status: $s) { id } } }', {
+      s: Array(51).fill('NOPE'),
+    });
     expect(res.status).toBe(400);
     expect(new Set(res.body.errors!.map((e) => e.extensions?.code))).toEqual(new Set(['BAD_USER_INPUT']));
     expect(res.body.errors).toHaveLength(51);
   });
 
   it('refuses a DateTime outside the years 1–9999 before PostgreSQL sees it', async () => {
-    const res = await api.gql('mutation($at: DateTime) { createSegment(input: { name: "year zero", filter: { lastActivityAfter: $at } }) { id } }', { at: '0000-01-01T00:00:00Z' });
+    const res = await api.gql(
+      'mutation($at: DateTime) { createSegment(input: { name: "year zero", filter: { lastActivityAfter: $at } }) { id } }',
+      { at: '0000-01-01T00:00:00Z' },
+    );
     expect(res.status).toBe(400);
-    expect(res.body.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('between the years 1 and 9999') });
+    expect(res.body.errors![0]).toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT' },
+      message: expect.stringContaining('between the years 1 and 9999'),
+    });
     const literal = await api.gql('{ customer(id: "c_tom") { rfm(asOf: "10000-01-01T00:00:00Z") { score } } }');
     expect(literal.status).toBe(400);
-    const fine = await api.gql('query($at: DateTime) { customer(id: "c_tom") { rfm(asOf: $at) { score } } }', { at: '0001-01-01T00:00:00Z' });
+    const fine = await api.gql('query($at: DateTime) { customer(id: "c_tom") { rfm(asOf: $at) { score } } }', {
+      at: '0001-01-01T00:00:00Z',
+    });
     expect(fine.body.errors ?? []).toEqual([]);
   });
 });

@@ -22,13 +22,28 @@ afterAll(async () => {
 });
 
 /** The documentation's pages: the README first, then docs/*.md in name order. */
-const PAGES = ['README.md', ...readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+const PAGES = [
+  'README.md',
+  ...readdirSync(path.join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`),
+];
 
 describe('the example operations of the README and docs/', () => {
   it('are the files codegen types (examples/operations), in page order', () => {
-    const documented = PAGES.flatMap((page) => [...readFileSync(path.join(ROOT, page), 'utf8').matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]));
-    const files = ['Example', 'Population', 'Lookup', 'Dashboard'].map((n) => readFileSync(path.join(ROOT, 'examples/operations', `${n}.graphql`), 'utf8'));
-    expect(readdirSync(path.join(ROOT, 'examples/operations')).sort()).toEqual(['Dashboard.graphql', 'Example.graphql', 'Lookup.graphql', 'Population.graphql']);
+    const documented = PAGES.flatMap((page) =>
+      [...readFileSync(path.join(ROOT, page), 'utf8').matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]),
+    );
+    const files = ['Example', 'Population', 'Lookup', 'Dashboard'].map((n) =>
+      readFileSync(path.join(ROOT, 'examples/operations', `${n}.graphql`), 'utf8'),
+    );
+    expect(readdirSync(path.join(ROOT, 'examples/operations')).sort()).toEqual([
+      'Dashboard.graphql',
+      'Example.graphql',
+      'Lookup.graphql',
+      'Population.graphql',
+    ]);
     expect(documented).toEqual(files);
   });
 

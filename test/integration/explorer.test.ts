@@ -25,7 +25,8 @@ function findChromium(): string | null {
 }
 
 const executablePath = findChromium();
-if (!executablePath && process.env.REQUIRE_BROWSER === '1') throw new Error('REQUIRE_BROWSER=1 but no Chromium found (apt-get install chromium, or set CHROMIUM_PATH)');
+if (!executablePath && process.env.REQUIRE_BROWSER === '1')
+  throw new Error('REQUIRE_BROWSER=1 but no Chromium found (apt-get install chromium, or set CHROMIUM_PATH)');
 if (!executablePath) console.warn('explorer.test: no Chromium on this machine (apt-get install chromium); the browser test is skipped');
 const describeWithBrowser = executablePath ? describe : describe.skip;
 
@@ -112,7 +113,12 @@ describeWithBrowser('the explorer in headless Chromium', () => {
     expect(new URL(page.url()).hash).toBe(''); // the token left the address bar
 
     // With three operations in the editor the run button asks which one.
-    const answer = page.waitForResponse((r) => r.url() === `${origin}/graphql` && r.request().method() === 'POST' && (r.request().postData() ?? '').includes('"operationName":"Lookup"'));
+    const answer = page.waitForResponse(
+      (r) =>
+        r.url() === `${origin}/graphql` &&
+        r.request().method() === 'POST' &&
+        (r.request().postData() ?? '').includes('"operationName":"Lookup"'),
+    );
     await page.locator('.graphiql-execute-button').click();
     await page.getByRole('menuitem', { name: 'Lookup' }).click();
     const response = await answer;

@@ -82,19 +82,30 @@ const viaGateway = async (query: string, authorization: string) => {
 };
 
 describe('federation', () => {
-  it("answers a query across both subgraphs, resolving 100 customer references in one CRM statement", async () => {
+  it('answers a query across both subgraphs, resolving 100 customer references in one CRM statement', async () => {
     const { authorization } = await bearer(['analyst']);
     ourRoundTrips.length = 0;
-    const result = await viaGateway('{ topMembers(first: 100) { id loyaltyPoints profile { city } purchaseSummary { completedOrders } } }', authorization);
+    const result = await viaGateway(
+      '{ topMembers(first: 100) { id loyaltyPoints profile { city } purchaseSummary { completedOrders } } }',
+      authorization,
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data.topMembers).toHaveLength(100);
-    expect(result.data.topMembers[7]).toEqual({ id: BULK[7], loyaltyPoints: points(BULK[7]!), profile: { city: 'Hangzhou' }, purchaseSummary: { completedOrders: 2 } });
+    expect(result.data.topMembers[7]).toEqual({
+      id: BULK[7],
+      loyaltyPoints: points(BULK[7]!),
+      profile: { city: 'Hangzhou' },
+      purchaseSummary: { completedOrders: 2 },
+    });
     // Our one call from the gateway: the references' rows in one statement, their summaries in another.
     expect(ourRoundTrips).toEqual(['crm=2,behaviour=0,social=0']);
   });
 
   it('keeps the roles: references are for service credentials, masked for an analyst, refused to an agent', async () => {
-    const analyst = await viaGateway('{ topMembers(first: 1) { id profile { fullName } contact { email } } }', (await bearer(['analyst'])).authorization);
+    const analyst = await viaGateway(
+      '{ topMembers(first: 1) { id profile { fullName } contact { email } } }',
+      (await bearer(['analyst'])).authorization,
+    );
     expect(analyst.data.topMembers[0]).toEqual({ id: BULK[0], profile: { fullName: 'B. C. 1.' }, contact: { email: 'b***@example.net' } });
     const agent = await viaGateway('{ topMembers(first: 1) { id profile { fullName } } }', (await bearer(['agent'])).authorization);
     // Our subgraph refuses the gateway's _entities call for an agent (403, before anything is read).
@@ -103,8 +114,13 @@ describe('federation', () => {
   });
 
   it('audits personal data read through references', async () => {
-    const { rows } = await db.pool.query(`SELECT customer_id, fields, masked FROM c360.audit_log WHERE customer_id = $1 ORDER BY id DESC LIMIT 1`, [BULK[0]]);
-    expect(rows).toEqual([{ customer_id: BULK[0], fields: ['Contact.email', 'Customer.contact', 'Customer.profile', 'CustomerProfile.fullName'], masked: true }]);
+    const { rows } = await db.pool.query(
+      `SELECT customer_id, fields, masked FROM c360.audit_log WHERE customer_id = $1 ORDER BY id DESC LIMIT 1`,
+      [BULK[0]],
+    );
+    expect(rows).toEqual([
+      { customer_id: BULK[0], fields: ['Contact.email', 'Customer.contact', 'Customer.profile', 'CustomerProfile.fullName'], masked: true },
+    ]);
   });
 
   it('answers each bad representation with its own BAD_USER_INPUT and resolves the rest, without ending the process', async () => {
@@ -113,7 +129,15 @@ describe('federation', () => {
     process.on('unhandledRejection', onRejection);
     try {
       const query = 'query($r:[_Any!]!){ _entities(representations: $r) { __typename ... on Customer { id } } }';
-      const r = [{ __typename: 'Customer', id: BULK[0] }, { __typename: 'Customer' }, 'x', { __typename: 'Nope', id: BULK[1] }, { __typename: 'Customer', id: 7 }, [], { __typename: 'Customer', id: 'c_missing' }];
+      const r = [
+        { __typename: 'Customer', id: BULK[0] },
+        { __typename: 'Customer' },
+        'x',
+        { __typename: 'Nope', id: BULK[1] },
+        { __typename: 'Customer', id: 7 },
+        [],
+        { __typename: 'Customer', id: 'c_missing' },
+      ];
       const res = await api.gql(query, { r });
       expect(res.status).toBe(200);
       expect(res.body.data._entities).toEqual([{ __typename: 'Customer', id: BULK[0] }, null, null, null, null, null, null]);
@@ -132,7 +156,12 @@ describe('federation', () => {
     const query = 'query($r:[_Any!]!){ _entities(representations: $r) { __typename } }';
     const tooMany = await api.gql(query, { r: Array.from({ length: 101 }, () => ({ __typename: 'Customer', id: BULK[0] })) });
     expect(tooMany.status).toBe(400);
-    expect(tooMany.body.errors).toEqual([{ message: '`representations` may have at most 100 items (got 101).', extensions: { code: 'BAD_USER_INPUT', field: 'representations' } }]);
+    expect(tooMany.body.errors).toEqual([
+      {
+        message: '`representations` may have at most 100 items (got 101).',
+        extensions: { code: 'BAD_USER_INPUT', field: 'representations' },
+      },
+    ]);
     expect(tooMany.roundTrips.crm).toBe(0);
     const reps = Array.from({ length: 101 }, () => `{ __typename: "Customer", id: "${BULK[0]}" }`).join(' ');
     const byDefault = await api.gql(`query($r: [_Any!]! = [${reps}]) { _entities(representations: $r) { __typename } }`);

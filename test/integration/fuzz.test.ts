@@ -15,8 +15,22 @@ import { fixtureEvents } from '../fixtures/events';
 import { fixtureSocialAccounts, SOCIAL_TOKEN } from '../fixtures/social';
 import { createCrmDatabase, TEST_JWT_SECRET, type TestStores } from '../helpers/database';
 import {
-  abbreviate, describeOperation, hasLeakMarker, InputValues, inputSurface, mixedOperation, rootFieldOperation, safelistedOperation, Selections, toRequest,
-  ABSENT, type Credential, type FuzzOperation, type RealValues, type SafelistedOperation, type Target,
+  abbreviate,
+  describeOperation,
+  hasLeakMarker,
+  InputValues,
+  inputSurface,
+  mixedOperation,
+  rootFieldOperation,
+  safelistedOperation,
+  Selections,
+  toRequest,
+  ABSENT,
+  type Credential,
+  type FuzzOperation,
+  type RealValues,
+  type SafelistedOperation,
+  type Target,
 } from '../helpers/fuzz';
 import { testDeps, withSocialProvider } from '../helpers/server';
 import { bearer } from '../helpers/tokens';
@@ -65,10 +79,18 @@ class ApiProcess {
   /** Its death was reported as the failure of the operation that caused it. */
   blamed = false;
 
-  private constructor(readonly target: Target, private readonly child: ChildProcess, readonly url: string) {}
+  private constructor(
+    readonly target: Target,
+    private readonly child: ChildProcess,
+    readonly url: string,
+  ) {}
 
   static start(target: Target, env: NodeJS.ProcessEnv): Promise<ApiProcess> {
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts'], { cwd: ROOT, env: { ...env, NODE_ENV: target }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts'], {
+      cwd: ROOT,
+      env: { ...env, NODE_ENV: target },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     return new Promise((resolve, reject) => {
       let api: ApiProcess | undefined;
       let early = '';
@@ -108,7 +130,10 @@ class ApiProcess {
       let shown = line;
       try {
         const entry = JSON.parse(line) as { msg?: string; path?: unknown; err?: { type?: string; message?: string; stack?: string } };
-        const frame = entry.err?.stack?.split('\n').find((l) => /\/(src|resolvers)\//.test(l))?.trim();
+        const frame = entry.err?.stack
+          ?.split('\n')
+          .find((l) => /\/(src|resolvers)\//.test(l))
+          ?.trim();
         shown = `${entry.msg} at ${JSON.stringify(entry.path)}: ${entry.err?.type}: ${entry.err?.message}${frame ? ` (${frame})` : ''}`;
       } catch {
         /* not a JSON log line: a crash report on stderr */
@@ -122,7 +147,10 @@ class ApiProcess {
   }
 
   lastLines(n = 12) {
-    return this.tail.slice(-n).map((l) => abbreviate(l, 400)).join('\n');
+    return this.tail
+      .slice(-n)
+      .map((l) => abbreviate(l, 400))
+      .join('\n');
   }
 
   stop() {
@@ -130,7 +158,10 @@ class ApiProcess {
   }
 }
 
-interface Answer { status: number; text: string }
+interface Answer {
+  status: number;
+  text: string;
+}
 
 /** Everything that breaks the contract in one answer (empty: it holds). */
 function violations({ status, text }: Answer): string[] {
@@ -147,7 +178,8 @@ function violations({ status, text }: Answer): string[] {
   if (!body || typeof body !== 'object' || !('data' in body || 'errors' in body)) out.push('neither data nor errors');
   for (const e of body.errors ?? []) {
     const code = e.extensions?.code;
-    if (!DOCUMENTED_CODES.includes(code as never)) out.push(`undocumented error code ${JSON.stringify(code)} (${abbreviate(String(e.message), 200)})`);
+    if (!DOCUMENTED_CODES.includes(code as never))
+      out.push(`undocumented error code ${JSON.stringify(code)} (${abbreviate(String(e.message), 200)})`);
   }
   return out;
 }
@@ -166,10 +198,36 @@ const { schema } = buildSchema();
 const real: RealValues = {
   ids: [LINA, TOM, LINA_DUP, BULK[0]!, BULK[1]!, BULK[119]!, 'c_nobody', 'o1', 'p_cream'],
   strings: [
-    'lina@example.com', ' Lina@Example.COM ', 'bulk1@example.net', '138 0013 8000', '+86-138-0013-8000', '+1 (415) 555-0132', 'SO2026000001',
-    'SOB0011', 'so 2026-000002', 'Shanghai', 'hangzhou', 'San Francisco', 'CN', 'US', 'weibo:lina_88', 'weibo:Lina_88', 'x:tombaker',
-    'anon-lina', 'dev-lina-1', 'EXT-001', 'Li Na', 'lina', 'Bulk', 'skincare', 'outdoor', 'facts.orders.spend365d >= 10000.0', 'true',
-    'facts.x', 'vip', 'GDPR request',
+    'lina@example.com',
+    ' Lina@Example.COM ',
+    'bulk1@example.net',
+    '138 0013 8000',
+    '+86-138-0013-8000',
+    '+1 (415) 555-0132',
+    'SO2026000001',
+    'SOB0011',
+    'so 2026-000002',
+    'Shanghai',
+    'hangzhou',
+    'San Francisco',
+    'CN',
+    'US',
+    'weibo:lina_88',
+    'weibo:Lina_88',
+    'x:tombaker',
+    'anon-lina',
+    'dev-lina-1',
+    'EXT-001',
+    'Li Na',
+    'lina',
+    'Bulk',
+    'skincare',
+    'outdoor',
+    'facts.orders.spend365d >= 10000.0',
+    'true',
+    'facts.x',
+    'vip',
+    'GDPR request',
   ],
 };
 
@@ -200,12 +258,20 @@ const lastSent: Partial<Record<Target, string>> = {};
  * Sends one request, then checks the answer and the process; throws with everything needed to
  * reproduce. `survivalOnly`: only the process's survival counts (the survival property).
  */
-async function exercise(target: Target, credential: Credential, body: Record<string, unknown>, shown: string, survivalOnly = false): Promise<void> {
+async function exercise(
+  target: Target,
+  credential: Credential,
+  body: Record<string, unknown>,
+  shown: string,
+  survivalOnly = false,
+): Promise<void> {
   const previous = servers[target];
   if (previous && !previous.alive && !previous.blamed) {
     // It died later than the settling below allows, after the last operation it received had passed
     // its checks. Not this operation's fault (failing it would mislead the shrinking): the final test reports it.
-    lateCrashes.push(`the ${target} API died after this operation had passed its checks:\n${lastSent[target]}\nlast output:\n${previous.lastLines()}`);
+    lateCrashes.push(
+      `the ${target} API died after this operation had passed its checks:\n${lastSent[target]}\nlast output:\n${previous.lastLines()}`,
+    );
   }
   const api = await server(target);
   const before = api.unexpected.length;
@@ -245,9 +311,16 @@ async function exercise(target: Target, credential: Credential, body: Record<str
       `${problems.join('; ')}`,
       `operation: ${shown}`,
       answer ? `answer: HTTP ${answer.status} ${abbreviate(answer.text, 600)}` : '',
-      logs.length ? `server log:\n  ${logs.slice(0, 5).map((l) => abbreviate(l, 500)).join('\n  ')}` : '',
+      logs.length
+        ? `server log:\n  ${logs
+            .slice(0, 5)
+            .map((l) => abbreviate(l, 500))
+            .join('\n  ')}`
+        : '',
       api.alive ? '' : `last output:\n${api.lastLines()}`,
-    ].filter(Boolean).join('\n'),
+    ]
+      .filter(Boolean)
+      .join('\n'),
   );
 }
 
@@ -257,19 +330,27 @@ function runSafelisted(op: SafelistedOperation) {
   const variables = Object.fromEntries(op.variables.filter(([, v]) => v !== ABSENT));
   const persisted = (hash: string) => ({ persistedQuery: { version: 1, sha256Hash: hash } });
   const body =
-    op.send === 'text' ? { query: op.document, variables }
-    : op.send === 'hash' ? { variables, extensions: persisted(op.hash) }
-    : { query: op.document, variables, extensions: persisted('0'.repeat(64)) };
+    op.send === 'text'
+      ? { query: op.document, variables }
+      : op.send === 'hash'
+        ? { variables, extensions: persisted(op.hash) }
+        : { query: op.document, variables, extensions: persisted('0'.repeat(64)) };
   return exercise(op.target, op.credential, body, abbreviate(`[${op.credential} → ${op.target}] ${JSON.stringify(body)}`));
 }
 
 /** fast-check's parameters for `runs` runs; the seed is offset per property so each draws its own values. */
-const params = (runs: number, offset: number): fc.Parameters<unknown> => ({ seed: SEED + offset, numRuns: runs, interruptAfterTimeLimit: 45_000 });
+const params = (runs: number, offset: number): fc.Parameters<unknown> => ({
+  seed: SEED + offset,
+  numRuns: runs,
+  interruptAfterTimeLimit: 45_000,
+});
 
 // How many operations each property sends: more for fields with more values to vary.
 const rootFields = (kind: 'query' | 'mutation') =>
   Object.values((kind === 'query' ? schema.getQueryType() : schema.getMutationType())!.getFields()).map((f) => ({
-    kind, name: f.name, runs: scaled(f.name === '_entities' ? 80 : Math.min(120, 20 + 6 * inputSurface(f.args))),
+    kind,
+    name: f.name,
+    runs: scaled(f.name === '_entities' ? 80 : Math.min(120, 20 + 6 * inputSurface(f.args))),
   }));
 const FIELDS = [...rootFields('query'), ...rootFields('mutation')];
 const MIXED_RUNS = scaled(60);
@@ -281,14 +362,20 @@ let values: InputValues;
 let selections: Selections;
 
 beforeAll(async () => {
-  console.log(`fuzz: ${TOTAL_RUNS} random operations per run (seed ${SEED}; ${FIELDS.length} root fields, mixed and safelisted operations)`);
+  console.log(
+    `fuzz: ${TOTAL_RUNS} random operations per run (seed ${SEED}; ${FIELDS.length} root fields, mixed and safelisted operations)`,
+  );
   stores = await createCrmDatabase('fuzz', fixtureDataset(), fixtureEvents());
   const social = await withSocialProvider(stores, fixtureSocialAccounts());
   provider = social.provider;
   // A profile snapshot, so that stats, segments and the snapshot filters have something to read.
   await buildSnapshot(await testDeps(stores, { config: social.config, social: social.social }), { now: new Date() });
   const partner = await new ApiKeyStore(stores.pool, 0).create(
-    { partner: 'Fuzz Partner', scopes: ['profile', 'contact', 'identities', 'orders', 'support', 'behaviour', 'social', 'insights'], ratePerMinute: 100_000 },
+    {
+      partner: 'Fuzz Partner',
+      scopes: ['profile', 'contact', 'identities', 'orders', 'support', 'behaviour', 'social', 'insights'],
+      ratePerMinute: 100_000,
+    },
     'fuzz',
   );
   real.ids.push(partner.row.id);
@@ -301,20 +388,37 @@ beforeAll(async () => {
   childEnv = { ...process.env };
   for (const name of Object.keys(childEnv)) if (/^(OTEL_|DEMO_)/.test(name)) delete childEnv[name];
   Object.assign(childEnv, {
-    HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', DATA_DIR: dataDir,
-    DATABASE_URL: stores.url, MONGODB_URI: stores.config.MONGODB_URI!, MONGODB_DB: stores.config.MONGODB_DB,
-    SOCIAL_API_URL: provider.url, SOCIAL_API_TOKEN: SOCIAL_TOKEN, JWT_SECRET: TEST_JWT_SECRET,
-    RATE_LIMIT_PER_MINUTE: '1000000', SEARCH_REFRESH_SECONDS: '0', TAG_REFRESH_SECONDS: '0', SNAPSHOT_INTERVAL_MINUTES: '0', EXPLORER: 'false',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    DATA_DIR: dataDir,
+    DATABASE_URL: stores.url,
+    MONGODB_URI: stores.config.MONGODB_URI!,
+    MONGODB_DB: stores.config.MONGODB_DB,
+    SOCIAL_API_URL: provider.url,
+    SOCIAL_API_TOKEN: SOCIAL_TOKEN,
+    JWT_SECRET: TEST_JWT_SECRET,
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    SEARCH_REFRESH_SECONDS: '0',
+    TAG_REFRESH_SECONDS: '0',
+    SNAPSHOT_INTERVAL_MINUTES: '0',
+    EXPLORER: 'false',
   });
   await Promise.all([server('development'), server('production')]);
 
   // A saved segment and a merge, so that their ids exist too.
   const setup = async (query: string) => {
-    const res = await fetch(servers.development!.url, { method: 'POST', headers: { 'content-type': 'application/json', ...credentials.admin }, body: JSON.stringify({ query }) });
+    const res = await fetch(servers.development!.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...credentials.admin },
+      body: JSON.stringify({ query }),
+    });
     return (await res.json()) as { data: Record<string, { id: string }> };
   };
   const segment = await setup('mutation { createSegment(input: { name: "fuzz", filter: { cities: ["Hangzhou"] } }) { id } }');
-  const merge = await setup(`mutation { mergeCustomers(survivorId: "${BULK[2]}", mergedIds: ["${BULK[3]}"], reason: "fuzz setup") { id } }`);
+  const merge = await setup(
+    `mutation { mergeCustomers(survivorId: "${BULK[2]}", mergedIds: ["${BULK[3]}"], reason: "fuzz setup") { id } }`,
+  );
   for (const body of [segment, merge]) for (const v of Object.values(body.data ?? {})) if (v?.id) real.ids.push(v.id);
   values = new InputValues(real);
   selections = new Selections(values);
@@ -340,9 +444,19 @@ describe('random operations on one root field', () => {
 });
 
 describe('random operations on several root fields', () => {
-  it.each([['query', MIXED_RUNS], ['mutation', MIXED_RUNS]] as const)('%s operations of 1-3 root fields survive %d runs', async (kind, runs) => {
-    await fc.assert(fc.asyncProperty(mixedOperation(schema, selections, kind), runOperation), params(runs, kind === 'query' ? 1000 : 2000));
-  }, 180_000);
+  it.each([
+    ['query', MIXED_RUNS],
+    ['mutation', MIXED_RUNS],
+  ] as const)(
+    '%s operations of 1-3 root fields survive %d runs',
+    async (kind, runs) => {
+      await fc.assert(
+        fc.asyncProperty(mixedOperation(schema, selections, kind), runOperation),
+        params(runs, kind === 'query' ? 1000 : 2000),
+      );
+    },
+    180_000,
+  );
 });
 
 describe('the API process', () => {
@@ -351,7 +465,10 @@ describe('the API process', () => {
   // takes arbitrary JSON, comes up most.
   it(`survives ${SURVIVAL_RUNS} random operations of 1-2 root fields`, async () => {
     const arb = mixedOperation(schema, selections, 'query', { _entities: 12, searchCustomers: 2, customers: 2 }, 2);
-    await fc.assert(fc.asyncProperty(arb, (op) => exercise(op.target, op.credential, toRequest(op), describeOperation(op), true)), params(SURVIVAL_RUNS, 4000));
+    await fc.assert(
+      fc.asyncProperty(arb, (op) => exercise(op.target, op.credential, toRequest(op), describeOperation(op), true)),
+      params(SURVIVAL_RUNS, 4000),
+    );
   }, 180_000);
 });
 
@@ -360,7 +477,13 @@ describe('the partner safelist', () => {
     const safelist = loadSafelist();
     const documents = [...safelist.byHash].map(([hash, document]) => {
       const op = parse(document).definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition')!;
-      return { document, hash, variables: (op.variableDefinitions ?? []).map((v) => [v.variable.name.value, typeFromAST(schema, v.type as never) as GraphQLInputType] as [string, GraphQLInputType]) };
+      return {
+        document,
+        hash,
+        variables: (op.variableDefinitions ?? []).map(
+          (v) => [v.variable.name.value, typeFromAST(schema, v.type as never) as GraphQLInputType] as [string, GraphQLInputType],
+        ),
+      };
     });
     await fc.assert(fc.asyncProperty(safelistedOperation(values, documents), runSafelisted), params(SAFELISTED_RUNS, 3000));
   }, 180_000);

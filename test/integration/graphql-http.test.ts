@@ -37,7 +37,8 @@ describe('GraphQL over HTTP', () => {
     const admin = await bearer(['admin']);
     const results = await auditServer({
       url: api.url,
-      fetchFn: (input: Parameters<typeof fetch>[0], init?: RequestInit) => fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers).entries()), ...admin } }),
+      fetchFn: (input: Parameters<typeof fetch>[0], init?: RequestInit) =>
+        fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers).entries()), ...admin } }),
     });
     const failed = results.filter((r) => r.status !== 'ok').map((r) => r.name);
     expect(failed.filter((name) => name.startsWith('MUST'))).toEqual([]);

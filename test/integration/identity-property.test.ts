@@ -15,14 +15,42 @@ const FREE = ['free-1', 'free-2', 'free-3']; // browsers nobody owns yet
 const at = (d: number) => new Date(NOW.getTime() - d * 86_400_000);
 
 function dataset(): CrmDataset {
-  const d: CrmDataset = { products: [{ id: 'pr', name: 'P', category: 'skincare', brand: null, price: '10.00' }], customers: [], customer_identities: [], consents: [], orders: [], order_items: [], support_tickets: [] };
+  const d: CrmDataset = {
+    products: [{ id: 'pr', name: 'P', category: 'skincare', brand: null, price: '10.00' }],
+    customers: [],
+    customer_identities: [],
+    consents: [],
+    orders: [],
+    order_items: [],
+    support_tickets: [],
+  };
   PEOPLE.forEach((id, i) => {
-    d.customers.push({ id, created_at: at(900), full_name: `Person ${i + 1}`, gender: null, birth_date: null, city: 'Shanghai', country: 'CN', occupation: null, email: `${id}@example.com`, phone: null, status: 'active' });
+    d.customers.push({
+      id,
+      created_at: at(900),
+      full_name: `Person ${i + 1}`,
+      gender: null,
+      birth_date: null,
+      city: 'Shanghai',
+      country: 'CN',
+      occupation: null,
+      email: `${id}@example.com`,
+      phone: null,
+      status: 'active',
+    });
     d.customer_identities.push({ customer_id: id, kind: 'anonymous_id', value: `anon-${id}`, verified: false, first_seen_at: at(800) });
     d.consents.push({ customer_id: id, purpose: 'profiling', granted: true, updated_at: at(800), source: 'web' });
     for (let n = 0; n <= i % 3; n++) {
       const oid = `o-${id}-${n}`;
-      d.orders.push({ id: oid, order_number: `SO-${id}-${n}`, customer_id: id, status: n === 2 ? 'cancelled' : 'completed', channel: 'web', placed_at: at(10 + 40 * n + i), total: `${10 * (n + 1)}.00` });
+      d.orders.push({
+        id: oid,
+        order_number: `SO-${id}-${n}`,
+        customer_id: id,
+        status: n === 2 ? 'cancelled' : 'completed',
+        channel: 'web',
+        placed_at: at(10 + 40 * n + i),
+        total: `${10 * (n + 1)}.00`,
+      });
       d.order_items.push({ order_id: oid, line_no: 1, product_id: 'pr', quantity: n + 1, unit_price: '10.00' });
     }
   });
@@ -31,11 +59,23 @@ function dataset(): CrmDataset {
 
 let seq = 0;
 const event = (owner: Partial<SeedEvent>, days: number): SeedEvent => ({
-  _id: new ObjectId((++seq).toString(16).padStart(24, '0')), customerId: null, anonymousId: null, deviceId: null,
-  type: 'page_view', ts: at(days), channel: 'web', sessionId: `s${seq}`, device: { type: 'desktop', os: 'macOS' }, ...owner,
+  _id: new ObjectId((++seq).toString(16).padStart(24, '0')),
+  customerId: null,
+  anonymousId: null,
+  deviceId: null,
+  type: 'page_view',
+  ts: at(days),
+  channel: 'web',
+  sessionId: `s${seq}`,
+  device: { type: 'desktop', os: 'macOS' },
+  ...owner,
 });
 const EVENTS: SeedEvent[] = [
-  ...PEOPLE.flatMap((id, i) => [event({ customerId: id }, 3 + i), event({ customerId: id }, 50 + i), event({ anonymousId: `anon-${id}` }, 20 + i)]),
+  ...PEOPLE.flatMap((id, i) => [
+    event({ customerId: id }, 3 + i),
+    event({ customerId: id }, 50 + i),
+    event({ anonymousId: `anon-${id}` }, 20 + i),
+  ]),
   ...FREE.flatMap((anon, i) => Array.from({ length: i + 1 }, (_, k) => event({ anonymousId: anon }, 5 + k))),
 ];
 
@@ -133,7 +173,10 @@ class Model {
     const chain = this.chain(id);
     if (chain.length > 1 && !cascade) return 'CONFLICT';
     for (const m of chain) {
-      const merge = this.merges.splice(this.merges.findIndex((x) => x.id === m), 1)[0]!;
+      const merge = this.merges.splice(
+        this.merges.findIndex((x) => x.id === m),
+        1,
+      )[0]!;
       for (const [record, was] of merge.moved) this.canonical.set(record, was);
     }
     return null;
@@ -148,16 +191,24 @@ async function checkInvariants(model: Model): Promise<void> {
   expect(new Map(all.flatMap((s) => [s.id, ...s.mergedFrom].map((r) => [r, s.id] as const)))).toEqual(model.canonical);
   // Every order once.
   const orders = all.flatMap((s) => s.orders.edges.map((e) => e.node.id));
-  expect(orders.sort()).toEqual(dataset().orders.map((o) => o.id).sort());
+  expect(orders.sort()).toEqual(
+    dataset()
+      .orders.map((o) => o.id)
+      .sort(),
+  );
   const completed = dataset().orders.filter((o) => o.status === 'completed').length;
   expect(all.reduce((n, s) => n + s.purchaseSummary.completedOrders, 0)).toBe(completed);
   // Every identifier once: the CRM's anonymous ids and e-mails, and the linked browsers, with the person the model says.
   const identities = all.flatMap((s) => s.identities.map((i) => `${i.kind}:${i.value}`));
   expect([...count(identities).values()].every((n) => n === 1)).toBe(true);
   const browsers = all.flatMap((s) => s.identities.filter((i) => i.value.startsWith('free-')).map((i) => [i.value, s.id]));
-  expect(new Map(browsers as [string, string][])).toEqual(new Map([...model.linked].map(([anon, record]) => [anon, model.canonical.get(record)!])));
+  expect(new Map(browsers as [string, string][])).toEqual(
+    new Map([...model.linked].map(([anon, record]) => [anon, model.canonical.get(record)!])),
+  );
   // Every owned event once: the people's own and their browsers', and the linked free browsers'.
-  const owned = EVENTS.filter((e) => e.customerId || e.anonymousId?.startsWith('anon-') || (e.anonymousId && model.linked.has(e.anonymousId))).length;
+  const owned = EVENTS.filter(
+    (e) => e.customerId || e.anonymousId?.startsWith('anon-') || (e.anonymousId && model.linked.has(e.anonymousId)),
+  ).length;
   expect(all.reduce((n, s) => n + s.behaviour.eventCounts.reduce((m, c) => m + c.count, 0), 0)).toBe(owned);
 }
 
@@ -168,11 +219,13 @@ type Op =
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constantFrom('link' as const, 'unlink' as const), person: fc.nat(PEOPLE.length - 1), anon: fc.nat(FREE.length - 1) }),
-  fc.record({ op: fc.constant('merge' as const), survivor: fc.nat(PEOPLE.length - 1), merged: fc.uniqueArray(fc.nat(PEOPLE.length - 1), { minLength: 1, maxLength: 2 }) }),
+  fc.record({
+    op: fc.constant('merge' as const),
+    survivor: fc.nat(PEOPLE.length - 1),
+    merged: fc.uniqueArray(fc.nat(PEOPLE.length - 1), { minLength: 1, maxLength: 2 }),
+  }),
   fc.record({ op: fc.constant('unmerge' as const), pick: fc.nat(10), cascade: fc.boolean() }),
 );
-
-
 
 describe('random link, merge and unmerge sequences', () => {
   it('never lose nor double-count an order, event or identifier, and undo to the original answers', async () => {
@@ -189,20 +242,33 @@ describe('random link, merge and unmerge sequences', () => {
           if (o.op === 'merge') {
             const [survivor, merged] = [PEOPLE[o.survivor]!, o.merged.map((i) => PEOPLE[i]!)];
             expected = model.merge(survivor, merged);
-            r = await api.gql(`mutation($s: ID!, $m: [ID!]!) { mergeCustomers(survivorId: $s, mergedIds: $m, reason: "property test") { id } }`, { s: survivor, m: merged });
+            r = await api.gql(
+              `mutation($s: ID!, $m: [ID!]!) { mergeCustomers(survivorId: $s, mergedIds: $m, reason: "property test") { id } }`,
+              { s: survivor, m: merged },
+            );
             if (!r.body.errors) model.merged(r.body.data.mergeCustomers.id, survivor, merged);
           } else if ('anon' in o) {
             const args = { id: PEOPLE[o.person]!, value: FREE[o.anon]! };
             expected = o.op === 'link' ? model.link(args.id, args.value) : model.unlink(args.id, args.value);
-            r = o.op === 'link'
-              ? await api.gql(`mutation($id: ID!, $value: String!) { linkIdentity(customerId: $id, identifier: { kind: ANONYMOUS_ID, value: $value }, evidence: "property test") { id } }`, args)
-              : await api.gql(`mutation($id: ID!, $value: String!) { unlinkIdentity(customerId: $id, identifier: { kind: ANONYMOUS_ID, value: $value }, reason: "property test") { id } }`, args);
+            r =
+              o.op === 'link'
+                ? await api.gql(
+                    `mutation($id: ID!, $value: String!) { linkIdentity(customerId: $id, identifier: { kind: ANONYMOUS_ID, value: $value }, evidence: "property test") { id } }`,
+                    args,
+                  )
+                : await api.gql(
+                    `mutation($id: ID!, $value: String!) { unlinkIdentity(customerId: $id, identifier: { kind: ANONYMOUS_ID, value: $value }, reason: "property test") { id } }`,
+                    args,
+                  );
           } else {
             if (model.merges.length === 0) continue;
             const id = model.merges[o.pick % model.merges.length]!.id;
             const chain = model.chain(id);
             expected = model.unmerge(id, o.cascade);
-            r = await api.gql(`mutation($id: ID!, $c: Boolean) { unmergeCustomers(mergeId: $id, reason: "property test", cascade: $c) { id } }`, { id, c: o.cascade });
+            r = await api.gql(
+              `mutation($id: ID!, $c: Boolean) { unmergeCustomers(mergeId: $id, reason: "property test", cascade: $c) { id } }`,
+              { id, c: o.cascade },
+            );
             if (!r.body.errors) expect(r.body.data.unmergeCustomers.map((m: { id: string }) => m.id)).toEqual(chain);
           }
           expect([o, r.body.errors?.[0]?.extensions?.code ?? null]).toEqual([o, expected]);
@@ -212,11 +278,16 @@ describe('random link, merge and unmerge sequences', () => {
         while (model.merges.length > 0) {
           const id = model.merges.at(-1)!.id;
           expect(model.unmerge(id, true)).toBeNull();
-          const r = await api.gql(`mutation($id: ID!) { unmergeCustomers(mergeId: $id, reason: "undo all", cascade: true) { id } }`, { id });
+          const r = await api.gql(`mutation($id: ID!) { unmergeCustomers(mergeId: $id, reason: "undo all", cascade: true) { id } }`, {
+            id,
+          });
           expect(r.body.errors).toBeUndefined();
         }
         for (const [anon, record] of model.linked) {
-          const r = await api.gql(`mutation($id: ID!, $value: String!) { unlinkIdentity(customerId: $id, identifier: { kind: ANONYMOUS_ID, value: $value }, reason: "undo all") { id } }`, { id: record, value: anon });
+          const r = await api.gql(
+            `mutation($id: ID!, $value: String!) { unlinkIdentity(customerId: $id, identifier: { kind: ANONYMOUS_ID, value: $value }, reason: "undo all") { id } }`,
+            { id: record, value: anon },
+          );
           expect(r.body.errors).toBeUndefined();
         }
         expect(JSON.stringify((await api.gql(ANSWERS)).body)).toBe(original);

@@ -57,7 +57,9 @@ async function whileLocked<T>(ids: string[], waiting: number, start: () => [Prom
     await holder.query('SELECT 1 FROM customers WHERE id = ANY($1) FOR UPDATE', [ids]);
     const requests = start();
     for (let i = 0; i < 200; i++) {
-      const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+      const { rows } = await db.pool.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
       if (rows[0].n >= waiting) break;
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -87,11 +89,27 @@ describe('merging duplicate records', () => {
     expect(c.canonicalId).toBe(LINA);
     expect(c.mergedFrom).toEqual([LINA_DUP]);
     // Lina's completed o1 200.00, o2 2999.00, o6 149.70 and the duplicate's o7 500.00: 3848.70 over 4, avg 962.175 → 962.18.
-    expect(c.purchaseSummary).toEqual({ completedOrders: 4, totalSpent: '3848.70', averageOrderValue: '962.18', lastOrderAt: '2026-06-05T10:00:00.000Z' });
+    expect(c.purchaseSummary).toEqual({
+      completedOrders: 4,
+      totalSpent: '3848.70',
+      averageOrderValue: '962.18',
+      lastOrderAt: '2026-06-05T10:00:00.000Z',
+    });
     expect(c.orders.edges.map((e: { node: { orderNumber: string } }) => e.node.orderNumber)).toEqual([
-      'SO2026000005', 'SO2026000007', 'SO2026000001', 'SO2026000002', 'SO2026000003', 'SO2026000004', 'SO2025000006',
+      'SO2026000005',
+      'SO2026000007',
+      'SO2026000001',
+      'SO2026000002',
+      'SO2026000003',
+      'SO2026000004',
+      'SO2025000006',
     ]);
-    expect(c.supportTickets.map((t: { subject: string }) => t.subject)).toEqual(['Second account question', 'Cream arrived damaged', 'Refund too slow', 'Invoice copy']);
+    expect(c.supportTickets.map((t: { subject: string }) => t.subject)).toEqual([
+      'Second account question',
+      'Cream arrived damaged',
+      'Refund too slow',
+      'Invoice copy',
+    ]);
     // The most restrictive answer of the two records: granted only when both granted. Lina refused
     // marketing (her refusal shows); profiling only Lina granted and partner_sharing only the duplicate
     // (the other record has none: not granted, with no date or source).
@@ -105,7 +123,10 @@ describe('merging duplicate records', () => {
     const counts = Object.fromEntries(c.behaviour.eventCounts.map((x: { type: string; count: number }) => [x.type, x.count]));
     expect(counts).toEqual({ product_view: 2, add_to_cart: 1, search: 2, page_view: 2, click: 1 });
     // Lina's Weibo and the duplicate's Douyin; 90 days: Lina's l1, l2, l3 (12 + 30 + 5 likes, 2 mention the brand) and d1 (4 likes).
-    expect(c.social.accounts).toEqual([{ platform: 'weibo', handle: 'Lina_88', followers: 1520 }, { platform: 'douyin', handle: 'lina_shop', followers: 80 }]);
+    expect(c.social.accounts).toEqual([
+      { platform: 'weibo', handle: 'Lina_88', followers: 1520 },
+      { platform: 'douyin', handle: 'lina_shop', followers: 80 },
+    ]);
     expect(c.social.engagement).toEqual({ posts: 4, brandMentions: 3, likes: 51 });
     // 365 days: o1, o2, o7 (o6 is older): 3 orders, 3699.00.
     expect(c.rfm).toEqual({ orders365d: 3, spend365d: '3699.00' });
@@ -189,14 +210,22 @@ describe('merging duplicate records', () => {
   });
 
   it('records every merge and unmerge in the history, newest first', async () => {
-    const r = await api.gql(`query($id: ID!) { identityHistory(customerId: $id, first: 50) { edges { node { action actor reason mergeId customerIds before after } } } }`, { id: LINA_DUP });
+    const r = await api.gql(
+      `query($id: ID!) { identityHistory(customerId: $id, first: 50) { edges { node { action actor reason mergeId customerIds before after } } } }`,
+      { id: LINA_DUP },
+    );
     const actions = r.body.data.identityHistory.edges.map((e: { node: { action: string } }) => e.node.action);
     // Newest first: the concurrent winner and its undoing; the two merges undone one by one; the chain undone by cascade (later merge first).
     expect(actions).toEqual(['UNMERGE', 'MERGE', 'UNMERGE', 'UNMERGE', 'MERGE', 'MERGE', 'UNMERGE', 'UNMERGE', 'MERGE', 'MERGE']);
     const [chainUndone, chainMade] = [r.body.data.identityHistory.edges[7].node, r.body.data.identityHistory.edges[8].node];
     expect(chainMade).toMatchObject({ actor: 'test-admin', reason: 'same person, checked by phone', customerIds: [LINA, LINA_DUP, LINA3] });
     expect(chainMade.before).toEqual({ merges: [[LINA_DUP, LINA]] });
-    expect(chainMade.after).toEqual({ merges: [[LINA, LINA3], [LINA_DUP, LINA3]] });
+    expect(chainMade.after).toEqual({
+      merges: [
+        [LINA, LINA3],
+        [LINA_DUP, LINA3],
+      ],
+    });
     expect(chainUndone).toMatchObject({ reason: 'not the same person', before: chainMade.after, after: chainMade.before });
   });
 
@@ -220,7 +249,11 @@ describe('linking identifiers', () => {
 
   it('moves an anonymous browser and its old events to the customer: dormant becomes reactivated', async () => {
     // 287 days since the order of 2025-09-01: DORMANT since the day it aged past 180 days (+181 d).
-    expect((await person(ANA)).data.customer.lifecycle).toEqual({ stage: 'DORMANT', since: '2026-03-01T10:00:00.000Z', lastActivityAt: '2025-09-01T10:00:00.000Z' });
+    expect((await person(ANA)).data.customer.lifecycle).toEqual({
+      stage: 'DORMANT',
+      since: '2026-03-01T10:00:00.000Z',
+      lastActivityAt: '2025-09-01T10:00:00.000Z',
+    });
     const r = await api.gql(LINK, { id: ANA, kind: 'ANONYMOUS_ID', value: 'anon-ana' });
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data.linkIdentity.identities).toContainEqual({ kind: 'ANONYMOUS_ID', value: 'anon-ana', source: 'API' });
@@ -241,13 +274,20 @@ describe('linking identifiers', () => {
     ];
     for (const [kind, value] of links) expect((await api.gql(LINK, { id: ANA, kind, value })).body.errors).toBeUndefined();
     for (const [kind, , typed] of links) {
-      const r = await api.gql(`query($kind: IdentifierKind!, $value: String!) { customerBy(identifier: { kind: $kind, value: $value }) { id } }`, { kind, value: typed });
+      const r = await api.gql(
+        `query($kind: IdentifierKind!, $value: String!) { customerBy(identifier: { kind: $kind, value: $value }) { id } }`,
+        { kind, value: typed },
+      );
       expect([kind, r.body.data.customerBy]).toEqual([kind, { id: ANA }]);
     }
     // Linked again: nothing changes; the history has one LINK per link made (anon-ana twice: linked, unlinked, linked).
     expect((await api.gql(LINK, { id: ANA, kind: 'DEVICE_ID', value: 'dev-ana-1' })).body.errors).toBeUndefined();
     const h = await api.gql(`{ identityHistory(customerId: "${ANA}") { edges { node { action } } } }`);
-    expect(h.body.data.identityHistory.edges.map((e: { node: { action: string } }) => e.node.action)).toEqual([...Array(6).fill('LINK'), 'UNLINK', 'LINK']);
+    expect(h.body.data.identityHistory.edges.map((e: { node: { action: string } }) => e.node.action)).toEqual([
+      ...Array(6).fill('LINK'),
+      'UNLINK',
+      'LINK',
+    ]);
   });
 
   it('refuses an identifier that belongs to someone else, and linking to a merged record', async () => {
@@ -271,7 +311,8 @@ describe('linking identifiers', () => {
     expect((await api.gql(LINK, { id: LINA_DUP, kind: 'DEVICE_ID', value: 'dev-race' })).body.errors).toBeUndefined();
     const m = (await merge(LINA, [LINA_DUP])).body.data.mergeCustomers.id;
     const [unlinked, unmerged] = await whileLocked([LINA, LINA_DUP], 2, () => [
-      api.gql(UNLINK, { id: LINA, kind: 'DEVICE_ID', value: 'dev-race' }), unmerge(m),
+      api.gql(UNLINK, { id: LINA, kind: 'DEVICE_ID', value: 'dev-race' }),
+      unmerge(m),
     ]);
     expect(unmerged.body.errors).toBeUndefined();
     // Whichever ran first, the other saw its result: unlinked through the survivor, or refused once the records were apart.
@@ -286,15 +327,22 @@ describe('linking identifiers', () => {
     expect(r.body.errors).toBeUndefined();
     const erased = await api.gql(`mutation { eraseCustomer(id: "${id}", reason: "asked to be forgotten") { status } }`);
     expect(erased.body.data.eraseCustomer.status).toBe('COMPLETE');
-    expect((await api.gql(`{ customerBy(identifier: { kind: EMAIL, value: "b120.private@mail.example" }) { id } }`)).body.data.customerBy).toBeNull();
-    const links = await db.pool.query(`SELECT value, evidence, removed_at IS NOT NULL AS removed FROM c360.identity_links WHERE customer_id = $1`, [id]);
+    expect(
+      (await api.gql(`{ customerBy(identifier: { kind: EMAIL, value: "b120.private@mail.example" }) { id } }`)).body.data.customerBy,
+    ).toBeNull();
+    const links = await db.pool.query(
+      `SELECT value, evidence, removed_at IS NOT NULL AS removed FROM c360.identity_links WHERE customer_id = $1`,
+      [id],
+    );
     expect(links.rows).toEqual([{ value: expect.stringMatching(/^erased:/), evidence: null, removed: true }]);
     const history = await db.pool.query(`SELECT reason, after FROM c360.identity_history WHERE $1 = ANY(customer_ids)`, [id]);
     expect(history.rows).toHaveLength(1);
     expect(history.rows[0].reason).toBe('[erased]');
     expect(history.rows[0].after.link).toMatchObject({ value: '[erased]', evidence: null, kind: 'email', customerId: id });
     // Outside an erasure the history stays append-only.
-    await expect(db.pool.query(`UPDATE c360.identity_history SET reason = 'x' WHERE $1 = ANY(customer_ids)`, [id])).rejects.toThrow(/append-only/);
+    await expect(db.pool.query(`UPDATE c360.identity_history SET reason = 'x' WHERE $1 = ANY(customer_ids)`, [id])).rejects.toThrow(
+      /append-only/,
+    );
   });
 
   it('lets agents link, one customer at a time', async () => {
@@ -308,7 +356,10 @@ describe('linking identifiers', () => {
 describe('round trips with merges present', () => {
   it('stay constant in page size', async () => {
     const m = (await merge(LINA, [LINA_DUP])).body.data.mergeCustomers.id;
-    const page = (n: number) => api.gql(`{ customers(first: ${n}) { edges { node { id canonicalId mergedFrom purchaseSummary { completedOrders } orders(first: 2) { edges { node { id } } } identities { kind } behaviour { lastSeenAt } rfm { score } lifecycle { stage } } } } }`);
+    const page = (n: number) =>
+      api.gql(
+        `{ customers(first: ${n}) { edges { node { id canonicalId mergedFrom purchaseSummary { completedOrders } orders(first: 2) { edges { node { id } } } identities { kind } behaviour { lastSeenAt } rfm { score } lifecycle { stage } } } } }`,
+      );
     const small = await page(2);
     const large = await page(100);
     expect(small.body.errors).toBeUndefined();

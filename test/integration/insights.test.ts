@@ -33,23 +33,40 @@ describe('Customer.rfm', () => {
     expect(body.errors).toBeUndefined();
     // One completed order of 100.00 d days ago: F1 and M1; the order leaves the 365-day window at 366.
     const expected: Record<number, [number, string]> = {
-      30: [5, 'NEW_CUSTOMERS'], 31: [4, 'PROMISING'], 60: [4, 'PROMISING'], 61: [3, 'NEED_ATTENTION'], 90: [3, 'NEED_ATTENTION'],
-      91: [2, 'ABOUT_TO_SLEEP'], 180: [2, 'ABOUT_TO_SLEEP'], 181: [1, 'LOST'], 365: [1, 'LOST'], 366: [1, 'LOST'],
+      30: [5, 'NEW_CUSTOMERS'],
+      31: [4, 'PROMISING'],
+      60: [4, 'PROMISING'],
+      61: [3, 'NEED_ATTENTION'],
+      90: [3, 'NEED_ATTENTION'],
+      91: [2, 'ABOUT_TO_SLEEP'],
+      180: [2, 'ABOUT_TO_SLEEP'],
+      181: [1, 'LOST'],
+      365: [1, 'LOST'],
+      366: [1, 'LOST'],
     };
     for (const d of RECENCY_DAYS) {
       const [r, segment] = expected[d]!;
       expect(byId[recencyId(d)].rfm).toEqual({
-        recency: r, frequency: 1, monetary: 1, score: `${r}11`, segment, daysSinceLastOrder: d,
-        orders365d: d <= 365 ? 1 : 0, spend365d: d <= 365 ? '100.00' : '0.00',
+        recency: r,
+        frequency: 1,
+        monetary: 1,
+        score: `${r}11`,
+        segment,
+        daysSinceLastOrder: d,
+        orders365d: d <= 365 ? 1 : 0,
+        spend365d: d <= 365 ? '100.00' : '0.00',
       });
     }
   });
 
   it('counts completed orders only, within 365 days, as of asOf', async () => {
-    const { body } = await one(I.WINDOW, `
+    const { body } = await one(
+      I.WINDOW,
+      `
       now: rfm { score segment daysSinceLastOrder orders365d spend365d }
       halfDayEarlier: rfm(asOf: "${iso(new Date(NOW.getTime() - 43_200_000))}") { score daysSinceLastOrder orders365d spend365d }
-      beforeLastOrder: rfm(asOf: "${iso(D(31))}") { score segment daysSinceLastOrder orders365d spend365d asOf }`);
+      beforeLastOrder: rfm(asOf: "${iso(D(31))}") { score segment daysSinceLastOrder orders365d spend365d asOf }`,
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data.customer).toEqual({
       // Completed D(30) 3000, D(200) 3000, D(365) 4000 in the window (D(366) 500 just outside);
@@ -93,7 +110,12 @@ describe('Customer.valueTier', () => {
 describe('Customer.lifecycle', () => {
   const FIELDS = 'lifecycle { stage since lastActivityAt daysSinceLastActivity partial missingSources }';
   const stage = (stage: string, since: Date | null, last: Date | null, days: number | null) => ({
-    stage, since: since && iso(since), lastActivityAt: last && iso(last), daysSinceLastActivity: days, partial: false, missingSources: [],
+    stage,
+    since: since && iso(since),
+    lastActivityAt: last && iso(last),
+    daysSinceLastActivity: days,
+    partial: false,
+    missingSources: [],
   });
 
   it('places every customer by the first matching rule', async () => {
@@ -194,22 +216,36 @@ describe('Customer.churnRisk', () => {
     expect(byId[recencyId(180)].churnRisk).toEqual({ score: 0.225, level: 'LOW', factors: [{ name: 'RECENCY', contribution: 0.225 }] });
     // 181 days: 0.45 × (181/90 − 1) / 2, and the order left the last 180 days: a full drop of 0.2.
     expect(byId[recencyId(181)].churnRisk).toEqual({
-      score: 0.4275, level: 'MEDIUM', factors: [{ name: 'RECENCY', contribution: 0.2275 }, { name: 'FREQUENCY_DROP', contribution: 0.2 }],
+      score: 0.4275,
+      level: 'MEDIUM',
+      factors: [
+        { name: 'RECENCY', contribution: 0.2275 },
+        { name: 'FREQUENCY_DROP', contribution: 0.2 },
+      ],
     });
   });
 });
 
 describe('consent', () => {
   it('withholds interests, churnRisk and tags without profiling consent, and keeps the operational fields', async () => {
-    const { body } = await one(I.NO_CONSENT, 'rfm { score } valueTier lifecycle { stage } interests { category } churnRisk { score } tags { key } serviceHints { code }');
+    const { body } = await one(
+      I.NO_CONSENT,
+      'rfm { score } valueTier lifecycle { stage } interests { category } churnRisk { score } tags { key } serviceHints { code }',
+    );
     expect(body.data.customer).toEqual({
-      rfm: { score: '511' }, valueTier: 'REGULAR', lifecycle: { stage: 'NEW' },
-      interests: null, churnRisk: null, tags: null,
+      rfm: { score: '511' },
+      valueTier: 'REGULAR',
+      lifecycle: { stage: 'NEW' },
+      interests: null,
+      churnRisk: null,
+      tags: null,
       // No retention hint either: it would use the churn score.
       serviceHints: [{ code: 'ONBOARDING' }, { code: 'NO_MARKETING' }],
     });
     expect(body.errors!.map((e) => [e.path!.at(-1), e.extensions!.code]).sort()).toEqual([
-      ['churnRisk', 'CONSENT_REQUIRED'], ['interests', 'CONSENT_REQUIRED'], ['tags', 'CONSENT_REQUIRED'],
+      ['churnRisk', 'CONSENT_REQUIRED'],
+      ['interests', 'CONSENT_REQUIRED'],
+      ['tags', 'CONSENT_REQUIRED'],
     ]);
   });
 });
@@ -221,7 +257,15 @@ describe('Customer.tags', () => {
     expect(body.data.customer.tags).toEqual([
       { key: 'churn_risk_high', label: 'High churn risk', family: 'RISK', evidence: [{ fact: 'churn.level', value: '"HIGH"' }] },
       { key: 'negative_voice', label: 'Negative voice', family: 'RISK', evidence: [{ fact: 'social.sentiment90d', value: '-0.6' }] },
-      { key: 'service_issue', label: 'Service issue', family: 'RISK', evidence: [{ fact: 'tickets.unresolved', value: '1' }, { fact: 'tickets.badRatings', value: '1' }] },
+      {
+        key: 'service_issue',
+        label: 'Service issue',
+        family: 'RISK',
+        evidence: [
+          { fact: 'tickets.unresolved', value: '1' },
+          { fact: 'tickets.badRatings', value: '1' },
+        ],
+      },
     ]);
   });
 
@@ -274,7 +318,10 @@ describe('derived fields, batched and lazy', () => {
     ['behaviour { sessions } interests { category }', { crm: 2, behaviour: 1, social: 0 }],
     ['behaviour { sessions } lifecycle { stage }', { crm: 2, behaviour: 1, social: 1 }],
     ['social { accounts { handle } } churnRisk { score } tags { key }', { crm: 2, behaviour: 1, social: 1 }],
-    ['identities { value } behaviour { lastSeenAt } social { accounts { handle } } serviceHints { code } valueTier', { crm: 2, behaviour: 1, social: 1 }],
+    [
+      'identities { value } behaviour { lastSeenAt } social { accounts { handle } } serviceHints { code } valueTier',
+      { crm: 2, behaviour: 1, social: 1 },
+    ],
   ])('share one round trip per source with the plain fields of the level: %s', async (fields, expected) => {
     const { roundTrips } = await page(fields);
     expect(roundTrips).toEqual(expected);

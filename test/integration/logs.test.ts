@@ -24,7 +24,12 @@ let api: TestServer;
 beforeAll(async () => {
   db = await createCrmDatabase('logs', fixtureDataset());
   // A CRM statement budget so short that some requests fail: failures are what gets logged in detail.
-  const config = testConfig({ DATABASE_URL: db.url, MONGODB_URI: db.config.MONGODB_URI!, MONGODB_DB: db.config.MONGODB_DB, LOG_LEVEL: 'debug' });
+  const config = testConfig({
+    DATABASE_URL: db.url,
+    MONGODB_URI: db.config.MONGODB_URI!,
+    MONGODB_DB: db.config.MONGODB_DB,
+    LOG_LEVEL: 'debug',
+  });
   api = await startTestServer(db, () => NOW, { config, logger: pino({ level: 'debug' }, sink) });
 });
 afterAll(async () => {
@@ -33,9 +38,13 @@ afterAll(async () => {
 });
 
 describe('logs', () => {
-  it('say which request, caller and operation, and never a person\'s data', async () => {
+  it("say which request, caller and operation, and never a person's data", async () => {
     const agent = await bearer(['agent'], { sub: 'agent-logs' });
-    await api.gql(`query Lookup($v: String!) { customerBy(identifier: { kind: EMAIL, value: $v }) { id profile { fullName } contact { email phone } } }`, { v: 'lina@example.com' }, agent);
+    await api.gql(
+      `query Lookup($v: String!) { customerBy(identifier: { kind: EMAIL, value: $v }) { id profile { fullName } contact { email phone } } }`,
+      { v: 'lina@example.com' },
+      agent,
+    );
     await api.gql(`query ByPhone { customerBy(identifier: { kind: PHONE, value: "138 0013 8000" }) { id contact { phone } } }`, {}, agent);
     await api.gql(`query Bad { customerBy(identifier: { kind: EMAIL, value: "lina.example.com" }) { id } }`, {}, agent);
     await api.gql(`query Forbidden { customers(first: 1) { edges { node { id } } } }`, {}, agent);
@@ -51,8 +60,23 @@ describe('logs', () => {
 
     const requests = lines.filter((l) => l.msg === 'graphql request');
     // None of these is safelisted (operations/): their names are logged as `other`, or `anonymous`.
-    expect(requests.map((l) => l.operation)).toEqual(['other', 'other', 'other', 'other', 'other', 'anonymous', 'other', 'anonymous', 'anonymous']);
-    for (const l of requests) expect(l).toMatchObject({ requestId: expect.stringMatching(/^[0-9a-f-]{36}$/), subject: expect.any(String), durationMs: expect.any(Number) });
+    expect(requests.map((l) => l.operation)).toEqual([
+      'other',
+      'other',
+      'other',
+      'other',
+      'other',
+      'anonymous',
+      'other',
+      'anonymous',
+      'anonymous',
+    ]);
+    for (const l of requests)
+      expect(l).toMatchObject({
+        requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        subject: expect.any(String),
+        durationMs: expect.any(Number),
+      });
     const [lookup, , bad, forbidden] = requests;
     expect(bad).toMatchObject({ level: 30, errors: ['BAD_USER_INPUT'], subject: 'agent-logs', roles: ['agent'] });
     expect(forbidden).toMatchObject({ status: 403, errors: ['FORBIDDEN'] });
@@ -61,7 +85,16 @@ describe('logs', () => {
     expect(lines.some((l) => l.source === 'social' && typeof l.requestId === 'string')).toBe(true);
 
     const everything = raw.join('\n');
-    for (const personal of ['lina@example.com', 'Lina@Example', '13800138000', '138 0013 8000', '李娜', 'weibo:lina_88', 'lina.example.com', 'lina_at_example']) {
+    for (const personal of [
+      'lina@example.com',
+      'Lina@Example',
+      '13800138000',
+      '138 0013 8000',
+      '李娜',
+      'weibo:lina_88',
+      'lina.example.com',
+      'lina_at_example',
+    ]) {
       expect(everything).not.toContain(personal);
     }
     expect(everything).not.toMatch(/Bearer |eyJ/);

@@ -64,7 +64,7 @@ describe('GET /metrics', () => {
 /** The c360_ sample lines of the exposition (one per series and bucket). */
 const series = (text: string) => text.split('\n').filter((l) => l.startsWith('c360_'));
 
-describe('operation names (the client\'s free text) in /metrics and the audit log', () => {
+describe("operation names (the client's free text) in /metrics and the audit log", () => {
   const PARTNER_CUSTOMER = readFileSync(path.resolve(__dirname, '../../operations/PartnerCustomer.graphql'), 'utf8');
 
   /** The operation column of the audit rows the request wrote (found by the server's request id). */
@@ -101,7 +101,9 @@ describe('operation names (the client\'s free text) in /metrics and the audit lo
 describe('GET /metrics access', () => {
   const TOKEN = 'metrics-token-0123456789abcdef';
   const serverWith = (env: Record<string, string>) =>
-    startTestServer(db, () => NOW, { config: testConfig({ DATABASE_URL: db.url, MONGODB_URI: db.config.MONGODB_URI!, MONGODB_DB: db.config.MONGODB_DB, ...env }) });
+    startTestServer(db, () => NOW, {
+      config: testConfig({ DATABASE_URL: db.url, MONGODB_URI: db.config.MONGODB_URI!, MONGODB_DB: db.config.MONGODB_DB, ...env }),
+    });
 
   it('with METRICS_TOKEN, answers only its bearer: 401 without it or with another', async () => {
     const guarded = await serverWith({ METRICS_TOKEN: TOKEN });
@@ -141,19 +143,33 @@ describe('GET /readyz', () => {
   it('is ready when every source answers', async () => {
     const { status, text } = await get(api, '/readyz');
     expect(status).toBe(200);
-    expect(JSON.parse(text)).toMatchObject({ status: 'ready', sources: { crm: { status: 'up' }, behaviour: { status: 'up' }, social: { status: 'up' } } });
+    expect(JSON.parse(text)).toMatchObject({
+      status: 'ready',
+      sources: { crm: { status: 'up' }, behaviour: { status: 'up' }, social: { status: 'up' } },
+    });
   });
 
   it('is degraded, still 200, when the behaviour store is down, and 503 when the CRM is', async () => {
-    const config = testConfig({ DATABASE_URL: 'postgres://u:p@127.0.0.1:9/x', MONGODB_URI: 'mongodb://127.0.0.1:9', MONGODB_TIMEOUT_MS: '300', DB_CONNECT_TIMEOUT_MS: '300' });
+    const config = testConfig({
+      DATABASE_URL: 'postgres://u:p@127.0.0.1:9/x',
+      MONGODB_URI: 'mongodb://127.0.0.1:9',
+      MONGODB_TIMEOUT_MS: '300',
+      DB_CONNECT_TIMEOUT_MS: '300',
+    });
     const deadMongo = createBehaviourClient(config, 'mongodb://127.0.0.1:9');
     const deadCrm = createCrmPool(config, 'postgres://u:p@127.0.0.1:9/x');
-    const behaviourDown = await startTestServer(db, () => NOW, { config: { ...db.config, MONGODB_TIMEOUT_MS: 300 }, behaviourDb: deadMongo.db('behaviour') });
+    const behaviourDown = await startTestServer(db, () => NOW, {
+      config: { ...db.config, MONGODB_TIMEOUT_MS: 300 },
+      behaviourDb: deadMongo.db('behaviour'),
+    });
     const crmDown = await startTestServer(db, () => NOW, { config, crmPool: deadCrm, behaviourDb: deadMongo.db('behaviour') });
     try {
       const degraded = await get(behaviourDown, '/readyz');
       expect(degraded.status).toBe(200);
-      expect(JSON.parse(degraded.text)).toMatchObject({ status: 'degraded', sources: { crm: { status: 'up' }, behaviour: { status: 'down' } } });
+      expect(JSON.parse(degraded.text)).toMatchObject({
+        status: 'degraded',
+        sources: { crm: { status: 'up' }, behaviour: { status: 'down' } },
+      });
       // The API still answers what it can.
       expect((await behaviourDown.gql(`{ customer(id: "${LINA}") { id } }`)).body.data.customer.id).toBe(LINA);
 

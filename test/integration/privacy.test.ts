@@ -12,7 +12,20 @@ import { fixtureDataset, LINA, LINA_DUP, NOW as CRM_NOW, TOM } from '../fixtures
 import { createCrmDatabase, testConfig } from '../helpers/database';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { bearer } from '../helpers/tokens';
-import { BYSTANDER_EVENTS, D, FAYE_EVENTS, NOW, OTTO_ON_SAMS_EVENTS, P, privacyDataset, privacyEvents, privacySocialAccounts, QUINTA_EVENTS, RHEA, SAM_EVENTS } from '../fixtures/privacy';
+import {
+  BYSTANDER_EVENTS,
+  D,
+  FAYE_EVENTS,
+  NOW,
+  OTTO_ON_SAMS_EVENTS,
+  P,
+  privacyDataset,
+  privacyEvents,
+  privacySocialAccounts,
+  QUINTA_EVENTS,
+  RHEA,
+  SAM_EVENTS,
+} from '../fixtures/privacy';
 
 let db: Awaited<ReturnType<typeof createCrmDatabase>>;
 let provider: RunningSocialProvider;
@@ -25,8 +38,11 @@ beforeAll(async () => {
   provider = await startSocialProvider({ token: TOKEN, accounts: privacySocialAccounts() });
   // The cache stays on: erasure must empty it.
   const config = testConfig({
-    DATABASE_URL: db.url, MONGODB_URI: db.config.MONGODB_URI!, MONGODB_DB: db.config.MONGODB_DB,
-    SOCIAL_API_URL: provider.url, SOCIAL_API_TOKEN: TOKEN,
+    DATABASE_URL: db.url,
+    MONGODB_URI: db.config.MONGODB_URI!,
+    MONGODB_DB: db.config.MONGODB_DB,
+    SOCIAL_API_URL: provider.url,
+    SOCIAL_API_TOKEN: TOKEN,
   });
   social = createSocialClient(config, { url: provider.url, token: TOKEN }, pino({ level: 'silent' }));
   api = await startTestServer(db, () => NOW, { config, social });
@@ -61,7 +77,9 @@ const crmState = async (id: string) => {
     consents: await q(`SELECT purpose FROM consents WHERE customer_id = $1 ORDER BY purpose`),
     tickets: await q(`SELECT * FROM support_tickets WHERE customer_id = $1 ORDER BY id`),
     orders: await q(`SELECT id, status, total::text AS total, placed_at FROM orders WHERE customer_id = $1 ORDER BY id`),
-    items: await q(`SELECT i.order_id, i.line_no, i.quantity, i.unit_price::text AS unit_price FROM order_items i JOIN orders o ON o.id = i.order_id WHERE o.customer_id = $1 ORDER BY 1, 2`),
+    items: await q(
+      `SELECT i.order_id, i.line_no, i.quantity, i.unit_price::text AS unit_price FROM order_items i JOIN orders o ON o.id = i.order_id WHERE o.customer_id = $1 ORDER BY 1, 2`,
+    ),
   };
 };
 
@@ -82,15 +100,27 @@ describe('Query.exportCustomerData', () => {
     const products = Object.fromEntries(dataset.products.map((p) => [p.id, p]));
     expect(doc.crm).toEqual({
       customer: json({ ...dataset.customers.find((c) => c.id === P.QUINTA), canonical_id: P.QUINTA }),
-      identities: json(dataset.customer_identities.filter((i) => i.customer_id === P.QUINTA).sort((a, b) => a.kind.localeCompare(b.kind))
-        .map((i) => ({ ...i, record_id: P.QUINTA, source: 'crm' }))),
+      identities: json(
+        dataset.customer_identities
+          .filter((i) => i.customer_id === P.QUINTA)
+          .sort((a, b) => a.kind.localeCompare(b.kind))
+          .map((i) => ({ ...i, record_id: P.QUINTA, source: 'crm' })),
+      ),
       consents: expect.arrayContaining(rowsOf(dataset.consents, P.QUINTA)),
-      orders: rowsOf(dataset.orders, P.QUINTA).reverse().map((o: any) => ({
-        ...o,
-        items: json(dataset.order_items.filter((i) => i.order_id === o.id).map(({ product_id, ...i }) => ({
-          ...i, line_total: (i.quantity * Number(i.unit_price)).toFixed(2), product: products[product_id],
-        }))),
-      })),
+      orders: rowsOf(dataset.orders, P.QUINTA)
+        .reverse()
+        .map((o: any) => ({
+          ...o,
+          items: json(
+            dataset.order_items
+              .filter((i) => i.order_id === o.id)
+              .map(({ product_id, ...i }) => ({
+                ...i,
+                line_total: (i.quantity * Number(i.unit_price)).toFixed(2),
+                product: products[product_id],
+              })),
+          ),
+        })),
       supportTickets: rowsOf(dataset.support_tickets, P.QUINTA),
     });
     expect(doc.crm.consents).toHaveLength(2);
@@ -108,10 +138,26 @@ describe('Query.exportCustomerData', () => {
     const outdoor = 0.5 ** (3 / 30);
     expect(doc.derived).toEqual({
       asOf: iso(NOW),
-      rfm: { recency: 5, frequency: 1, monetary: 1, score: '511', segment: 'NEW_CUSTOMERS', daysSinceLastOrder: 10, orders365d: 1, spend365d: '300.00' },
+      rfm: {
+        recency: 5,
+        frequency: 1,
+        monetary: 1,
+        score: '511',
+        segment: 'NEW_CUSTOMERS',
+        daysSinceLastOrder: 10,
+        orders365d: 1,
+        spend365d: '300.00',
+      },
       valueTier: 'REGULAR',
       // Last activity: the product view a day ago (after the order D10 and the brand mention D5).
-      lifecycle: { stage: 'NEW', since: iso(D(10)), lastActivityAt: iso(D(1)), daysSinceLastActivity: 1, partial: false, missingSources: [] },
+      lifecycle: {
+        stage: 'NEW',
+        since: iso(D(10)),
+        lastActivityAt: iso(D(1)),
+        daysSinceLastActivity: 1,
+        partial: false,
+        missingSources: [],
+      },
       interests: [
         { category: 'skincare', weight: expect.closeTo(skincare / (skincare + outdoor), 10) },
         { category: 'outdoor', weight: expect.closeTo(outdoor / (skincare + outdoor), 10) },
@@ -122,19 +168,35 @@ describe('Query.exportCustomerData', () => {
       withheld: [],
     });
     // Interests ≥ 0.3 in skincare and outdoor, lifecycle NEW, 2 of 3 events of 90 days in the app.
-    expect(doc.derived.tags.map((t: { key: string }) => t.key).sort()).toEqual(['likes_outdoor', 'likes_skincare', 'new_customer', 'prefers_app']);
+    expect(doc.derived.tags.map((t: { key: string }) => t.key).sort()).toEqual([
+      'likes_outdoor',
+      'likes_skincare',
+      'new_customer',
+      'prefers_app',
+    ]);
     expect(doc.derived.tags.find((t: { key: string }) => t.key === 'prefers_app').evidence).toEqual([
-      { fact: 'behaviour.topChannel', value: '"app"' }, { fact: 'behaviour.topChannelShare', value: '0.6667' },
+      { fact: 'behaviour.topChannel', value: '"app"' },
+      { fact: 'behaviour.topChannelShare', value: '0.6667' },
     ]);
 
     // The audit trail: the agent's read (this export is recorded after it is built); neither operation is safelisted.
-    expect(doc.auditLog).toEqual([expect.objectContaining({
-      subject: 'test-agent', roles: ['agent'], auth: 'jwt', partner: null, fields: ['Contact.email', 'Customer.contact'], masked: false, operation: 'other',
-    })]);
+    expect(doc.auditLog).toEqual([
+      expect.objectContaining({
+        subject: 'test-agent',
+        roles: ['agent'],
+        auth: 'jwt',
+        partner: null,
+        fields: ['Contact.email', 'Customer.contact'],
+        masked: false,
+        operation: 'other',
+      }),
+    ]);
     expect(doc.erasures).toEqual([]);
 
     // The export itself is audited.
-    const { rows } = await db.pool.query(`SELECT subject, fields, operation FROM c360.audit_log WHERE customer_id = $1 ORDER BY id`, [P.QUINTA]);
+    const { rows } = await db.pool.query(`SELECT subject, fields, operation FROM c360.audit_log WHERE customer_id = $1 ORDER BY id`, [
+      P.QUINTA,
+    ]);
     expect(rows.at(-1)).toEqual({ subject: 'test-admin', fields: ['Query.exportCustomerData'], operation: 'other' });
   });
 
@@ -147,8 +209,12 @@ describe('Query.exportCustomerData', () => {
     expect(doc.social).toEqual({ accounts: [], unknownHandles: [] });
     // One completed order 100 days ago: R2 F1 M1, AT_RISK; interests, churn risk and tags withheld.
     expect(doc.derived).toMatchObject({
-      rfm: { score: '211', segment: 'ABOUT_TO_SLEEP' }, valueTier: 'REGULAR', lifecycle: { stage: 'AT_RISK' },
-      interests: null, churnRisk: null, tags: null,
+      rfm: { score: '211', segment: 'ABOUT_TO_SLEEP' },
+      valueTier: 'REGULAR',
+      lifecycle: { stage: 'AT_RISK' },
+      interests: null,
+      churnRisk: null,
+      tags: null,
       withheld: ['interests', 'churnRisk', 'tags'].map((field) => ({ field, reason: 'CONSENT_REQUIRED', purpose: 'profiling' })),
     });
   });
@@ -168,7 +234,11 @@ describe('Query.exportCustomerData', () => {
 describe('privacy operations and roles', () => {
   it.each([['agent'], ['analyst']] as const)('refuses export, erasure and the erasure list to an %s', async (role) => {
     const headers = await bearer([role]);
-    for (const [query, vars] of [[EXPORT, { id: P.OTTO }], [ERASE, { id: P.OTTO, reason: 'test' }], [ERASURES, { id: P.OTTO }]] as const) {
+    for (const [query, vars] of [
+      [EXPORT, { id: P.OTTO }],
+      [ERASE, { id: P.OTTO, reason: 'test' }],
+      [ERASURES, { id: P.OTTO }],
+    ] as const) {
       const { status, body } = await api.gql(query, vars, headers);
       expect(status).toBe(403);
       expect(body.data ?? null).toBeNull();
@@ -181,26 +251,46 @@ describe('privacy operations and roles', () => {
 describe('Mutation.eraseCustomer', () => {
   it('erases the person in every source and keeps the orders', async () => {
     const before = await crmState(P.QUINTA);
-    const bystanders = await db.behaviourDb.collection('events').countDocuments({ _id: { $in: [...BYSTANDER_EVENTS, ...FAYE_EVENTS].map((e) => e._id) } });
+    const bystanders = await db.behaviourDb
+      .collection('events')
+      .countDocuments({ _id: { $in: [...BYSTANDER_EVENTS, ...FAYE_EVENTS].map((e) => e._id) } });
     expect(bystanders).toBe(5);
     // Her social account is in the cache, and her name in the search index.
-    const seen = await api.gql(`{ customer(id: "${P.QUINTA}") { social { accounts { handle } } } search: searchCustomers(query: "zephyr") { id } }`);
+    const seen = await api.gql(
+      `{ customer(id: "${P.QUINTA}") { social { accounts { handle } } } search: searchCustomers(query: "zephyr") { id } }`,
+    );
     expect(seen.body.data).toEqual({ customer: { social: { accounts: [{ handle: 'Quinta_Z' }] } }, search: [{ id: P.QUINTA }] });
     expect([...social.cache!.keys()].some((k) => k.startsWith('weibo:quinta_z@'))).toBe(true);
 
     const { body } = await api.gql(ERASE, { id: P.QUINTA, reason: 'GDPR art. 17 request #1' });
     expect(body.errors).toBeUndefined();
     expect(body.data.eraseCustomer).toEqual({
-      id: expect.any(String), customerId: P.QUINTA, status: 'COMPLETE', remaining: [], lastError: null,
-      requestedAt: expect.any(String), completedAt: expect.any(String), requestedBy: 'test-admin', reason: 'GDPR art. 17 request #1',
-      possibleDuplicates: [], keptSharedEvents: 0,
+      id: expect.any(String),
+      customerId: P.QUINTA,
+      status: 'COMPLETE',
+      remaining: [],
+      lastError: null,
+      requestedAt: expect.any(String),
+      completedAt: expect.any(String),
+      requestedBy: 'test-admin',
+      reason: 'GDPR art. 17 request #1',
+      possibleDuplicates: [],
+      keptSharedEvents: 0,
     });
 
     // CRM: personal columns gone, identities and consents deleted, ticket subjects blank, orders kept.
     const after = await crmState(P.QUINTA);
     expect(after.customer).toEqual({
-      ...before.customer, status: 'erased', full_name: 'Erased customer', gender: null, birth_date: null, city: null,
-      country: null, occupation: null, email: null, phone: null,
+      ...before.customer,
+      status: 'erased',
+      full_name: 'Erased customer',
+      gender: null,
+      birth_date: null,
+      city: null,
+      country: null,
+      occupation: null,
+      email: null,
+      phone: null,
     });
     expect(after.identities).toEqual([]);
     expect(after.consents).toEqual([]);
@@ -211,11 +301,16 @@ describe('Mutation.eraseCustomer', () => {
 
     // Behaviour: none of her events is left, also those under her anonymous id and device; the others are.
     expect(await eventsVia({ customerId: P.QUINTA, anonymousIds: ['anon-q'], deviceIds: ['dev-q'] })).toBe(0);
-    expect(await db.behaviourDb.collection('events').countDocuments({ _id: { $in: [...BYSTANDER_EVENTS, ...FAYE_EVENTS].map((e) => e._id) } })).toBe(5);
+    expect(
+      await db.behaviourDb.collection('events').countDocuments({ _id: { $in: [...BYSTANDER_EVENTS, ...FAYE_EVENTS].map((e) => e._id) } }),
+    ).toBe(5);
 
     // Social cache and search index.
     expect([...social.cache!.keys()].filter((k) => k.startsWith('weibo:quinta_z@'))).toEqual([]);
-    expect((await db.pool.query(`SELECT count(*)::int AS n FROM c360.customer_search WHERE customer_id = $1 OR doc LIKE '%zephyr%'`, [P.QUINTA])).rows[0].n).toBe(0);
+    expect(
+      (await db.pool.query(`SELECT count(*)::int AS n FROM c360.customer_search WHERE customer_id = $1 OR doc LIKE '%zephyr%'`, [P.QUINTA]))
+        .rows[0].n,
+    ).toBe(0);
 
     // Through the API: ERASED, nothing personal, nothing found by the old name.
     const read = await api.gql(`{ customer(id: "${P.QUINTA}") {
@@ -225,11 +320,15 @@ describe('Mutation.eraseCustomer', () => {
     expect(read.body.errors).toBeUndefined();
     expect(read.body.data).toEqual({
       customer: {
-        status: 'ERASED', profile: { fullName: 'Erased customer', gender: null, birthDate: null, city: null, country: null, occupation: null },
-        contact: { email: null, phone: null }, identities: [],
+        status: 'ERASED',
+        profile: { fullName: 'Erased customer', gender: null, birthDate: null, city: null, country: null, occupation: null },
+        contact: { email: null, phone: null },
+        identities: [],
         consents: ['PROFILING', 'MARKETING', 'PARTNER_SHARING'].map((purpose) => ({ purpose, granted: false })),
-        supportTickets: [{ subject: '' }, { subject: '' }], purchaseSummary: { completedOrders: 1, totalSpent: '300.00' },
-        behaviour: { lastSeenAt: null }, social: { accounts: [] },
+        supportTickets: [{ subject: '' }, { subject: '' }],
+        purchaseSummary: { completedOrders: 1, totalSpent: '300.00' },
+        behaviour: { lastSeenAt: null },
+        social: { accounts: [] },
       },
       search: [],
     });
@@ -248,7 +347,11 @@ describe('Mutation.eraseCustomer', () => {
     ]);
     // The export of an erased customer holds no personal data, and says it was erased.
     const exported = (await api.gql(EXPORT, { id: P.QUINTA })).body.data.exportCustomerData;
-    expect(exported.crm).toMatchObject({ customer: { full_name: 'Erased customer', email: null, status: 'erased' }, identities: [], consents: [] });
+    expect(exported.crm).toMatchObject({
+      customer: { full_name: 'Erased customer', email: null, status: 'erased' },
+      identities: [],
+      consents: [],
+    });
     expect(exported.behaviour).toEqual({ events: [] });
     expect(exported.erasures).toHaveLength(2);
   });
@@ -264,8 +367,15 @@ describe('Mutation.eraseCustomer', () => {
     expect(body.data.eraseCustomer).toMatchObject({ status: 'COMPLETE', possibleDuplicates: [], keptSharedEvents: 2 });
     // His own events are gone; Otto's, though on Sam's phone and in his browser, are Otto's and stay.
     expect(await count(SAM_EVENTS)).toBe(0);
-    expect(await events.find({ _id: { $in: OTTO_ON_SAMS_EVENTS.map((e) => e._id) } }).sort({ _id: 1 }).toArray()).toEqual(OTTO_ON_SAMS_EVENTS);
-    expect((await db.pool.query(`SELECT kept_shared_events FROM c360.erasures WHERE customer_id = $1`, [P.SAM])).rows).toEqual([{ kept_shared_events: 2 }]);
+    expect(
+      await events
+        .find({ _id: { $in: OTTO_ON_SAMS_EVENTS.map((e) => e._id) } })
+        .sort({ _id: 1 })
+        .toArray(),
+    ).toEqual(OTTO_ON_SAMS_EVENTS);
+    expect((await db.pool.query(`SELECT kept_shared_events FROM c360.erasures WHERE customer_id = $1`, [P.SAM])).rows).toEqual([
+      { kept_shared_events: 2 },
+    ]);
   });
 
   it('refuses an unknown id and an empty reason', async () => {
@@ -307,21 +417,40 @@ describe('an erasure while MongoDB is down', () => {
     const doc = exported.body.data.exportCustomerData;
     expect(doc.crm.customer.full_name).toBe('Faye Marlowe');
     expect(doc.behaviour).toBeNull();
-    expect(doc.unavailable).toEqual([{
-      source: 'behaviour', reason: expect.stringMatching(/^(unreachable|timeout)$/),
-      affects: ['behaviour', 'derived.interests', 'derived.lifecycle', 'derived.tags'],
-    }]);
-    expect(doc.derived).toMatchObject({ interests: null, lifecycle: { partial: true, missingSources: ['behaviour'] }, rfm: { frequency: 1 } });
-    expect(exported.body.errors).toEqual([expect.objectContaining({ path: ['exportCustomerData'], extensions: expect.objectContaining({ code: 'SOURCE_UNAVAILABLE', source: 'behaviour' }) })]);
+    expect(doc.unavailable).toEqual([
+      {
+        source: 'behaviour',
+        reason: expect.stringMatching(/^(unreachable|timeout)$/),
+        affects: ['behaviour', 'derived.interests', 'derived.lifecycle', 'derived.tags'],
+      },
+    ]);
+    expect(doc.derived).toMatchObject({
+      interests: null,
+      lifecycle: { partial: true, missingSources: ['behaviour'] },
+      rfm: { frequency: 1 },
+    });
+    expect(exported.body.errors).toEqual([
+      expect.objectContaining({
+        path: ['exportCustomerData'],
+        extensions: expect.objectContaining({ code: 'SOURCE_UNAVAILABLE', source: 'behaviour' }),
+      }),
+    ]);
 
     const failed = await down.gql(ERASE, { id: P.FAYE, reason: 'GDPR request #2' });
     expect(failed.status).toBe(200);
     expect(failed.body.data.eraseCustomer).toMatchObject({
-      customerId: P.FAYE, status: 'INCOMPLETE', remaining: ['BEHAVIOUR', 'SOCIAL', 'CRM'], completedAt: null, keptSharedEvents: null,
+      customerId: P.FAYE,
+      status: 'INCOMPLETE',
+      remaining: ['BEHAVIOUR', 'SOCIAL', 'CRM'],
+      completedAt: null,
+      keptSharedEvents: null,
     });
     expect(failed.body.data.eraseCustomer.lastError).toMatch(/^The behaviour source is unavailable \((unreachable|timeout)\)\.$/);
     expect(failed.body.errors).toHaveLength(1);
-    expect(failed.body.errors![0]).toMatchObject({ path: ['eraseCustomer'], extensions: { code: 'SOURCE_UNAVAILABLE', source: 'behaviour' } });
+    expect(failed.body.errors![0]).toMatchObject({
+      path: ['eraseCustomer'],
+      extensions: { code: 'SOURCE_UNAVAILABLE', source: 'behaviour' },
+    });
     expect(JSON.stringify(failed.body)).not.toMatch(/127\.0\.0\.1|Mongo[A-Z]\w+Error|stack|SELECT|UPDATE/);
     expect(await crmState(P.FAYE)).toEqual(before);
 
@@ -331,7 +460,12 @@ describe('an erasure while MongoDB is down', () => {
     const again = await down.gql(ERASE, { id: P.FAYE, reason: 'a second click' });
     expect(again.body.errors).toBeUndefined();
     expect(again.body.data.eraseCustomer).toMatchObject({
-      id: failed.body.data.eraseCustomer.id, status: 'COMPLETE', remaining: [], lastError: null, reason: 'GDPR request #2', keptSharedEvents: 0,
+      id: failed.body.data.eraseCustomer.id,
+      status: 'COMPLETE',
+      remaining: [],
+      lastError: null,
+      reason: 'GDPR request #2',
+      keptSharedEvents: 0,
     });
     expect(await eventsVia({ customerId: P.FAYE, anonymousIds: ['anon-f'] }, events)).toBe(0);
     const after = await crmState(P.FAYE);
@@ -359,10 +493,16 @@ describe('an erasure of a person with duplicate records', () => {
     const { body } = await crmApi.gql(ERASE, { id: LINA, reason: 'GDPR request #3' });
     expect(body.errors).toBeUndefined();
     expect(body.data.eraseCustomer).toMatchObject({ customerId: LINA, status: 'COMPLETE', possibleDuplicates: [LINA_DUP] });
-    expect((await crm.pool.query(`SELECT possible_duplicates FROM c360.erasures WHERE customer_id = $1`, [LINA])).rows).toEqual([{ possible_duplicates: [LINA_DUP] }]);
-    expect((await crmApi.gql(`{ erasures(customerId: "${LINA}") { possibleDuplicates } }`)).body.data).toEqual({ erasures: [{ possibleDuplicates: [LINA_DUP] }] });
+    expect((await crm.pool.query(`SELECT possible_duplicates FROM c360.erasures WHERE customer_id = $1`, [LINA])).rows).toEqual([
+      { possible_duplicates: [LINA_DUP] },
+    ]);
+    expect((await crmApi.gql(`{ erasures(customerId: "${LINA}") { possibleDuplicates } }`)).body.data).toEqual({
+      erasures: [{ possibleDuplicates: [LINA_DUP] }],
+    });
     // The duplicate itself is untouched: erasing it too is the admin's call.
-    expect((await crm.pool.query(`SELECT status, phone FROM customers WHERE id = $1`, [LINA_DUP])).rows).toEqual([{ status: 'active', phone: '+86-138-0013-8000' }]);
+    expect((await crm.pool.query(`SELECT status, phone FROM customers WHERE id = $1`, [LINA_DUP])).rows).toEqual([
+      { status: 'active', phone: '+86-138-0013-8000' },
+    ]);
     // A person nobody shares anything with has none.
     const tom = await crmApi.gql(ERASE, { id: TOM, reason: 'GDPR request #4' });
     expect(tom.body.data.eraseCustomer.possibleDuplicates).toEqual([]);
@@ -387,12 +527,18 @@ describe('an erasure of a person whose merge was undone', () => {
 
   /** Merges `merged` into `survivor`, then undoes it, both with reasons naming Rhea; the merge's id. */
   async function mergeAndUndo(survivor: string, merged: string): Promise<string> {
-    const m = await api.gql(`mutation($s: ID!, $m: [ID!]!, $r: String!) { mergeCustomers(survivorId: $s, mergedIds: $m, reason: $r) { id } }`, {
-      s: survivor, m: [merged], r: `same e-mail ${RHEA.email}, phone ${RHEA.phone}`,
-    });
+    const m = await api.gql(
+      `mutation($s: ID!, $m: [ID!]!, $r: String!) { mergeCustomers(survivorId: $s, mergedIds: $m, reason: $r) { id } }`,
+      {
+        s: survivor,
+        m: [merged],
+        r: `same e-mail ${RHEA.email}, phone ${RHEA.phone}`,
+      },
+    );
     expect(m.body.errors).toBeUndefined();
     const u = await api.gql(`mutation($id: ID!, $r: String!) { unmergeCustomers(mergeId: $id, reason: $r) { id } }`, {
-      id: m.body.data.mergeCustomers.id, r: `${RHEA.name} says ${RHEA.phone.replace(/ /g, '')} is hers alone, the e-mail ${RHEA.email} was typed on both`,
+      id: m.body.data.mergeCustomers.id,
+      r: `${RHEA.name} says ${RHEA.phone.replace(/ /g, '')} is hers alone, the e-mail ${RHEA.email} was typed on both`,
     });
     expect(u.body.errors).toBeUndefined();
     return m.body.data.mergeCustomers.id;
@@ -401,13 +547,27 @@ describe('an erasure of a person whose merge was undone', () => {
   it('clears the merge and unmerge reasons that named her, and leaves no trace of her anywhere in c360', async () => {
     // Her record was the survivor of one merge and the merged record of another; both were undone.
     const mergeIds = [await mergeAndUndo(P.RHEA, P.RHEA_DUP), await mergeAndUndo(P.RHEA_DUP, P.RHEA)];
-    const linked = await api.gql(`mutation($id: ID!, $e: String!) { linkIdentity(customerId: $id, identifier: { kind: DEVICE_ID, value: "dev-r" }, evidence: $e) { id } }`, {
-      id: P.RHEA, e: `${RHEA.name} confirmed it on the phone, ${RHEA.phone}`,
-    });
+    const linked = await api.gql(
+      `mutation($id: ID!, $e: String!) { linkIdentity(customerId: $id, identifier: { kind: DEVICE_ID, value: "dev-r" }, evidence: $e) { id } }`,
+      {
+        id: P.RHEA,
+        e: `${RHEA.name} confirmed it on the phone, ${RHEA.phone}`,
+      },
+    );
     expect(linked.body.errors).toBeUndefined();
     const merges = async () =>
-      (await db.pool.query(`SELECT survivor_id, merged_ids, reason, undo_reason FROM c360.merges WHERE id = ANY($1::int8[]) ORDER BY id`, [mergeIds])).rows;
-    expect(await tracesInC360()).toEqual(['identity_history.after', 'identity_history.reason', 'identity_links.evidence', 'merges.reason', 'merges.undo_reason']);
+      (
+        await db.pool.query(`SELECT survivor_id, merged_ids, reason, undo_reason FROM c360.merges WHERE id = ANY($1::int8[]) ORDER BY id`, [
+          mergeIds,
+        ])
+      ).rows;
+    expect(await tracesInC360()).toEqual([
+      'identity_history.after',
+      'identity_history.reason',
+      'identity_links.evidence',
+      'merges.reason',
+      'merges.undo_reason',
+    ]);
 
     const { body } = await api.gql(ERASE, { id: P.RHEA, reason: 'GDPR request #6' });
     expect(body.errors).toBeUndefined();

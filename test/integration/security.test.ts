@@ -35,7 +35,13 @@ function countingPool(pool: pg.Pool) {
 
 beforeAll(async () => {
   const data = fixtureDataset();
-  data.customer_identities.push({ customer_id: TOM, kind: 'external_id' as never, value: 'EXT-TOM', verified: true, first_seen_at: new Date('2025-11-20T15:30:00Z') });
+  data.customer_identities.push({
+    customer_id: TOM,
+    kind: 'external_id' as never,
+    value: 'EXT-TOM',
+    verified: true,
+    first_seen_at: new Date('2025-11-20T15:30:00Z'),
+  });
   data.consents.push(
     { customer_id: TOM, purpose: 'partner_sharing', granted: true, updated_at: new Date('2026-01-01T00:00:00Z'), source: 'web' },
     { customer_id: LINA, purpose: 'partner_sharing', granted: false, updated_at: new Date('2026-01-01T00:00:00Z'), source: 'app' },
@@ -58,7 +64,9 @@ describe('who is calling', () => {
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
     const body = (await res.json()) as any;
-    expect(body).toEqual({ errors: [{ message: expect.stringContaining('Authentication required'), extensions: { code: 'UNAUTHENTICATED', reason: 'missing' } }] });
+    expect(body).toEqual({
+      errors: [{ message: expect.stringContaining('Authentication required'), extensions: { code: 'UNAUTHENTICATED', reason: 'missing' } }],
+    });
   });
 
   it('refuses an expired token, accepts one within the clock skew', async () => {
@@ -76,7 +84,9 @@ describe('who is calling', () => {
     expect((await api.gql(Q, {}, other)).body.errors![0]!.extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'invalid' });
 
     const [h, , s] = (await bearer(['analyst'])).authorization.slice(7).split('.');
-    const forged = Buffer.from(JSON.stringify({ sub: 'x', roles: ['admin'], exp: Math.floor(Date.now() / 1000) + 60 })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ sub: 'x', roles: ['admin'], exp: Math.floor(Date.now() / 1000) + 60 })).toString(
+      'base64url',
+    );
     expect((await api.gql(Q, {}, { authorization: `Bearer ${h}.${forged}.${s}` })).status).toBe(401);
     const none = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
     expect((await api.gql(Q, {}, { authorization: `Bearer ${none}.${forged}.` })).status).toBe(401);
@@ -87,9 +97,18 @@ describe('who is calling', () => {
   });
 
   it("refuses a sub that would pass for an API key's or hide in the audit log: 401, nothing read", async () => {
-    for (const sub of [' apikey:k_0123456789ab', 'APIKEY:k_0123456789ab', 'agent-007 ', 'agent-007\napikey:k_0123456789ab', 'a'.repeat(201)]) {
+    for (const sub of [
+      ' apikey:k_0123456789ab',
+      'APIKEY:k_0123456789ab',
+      'agent-007 ',
+      'agent-007\napikey:k_0123456789ab',
+      'a'.repeat(201),
+    ]) {
       const res = await api.gql(`{ customer(id: "${TOM}") { contact { email } } }`, {}, await bearer(['agent'], { sub }));
-      expect([res.status, res.body]).toEqual([401, { errors: [{ message: expect.stringContaining('`sub`'), extensions: { code: 'UNAUTHENTICATED', reason: 'invalid' } }] }]);
+      expect([res.status, res.body]).toEqual([
+        401,
+        { errors: [{ message: expect.stringContaining('`sub`'), extensions: { code: 'UNAUTHENTICATED', reason: 'invalid' } }] },
+      ]);
     }
   });
 });
@@ -97,14 +116,29 @@ describe('who is calling', () => {
 describe('what each role may use (checked before the operation runs)', () => {
   it('lets an agent look one customer up, unmasked, but not list customers', async () => {
     const agent = await bearer(['agent']);
-    const one = await api.gql(`{ customerBy(identifier: { kind: PHONE, value: "138 0013 8000" }) { id profile { fullName birthDate } contact { email phone } } }`, {}, agent);
+    const one = await api.gql(
+      `{ customerBy(identifier: { kind: PHONE, value: "138 0013 8000" }) { id profile { fullName birthDate } contact { email phone } } }`,
+      {},
+      agent,
+    );
     expect(one.body).toEqual({
-      data: { customerBy: { id: LINA, profile: { fullName: '李娜', birthDate: '1990-06-16' }, contact: { email: 'lina@example.com', phone: '+8613800138000' } } },
+      data: {
+        customerBy: {
+          id: LINA,
+          profile: { fullName: '李娜', birthDate: '1990-06-16' },
+          contact: { email: 'lina@example.com', phone: '+8613800138000' },
+        },
+      },
     });
     const list = await api.gql('{ customers(first: 5) { edges { node { id } } } }', {}, agent);
     expect(list.status).toBe(403);
     expect(list.body).toEqual({
-      errors: [{ message: 'Not allowed for this caller: Query.customers (roles: analyst, admin).', extensions: { code: 'FORBIDDEN', denied: ['Query.customers'] } }],
+      errors: [
+        {
+          message: 'Not allowed for this caller: Query.customers (roles: analyst, admin).',
+          extensions: { code: 'FORBIDDEN', denied: ['Query.customers'] },
+        },
+      ],
     });
   });
 
@@ -114,7 +148,8 @@ describe('what each role may use (checked before the operation runs)', () => {
       `fragment C on Customer { id profile { fullName birthDate age city } contact { email phone }
          identities { kind value } tickets: supportTickets(first: 1) { subject status } rfm { score } }
        { lina: customer(id: "${LINA}") { ...C } tom: customer(id: "${TOM}") { ...C } dup: customer(id: "${LINA_DUP}") { ...C } }`,
-      {}, analyst,
+      {},
+      analyst,
     );
     expect(body.errors).toBeUndefined();
     const { lina, tom, dup } = body.data;
@@ -124,11 +159,13 @@ describe('what each role may use (checked before the operation runs)', () => {
       tickets: [{ subject: '[redacted]', status: 'OPEN' }],
       rfm: { score: expect.stringMatching(/^\d{3}$/) },
     });
-    expect(lina.identities).toEqual(expect.arrayContaining([
-      { kind: 'EMAIL', value: 'l***@example.com' },
-      { kind: 'SOCIAL', value: 'weibo:l***8' },
-      { kind: 'DEVICE_ID', value: 'dev-***' },
-    ]));
+    expect(lina.identities).toEqual(
+      expect.arrayContaining([
+        { kind: 'EMAIL', value: 'l***@example.com' },
+        { kind: 'SOCIAL', value: 'weibo:l***8' },
+        { kind: 'DEVICE_ID', value: 'dev-***' },
+      ]),
+    );
     expect(tom.id).toBe(TOM);
     expect(tom.profile.fullName).toBe('T. B.');
     expect(tom.contact).toEqual({ email: 't***@example.org', phone: '+1 415***0132' });
@@ -138,7 +175,9 @@ describe('what each role may use (checked before the operation runs)', () => {
   it('masks identifiers the same way wherever they appear: an order number as an Identity value and as Order.orderNumber', async () => {
     const query = `{ customer(id: "${LINA}") { orders(first: 10) { edges { node { orderNumber } } } } }`;
     const numbers = async (roles: ('agent' | 'analyst')[]) =>
-      (await api.gql(query, {}, await bearer(roles))).body.data.customer.orders.edges.map((e: { node: { orderNumber: string } }) => e.node.orderNumber);
+      (await api.gql(query, {}, await bearer(roles))).body.data.customer.orders.edges.map(
+        (e: { node: { orderNumber: string } }) => e.node.orderNumber,
+      );
     const raw: string[] = await numbers(['agent']);
     expect(raw).toContain('SO2026000001');
     // The masking of every identifier without a kind of its own (masking.ts maskIdentifier): its first four characters.
@@ -147,7 +186,11 @@ describe('what each role may use (checked before the operation runs)', () => {
 
   it('refuses an analyst the lookups and search that would single a person out by contact details', async () => {
     const analyst = await bearer(['analyst']);
-    const res = await api.gql(`{ searchCustomers(query: "lina") { id } byMail: customerBy(identifier: { kind: EMAIL, value: "lina@example.com" }) { id } }`, {}, analyst);
+    const res = await api.gql(
+      `{ searchCustomers(query: "lina") { id } byMail: customerBy(identifier: { kind: EMAIL, value: "lina@example.com" }) { id } }`,
+      {},
+      analyst,
+    );
     expect(res.status).toBe(403);
     expect(res.body.errors![0]!.extensions!.denied).toEqual(['Query.searchCustomers', 'Query.customerBy']);
   });
@@ -161,12 +204,15 @@ describe('what each role may use (checked before the operation runs)', () => {
       return res.body.errors![0]!;
     };
     expect(await refused(`{ a: customer(id: "${TOM}") { id } b: customer(id: "${LINA}") { id } }`)).toEqual({
-      message: 'Not allowed for this caller: Query.customer (one root field returning customers per request without the analyst or admin role).',
+      message:
+        'Not allowed for this caller: Query.customer (one root field returning customers per request without the analyst or admin role).',
       extensions: { code: 'FORBIDDEN', denied: ['Query.customer'] },
     });
     const mixed = `query { ...F byPhone: customerBy(identifier: { kind: PHONE, value: "138 0013 8000" }) { id } } fragment F on Query { customer(id: "${TOM}") { id } }`;
     expect((await refused(mixed)).extensions!.denied).toEqual(['Query.customer', 'Query.customerBy']);
-    expect((await refused(`{ searchCustomers(query: "lina", first: 50) { id } }`)).message).toMatch(/Query\.searchCustomers \(first at most 10 without the analyst or admin role\)/);
+    expect((await refused(`{ searchCustomers(query: "lina", first: 50) { id } }`)).message).toMatch(
+      /Query\.searchCustomers \(first at most 10 without the analyst or admin role\)/,
+    );
     const search = `query S($n: Int) { searchCustomers(query: "lina", first: $n) { id } }`;
     expect((await refused(search, { n: 11 })).extensions!.denied).toEqual(['Query.searchCustomers']);
 
@@ -174,7 +220,9 @@ describe('what each role may use (checked before the operation runs)', () => {
     expect(ten.status).toBe(200);
     expect(ten.body.data.searchCustomers.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining([LINA]));
     // Roles with a listing right are not held to it.
-    const admin = await api.gql(`{ a: customer(id: "${TOM}") { id } b: customer(id: "${LINA}") { id } s: searchCustomers(query: "lina", first: 50) { id } }`);
+    const admin = await api.gql(
+      `{ a: customer(id: "${TOM}") { id } b: customer(id: "${LINA}") { id } s: searchCustomers(query: "lina", first: 50) { id } }`,
+    );
     expect(admin.body.errors).toBeUndefined();
     expect(admin.body.data).toMatchObject({ a: { id: TOM }, b: { id: LINA } });
   });
@@ -212,11 +260,21 @@ describe('partners (API keys)', () => {
     expect(body.errors).toBeUndefined();
     key = body.data.createApiKey.key;
     keyId = body.data.createApiKey.apiKey.id;
-    expect(body.data.createApiKey.apiKey).toEqual({ id: keyId, partner: 'Acme Loyalty', scopes: ['INSIGHTS', 'ORDERS', 'PROFILE'], ratePerMinute: 1000, createdBy: 'test-admin', revokedAt: null });
+    expect(body.data.createApiKey.apiKey).toEqual({
+      id: keyId,
+      partner: 'Acme Loyalty',
+      scopes: ['INSIGHTS', 'ORDERS', 'PROFILE'],
+      ratePerMinute: 1000,
+      createdBy: 'test-admin',
+      revokedAt: null,
+    });
   });
 
   it('stores only a hash of the key', async () => {
-    const { rows } = await db.pool.query(`SELECT encode(hash, 'hex') AS hash, row_to_json(k)::text AS everything FROM c360.api_keys k WHERE id = $1`, [keyId]);
+    const { rows } = await db.pool.query(
+      `SELECT encode(hash, 'hex') AS hash, row_to_json(k)::text AS everything FROM c360.api_keys k WHERE id = $1`,
+      [keyId],
+    );
     expect(rows[0].hash).toBe(sha256(key));
     expect(rows[0].everything).not.toContain(key.split('_').at(-1));
   });
@@ -226,7 +284,11 @@ describe('partners (API keys)', () => {
     expect(status).toBe(200);
     // The test server has no social provider: lifecycle says it did without it.
     expect((body.errors ?? []).filter((e) => e.extensions?.source !== 'social')).toEqual([]);
-    expect(body.data.customer).toMatchObject({ id: TOM, profile: { fullName: 'T. B.', city: 'San Francisco' }, purchaseSummary: { completedOrders: 0 } });
+    expect(body.data.customer).toMatchObject({
+      id: TOM,
+      profile: { fullName: 'T. B.', city: 'San Francisco' },
+      purchaseSummary: { completedOrders: 0 },
+    });
   });
 
   it('cannot tell a customer who refused partner_sharing, or never answered, from one that does not exist', async () => {
@@ -236,7 +298,10 @@ describe('partners (API keys)', () => {
   });
 
   it('runs safelisted operations by hash alone (persisted queries), and nothing else', async () => {
-    const byHash = await api.post(JSON.stringify({ variables: { id: TOM }, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(PARTNER_CUSTOMER) } } }), { 'x-api-key': key });
+    const byHash = await api.post(
+      JSON.stringify({ variables: { id: TOM }, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(PARTNER_CUSTOMER) } } }),
+      { 'x-api-key': key },
+    );
     expect(((await byHash.json()) as any).data.customer.id).toBe(TOM);
 
     const adHoc = await api.gql(`query { customer(id: "${TOM}") { id } }`, {}, { 'x-api-key': key });
@@ -247,25 +312,45 @@ describe('partners (API keys)', () => {
 
   it("refuses a safelisted operation that reads fields outside the key's scopes", async () => {
     // PartnerCustomerBy reads contact (scope CONTACT), which this key lacks.
-    const res = await api.gql(operation('PartnerCustomerBy.graphql'), { identifier: { kind: 'EXTERNAL_ID', value: 'EXT-001' } }, { 'x-api-key': key });
+    const res = await api.gql(
+      operation('PartnerCustomerBy.graphql'),
+      { identifier: { kind: 'EXTERNAL_ID', value: 'EXT-001' } },
+      { 'x-api-key': key },
+    );
     expect(res.status).toBe(403);
-    expect(res.body.errors![0]).toMatchObject({ message: expect.stringContaining('Customer.contact (scope: contact)'), extensions: { denied: ['Customer.contact'] } });
+    expect(res.body.errors![0]).toMatchObject({
+      message: expect.stringContaining('Customer.contact (scope: contact)'),
+      extensions: { denied: ['Customer.contact'] },
+    });
   });
 
   it('lets a partner look customers up by EXTERNAL_ID only, refused before anything is read', async () => {
-    const created = await api.gql(`mutation { createApiKey(input: { partner: "Contact Co", scopes: [CONTACT, INSIGHTS], ratePerMinute: 1000 }) { key } }`);
+    const created = await api.gql(
+      `mutation { createApiKey(input: { partner: "Contact Co", scopes: [CONTACT, INSIGHTS], ratePerMinute: 1000 }) { key } }`,
+    );
     const contactKey = created.body.data.createApiKey.key;
     const BY = operation('PartnerCustomerBy.graphql');
     const found = await api.gql(BY, { identifier: { kind: 'EXTERNAL_ID', value: 'EXT-TOM' } }, { 'x-api-key': contactKey });
-    expect(found.body.data).toEqual({ customerBy: { id: TOM, contact: { email: 't***@example.org', phone: '+1 415***0132' }, valueTier: expect.any(String) } });
+    expect(found.body.data).toEqual({
+      customerBy: { id: TOM, contact: { email: 't***@example.org', phone: '+1 415***0132' }, valueTier: expect.any(String) },
+    });
     for (const identifier of [
-      { kind: 'PHONE', value: '+1 415 555 0132' }, { kind: 'EMAIL', value: 'tom.baker@example.org' }, { kind: 'DEVICE_ID', value: 'dev-lina-1' },
-      { kind: 'ANONYMOUS_ID', value: 'anon-lina' }, { kind: 'SOCIAL', value: 'x:tombaker' }, { kind: 'ORDER_NUMBER', value: 'SO2026000002' },
+      { kind: 'PHONE', value: '+1 415 555 0132' },
+      { kind: 'EMAIL', value: 'tom.baker@example.org' },
+      { kind: 'DEVICE_ID', value: 'dev-lina-1' },
+      { kind: 'ANONYMOUS_ID', value: 'anon-lina' },
+      { kind: 'SOCIAL', value: 'x:tombaker' },
+      { kind: 'ORDER_NUMBER', value: 'SO2026000002' },
     ]) {
       const res = await api.gql(BY, { identifier }, { 'x-api-key': contactKey });
       expect(res.status).toBe(403);
       expect(res.body).toEqual({
-        errors: [{ message: 'Not allowed for this caller: Query.customerBy (partners look customers up by EXTERNAL_ID only).', extensions: { code: 'FORBIDDEN', denied: ['Query.customerBy'] } }],
+        errors: [
+          {
+            message: 'Not allowed for this caller: Query.customerBy (partners look customers up by EXTERNAL_ID only).',
+            extensions: { code: 'FORBIDDEN', denied: ['Query.customerBy'] },
+          },
+        ],
       });
     }
   });
@@ -274,7 +359,9 @@ describe('partners (API keys)', () => {
     for (const query of [`{ customer(id: "${TOM}") { id `, `{ customer(id: "${TOM}") { contatc } }`, `{ nothing }`]) {
       const res = await api.gql(query, {}, { 'x-api-key': key });
       expect(res.status).toBe(403);
-      expect(res.body).toEqual({ errors: [{ message: expect.stringMatching(/may only run safelisted operations/), extensions: { code: 'FORBIDDEN' } }] });
+      expect(res.body).toEqual({
+        errors: [{ message: expect.stringMatching(/may only run safelisted operations/), extensions: { code: 'FORBIDDEN' } }],
+      });
     }
   });
 
@@ -292,7 +379,9 @@ describe('partners (API keys)', () => {
   });
 
   it('refuses a revoked, an unknown or a malformed key, and two credentials at once', async () => {
-    const created = await api.gql(`mutation { createApiKey(input: { partner: "Short-lived", scopes: [PROFILE, ORDERS, INSIGHTS] }) { key apiKey { id } } }`);
+    const created = await api.gql(
+      `mutation { createApiKey(input: { partner: "Short-lived", scopes: [PROFILE, ORDERS, INSIGHTS] }) { key apiKey { id } } }`,
+    );
     const { key: shortLived, apiKey } = created.body.data.createApiKey;
     expect((await api.gql(PARTNER_CUSTOMER, { id: TOM }, { 'x-api-key': shortLived })).status).toBe(200);
     const revoked = await api.gql(`mutation { revokeApiKey(id: "${apiKey.id}") { id revokedAt revokedBy } }`);
@@ -329,7 +418,9 @@ describe('what a partner can tell from a null answer, and what the logs keep', (
     counter = counting.counter;
     const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
     observed = await startTestServer(db, () => NOW, { crmPool: counting.pool, logger });
-    const { body } = await observed.gql(`mutation { createApiKey(input: { partner: "Observer", scopes: [PROFILE, ORDERS, INSIGHTS], ratePerMinute: 1000 }) { key } }`);
+    const { body } = await observed.gql(
+      `mutation { createApiKey(input: { partner: "Observer", scopes: [PROFILE, ORDERS, INSIGHTS], ratePerMinute: 1000 }) { key } }`,
+    );
     key = body.data.createApiKey.key;
   });
   afterAll(() => observed?.close());
@@ -337,7 +428,12 @@ describe('what a partner can tell from a null answer, and what the logs keep', (
   const run = async (id: string, headers: Record<string, string>) => {
     counter.statements = 0;
     const res = await observed.post(JSON.stringify({ query: operation('PartnerCustomer.graphql'), variables: { id } }), headers);
-    return { status: res.status, body: await res.text(), roundTripsHeader: res.headers.get('x-source-round-trips'), statements: counter.statements };
+    return {
+      status: res.status,
+      body: await res.text(),
+      roundTripsHeader: res.headers.get('x-source-round-trips'),
+      statements: counter.statements,
+    };
   };
 
   it('answers a customer who refused partner_sharing exactly as one that does not exist: body, headers and statements', async () => {
@@ -357,7 +453,12 @@ describe('what a partner can tell from a null answer, and what the logs keep', (
     await observed.gql('{ customers(first: 1) { totalCount } }', {}, await bearer(['agent']));
     await observed.gql(`{ customer(id: "${TOM}") { id } }`, {}, { 'x-api-key': key });
     const refusals = logs.filter((l) => String(l.msg).startsWith('request refused'));
-    expect(refusals.map((l) => [l.level, l.reason])).toEqual([[30, 'revoked_or_unknown_key'], [30, 'expired'], [40, 'denied'], [40, 'not_safelisted']]);
+    expect(refusals.map((l) => [l.level, l.reason])).toEqual([
+      [30, 'revoked_or_unknown_key'],
+      [30, 'expired'],
+      [40, 'denied'],
+      [40, 'not_safelisted'],
+    ]);
     const written = JSON.stringify(logs);
     expect(written).not.toContain('CCCCCCCC');
     expect(written).not.toContain(expired.authorization.slice(7));
@@ -367,7 +468,12 @@ describe('what a partner can tell from a null answer, and what the logs keep', (
 
 describe('audit', () => {
   const entries = async (customerId: string) =>
-    (await api.gql(`query A($id: ID!) { auditLog(customerId: $id, first: 200) { edges { node { requestId subject roles auth partner customerId fields masked operation } } } }`, { id: customerId })).body.data.auditLog.edges.map((e: any) => e.node);
+    (
+      await api.gql(
+        `query A($id: ID!) { auditLog(customerId: $id, first: 200) { edges { node { requestId subject roles auth partner customerId fields masked operation } } } }`,
+        { id: customerId },
+      )
+    ).body.data.auditLog.edges.map((e: any) => e.node);
 
   it("records a read of personal data: who, role, customer, fields, operation and the server's request id", async () => {
     const before = (await entries(TOM)).length;
@@ -382,14 +488,21 @@ describe('audit', () => {
     const after = await entries(TOM);
     expect(after).toHaveLength(before + 1);
     expect(after[0]).toEqual({
-      requestId, subject: 'agent-007', roles: ['AGENT'], auth: 'JWT', partner: null, customerId: TOM,
+      requestId,
+      subject: 'agent-007',
+      roles: ['AGENT'],
+      auth: 'JWT',
+      partner: null,
+      customerId: TOM,
       // Not safelisted: the client's own operation name is not kept.
       // The Customer fields asked for, and the @pii leaves shown below them.
-      fields: ['Contact.email', 'Customer.contact', 'Customer.profile', 'CustomerProfile.fullName'], masked: false, operation: 'other',
+      fields: ['Contact.email', 'Customer.contact', 'Customer.profile', 'CustomerProfile.fullName'],
+      masked: false,
+      operation: 'other',
     });
   });
 
-  it("records a read of what is not contact data but still about the person (age, city, orders, timeline, devices, insights)", async () => {
+  it('records a read of what is not contact data but still about the person (age, city, orders, timeline, devices, insights)', async () => {
     const before = (await entries(LINA)).length;
     await api.gql(
       `{ customer(id: "${LINA}") { id status profile { city age gender occupation } orders(first: 1) { totalCount } timeline(first: 1) { edges { cursor } } behaviour { devices { type } } rfm { score } } }`,
@@ -398,7 +511,10 @@ describe('audit', () => {
     );
     const after = await entries(LINA);
     expect(after).toHaveLength(before + 1);
-    expect(after[0]).toMatchObject({ subject: 'agent-nocontact', fields: ['Customer.behaviour', 'Customer.orders', 'Customer.profile', 'Customer.rfm', 'Customer.status', 'Customer.timeline'] });
+    expect(after[0]).toMatchObject({
+      subject: 'agent-nocontact',
+      fields: ['Customer.behaviour', 'Customer.orders', 'Customer.profile', 'Customer.rfm', 'Customer.status', 'Customer.timeline'],
+    });
   });
 
   it('records nothing for a read of ids only', async () => {
@@ -409,16 +525,25 @@ describe('audit', () => {
 
   it('writes one row per customer for a list, in one request, marked masked for an analyst', async () => {
     const analyst = await bearer(['analyst'], { sub: 'analyst-1' });
-    const res = await api.gql(`{ customers(first: 3, filter: { city: "Shanghai" }) { edges { node { contact { email } } } } }`, {}, analyst);
+    const res = await api.gql(
+      `{ customers(first: 3, filter: { city: "Shanghai" }) { edges { node { contact { email } } } } }`,
+      {},
+      analyst,
+    );
     expect(res.status).toBe(200);
     // The server made the request id up: find the rows by subject.
-    const { rows } = await db.pool.query(`SELECT customer_id, fields, masked, count(*) OVER (PARTITION BY request_id) AS n FROM c360.audit_log WHERE subject = 'analyst-1' ORDER BY customer_id`);
-    expect(rows).toEqual([LINA, LINA_DUP].map((id) => ({ customer_id: id, fields: ['Contact.email', 'Customer.contact'], masked: true, n: 2 })));
+    const { rows } = await db.pool.query(
+      `SELECT customer_id, fields, masked, count(*) OVER (PARTITION BY request_id) AS n FROM c360.audit_log WHERE subject = 'analyst-1' ORDER BY customer_id`,
+    );
+    expect(rows).toEqual(
+      [LINA, LINA_DUP].map((id) => ({ customer_id: id, fields: ['Contact.email', 'Customer.contact'], masked: true, n: 2 })),
+    );
   });
 
   it('refuses a cursor beyond the range of an audit entry id with BAD_USER_INPUT', async () => {
     const cursor = (id: string) => Buffer.from(JSON.stringify(['audit', id])).toString('base64url');
-    const page = (after: string) => api.gql(`query A($after: String) { auditLog(customerId: "${TOM}", after: $after) { edges { node { id } } } }`, { after });
+    const page = (after: string) =>
+      api.gql(`query A($after: String) { auditLog(customerId: "${TOM}", after: $after) { edges { node { id } } } }`, { after });
     const overflow = await page(cursor('9999999999999999999'));
     expect(overflow.status).toBe(200);
     expect(overflow.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'after' } })]);
@@ -438,7 +563,10 @@ describe('audit', () => {
     try {
       const res = await api.gql(`{ customer(id: "${LINA}") { contact { email } } }`, {}, await bearer(['agent']));
       expect(res.status).toBe(503);
-      expect(res.body).toEqual({ data: null, errors: [{ message: expect.stringContaining('withheld'), extensions: { code: 'SOURCE_UNAVAILABLE', source: 'audit' } }] });
+      expect(res.body).toEqual({
+        data: null,
+        errors: [{ message: expect.stringContaining('withheld'), extensions: { code: 'SOURCE_UNAVAILABLE', source: 'audit' } }],
+      });
       expect(JSON.stringify(res.body)).not.toContain('lina@example.com');
     } finally {
       await db.pool.query('ALTER TABLE c360.audit_log_away RENAME TO audit_log');
@@ -466,13 +594,17 @@ describe('query limits', () => {
     expect(flood.roundTrips.crm).toBe(0);
 
     // 100 customers × 100 orders × their items: refused whether the sizes are literals or variables.
-    const nested = (first: string) => `customers(first: ${first}) { edges { node { orders(first: ${first}) { edges { node { items { quantity unitPrice product { name category price } } } } } } } }`;
+    const nested = (first: string) =>
+      `customers(first: ${first}) { edges { node { orders(first: ${first}) { edges { node { items { quantity unitPrice product { name category price } } } } } } } }`;
     const literal = await api.gql(`{ ${nested('100')} }`);
     expect(literal.status).toBe(400);
     expect(literal.body.errors![0]!.message).toMatch(/Cost limit of 250000 exceeded/);
     const viaVariables = await api.gql(`query Q($n: Int) { ${nested('$n')} }`, { n: 100 });
     expect(viaVariables.status).toBe(400);
-    expect(viaVariables.body.errors![0]).toMatchObject({ message: expect.stringMatching(/Cost limit of 250000 exceeded/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    expect(viaVariables.body.errors![0]).toMatchObject({
+      message: expect.stringMatching(/Cost limit of 250000 exceeded/),
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
     expect(viaVariables.roundTrips.crm).toBe(0);
     const small = await api.gql(`query Q($n: Int) { ${nested('$n')} }`, { n: 5 });
     expect(small.status).toBe(200);
@@ -486,7 +618,12 @@ describe('query limits', () => {
     const query = (orders: string) =>
       `query Q${orders.includes('$n') ? '($n: Int)' : ''} { customers(first: 100) { edges { node { ${orders} { edges { node { items { quantity unitPrice product { name category price } } } } } } } } }`;
     // 100 customers × 10 orders (the default) with their items: as costly as 100 × 10 given literally.
-    for (const [orders, variables] of [['orders', {}], ['orders(first: null)', {}], ['orders(first: $n)', { n: null }], ['orders(first: 10)', {}]] as const) {
+    for (const [orders, variables] of [
+      ['orders', {}],
+      ['orders(first: null)', {}],
+      ['orders(first: $n)', { n: null }],
+      ['orders(first: 10)', {}],
+    ] as const) {
       const res = await api.gql(query(orders), variables);
       expect(res.status).toBe(400);
       expect(res.body.errors![0]!.message).toMatch(/^Query Cost limit of 250000 exceeded, found [\d.]+\.$/);
@@ -504,7 +641,8 @@ describe('query limits', () => {
     expect(many.roundTrips.crm).toBe(0);
     expect((await api.gql(entities, { r: [{ __typename: 'Customer', id: TOM }] })).status).toBe(200);
 
-    const segments = (first: string) => `{ segments${first} { id members(first: 100) { edges { node { id profile { fullName city } purchaseSummary { completedOrders } } } } } }`;
+    const segments = (first: string) =>
+      `{ segments${first} { id members(first: 100) { edges { node { id profile { fullName city } purchaseSummary { completedOrders } } } } } }`;
     const all = await api.gql(segments(''));
     expect(all.status).toBe(400);
     expect(all.body.errors![0]!.message).toMatch(/^Query Cost limit of 250000 exceeded/);
@@ -525,12 +663,18 @@ describe('query limits', () => {
 describe('rate limits and production mode', () => {
   let limited: TestServer;
   beforeAll(async () => {
-    const config = testConfig({ DATABASE_URL: db.url, MONGODB_URI: db.config.MONGODB_URI!, MONGODB_DB: db.config.MONGODB_DB, RATE_LIMIT_PER_MINUTE: '3', NODE_ENV: 'production' });
+    const config = testConfig({
+      DATABASE_URL: db.url,
+      MONGODB_URI: db.config.MONGODB_URI!,
+      MONGODB_DB: db.config.MONGODB_DB,
+      RATE_LIMIT_PER_MINUTE: '3',
+      NODE_ENV: 'production',
+    });
     limited = await startTestServer(db, () => NOW, { config });
   });
   afterAll(() => limited?.close());
 
-  it('answers 429 with Retry-After past the subject\'s rate, per subject', async () => {
+  it("answers 429 with Retry-After past the subject's rate, per subject", async () => {
     const one = await bearer(['agent'], { sub: 'busy-agent' });
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await limited.gql(`{ customer(id: "${TOM}") { id } }`, {}, one)).status);
@@ -541,8 +685,10 @@ describe('rate limits and production mode', () => {
     expect((await limited.gql(`{ customer(id: "${TOM}") { id } }`, {}, await bearer(['agent'], { sub: 'calm-agent' }))).status).toBe(200);
   });
 
-  it("holds an API key to its own rate", async () => {
-    const { body } = await limited.gql(`mutation { createApiKey(input: { partner: "Slow Co", scopes: [PROFILE, ORDERS, INSIGHTS], ratePerMinute: 2 }) { key } }`);
+  it('holds an API key to its own rate', async () => {
+    const { body } = await limited.gql(
+      `mutation { createApiKey(input: { partner: "Slow Co", scopes: [PROFILE, ORDERS, INSIGHTS], ratePerMinute: 2 }) { key } }`,
+    );
     const key = body.data.createApiKey.key;
     const run = () => limited.gql(operation('PartnerCustomer.graphql'), { id: TOM }, { 'x-api-key': key });
     expect([(await run()).status, (await run()).status, (await run()).status]).toEqual([200, 200, 429]);
@@ -557,7 +703,17 @@ describe('rate limits and production mode', () => {
   it('gives the subgraph SDL (with its @auth rules) to service credentials only', async () => {
     for (const role of ['analyst', 'admin'] as const) {
       const res = await limited.gql('{ _service { sdl } }', {}, await bearer([role], { sub: `sdl-${role}` }));
-      expect([res.status, res.body]).toEqual([403, { errors: [{ message: 'Not allowed for this caller: Query._service (roles: service).', extensions: { code: 'FORBIDDEN', denied: ['Query._service'] } }] }]);
+      expect([res.status, res.body]).toEqual([
+        403,
+        {
+          errors: [
+            {
+              message: 'Not allowed for this caller: Query._service (roles: service).',
+              extensions: { code: 'FORBIDDEN', denied: ['Query._service'] },
+            },
+          ],
+        },
+      ]);
     }
     const router = await limited.gql('{ _service { sdl } }', {}, await bearer(['service'], { sub: 'router' }));
     expect(router.status).toBe(200);
@@ -580,14 +736,25 @@ describe('rate limits and production mode', () => {
 
 describe('safelists for other roles (SAFELIST_ROLES)', () => {
   it('holds a role to the safelisted operations when configured, and a caller with another free role not', async () => {
-    const config = testConfig({ DATABASE_URL: db.url, MONGODB_URI: db.config.MONGODB_URI!, MONGODB_DB: db.config.MONGODB_DB, SAFELIST_ROLES: 'analyst' });
+    const config = testConfig({
+      DATABASE_URL: db.url,
+      MONGODB_URI: db.config.MONGODB_URI!,
+      MONGODB_DB: db.config.MONGODB_DB,
+      SAFELIST_ROLES: 'analyst',
+    });
     const strict = await startTestServer(db, () => NOW, { config });
     try {
       const analyst = await bearer(['analyst']);
       const adHoc = await strict.gql(`{ customer(id: "${TOM}") { id } }`, {}, analyst);
       expect(adHoc.status).toBe(403);
       expect(adHoc.body.errors![0]!.message).toMatch(/may only run safelisted operations/);
-      const safelisted = await strict.post(JSON.stringify({ variables: { id: TOM }, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(operation('PartnerCustomer.graphql')) } } }), analyst);
+      const safelisted = await strict.post(
+        JSON.stringify({
+          variables: { id: TOM },
+          extensions: { persistedQuery: { version: 1, sha256Hash: sha256(operation('PartnerCustomer.graphql')) } },
+        }),
+        analyst,
+      );
       expect(((await safelisted.json()) as any).data.customer.id).toBe(TOM);
       expect((await strict.gql(`{ customer(id: "${TOM}") { id } }`, {}, await bearer(['analyst', 'admin']))).status).toBe(200);
     } finally {
@@ -601,11 +768,19 @@ describe('distinct customers per caller per hour', () => {
   const READ = 'query($id: ID!) { customer(id: $id) { id profile { fullName } } }';
   const refusals = async () => {
     const text = await (await fetch(budgeted.url.replace(/\/graphql$/, '/metrics'))).text();
-    return Object.fromEntries([...text.matchAll(/^c360_customer_budget_refusals_total\{role="(\w+)"\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]));
+    return Object.fromEntries(
+      [...text.matchAll(/^c360_customer_budget_refusals_total\{role="(\w+)"\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]),
+    );
   };
 
   beforeAll(async () => {
-    const config = testConfig({ DATABASE_URL: db.url, MONGODB_URI: db.config.MONGODB_URI!, MONGODB_DB: db.config.MONGODB_DB, AGENT_CUSTOMERS_PER_HOUR: '3', PARTNER_CUSTOMERS_PER_HOUR: '2' });
+    const config = testConfig({
+      DATABASE_URL: db.url,
+      MONGODB_URI: db.config.MONGODB_URI!,
+      MONGODB_DB: db.config.MONGODB_DB,
+      AGENT_CUSTOMERS_PER_HOUR: '3',
+      PARTNER_CUSTOMERS_PER_HOUR: '2',
+    });
     budgeted = await startTestServer(db, () => NOW, { config });
   });
   afterAll(() => budgeted?.close());
@@ -618,10 +793,17 @@ describe('distinct customers per caller per hour', () => {
     expect(fourth.status).toBe(429);
     expect(fourth.body.data).toEqual({ customer: null });
     expect(fourth.body.errors).toEqual([
-      expect.objectContaining({ path: ['customer'], extensions: { code: 'BUDGET_EXHAUSTED', retryAfterSeconds: expect.any(Number) }, message: expect.stringContaining('3 distinct customers') }),
+      expect.objectContaining({
+        path: ['customer'],
+        extensions: { code: 'BUDGET_EXHAUSTED', retryAfterSeconds: expect.any(Number) },
+        message: expect.stringContaining('3 distinct customers'),
+      }),
     ]);
     expect(JSON.stringify(fourth.body)).not.toContain('Bulk');
-    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM c360.audit_log WHERE subject = 'agent-budget' AND customer_id = $1`, [BULK[3]]);
+    const { rows } = await db.pool.query(
+      `SELECT count(*)::int AS n FROM c360.audit_log WHERE subject = 'agent-budget' AND customer_id = $1`,
+      [BULK[3]],
+    );
     expect(rows[0].n).toBe(0);
     // A customer read this hour answers again; a search returning one new customer is refused whole.
     expect((await budgeted.gql(READ, { id: BULK[0] }, agent)).body.data.customer.id).toBe(BULK[0]);
@@ -637,24 +819,46 @@ describe('distinct customers per caller per hour', () => {
       `INSERT INTO consents (customer_id, purpose, granted, updated_at, source) SELECT unnest($1::text[]), 'partner_sharing', true, now(), 'web' ON CONFLICT DO NOTHING`,
       [BULK.slice(10, 13)],
     );
-    const { body } = await budgeted.gql(`mutation { createApiKey(input: { partner: "Budget Co", scopes: [PROFILE, ORDERS, INSIGHTS], ratePerMinute: 1000 }) { key } }`);
+    const { body } = await budgeted.gql(
+      `mutation { createApiKey(input: { partner: "Budget Co", scopes: [PROFILE, ORDERS, INSIGHTS], ratePerMinute: 1000 }) { key } }`,
+    );
     const partner = { 'x-api-key': body.data.createApiKey.key as string };
     const query = operation('PartnerCustomer.graphql');
     const answers = [];
-    for (const id of [LINA, 'c_nobody', BULK[10], BULK[11], BULK[10], LINA, 'c_nobody', BULK[12]]) answers.push(await budgeted.gql(query, { id }, partner));
+    for (const id of [LINA, 'c_nobody', BULK[10], BULK[11], BULK[10], LINA, 'c_nobody', BULK[12]])
+      answers.push(await budgeted.gql(query, { id }, partner));
     expect(answers.slice(0, 5).map((a) => a.body.data.customer?.id ?? null)).toEqual([null, null, BULK[10], BULK[11], BULK[10]]);
     // Once spent, a customer who refused sharing, one who does not exist and one who shares answer alike.
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
-    expect(new Set(answers.slice(5).map((a) => JSON.stringify({ ...a.body, errors: a.body.errors!.map((e) => ({ ...e, message: '', extensions: { ...e.extensions, retryAfterSeconds: 0 } })) })))).toHaveProperty('size', 1);
+    expect(
+      new Set(
+        answers
+          .slice(5)
+          .map((a) =>
+            JSON.stringify({
+              ...a.body,
+              errors: a.body.errors!.map((e) => ({ ...e, message: '', extensions: { ...e.extensions, retryAfterSeconds: 0 } })),
+            }),
+          ),
+      ),
+    ).toHaveProperty('size', 1);
   });
 
   it('answers a spent agent alike for a new customer, an unknown id and an unknown identifier, and writes no link for it', async () => {
     const agent = await bearer(['agent'], { sub: 'agent-oracle' });
     for (const id of BULK.slice(20, 23)) expect((await budgeted.gql(READ, { id }, agent)).status).toBe(200);
     const byMail = 'query($v: String!) { customerBy(identifier: { kind: EMAIL, value: $v }) { id } }';
-    const answers = [await budgeted.gql(READ, { id: BULK[23] }, agent), await budgeted.gql(READ, { id: 'c_nobody' }, agent), await budgeted.gql(byMail, { v: 'nobody@example.com' }, agent)];
+    const answers = [
+      await budgeted.gql(READ, { id: BULK[23] }, agent),
+      await budgeted.gql(READ, { id: 'c_nobody' }, agent),
+      await budgeted.gql(byMail, { v: 'nobody@example.com' }, agent),
+    ];
     expect(answers.map((a) => [a.status, a.body.errors?.[0]?.extensions?.code])).toEqual(Array(3).fill([429, 'BUDGET_EXHAUSTED']));
-    const link = await budgeted.gql(`mutation { linkIdentity(customerId: "${BULK[24]}", identifier: { kind: DEVICE_ID, value: "dev-over-budget" }, evidence: "seen together") { id } }`, {}, agent);
+    const link = await budgeted.gql(
+      `mutation { linkIdentity(customerId: "${BULK[24]}", identifier: { kind: DEVICE_ID, value: "dev-over-budget" }, evidence: "seen together") { id } }`,
+      {},
+      agent,
+    );
     expect(link.status).toBe(429);
     const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM c360.identity_links WHERE value = 'dev-over-budget'`);
     expect(rows[0].n).toBe(0);

@@ -27,12 +27,22 @@ afterAll(async () => {
 const QUERY = `{ customer(id: "${LINA}") { profile { fullName } behaviour { sessions } social { engagement { posts } } } }`;
 const HEALTHY = { profile: { fullName: '李娜' }, behaviour: { sessions: 3 }, social: { engagement: { posts: 3 } } };
 
-interface Harness { api: TestServer; social: SocialClient; config: Config }
+interface Harness {
+  api: TestServer;
+  social: SocialClient;
+  config: Config;
+}
 
 async function harness(env: Record<string, string>): Promise<Harness> {
   const config = testConfig({
-    DATABASE_URL: db.url, MONGODB_URI: db.config.MONGODB_URI!, MONGODB_DB: db.config.MONGODB_DB,
-    SOCIAL_API_URL: provider.url, SOCIAL_API_TOKEN: SOCIAL_TOKEN, SOCIAL_CACHE_TTL_MS: '0', SOCIAL_TIMEOUT_MS: '400', ...env,
+    DATABASE_URL: db.url,
+    MONGODB_URI: db.config.MONGODB_URI!,
+    MONGODB_DB: db.config.MONGODB_DB,
+    SOCIAL_API_URL: provider.url,
+    SOCIAL_API_TOKEN: SOCIAL_TOKEN,
+    SOCIAL_CACHE_TTL_MS: '0',
+    SOCIAL_TIMEOUT_MS: '400',
+    ...env,
   });
   const social = createSocialClient(config, { url: provider.url, token: SOCIAL_TOKEN }, pino({ level: 'silent' }));
   return { api: await startTestServer(db, () => NOW, { config, social }), social, config };
@@ -55,7 +65,10 @@ async function expectSocialDown(reason: string) {
   expect(status).toBe(200);
   expect(body.data).toEqual({ customer: { ...HEALTHY, social: null } });
   expect(body.errors).toHaveLength(1);
-  expect(body.errors![0]).toMatchObject({ path: ['customer', 'social'], extensions: { code: 'SOURCE_UNAVAILABLE', source: 'social', reason } });
+  expect(body.errors![0]).toMatchObject({
+    path: ['customer', 'social'],
+    extensions: { code: 'SOURCE_UNAVAILABLE', source: 'social', reason },
+  });
   expect(JSON.stringify(body.errors)).not.toMatch(/127\.0\.0\.1|stack|Error:/);
   return elapsed;
 }

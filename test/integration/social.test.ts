@@ -14,7 +14,12 @@ beforeAll(async () => {
   db = await createCrmDatabase('social', fixtureDataset());
   provider = await startSocialProvider({ token: SOCIAL_TOKEN, accounts: fixtureSocialAccounts() });
   // No cache, so that every request's calls reach the provider and can be counted.
-  const config = testConfig({ DATABASE_URL: db.url, SOCIAL_API_URL: provider.url, SOCIAL_API_TOKEN: SOCIAL_TOKEN, SOCIAL_CACHE_TTL_MS: '0' });
+  const config = testConfig({
+    DATABASE_URL: db.url,
+    SOCIAL_API_URL: provider.url,
+    SOCIAL_API_TOKEN: SOCIAL_TOKEN,
+    SOCIAL_CACHE_TTL_MS: '0',
+  });
   const social = createSocialClient(config, { url: provider.url, token: SOCIAL_TOKEN }, pino({ level: 'silent' }));
   api = await startTestServer(db, () => NOW, { config, social });
 });
@@ -41,7 +46,17 @@ describe('Customer.social', () => {
     const { body, roundTrips } = await api.gql(SOCIAL, { id: LINA });
     expect(body.errors).toBeUndefined();
     expect(body.data.customer.social).toEqual({
-      accounts: [{ platform: 'weibo', handle: 'Lina_88', displayName: '李娜 Lina', url: 'https://weibo.example/Lina_88', followers: 1520, following: 310, verified: false }],
+      accounts: [
+        {
+          platform: 'weibo',
+          handle: 'Lina_88',
+          displayName: '李娜 Lina',
+          url: 'https://weibo.example/Lina_88',
+          followers: 1520,
+          following: 310,
+          verified: false,
+        },
+      ],
       unknownHandles: [],
       // 90 days before NOW is 2026-03-17: l1, l2, l3 (l5 is after NOW, l4 too old).
       engagement: { posts: 3, brandMentions: 2, likes: 12 + 30 + 5, shares: 1 + 4, comments: 3 + 6 + 1 },
@@ -49,10 +64,34 @@ describe('Customer.social', () => {
       // Brand mentions l1 (-0.6) and l2 (0.8): mean 0.1, neutral; with l4 (-1): -0.8 / 3, negative.
       sentiment: { score: expect.closeTo(0.1, 10), label: 'NEUTRAL', mentions: 2 },
       yearSentiment: { score: expect.closeTo(-0.8 / 3, 10), label: 'NEGATIVE', mentions: 3 },
-      topics: [{ topic: 'skincare', posts: 2 }, { topic: 'delivery', posts: 1 }, { topic: 'travel', posts: 1 }],
+      topics: [
+        { topic: 'skincare', posts: 2 },
+        { topic: 'delivery', posts: 1 },
+        { topic: 'travel', posts: 1 },
+      ],
       recentPosts: [
-        { id: 'l1', platform: 'weibo', handle: 'Lina_88', postedAt: '2026-06-10T08:00:00.000Z', text: '快递太慢了，面霜还没到', likes: 12, mentionsBrand: true, sentiment: -0.6, topics: ['delivery', 'skincare'] },
-        { id: 'l2', platform: 'weibo', handle: 'Lina_88', postedAt: '2026-05-20T08:00:00.000Z', text: '这款面霜真的好用', likes: 30, mentionsBrand: true, sentiment: 0.8, topics: ['skincare'] },
+        {
+          id: 'l1',
+          platform: 'weibo',
+          handle: 'Lina_88',
+          postedAt: '2026-06-10T08:00:00.000Z',
+          text: '快递太慢了，面霜还没到',
+          likes: 12,
+          mentionsBrand: true,
+          sentiment: -0.6,
+          topics: ['delivery', 'skincare'],
+        },
+        {
+          id: 'l2',
+          platform: 'weibo',
+          handle: 'Lina_88',
+          postedAt: '2026-05-20T08:00:00.000Z',
+          text: '这款面霜真的好用',
+          likes: 30,
+          mentionsBrand: true,
+          sentiment: 0.8,
+          topics: ['skincare'],
+        },
       ],
     });
     // The customer, its identities, then one provider call.
@@ -64,10 +103,14 @@ describe('Customer.social', () => {
     const { body } = await api.gql(SOCIAL, { id: TOM });
     expect(body.errors).toBeUndefined();
     expect(body.data.customer.social).toEqual({
-      accounts: [], unknownHandles: ['x:tombaker'],
-      engagement: { posts: 0, brandMentions: 0, likes: 0, shares: 0, comments: 0 }, year: { posts: 0, brandMentions: 0 },
-      sentiment: { score: null, label: null, mentions: 0 }, yearSentiment: { score: null, label: null, mentions: 0 },
-      topics: [], recentPosts: [],
+      accounts: [],
+      unknownHandles: ['x:tombaker'],
+      engagement: { posts: 0, brandMentions: 0, likes: 0, shares: 0, comments: 0 },
+      year: { posts: 0, brandMentions: 0 },
+      sentiment: { score: null, label: null, mentions: 0 },
+      yearSentiment: { score: null, label: null, mentions: 0 },
+      topics: [],
+      recentPosts: [],
     });
   });
 
@@ -79,7 +122,9 @@ describe('Customer.social', () => {
   });
 
   it('is never fetched when not asked for', async () => {
-    const { roundTrips } = await api.gql(`{ customers(first: 100) { edges { node { id identities { kind } behaviour { lastSeenAt } } } } }`);
+    const { roundTrips } = await api.gql(
+      `{ customers(first: 100) { edges { node { id identities { kind } behaviour { lastSeenAt } } } } }`,
+    );
     expect(roundTrips.social).toBe(0);
     expect(provider.stats().batchGets).toBe(0);
   });

@@ -45,14 +45,20 @@ function startCollector() {
     });
   });
   return new Promise<{ url: string; exports: string[]; close(): void }>((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, exports, close: () => server.close() })),
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, exports, close: () => server.close() }),
+    ),
   );
 }
 
 /** Span names and their db.system, from OTLP JSON exports. */
 const spansOf = (exports: string[]) =>
   exports.flatMap((e) =>
-    (JSON.parse(e) as { resourceSpans: { scopeSpans: { spans: { name: string; attributes?: { key: string; value: { stringValue?: string } }[] }[] }[] }[] }).resourceSpans
+    (
+      JSON.parse(e) as {
+        resourceSpans: { scopeSpans: { spans: { name: string; attributes?: { key: string; value: { stringValue?: string } }[] }[] }[] }[];
+      }
+    ).resourceSpans
       .flatMap((r) => r.scopeSpans)
       .flatMap((s) => s.spans)
       .map((span) => ({ name: span.name, db: span.attributes?.find((a) => a.key === 'db.system')?.value.stringValue })),
@@ -79,12 +85,20 @@ describe('npm start with no configuration', () => {
     for (const name of ['DEMO_CUSTOMERS', 'DEMO_SEED']) delete env[name];
     for (const name of ['DATABASE_URL', 'MONGODB_URI', 'SOCIAL_API_URL', 'SOCIAL_API_TOKEN']) delete env[name];
     // Traces go to the stand-in collector, as JSON, exported every 100 ms.
-    Object.assign(env, { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_BSP_SCHEDULE_DELAY: '100' });
+    Object.assign(env, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+    });
     child = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const { url, token } = await waitForReady(child);
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
     // Nobody gets in without credentials, even in development.
-    const anonymous = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ customers(first: 1) { totalCount } }' }) });
+    const anonymous = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ customers(first: 1) { totalCount } }' }),
+    });
     expect(anonymous.status).toBe(401);
 
     const post = async (query: string) => {
@@ -108,7 +122,8 @@ describe('npm start with no configuration', () => {
     }
     // About half the demo customers have social accounts the bundled provider knows.
     const social = await fetch(url, {
-      method: 'POST', headers,
+      method: 'POST',
+      headers,
       body: JSON.stringify({ query: '{ customers(first: 50) { edges { node { social { accounts { handle } } } } } }' }),
     });
     const socialBody = (await social.json()) as { data: { customers: { edges: { node: { social: { accounts: unknown[] } } }[] } } };
@@ -121,7 +136,9 @@ describe('npm start with no configuration', () => {
     const population = await post(insights!);
     expect(population.errors).toBeUndefined();
     const people = Object.values(population.data) as { valueTier: string; lifecycle: { stage: string }; tags: { family: string }[] }[];
-    expect(new Set(people.map((p) => p.lifecycle.stage))).toEqual(new Set(['PROSPECT', 'NEW', 'ACTIVE', 'AT_RISK', 'DORMANT', 'CHURNED', 'REACTIVATED']));
+    expect(new Set(people.map((p) => p.lifecycle.stage))).toEqual(
+      new Set(['PROSPECT', 'NEW', 'ACTIVE', 'AT_RISK', 'DORMANT', 'CHURNED', 'REACTIVATED']),
+    );
     expect(new Set(people.map((p) => p.valueTier))).toEqual(new Set(['HIGH_VALUE', 'REGULAR', 'POTENTIAL', 'LOW']));
     expect(new Set(people.flatMap((p) => p.tags.map((t) => t.family)))).toEqual(
       new Set(['DEMOGRAPHIC', 'BEHAVIOUR', 'INTEREST', 'VALUE', 'LIFECYCLE', 'RISK', 'PREFERENCE']),
@@ -129,8 +146,16 @@ describe('npm start with no configuration', () => {
 
     // Traces: the HTTP request, its GraphQL operation, its CRM statements and behaviour aggregation,
     // and never a variable's value.
-    await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query: 'query Probe($e: String!) { customerBy(identifier: { kind: EMAIL, value: $e }) { id } }', variables: { e: 'probe-secret@example.com' } }) });
-    for (let i = 0; i < 50 && !spansOf(collector.exports).some((s) => s.db === 'mongodb'); i++) await new Promise((r) => setTimeout(r, 100));
+    await fetch(url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        query: 'query Probe($e: String!) { customerBy(identifier: { kind: EMAIL, value: $e }) { id } }',
+        variables: { e: 'probe-secret@example.com' },
+      }),
+    });
+    for (let i = 0; i < 50 && !spansOf(collector.exports).some((s) => s.db === 'mongodb'); i++)
+      await new Promise((r) => setTimeout(r, 100));
     const spans = spansOf(collector.exports);
     expect(spans.some((s) => /^POST/.test(s.name))).toBe(true);
     expect(spans.some((s) => /graphql|query/i.test(s.name))).toBe(true);

@@ -11,7 +11,9 @@ let ANALYST: Record<string, string>;
 beforeAll(async () => {
   db = await createCrmDatabase('tag_definitions', insightsDataset(), insightsEvents());
   const config = testConfig({
-    DATABASE_URL: db.url, MONGODB_URI: db.config.MONGODB_URI!, MONGODB_DB: db.config.MONGODB_DB,
+    DATABASE_URL: db.url,
+    MONGODB_URI: db.config.MONGODB_URI!,
+    MONGODB_DB: db.config.MONGODB_DB,
   });
   ADMIN = await bearer(['admin'], { sub: 'ops@example.com' });
   ANALYST = await bearer(['analyst']);
@@ -24,16 +26,22 @@ afterAll(async () => {
 
 const UPSERT = `mutation U($input: TagDefinitionInput!) { upsertTagDefinition(input: $input) { key version label family expression enabled createdBy } }`;
 const VIP = {
-  key: 'vip_spender', label: 'VIP spender', family: 'VALUE', description: 'At least 9,000 spent in the window.',
+  key: 'vip_spender',
+  label: 'VIP spender',
+  family: 'VALUE',
+  description: 'At least 9,000 spent in the window.',
   expression: 'facts.orders.spend365d >= 9000.0',
 };
-const tagsOf = async (id: string) => (await api.gql(`{ customer(id: "${id}") { tags(families: [VALUE]) { key evidence { fact value } } } }`)).body.data.customer.tags;
+const tagsOf = async (id: string) =>
+  (await api.gql(`{ customer(id: "${id}") { tags(families: [VALUE]) { key evidence { fact value } } } }`)).body.data.customer.tags;
 
 describe('tag definitions', () => {
   it('lists the default set, one version each', async () => {
     const { body } = await api.gql('{ tagDefinitions { key version family enabled createdBy } }');
     expect(body.data.tagDefinitions).toHaveLength(35);
-    expect(new Set(body.data.tagDefinitions.map((d: any) => d.family))).toEqual(new Set(['DEMOGRAPHIC', 'BEHAVIOUR', 'INTEREST', 'VALUE', 'LIFECYCLE', 'RISK', 'PREFERENCE']));
+    expect(new Set(body.data.tagDefinitions.map((d: any) => d.family))).toEqual(
+      new Set(['DEMOGRAPHIC', 'BEHAVIOUR', 'INTEREST', 'VALUE', 'LIFECYCLE', 'RISK', 'PREFERENCE']),
+    );
     expect(body.data.tagDefinitions.every((d: any) => d.version === 1 && d.enabled && d.createdBy === 'system')).toBe(true);
   });
 
@@ -60,7 +68,13 @@ describe('tag definitions', () => {
   it('applies a new definition from the next request, versions changes and disables', async () => {
     const created = await api.gql(UPSERT, { input: VIP }, ADMIN);
     expect(created.body.data.upsertTagDefinition).toEqual({
-      key: 'vip_spender', version: 1, label: 'VIP spender', family: 'VALUE', expression: VIP.expression, enabled: true, createdBy: 'ops@example.com',
+      key: 'vip_spender',
+      version: 1,
+      label: 'VIP spender',
+      family: 'VALUE',
+      expression: VIP.expression,
+      enabled: true,
+      createdBy: 'ops@example.com',
     });
     // Window Wu spent 10000.00 in the window.
     expect(await tagsOf(I.WINDOW)).toContainEqual({ key: 'vip_spender', evidence: [{ fact: 'orders.spend365d', value: '10000' }] });
@@ -76,7 +90,9 @@ describe('tag definitions', () => {
     expect(all.body.data.on.map((d: any) => d.key)).not.toContain('rfm_loyal');
     expect(all.body.data.all).toContainEqual({ key: 'rfm_loyal', enabled: false });
     // Every version is kept: the table is the audit trail.
-    const versions = await db.pool.query(`SELECT key, version, enabled, created_by FROM c360.tag_definitions WHERE key IN ('vip_spender', 'rfm_loyal') ORDER BY key, version`);
+    const versions = await db.pool.query(
+      `SELECT key, version, enabled, created_by FROM c360.tag_definitions WHERE key IN ('vip_spender', 'rfm_loyal') ORDER BY key, version`,
+    );
     expect(versions.rows).toEqual([
       { key: 'rfm_loyal', version: 1, enabled: true, created_by: 'system' },
       { key: 'rfm_loyal', version: 2, enabled: false, created_by: 'ops@example.com' },
@@ -106,7 +122,10 @@ describe('tag definitions', () => {
     // 110 alternations: compiled on every evaluation of every element of every customer, it held the event loop for 14 s.
     const heavy = `["ab", "cd"].exists(x, x.matches("${'(a|b|c|d|e)*'.repeat(110)}z"))`;
     const variable = 'facts.profile.city.matches(facts.profile.city)';
-    for (const [e, why] of [[heavy, /more than 64 characters/], [variable, /constant pattern/]] as const) {
+    for (const [e, why] of [
+      [heavy, /more than 64 characters/],
+      [variable, /constant pattern/],
+    ] as const) {
       const res = await api.gql(PREVIEW, { e }, ADMIN);
       expect(res.body.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(why) });
     }

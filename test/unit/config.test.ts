@@ -4,8 +4,15 @@ describe('loadConfig', () => {
   it('has working defaults with nothing set', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({
-      NODE_ENV: 'development', PORT: 4000, HOST: '127.0.0.1', LOG_LEVEL: 'info', DEFAULT_PHONE_REGION: 'CN', CURRENCY: 'CNY',
-      CRM_SCHEMA: 'public', DB_STATEMENT_TIMEOUT_MS: 5000, EXPOSE_ROUND_TRIPS: true,
+      NODE_ENV: 'development',
+      PORT: 4000,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      DEFAULT_PHONE_REGION: 'CN',
+      CURRENCY: 'CNY',
+      CRM_SCHEMA: 'public',
+      DB_STATEMENT_TIMEOUT_MS: 5000,
+      EXPOSE_ROUND_TRIPS: true,
     });
     expect(c.DATABASE_URL).toBeUndefined();
     expect(loadConfig({ NODE_ENV: 'production' }).EXPOSE_ROUND_TRIPS).toBe(false);
@@ -32,11 +39,19 @@ describe('loadConfig', () => {
 
   it('refuses a JWKS URL without issuer and audience, or over plain http in production', () => {
     const idp = { JWT_ISSUER: 'https://idp.example.com', JWT_AUDIENCE: 'customer-360' };
-    expect(() => loadConfig({ JWT_JWKS_URL: 'https://idp.example.com/jwks.json' })).toThrow(/JWT_ISSUER and JWT_AUDIENCE are required when JWT_JWKS_URL is set/);
+    expect(() => loadConfig({ JWT_JWKS_URL: 'https://idp.example.com/jwks.json' })).toThrow(
+      /JWT_ISSUER and JWT_AUDIENCE are required when JWT_JWKS_URL is set/,
+    );
     expect(() => loadConfig({ JWT_JWKS_URL: 'https://idp.example.com/jwks.json', JWT_ISSUER: idp.JWT_ISSUER })).toThrow(ConfigError);
-    expect(() => loadConfig({ JWT_JWKS_URL: 'http://idp.example.com/jwks.json', NODE_ENV: 'production', ...idp })).toThrow(/JWT_JWKS_URL must start with https:\/\//);
-    expect(loadConfig({ JWT_JWKS_URL: 'https://idp.example.com/jwks.json', NODE_ENV: 'production', ...idp }).JWT_JWKS_URL).toBe('https://idp.example.com/jwks.json');
-    expect(loadConfig({ JWT_JWKS_URL: 'http://127.0.0.1:8080/jwks.json', NODE_ENV: 'test', ...idp }).JWT_JWKS_URL).toBe('http://127.0.0.1:8080/jwks.json');
+    expect(() => loadConfig({ JWT_JWKS_URL: 'http://idp.example.com/jwks.json', NODE_ENV: 'production', ...idp })).toThrow(
+      /JWT_JWKS_URL must start with https:\/\//,
+    );
+    expect(loadConfig({ JWT_JWKS_URL: 'https://idp.example.com/jwks.json', NODE_ENV: 'production', ...idp }).JWT_JWKS_URL).toBe(
+      'https://idp.example.com/jwks.json',
+    );
+    expect(loadConfig({ JWT_JWKS_URL: 'http://127.0.0.1:8080/jwks.json', NODE_ENV: 'test', ...idp }).JWT_JWKS_URL).toBe(
+      'http://127.0.0.1:8080/jwks.json',
+    );
   });
 
   it('bounds the age of tokens at 30 days unless JWT_MAX_AGE_SECONDS says otherwise', () => {

@@ -36,7 +36,13 @@ describe('checkFirst and toPage', () => {
 
   it('uses the extra row only to say there is a next page', () => {
     const page = toPage([1, 2, 3], 2, String, (n) => n * 10);
-    expect(page).toEqual({ edges: [{ cursor: '1', node: 10 }, { cursor: '2', node: 20 }], pageInfo: { hasNextPage: true, endCursor: '2' } });
+    expect(page).toEqual({
+      edges: [
+        { cursor: '1', node: 10 },
+        { cursor: '2', node: 20 },
+      ],
+      pageInfo: { hasNextPage: true, endCursor: '2' },
+    });
     expect(toPage([], 2, String, (n: number) => n).pageInfo).toEqual({ hasNextPage: false, endCursor: null });
   });
 });

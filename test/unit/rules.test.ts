@@ -5,9 +5,24 @@ import { DEFAULT_RULES, loadRules, parseRules } from '../../src/insights/rules';
 
 describe('derivation rules', () => {
   it('are the BRIEF defaults without overrides', () => {
-    expect(DEFAULT_RULES.rfm).toEqual({ recencyDays: [30, 60, 90, 180], frequencyOrders: [10, 6, 3, 2], monetary: [10000, 5000, 2000, 500], windowDays: 365 });
-    expect(DEFAULT_RULES.lifecycle).toEqual({ newDays: 30, reactivationWindowDays: 30, reactivationGapDays: 180, activeDays: 90, atRiskDays: 180, dormantDays: 365 });
-    expect(DEFAULT_RULES.interests).toEqual({ halfLifeDays: 30, eventWeights: { product_view: 1, page_view: 1, search: 1, add_to_cart: 3, purchase: 5 } });
+    expect(DEFAULT_RULES.rfm).toEqual({
+      recencyDays: [30, 60, 90, 180],
+      frequencyOrders: [10, 6, 3, 2],
+      monetary: [10000, 5000, 2000, 500],
+      windowDays: 365,
+    });
+    expect(DEFAULT_RULES.lifecycle).toEqual({
+      newDays: 30,
+      reactivationWindowDays: 30,
+      reactivationGapDays: 180,
+      activeDays: 90,
+      atRiskDays: 180,
+      dormantDays: 365,
+    });
+    expect(DEFAULT_RULES.interests).toEqual({
+      halfLifeDays: 30,
+      eventWeights: { product_view: 1, page_view: 1, search: 1, add_to_cart: 3, purchase: 5 },
+    });
     expect(DEFAULT_RULES.churn.levels).toEqual({ medium: 0.4, high: 0.7 });
   });
 

@@ -28,11 +28,13 @@ describe('the schema contract', () => {
       input Filter { city: String! }
     `);
     const problems = await breakingChanges(v1, v2);
-    expect(problems).toEqual(expect.arrayContaining([
-      expect.stringContaining("'fullName'"),
-      expect.stringContaining("'Customer.tier' changed type"),
-      expect.stringContaining("'LOW'"),
-    ]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining("'fullName'"),
+        expect.stringContaining("'Customer.tier' changed type"),
+        expect.stringContaining("'LOW'"),
+      ]),
+    );
     expect(problems.some((p) => p.includes('city'))).toBe(true);
   });
 

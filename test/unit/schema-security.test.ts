@@ -1,4 +1,16 @@
-import { buildSchema as buildSdl, getNamedType, isLeafType, isListType, isNonNullType, isObjectType, Kind, parse, type FragmentDefinitionNode, type GraphQLObjectType, type OperationDefinitionNode } from 'graphql';
+import {
+  buildSchema as buildSdl,
+  getNamedType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  Kind,
+  parse,
+  type FragmentDefinitionNode,
+  type GraphQLObjectType,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { checkAccess } from '../../src/security/access';
 import { readPolicies } from '../../src/security/policies';
 import type { Principal } from '../../src/security/principal';
@@ -17,10 +29,12 @@ const fieldsOf = (t: GraphQLObjectType) => Object.values(t.getFields()).map((f) 
 const PERSONAL = /(e-?mail|phone|name|birth|address|street|handle|url|text|query|subject|value|number|session(id)?)$/i;
 const NOT_PERSONAL: Record<string, string> = {
   'Product.name': 'a catalogue entry',
-  'TagDefinition.label': 'rule metadata', 'Tag.label': 'rule metadata',
+  'TagDefinition.label': 'rule metadata',
+  'Tag.label': 'rule metadata',
   'TagEvidence.value': 'derived facts (ages, counts, city), no contact data or names',
   'AuditEntry.subject': 'the employee or key that read, not the customer',
-  'ApiKey.partner': 'a company', 'AuditEntry.partner': 'a company',
+  'ApiKey.partner': 'a company',
+  'AuditEntry.partner': 'a company',
   'Segment.name': 'a segment a business user named',
   'SocialTopic.topic': 'a topic label',
   'PurchaseSummary.averageOrderValue': 'an amount',
@@ -35,13 +49,16 @@ describe('schema access declarations', () => {
       .filter(({ coordinate }) => coordinate.startsWith('Query.'));
     // Only the fields the federation library adds, whose roles policies.ts states.
     expect(missing.map((m) => m.coordinate)).toEqual(Object.keys(FEDERATION_ROLES));
-    for (const coordinate of Object.keys(FEDERATION_ROLES)) expect([...policies.get(coordinate)!.roles!]).toEqual(FEDERATION_ROLES[coordinate]);
+    for (const coordinate of Object.keys(FEDERATION_ROLES))
+      expect([...policies.get(coordinate)!.roles!]).toEqual(FEDERATION_ROLES[coordinate]);
     // Mutation carries a type-level @auth(requires: [ADMIN]); every mutation ends up with a role set.
     for (const { coordinate } of fieldsOf(schema.getMutationType()!)) expect(policies.get(coordinate)?.roles?.size).toBeGreaterThan(0);
   });
 
   it('puts every Customer field but its id under a partner scope', () => {
-    const unscoped = fieldsOf(schema.getType('Customer') as GraphQLObjectType).filter(({ coordinate }) => coordinate !== 'Customer.id' && !policies.get(coordinate)?.scope);
+    const unscoped = fieldsOf(schema.getType('Customer') as GraphQLObjectType).filter(
+      ({ coordinate }) => coordinate !== 'Customer.id' && !policies.get(coordinate)?.scope,
+    );
     expect(unscoped.map((u) => u.coordinate)).toEqual([]);
   });
 
@@ -70,7 +87,9 @@ describe('schema access declarations', () => {
     };
     visit(schema.getQueryType()!);
     visit(schema.getMutationType()!);
-    const exposed = [...reachable].flatMap((name) => fieldsOf(schema.getType(name) as GraphQLObjectType)).filter(({ coordinate }) => policies.get(coordinate)?.pii);
+    const exposed = [...reachable]
+      .flatMap((name) => fieldsOf(schema.getType(name) as GraphQLObjectType))
+      .filter(({ coordinate }) => policies.get(coordinate)?.pii);
     expect(exposed.map((e) => e.coordinate)).toEqual([]);
   });
 });
@@ -83,7 +102,11 @@ describe('query cost declarations', () => {
         const type = isNonNullType(field.type) ? field.type.ofType : field.type;
         return isListType(type) && !isLeafType(getNamedType(type));
       })
-      .filter(({ field }) => !field.args.some((a) => a.name === 'first' || a.name === 'last') && !field.astNode?.directives?.some((d) => d.name.value === 'listSize'))
+      .filter(
+        ({ field }) =>
+          !field.args.some((a) => a.name === 'first' || a.name === 'last') &&
+          !field.astNode?.directives?.some((d) => d.name.value === 'listSize'),
+      )
       .map(({ coordinate }) => coordinate)
       .filter((c) => !/Connection\.edges$/.test(c));
     // _entities is priced by the representations sent (security/limits.ts).
@@ -109,7 +132,9 @@ describe('access checks beyond plain object types', () => {
   const denied = (query: string) => {
     const doc = parse(query);
     const operation = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
-    const fragments = Object.fromEntries(doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+    const fragments = Object.fromEntries(
+      doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
+    );
     return checkAccess(small, readPolicies(small), operation, fragments, agent, {}).map((d) => d.coordinate);
   };
 
@@ -121,6 +146,8 @@ describe('access checks beyond plain object types', () => {
   });
 
   it('refuses a type-level @auth on a type extension instead of ignoring it', () => {
-    expect(() => readPolicies(buildSdl(`${SDL}\n extend type Open @auth(requires: [ADMIN])`))).toThrow(/@auth on `extend type Open` is not supported/);
+    expect(() => readPolicies(buildSdl(`${SDL}\n extend type Open @auth(requires: [ADMIN])`))).toThrow(
+      /@auth on `extend type Open` is not supported/,
+    );
   });
 });

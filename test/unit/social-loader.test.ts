@@ -9,7 +9,14 @@ import { noRoundTrips } from '../../src/sources/roundTrips';
 const SINCE = new Date('2025-06-15T00:00:00.000Z');
 const ref = (handle: string): AccountRef => ({ platform: 'weibo', handle });
 const account = (handle: string): SocialAccount => ({
-  platform: 'weibo', handle, displayName: null, url: null, followers: 1, following: 1, verified: false, posts: [],
+  platform: 'weibo',
+  handle,
+  displayName: null,
+  url: null,
+  followers: 1,
+  following: 1,
+  verified: false,
+  posts: [],
 });
 
 /** A fake provider client recording every batchGet; handles starting with "gone" are unknown, "bad" chunks fail. */
@@ -24,7 +31,10 @@ function fakeClient(cache?: SocialClient['cache']) {
       if (accounts.some((a) => a.handle.startsWith('bad'))) throw new ProviderHttpError(502, null);
       return {
         // Upper-cased by the provider, in reverse: matched case-insensitively, order ignored.
-        accounts: accounts.filter((a) => !a.handle.startsWith('gone')).map((a) => account(a.handle.toUpperCase())).reverse(),
+        accounts: accounts
+          .filter((a) => !a.handle.startsWith('gone'))
+          .map((a) => account(a.handle.toUpperCase()))
+          .reverse(),
         notFound: accounts.filter((a) => a.handle.startsWith('gone')),
       };
     },
@@ -71,7 +81,10 @@ describe('the social loader', () => {
     };
     const roundTrips = noRoundTrips();
     const loaders = createSocialLoaders({ client, roundTrips });
-    const [good, bad] = await Promise.allSettled([loaders.accounts([ref('a'), ref('b'), ref('c')], SINCE), loaders.accounts([ref('bad')], SINCE)]);
+    const [good, bad] = await Promise.allSettled([
+      loaders.accounts([ref('a'), ref('b'), ref('c')], SINCE),
+      loaders.accounts([ref('bad')], SINCE),
+    ]);
     expect(good).toMatchObject({ status: 'fulfilled', value: [{ handle: 'a' }, { handle: 'b' }, { handle: 'c' }] });
     expect(bad).toMatchObject({ status: 'rejected', reason: { extensions: { reason: 'http_400' } } });
     // [a b c bad] → [a b] [c bad] → [c] [bad]
@@ -82,7 +95,9 @@ describe('the social loader', () => {
   it('fails the accounts of a failed call with a social SourceError naming the status', async () => {
     const { client } = fakeClient();
     const loaders = createSocialLoaders({ client, roundTrips: noRoundTrips() });
-    await expect(loaders.accounts([ref('bad1')], SINCE)).rejects.toMatchObject({ extensions: { code: 'SOURCE_UNAVAILABLE', source: 'social', reason: 'http_502' } });
+    await expect(loaders.accounts([ref('bad1')], SINCE)).rejects.toMatchObject({
+      extensions: { code: 'SOURCE_UNAVAILABLE', source: 'social', reason: 'http_502' },
+    });
   });
 
   it('serves cached accounts (found or not) without calling, across requests', async () => {
@@ -92,7 +107,13 @@ describe('the social loader', () => {
     const roundTrips = noRoundTrips();
     const again = await createSocialLoaders({ client, roundTrips }).accounts([ref('gone'), ref('a'), ref('b')], SINCE);
     expect(again.map((x) => x?.handle ?? null)).toEqual([null, 'A', 'B']);
-    expect(calls).toEqual([[{ platform: 'weibo', handle: 'a' }, { platform: 'weibo', handle: 'gone' }], [{ platform: 'weibo', handle: 'b' }]]);
+    expect(calls).toEqual([
+      [
+        { platform: 'weibo', handle: 'a' },
+        { platform: 'weibo', handle: 'gone' },
+      ],
+      [{ platform: 'weibo', handle: 'b' }],
+    ]);
     expect(roundTrips.social).toBe(1);
   });
 });

@@ -12,7 +12,10 @@ describe('sql fragments', () => {
 
   it('joins fragments with a separator, keeping the values in order', () => {
     const where = join([sql`a = ${1}`, sql`TRUE`, sql`b = ANY(${['p', 'q']}::text[])`, sql`c < ${3}`], ' AND ');
-    expect(toQuery(sql`WHERE ${where}`)).toEqual({ text: 'WHERE a = $1 AND TRUE AND b = ANY($2::text[]) AND c < $3', values: [1, ['p', 'q'], 3] });
+    expect(toQuery(sql`WHERE ${where}`)).toEqual({
+      text: 'WHERE a = $1 AND TRUE AND b = ANY($2::text[]) AND c < $3',
+      values: [1, ['p', 'q'], 3],
+    });
     expect(toQuery(join([], ', '))).toEqual({ text: '', values: [] });
     expect(toQuery(join([sql`x = ${5}`], ', '))).toEqual({ text: 'x = $1', values: [5] });
   });

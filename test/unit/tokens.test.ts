@@ -11,7 +11,14 @@ describe('bearer tokens (HS256)', () => {
   const config = loadConfig({ JWT_SECRET: SECRET, JWT_ISSUER: 'https://idp.example.com', JWT_AUDIENCE: 'customer-360' });
   const key = tokenKey(config);
   const mint = (claims: Partial<Parameters<typeof mintToken>[1]> = {}) =>
-    mintToken(SECRET, { sub: 'u1', roles: ['agent'], ttlSeconds: 60, issuer: 'https://idp.example.com', audience: 'customer-360', ...claims });
+    mintToken(SECRET, {
+      sub: 'u1',
+      roles: ['agent'],
+      ttlSeconds: 60,
+      issuer: 'https://idp.example.com',
+      audience: 'customer-360',
+      ...claims,
+    });
 
   it('accepts a token with the configured issuer and audience', async () => {
     const p = await verifyToken(await mint({ roles: ['agent', 'analyst'] }), key, config, now);
@@ -27,25 +34,38 @@ describe('bearer tokens (HS256)', () => {
   });
 
   it('requires exp and sub', async () => {
-    const noExp = await new SignJWT({ roles: ['agent'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setIssuer('https://idp.example.com').setAudience('customer-360').sign(new TextEncoder().encode(SECRET));
+    const noExp = await new SignJWT({ roles: ['agent'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u1')
+      .setIssuer('https://idp.example.com')
+      .setAudience('customer-360')
+      .sign(new TextEncoder().encode(SECRET));
     await expect(verifyToken(noExp, key, config, now)).rejects.toBeInstanceOf(TokenError);
   });
 
   it('keeps only known roles and reads partner scopes', async () => {
-    const p = await verifyToken(await mint({ roles: ['partner', 'root' as never], scopes: ['profile', 'bogus' as never] }), key, config, now);
+    const p = await verifyToken(
+      await mint({ roles: ['partner', 'root' as never], scopes: ['profile', 'bogus' as never] }),
+      key,
+      config,
+      now,
+    );
     expect([...p.roles]).toEqual(['partner']);
     expect(p.partner).toEqual({ name: 'u1', scopes: new Set(['profile']), ratePerMinute: config.RATE_LIMIT_PER_MINUTE });
   });
 
   it('refuses a partner token that carries another role too', async () => {
-    await expect(verifyToken(await mint({ roles: ['partner', 'agent'] }), key, config, now)).rejects.toMatchObject({ reason: 'invalid', message: expect.stringMatching(/partner token may carry no other role/) });
+    await expect(verifyToken(await mint({ roles: ['partner', 'agent'] }), key, config, now)).rejects.toMatchObject({
+      reason: 'invalid',
+      message: expect.stringMatching(/partner token may carry no other role/),
+    });
   });
 
   it.each([
     ['an empty sub', ' '],
-    ['an API key\'s subject', 'apikey:k_0123456789ab'],
-    ['an API key\'s subject behind a space', ' apikey:k_0123456789ab'],
-    ['an API key\'s subject in capitals', 'APIKEY:k_0123456789ab'],
+    ["an API key's subject", 'apikey:k_0123456789ab'],
+    ["an API key's subject behind a space", ' apikey:k_0123456789ab'],
+    ["an API key's subject in capitals", 'APIKEY:k_0123456789ab'],
     ['trailing whitespace', 'u1\t'],
     ['a control character', 'u1\napikey:k_0123456789ab'],
     ['an invisible format character', 'u\u202e1'],
@@ -55,7 +75,10 @@ describe('bearer tokens (HS256)', () => {
     ['a blank-looking letter', '\u3164'],
     ['a lone surrogate (stored as U+FFFD, colliding with others)', 'agent\ud800'],
   ])('refuses %s', async (_, sub) => {
-    await expect(verifyToken(await mint({ sub }), key, config, now)).rejects.toMatchObject({ reason: 'invalid', message: expect.stringMatching(/`sub`/) });
+    await expect(verifyToken(await mint({ sub }), key, config, now)).rejects.toMatchObject({
+      reason: 'invalid',
+      message: expect.stringMatching(/`sub`/),
+    });
   });
 
   it('accepts a sub of 200 characters with inner spaces and non-ASCII letters', async () => {
@@ -66,11 +89,20 @@ describe('bearer tokens (HS256)', () => {
   it('requires iat, and a token issued more than JWT_MAX_AGE_SECONDS ago has expired however long it says it lives', async () => {
     expect(config.JWT_MAX_AGE_SECONDS).toBe(2_592_000);
     const old = await mint({ ttlSeconds: 40 * 86_400 });
-    const issuedLongAgo = await mintToken(SECRET, { sub: 'u1', roles: ['agent'], ttlSeconds: 40 * 86_400, issuer: 'https://idp.example.com', audience: 'customer-360' }, new Date(now.getTime() - 31 * 86_400_000));
+    const issuedLongAgo = await mintToken(
+      SECRET,
+      { sub: 'u1', roles: ['agent'], ttlSeconds: 40 * 86_400, issuer: 'https://idp.example.com', audience: 'customer-360' },
+      new Date(now.getTime() - 31 * 86_400_000),
+    );
     await expect(verifyToken(old, key, config, now)).resolves.toMatchObject({ subject: 'u1' });
     await expect(verifyToken(issuedLongAgo, key, config, now)).rejects.toMatchObject({ reason: 'expired' });
-    const noIat = await new SignJWT({ roles: ['agent'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setIssuer('https://idp.example.com').setAudience('customer-360')
-      .setExpirationTime(Math.floor(now.getTime() / 1000) + 60).sign(new TextEncoder().encode(SECRET));
+    const noIat = await new SignJWT({ roles: ['agent'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u1')
+      .setIssuer('https://idp.example.com')
+      .setAudience('customer-360')
+      .setExpirationTime(Math.floor(now.getTime() / 1000) + 60)
+      .sign(new TextEncoder().encode(SECRET));
     await expect(verifyToken(noIat, key, config, now)).rejects.toMatchObject({ reason: 'invalid' });
   });
 });
@@ -92,25 +124,40 @@ describe('bearer tokens from a JWKS (RS256)', () => {
 
   const IDP = { JWT_ISSUER: 'https://idp.example.com', JWT_AUDIENCE: 'customer-360' };
   const signRs = () =>
-    new SignJWT({ roles: ['admin'] }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setSubject('ops').setIssuer(IDP.JWT_ISSUER).setAudience(IDP.JWT_AUDIENCE)
-      .setIssuedAt(Math.floor(now.getTime() / 1000)).setExpirationTime(Math.floor(now.getTime() / 1000) + 60).sign(privateKey);
+    new SignJWT({ roles: ['admin'] })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setSubject('ops')
+      .setIssuer(IDP.JWT_ISSUER)
+      .setAudience(IDP.JWT_AUDIENCE)
+      .setIssuedAt(Math.floor(now.getTime() / 1000))
+      .setExpirationTime(Math.floor(now.getTime() / 1000) + 60)
+      .sign(privateKey);
 
   it('verifies RS256 tokens with the published key, and refuses HS256 ones (no algorithm confusion)', async () => {
     const config = loadConfig({ JWT_JWKS_URL: url, ...IDP });
     const key = tokenKey(config);
     expect((await verifyToken(await signRs(), key, config, now)).subject).toBe('ops');
-    const hs = await mintToken(SECRET, { sub: 'ops', roles: ['admin'], ttlSeconds: 60, issuer: IDP.JWT_ISSUER, audience: IDP.JWT_AUDIENCE });
+    const hs = await mintToken(SECRET, {
+      sub: 'ops',
+      roles: ['admin'],
+      ttlSeconds: 60,
+      issuer: IDP.JWT_ISSUER,
+      audience: IDP.JWT_AUDIENCE,
+    });
     await expect(verifyToken(hs, key, config, now)).rejects.toMatchObject({ reason: 'invalid' });
   });
 
-  it('reports an unreachable JWKS as the server\'s problem, not the caller\'s', async () => {
+  it("reports an unreachable JWKS as the server's problem, not the caller's", async () => {
     const config = loadConfig({ JWT_JWKS_URL: 'http://127.0.0.1:9/jwks.json', ...IDP });
     await expect(verifyToken(await signRs(), tokenKey(config), config, now)).rejects.toBeInstanceOf(TokenKeysUnavailable);
   });
 
   it.each([
     ['answers 500', (res: http.ServerResponse) => res.writeHead(500).end('oops')],
-    ['answers something other than JSON', (res: http.ServerResponse) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>')],
+    [
+      'answers something other than JSON',
+      (res: http.ServerResponse) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>'),
+    ],
   ])('reports a JWKS endpoint that %s as unavailable (503), not as a bad token', async (_, answer) => {
     const broken = http.createServer((_req, res) => answer(res));
     await new Promise<void>((r) => broken.listen(0, '127.0.0.1', r));

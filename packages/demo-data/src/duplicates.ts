@@ -64,7 +64,10 @@ export function plantDuplicates(ds: CrmDataset, opts: { seed: number; share: num
     const shared = { email, phone, deviceId, birthDate, city };
     const name = nameVariant(rng, o.full_name);
     out.customers.push({
-      ...o, id, created_at: new Date(created), full_name: name.fullName,
+      ...o,
+      id,
+      created_at: new Date(created),
+      full_name: name.fullName,
       birth_date: shared.birthDate ? o.birth_date : null,
       city: shared.city ? o.city : null,
       email: shared.email ? messyEmail(rng, o.email!.trim().toLowerCase()) : freshEmail(rng, emails, o.full_name),
@@ -73,7 +76,10 @@ export function plantDuplicates(ds: CrmDataset, opts: { seed: number; share: num
     });
     if (shared.deviceId && device) {
       out.customer_identities.push({
-        customer_id: id, kind: 'device_id', value: device.value.toUpperCase(), verified: false,
+        customer_id: id,
+        kind: 'device_id',
+        value: device.value.toUpperCase(),
+        verified: false,
         first_seen_at: new Date(created + rng.int(0, Math.floor(Math.min(DAY_MS, now - created) / 1000)) * 1000),
       });
     }
@@ -85,7 +91,11 @@ export function plantDuplicates(ds: CrmDataset, opts: { seed: number; share: num
 /** The original's name as entered again: mostly the same or spaced differently, sometimes with a slip. */
 function nameVariant(rng: Random, fullName: string): { fullName: string; variant: NameVariant } {
   if (HAN.test(fullName)) {
-    const variant = rng.weighted<NameVariant>([['same', 50], ['spacing', 35], ['romanised', 15]]);
+    const variant = rng.weighted<NameVariant>([
+      ['same', 50],
+      ['spacing', 35],
+      ['romanised', 15],
+    ]);
     const [family = '', ...given] = [...fullName];
     switch (variant) {
       case 'spacing':
@@ -100,7 +110,13 @@ function nameVariant(rng: Random, fullName: string): { fullName: string; variant
     }
   }
   const accented = /[^\x20-\x7e]/.test(fullName);
-  const variant = rng.weighted<NameVariant>([['same', 30], ['spacing', 15], ['case', 15], ['typo', 30], ['diacritics', accented ? 10 : 0]]);
+  const variant = rng.weighted<NameVariant>([
+    ['same', 30],
+    ['spacing', 15],
+    ['case', 15],
+    ['typo', 30],
+    ['diacritics', accented ? 10 : 0],
+  ]);
   switch (variant) {
     case 'spacing':
       return { fullName: rng.pick([fullName.replace(' ', '  '), ` ${fullName} `, `${fullName} `]), variant };
@@ -124,10 +140,17 @@ function typo(rng: Random, fullName: string): string {
   const at = rng.int(1, word.length - 2);
   const letters = [...word];
   switch (rng.int(0, 3)) {
-    case 0: letters.splice(at, 1); break;
-    case 1: letters.splice(at, 0, letters[at]!); break;
-    case 2: [letters[at], letters[at + 1]] = [letters[at + 1]!, letters[at]!]; break;
-    default: letters[at] = rng.pick([...'aeiou'].filter((v) => v !== letters[at]));
+    case 0:
+      letters.splice(at, 1);
+      break;
+    case 1:
+      letters.splice(at, 0, letters[at]!);
+      break;
+    case 2:
+      [letters[at], letters[at + 1]] = [letters[at + 1]!, letters[at]!];
+      break;
+    default:
+      letters[at] = rng.pick([...'aeiou'].filter((v) => v !== letters[at]));
   }
   words[index] = letters.join('');
   return words.join(' ');
@@ -142,7 +165,11 @@ function messyEmail(rng: Random, email: string): string {
 /** Half the time no e-mail; otherwise a new address nobody else has (a second account). */
 function freshEmail(rng: Random, taken: Set<string>, fullName: string): string | null {
   if (rng.chance(0.5)) return null;
-  const name = fullName.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z]+/g, '.');
+  const name = fullName
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-z]+/g, '.');
   for (;;) {
     const local = HAN.test(fullName) ? String(rng.int(10_000, 3_999_999_999)) : `${name}${rng.int(1, 9999)}`;
     const email = `${local}@${rng.pick(['gmail.com', 'outlook.com', 'qq.com', '163.com'])}`;

@@ -29,20 +29,39 @@ export interface SeedEvent {
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
-const CHANNELS: readonly (readonly [string, number])[] = [['app', 5], ['web', 4], ['mini_program', 3]];
+const CHANNELS: readonly (readonly [string, number])[] = [
+  ['app', 5],
+  ['web', 4],
+  ['mini_program', 3],
+];
 const DEVICES = [
-  { type: 'mobile', os: 'iOS', model: 'iPhone 15' }, { type: 'mobile', os: 'Android', model: 'Xiaomi 14' },
-  { type: 'mobile', os: 'Android', model: 'Huawei P60' }, { type: 'desktop', os: 'Windows' }, { type: 'desktop', os: 'macOS' },
+  { type: 'mobile', os: 'iOS', model: 'iPhone 15' },
+  { type: 'mobile', os: 'Android', model: 'Xiaomi 14' },
+  { type: 'mobile', os: 'Android', model: 'Huawei P60' },
+  { type: 'desktop', os: 'Windows' },
+  { type: 'desktop', os: 'macOS' },
   { type: 'tablet', os: 'iPadOS', model: 'iPad Air' },
 ] as const;
 const BROWSE_TYPES: readonly (readonly [string, number])[] = [
-  ['product_view', 6], ['page_view', 4], ['search', 2], ['add_to_cart', 1], ['click', 2], ['share', 1],
+  ['product_view', 6],
+  ['page_view', 4],
+  ['search', 2],
+  ['add_to_cart', 1],
+  ['click', 2],
+  ['share', 1],
 ];
 
 /** Recent browsing (days ago, inclusive range) per persona; null: none beyond purchase sessions. */
 const BROWSING: Record<Persona, readonly [number, number] | null> = {
-  prospect: [31, 400], potential: [0, 29], new: [0, 29], active: [0, 89], high_value: [0, 60],
-  at_risk: null, dormant: null, churned: null, reactivated: null,
+  prospect: [31, 400],
+  potential: [0, 29],
+  new: [0, 29],
+  active: [0, 89],
+  high_value: [0, 60],
+  at_risk: null,
+  dormant: null,
+  churned: null,
+  reactivated: null,
 };
 
 export function generateEvents(opts: { dataset: CrmDataset; personas: Record<string, Persona>; seed: number; now: Date }): SeedEvent[] {
@@ -69,13 +88,20 @@ export function generateEvents(opts: { dataset: CrmDataset; personas: Record<str
   for (const it of dataset.order_items) itemsOf.set(it.order_id, [...(itemsOf.get(it.order_id) ?? []), it.product_id]);
   const ordersOf = new Map<string, { id: string; at: number }[]>();
   for (const o of dataset.orders) {
-    if (o.status === 'completed') ordersOf.set(o.customer_id, [...(ordersOf.get(o.customer_id) ?? []), { id: o.id, at: o.placed_at.getTime() }]);
+    if (o.status === 'completed')
+      ordersOf.set(o.customer_id, [...(ordersOf.get(o.customer_id) ?? []), { id: o.id, at: o.placed_at.getTime() }]);
   }
 
   const events: Omit<SeedEvent, '_id'>[] = [];
   let sessions = 0;
   /** One session of `customerId` (or of nobody) with events at `times`; returns its id. */
-  const session = (customerId: string | null, times: number[], focus: string, pick: () => string, extra?: (ev: Omit<SeedEvent, '_id'>) => void) => {
+  const session = (
+    customerId: string | null,
+    times: number[],
+    focus: string,
+    pick: () => string,
+    extra?: (ev: Omit<SeedEvent, '_id'>) => void,
+  ) => {
     const known = customerId ? ids.get(customerId) : undefined;
     const channel = rng.weighted(CHANNELS);
     const device = rng.pick(DEVICES);
@@ -89,7 +115,13 @@ export function generateEvents(opts: { dataset: CrmDataset; personas: Record<str
       const product = rng.pick(productsByCategory.get(focus)!);
       const ev: Omit<SeedEvent, '_id'> = {
         customerId: anonymous || (deviceId && rng.chance(0.2)) ? null : customerId,
-        anonymousId: anonymous, deviceId, sessionId, type, ts: new Date(ts), channel, device: { ...device },
+        anonymousId: anonymous,
+        deviceId,
+        sessionId,
+        type,
+        ts: new Date(ts),
+        channel,
+        device: { ...device },
       };
       if (type === 'search') ev.query = rng.chance(0.5) ? focus : nameOf.get(product)!.toLowerCase();
       else if (type !== 'click' && type !== 'page_view') {
@@ -118,10 +150,23 @@ export function generateEvents(opts: { dataset: CrmDataset; personas: Record<str
       const focus = categoryOf.get(bought[0] ?? '') ?? favourite;
       const steps = ['search', 'product_view', 'product_view', 'add_to_cart'];
       const step = Math.floor(room / (steps.length + 1));
-      const sessionId = session(c.id, steps.map((_, n) => o.at - (steps.length - n) * step), focus, () => steps.shift()!);
+      const sessionId = session(
+        c.id,
+        steps.map((_, n) => o.at - (steps.length - n) * step),
+        focus,
+        () => steps.shift()!,
+      );
       events.push({
-        customerId: c.id, anonymousId: null, deviceId: null, sessionId, type: 'purchase',
-        ts: new Date(o.at), channel: rng.weighted(CHANNELS), device: { ...rng.pick(DEVICES) }, category: focus, productId: bought[0],
+        customerId: c.id,
+        anonymousId: null,
+        deviceId: null,
+        sessionId,
+        type: 'purchase',
+        ts: new Date(o.at),
+        channel: rng.weighted(CHANNELS),
+        device: { ...rng.pick(DEVICES) },
+        category: focus,
+        productId: bought[0],
       });
     }
     const window = BROWSING[persona];
@@ -138,15 +183,25 @@ export function generateEvents(opts: { dataset: CrmDataset; personas: Record<str
   for (let n = 0; n < Math.ceil(dataset.customers.length / 20); n += 1) {
     const anonymousId = `anon-x${rng.hex(10)}`;
     const start = now - rng.int(0, 200) * DAY - rng.int(60, 600) * MINUTE;
-    session(null, spread(start, rng.int(2, 5)), rng.pick(categories), () => rng.weighted(BROWSE_TYPES), (ev) => {
-      ev.anonymousId = anonymousId;
-    });
+    session(
+      null,
+      spread(start, rng.int(2, 5)),
+      rng.pick(categories),
+      () => rng.weighted(BROWSE_TYPES),
+      (ev) => {
+        ev.anonymousId = anonymousId;
+      },
+    );
   }
   // Ids that sort by time and are the same for the same seed.
   return events
     .sort((a, b) => a.ts.getTime() - b.ts.getTime())
     .map((ev, i) => ({
-      _id: new ObjectId(Math.floor(ev.ts.getTime() / 1000).toString(16).padStart(8, '0') + i.toString(16).padStart(16, '0')),
+      _id: new ObjectId(
+        Math.floor(ev.ts.getTime() / 1000)
+          .toString(16)
+          .padStart(8, '0') + i.toString(16).padStart(16, '0'),
+      ),
       ...ev,
     }));
 }

@@ -8,15 +8,39 @@
 import { CRM_TABLES as CRM_TABLE_ORDER } from './contract';
 import { plantDuplicates, type PlantedDuplicate } from './duplicates';
 import { Random } from './random';
-import type { ConsentPurpose, ConsentRow, CrmDataset, CustomerRow, Gender, IdentityKind, IdentityRow, OrderStatus, TicketRow, TicketStatus } from './rows';
+import type {
+  ConsentPurpose,
+  ConsentRow,
+  CrmDataset,
+  CustomerRow,
+  Gender,
+  IdentityKind,
+  IdentityRow,
+  OrderStatus,
+  TicketRow,
+  TicketStatus,
+} from './rows';
 import {
-  CATEGORIES, CITIES, CN_EMAIL_DOMAINS, CN_FAMILY_NAMES, CN_GIVEN_NAMES, COUNTRY_EMAIL_DOMAINS, COUNTRY_WEIGHTS,
-  INTL_EMAIL_DOMAINS, JAPANESE_FIRST_NAMES, JAPANESE_LAST_NAMES, OCCUPATIONS, PHONE_PLANS, SOCIAL_PLATFORMS,
-  TICKET_SUBJECTS, WESTERN_FIRST_NAMES, WESTERN_LAST_NAMES, type Sex,
+  CATEGORIES,
+  CITIES,
+  CN_EMAIL_DOMAINS,
+  CN_FAMILY_NAMES,
+  CN_GIVEN_NAMES,
+  COUNTRY_EMAIL_DOMAINS,
+  COUNTRY_WEIGHTS,
+  INTL_EMAIL_DOMAINS,
+  JAPANESE_FIRST_NAMES,
+  JAPANESE_LAST_NAMES,
+  OCCUPATIONS,
+  PHONE_PLANS,
+  SOCIAL_PLATFORMS,
+  TICKET_SUBJECTS,
+  WESTERN_FIRST_NAMES,
+  WESTERN_LAST_NAMES,
+  type Sex,
 } from './vocab';
 
 // ---- rows: keys are exactly the crm.sql columns ----
-
 
 // ---- table metadata for loaders ----
 
@@ -26,20 +50,41 @@ export const CRM_TABLES = CRM_TABLE_ORDER satisfies readonly (keyof CrmDataset)[
 /** PostgreSQL type of every column (for `unnest($n::type[])`), in crm.sql column order. */
 export const CRM_TABLE_TYPES: { readonly [T in keyof CrmDataset]: { readonly [C in keyof CrmDataset[T][number]]-?: string } } = {
   customers: {
-    id: 'text', created_at: 'timestamptz', full_name: 'text', gender: 'text', birth_date: 'date', city: 'text',
-    country: 'text', occupation: 'text', email: 'text', phone: 'text', status: 'text',
+    id: 'text',
+    created_at: 'timestamptz',
+    full_name: 'text',
+    gender: 'text',
+    birth_date: 'date',
+    city: 'text',
+    country: 'text',
+    occupation: 'text',
+    email: 'text',
+    phone: 'text',
+    status: 'text',
   },
   customer_identities: { customer_id: 'text', kind: 'text', value: 'text', verified: 'boolean', first_seen_at: 'timestamptz' },
   consents: { customer_id: 'text', purpose: 'text', granted: 'boolean', updated_at: 'timestamptz', source: 'text' },
   products: { id: 'text', name: 'text', category: 'text', brand: 'text', price: 'numeric' },
   orders: {
-    id: 'text', order_number: 'text', customer_id: 'text', status: 'text', channel: 'text', placed_at: 'timestamptz',
+    id: 'text',
+    order_number: 'text',
+    customer_id: 'text',
+    status: 'text',
+    channel: 'text',
+    placed_at: 'timestamptz',
     total: 'numeric',
   },
   order_items: { order_id: 'text', line_no: 'int', product_id: 'text', quantity: 'int', unit_price: 'numeric' },
   support_tickets: {
-    id: 'text', customer_id: 'text', subject: 'text', status: 'text', priority: 'text', channel: 'text',
-    opened_at: 'timestamptz', resolved_at: 'timestamptz', satisfaction: 'smallint',
+    id: 'text',
+    customer_id: 'text',
+    subject: 'text',
+    status: 'text',
+    priority: 'text',
+    channel: 'text',
+    opened_at: 'timestamptz',
+    resolved_at: 'timestamptz',
+    satisfaction: 'smallint',
   },
 };
 
@@ -63,12 +108,18 @@ export const CRM_TABLE_COLUMNS: Record<keyof CrmDataset, string[]> = {
  * later); 'high_value' is an ACTIVE customer with HIGH_VALUE tier; the others name their lifecycle stage
  * and have the REGULAR tier.
  */
-export type Persona =
-  | 'prospect' | 'potential' | 'new' | 'active' | 'high_value' | 'at_risk' | 'dormant' | 'churned' | 'reactivated';
+export type Persona = 'prospect' | 'potential' | 'new' | 'active' | 'high_value' | 'at_risk' | 'dormant' | 'churned' | 'reactivated';
 
 const PERSONA_WEIGHTS: readonly (readonly [Persona, number])[] = [
-  ['prospect', 9], ['potential', 3], ['new', 8], ['active', 30], ['high_value', 7],
-  ['at_risk', 11], ['dormant', 10], ['churned', 15], ['reactivated', 7],
+  ['prospect', 9],
+  ['potential', 3],
+  ['new', 8],
+  ['active', 30],
+  ['high_value', 7],
+  ['at_risk', 11],
+  ['dormant', 10],
+  ['churned', 15],
+  ['reactivated', 7],
 ];
 
 export interface GenerateOptions {
@@ -156,7 +207,10 @@ export function generateCrmDatasetWithPersonas(opts: GenerateOptions): CrmDatase
   const rng = new Random(opts.seed);
   const products = makeProducts(rng);
   const ctx: Ctx = {
-    rng, now: opts.now.getTime(), taken: new Set(), products,
+    rng,
+    now: opts.now.getTime(),
+    taken: new Set(),
+    products,
     premium: products.filter((p) => p.priceCents >= 30_000),
   };
 
@@ -167,10 +221,19 @@ export function generateCrmDatasetWithPersonas(opts: GenerateOptions): CrmDatase
   }).sort((a, b) => a.createdAt - b.createdAt);
 
   const ds: CrmDataset = {
-    customers: [], customer_identities: [], consents: [], products: products.map((p) => ({
-      id: p.id, name: p.name, category: p.category, brand: p.brand, price: money(p.priceCents),
+    customers: [],
+    customer_identities: [],
+    consents: [],
+    products: products.map((p) => ({
+      id: p.id,
+      name: p.name,
+      category: p.category,
+      brand: p.brand,
+      price: money(p.priceCents),
     })),
-    orders: [], order_items: [], support_tickets: [],
+    orders: [],
+    order_items: [],
+    support_tickets: [],
   };
   const personas: Record<string, Persona> = {};
   const orders: OrderDraft[] = [];
@@ -183,20 +246,41 @@ export function generateCrmDatasetWithPersonas(opts: GenerateOptions): CrmDatase
     ds.consents.push(...consentsFor(ctx, id, createdAt));
     const own = ordersFor(ctx, id, timeline);
     orders.push(...own);
-    tickets.push(...ticketsFor(ctx, id, createdAt, own.map((o) => o.placedAt)));
+    tickets.push(
+      ...ticketsFor(
+        ctx,
+        id,
+        createdAt,
+        own.map((o) => o.placedAt),
+      ),
+    );
   });
 
-  orders.sort((a, b) => a.placedAt - b.placedAt).forEach((o, i) => {
-    const orderId = `o_${pad(i + 1, 7)}`;
-    ds.orders.push({
-      id: orderId, order_number: orderNumber(ctx, o.placedAt), customer_id: o.customerId, status: o.status,
-      channel: o.channel, placed_at: new Date(o.placedAt), total: money(o.totalCents),
+  orders
+    .sort((a, b) => a.placedAt - b.placedAt)
+    .forEach((o, i) => {
+      const orderId = `o_${pad(i + 1, 7)}`;
+      ds.orders.push({
+        id: orderId,
+        order_number: orderNumber(ctx, o.placedAt),
+        customer_id: o.customerId,
+        status: o.status,
+        channel: o.channel,
+        placed_at: new Date(o.placedAt),
+        total: money(o.totalCents),
+      });
+      o.lines.forEach((l, n) =>
+        ds.order_items.push({
+          order_id: orderId,
+          line_no: n + 1,
+          product_id: l.productId,
+          quantity: l.quantity,
+          unit_price: money(l.unitCents),
+        }),
+      );
     });
-    o.lines.forEach((l, n) => ds.order_items.push({
-      order_id: orderId, line_no: n + 1, product_id: l.productId, quantity: l.quantity, unit_price: money(l.unitCents),
-    }));
-  });
-  tickets.sort((a, b) => a.opened_at.getTime() - b.opened_at.getTime())
+  tickets
+    .sort((a, b) => a.opened_at.getTime() - b.opened_at.getTime())
     .forEach((t, i) => ds.support_tickets.push({ id: `t_${pad(i + 1, 7)}`, ...t }));
   const planted = plantDuplicates(ds, { seed: opts.seed, share: opts.duplicates ?? 0, now: opts.now });
   ds.customers.push(...planted.customers);
@@ -247,7 +331,10 @@ function makeProducts(rng: Random): Product[] {
     const [min, max] = category.priceYuan;
     for (const [brand, item] of rng.sample(combos, 20)) {
       products.push({
-        id: `p_${pad(products.length + 1, 4)}`, name: `${brand} ${item}`, category: category.name, brand,
+        id: `p_${pad(products.length + 1, 4)}`,
+        name: `${brand} ${item}`,
+        category: category.name,
+        brand,
         priceCents: rng.int(min, max) * 100 + rng.pick([0, 90, 90, 50]),
       });
     }
@@ -268,8 +355,12 @@ function timelineFor(rng: Random, persona: Persona): Timeline {
     for (let d = from + rng.int(minGap, maxGap); d < limit; d += rng.int(minGap, maxGap)) days.push(d);
     return days;
   };
-  const plain = (createdDaysAgo: number, completed: number[]): Timeline =>
-    ({ createdDaysAgo, completed, other: nearbyOthers(rng, completed), minOrderCents: 0 });
+  const plain = (createdDaysAgo: number, completed: number[]): Timeline => ({
+    createdDaysAgo,
+    completed,
+    other: nearbyOthers(rng, completed),
+    minOrderCents: 0,
+  });
 
   switch (persona) {
     case 'potential':
@@ -331,7 +422,11 @@ function nearbyOthers(rng: Random, completed: readonly number[]): number[] {
 // ---- people and contact details ----
 
 const GENDERS: readonly (readonly [Gender | null, number])[] = [
-  ['female', 46], ['male', 44], ['other', 2], ['unknown', 3], [null, 5],
+  ['female', 46],
+  ['male', 44],
+  ['other', 2],
+  ['unknown', 3],
+  [null, 5],
 ];
 
 function makePerson(ctx: Ctx): Person {
@@ -344,7 +439,10 @@ function makePerson(ctx: Ctx): Person {
   const cities = CITIES.filter((c) => c.country === country).map((c) => [c.name, c.weight] as const);
   const age = rng.int(18, 72);
   return {
-    ...name, gender, origin, country,
+    ...name,
+    gender,
+    origin,
+    country,
     city: rng.chance(0.06) ? null : rng.weighted(cities),
     birthDate: rng.chance(0.12) ? null : new Date(ctx.now - (age * 365.25 + rng.int(0, 364)) * DAY_MS).toISOString().slice(0, 10),
     occupation: rng.chance(0.2) ? null : rng.pick(OCCUPATIONS),
@@ -367,23 +465,33 @@ function internationalName(rng: Random, sex: Sex, country: string): Pick<Person,
 
 /** Lower-case a–z and digits only: 'Müller' → 'muller', "O'Brien" → 'obrien'. */
 function ascii(s: string): string {
-  return s.normalize('NFD').toLowerCase().replace(/ß/g, 'ss').replace(/[^a-z0-9]/g, '');
+  return s
+    .normalize('NFD')
+    .toLowerCase()
+    .replace(/ß/g, 'ss')
+    .replace(/[^a-z0-9]/g, '');
 }
 
 /** A name-based handle such as 'lina88', 'li.na' or 'emma_smith_07'. */
 function nameHandle(rng: Random, first: string, last: string): string {
   const n = pad(rng.int(0, 99), 2);
   return rng.pick([
-    `${last}${first}`, `${first}${last}`, `${last}.${first}`, `${first}_${last}`, `${last}${first}${n}`,
-    `${first}${n}`, `${first}${last}${rng.int(1970, 2005)}`, `${first}_${last}_${n}`,
+    `${last}${first}`,
+    `${first}${last}`,
+    `${last}.${first}`,
+    `${first}_${last}`,
+    `${last}${first}${n}`,
+    `${first}${n}`,
+    `${first}${last}${rng.int(1970, 2005)}`,
+    `${first}_${last}_${n}`,
   ]);
 }
 
 function makeEmail(ctx: Ctx, name: Pick<Person, 'first' | 'last'>, origin: Person['origin'], country: string): Person['email'] {
   const { rng } = ctx;
   const local = COUNTRY_EMAIL_DOMAINS[country];
-  const domain = origin === 'chinese' ? rng.weighted(CN_EMAIL_DOMAINS)
-    : local && rng.chance(0.2) ? rng.pick(local) : rng.weighted(INTL_EMAIL_DOMAINS);
+  const domain =
+    origin === 'chinese' ? rng.weighted(CN_EMAIL_DOMAINS) : local && rng.chance(0.2) ? rng.pick(local) : rng.weighted(INTL_EMAIL_DOMAINS);
   const base = domain === 'qq.com' && rng.chance(0.4) ? String(rng.int(10_000, 3_999_999_999)) : nameHandle(rng, name.first, name.last);
   const normalised = unique(ctx, 'email', (attempt) => `${attempt === 0 ? base : base + rng.int(1, 9999)}@${domain}`);
   return { entered: messyEmail(rng, normalised), normalised };
@@ -395,7 +503,9 @@ function messyEmail(rng: Random, email: string): string {
   let entered = email;
   if (rng.chance(0.12)) {
     entered = rng.pick([
-      `${local.charAt(0).toUpperCase()}${local.slice(1)}@${domain}`, email.toUpperCase(), `${local}@${domain.toUpperCase()}`,
+      `${local.charAt(0).toUpperCase()}${local.slice(1)}@${domain}`,
+      email.toUpperCase(),
+      `${local}@${domain.toUpperCase()}`,
     ]);
   }
   if (rng.chance(0.08)) entered = rng.pick([` ${entered}`, `${entered} `, `  ${entered} `, `${entered}  `]);
@@ -417,9 +527,17 @@ function makePhone(ctx: Ctx, country: string): Person['phone'] {
 
 function customerRow(id: string, createdAt: number, p: Person): CustomerRow {
   return {
-    id, created_at: new Date(createdAt), full_name: p.fullName, gender: p.gender, birth_date: p.birthDate,
-    city: p.city, country: p.city === null && p.origin === 'international' ? null : p.country,
-    occupation: p.occupation, email: p.email?.entered ?? null, phone: p.phone?.entered ?? null, status: 'active',
+    id,
+    created_at: new Date(createdAt),
+    full_name: p.fullName,
+    gender: p.gender,
+    birth_date: p.birthDate,
+    city: p.city,
+    country: p.city === null && p.origin === 'international' ? null : p.country,
+    occupation: p.occupation,
+    email: p.email?.entered ?? null,
+    phone: p.phone?.entered ?? null,
+    status: 'active',
   };
 }
 
@@ -434,38 +552,101 @@ function identitiesFor(ctx: Ctx, customerId: string, createdAt: number, p: Perso
   const atSignUp = (): number => between(ctx, createdAt, Math.min(now, createdAt + 2 * DAY_MS));
   if (p.email && rng.chance(0.9)) add('email', p.email.normalised, rng.chance(0.7), atSignUp());
   if (p.phone && rng.chance(0.85)) add('phone', p.phone.e164, rng.chance(0.6), atSignUp());
-  for (let n = rng.weighted([[0, 25], [1, 40], [2, 25], [3, 10]]); n > 0; n--) {
-    add('device_id', unique(ctx, 'device_id', () => `dev-${rng.hex(16)}`), false);
+  for (
+    let n = rng.weighted([
+      [0, 25],
+      [1, 40],
+      [2, 25],
+      [3, 10],
+    ]);
+    n > 0;
+    n--
+  ) {
+    add(
+      'device_id',
+      unique(ctx, 'device_id', () => `dev-${rng.hex(16)}`),
+      false,
+    );
   }
-  for (let n = rng.weighted([[0, 50], [1, 35], [2, 15]]); n > 0; n--) {
-    add('anonymous_id', unique(ctx, 'anonymous_id', () => `anon-${rng.hex(16)}`), false);
+  for (
+    let n = rng.weighted([
+      [0, 50],
+      [1, 35],
+      [2, 15],
+    ]);
+    n > 0;
+    n--
+  ) {
+    add(
+      'anonymous_id',
+      unique(ctx, 'anonymous_id', () => `anon-${rng.hex(16)}`),
+      false,
+    );
   }
   const platforms = new Set<string>();
-  for (let n = rng.weighted([[0, 55], [1, 30], [2, 15]]); n > 0; n--) platforms.add(rng.weighted(SOCIAL_PLATFORMS[p.origin]));
+  for (
+    let n = rng.weighted([
+      [0, 55],
+      [1, 30],
+      [2, 15],
+    ]);
+    n > 0;
+    n--
+  )
+    platforms.add(rng.weighted(SOCIAL_PLATFORMS[p.origin]));
   for (const platform of platforms) {
     const handle = nameHandle(rng, p.first, p.last);
-    add('social', unique(ctx, 'social', (attempt) => `${platform}:${attempt === 0 ? handle : handle + rng.int(1, 999)}`), rng.chance(0.5));
+    add(
+      'social',
+      unique(ctx, 'social', (attempt) => `${platform}:${attempt === 0 ? handle : handle + rng.int(1, 999)}`),
+      rng.chance(0.5),
+    );
   }
-  if (rng.chance(0.08)) add('external_id', unique(ctx, 'external_id', () => `ext-${rng.int(10_000_000, 99_999_999)}`), true);
+  if (rng.chance(0.08))
+    add(
+      'external_id',
+      unique(ctx, 'external_id', () => `ext-${rng.int(10_000_000, 99_999_999)}`),
+      true,
+    );
   return rows;
 }
 
 /** [purpose, chance of a row, chance it grants]: about 85% grant profiling, 60% marketing, 30% sharing. */
 const CONSENT_ODDS: readonly (readonly [ConsentPurpose, number, number])[] = [
-  ['profiling', 0.92, 0.93], ['marketing', 0.85, 0.7], ['partner_sharing', 0.6, 0.5],
+  ['profiling', 0.92, 0.93],
+  ['marketing', 0.85, 0.7],
+  ['partner_sharing', 0.6, 0.5],
 ];
 
 function consentsFor(ctx: Ctx, customerId: string, createdAt: number): ConsentRow[] {
   const { rng } = ctx;
-  return CONSENT_ODDS.flatMap(([purpose, row, grant]) => rng.chance(row) ? [{
-    customer_id: customerId, purpose, granted: rng.chance(grant), updated_at: new Date(between(ctx, createdAt, ctx.now)),
-    source: rng.weighted([['web', 45], ['app', 40], ['store', 15]] as const),
-  }] : []);
+  return CONSENT_ODDS.flatMap(([purpose, row, grant]) =>
+    rng.chance(row)
+      ? [
+          {
+            customer_id: customerId,
+            purpose,
+            granted: rng.chance(grant),
+            updated_at: new Date(between(ctx, createdAt, ctx.now)),
+            source: rng.weighted([
+              ['web', 45],
+              ['app', 40],
+              ['store', 15],
+            ] as const),
+          },
+        ]
+      : [],
+  );
 }
 
 // ---- orders and tickets ----
 
-const ORDER_CHANNELS: readonly (readonly [string, number])[] = [['app', 35], ['mini_program', 30], ['web', 25], ['store', 10]];
+const ORDER_CHANNELS: readonly (readonly [string, number])[] = [
+  ['app', 35],
+  ['mini_program', 30],
+  ['web', 25],
+  ['store', 10],
+];
 
 function ordersFor(ctx: Ctx, customerId: string, t: Timeline): OrderDraft[] {
   const { rng } = ctx;
@@ -473,12 +654,23 @@ function ordersFor(ctx: Ctx, customerId: string, t: Timeline): OrderDraft[] {
   const liked = new Set(rng.sample(CATEGORIES, rng.int(1, 3)).map((c) => c.name));
   const favourites = ctx.products.filter((p) => liked.has(p.category));
   const order = (days: number, status: OrderStatus): OrderDraft => ({
-    customerId, status, channel: rng.chance(0.65) ? usual : rng.weighted(ORDER_CHANNELS), placedAt: at(ctx, days),
+    customerId,
+    status,
+    channel: rng.chance(0.65) ? usual : rng.weighted(ORDER_CHANNELS),
+    placedAt: at(ctx, days),
     ...orderLines(ctx, t.minOrderCents > 0 ? ctx.premium : favourites, t.minOrderCents),
   });
-  const otherStatus = (days: number): OrderStatus => days <= 10
-    ? rng.weighted([['pending', 40], ['cancelled', 35], ['refunded', 25]])
-    : rng.weighted([['cancelled', 55], ['refunded', 45]]);
+  const otherStatus = (days: number): OrderStatus =>
+    days <= 10
+      ? rng.weighted([
+          ['pending', 40],
+          ['cancelled', 35],
+          ['refunded', 25],
+        ])
+      : rng.weighted([
+          ['cancelled', 55],
+          ['refunded', 45],
+        ]);
   return [...t.completed.map((d) => order(d, 'completed')), ...t.other.map((d) => order(d, otherStatus(d)))];
 }
 
@@ -486,13 +678,28 @@ function ordersFor(ctx: Ctx, customerId: string, t: Timeline): OrderDraft[] {
 function orderLines(ctx: Ctx, preferred: readonly Product[], minCents: number): Pick<OrderDraft, 'lines' | 'totalCents'> {
   const { rng } = ctx;
   const products = new Map<string, Product>();
-  for (let n = rng.weighted([[1, 45], [2, 30], [3, 15], [4, 10]]), tries = 0; products.size < n && tries < 10; tries++) {
+  for (
+    let n = rng.weighted([
+        [1, 45],
+        [2, 30],
+        [3, 15],
+        [4, 10],
+      ]),
+      tries = 0;
+    products.size < n && tries < 10;
+    tries++
+  ) {
     const product = rng.pick(rng.chance(0.7) || minCents > 0 ? preferred : ctx.products);
     products.set(product.id, product);
   }
   const lines = [...products.values()].map((p) => ({
     productId: p.id,
-    quantity: rng.weighted([[1, 78], [2, 15], [3, 5], [4, 2]]),
+    quantity: rng.weighted([
+      [1, 78],
+      [2, 15],
+      [3, 5],
+      [4, 2],
+    ]),
     unitCents: rng.chance(0.7) ? p.priceCents : Math.round((p.priceCents * (100 - rng.pick([5, 10, 15, 20, 30]))) / 100),
   }));
   let totalCents = lines.reduce((sum, l) => sum + l.quantity * l.unitCents, 0);
@@ -514,21 +721,65 @@ function orderNumber(ctx: Ctx, placedAt: number): string {
 /** Mostly about a recent order; recent tickets are often still open, old ones mostly resolved or closed. */
 function ticketsFor(ctx: Ctx, customerId: string, createdAt: number, orderTimes: readonly number[]): TicketDraft[] {
   const { rng, now } = ctx;
-  const count = orderTimes.length > 0 ? rng.weighted([[0, 50], [1, 30], [2, 12], [3, 8]]) : rng.weighted([[0, 80], [1, 17], [2, 3]]);
+  const count =
+    orderTimes.length > 0
+      ? rng.weighted([
+          [0, 50],
+          [1, 30],
+          [2, 12],
+          [3, 8],
+        ])
+      : rng.weighted([
+          [0, 80],
+          [1, 17],
+          [2, 3],
+        ]);
   return Array.from({ length: count }, (): TicketDraft => {
     const about = orderTimes.length > 0 && rng.chance(0.8) ? rng.pick(orderTimes) : null;
     const opened = about === null ? between(ctx, createdAt, now) : between(ctx, about, Math.min(now, about + 10 * DAY_MS));
-    const status: TicketStatus = now - opened <= 10 * DAY_MS
-      ? rng.weighted([['open', 35], ['pending', 25], ['resolved', 30], ['closed', 10]])
-      : rng.weighted([['resolved', 45], ['closed', 43], ['open', 6], ['pending', 6]]);
+    const status: TicketStatus =
+      now - opened <= 10 * DAY_MS
+        ? rng.weighted([
+            ['open', 35],
+            ['pending', 25],
+            ['resolved', 30],
+            ['closed', 10],
+          ])
+        : rng.weighted([
+            ['resolved', 45],
+            ['closed', 43],
+            ['open', 6],
+            ['pending', 6],
+          ]);
     const done = status === 'resolved' || status === 'closed';
     return {
-      customer_id: customerId, subject: rng.pick(TICKET_SUBJECTS), status,
-      priority: rng.weighted([['low', 25], ['normal', 50], ['high', 18], ['urgent', 7]]),
-      channel: rng.weighted([['phone', 30], ['chat', 35], ['email', 25], ['store', 10]]),
+      customer_id: customerId,
+      subject: rng.pick(TICKET_SUBJECTS),
+      status,
+      priority: rng.weighted([
+        ['low', 25],
+        ['normal', 50],
+        ['high', 18],
+        ['urgent', 7],
+      ]),
+      channel: rng.weighted([
+        ['phone', 30],
+        ['chat', 35],
+        ['email', 25],
+        ['store', 10],
+      ]),
       opened_at: new Date(opened),
       resolved_at: done ? new Date(between(ctx, Math.min(now, opened + HOUR_MS), Math.min(now, opened + 7 * DAY_MS))) : null,
-      satisfaction: done && rng.chance(0.6) ? rng.weighted([[1, 7], [2, 9], [3, 18], [4, 32], [5, 34]]) : null,
+      satisfaction:
+        done && rng.chance(0.6)
+          ? rng.weighted([
+              [1, 7],
+              [2, 9],
+              [3, 18],
+              [4, 32],
+              [5, 34],
+            ])
+          : null,
     };
   });
 }

@@ -55,7 +55,10 @@ async function insertTable<T extends keyof CrmDataset>(
   const sql = `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${casts.join(', ')})`;
   for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
     const chunk = rows.slice(start, start + CHUNK_ROWS);
-    await client.query(sql, columns.map((c) => chunk.map((row) => row[c])));
+    await client.query(
+      sql,
+      columns.map((c) => chunk.map((row) => row[c])),
+    );
     onProgress?.({ table, rows: start + chunk.length, total: rows.length });
   }
 }

@@ -14,7 +14,11 @@ export async function loadEvents(
   events: SeedEvent[],
   opts: { replace?: boolean; onProgress?: (p: { table: string; rows: number; total: number }) => void } = {},
 ): Promise<void> {
-  if (opts.replace) await db.collection(EVENTS).drop().catch(() => undefined);
+  if (opts.replace)
+    await db
+      .collection(EVENTS)
+      .drop()
+      .catch(() => undefined);
   const collection = db.collection<SeedEvent>(EVENTS);
   await collection.createIndexes(EVENT_INDEXES.map((i) => ({ key: { ...i.key }, name: i.name })));
   for (let start = 0; start < events.length; start += CHUNK) {

@@ -38,7 +38,10 @@ export interface SeedResult {
 export async function seedDemo(pool: pg.Pool, behaviour: Db | null, opts: SeedOptions): Promise<SeedResult> {
   const t0 = Date.now();
   const { dataset, personas, duplicates } = generateCrmDatasetWithPersonas({
-    customers: opts.customers, seed: opts.seed, now: opts.now, duplicates: opts.duplicates,
+    customers: opts.customers,
+    seed: opts.seed,
+    now: opts.now,
+    duplicates: opts.duplicates,
   });
   const events = behaviour ? generateEvents({ dataset, personas, seed: opts.seed, now: opts.now }) : [];
   const social = opts.socialFile ? generateSocialAccounts(dataset, { seed: opts.seed, now: opts.now }) : [];
@@ -58,5 +61,10 @@ export async function seedDemo(pool: pg.Pool, behaviour: Db | null, opts: SeedOp
   if (opts.socialFile) saveSocialAccounts(opts.socialFile, social);
   const rows = Object.fromEntries(Object.entries(dataset).map(([table, list]) => [table, (list as unknown[]).length]));
   const posts = social.reduce((n, a) => n + a.posts.length, 0);
-  return { rows: { ...rows, events: events.length, social_accounts: social.length, social_posts: posts, planted_duplicates: duplicates.length }, generateMs: t1 - t0, crmLoadMs: t2 - t1, eventsLoadMs: Date.now() - t2 };
+  return {
+    rows: { ...rows, events: events.length, social_accounts: social.length, social_posts: posts, planted_duplicates: duplicates.length },
+    generateMs: t1 - t0,
+    crmLoadMs: t2 - t1,
+    eventsLoadMs: Date.now() - t2,
+  };
 }

@@ -34,14 +34,41 @@ const PROFILE_URLS: Record<string, (handle: string) => string> = {
 };
 
 const CATEGORY_ZH: Record<string, string> = {
-  skincare: '护肤', makeup: '彩妆', outdoor: '户外', electronics: '数码', apparel: '穿搭', home: '家居',
-  baby: '母婴', books: '读书', sports: '运动', food: '美食',
+  skincare: '护肤',
+  makeup: '彩妆',
+  outdoor: '户外',
+  electronics: '数码',
+  apparel: '穿搭',
+  home: '家居',
+  baby: '母婴',
+  books: '读书',
+  sports: '运动',
+  food: '美食',
 };
 
 const ASPECTS: Record<Tone, readonly (readonly [Aspect, number])[]> = {
-  positive: [['quality', 4], ['delivery', 3], ['price', 2], ['service', 2], ['packaging', 1]],
-  neutral: [['delivery', 2], ['price', 2], ['quality', 2], ['service', 1], ['packaging', 1]],
-  negative: [['delivery', 3], ['quality', 3], ['service', 3], ['price', 2], ['packaging', 1], ['refund', 2]],
+  positive: [
+    ['quality', 4],
+    ['delivery', 3],
+    ['price', 2],
+    ['service', 2],
+    ['packaging', 1],
+  ],
+  neutral: [
+    ['delivery', 2],
+    ['price', 2],
+    ['quality', 2],
+    ['service', 1],
+    ['packaging', 1],
+  ],
+  negative: [
+    ['delivery', 3],
+    ['quality', 3],
+    ['service', 3],
+    ['price', 2],
+    ['packaging', 1],
+    ['refund', 2],
+  ],
 };
 
 /** What the post says about an aspect of the purchase, per language and tone. */
@@ -97,8 +124,17 @@ const ASPECT_PHRASES: Record<Lang, Record<Tone, Partial<Record<Aspect, readonly 
 };
 
 const OPENERS: Record<Lang, readonly string[]> = {
-  zh: [`在@${BRAND.zh} 买的{product}收到了`, `刚拿到${BRAND.zh}的{product}`, `${BRAND.zh}这次的{product}`, `晒一下在${BRAND.zh}入手的{product}`],
-  en: [`Just got my {product} from @${BRAND.en}`, `Tried the {product} I ordered from ${BRAND.en}`, `Update on the {product} from @${BRAND.en}`],
+  zh: [
+    `在@${BRAND.zh} 买的{product}收到了`,
+    `刚拿到${BRAND.zh}的{product}`,
+    `${BRAND.zh}这次的{product}`,
+    `晒一下在${BRAND.zh}入手的{product}`,
+  ],
+  en: [
+    `Just got my {product} from @${BRAND.en}`,
+    `Tried the {product} I ordered from ${BRAND.en}`,
+    `Update on the {product} from @${BRAND.en}`,
+  ],
 };
 
 /** Openers for customers without a completed order. */
@@ -122,8 +158,16 @@ const CLOSERS: Record<Lang, Record<Tone, readonly string[]>> = {
 
 /** Posts that do not mention the brand: everyday life, or the customer's interests. */
 const LIFE_TOPICS: readonly (readonly [string, number])[] = [
-  ['travel', 3], ['food', 3], ['fitness', 2], ['pets', 2], ['movies', 2], ['work', 2], ['music', 1],
-  ['photography', 1], ['family', 2], ['interest', 4],
+  ['travel', 3],
+  ['food', 3],
+  ['fitness', 2],
+  ['pets', 2],
+  ['movies', 2],
+  ['work', 2],
+  ['music', 1],
+  ['photography', 1],
+  ['family', 2],
+  ['interest', 4],
 ];
 
 const LIFE_TEXTS: Record<Lang, Record<string, readonly string[]>> = {
@@ -179,8 +223,16 @@ function customerFacts(dataset: CrmDataset, now: number): Map<string, CustomerFa
   const facts = new Map<string, CustomerFacts>();
   for (const c of dataset.customers) {
     facts.set(c.id, {
-      fullName: c.full_name, chinese: CJK.test(c.full_name), city: c.city, anchors: [], interests: [], recentOrders: 0, orders: 0,
-      badTickets: 0, openTickets: 0, refunds: 0,
+      fullName: c.full_name,
+      chinese: CJK.test(c.full_name),
+      city: c.city,
+      anchors: [],
+      interests: [],
+      recentOrders: 0,
+      orders: 0,
+      badTickets: 0,
+      openTickets: 0,
+      refunds: 0,
     });
   }
   const bought = new Map<string, Map<string, number>>();
@@ -241,15 +293,16 @@ function displayName(rng: Random, f: CustomerFacts): string {
   if (f.chinese) {
     const given = f.fullName.slice(1);
     return rng.pick([
-      f.fullName, given.length === 1 ? given + given : given, `小${given.slice(-1)}`, `${given}的日常`,
+      f.fullName,
+      given.length === 1 ? given + given : given,
+      `小${given.slice(-1)}`,
+      `${given}的日常`,
       `${f.fullName}${rng.pick(['🌸', '✨', '🍀'])}`,
     ]);
   }
   const [first = f.fullName, ...rest] = f.fullName.split(' ');
   const last = rest.join(' ');
-  return rng.pick([
-    f.fullName, first, last ? `${first} ${last.charAt(0)}.` : first, f.city ? `${first} in ${f.city}` : `${first} ✨`,
-  ]);
+  return rng.pick([f.fullName, first, last ? `${first} ${last.charAt(0)}.` : first, f.city ? `${first} in ${f.city}` : `${first} ✨`]);
 }
 
 export interface SocialSeedOptions {
@@ -281,8 +334,12 @@ export function generateSocialAccounts(dataset: CrmDataset, opts: SocialSeedOpti
     const stored = identity.value.slice(colon + 1);
     const handle = /^[a-z]/.test(stored) && rng.chance(0.15) ? stored.charAt(0).toUpperCase() + stored.slice(1) : stored;
     const lang: Lang = f.chinese
-      ? (CHINESE_PLATFORMS.has(platform) || rng.chance(0.5) ? 'zh' : 'en')
-      : (CHINESE_PLATFORMS.has(platform) && rng.chance(0.5) ? 'zh' : 'en');
+      ? CHINESE_PLATFORMS.has(platform) || rng.chance(0.5)
+        ? 'zh'
+        : 'en'
+      : CHINESE_PLATFORMS.has(platform) && rng.chance(0.5)
+        ? 'zh'
+        : 'en';
     const followers = Math.min(20_000_000, Math.round(logNormal(rng, 250, 1.7)));
     const verified = rng.chance(followers >= 100_000 ? 0.7 : followers >= 10_000 ? 0.3 : followers >= 2_000 ? 0.05 : 0.01);
     const following = Math.min(7500, Math.round(logNormal(rng, 180, 0.9)));
@@ -304,12 +361,13 @@ export function generateSocialAccounts(dataset: CrmDataset, opts: SocialSeedOpti
         // Within two days after a completed order (never after now), or anywhere for customers without one.
         at = anchor ? anchor.at + Math.floor(rng.float() * Math.min(2 * DAY_MS, now - anchor.at)) : now - rng.int(60, 364 * 86_400) * 1000;
         const category = anchor?.category ?? rng.pick(interests);
-        const productName = anchor?.product ?? (lang === 'zh' ? CATEGORY_ZH[category] ?? category : category);
+        const productName = anchor?.product ?? (lang === 'zh' ? (CATEGORY_ZH[category] ?? category) : category);
         sentiment = round2(clamp(centre + 0.3 * normal(rng), -1, 1));
         const tone: Tone = sentiment > 0.2 ? 'positive' : sentiment < -0.2 ? 'negative' : 'neutral';
         // Someone who never bought talks about prices and service; a refund only comes up after one.
-        const aspect = rng.weighted(ASPECTS[tone].filter(([a]) =>
-          (anchor || a === 'price' || a === 'service') && (a !== 'refund' || f.refunds > 0)));
+        const aspect = rng.weighted(
+          ASPECTS[tone].filter(([a]) => (anchor || a === 'price' || a === 'service') && (a !== 'refund' || f.refunds > 0)),
+        );
         const phrase = rng.pick(ASPECT_PHRASES[lang][tone][aspect] ?? ['']);
         const opener = fill(rng.pick((anchor ? OPENERS : WINDOW_SHOPPING)[lang]), { product: productName });
         const closer = rng.pick(CLOSERS[lang][tone]);
@@ -320,9 +378,10 @@ export function generateSocialAccounts(dataset: CrmDataset, opts: SocialSeedOpti
         at = now - rng.int(60, 364 * 86_400) * 1000;
         const topic = rng.weighted(LIFE_TOPICS);
         const category = rng.chance(0.8) ? rng.pick(interests) : rng.pick(allCategories);
-        const categoryWord = lang === 'zh' ? CATEGORY_ZH[category] ?? category : category;
+        const categoryWord = lang === 'zh' ? (CATEGORY_ZH[category] ?? category) : category;
         text = fill(rng.pick(LIFE_TEXTS[lang][topic] ?? ['']), {
-          city: f.city ?? (lang === 'zh' ? '海边' : 'the coast'), category: categoryWord,
+          city: f.city ?? (lang === 'zh' ? '海边' : 'the coast'),
+          category: categoryWord,
         });
         topics = topic === 'interest' ? [category] : [topic];
         sentiment = round2(clamp((topic === 'work' ? -0.1 : 0.25) + 0.3 * normal(rng), -1, 1));
@@ -332,20 +391,33 @@ export function generateSocialAccounts(dataset: CrmDataset, opts: SocialSeedOpti
       const likes = Math.round(reach) + rng.int(0, 3);
       const heat = mentionsBrand && sentiment < -0.2 ? 2 : 1;
       let id: string;
-      do id = `p_${rng.hex(16)}`; while (postIds.has(id));
+      do id = `p_${rng.hex(16)}`;
+      while (postIds.has(id));
       postIds.add(id);
       posts.push({
         at,
         post: {
-          id, postedAt: new Date(at).toISOString(), text, likes,
-          shares: Math.round(likes * heat * rng.float() * 0.15), comments: Math.round(likes * heat * rng.float() * 0.25),
-          mentionsBrand, sentiment, topics,
+          id,
+          postedAt: new Date(at).toISOString(),
+          text,
+          likes,
+          shares: Math.round(likes * heat * rng.float() * 0.15),
+          comments: Math.round(likes * heat * rng.float() * 0.25),
+          mentionsBrand,
+          sentiment,
+          topics,
         },
       });
     }
     posts.sort((a, b) => b.at - a.at);
     accounts.push({
-      platform, handle, displayName: displayName(rng, f), url: profileUrl(encodeURIComponent(handle)), followers, following, verified,
+      platform,
+      handle,
+      displayName: displayName(rng, f),
+      url: profileUrl(encodeURIComponent(handle)),
+      followers,
+      following,
+      verified,
       posts: posts.map((p) => p.post),
     });
   }

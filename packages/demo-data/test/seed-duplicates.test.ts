@@ -6,7 +6,7 @@ const base = generateCrmDatasetWithPersonas({ customers: 2000, seed: 42, now: NO
 const withDuplicates = generateCrmDatasetWithPersonas({ customers: 2000, seed: 42, now: NOW, duplicates: 0.05 });
 const { dataset: ds, duplicates } = withDuplicates;
 const byId = new Map(ds.customers.map((c) => [c.id, c]));
-const e164 = (phone: string | null) => (phone === null ? null : parsePhoneNumberFromString(phone, 'CN')?.number ?? null);
+const e164 = (phone: string | null) => (phone === null ? null : (parsePhoneNumberFromString(phone, 'CN')?.number ?? null));
 
 describe('planted duplicates', () => {
   it('are deterministic, appended after the base customers with new ids, and change no base row', () => {
@@ -14,7 +14,8 @@ describe('planted duplicates', () => {
     expect(base.duplicates).toEqual([]);
     expect(ds.customers.slice(0, 2000)).toEqual(base.dataset.customers);
     expect(ds.customer_identities.slice(0, base.dataset.customer_identities.length)).toEqual(base.dataset.customer_identities);
-    for (const table of ['consents', 'products', 'orders', 'order_items', 'support_tickets'] as const) expect(ds[table]).toEqual(base.dataset[table]);
+    for (const table of ['consents', 'products', 'orders', 'order_items', 'support_tickets'] as const)
+      expect(ds[table]).toEqual(base.dataset[table]);
     expect(duplicates.map((d) => d.duplicate)).toEqual(Array.from({ length: 100 }, (_, i) => `c_${String(2001 + i).padStart(6, '0')}`));
     expect(new Set(duplicates.map((d) => d.original)).size).toBe(100);
     expect(duplicates.every((d) => withDuplicates.personas[d.duplicate] === 'prospect')).toBe(true);
@@ -23,7 +24,8 @@ describe('planted duplicates', () => {
   });
 
   it('share exactly what they say they share, entered differently, and every kind of evidence occurs', () => {
-    const devices = (id: string) => ds.customer_identities.filter((i) => i.customer_id === id && i.kind === 'device_id').map((i) => i.value);
+    const devices = (id: string) =>
+      ds.customer_identities.filter((i) => i.customer_id === id && i.kind === 'device_id').map((i) => i.value);
     for (const { original, duplicate, shared } of duplicates) {
       const o = byId.get(original)!;
       const d = byId.get(duplicate)!;
@@ -39,7 +41,9 @@ describe('planted duplicates', () => {
     expect(count((d) => d.shared.email && byId.get(d.duplicate)!.email !== byId.get(d.original)!.email)).toBeGreaterThan(0);
     expect(count((d) => d.shared.phone && byId.get(d.duplicate)!.phone !== byId.get(d.original)!.phone)).toBeGreaterThan(0);
     expect(count((d) => d.shared.deviceId)).toBeGreaterThan(0);
-    expect(count((d) => !d.shared.email && !d.shared.phone && !d.shared.deviceId && (d.shared.birthDate || d.shared.city))).toBeGreaterThan(0);
+    expect(count((d) => !d.shared.email && !d.shared.phone && !d.shared.deviceId && (d.shared.birthDate || d.shared.city))).toBeGreaterThan(
+      0,
+    );
     expect(new Set(duplicates.map((d) => d.name))).toEqual(new Set(['same', 'spacing', 'case', 'typo', 'romanised']));
   });
 });

@@ -1,8 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import {
-  CRM_TABLE_COLUMNS, CRM_TABLES, generateCrmDataset, generateCrmDatasetWithPersonas,
-  type Persona,
-} from '../src/generate';
+import { CRM_TABLE_COLUMNS, CRM_TABLES, generateCrmDataset, generateCrmDatasetWithPersonas, type Persona } from '../src/generate';
 import type { CrmDataset, OrderRow } from '../src/rows';
 
 const NOW = new Date('2026-03-15T12:00:00Z');
@@ -107,10 +104,12 @@ describe('generateCrmDataset', () => {
     }
     expect(ds.order_items.filter((i) => !money.test(i.unit_price) || !(i.quantity > 0))).toEqual([]);
     expect(ds.products.filter((p) => !money.test(p.price))).toEqual([]);
-    expect(ds.orders.filter((o) => {
-      const s = sums.get(o.id);
-      return !money.test(o.total) || !s || cents(o.total) !== s.cents || s.lines < 1 || s.lines > 4;
-    })).toEqual([]);
+    expect(
+      ds.orders.filter((o) => {
+        const s = sums.get(o.id);
+        return !money.test(o.total) || !s || cents(o.total) !== s.cents || s.lines < 1 || s.lines > 4;
+      }),
+    ).toEqual([]);
   });
 
   it('dates nothing after now and nothing of a customer before its creation', () => {
@@ -136,14 +135,18 @@ describe('generateCrmDataset', () => {
     expect(new Set(ds.support_tickets.map((t) => t.status))).toEqual(new Set(['open', 'pending', 'resolved', 'closed']));
     expect(new Set(ds.support_tickets.map((t) => t.priority))).toEqual(new Set(['low', 'normal', 'high', 'urgent']));
     expect(new Set(ds.support_tickets.map((t) => t.channel))).toEqual(new Set(['phone', 'chat', 'email', 'store']));
-    expect(ds.support_tickets.filter((t) => {
-      const done = t.status === 'resolved' || t.status === 'closed';
-      return (t.resolved_at !== null) !== done || (!done && t.satisfaction !== null)
-        || (t.resolved_at !== null && t.resolved_at < t.opened_at);
-    })).toEqual([]);
+    expect(
+      ds.support_tickets.filter((t) => {
+        const done = t.status === 'resolved' || t.status === 'closed';
+        return (
+          (t.resolved_at !== null) !== done || (!done && t.satisfaction !== null) || (t.resolved_at !== null && t.resolved_at < t.opened_at)
+        );
+      }),
+    ).toEqual([]);
     expect(ds.support_tickets.some((t) => t.satisfaction !== null && t.satisfaction <= 2)).toBe(true);
-    expect(new Set(ds.customer_identities.map((i) => i.kind)))
-      .toEqual(new Set(['email', 'phone', 'device_id', 'anonymous_id', 'social', 'external_id']));
+    expect(new Set(ds.customer_identities.map((i) => i.kind))).toEqual(
+      new Set(['email', 'phone', 'device_id', 'anonymous_id', 'social', 'external_id']),
+    );
     expect(new Set(ds.consents.map((c) => c.purpose))).toEqual(new Set(['profiling', 'marketing', 'partner_sharing']));
     expect(new Set(ds.customers.map((c) => c.gender))).toEqual(new Set(['female', 'male', 'other', 'unknown', null]));
   });
@@ -160,20 +163,33 @@ describe('generateCrmDataset', () => {
     const parsed = phones.map((p) => parsePhoneNumberFromString(p, 'CN'));
     expect(phones.filter((p, i) => !parsed[i]?.isValid())).toEqual([]);
     expect(new Set(parsed.map((p) => p?.number)).size).toBe(phones.length);
-    for (const shape of [/^1\d{10}$/, /^1\d\d \d{4} \d{4}$/, /^\+86 1\d\d-\d{4}-\d{4}$/, /^0086 1\d{10}$/, /^\(\+86\)1\d{10}$/, /^\+(?!86)/]) {
+    for (const shape of [
+      /^1\d{10}$/,
+      /^1\d\d \d{4} \d{4}$/,
+      /^\+86 1\d\d-\d{4}-\d{4}$/,
+      /^0086 1\d{10}$/,
+      /^\(\+86\)1\d{10}$/,
+      /^\+(?!86)/,
+    ]) {
       expect(phones.some((p) => shape.test(p))).toBe(true);
     }
 
     const byCustomer = new Map(ds.customers.map((c) => [c.id, c]));
-    expect(ds.customer_identities.filter((i) => {
-      const c = byCustomer.get(i.customer_id);
-      switch (i.kind) {
-        case 'email': return i.value !== c?.email?.trim().toLowerCase();
-        case 'phone': return i.value !== parsePhoneNumberFromString(c?.phone ?? '', 'CN')?.number;
-        case 'social': return !/^(weibo|wechat|douyin|xiaohongshu|x|instagram):[a-z0-9_.]+$/.test(i.value);
-        default: return false;
-      }
-    })).toEqual([]);
+    expect(
+      ds.customer_identities.filter((i) => {
+        const c = byCustomer.get(i.customer_id);
+        switch (i.kind) {
+          case 'email':
+            return i.value !== c?.email?.trim().toLowerCase();
+          case 'phone':
+            return i.value !== parsePhoneNumberFromString(c?.phone ?? '', 'CN')?.number;
+          case 'social':
+            return !/^(weibo|wechat|douyin|xiaohongshu|x|instagram):[a-z0-9_.]+$/.test(i.value);
+          default:
+            return false;
+        }
+      }),
+    ).toEqual([]);
   });
 
   it('has every lifecycle stage and value tier by the default rules, each customer as its persona says', () => {

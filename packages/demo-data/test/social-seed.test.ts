@@ -108,11 +108,13 @@ describe('generateSocialAccounts', () => {
     const unhappy = new Set(ds.support_tickets.filter((t) => t.satisfaction !== null && t.satisfaction <= 2).map((t) => t.customer_id));
     const orders = new Map<string, number>();
     for (const o of ds.orders) {
-      if (o.status === 'completed' && NOW.getTime() - o.placed_at.getTime() <= 365 * DAY_MS) orders.set(o.customer_id, (orders.get(o.customer_id) ?? 0) + 1);
+      if (o.status === 'completed' && NOW.getTime() - o.placed_at.getTime() <= 365 * DAY_MS)
+        orders.set(o.customer_id, (orders.get(o.customer_id) ?? 0) + 1);
     }
-    const sentimentOf = (pick: (customer: string) => boolean) => mean(accounts
-      .filter((a) => pick(ownerOf.get(keyOf(a))!))
-      .flatMap((a) => a.posts.filter((p) => p.mentionsBrand).map((p) => p.sentiment)));
+    const sentimentOf = (pick: (customer: string) => boolean) =>
+      mean(
+        accounts.filter((a) => pick(ownerOf.get(keyOf(a))!)).flatMap((a) => a.posts.filter((p) => p.mentionsBrand).map((p) => p.sentiment)),
+      );
     const frequent = sentimentOf((c) => (orders.get(c) ?? 0) >= 6 && !unhappy.has(c));
     const bad = sentimentOf((c) => unhappy.has(c));
     expect(bad).toBeLessThan(0);
@@ -124,7 +126,8 @@ describe('generateSocialAccounts', () => {
     const cjk = /[\u4e00-\u9fff]/;
     for (const a of accounts) {
       const chinese = cjk.test(customers.get(ownerOf.get(keyOf(a))!)!.full_name);
-      if (chinese && ['weibo', 'wechat', 'douyin', 'xiaohongshu'].includes(a.platform)) for (const p of a.posts) expect(p.text).toMatch(cjk);
+      if (chinese && ['weibo', 'wechat', 'douyin', 'xiaohongshu'].includes(a.platform))
+        for (const p of a.posts) expect(p.text).toMatch(cjk);
       if (!chinese && ['x', 'instagram'].includes(a.platform)) for (const p of a.posts) expect(p.text).not.toMatch(cjk);
     }
   });

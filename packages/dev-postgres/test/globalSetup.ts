@@ -4,7 +4,6 @@ import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../src/postgres';
 
 declare global {
-   
   var __C360_DEV_PG__: EmbeddedPostgresHandle | undefined;
 }
 

@@ -52,7 +52,14 @@ export class Commands {
       isMaster: hello,
       ismaster: hello,
       ping: () => ({}),
-      buildInfo: () => ({ version: SERVER_VERSION, versionArray: [7, 0, 0, 0], gitVersion: 'customer-360-embedded', bits: 64, maxBsonObjectSize: MAX_BSON_OBJECT_SIZE, storageEngines: ['embedded'] }),
+      buildInfo: () => ({
+        version: SERVER_VERSION,
+        versionArray: [7, 0, 0, 0],
+        gitVersion: 'customer-360-embedded',
+        bits: 64,
+        maxBsonObjectSize: MAX_BSON_OBJECT_SIZE,
+        storageEngines: ['embedded'],
+      }),
       buildinfo: (body, db, session) => this.handlers.buildInfo!(body, db, session),
       endSessions: () => ({}),
       insert: (body, db) => this.insert(body, db),
@@ -90,7 +97,8 @@ export class Commands {
       if (!handler) throw new CommandError('CommandNotFound', `no such command: '${name ?? ''}'`);
       return { ...handler(body, db, session), ok: 1 };
     } catch (error) {
-      if (error instanceof CommandError) return { ok: 0, errmsg: error.message, code: error.code, codeName: error.codeName, ...error.details };
+      if (error instanceof CommandError)
+        return { ok: 0, errmsg: error.message, code: error.code, codeName: error.codeName, ...error.details };
       return { ok: 0, errmsg: (error as Error).message, code: 1, codeName: 'InternalError' };
     }
   }
@@ -165,7 +173,8 @@ export class Commands {
     const pipeline = asArray(body.pipeline, 'pipeline').map((stage) => asDocument(stage, 'pipeline'));
     for (const stage of pipeline) {
       const [operator] = Object.keys(stage);
-      if (operator === '$out' || operator === '$merge') throw new CommandError('NotImplemented', `${operator} is not supported by the embedded server`);
+      if (operator === '$out' || operator === '$merge')
+        throw new CommandError('NotImplemented', `${operator} is not supported by the embedded server`);
     }
     const cursorOptions = asDocument(body.cursor, 'cursor');
     const variables = body.let === undefined ? undefined : asDocument(body.let, 'let');
@@ -256,7 +265,8 @@ export class Commands {
     const filter = asDocument(body.query, 'query');
     const sort = body.sort === undefined ? undefined : asDocument(body.sort, 'sort');
     const projection = body.fields === undefined ? undefined : asDocument(body.fields, 'fields');
-    const project = (doc: Document | undefined | null) => (doc && projection ? (mingoFind([doc], {}, projection).all()[0] as Document) : (doc ?? null));
+    const project = (doc: Document | undefined | null) =>
+      doc && projection ? (mingoFind([doc], {}, projection).all()[0] as Document) : (doc ?? null);
     if (body.remove === true) {
       const collection = this.store.collection(db, name);
       const row = collection ? this.firstRow(collection, filter, sort) : undefined;
@@ -275,7 +285,10 @@ export class Commands {
       arrayFilters: body.arrayFilters as Document[] | undefined,
     });
     const value = body.new === true ? result.after : result.before;
-    const lastErrorObject: Document = { n: result.matched || (result.upsertedId !== undefined ? 1 : 0), updatedExisting: result.matched > 0 };
+    const lastErrorObject: Document = {
+      n: result.matched || (result.upsertedId !== undefined ? 1 : 0),
+      updatedExisting: result.matched > 0,
+    };
     if (result.upsertedId !== undefined) lastErrorObject.upserted = result.upsertedId;
     return { lastErrorObject, value: project(value) };
   }
@@ -283,7 +296,13 @@ export class Commands {
   private firstRow(collection: Collection, filter: Document, sort?: Document): number | undefined {
     const { rows, docs } = collection.match(filter);
     if (!sort || rows.length < 2) return rows[0];
-    const ordered = mingoFind(docs.map((doc, i) => ({ doc, i })), {}, undefined).sort(prefixSort(sort, 'doc')).all() as { i: number }[];
+    const ordered = mingoFind(
+      docs.map((doc, i) => ({ doc, i })),
+      {},
+      undefined,
+    )
+      .sort(prefixSort(sort, 'doc'))
+      .all() as { i: number }[];
     return rows[ordered[0]!.i];
   }
 
@@ -297,9 +316,12 @@ export class Commands {
     statement: { filter: Document; update: unknown; multi: boolean; upsert: boolean; arrayFilters?: Document[]; sort?: Document },
   ): { matched: number; modified: number; upsertedId?: unknown; before?: Document | null; after?: Document | null } {
     const collection = this.store.ensureCollection(db, name);
-    const rows = statement.multi ? collection.match(statement.filter).rows : [this.firstRow(collection, statement.filter, statement.sort)].filter((r) => r !== undefined);
+    const rows = statement.multi
+      ? collection.match(statement.filter).rows
+      : [this.firstRow(collection, statement.filter, statement.sort)].filter((r) => r !== undefined);
     const isReplacement = isPlainObject(statement.update) && !Object.keys(statement.update).some((k) => k.startsWith('$'));
-    if (isReplacement && statement.multi) throw new CommandError('FailedToParse', 'multi update is not supported for replacement-style update');
+    if (isReplacement && statement.multi)
+      throw new CommandError('FailedToParse', 'multi update is not supported for replacement-style update');
     let modified = 0;
     let before: Document | null = null;
     let after: Document | null = null;
@@ -347,8 +369,18 @@ export class Commands {
       const spec = indexSpec(asDocument(raw, 'indexes'));
       const sameName = collection.indexes.find((i) => i.name === spec.name);
       const sameKey = collection.indexes.find((i) => sameKeys(i.spec.key, spec.key));
-      if (sameName && sameKey === sameName && Boolean(sameName.spec.unique) === Boolean(spec.unique) && Boolean(sameName.spec.sparse) === Boolean(spec.sparse)) continue;
-      if (sameName) throw new CommandError('IndexKeySpecsConflict', `An existing index has the same name as the requested index but different options: ${spec.name}`);
+      if (
+        sameName &&
+        sameKey === sameName &&
+        Boolean(sameName.spec.unique) === Boolean(spec.unique) &&
+        Boolean(sameName.spec.sparse) === Boolean(spec.sparse)
+      )
+        continue;
+      if (sameName)
+        throw new CommandError(
+          'IndexKeySpecsConflict',
+          `An existing index has the same name as the requested index but different options: ${spec.name}`,
+        );
       if (sameKey) throw new CommandError('IndexOptionsConflict', `Index already exists with a different name: ${sameKey.name}`);
       collection.createIndex(spec);
     }
@@ -366,7 +398,13 @@ export class Commands {
     const collection = this.store.collection(db, name);
     if (!collection) throw new CommandError('NamespaceNotFound', `ns does not exist: ${db}.${name}`);
     const batchSize = optionalNumber(asDocument(body.cursor, 'cursor').batchSize);
-    return { cursor: this.cursors.first(`${db}.$cmd.listIndexes.${name}`, collection.indexes.map((i) => ({ ...i.spec })), batchSize) };
+    return {
+      cursor: this.cursors.first(
+        `${db}.$cmd.listIndexes.${name}`,
+        collection.indexes.map((i) => ({ ...i.spec })),
+        batchSize,
+      ),
+    };
   }
 
   private dropIndexes(body: Document, db: string): Document {
@@ -422,7 +460,8 @@ export class Commands {
       },
     };
     const filterOf = command !== undefined && Object.hasOwn(filters, command) ? filters[command] : undefined;
-    if (!filterOf) throw new CommandError('IllegalOperation', `explain is supported for find, count, distinct and aggregate, not '${command ?? ''}'`);
+    if (!filterOf)
+      throw new CommandError('IllegalOperation', `explain is supported for find, count, distinct and aggregate, not '${command ?? ''}'`);
     const name = asCollectionName(inner[command!], command!);
     const started = performance.now();
     const collection = this.store.collection(db, name);
@@ -462,7 +501,8 @@ function writeError(index: number, error: unknown): Document {
 function transform(current: Document, update: unknown, isReplacement: boolean, inserting: boolean, arrayFilters?: Document[]): Document {
   if (isReplacement) {
     const replacement = update as Document;
-    for (const key of Object.keys(replacement)) if (key.includes('$')) throw new CommandError('BadValue', `field names may not start with '$': ${key}`);
+    for (const key of Object.keys(replacement))
+      if (key.includes('$')) throw new CommandError('BadValue', `field names may not start with '$': ${key}`);
     if (current._id === undefined) return cloneDocument(replacement);
     if (replacement._id !== undefined && !sameDocument({ v: replacement._id }, { v: current._id })) throw immutableId();
     return { _id: current._id, ...cloneDocument(replacement) };
@@ -475,11 +515,29 @@ function transform(current: Document, update: unknown, isReplacement: boolean, i
     }
     if (!isPlainObject(update)) throw new CommandError('FailedToParse', "'u' must be an object or a pipeline");
     const { $setOnInsert, ...operators } = update;
-    const supported = new Set(['$set', '$unset', '$inc', '$mul', '$min', '$max', '$rename', '$push', '$pull', '$pullAll', '$addToSet', '$pop', '$currentDate', '$bit']);
+    const supported = new Set([
+      '$set',
+      '$unset',
+      '$inc',
+      '$mul',
+      '$min',
+      '$max',
+      '$rename',
+      '$push',
+      '$pull',
+      '$pullAll',
+      '$addToSet',
+      '$pop',
+      '$currentDate',
+      '$bit',
+    ]);
     for (const operator of Object.keys(operators)) {
       if (!supported.has(operator)) throw new CommandError('FailedToParse', `Unknown modifier: ${operator}`);
     }
-    const modifier = inserting && $setOnInsert !== undefined ? { ...operators, $set: { ...(operators.$set as Document | undefined), ...($setOnInsert as Document) } } : operators;
+    const modifier =
+      inserting && $setOnInsert !== undefined
+        ? { ...operators, $set: { ...(operators.$set as Document | undefined), ...($setOnInsert as Document) } }
+        : operators;
     // mingo refuses any operator on `_id`; MongoDB refuses only a change: `$set` may restate it or give it to an upsert.
     if (isPlainObject(modifier.$set) && '_id' in modifier.$set) {
       const { _id, ...others } = modifier.$set;
@@ -496,7 +554,8 @@ function transform(current: Document, update: unknown, isReplacement: boolean, i
   }
 }
 
-const immutableId = () => new CommandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
+const immutableId = () =>
+  new CommandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
 
 /** The fields an upsert copies from its filter: top-level equalities (`a: v`, `a: { $eq: v }`) and those inside `$and`. */
 function equalityFields(filter: Document): Document {
@@ -520,12 +579,16 @@ function indexSpec(raw: Document): IndexSpec {
   const fields = Object.entries(key);
   if (fields.length === 0) throw new CommandError('CannotCreateIndex', 'index key pattern must not be empty');
   for (const [field, direction] of fields) {
-    if (direction !== 1 && direction !== -1) throw new CommandError('CannotCreateIndex', `index type ${String(direction)} on '${field}' is not supported (only 1 and -1)`);
+    if (direction !== 1 && direction !== -1)
+      throw new CommandError('CannotCreateIndex', `index type ${String(direction)} on '${field}' is not supported (only 1 and -1)`);
   }
   const name = typeof raw.name === 'string' ? raw.name : fields.map(([f, d]) => `${f}_${String(d)}`).join('_');
   for (const option of Object.keys(raw)) {
     if (!['key', 'name', 'unique', 'sparse', 'v', 'background'].includes(option)) {
-      throw new CommandError('InvalidIndexSpecificationOption', `The field '${option}' is not valid for an index specification in the embedded server`);
+      throw new CommandError(
+        'InvalidIndexSpecificationOption',
+        `The field '${option}' is not valid for an index specification in the embedded server`,
+      );
     }
   }
   return { v: 2, key, name, ...(raw.unique === true ? { unique: true } : {}), ...(raw.sparse === true ? { sparse: true } : {}) };

@@ -34,13 +34,20 @@ function sameTypeOrder(a: unknown, b: unknown): number | null {
   return null;
 }
 const SAME_TYPE_TESTS: Record<string, (order: number) => boolean> = {
-  $eq: (o) => o === 0, $ne: (o) => o !== 0, $gt: (o) => o > 0, $gte: (o) => o >= 0, $lt: (o) => o < 0, $lte: (o) => o <= 0,
+  $eq: (o) => o === 0,
+  $ne: (o) => o !== 0,
+  $gt: (o) => o > 0,
+  $gte: (o) => o >= 0,
+  $lt: (o) => o < 0,
+  $lte: (o) => o <= 0,
 };
 
-const isPrimitive = (v: unknown): v is string | number | boolean => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+const isPrimitive = (v: unknown): v is string | number | boolean =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 /** MongoDB's truthiness (mingo's strict mode): false, 0, null and missing are false, "" is true. */
 const truthy = (v: unknown) => !!v || v === '';
-const plainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
+const plainObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
 
 /**
  * `expr` as a closure over a document and the variables in scope, or null when it uses anything this
@@ -103,7 +110,10 @@ function compile(expr: unknown, options: Options, bound: ReadonlySet<string>): C
       if (!a || a.some((x) => x === null)) return null;
       const [array, search] = a as Compiled[];
       const first = (arg as unknown[])[0];
-      const literal = plainObject(first) && Array.isArray(first.$literal) && first.$literal.every(isPrimitive) ? (first.$literal as (string | number | boolean)[]) : null;
+      const literal =
+        plainObject(first) && Array.isArray(first.$literal) && first.$literal.every(isPrimitive)
+          ? (first.$literal as (string | number | boolean)[])
+          : null;
       if (literal) {
         const index = new Map<unknown, number>();
         literal.forEach((v, i) => !index.has(v) && index.set(v, i));
@@ -204,7 +214,8 @@ function fastAddFields(collection: Parameters<typeof $addFields>[0], expr: Docum
 /** The accumulators `$group` compiles, with mingo's semantics (push turns missing into null). */
 const ACCUMULATORS: Record<string, (values: unknown[], count: number, constant: unknown) => unknown> = {
   $push: (values) => values,
-  $sum: (values, count, constant) => (typeof constant === 'number' ? count * constant : values.reduce<number>((sum, v) => (typeof v === 'number' ? sum + v : sum), 0)),
+  $sum: (values, count, constant) =>
+    typeof constant === 'number' ? count * constant : values.reduce<number>((sum, v) => (typeof v === 'number' ? sum + v : sum), 0),
   $max: (values) => values.reduce<unknown>((best, v) => (best === null || compare(v, best) > 0 ? v : best), null),
   $min: (values) => values.reduce<unknown>((best, v) => (isNil(v) ? best : best === null || compare(v, best) < 0 ? v : best), null),
 };
@@ -262,7 +273,19 @@ function fastUnwind(collection: Parameters<typeof pipeline.$unwind>[0], expr: un
 }
 
 /** Stages that never change a document they are given, in the forms `isSimplePipeline` allows. */
-const SIMPLE_STAGES = new Set(['$match', '$group', '$sort', '$limit', '$skip', '$count', '$addFields', '$set', '$unwind', '$project', '$facet']);
+const SIMPLE_STAGES = new Set([
+  '$match',
+  '$group',
+  '$sort',
+  '$limit',
+  '$skip',
+  '$count',
+  '$addFields',
+  '$set',
+  '$unwind',
+  '$project',
+  '$facet',
+]);
 
 /**
  * True when no stage of `pipeline` (nested `$facet` branches included) can change a document it was
@@ -280,7 +303,8 @@ export function isSimplePipeline(pipeline: unknown): boolean {
       if (!SIMPLE_STAGES.has(name)) return false;
       if (name === '$facet') return plainObject(spec) && Object.values(spec).every(isSimplePipeline);
       if (name === '$addFields' || name === '$set') return plainObject(spec) && Object.keys(spec).every((k) => !k.includes('.'));
-      if (name === '$project') return plainObject(spec) && Object.entries(spec).every(([k, v]) => !k.includes('.') && v !== 0 && v !== false);
+      if (name === '$project')
+        return plainObject(spec) && Object.entries(spec).every(([k, v]) => !k.includes('.') && v !== 0 && v !== false);
       if (name === '$unwind') return typeof spec === 'string' || (plainObject(spec) && !spec.preserveNullAndEmptyArrays);
       return true;
     })
@@ -309,14 +333,17 @@ function fastFacet(collection: Parameters<typeof pipeline.$facet>[0], expr: Reco
  * As in mingo, a missing or null value matches a list holding null, an array matches by any element.
  */
 function fastIn(selector: string, value: unknown, options: Options) {
-  const list = Array.isArray(value) && value.every((v) => v === null || isPrimitive(v)) ? (value as (string | number | boolean | null)[]) : null;
+  const list =
+    Array.isArray(value) && value.every((v) => v === null || isPrimitive(v)) ? (value as (string | number | boolean | null)[]) : null;
   if (!list) return query.$in(selector, value as never, options);
   const set = new Set(list.filter((v) => v !== null));
   const matchesNull = list.includes(null);
   return (doc: Document) => {
     const found = resolve(doc, selector, { unwrapArray: true });
     if (isNil(found)) return matchesNull;
-    return Array.isArray(found) ? found.some((v) => (v === null ? matchesNull : isPrimitive(v) && set.has(v))) : isPrimitive(found) && set.has(found);
+    return Array.isArray(found)
+      ? found.some((v) => (v === null ? matchesNull : isPrimitive(v) && set.has(v)))
+      : isPrimitive(found) && set.has(found);
   };
 }
 
@@ -326,7 +353,10 @@ function fastIn(selector: string, value: unknown, options: Options) {
  * could not replace them there).
  */
 export const EMBEDDED_CONTEXT = Context.init({
-  accumulator, expression, projection, window,
+  accumulator,
+  expression,
+  projection,
+  window,
   query: { ...query, $in: fastIn },
   pipeline: { ...pipeline, $addFields: fastAddFields, $set: fastAddFields, $unwind: fastUnwind, $group: fastGroup, $facet: fastFacet },
 } as Parameters<typeof Context.init>[0]);

@@ -16,7 +16,12 @@ const START_TIMEOUT_MS = 60_000;
  * API's event loop) and resolves once it listens. The child exits with its parent (IPC disconnect).
  * From TypeScript sources (tests, `tsx`) the child runs cli.ts through tsx; from the build, cli.js.
  */
-export function spawnEmbeddedMongo(opts: { dbpath?: string; port?: number; onLog?: (line: string) => void; startTimeoutMs?: number }): Promise<EmbeddedMongoHandle> {
+export function spawnEmbeddedMongo(opts: {
+  dbpath?: string;
+  port?: number;
+  onLog?: (line: string) => void;
+  startTimeoutMs?: number;
+}): Promise<EmbeddedMongoHandle> {
   const startTimeout = opts.startTimeoutMs ?? START_TIMEOUT_MS;
   const fromSource = __filename.endsWith('.ts');
   const cli = path.join(__dirname, fromSource ? 'cli.ts' : 'cli.js');
@@ -59,6 +64,8 @@ export function spawnEmbeddedMongo(opts: { dbpath?: string; port?: number; onLog
     child.stdout!.on('data', onLine);
     child.stderr!.on('data', onLine);
     child.once('error', fail);
-    child.once('exit', (code) => fail(new Error(`embedded MongoDB exited with code ${String(code)} before it was ready: ${output.slice(-5).join(' | ')}`)));
+    child.once('exit', (code) =>
+      fail(new Error(`embedded MongoDB exited with code ${String(code)} before it was ready: ${output.slice(-5).join(' | ')}`)),
+    );
   });
 }

@@ -137,10 +137,14 @@ export class Collection {
     for (const [row, doc] of this.rows) {
       const clash = index.check(doc, row);
       if (clash) {
-        throw new CommandError('DuplicateKey', `E11000 duplicate key error collection: ${this.db}.${this.name} index: ${spec.name} dup key: ${BSON.EJSON.stringify(clash)}`, {
-          keyPattern: spec.key,
-          keyValue: clash,
-        });
+        throw new CommandError(
+          'DuplicateKey',
+          `E11000 duplicate key error collection: ${this.db}.${this.name} index: ${spec.name} dup key: ${BSON.EJSON.stringify(clash)}`,
+          {
+            keyPattern: spec.key,
+            keyValue: clash,
+          },
+        );
       }
       index.add(row, doc);
     }
@@ -150,7 +154,11 @@ export class Collection {
 
   dropIndex(name: string): void {
     const at = this.indexes.findIndex((i) => i.name === name);
-    if (at <= 0) throw new CommandError(at === 0 ? 'InvalidOptions' : 'IndexNotFound', at === 0 ? 'cannot drop _id index' : `index not found with name [${name}]`);
+    if (at <= 0)
+      throw new CommandError(
+        at === 0 ? 'InvalidOptions' : 'IndexNotFound',
+        at === 0 ? 'cannot drop _id index' : `index not found with name [${name}]`,
+      );
     this.indexes.splice(at, 1);
     this.emit({ op: 'dropIndex', db: this.db, coll: this.name, name });
   }
@@ -238,7 +246,9 @@ export class Store {
         // Copies: a $lookup puts these documents in its output, where later stages may change them.
         collectionResolver: (other: string) => (this.collection(db, other)?.all() ?? []).map((d) => cloneDeep(d) as Document),
       };
-      const aggregator = isSimplePipeline(stages) ? new Aggregator(stages, options) : new MingoAggregator(stages, { ...options, context: undefined });
+      const aggregator = isSimplePipeline(stages)
+        ? new Aggregator(stages, options)
+        : new MingoAggregator(stages, { ...options, context: undefined });
       return aggregator.run(input) as Document[];
     } catch (error) {
       if (error instanceof CommandError) throw error;

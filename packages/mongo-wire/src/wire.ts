@@ -95,7 +95,7 @@ function parseOpMsg(frame: Buffer, requestId: number): Request {
       if (sectionEnd > end || sectionEnd < offset + 5) throw new WireError('document sequence overruns its message');
       const identifier = readCString(frame, offset + 4, sectionEnd);
       const docs: Document[] = [];
-      for (let at = identifier.next; at < sectionEnd; ) {
+      for (let at = identifier.next; at < sectionEnd;) {
         const { doc, size } = readDocument(frame, at, sectionEnd);
         docs.push(doc);
         at += size;

@@ -30,7 +30,12 @@ const uniqueName = (label: string) => `conformance_${label}_${randomBytes(4).toS
  * command reply (for getMore / killCursors assertions); dropped after the describe.
  */
 function useDatabase(label: string) {
-  const ctx = { client: undefined as unknown as MongoClient, db: undefined as unknown as Db, name: uniqueName(label), replies: [] as CommandSucceededEvent[] };
+  const ctx = {
+    client: undefined as unknown as MongoClient,
+    db: undefined as unknown as Db,
+    name: uniqueName(label),
+    replies: [] as CommandSucceededEvent[],
+  };
   beforeAll(async () => {
     ctx.client = new MongoClient(mongoUrl(), { serverSelectionTimeoutMS: 5000, monitorCommands: true });
     ctx.client.on('commandSucceeded', (e) => ctx.replies.push(e));
@@ -47,7 +52,7 @@ function useDatabase(label: string) {
 const sortedStrings = (values: unknown[]) => values.map((v) => String(v)).sort();
 
 /** Documents of any shape: these collections use numbers and strings as `_id` too, which `Document` would refuse. */
- 
+
 type Loose = any;
 const reply = (e: CommandSucceededEvent) => e.reply as Document;
 
@@ -79,7 +84,10 @@ describe('inserts', () => {
 
   it('ordered insertMany stops at a duplicate _id', async () => {
     const coll = ctx.db.collection<Loose>('ordered');
-    const error = await coll.insertMany([{ _id: 1 }, { _id: 2 }, { _id: 2 }, { _id: 3 }], { ordered: true }).then(() => null, (e: unknown) => e);
+    const error = await coll.insertMany([{ _id: 1 }, { _id: 2 }, { _id: 2 }, { _id: 3 }], { ordered: true }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(MongoBulkWriteError);
     expect(error).toMatchObject({ code: 11000, insertedCount: 2 });
     expect((error as MongoBulkWriteError).result.getWriteErrors().map((e) => [e.index, e.code])).toEqual([[2, 11000]]);
@@ -89,7 +97,10 @@ describe('inserts', () => {
 
   it('unordered insertMany inserts everything but the duplicate', async () => {
     const coll = ctx.db.collection<Loose>('unordered');
-    const error = await coll.insertMany([{ _id: 1 }, { _id: 2 }, { _id: 2, dup: true }, { _id: 3 }], { ordered: false }).then(() => null, (e: unknown) => e);
+    const error = await coll.insertMany([{ _id: 1 }, { _id: 2 }, { _id: 2, dup: true }, { _id: 3 }], { ordered: false }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(MongoBulkWriteError);
     expect(error).toMatchObject({ code: 11000, insertedCount: 3 });
     expect((error as MongoBulkWriteError).result.getWriteErrors().map((e) => [e.index, e.code])).toEqual([[2, 11000]]);
@@ -139,8 +150,15 @@ describe('find, cursors, counts and distinct', () => {
   });
 
   it('sorts on a field the projection leaves out, and matches dotted paths', async () => {
-    const got = await ctx.db.collection<Loose>('items').find({ 'nested.even': true, group: 'b' }, { projection: { _id: 1 } }).sort({ n: 1 }).toArray();
-    const expected = docs.filter((d) => d.nested.even && d.group === 'b').sort((x, y) => x.n - y.n).map((d) => ({ _id: d._id }));
+    const got = await ctx.db
+      .collection<Loose>('items')
+      .find({ 'nested.even': true, group: 'b' }, { projection: { _id: 1 } })
+      .sort({ n: 1 })
+      .toArray();
+    const expected = docs
+      .filter((d) => d.nested.even && d.group === 'b')
+      .sort((x, y) => x.n - y.n)
+      .map((d) => ({ _id: d._id }));
     expect(got).toEqual(expected);
   });
 
@@ -192,7 +210,8 @@ describe('find, cursors, counts and distinct', () => {
     for (const d of docs) for (const t of Array.isArray(d.tags) ? d.tags : [d.tags]) tags.add(t);
     expect(sortedStrings(await items.distinct('tags'))).toEqual([...tags].sort());
     const evenA = new Set<string>();
-    for (const d of docs.filter((x) => x.group === 'a' && x.nested.even)) for (const t of Array.isArray(d.tags) ? d.tags : [d.tags]) evenA.add(t);
+    for (const d of docs.filter((x) => x.group === 'a' && x.nested.even))
+      for (const t of Array.isArray(d.tags) ? d.tags : [d.tags]) evenA.add(t);
     expect(sortedStrings(await items.distinct('tags', { group: 'a', 'nested.even': true }))).toEqual([...evenA].sort());
     expect(await items.distinct('nope')).toEqual([]);
   });
@@ -202,7 +221,10 @@ describe('updates and deletes', () => {
   const ctx = useDatabase('update');
 
   beforeEach(async () => {
-    await ctx.db.collection<Loose>('u').drop().catch(() => undefined);
+    await ctx.db
+      .collection<Loose>('u')
+      .drop()
+      .catch(() => undefined);
     await ctx.db.collection<Loose>('u').insertMany([
       { _id: 'a', n: 1, kind: 'x', list: [1] },
       { _id: 'b', n: 2, kind: 'x', list: [] },
@@ -286,7 +308,11 @@ describe('updates and deletes', () => {
     expect(await u().findOneAndUpdate({ _id: 'nope' }, { $set: { n: 1 } })).toBeNull();
     const upserted = await u().findOneAndUpdate({ _id: 'fresh' }, { $set: { n: 9 } }, { upsert: true, returnDocument: 'after' });
     expect(upserted).toEqual({ _id: 'fresh', n: 9 });
-    const withMeta = await u().findOneAndUpdate({ _id: 'fresh2' }, { $set: { n: 1 } }, { upsert: true, returnDocument: 'before', includeResultMetadata: true });
+    const withMeta = await u().findOneAndUpdate(
+      { _id: 'fresh2' },
+      { $set: { n: 1 } },
+      { upsert: true, returnDocument: 'before', includeResultMetadata: true },
+    );
     expect(withMeta.value).toBeNull();
     expect(withMeta.lastErrorObject).toMatchObject({ n: 1, updatedExisting: false, upserted: 'fresh2' });
   });
@@ -295,7 +321,10 @@ describe('updates and deletes', () => {
     const removed = await u().findOneAndDelete({}, { sort: { n: -1 } });
     expect(removed).toEqual({ _id: 'c', n: 3, kind: 'y', gone: true });
     expect(await u().findOneAndDelete({ _id: 'c' })).toBeNull();
-    await u().insertMany([{ _id: 'd', kind: 'x' }, { _id: 'e', kind: 'x' }]);
+    await u().insertMany([
+      { _id: 'd', kind: 'x' },
+      { _id: 'e', kind: 'x' },
+    ]);
     expect(await u().deleteOne({ kind: 'x' })).toMatchObject({ deletedCount: 1 });
     expect(await u().countDocuments({ kind: 'x' })).toBe(3);
     expect(await u().deleteMany({ kind: 'x' })).toMatchObject({ deletedCount: 3 });
@@ -330,7 +359,10 @@ describe('collections, databases and indexes', () => {
 
   it('creates, lists and drops indexes', async () => {
     const coll = ctx.db.collection<Loose>('idx');
-    await coll.insertMany([{ a: 1, b: 1 }, { a: 2, b: 1 }]);
+    await coll.insertMany([
+      { a: 1, b: 1 },
+      { a: 2, b: 1 },
+    ]);
     const created = await coll.createIndexes([{ key: { a: 1 }, name: 'a_1', unique: true }, { key: { b: 1, a: -1 } }]);
     expect(created).toEqual(['a_1', 'b_1_a_-1']);
     const listed = await coll.listIndexes().toArray();
@@ -353,7 +385,6 @@ describe('collections, databases and indexes', () => {
   });
 });
 
-
 describe('$addFields and $unwind edge cases (the embedded server compiles these stages)', () => {
   const ctx = useDatabase('stages');
   beforeAll(async () => {
@@ -367,24 +398,32 @@ describe('$addFields and $unwind edge cases (the embedded server compiles these 
 
   it('evaluates lookups, $let, $cond, comparisons, $concat with missing values and $setUnion like MongoDB', async () => {
     const table = ['x:a', 'x:b', 'x:a'];
-    const docs = await ctx.db.collection('s').aggregate([
-      { $sort: { _id: 1 } },
-      {
-        $addFields: {
-          at: { $indexOfArray: [{ $literal: table }, { $concat: ['x:', '$k'] }] },
-          owner: { $arrayElemAt: [{ $literal: ['A', 'B', 'A2', null] }, { $indexOfArray: [{ $literal: table }, { $concat: ['x:', '$k'] }] }] },
-          first: { $let: { vars: { l: '$k' }, in: { $cond: [{ $eq: ['$$l', 'a'] }, 'is-a', '$$l'] } } },
-          pick: { $cond: [{ $gte: ['$_id', 3] }, '$k', 'low'] },
-          union: { $setUnion: [[{ $concat: ['x:', '$k'] }, 'z', { $concat: ['x:', '$k'] }]] },
-          nested: '$sub.x',
-          gone: '$nothing',
+    const docs = await ctx.db
+      .collection('s')
+      .aggregate([
+        { $sort: { _id: 1 } },
+        {
+          $addFields: {
+            at: { $indexOfArray: [{ $literal: table }, { $concat: ['x:', '$k'] }] },
+            owner: {
+              $arrayElemAt: [{ $literal: ['A', 'B', 'A2', null] }, { $indexOfArray: [{ $literal: table }, { $concat: ['x:', '$k'] }] }],
+            },
+            first: { $let: { vars: { l: '$k' }, in: { $cond: [{ $eq: ['$$l', 'a'] }, 'is-a', '$$l'] } } },
+            pick: { $cond: [{ $gte: ['$_id', 3] }, '$k', 'low'] },
+            union: { $setUnion: [[{ $concat: ['x:', '$k'] }, 'z', { $concat: ['x:', '$k'] }]] },
+            nested: '$sub.x',
+            gone: '$nothing',
+          },
         },
-      },
-      // Operators outside the compiled set: this stage is mingo's own.
-      { $addFields: { big: { $size: { $cond: [{ $isArray: '$list' }, '$list', []] } } } },
-      { $project: { _id: 1, at: 1, owner: 1, first: 1, big: 1, pick: 1, union: 1, nested: 1, gone: 1 } },
-    ]).toArray();
-    const norm = docs.map((d: Loose) => ({ ...d, union: [...d.union].sort((a: unknown, b: unknown) => String(a).localeCompare(String(b))) }));
+        // Operators outside the compiled set: this stage is mingo's own.
+        { $addFields: { big: { $size: { $cond: [{ $isArray: '$list' }, '$list', []] } } } },
+        { $project: { _id: 1, at: 1, owner: 1, first: 1, big: 1, pick: 1, union: 1, nested: 1, gone: 1 } },
+      ])
+      .toArray();
+    const norm = docs.map((d: Loose) => ({
+      ...d,
+      union: [...d.union].sort((a: unknown, b: unknown) => String(a).localeCompare(String(b))),
+    }));
     expect(norm).toEqual([
       { _id: 1, at: 0, owner: 'A', first: 'is-a', big: 3, pick: 'low', union: ['x:a', 'z'], nested: 'y' },
       { _id: 2, at: 1, owner: 'B', first: 'b', big: 0, pick: 'low', union: ['x:b', 'z'] },
@@ -403,15 +442,20 @@ describe('$addFields and $unwind edge cases (the embedded server compiles these 
   });
 
   it('unwinds arrays into one document each and drops empty, missing and null values', async () => {
-    const docs = await ctx.db.collection('s').aggregate([{ $sort: { _id: 1 } }, { $unwind: '$list' }, { $project: { list: 1 } }]).toArray();
+    const docs = await ctx.db
+      .collection('s')
+      .aggregate([{ $sort: { _id: 1 } }, { $unwind: '$list' }, { $project: { list: 1 } }])
+      .toArray();
     expect(docs).toEqual([
-      { _id: 1, list: 1 }, { _id: 1, list: 2 }, { _id: 1, list: 2 },
+      { _id: 1, list: 1 },
+      { _id: 1, list: 2 },
+      { _id: 1, list: 2 },
       { _id: 3, list: 'scalar' },
-      { _id: 4, list: null }, { _id: 4, list: 3 },
+      { _id: 4, list: null },
+      { _id: 4, list: 3 },
     ]);
   });
 });
-
 
 // ---------------------------------------------------------------------------------------------------
 // Persistence of the in-process server (embedded only).
@@ -445,7 +489,11 @@ embeddedOnly('persistence (--dbpath)', () => {
 
   const state = async (db: Db) => ({
     docs: await db.collection<Loose>('p').find().sort({ _id: 1 }).toArray(),
-    indexes: (await db.collection<Loose>('p').listIndexes().toArray()).map((i) => ({ name: i.name, key: i.key, unique: i.unique ?? false })),
+    indexes: (await db.collection<Loose>('p').listIndexes().toArray()).map((i) => ({
+      name: i.name,
+      key: i.key,
+      unique: i.unique ?? false,
+    })),
     collections: (await db.listCollections().toArray()).map((c) => c.name).sort(),
   });
   const expectedState = {
@@ -672,7 +720,13 @@ embeddedOnly('wire protocol edge cases', () => {
 
   it('does not answer an OP_MSG with moreToCome, but runs it', async () => {
     const insertId = nextRequestId++;
-    conn.send(opMsg(insertId, { insert: 'raw', documents: [{ _id: 'quiet', v: 1 }], ordered: true, writeConcern: { w: 0 }, $db: ctx.name }, { flags: 1 << 1 }));
+    conn.send(
+      opMsg(
+        insertId,
+        { insert: 'raw', documents: [{ _id: 'quiet', v: 1 }], ordered: true, writeConcern: { w: 0 }, $db: ctx.name },
+        { flags: 1 << 1 },
+      ),
+    );
     const pingId = nextRequestId++;
     conn.send(opMsg(pingId, { ping: 1, $db: ctx.name }));
     const reply = await conn.next();
@@ -692,16 +746,24 @@ embeddedOnly('wire protocol edge cases', () => {
     expect(reply.opCode).toBe(OP_MSG);
     expect(reply.responseTo).toBe(id);
     expect(reply.doc).toMatchObject({ ok: 1, n: 3 });
-    expect(await ctx.db.collection<Loose>('raw').find({ _id: { $in: ['seq1', 'seq2', 'seq3'] } }).sort({ _id: 1 }).toArray()).toEqual(documents);
+    expect(
+      await ctx.db
+        .collection<Loose>('raw')
+        .find({ _id: { $in: ['seq1', 'seq2', 'seq3'] } })
+        .sort({ _id: 1 })
+        .toArray(),
+    ).toEqual(documents);
   });
 
   it('answers several pipelined messages in order', async () => {
     const ids = [nextRequestId++, nextRequestId++, nextRequestId++];
-    conn.send(Buffer.concat([
-      opMsg(ids[0]!, { ping: 1, $db: 'admin' }),
-      opMsg(ids[1]!, { find: 'raw', filter: { _id: 'seq2' }, $db: ctx.name }),
-      opQuery(ids[2]!, 'admin.$cmd', { ismaster: 1 }),
-    ]));
+    conn.send(
+      Buffer.concat([
+        opMsg(ids[0]!, { ping: 1, $db: 'admin' }),
+        opMsg(ids[1]!, { find: 'raw', filter: { _id: 'seq2' }, $db: ctx.name }),
+        opQuery(ids[2]!, 'admin.$cmd', { ismaster: 1 }),
+      ]),
+    );
     const replies = [await conn.next(), await conn.next(), await conn.next()];
     expect(replies.map((r) => r.responseTo)).toEqual(ids);
     expect(replies.map((r) => r.opCode)).toEqual([OP_MSG, OP_MSG, OP_REPLY]);

@@ -25,7 +25,9 @@ function store(): Store {
 
 const viaMingo = (pipeline: Document[], variables?: Document) => {
   try {
-    return new Aggregator(pipeline, { processingMode: 1, variables, collectionResolver: () => [{ _id: 1, k: 'a', sub: { deep: 1 } }] }).run(structuredClone(DOCS));
+    return new Aggregator(pipeline, { processingMode: 1, variables, collectionResolver: () => [{ _id: 1, k: 'a', sub: { deep: 1 } }] }).run(
+      structuredClone(DOCS),
+    );
   } catch (e) {
     return { error: (e as Error).message };
   }
@@ -40,23 +42,56 @@ const viaStore = (s: Store, pipeline: Document[], variables?: Document) => {
 
 describe('compiled stages of the embedded server', () => {
   it.each<[string, Document[]]>([
-    ['constant accumulators', [{ $group: { _id: '$k', p: { $push: 1 }, mx: { $max: 3 }, mn: { $min: 2 }, s: { $sum: 2 }, c: { $sum: 1 } } }]],
-    ['expression accumulators', [{ $group: { _id: { k: '$k' }, p: { $push: { n: '$n', t: '$ts' } }, mx: { $max: '$ts' }, mn: { $min: '$n' }, s: { $sum: '$n' } } }]],
+    [
+      'constant accumulators',
+      [{ $group: { _id: '$k', p: { $push: 1 }, mx: { $max: 3 }, mn: { $min: 2 }, s: { $sum: 2 }, c: { $sum: 1 } } }],
+    ],
+    [
+      'expression accumulators',
+      [{ $group: { _id: { k: '$k' }, p: { $push: { n: '$n', t: '$ts' } }, mx: { $max: '$ts' }, mn: { $min: '$n' }, s: { $sum: '$n' } } }],
+    ],
     ['a group without _id', [{ $group: { c: { $sum: 1 } } }]],
-    ['$$NOW and an unbound variable', [{ $addFields: { now: { $cond: [{ $gt: ['$$NOW', new Date(0)] }, 'later', 'earlier'] } } }, { $project: { now: 1 } }]],
-    ['$let, comparisons and $cond', [{ $addFields: { v: { $let: { vars: { x: '$n' }, in: { $cond: [{ $gte: ['$$x', 2] }, 'big', 'small'] } } } } }, { $project: { v: 1 } }]],
+    [
+      '$$NOW and an unbound variable',
+      [{ $addFields: { now: { $cond: [{ $gt: ['$$NOW', new Date(0)] }, 'later', 'earlier'] } } }, { $project: { now: 1 } }],
+    ],
+    [
+      '$let, comparisons and $cond',
+      [
+        { $addFields: { v: { $let: { vars: { x: '$n' }, in: { $cond: [{ $gte: ['$$x', 2] }, 'big', 'small'] } } } } },
+        { $project: { v: 1 } },
+      ],
+    ],
     ['a facet whose branch writes a nested field', [{ $facet: { a: [{ $set: { 'sub.hacked': 1 } }], b: [{ $match: {} }] } }]],
     ['a facet whose branch excludes a nested field', [{ $facet: { a: [{ $project: { 'sub.z': 0 } }], b: [{ $project: { sub: 1 } }] } }]],
     ['unwind keeping empty arrays', [{ $unwind: { path: '$list', preserveNullAndEmptyArrays: true } }, { $project: { list: 1 } }]],
-    ['a lookup with let', [{ $lookup: { from: 'o', let: { v: '$k' }, pipeline: [{ $addFields: { got: '$$v' } }], as: 'j' } }, { $project: { j: 1 } }]],
-    ['a facet of simple branches', [{ $unwind: '$list' }, { $facet: { g: [{ $group: { _id: '$list', c: { $sum: 1 } } }, { $sort: { _id: 1 } }], m: [{ $match: { list: { $in: [2, null] } } }, { $project: { _id: 1 } }] } }]],
+    [
+      'a lookup with let',
+      [{ $lookup: { from: 'o', let: { v: '$k' }, pipeline: [{ $addFields: { got: '$$v' } }], as: 'j' } }, { $project: { j: 1 } }],
+    ],
+    [
+      'a facet of simple branches',
+      [
+        { $unwind: '$list' },
+        {
+          $facet: {
+            g: [{ $group: { _id: '$list', c: { $sum: 1 } } }, { $sort: { _id: 1 } }],
+            m: [{ $match: { list: { $in: [2, null] } } }, { $project: { _id: 1 } }],
+          },
+        },
+      ],
+    ],
   ])('%s: the same answer as mingo', (_, pipeline) => {
     expect(viaStore(store(), pipeline)).toEqual(viaMingo(pipeline));
   });
 
   it('leaves stored documents untouched, also those a $lookup hands out', () => {
     const s = store();
-    s.aggregate('db', 'c', [{ $lookup: { from: 'o', localField: 'k', foreignField: 'k', as: 'j' } }, { $unwind: '$j' }, { $set: { 'j.sub.hacked': 1 } }]);
+    s.aggregate('db', 'c', [
+      { $lookup: { from: 'o', localField: 'k', foreignField: 'k', as: 'j' } },
+      { $unwind: '$j' },
+      { $set: { 'j.sub.hacked': 1 } },
+    ]);
     s.aggregate('db', 'c', [{ $facet: { a: [{ $set: { x: 1 } }], b: [{ $match: {} }] } }]);
     expect(s.collection('db', 'o')!.all()).toEqual([{ _id: 1, k: 'a', sub: { deep: 1 } }]);
     expect(s.collection('db', 'c')!.all()).toEqual(DOCS);

@@ -1,7 +1,6 @@
 import { spawnEmbeddedMongo } from '../src/spawn';
 
 declare global {
-   
   var __C360_WIRE_TEST_MONGO__: { stop(): Promise<void> } | undefined;
 }
 

@@ -26,7 +26,12 @@ export function loadSocialAccounts(file: string): SocialAccountData[] {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `social accounts file ${file} does not exist` : `cannot read social accounts file ${file}: ${(e as Error).message}`, { cause: e });
+    throw new Error(
+      code === 'ENOENT'
+        ? `social accounts file ${file} does not exist`
+        : `cannot read social accounts file ${file}: ${(e as Error).message}`,
+      { cause: e },
+    );
   }
   let json: unknown;
   try {

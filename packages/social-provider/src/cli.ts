@@ -15,7 +15,8 @@ answers 429 with Retry-After S, --malformed answers 200 with a body that is not 
 
 function integer(name: string, value: string, min: number, max: number): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer from ${min} to ${max}, got ${value}`);
+  if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max)
+    throw new Error(`--${name} must be an integer from ${min} to ${max}, got ${value}`);
   return n;
 }
 
@@ -49,10 +50,12 @@ async function main(): Promise<void> {
   const misbehave: Misbehaviour = { hang: values.hang, malformed: values.malformed };
   if (values['latency-ms'] !== undefined) misbehave.latencyMs = integer('latency-ms', values['latency-ms'], 0, 600_000);
   if (values.status !== undefined) misbehave.status = integer('status', values.status, 400, 599);
-  if (values['retry-after'] !== undefined) misbehave.rateLimit = { retryAfterSeconds: integer('retry-after', values['retry-after'], 0, 86_400) };
+  if (values['retry-after'] !== undefined)
+    misbehave.rateLimit = { retryAfterSeconds: integer('retry-after', values['retry-after'], 0, 86_400) };
   if (values['error-rate'] !== undefined) {
     const rate = Number(values['error-rate']);
-    if (values['error-rate'].trim() === '' || !(rate >= 0 && rate <= 1)) throw new Error(`--error-rate must be a number from 0 to 1, got ${values['error-rate']}`);
+    if (values['error-rate'].trim() === '' || !(rate >= 0 && rate <= 1))
+      throw new Error(`--error-rate must be a number from 0 to 1, got ${values['error-rate']}`);
     misbehave.errorRate = rate;
   }
   const token = values.token ?? process.env.SOCIAL_API_TOKEN ?? 'dev-social-token';

@@ -148,8 +148,16 @@ interface Answer {
 }
 
 const ERROR_CODES: Record<number, string> = {
-  400: 'bad_request', 401: 'unauthenticated', 403: 'permission_denied', 404: 'not_found', 408: 'request_timeout',
-  413: 'payload_too_large', 429: 'rate_limited', 500: 'internal', 502: 'bad_gateway', 503: 'unavailable',
+  400: 'bad_request',
+  401: 'unauthenticated',
+  403: 'permission_denied',
+  404: 'not_found',
+  408: 'request_timeout',
+  413: 'payload_too_large',
+  429: 'rate_limited',
+  500: 'internal',
+  502: 'bad_gateway',
+  503: 'unavailable',
   504: 'gateway_timeout',
 };
 
@@ -174,9 +182,7 @@ function indexAccounts(accounts: SocialAccountData[]): Map<string, StoredAccount
   for (const account of parsed.data) {
     const key = keyOf(account);
     if (index.has(key)) throw new TypeError(`invalid social accounts: ${key} appears twice (handles are case-insensitive)`);
-    const posts = account.posts
-      .map((p) => ({ at: Date.parse(p.postedAt), post: p }))
-      .sort((a, b) => b.at - a.at);
+    const posts = account.posts.map((p) => ({ at: Date.parse(p.postedAt), post: p })).sort((a, b) => b.at - a.at);
     index.set(key, { account, posts });
   }
   return index;
@@ -200,12 +206,26 @@ function batchGetAnswer(
   const byKey = <T>([a]: [string, T], [b]: [string, T]) => (a < b ? -1 : a > b ? 1 : 0);
   return {
     accounts: [...found].sort(byKey).map(([, { account: a, posts }]) => ({
-      platform: a.platform, handle: a.handle, displayName: a.displayName, url: a.url,
-      followers: a.followers, following: a.following, verified: a.verified,
-      posts: posts.filter((p) => p.at >= since).map(({ post: p }) => ({
-        id: p.id, postedAt: p.postedAt, text: p.text, likes: p.likes, shares: p.shares, comments: p.comments,
-        mentionsBrand: p.mentionsBrand, sentiment: p.sentiment, topics: [...p.topics],
-      })),
+      platform: a.platform,
+      handle: a.handle,
+      displayName: a.displayName,
+      url: a.url,
+      followers: a.followers,
+      following: a.following,
+      verified: a.verified,
+      posts: posts
+        .filter((p) => p.at >= since)
+        .map(({ post: p }) => ({
+          id: p.id,
+          postedAt: p.postedAt,
+          text: p.text,
+          likes: p.likes,
+          shares: p.shares,
+          comments: p.comments,
+          mentionsBrand: p.mentionsBrand,
+          sentiment: p.sentiment,
+          topics: [...p.topics],
+        })),
     })),
     notFound: [...notFound].sort(byKey).map(([, ref]) => ref),
   };
@@ -355,9 +375,8 @@ export async function startSocialProvider(opts: SocialProviderOptions): Promise<
       res.on('close', () => parked.delete(res));
       return;
     }
-    const normal = (): Answer => (request
-      ? { status: 200, body: JSON.stringify(batchGetAnswer(index, request, now())) }
-      : errorAnswer(400, invalid ?? 'bad request'));
+    const normal = (): Answer =>
+      request ? { status: 200, body: JSON.stringify(batchGetAnswer(index, request, now())) } : errorAnswer(400, invalid ?? 'bad request');
     sendLater(res, misbehave(normal) ?? normal(), delayMs);
   };
 

@@ -1,18 +1,31 @@
-import {
-  startSocialProvider, type RunningSocialProvider, type SocialAccountData, type SocialPost,
-} from '../src/provider';
+import { startSocialProvider, type RunningSocialProvider, type SocialAccountData, type SocialPost } from '../src/provider';
 
 const NOW = new Date('2026-06-15T12:00:00Z');
 const TOKEN = 'provider-test-token';
 
 const post = (id: string, postedAt: string, extra: Partial<SocialPost> = {}): SocialPost => ({
-  id, postedAt, text: `post ${id}`, likes: 1, shares: 0, comments: 0, mentionsBrand: true, sentiment: 0.5, topics: ['skincare'], ...extra,
+  id,
+  postedAt,
+  text: `post ${id}`,
+  likes: 1,
+  shares: 0,
+  comments: 0,
+  mentionsBrand: true,
+  sentiment: 0.5,
+  topics: ['skincare'],
+  ...extra,
 });
 
 /** Lina's posts are stored out of order on purpose; l3 is older than 365 days before NOW. */
 const ACCOUNTS: SocialAccountData[] = [
   {
-    platform: 'weibo', handle: 'Lina_88', displayName: '李娜', url: 'https://weibo.com/Lina_88', followers: 1520, following: 310, verified: false,
+    platform: 'weibo',
+    handle: 'Lina_88',
+    displayName: '李娜',
+    url: 'https://weibo.com/Lina_88',
+    followers: 1520,
+    following: 310,
+    verified: false,
     posts: [
       post('l2', '2026-01-20T08:00:00Z', { sentiment: -0.6, topics: ['delivery'] }),
       post('l1', '2026-06-10T08:00:00Z'),
@@ -20,14 +33,35 @@ const ACCOUNTS: SocialAccountData[] = [
     ],
   },
   {
-    platform: 'x', handle: 'tom', displayName: 'Tom', url: 'https://x.com/tom', followers: 12, following: 40, verified: true,
+    platform: 'x',
+    handle: 'tom',
+    displayName: 'Tom',
+    url: 'https://x.com/tom',
+    followers: 12,
+    following: 40,
+    verified: true,
     posts: [post('t1', '2026-06-01T00:00:00Z', { mentionsBrand: false, sentiment: 0, topics: [] })],
   },
-  { platform: 'instagram', handle: 'emma.s', displayName: 'Emma', url: 'https://www.instagram.com/emma.s/', followers: 0, following: 0, verified: false, posts: [] },
+  {
+    platform: 'instagram',
+    handle: 'emma.s',
+    displayName: 'Emma',
+    url: 'https://www.instagram.com/emma.s/',
+    followers: 0,
+    following: 0,
+    verified: false,
+    posts: [],
+  },
 ];
 
 const LINA = {
-  platform: 'weibo', handle: 'Lina_88', displayName: '李娜', url: 'https://weibo.com/Lina_88', followers: 1520, following: 310, verified: false,
+  platform: 'weibo',
+  handle: 'Lina_88',
+  displayName: '李娜',
+  url: 'https://weibo.com/Lina_88',
+  followers: 1520,
+  following: 310,
+  verified: false,
 };
 
 let provider: RunningSocialProvider;
@@ -56,7 +90,10 @@ function batchGet(body: unknown, { token = TOKEN, signal, base = provider.url }:
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (token !== null) headers.authorization = `Bearer ${token}`;
   return fetch(`${base}/v1/accounts:batchGet`, {
-    method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body), signal,
+    method: 'POST',
+    headers,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    signal,
   });
 }
 
@@ -85,7 +122,11 @@ describe('startSocialProvider: routes and authentication', () => {
       await batchGet(LINA_ONLY, { token: null }),
       await batchGet(LINA_ONLY, { token: 'wrong' }),
       await batchGet(LINA_ONLY, { token: `${TOKEN}x` }),
-      await fetch(`${provider.url}/v1/accounts:batchGet`, { method: 'POST', headers: { authorization: `Basic ${TOKEN}` }, body: JSON.stringify(LINA_ONLY) }),
+      await fetch(`${provider.url}/v1/accounts:batchGet`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${TOKEN}` },
+        body: JSON.stringify(LINA_ONLY),
+      }),
     ]) {
       expect(res.status).toBe(401);
       expect((await errorOf(res)).code).toBe('unauthenticated');
@@ -134,7 +175,12 @@ describe('startSocialProvider: batchGet answers', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await res.json()).toEqual({
-      accounts: [{ ...LINA, posts: [post('l1', '2026-06-10T08:00:00Z'), post('l2', '2026-01-20T08:00:00Z', { sentiment: -0.6, topics: ['delivery'] })] }],
+      accounts: [
+        {
+          ...LINA,
+          posts: [post('l1', '2026-06-10T08:00:00Z'), post('l2', '2026-01-20T08:00:00Z', { sentiment: -0.6, topics: ['delivery'] })],
+        },
+      ],
       notFound: [],
     });
   });
@@ -142,8 +188,12 @@ describe('startSocialProvider: batchGet answers', () => {
   it('echoes unknown accounts in notFound as asked, once each, and answers the known ones in its own order', async () => {
     const res = await batchGet({
       accounts: [
-        { platform: 'x', handle: 'TOM' }, { platform: 'X', handle: 'Gone_User' }, { platform: 'weibo', handle: 'lina_88' },
-        { platform: 'instagram', handle: 'emma.s' }, { platform: 'x', handle: 'gone_user' }, { platform: 'Weibo', handle: 'Lina_88' },
+        { platform: 'x', handle: 'TOM' },
+        { platform: 'X', handle: 'Gone_User' },
+        { platform: 'weibo', handle: 'lina_88' },
+        { platform: 'instagram', handle: 'emma.s' },
+        { platform: 'x', handle: 'gone_user' },
+        { platform: 'Weibo', handle: 'Lina_88' },
       ],
     });
     const body = (await res.json()) as { accounts: SocialAccountData[]; notFound: unknown[] };
@@ -189,7 +239,10 @@ describe('startSocialProvider: misbehaviour', () => {
   it('close() ends hanging requests', async () => {
     const own = await startSocialProvider({ token: TOKEN, accounts: ACCOUNTS, misbehave: { hang: true } });
     const pending = batchGet(LINA_ONLY, { base: own.url });
-    const outcome = pending.then(() => 'answered', () => 'failed');
+    const outcome = pending.then(
+      () => 'answered',
+      () => 'failed',
+    );
     while (own.stats().batchGets === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     await own.close();
     expect(await outcome).toBe('failed');
@@ -290,7 +343,14 @@ describe('startSocialProvider: misbehaviour', () => {
 
 describe('startSocialProvider: stats and start-up', () => {
   it('counts batchGet calls (failed ones too) and the accounts asked for, until reset', async () => {
-    await (await batchGet({ accounts: [{ platform: 'x', handle: 'tom' }, { platform: 'x', handle: 'nobody' }] })).body?.cancel();
+    await (
+      await batchGet({
+        accounts: [
+          { platform: 'x', handle: 'tom' },
+          { platform: 'x', handle: 'nobody' },
+        ],
+      })
+    ).body?.cancel();
     await (await batchGet(LINA_ONLY, { token: null })).body?.cancel();
     await (await batchGet('not json')).body?.cancel();
     provider.setMisbehaviour({ failNext: 1 });
@@ -302,7 +362,9 @@ describe('startSocialProvider: stats and start-up', () => {
 
   it('refuses accounts that collide case-insensitively and invalid accounts', async () => {
     const lina = ACCOUNTS[0]!;
-    await expect(startSocialProvider({ token: TOKEN, accounts: [lina, { ...lina, handle: 'LINA_88' }] })).rejects.toThrow(/weibo:lina_88 appears twice/);
+    await expect(startSocialProvider({ token: TOKEN, accounts: [lina, { ...lina, handle: 'LINA_88' }] })).rejects.toThrow(
+      /weibo:lina_88 appears twice/,
+    );
     await expect(startSocialProvider({ token: TOKEN, accounts: [{ ...lina, followers: -1 }] })).rejects.toThrow(/followers/);
   });
 

@@ -2,7 +2,6 @@ import { compileCondition, type Condition } from './expression';
 import type { TagDefinitionRow } from '../../sources/crm/tagDefinitions';
 import { SAMPLE_FACTS, isFactGroup } from './facts';
 
-
 export interface CompiledTag {
   definition: TagDefinitionRow;
   condition: Condition;
@@ -22,7 +21,8 @@ export function expressionProblem(expression: string): string | null {
     return (e as Error).message;
   }
   const unknown = [...condition.groups].filter((g) => !isFactGroup(g));
-  if (unknown.length) return `unknown fact group ${unknown.map((g) => `facts.${g}`).join(', ')} (known: ${Object.keys(SAMPLE_FACTS).join(', ')})`;
+  if (unknown.length)
+    return `unknown fact group ${unknown.map((g) => `facts.${g}`).join(', ')} (known: ${Object.keys(SAMPLE_FACTS).join(', ')})`;
   const result = condition.test(SAMPLE_FACTS);
   return result instanceof Error ? result.message : null;
 }

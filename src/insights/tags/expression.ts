@@ -13,9 +13,37 @@ const env = celEnv({ funcs: strings });
 const MAX_LENGTH = 2000;
 const MAX_LIST = 100;
 const FUNCTIONS = new Set([
-  '_&&_', '_||_', '!_', '_==_', '_!=_', '_<_', '_<=_', '_>_', '_>=_', '_+_', '_-_', '_*_', '_/_', '_%_', '-_', '_?_:_',
-  '_[_]', '@in', '@not_strictly_false', 'size', 'has', 'startsWith', 'endsWith', 'contains', 'matches', 'lowerAscii',
-  'upperAscii', 'trim', 'int', 'double', 'string',
+  '_&&_',
+  '_||_',
+  '!_',
+  '_==_',
+  '_!=_',
+  '_<_',
+  '_<=_',
+  '_>_',
+  '_>=_',
+  '_+_',
+  '_-_',
+  '_*_',
+  '_/_',
+  '_%_',
+  '-_',
+  '_?_:_',
+  '_[_]',
+  '@in',
+  '@not_strictly_false',
+  'size',
+  'has',
+  'startsWith',
+  'endsWith',
+  'contains',
+  'matches',
+  'lowerAscii',
+  'upperAscii',
+  'trim',
+  'int',
+  'double',
+  'string',
 ]);
 
 export interface Condition {
@@ -39,7 +67,10 @@ function chainOf(expr: Expr): string[] | null {
   }
   if (kind.case === 'callExpr' && kind.value.function === '_[_]' && kind.value.args.length === 2) {
     const [operand, index] = kind.value.args as [Expr, Expr];
-    const key = index.exprKind.case === 'constExpr' && index.exprKind.value.constantKind.case === 'stringValue' ? index.exprKind.value.constantKind.value : null;
+    const key =
+      index.exprKind.case === 'constExpr' && index.exprKind.value.constantKind.case === 'stringValue'
+        ? index.exprKind.value.constantKind.value
+        : null;
     const base = key === null ? null : chainOf(operand);
     return base && [...base, `['${key}']`];
   }
@@ -71,7 +102,8 @@ function analyse(root: Expr): { paths: string[] } {
     const kind = expr.exprKind;
     switch (kind.case) {
       case 'callExpr':
-        if (!FUNCTIONS.has(kind.value.function)) throw new Error(`the function \`${kind.value.function}\` is not allowed in tag conditions`);
+        if (!FUNCTIONS.has(kind.value.function))
+          throw new Error(`the function \`${kind.value.function}\` is not allowed in tag conditions`);
         if (kind.value.function === 'matches') checkPattern(kind.value.args.at(-1));
         visit(kind.value.target, depth);
         for (const arg of kind.value.args) visit(arg, depth);
@@ -117,11 +149,19 @@ export function compileCondition(expression: string): Condition {
   const run = plan(env, parsed) as (ctx: { facts: unknown }) => CelResult;
   return {
     paths,
-    groups: new Set(paths.map((p) => /^\['([^']*)'\]|^([A-Za-z_]\w*)/.exec(p)!.slice(1).find((g) => g !== undefined)!)),
+    groups: new Set(
+      paths.map((p) =>
+        /^\['([^']*)'\]|^([A-Za-z_]\w*)/
+          .exec(p)!
+          .slice(1)
+          .find((g) => g !== undefined)!,
+      ),
+    ),
     test(facts) {
       const result = run({ facts: facts as never });
       if (isCelError(result)) return new Error(result.message);
-      if (typeof result !== 'boolean') return new Error(`the expression gives ${typeof result === 'bigint' ? 'an int' : typeof result}, not a bool`);
+      if (typeof result !== 'boolean')
+        return new Error(`the expression gives ${typeof result === 'bigint' ? 'an int' : typeof result}, not a bool`);
       return result;
     },
   };

@@ -51,13 +51,16 @@ async function eraseSocial(ctx: Context, customerId: string): Promise<void> {
 
 /** A record that takes part in a merge is not erased (its survivor's answers would change under it): unmerge first. */
 const partOfMerge = (customerId: string, canonicalId: string) =>
-  conflict(`Customer "${customerId}" is part of a merge (survivor ${canonicalId}); unmerge it first, then erase each record.`, { field: 'id' });
+  conflict(`Customer "${customerId}" is part of a merge (survivor ${canonicalId}); unmerge it first, then erase each record.`, {
+    field: 'id',
+  });
 
 async function eraseCrm(ctx: Context, customerId: string): Promise<void> {
   await inTransaction(ctx.stores.crmPool, ctx.roundTrips, async (db) => {
     // Re-checked under the row lock every merge takes (identity.ts): a merge made since the erasure began is seen here.
     const [record] = await lockRecords(db, [customerId]);
-    if (record && (record.canonical_id !== customerId || (await mergeLinksOf(db, [customerId])).length > 0)) throw partOfMerge(customerId, record.canonical_id);
+    if (record && (record.canonical_id !== customerId || (await mergeLinksOf(db, [customerId])).length > 0))
+      throw partOfMerge(customerId, record.canonical_id);
     await eraseCustomerRows(db, customerId);
   });
   ctx.roundTrips.crm += 1;
@@ -96,7 +99,8 @@ function stepError(ctx: Context, step: Source, e: unknown): SourceError {
  */
 async function possibleDuplicates(ctx: Context, customer: CustomerRow, identities: IdentityRow[]): Promise<string[]> {
   const values: [IdentifierKind, string | null][] = [
-    [IdentifierKind.EMAIL, customer.email], [IdentifierKind.PHONE, customer.phone],
+    [IdentifierKind.EMAIL, customer.email],
+    [IdentifierKind.PHONE, customer.phone],
     ...identities.flatMap((i): [IdentifierKind, string][] => (i.kind === 'customer_id' ? [] : [[i.kind, i.value]])),
   ];
   const keys: LookupKey[] = [];
@@ -119,9 +123,12 @@ export async function eraseCustomer(ctx: Context, customerId: string, reason: st
   const [customer] = await customersByIds(ctx.crm.db, [customerId]);
   if (!customer) throw badUserInput(`There is no customer with id "${customerId}".`, 'id');
   const identities = await ctx.crm.loaders.identities.load(customerId);
-  if (customer.canonical_id !== customer.id || identities.some((i) => i.kind === 'customer_id')) throw partOfMerge(customerId, customer.canonical_id);
+  if (customer.canonical_id !== customer.id || identities.some((i) => i.kind === 'customer_id'))
+    throw partOfMerge(customerId, customer.canonical_id);
   const duplicates = await possibleDuplicates(ctx, customer, identities);
-  let erasure = await inTransaction(ctx.stores.crmPool, ctx.roundTrips, (db) => openErasure(db, customerId, ctx.principal.subject, why, STEPS, duplicates));
+  let erasure = await inTransaction(ctx.stores.crmPool, ctx.roundTrips, (db) =>
+    openErasure(db, customerId, ctx.principal.subject, why, STEPS, duplicates),
+  );
   for (const step of STEPS.filter((s) => erasure.remaining.includes(s))) {
     let kept: number | null;
     try {
@@ -131,7 +138,17 @@ export async function eraseCustomer(ctx: Context, customerId: string, reason: st
       const error = stepError(ctx, step, e);
       erasure = await recordFailure(ctx.crm.db, erasure.id, `The ${error.sourceName} source is unavailable (${error.reason}).`);
       if (erasure.status === ErasureStatus.COMPLETE) return erasure; // a concurrent run finished it
-      ctx.logger.warn({ requestId: ctx.requestId, customerId, erasureId: erasure.id, source: error.sourceName, reason: error.reason, err: error.originalError }, 'erasure incomplete');
+      ctx.logger.warn(
+        {
+          requestId: ctx.requestId,
+          customerId,
+          erasureId: erasure.id,
+          source: error.sourceName,
+          reason: error.reason,
+          err: error.originalError,
+        },
+        'erasure incomplete',
+      );
       ctx.partialErrors.push({
         message: `The erasure is incomplete: the ${error.sourceName} source is unavailable (${error.reason}). Run eraseCustomer again to finish it.`,
         path: responsePathAsArray(info.path),

@@ -78,7 +78,12 @@ export interface CustomerExport {
 const PROFILING_FIELDS = ['interests', 'churnRisk', 'tags'];
 
 /** Runs a source read; a SourceError becomes a failure to report, anything else is rethrown. */
-async function attempt<T>(source: Source, affects: string, read: () => Promise<T>, failures: Map<string, SourceFailure>): Promise<T | null> {
+async function attempt<T>(
+  source: Source,
+  affects: string,
+  read: () => Promise<T>,
+  failures: Map<string, SourceFailure>,
+): Promise<T | null> {
   try {
     return await read();
   } catch (e) {

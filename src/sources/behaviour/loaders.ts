@@ -17,8 +17,16 @@ export interface MetricKey<M extends Metric = Metric> {
  * batch: the customers' anonymous and device identities come from the CRM loader (cached, usually
  * already loaded), then ONE aggregation answers everything. Counted in `roundTrips.behaviour`.
  */
-export function createBehaviourLoaders(opts: { db: Db; crm: CrmLoaders; roundTrips: RoundTrips; now: Date; maxTimeMS: number; batch?: boolean }) {
-  const metric = loader<MetricKey, unknown, string>('metric',
+export function createBehaviourLoaders(opts: {
+  db: Db;
+  crm: CrmLoaders;
+  roundTrips: RoundTrips;
+  now: Date;
+  maxTimeMS: number;
+  batch?: boolean;
+}) {
+  const metric = loader<MetricKey, unknown, string>(
+    'metric',
     async (keys) => {
       const ids = [...new Set(keys.map((k) => k.customerId))];
       const identities = await opts.crm.identities.loadMany(ids);
@@ -31,7 +39,11 @@ export function createBehaviourLoaders(opts: { db: Db; crm: CrmLoaders; roundTri
         if (rows instanceof Error) throw rows;
         const owner = rows.reduce((least, r) => (r.kind === 'customer_id' && r.value < least ? r.value : least), id);
         ownerOf.set(id, owner);
-        addOwner(ownership, owner, rows.map((r) => (r.kind === 'customer_id' && r.value === owner ? { kind: r.kind, value: id } : r)));
+        addOwner(
+          ownership,
+          owner,
+          rows.map((r) => (r.kind === 'customer_id' && r.value === owner ? { kind: r.kind, value: id } : r)),
+        );
       });
       const requests = new Map<string, { metric: Metric; owners: string[] }>();
       for (const k of keys) {

@@ -30,8 +30,14 @@ export interface ActivityRow {
   /** Events after `potentialStart`. */
   potentialEvents: number;
 }
-export interface CategoryWeightRow { category: string; weight: number }
-export interface DeviceTypeRow { type: string; events: number }
+export interface CategoryWeightRow {
+  category: string;
+  weight: number;
+}
+export interface DeviceTypeRow {
+  type: string;
+  events: number;
+}
 
 export interface MetricValues {
   deviceTypes: DeviceTypeRow[];
@@ -58,7 +64,9 @@ const since = (now: Date, days: number) => new Date(now.getTime() - days * 86_40
  * each output document has `_id.o` = owner.
  */
 export function facetBranch(m: Metric, owners: string[] | null, now: Date): Document[] {
-  return branch(m, owners ? { owner: { $in: owners } } : {}, now).filter((stage) => !('$match' in stage) || Object.keys(stage.$match as Document).length > 0);
+  return branch(m, owners ? { owner: { $in: owners } } : {}, now).filter(
+    (stage) => !('$match' in stage) || Object.keys(stage.$match as Document).length > 0,
+  );
 }
 
 function branch(m: Metric, mine: Document, now: Date): Document[] {
@@ -79,20 +87,14 @@ function branch(m: Metric, mine: Document, now: Date): Document[] {
         { $group: { _id: { o: '$_id.o' }, v: { $sum: 1 } } },
       ];
     case 'eventCounts':
-      return [
-        { $match: { ...mine, ts: within(m.days) } },
-        { $group: { _id: { o: '$owner', k: '$type' }, v: { $sum: 1 } } },
-      ];
+      return [{ $match: { ...mine, ts: within(m.days) } }, { $group: { _id: { o: '$owner', k: '$type' }, v: { $sum: 1 } } }];
     case 'devices':
       return [
         { $match: { ...mine, device: { $ne: null } } },
         { $group: { _id: { o: '$owner', t: '$device.type', os: '$device.os', m: '$device.model' }, v: { $max: '$ts' } } },
       ];
     case 'channels':
-      return [
-        { $match: { ...mine, ts: within(m.days) } },
-        { $group: { _id: { o: '$owner', k: '$channel' }, v: { $sum: 1 } } },
-      ];
+      return [{ $match: { ...mine, ts: within(m.days) } }, { $group: { _id: { o: '$owner', k: '$channel' }, v: { $sum: 1 } } }];
     case 'deviceTypes':
       return [
         { $match: { ...mine, ts: within(m.days), 'device.type': { $type: 'string' } } },
@@ -150,10 +152,14 @@ function branch(m: Metric, mine: Document, now: Date): Document[] {
   }
 }
 
-type Out = { _id: { o: string; k?: string; t?: string; os?: string; m?: string }; v?: unknown } & Partial<Omit<ActivityRow, 'potentialEvents'>> & { potentialEvents?: number };
+type Out = { _id: { o: string; k?: string; t?: string; os?: string; m?: string }; v?: unknown } & Partial<
+  Omit<ActivityRow, 'potentialEvents'>
+> & { potentialEvents?: number };
 
-const byCountThenName = <R extends { events: number }>(key: (r: R) => string) => (a: R, b: R) =>
-  b.events - a.events || key(a).localeCompare(key(b));
+const byCountThenName =
+  <R extends { events: number }>(key: (r: R) => string) =>
+  (a: R, b: R) =>
+    b.events - a.events || key(a).localeCompare(key(b));
 
 /** Reads the value of `m` for `owner` out of its branch's output. */
 export function valueFor<M extends Metric>(m: M, owner: string, rows: Out[]): ValueOf<M> {
@@ -165,9 +171,7 @@ export function valueFor<M extends Metric>(m: M, owner: string, rows: Out[]): Va
       case 'sessions':
         return (own[0]?.v as number | undefined) ?? 0;
       case 'eventCounts':
-        return own
-          .map((r) => ({ type: r._id.k!, count: r.v as number }))
-          .sort((a, b) => b.count - a.count || a.type.localeCompare(b.type));
+        return own.map((r) => ({ type: r._id.k!, count: r.v as number })).sort((a, b) => b.count - a.count || a.type.localeCompare(b.type));
       case 'devices':
         return own
           .map((r) => ({ type: r._id.t ?? null, os: r._id.os ?? null, model: r._id.m ?? null, lastSeenAt: r.v as Date }))
@@ -180,10 +184,17 @@ export function valueFor<M extends Metric>(m: M, owner: string, rows: Out[]): Va
         return own.map((r) => ({ type: r._id.k!, events: r.v as number })).sort(byCountThenName((r) => r.type));
       case 'activity': {
         const row = own[0];
-        return { last: row?.last ?? null, earliestRecent: row?.earliestRecent ?? null, latestBefore: row?.latestBefore ?? null, potentialEvents: row?.potentialEvents ?? 0 };
+        return {
+          last: row?.last ?? null,
+          earliestRecent: row?.earliestRecent ?? null,
+          latestBefore: row?.latestBefore ?? null,
+          potentialEvents: row?.potentialEvents ?? 0,
+        };
       }
       case 'interests':
-        return own.map((r) => ({ category: r._id.k!, weight: r.v as number })).sort((a, b) => b.weight - a.weight || a.category.localeCompare(b.category));
+        return own
+          .map((r) => ({ category: r._id.k!, weight: r.v as number }))
+          .sort((a, b) => b.weight - a.weight || a.category.localeCompare(b.category));
       case 'recentSearches':
       case 'timeline':
         return (own[0]?.v as unknown[] | undefined) ?? [];

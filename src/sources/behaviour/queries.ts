@@ -60,7 +60,10 @@ const matchLinked = (ownership: Ownership, now: Date): Document => ({ $match: { 
 
 /** Every event of the person as stored, whatever its date, oldest first (a whole-record export). */
 export const ownedEvents = (db: Db, ownership: Ownership, maxTimeMS: number) =>
-  db.collection<EventDoc>(EVENTS).find(personalFilter(ownership), { sort: { ts: 1, _id: 1 }, maxTimeMS }).toArray();
+  db
+    .collection<EventDoc>(EVENTS)
+    .find(personalFilter(ownership), { sort: { ts: 1, _id: 1 }, maxTimeMS })
+    .toArray();
 
 /**
  * Deletes every event of the person, whatever its date (erasure), in a second round trip after
@@ -85,7 +88,9 @@ function ownersOf(ownership: Ownership): Document {
   const ownerVia = (prefix: string, field: string) => ({
     $arrayElemAt: [{ $literal: owners }, { $indexOfArray: [{ $literal: keys }, { $concat: [prefix, field] }] }],
   });
-  return { $addFields: { owner: { $setUnion: [[ownerVia('c:', '$customerId'), ownerVia('a:', '$anonymousId'), ownerVia('d:', '$deviceId')]] } } };
+  return {
+    $addFields: { owner: { $setUnion: [[ownerVia('c:', '$customerId'), ownerVia('a:', '$anonymousId'), ownerVia('d:', '$deviceId')]] } },
+  };
 }
 
 /**
@@ -120,18 +125,31 @@ export async function aggregateMetrics(
  * (by their ObjectId's time: late events), or left one of `windows` (days) between them: whose
  * behaviour facts may have changed. Distinct values streamed from a cursor (no single-document limit).
  */
-export async function identifiersSeen(db: Db, since: Date, until: Date, windows: number[], maxTimeMS: number): Promise<{ customerIds: string[]; anonymousIds: string[]; deviceIds: string[] }> {
+export async function identifiersSeen(
+  db: Db,
+  since: Date,
+  until: Date,
+  windows: number[],
+  maxTimeMS: number,
+): Promise<{ customerIds: string[]; anonymousIds: string[]; deviceIds: string[] }> {
   const day = 86_400_000;
   const or: Document[] = [
     { ts: { $gt: since, $lte: until } },
-    { _id: { $gt: ObjectId.createFromTime(Math.floor(since.getTime() / 1000)), $lte: ObjectId.createFromTime(Math.floor(until.getTime() / 1000) + 1) } },
+    {
+      _id: {
+        $gt: ObjectId.createFromTime(Math.floor(since.getTime() / 1000)),
+        $lte: ObjectId.createFromTime(Math.floor(until.getTime() / 1000) + 1),
+      },
+    },
     ...windows.map((d) => ({ ts: { $gt: new Date(since.getTime() - (d + 1) * day), $lte: new Date(until.getTime() - (d + 1) * day) } })),
   ];
   const out = { customerIds: new Set<string>(), anonymousIds: new Set<string>(), deviceIds: new Set<string>() };
-  const cursor = db.collection(EVENTS).aggregate<{ _id: { c?: string | null; a?: string | null; d?: string | null } }>([
-    { $match: { $or: or } },
-    { $group: { _id: { c: '$customerId', a: '$anonymousId', d: '$deviceId' } } },
-  ], { maxTimeMS, allowDiskUse: true });
+  const cursor = db
+    .collection(EVENTS)
+    .aggregate<{ _id: { c?: string | null; a?: string | null; d?: string | null } }>(
+      [{ $match: { $or: or } }, { $group: { _id: { c: '$customerId', a: '$anonymousId', d: '$deviceId' } } }],
+      { maxTimeMS, allowDiskUse: true },
+    );
   for await (const { _id: k } of cursor) {
     if (k.c) out.customerIds.add(k.c);
     if (k.a) out.anonymousIds.add(k.a);

@@ -17,8 +17,25 @@ export interface EventDoc {
   properties?: Record<string, unknown>;
 }
 
-export interface EventCountRow { type: string; count: number }
-export interface DeviceRow { type: string | null; os: string | null; model: string | null; lastSeenAt: Date }
-export interface ChannelRow { channel: string; events: number }
-export interface CategoryRow { category: string; events: number }
-export interface SearchRow { query: string; at: Date }
+export interface EventCountRow {
+  type: string;
+  count: number;
+}
+export interface DeviceRow {
+  type: string | null;
+  os: string | null;
+  model: string | null;
+  lastSeenAt: Date;
+}
+export interface ChannelRow {
+  channel: string;
+  events: number;
+}
+export interface CategoryRow {
+  category: string;
+  events: number;
+}
+export interface SearchRow {
+  query: string;
+  at: Date;
+}

@@ -20,17 +20,21 @@ export const insertApiKey = async (
   db: Db,
   key: { id: string; hash: Buffer; partner: string; scopes: Scope[]; ratePerMinute: number; createdBy: string },
 ): Promise<ApiKeyRow> =>
-  (await db<ApiKeyRow>(
-    `INSERT INTO c360.api_keys (id, hash, partner, scopes, rate_per_minute, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-    [key.id, key.hash, key.partner, key.scopes, key.ratePerMinute, key.createdBy],
-  ))[0]!;
+  (
+    await db<ApiKeyRow>(
+      `INSERT INTO c360.api_keys (id, hash, partner, scopes, rate_per_minute, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+      [key.id, key.hash, key.partner, key.scopes, key.ratePerMinute, key.createdBy],
+    )
+  )[0]!;
 
 /** Revokes the key (a second revocation keeps the first's time and author); null when there is no such key. */
 export const revokeApiKey = async (db: Db, id: string, revokedBy: string): Promise<ApiKeyRow | null> =>
-  (await db<ApiKeyRow>(
-    `UPDATE c360.api_keys SET revoked_at = coalesce(revoked_at, now()), revoked_by = coalesce(revoked_by, $2) WHERE id = $1 RETURNING ${COLUMNS}`,
-    [id, revokedBy],
-  ))[0] ?? null;
+  (
+    await db<ApiKeyRow>(
+      `UPDATE c360.api_keys SET revoked_at = coalesce(revoked_at, now()), revoked_by = coalesce(revoked_by, $2) WHERE id = $1 RETURNING ${COLUMNS}`,
+      [id, revokedBy],
+    )
+  )[0] ?? null;
 
 /** The keys, oldest first; revoked ones only with `includeRevoked`. */
 export const listApiKeys = (db: Db, includeRevoked: boolean) =>

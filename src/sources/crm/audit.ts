@@ -40,10 +40,17 @@ export const auditEntriesOf = (db: Db, customerId: string) =>
  */
 export const insertAuditRows = (
   db: Db,
-  entry: { requestId: string; subject: string; roles: string[]; auth: string; partner: string | null; masked: boolean; operation: string | null },
+  entry: {
+    requestId: string;
+    subject: string;
+    roles: string[];
+    auth: string;
+    partner: string | null;
+    masked: boolean;
+    operation: string | null;
+  },
   reads: ReadonlyMap<string, readonly string[]>,
-) =>
-{
+) => {
   const ids = param([...reads.keys()]);
   return db(
     sql`${withMembers(ids)}

@@ -46,10 +46,11 @@ export interface CrmFactsRow {
   identities: IdentityRow[];
 }
 
-type Raw = Omit<CrmFactsRow, 'customer' | 'consents' | 'identities'> & CustomerRow & {
-  consents: (Omit<ConsentRow, 'updated_at'> & { updated_at: string | null })[];
-  identities: (Omit<IdentityRow, 'first_seen_at'> & { first_seen_at: string })[];
-};
+type Raw = Omit<CrmFactsRow, 'customer' | 'consents' | 'identities'> &
+  CustomerRow & {
+    consents: (Omit<ConsentRow, 'updated_at'> & { updated_at: string | null })[];
+    identities: (Omit<IdentityRow, 'first_seen_at'> & { first_seen_at: string })[];
+  };
 
 export async function crmFacts(db: Db, ids: readonly string[], b: FactBounds): Promise<CrmFactsRow[]> {
   const [asOf, windowStart] = [param(b.asOf), param(b.rfmWindowStart)];
@@ -98,10 +99,28 @@ export async function crmFacts(db: Db, ids: readonly string[], b: FactBounds): P
        LEFT JOIN items_agg ia ON ia.customer_id = u.key
        LEFT JOIN tickets_agg ta ON ta.customer_id = u.key`,
   );
-  return rows.map(({ id, canonical_id, created_at, full_name, gender, birth_date, city, country, occupation, email, phone, status, consents, identities, ...facts }) => ({
-    ...facts,
-    customer: { id, canonical_id, created_at, full_name, gender, birth_date, city, country, occupation, email, phone, status },
-    consents: consents.map((x) => ({ ...x, updated_at: x.updated_at === null ? null : new Date(x.updated_at) })),
-    identities: identities.map((x) => ({ ...x, first_seen_at: new Date(x.first_seen_at) })),
-  }));
+  return rows.map(
+    ({
+      id,
+      canonical_id,
+      created_at,
+      full_name,
+      gender,
+      birth_date,
+      city,
+      country,
+      occupation,
+      email,
+      phone,
+      status,
+      consents,
+      identities,
+      ...facts
+    }) => ({
+      ...facts,
+      customer: { id, canonical_id, created_at, full_name, gender, birth_date, city, country, occupation, email, phone, status },
+      consents: consents.map((x) => ({ ...x, updated_at: x.updated_at === null ? null : new Date(x.updated_at) })),
+      identities: identities.map((x) => ({ ...x, first_seen_at: new Date(x.first_seen_at) })),
+    }),
+  );
 }

@@ -8,8 +8,7 @@ import { sql, type Sql } from './sql';
  * phones also carry every digit string an as-entered CRM value of the same number may reduce to.
  */
 export type LookupKey =
-  | { kind: Exclude<IdentifierKind, IdentifierKind.PHONE>; key: string }
-  | { kind: IdentifierKind.PHONE; key: string; digits: string[] };
+  { kind: Exclude<IdentifierKind, IdentifierKind.PHONE>; key: string } | { kind: IdentifierKind.PHONE; key: string; digits: string[] };
 
 /**
  * local@label.label…: every part non-empty. Linear time: the domain's labels cannot hold the dot that

@@ -65,12 +65,20 @@ const MERGE_COLUMNS = 'id::text, survivor_id, merged_ids, reason, created_by, cr
 export async function lockRecords(db: Db, ids: readonly string[]): Promise<RecordState[]> {
   await db(`SELECT 1 FROM customers c WHERE c.id = ANY($1::text[]) ORDER BY c.id FOR UPDATE`, [ids]);
   // A second statement: its snapshot, taken after the locks were granted, sees what the writers we waited for committed.
-  return db<RecordState>(`SELECT c.id, c.status, c360.canonical_id(c.id) AS canonical_id FROM customers c WHERE c.id = ANY($1::text[]) ORDER BY c.id`, [ids]);
+  return db<RecordState>(
+    `SELECT c.id, c.status, c360.canonical_id(c.id) AS canonical_id FROM customers c WHERE c.id = ANY($1::text[]) ORDER BY c.id`,
+    [ids],
+  );
 }
 
 /** Which of `ids` have an erasure not yet complete (a merge must not join a person being erased). */
 export const unfinishedErasures = async (db: Db, ids: readonly string[]): Promise<string[]> =>
-  (await db<{ customer_id: string }>(`SELECT DISTINCT customer_id FROM c360.erasures WHERE customer_id = ANY($1::text[]) AND status = 'incomplete' ORDER BY 1`, [ids])).map((r) => r.customer_id);
+  (
+    await db<{ customer_id: string }>(
+      `SELECT DISTINCT customer_id FROM c360.erasures WHERE customer_id = ANY($1::text[]) AND status = 'incomplete' ORDER BY 1`,
+      [ids],
+    )
+  ).map((r) => r.customer_id);
 
 /** Serialises writers of one identifier (the unique index on active links is the last word). */
 export const lockIdentifier = (db: Db, kind: string, value: string) =>
@@ -86,7 +94,12 @@ export const mergeLinksOf = (db: Db, survivors: readonly string[]) =>
 
 /** The active API link of an identifier, whoever it points at. */
 export const activeLink = async (db: Db, kind: string, value: string): Promise<LinkRow | null> =>
-  (await db<LinkRow>(`SELECT ${LINK_COLUMNS} FROM c360.identity_links WHERE kind = $1 AND value = $2 AND removed_at IS NULL`, [kind, value]))[0] ?? null;
+  (
+    await db<LinkRow>(`SELECT ${LINK_COLUMNS} FROM c360.identity_links WHERE kind = $1 AND value = $2 AND removed_at IS NULL`, [
+      kind,
+      value,
+    ])
+  )[0] ?? null;
 
 export async function insertLink(
   db: Db,
@@ -103,7 +116,10 @@ export async function insertLink(
 export const removeLink = (db: Db, linkId: string, actor: string) =>
   db(`UPDATE c360.identity_links SET removed_at = now(), removed_by = $2 WHERE id = $1::int8 AND removed_at IS NULL`, [linkId, actor]);
 
-export async function insertMerge(db: Db, m: { survivorId: string; mergedIds: string[]; reason: string; actor: string }): Promise<MergeRow> {
+export async function insertMerge(
+  db: Db,
+  m: { survivorId: string; mergedIds: string[]; reason: string; actor: string },
+): Promise<MergeRow> {
   const [row] = await db<MergeRow>(
     `INSERT INTO c360.merges (survivor_id, merged_ids, reason, created_by) VALUES ($1, $2, $3, $4) RETURNING ${MERGE_COLUMNS}`,
     [m.survivorId, m.mergedIds, m.reason, m.actor],
@@ -133,7 +149,11 @@ export const mergeById = async (db: Db, mergeId: string): Promise<MergeRow | nul
 
 /** The records a merge linked (its merged records and those they carried along). */
 export const recordsLinkedBy = async (db: Db, mergeIds: readonly string[]): Promise<string[]> =>
-  (await db<{ value: string }>(`SELECT DISTINCT value FROM c360.identity_links WHERE merge_id = ANY($1::int8[]) ORDER BY value`, [mergeIds])).map((r) => r.value);
+  (
+    await db<{ value: string }>(`SELECT DISTINCT value FROM c360.identity_links WHERE merge_id = ANY($1::int8[]) ORDER BY value`, [
+      mergeIds,
+    ])
+  ).map((r) => r.value);
 
 /** Merges in force made after `mergeId`, oldest first. */
 export const laterMerges = (db: Db, mergeId: string) =>
@@ -144,8 +164,13 @@ export const laterMerges = (db: Db, mergeId: string) =>
  * so every record resolves as before the merge. Only valid when no later merge depends on it.
  */
 export async function undoMerge(db: Db, mergeId: string, actor: string, reason: string): Promise<MergeRow> {
-  await db(`UPDATE c360.identity_links SET removed_at = now(), removed_by = $2 WHERE merge_id = $1::int8 AND removed_at IS NULL`, [mergeId, actor]);
-  await db(`UPDATE c360.identity_links SET removed_at = NULL, removed_by = NULL, superseded_by = NULL WHERE superseded_by = $1::int8`, [mergeId]);
+  await db(`UPDATE c360.identity_links SET removed_at = now(), removed_by = $2 WHERE merge_id = $1::int8 AND removed_at IS NULL`, [
+    mergeId,
+    actor,
+  ]);
+  await db(`UPDATE c360.identity_links SET removed_at = NULL, removed_by = NULL, superseded_by = NULL WHERE superseded_by = $1::int8`, [
+    mergeId,
+  ]);
   const [row] = await db<MergeRow>(
     `UPDATE c360.merges SET undone_at = now(), undone_by = $2, undo_reason = $3 WHERE id = $1::int8 RETURNING ${MERGE_COLUMNS}`,
     [mergeId, actor, reason],
@@ -155,12 +180,30 @@ export async function undoMerge(db: Db, mergeId: string, actor: string, reason: 
 
 export const insertHistory = (
   db: Db,
-  h: { actor: string; action: IdentityAction; customerIds: string[]; reason: string | null; mergeId?: string | null; linkId?: string | null; before: unknown; after: unknown },
+  h: {
+    actor: string;
+    action: IdentityAction;
+    customerIds: string[];
+    reason: string | null;
+    mergeId?: string | null;
+    linkId?: string | null;
+    before: unknown;
+    after: unknown;
+  },
 ) =>
   db(
     `INSERT INTO c360.identity_history (actor, action, customer_ids, reason, merge_id, link_id, before, after)
      VALUES ($1, $2, $3, $4, $5::int8, $6::int8, $7::jsonb, $8::jsonb)`,
-    [h.actor, h.action, [...new Set(h.customerIds)].sort(), h.reason, h.mergeId ?? null, h.linkId ?? null, JSON.stringify(h.before), JSON.stringify(h.after)],
+    [
+      h.actor,
+      h.action,
+      [...new Set(h.customerIds)].sort(),
+      h.reason,
+      h.mergeId ?? null,
+      h.linkId ?? null,
+      JSON.stringify(h.before),
+      JSON.stringify(h.after),
+    ],
   );
 
 /**

@@ -37,14 +37,24 @@ export function createCrmLoaders(db: Db, { batch }: LoaderOptions = { batch: tru
    * Serves the customers a facts statement covers from it, and queries only the others: a field that
    * needs the row, identities or consents at the same level as a derived field costs no statement.
    */
-  async function viaFacts<V>(ids: readonly string[], pick: (row: CrmFactsRow | null) => V, query: (ids: string[]) => Promise<V[]>): Promise<(V | Error)[]> {
+  async function viaFacts<V>(
+    ids: readonly string[],
+    pick: (row: CrmFactsRow | null) => V,
+    query: (ids: string[]) => Promise<V[]>,
+  ): Promise<(V | Error)[]> {
     const out = new Array<V | Error>(ids.length);
     const rest: number[] = [];
     const covered: Promise<void>[] = [];
     ids.forEach((id, i) => {
       const pending = pendingFacts.get(id);
       if (!pending) rest.push(i);
-      else covered.push(pending.then((row) => void (out[i] = pick(row)), (e: unknown) => void (out[i] = e instanceof Error ? e : new Error(String(e)))));
+      else
+        covered.push(
+          pending.then(
+            (row) => void (out[i] = pick(row)),
+            (e: unknown) => void (out[i] = e instanceof Error ? e : new Error(String(e))),
+          ),
+        );
     });
     const queried = rest.length
       ? query(rest.map((i) => ids[i]!)).then((values) => rest.forEach((i, j) => (out[i] = values[j]!)))
@@ -53,25 +63,63 @@ export function createCrmLoaders(db: Db, { batch }: LoaderOptions = { batch: tru
     return out;
   }
 
-  const customer = loader<string, CustomerRow | null>('customer', (ids) =>
-    viaFacts(ids, (r) => r?.customer ?? null, async (rest) => oneRow(rest, await q.customersByIds(db, rest), (r) => r.id, () => null)),
+  const customer = loader<string, CustomerRow | null>(
+    'customer',
+    (ids) =>
+      viaFacts(
+        ids,
+        (r) => r?.customer ?? null,
+        async (rest) =>
+          oneRow(
+            rest,
+            await q.customersByIds(db, rest),
+            (r) => r.id,
+            () => null,
+          ),
+      ),
     { batch },
   );
-  const identities = loader('identities', (ids: readonly string[]) =>
-    viaFacts(ids, (r) => r?.identities ?? [], async (rest) => groupRows(rest, await q.identitiesByCustomerIds(db, rest), (r) => r.customer_id)),
+  const identities = loader(
+    'identities',
+    (ids: readonly string[]) =>
+      viaFacts(
+        ids,
+        (r) => r?.identities ?? [],
+        async (rest) => groupRows(rest, await q.identitiesByCustomerIds(db, rest), (r) => r.customer_id),
+      ),
     { batch },
   );
   /** Recorded consents only; a purpose without a row is not granted. */
-  const consents = loader('consents', (ids: readonly string[]): Promise<(ConsentRow[] | Error)[]> =>
-    viaFacts(ids, (r) => r?.consents ?? [], async (rest) => groupRows(rest, await q.consentsByCustomerIds(db, rest), (r) => r.customer_id)),
+  const consents = loader(
+    'consents',
+    (ids: readonly string[]): Promise<(ConsentRow[] | Error)[]> =>
+      viaFacts(
+        ids,
+        (r) => r?.consents ?? [],
+        async (rest) => groupRows(rest, await q.consentsByCustomerIds(db, rest), (r) => r.customer_id),
+      ),
     { batch },
   );
-  const facts = loader<FactsKey, CrmFactsRow | null, string>('facts',
+  const facts = loader<FactsKey, CrmFactsRow | null, string>(
+    'facts',
     (keys) =>
-      byGroup(keys, (k) => json(k.bounds), async (group) => {
-        const rows = await crmFacts(db, group.map((k) => k.customerId), group[0]!.bounds);
-        return oneRow(group.map((k) => k.customerId), rows, (r) => r.customer.id, () => null);
-      }),
+      byGroup(
+        keys,
+        (k) => json(k.bounds),
+        async (group) => {
+          const rows = await crmFacts(
+            db,
+            group.map((k) => k.customerId),
+            group[0]!.bounds,
+          );
+          return oneRow(
+            group.map((k) => k.customerId),
+            rows,
+            (r) => r.customer.id,
+            () => null,
+          );
+        },
+      ),
     { cacheKeyFn: (k) => json([k.customerId, k.bounds]), batch },
   );
   return {
@@ -89,57 +137,107 @@ export function createCrmLoaders(db: Db, { batch }: LoaderOptions = { batch: tru
         return p;
       },
     },
-    purchaseSummary: loader('purchaseSummary', async (ids: readonly string[]) =>
-      oneRow(ids, await q.purchaseSummaries(db, ids), (r) => r.customer_id, (id): PurchaseSummaryRow => ({
-        customer_id: id, completed_orders: 0, total_spent: '0.00', average_order_value: null,
-        first_order_at: null, last_order_at: null,
-      })),
+    purchaseSummary: loader(
+      'purchaseSummary',
+      async (ids: readonly string[]) =>
+        oneRow(
+          ids,
+          await q.purchaseSummaries(db, ids),
+          (r) => r.customer_id,
+          (id): PurchaseSummaryRow => ({
+            customer_id: id,
+            completed_orders: 0,
+            total_spent: '0.00',
+            average_order_value: null,
+            first_order_at: null,
+            last_order_at: null,
+          }),
+        ),
       { batch },
     ),
     /** Up to first+1 orders per key (the extra one tells whether there is a next page). */
-    ordersPage: loader<OrdersKey, OrdersPageRows, string>('ordersPage',
+    ordersPage: loader<OrdersKey, OrdersPageRows, string>(
+      'ordersPage',
       (keys) =>
-        byGroup(keys, (k) => json([k.first, k.status]), async (group) => {
-          const rows = await q.ordersPages(
-            db,
-            group.map((k) => ({ customerId: k.customerId, afterUs: k.after?.us ?? null, afterId: k.after?.id ?? null })),
-            group[0]!.first + 1,
-            group[0]!.status,
-          );
-          return groupRows(group.map((_, i) => i), rows, (r) => r.k);
-        }),
+        byGroup(
+          keys,
+          (k) => json([k.first, k.status]),
+          async (group) => {
+            const rows = await q.ordersPages(
+              db,
+              group.map((k) => ({ customerId: k.customerId, afterUs: k.after?.us ?? null, afterId: k.after?.id ?? null })),
+              group[0]!.first + 1,
+              group[0]!.status,
+            );
+            return groupRows(
+              group.map((_, i) => i),
+              rows,
+              (r) => r.k,
+            );
+          },
+        ),
       { cacheKeyFn: json, batch },
     ),
-    orderCount: loader<{ customerId: string; status: string | null }, number, string>('orderCount',
+    orderCount: loader<{ customerId: string; status: string | null }, number, string>(
+      'orderCount',
       (keys) =>
-        byGroup(keys, (k) => json(k.status), async (group) => {
-          const rows = await q.orderCounts(db, group.map((k) => k.customerId), group[0]!.status);
-          return oneRow(group.map((k) => k.customerId), rows, (r) => r.customer_id, () => null).map((r) => r?.count ?? 0);
-        }),
+        byGroup(
+          keys,
+          (k) => json(k.status),
+          async (group) => {
+            const rows = await q.orderCounts(
+              db,
+              group.map((k) => k.customerId),
+              group[0]!.status,
+            );
+            return oneRow(
+              group.map((k) => k.customerId),
+              rows,
+              (r) => r.customer_id,
+              () => null,
+            ).map((r) => r?.count ?? 0);
+          },
+        ),
       { cacheKeyFn: json, batch },
     ),
-    items: loader('items', async (orderIds: readonly string[]): Promise<OrderItemRow[][]> => {
-      const rows = await q.itemsByOrderIds(db, orderIds);
-      return groupRows(orderIds, rows.map(({ p_id, p_name, p_category, p_brand, p_price, ...item }) => ({
-        ...item,
-        product: { id: p_id, name: p_name, category: p_category, brand: p_brand, price: p_price },
-      })), (r) => r.order_id);
-    }, { batch }),
-    tickets: loader<TicketsKey, TicketRow[], string>('tickets',
+    items: loader(
+      'items',
+      async (orderIds: readonly string[]): Promise<OrderItemRow[][]> => {
+        const rows = await q.itemsByOrderIds(db, orderIds);
+        return groupRows(
+          orderIds,
+          rows.map(({ p_id, p_name, p_category, p_brand, p_price, ...item }) => ({
+            ...item,
+            product: { id: p_id, name: p_name, category: p_category, brand: p_brand, price: p_price },
+          })),
+          (r) => r.order_id,
+        );
+      },
+      { batch },
+    ),
+    tickets: loader<TicketsKey, TicketRow[], string>(
+      'tickets',
       (keys) =>
-        byGroup(keys, (k) => json([k.first, k.statuses]), async (group) => {
-          const ids = group.map((k) => k.customerId);
-          return groupRows(ids, await q.ticketsFor(db, ids, group[0]!.statuses, group[0]!.first), (r) => r.customer_id);
-        }),
+        byGroup(
+          keys,
+          (k) => json([k.first, k.statuses]),
+          async (group) => {
+            const ids = group.map((k) => k.customerId);
+            return groupRows(ids, await q.ticketsFor(db, ids, group[0]!.statuses, group[0]!.first), (r) => r.customer_id);
+          },
+        ),
       { cacheKeyFn: json, batch },
     ),
     /** Customer ids an identifier belongs to, best first; [] when none. */
-    customerIdsByIdentifier: loader<LookupKey, string[], string>('customerIdsByIdentifier',
+    customerIdsByIdentifier: loader<LookupKey, string[], string>(
+      'customerIdsByIdentifier',
       async (keys) => {
         const rows = await q.customerIdsByIdentifiers(db, keys);
-        return groupRows(keys.map((k) => `${k.kind}\u0000${k.key}`), rows, (r) => `${r.kind}\u0000${r.key}`).map(
-          (matches) => [...new Set(matches.map((m) => m.customer_id))],
-        );
+        return groupRows(
+          keys.map((k) => `${k.kind}\u0000${k.key}`),
+          rows,
+          (r) => `${r.kind}\u0000${r.key}`,
+        ).map((matches) => [...new Set(matches.map((m) => m.customer_id))]);
       },
       { cacheKeyFn: (k) => `${k.kind}\u0000${k.key}`, batch },
     ),

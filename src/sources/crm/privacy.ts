@@ -55,7 +55,10 @@ export async function eraseCustomerRows(db: Db, customerId: string): Promise<voi
   const blank = (col: string) =>
     `CASE WHEN jsonb_typeof(${col} -> 'link') = 'object'
           THEN jsonb_set(jsonb_set(${col}, '{link,value}', '"[erased]"'), '{link,evidence}', 'null') ELSE ${col} END`;
-  await db(`UPDATE c360.identity_history SET reason = '[erased]', before = ${blank('before')}, after = ${blank('after')} WHERE $1 = ANY(customer_ids)`, [customerId]);
+  await db(
+    `UPDATE c360.identity_history SET reason = '[erased]', before = ${blank('before')}, after = ${blank('after')} WHERE $1 = ANY(customer_ids)`,
+    [customerId],
+  );
   await db(`SELECT set_config('c360.redacting', 'off', true)`);
   // The merges the person took part in (as survivor, merged or carried along: only undone ones, an
   // erasure refuses a record in a merge) keep who, when and which records, not why.
@@ -85,7 +88,8 @@ export interface ErasureRow {
 }
 
 /** `id` comes out as text; ORDER BY names `erasures.id`, the number, not this text. */
-const ERASURE_COLUMNS = 'id::text AS id, customer_id, requested_by, reason, requested_at, completed_at, status, remaining, last_error, possible_duplicates, kept_shared_events';
+const ERASURE_COLUMNS =
+  'id::text AS id, customer_id, requested_by, reason, requested_at, completed_at, status, remaining, last_error, possible_duplicates, kept_shared_events';
 
 /** The customer's erasures, newest first. */
 export const erasuresOf = (db: Db, customerId: string) =>
@@ -97,7 +101,12 @@ export const erasuresOf = (db: Db, customerId: string) =>
  * requests share one erasure.
  */
 export async function openErasure(
-  db: Db, customerId: string, requestedBy: string, reason: string, sources: Source[], possibleDuplicates: string[],
+  db: Db,
+  customerId: string,
+  requestedBy: string,
+  reason: string,
+  sources: Source[],
+  possibleDuplicates: string[],
 ): Promise<ErasureRow> {
   await db(`SELECT pg_advisory_xact_lock(hashtext('c360.erasures'), hashtext($1))`, [customerId]);
   const [open] = await db<ErasureRow>(

@@ -4,9 +4,7 @@ import { emailOf, phoneOf, type LookupKey } from './identifiers';
 import { CONSENTS, IDENTITIES, IN_KM, membersArray, notMerged, personHas, withMembers } from './members';
 import { inSegmentSql, type SegmentFilter } from './segments';
 import { join, param, sql, type Sql } from './sql';
-import type {
-  ConsentRow, CustomerRow, IdentityRow, OrderItemRow, OrderRow, PurchaseSummaryRow, TicketRow,
-} from './rows';
+import type { ConsentRow, CustomerRow, IdentityRow, OrderItemRow, OrderRow, PurchaseSummaryRow, TicketRow } from './rows';
 
 /**
  * Every SQL statement the API sends to the CRM. Each function is one round trip and takes the keys
@@ -33,12 +31,9 @@ export const customersByIds = (db: Db, ids: readonly string[]) =>
   );
 
 export const identitiesByCustomerIds = (db: Db, ids: readonly string[]) =>
-  db<IdentityRow>(
-    sql`${withMembers(param(ids))} SELECT * FROM (${IDENTITIES}) x ORDER BY x.customer_id, x.kind, x.first_seen_at, x.value`,
-  );
+  db<IdentityRow>(sql`${withMembers(param(ids))} SELECT * FROM (${IDENTITIES}) x ORDER BY x.customer_id, x.kind, x.first_seen_at, x.value`);
 
-export const consentsByCustomerIds = (db: Db, ids: readonly string[]) =>
-  db<ConsentRow>(sql`${withMembers(param(ids))} ${CONSENTS}`);
+export const consentsByCustomerIds = (db: Db, ids: readonly string[]) => db<ConsentRow>(sql`${withMembers(param(ids))} ${CONSENTS}`);
 
 export const purchaseSummaries = (db: Db, ids: readonly string[]) =>
   db<PurchaseSummaryRow>(
@@ -132,12 +127,16 @@ export function customerIdsByIdentifiers(db: Db, keys: readonly LookupKey[]) {
     branches.push(sql`(${normalisedLookup('email', sql`unnest(${e}::text[], ${e}::text[])`)})`);
   }
   // A phone key matches on any of its digit forms (identifiers.ts).
-  if (phones.length) branches.push(sql`(${normalisedLookup('phone', sql`unnest(${phones.map((x) => x[0])}::text[], ${phones.map((x) => x[1])}::text[])`)})`);
+  if (phones.length)
+    branches.push(sql`(${normalisedLookup('phone', sql`unnest(${phones.map((x) => x[0])}::text[], ${phones.map((x) => x[1])}::text[])`)})`);
   const orders = of(IdentifierKind.ORDER_NUMBER);
-  if (orders.length) branches.push(sql`SELECT 'order_number', o.order_number, o.customer_id FROM orders o WHERE o.order_number = ANY(${orders}::text[])`);
+  if (orders.length)
+    branches.push(sql`SELECT 'order_number', o.order_number, o.customer_id FROM orders o WHERE o.order_number = ANY(${orders}::text[])`);
   const social = of(IdentifierKind.SOCIAL);
   if (social.length) {
-    branches.push(sql`SELECT 'social', lower(i.value), i.customer_id FROM customer_identities i WHERE i.kind = 'social' AND lower(i.value) = ANY(${social}::text[])`);
+    branches.push(
+      sql`SELECT 'social', lower(i.value), i.customer_id FROM customer_identities i WHERE i.kind = 'social' AND lower(i.value) = ANY(${social}::text[])`,
+    );
   }
   if (exact.length) {
     branches.push(
@@ -199,7 +198,9 @@ const LOOKUP_KINDS = {
 
 /** A deterministic sample of `n` customers (survivors, not erased), for previewing a tag. */
 export const sampleCustomers = (db: Db, n: number) =>
-  db<{ id: string }>(sql`SELECT c.id FROM customers c WHERE c.status <> 'erased' AND ${notMerged(sql`c.id`)} ORDER BY md5(c.id) LIMIT ${n}`);
+  db<{ id: string }>(
+    sql`SELECT c.id FROM customers c WHERE c.status <> 'erased' AND ${notMerged(sql`c.id`)} ORDER BY md5(c.id) LIMIT ${n}`,
+  );
 
 export interface CustomerListFilter {
   city?: string | null;

@@ -36,7 +36,9 @@ export function scheduleSearchRefresh(pool: pg.Pool, seconds: number, onError: (
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    refreshSearchIndex(pool).catch(onError).finally(() => (running = false));
+    refreshSearchIndex(pool)
+      .catch(onError)
+      .finally(() => (running = false));
   }, seconds * 1000);
   timer.unref();
   return () => clearInterval(timer);

@@ -33,7 +33,12 @@ export interface SegmentFilter {
 
 /** Whether `f` selects everyone (no condition given): the counts written with the version answer it. */
 export const isEveryone = (f: SegmentFilter) =>
-  Object.values(f).every((v) => v == null || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && Object.values(v).every((x) => x == null)));
+  Object.values(f).every(
+    (v) =>
+      v == null ||
+      (Array.isArray(v) && v.length === 0) ||
+      (typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && Object.values(v).every((x) => x == null)),
+  );
 
 /** The counts written with a complete version (snapshots.ts writeCounts) of one dimension, largest first. */
 export const savedCounts = (db: Db, version: number, dimension: string, limit: number) =>
@@ -85,7 +90,9 @@ export async function countMembers(db: Db, version: number, f: SegmentFilter): P
 /** Members by tag (a member counts once per tag it has), largest first. */
 export async function countsByTag(db: Db, version: number, f: SegmentFilter, limit: number) {
   const from = scope(version, f, sql`CROSS JOIN unnest(s.tags) t`);
-  return db<{ key: string; count: number }>(sql`SELECT t AS key, count(*)::int AS count ${from} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${limit}`);
+  return db<{ key: string; count: number }>(
+    sql`SELECT t AS key, count(*)::int AS count ${from} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${limit}`,
+  );
 }
 
 /** The RFM grid: members and their 365-day spend per (recency, frequency) score. */
@@ -107,7 +114,9 @@ export async function stageTransitions(db: Db, version: number, previous: number
 /** The segment's member ids after `after`, in id order; `limit` rows. */
 export async function memberIds(db: Db, version: number, f: SegmentFilter, after: string | null, limit: number): Promise<string[]> {
   const cursor = after === null ? sql`` : sql` AND s.customer_id > ${after}`;
-  return (await db<{ customer_id: string }>(sql`SELECT s.customer_id ${scope(version, f)}${cursor} ORDER BY s.customer_id LIMIT ${limit}`)).map((r) => r.customer_id);
+  return (
+    await db<{ customer_id: string }>(sql`SELECT s.customer_id ${scope(version, f)}${cursor} ORDER BY s.customer_id LIMIT ${limit}`)
+  ).map((r) => r.customer_id);
 }
 
 /** Whether each of `ids` is in the segment (customers(filter) restricted to a segment or a snapshot filter). */
@@ -177,7 +186,10 @@ export const latestSegments = (db: Db, id: string | null, limit = 1) =>
   );
 
 /** Saves a version of a segment (the next one for `id`, or 1 for a new id). */
-export async function saveSegment(db: Db, s: { id: string; name: string; description: string | null; filter: SegmentFilter; actor: string }): Promise<SegmentRow> {
+export async function saveSegment(
+  db: Db,
+  s: { id: string; name: string; description: string | null; filter: SegmentFilter; actor: string },
+): Promise<SegmentRow> {
   // The statement does not see the row it inserts: a new segment's version 1 is that row, its owner the actor.
   const [row] = await db<SegmentRow>(
     `WITH s AS (

@@ -70,17 +70,21 @@ const SURVIVOR = sql`c.status <> 'erased' AND ${notMerged(sql`c.id`)}`;
 
 export async function countSurvivors(db: Db, only: readonly string[] | null): Promise<number> {
   const ids = param(only);
-  const [row] = await db<{ n: number }>(sql`SELECT count(*)::int AS n FROM customers c WHERE ${SURVIVOR} AND (${ids}::text[] IS NULL OR c.id = ANY(${ids}::text[]))`);
+  const [row] = await db<{ n: number }>(
+    sql`SELECT count(*)::int AS n FROM customers c WHERE ${SURVIVOR} AND (${ids}::text[] IS NULL OR c.id = ANY(${ids}::text[]))`,
+  );
   return row!.n;
 }
 
 /** The next `limit` survivor ids after `cursor` in id order (of `only`, when given). */
 export async function survivorsAfter(db: Db, cursor: string | null, limit: number, only: readonly string[] | null): Promise<string[]> {
   const [after, ids] = [param(cursor), param(only)];
-  return (await db<{ id: string }>(
-    sql`SELECT c.id FROM customers c WHERE ${SURVIVOR} AND (${after}::text IS NULL OR c.id > ${after}) AND (${ids}::text[] IS NULL OR c.id = ANY(${ids}::text[]))
+  return (
+    await db<{ id: string }>(
+      sql`SELECT c.id FROM customers c WHERE ${SURVIVOR} AND (${after}::text IS NULL OR c.id > ${after}) AND (${ids}::text[] IS NULL OR c.id = ANY(${ids}::text[]))
       ORDER BY c.id LIMIT ${limit}`,
-  )).map((r) => r.id);
+    )
+  ).map((r) => r.id);
 }
 
 export async function startSnapshot(
@@ -126,10 +130,20 @@ export async function copyUnchanged(db: Db, version: number, base: number, chang
  * waits for this batch, and then removes or supersedes its row). The cursor moves only from where
  * this builder left it (`from`): a second builder on the same version fails instead of interleaving.
  */
-export async function writeProfiles(db: Db, version: number, batch: readonly ProfileRow[], from: string | null, cursor: string): Promise<void> {
-  const survivors = new Set((await db<{ id: string }>(
-    sql`SELECT c.id FROM customers c WHERE c.id = ANY(${batch.map((r) => r.customer_id)}::text[]) AND ${SURVIVOR} ORDER BY c.id FOR SHARE`,
-  )).map((r) => r.id));
+export async function writeProfiles(
+  db: Db,
+  version: number,
+  batch: readonly ProfileRow[],
+  from: string | null,
+  cursor: string,
+): Promise<void> {
+  const survivors = new Set(
+    (
+      await db<{ id: string }>(
+        sql`SELECT c.id FROM customers c WHERE c.id = ANY(${batch.map((r) => r.customer_id)}::text[]) AND ${SURVIVOR} ORDER BY c.id FOR SHARE`,
+      )
+    ).map((r) => r.id),
+  );
   const rows = batch.filter((r) => survivors.has(r.customer_id));
   const col = <K extends keyof ProfileRow>(k: K) => rows.map((r) => r[k]);
   await db(
@@ -145,10 +159,25 @@ export async function writeProfiles(db: Db, version: number, batch: readonly Pro
               churn_score, interests, tags, last_activity_at, last_order_at, city, preferred_channel, consents)
      ON CONFLICT (version, customer_id) DO NOTHING`,
     [
-      version, col('customer_id'), col('as_of'), col('lifecycle_stage'), col('value_tier'), col('rfm_recency'), col('rfm_frequency'),
-      col('rfm_monetary'), col('rfm_segment'), col('spend_365d'), col('churn_level'), col('churn_score'),
-      rows.map((r) => JSON.stringify(r.interests)), rows.map((r) => JSON.stringify(r.tags)), col('last_activity_at'), col('last_order_at'),
-      col('city'), col('preferred_channel'), rows.map((r) => JSON.stringify(r.consents)),
+      version,
+      col('customer_id'),
+      col('as_of'),
+      col('lifecycle_stage'),
+      col('value_tier'),
+      col('rfm_recency'),
+      col('rfm_frequency'),
+      col('rfm_monetary'),
+      col('rfm_segment'),
+      col('spend_365d'),
+      col('churn_level'),
+      col('churn_score'),
+      rows.map((r) => JSON.stringify(r.interests)),
+      rows.map((r) => JSON.stringify(r.tags)),
+      col('last_activity_at'),
+      col('last_order_at'),
+      col('city'),
+      col('preferred_channel'),
+      rows.map((r) => JSON.stringify(r.consents)),
     ],
   );
   const moved = await db(
@@ -226,7 +255,12 @@ async function writeCounts(db: Db, version: number): Promise<void> {
 export async function changedSince(
   db: Db,
   p: {
-    since: Date; now: Date; base: number; boundaries: number[]; orderWindows: number[]; orderLookbackDays: number;
+    since: Date;
+    now: Date;
+    base: number;
+    boundaries: number[];
+    orderWindows: number[];
+    orderLookbackDays: number;
     events: { customerIds: string[]; anonymousIds: string[]; deviceIds: string[] };
   },
 ): Promise<string[]> {
@@ -252,7 +286,17 @@ export async function changedSince(
        UNION SELECT s.customer_id FROM c360.profile_snapshot s WHERE s.version = $3 AND s.lifecycle_stage IN ('NEW', 'REACTIVATED')
      )
      SELECT DISTINCT c360.canonical_id(id) AS id FROM touched WHERE id IS NOT NULL`,
-    [p.since, p.now, p.base, p.events.customerIds, p.events.anonymousIds, p.events.deviceIds, p.boundaries, p.orderWindows, p.orderLookbackDays],
+    [
+      p.since,
+      p.now,
+      p.base,
+      p.events.customerIds,
+      p.events.anonymousIds,
+      p.events.deviceIds,
+      p.boundaries,
+      p.orderWindows,
+      p.orderLookbackDays,
+    ],
   );
   return rows.map((r) => r.id);
 }

@@ -20,7 +20,8 @@ const COLUMNS = 'key, version, label, family, description, expression, enabled, 
 
 /** The latest version of every key, disabled ones included. Not a request's round trip (the registry holds them). */
 export async function latestTagDefinitions(pool: pg.Pool): Promise<TagDefinitionRow[]> {
-  return (await pool.query<TagDefinitionRow>(`SELECT DISTINCT ON (key) ${COLUMNS} FROM c360.tag_definitions ORDER BY key, version DESC`)).rows;
+  return (await pool.query<TagDefinitionRow>(`SELECT DISTINCT ON (key) ${COLUMNS} FROM c360.tag_definitions ORDER BY key, version DESC`))
+    .rows;
 }
 
 /**

@@ -1,6 +1,15 @@
 import {
-  bulkhead, circuitBreaker, CircuitState, ConsecutiveBreaker, DelegateBackoff, handleWhen, retry,
-  timeout, TimeoutStrategy, wrap, type IRetryBackoffContext,
+  bulkhead,
+  circuitBreaker,
+  CircuitState,
+  ConsecutiveBreaker,
+  DelegateBackoff,
+  handleWhen,
+  retry,
+  timeout,
+  TimeoutStrategy,
+  wrap,
+  type IRetryBackoffContext,
 } from 'cockatiel';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
@@ -119,7 +128,9 @@ export function createSocialClient(config: Config, endpoint: { url: string; toke
     cache,
     // cockatiel moves an open circuit to half-open only when a call arrives; report what that call would find.
     breakerState: () =>
-      breaker.state === CircuitState.Open && Date.now() >= openedAt + config.SOCIAL_BREAKER_HALF_OPEN_MS ? 'half_open' : STATES[breaker.state],
+      breaker.state === CircuitState.Open && Date.now() >= openedAt + config.SOCIAL_BREAKER_HALF_OPEN_MS
+        ? 'half_open'
+        : STATES[breaker.state],
     batchGet(accounts, postsSince) {
       const body = JSON.stringify({ accounts, postsSince: postsSince.toISOString() });
       const deadline = Date.now() + config.SOCIAL_TIMEOUT_MS;

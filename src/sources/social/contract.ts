@@ -41,4 +41,3 @@ export const MAX_ACCOUNTS_PER_CALL = 100;
 
 /** How accounts are keyed everywhere: `platform:handle`, lower-case (CRM identities store them so). */
 export const accountKey = (a: AccountRef): string => `${a.platform.toLowerCase()}:${a.handle.toLowerCase()}`;
-

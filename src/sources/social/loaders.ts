@@ -66,7 +66,8 @@ export function createSocialLoaders(opts: { client: SocialClient; roundTrips: Ro
     }
   }
 
-  const account = loader<Key, SocialAccount | null, string>('account',
+  const account = loader<Key, SocialAccount | null, string>(
+    'account',
     async (keys) => {
       const missing = new Map<number, AccountRef[]>();
       for (const key of keys) {
@@ -76,7 +77,8 @@ export function createSocialLoaders(opts: { client: SocialClient; roundTrips: Ro
       }
       const calls: Promise<void>[] = [];
       for (const [since, refs] of missing) {
-        for (let i = 0; i < refs.length; i += MAX_ACCOUNTS_PER_CALL) calls.push(fetchChunk(refs.slice(i, i + MAX_ACCOUNTS_PER_CALL), new Date(since)));
+        for (let i = 0; i < refs.length; i += MAX_ACCOUNTS_PER_CALL)
+          calls.push(fetchChunk(refs.slice(i, i + MAX_ACCOUNTS_PER_CALL), new Date(since)));
       }
       await Promise.all(calls);
       return keys.map((key) => found.get(keyOf(key))!);
