@@ -29,7 +29,7 @@ export const DEFAULT_MAX_LENGTH: Readonly<Record<string, number>> = { ID: 64, St
 /** A string of any other scalar or enum. */
 const FALLBACK_MAX_LENGTH = 256;
 export const DEFAULT_MAX_ITEMS = 100;
-/** `_Any` (federation representations) is free JSON: its strings, keys per object and nesting are bounded too. */
+/** A scalar given an object or a list (`_Any`: federation representations) holds free JSON: its strings, keys per object and nesting are bounded too. */
 const JSON_MAX_KEYS = 32;
 const JSON_MAX_DEPTH = 8;
 
@@ -98,7 +98,7 @@ export function checkInputBounds(
       }
       return;
     }
-    if (type.name === '_Any') return checkJson(value, where, 0);
+    if (typeof value === 'object') return checkJson(value, where, 0);
     if (typeof value === 'string')
       checkString(value, bounds.maxLength ?? DEFAULT_MAX_LENGTH[getNamedType(type).name] ?? FALLBACK_MAX_LENGTH, where);
   };
