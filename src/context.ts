@@ -38,14 +38,49 @@ export interface Deps {
   clock?: () => Date;
 }
 
-/** Per-request state. Loaders live here and only here, so nothing is cached across requests. */
-export interface Context {
-  /** The request's clock: every "now" in a request (ages, windows) is this instant. */
+/**
+ * What the derivations read through (services/facts.ts, insights.ts, tags.ts, snapshot/profile.ts):
+ * a clock, the rules and tag definitions, the loaders of one unit of work and their facts cache. A
+ * request's Context is one; the snapshot builder makes its own per batch (createDerivationScope), with
+ * no caller, audit trail or budget: it is a second caller of the derivations, not a request.
+ */
+export interface DerivationScope {
+  /** The clock: every "now" of the unit of work (ages, windows) is this instant. */
   now: Date;
-  config: Config;
   logger: Logger;
   rules: DerivationRules;
   tags: TagRegistry;
+  crm: { db: Db; loaders: CrmLoaders };
+  behaviour: BehaviourLoaders;
+  social: SocialLoaders;
+  /** The derivations' facts of each customer and instant asked for in this unit of work (services/facts.ts). */
+  insightFacts: Map<string, unknown>;
+}
+
+/** Loaders over the stores of `deps`, counting into `roundTrips`, for work as of `now`. */
+function loadersOf(deps: Deps, roundTrips: RoundTrips, now: Date) {
+  const db = createDb(deps.crmPool, roundTrips);
+  const batch = deps.config.BATCH_LOADS;
+  const crm = createCrmLoaders(db, { batch });
+  const behaviour = createBehaviourLoaders({
+    db: deps.behaviourDb,
+    crm,
+    roundTrips,
+    now,
+    maxTimeMS: deps.config.MONGODB_TIMEOUT_MS,
+    batch,
+  });
+  return { crm: { db, loaders: crm }, behaviour, social: createSocialLoaders({ client: deps.social, roundTrips, batch }) };
+}
+
+/** A scope for derivations outside any request (the snapshot builder): its own loaders, facts and clock. */
+export function createDerivationScope(deps: Deps, roundTrips: RoundTrips, now: Date): DerivationScope {
+  return { now, logger: deps.logger, rules: deps.rules, tags: deps.tags, ...loadersOf(deps, roundTrips, now), insightFacts: new Map() };
+}
+
+/** Per-request state. Loaders live here and only here, so nothing is cached across requests. */
+export interface Context extends DerivationScope {
+  config: Config;
   /** Who is calling (authenticated before the request reaches GraphQL). */
   principal: Principal;
   /** The server's own id of the request (a UUID, never the caller's): in logs, audit rows and the `x-request-id` response header. */
@@ -60,9 +95,6 @@ export interface Context {
   apiKeys: ApiKeyStore;
   /** Round trips this request made, per source. */
   roundTrips: RoundTrips;
-  crm: { db: Db; loaders: CrmLoaders };
-  behaviour: BehaviourLoaders;
-  social: SocialLoaders;
   /** The stores themselves, for the privacy operations only (export reads, erasure writes); fields go through the loaders. */
   stores: Pick<Deps, 'crmPool' | 'behaviourDb' | 'social'>;
   /**
@@ -70,8 +102,6 @@ export interface Context {
    * sent with the response's errors at `path`.
    */
   partialErrors: GraphQLFormattedError[];
-  /** The derivations' facts of each customer and instant asked for in this request (services/facts.ts). */
-  insightFacts: Map<string, unknown>;
   reportPartial(path: readonly (string | number)[], error: SourceError): void;
   /**
    * Drops what this request loaded from the CRM and behaviour (new loaders, no facts): after a write
@@ -90,18 +120,10 @@ export interface RequestInfo {
 
 export function createContext(deps: Deps, { principal, requestId, now, budgets }: RequestInfo): Context {
   const roundTrips = noRoundTrips();
-  const db = createDb(deps.crmPool, roundTrips);
-  const batch = deps.config.BATCH_LOADS;
-  const crmLoaders = createCrmLoaders(db, { batch });
-  const behaviourLoaders = (crm: CrmLoaders) =>
-    createBehaviourLoaders({ db: deps.behaviourDb, crm, roundTrips, now, maxTimeMS: deps.config.MONGODB_TIMEOUT_MS, batch });
   const partialErrors: GraphQLFormattedError[] = [];
   const ctx: Context = {
-    now,
+    ...createDerivationScope(deps, roundTrips, now),
     config: deps.config,
-    logger: deps.logger,
-    rules: deps.rules,
-    tags: deps.tags,
     principal,
     requestId,
     maskPii: !seesRawPii(principal),
@@ -109,12 +131,8 @@ export function createContext(deps: Deps, { principal, requestId, now, budgets }
     budget: budgets?.forCaller(principal) ?? UNLIMITED,
     apiKeys: deps.auth.apiKeys,
     roundTrips,
-    crm: { db, loaders: crmLoaders },
-    behaviour: behaviourLoaders(crmLoaders),
-    social: createSocialLoaders({ client: deps.social, roundTrips, batch }),
     stores: { crmPool: deps.crmPool, behaviourDb: deps.behaviourDb, social: deps.social },
     partialErrors,
-    insightFacts: new Map(),
     reportPartial(path, error) {
       deps.logger.warn(
         { requestId, source: error.sourceName, reason: error.reason, err: error.originalError, path: loggablePath(path) },
@@ -127,9 +145,9 @@ export function createContext(deps: Deps, { principal, requestId, now, budgets }
       });
     },
     forgetLoaded() {
-      const crm = createCrmLoaders(db, { batch });
-      ctx.crm = { db, loaders: crm };
-      ctx.behaviour = behaviourLoaders(crm);
+      const fresh = loadersOf(deps, roundTrips, now);
+      ctx.crm = fresh.crm;
+      ctx.behaviour = fresh.behaviour;
       ctx.insightFacts = new Map();
     },
   };

@@ -1,4 +1,4 @@
-import type { Context } from '../context';
+import type { DerivationScope } from '../context';
 import { ConsentPurpose, Source } from '../enums';
 import { badUserInput, consentRequired, SourceError } from '../errors';
 import { withinDaysStart } from '../insights/time';
@@ -20,13 +20,13 @@ export interface SourceFailure {
 export type Attempt<T> = { ok: true; value: T } | ({ ok: false } & SourceFailure);
 
 /** The instant a field is computed for: `asOf`, or the request's now; never in the future. */
-export function asOfFor(ctx: Context, asOf: Date | null | undefined): Date {
+export function asOfFor(ctx: DerivationScope, asOf: Date | null | undefined): Date {
   if (asOf == null) return ctx.now;
   if (asOf.getTime() > ctx.now.getTime()) throw badUserInput('`asOf` cannot be in the future.', 'asOf');
   return asOf;
 }
 
-function bounds(ctx: Context, asOf: Date): FactBounds {
+function bounds(ctx: DerivationScope, asOf: Date): FactBounds {
   const r = ctx.rules;
   return {
     asOf,
@@ -64,7 +64,7 @@ export class Facts {
   private readonly memo = new Map<string, Promise<unknown>>();
 
   constructor(
-    private readonly ctx: Context,
+    private readonly ctx: DerivationScope,
     readonly customerId: string,
     readonly asOf: Date,
   ) {}
@@ -188,7 +188,7 @@ export const hasConsent = (crm: CrmFactsRow, purpose: ConsentPurpose): boolean =
   crm.consents.some((c) => c.purpose === purpose && c.granted);
 
 /** The Facts of a customer as of an instant, shared by every field of the request that needs them. */
-export function factsOf(ctx: Context, customerId: string, asOf: Date): Facts {
+export function factsOf(ctx: DerivationScope, customerId: string, asOf: Date): Facts {
   const key = `${customerId}\u0000${asOf.getTime()}`;
   let facts = ctx.insightFacts.get(key) as Facts | undefined;
   if (!facts) ctx.insightFacts.set(key, (facts = new Facts(ctx, customerId, asOf)));

@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { responsePathAsArray } from 'graphql';
 import type { ChurnRiskParent, CustomerRef, LifecycleParent, RfmParent } from '../parents';
-import type { Context } from '../context';
+import type { Context, DerivationScope } from '../context';
 import { ConsentPurpose, type Source } from '../enums';
 import { badUserInput } from '../errors';
 import { churnRisk, type ChurnRisk } from '../insights/churn';
@@ -44,7 +44,7 @@ export function reportMissing(ctx: Context, info: GraphQLResolveInfo, failures: 
   return [...unique.keys()];
 }
 
-export const rfmOf = (ctx: Context, f: Facts, crm: CrmFactsRow): Rfm =>
+export const rfmOf = (ctx: DerivationScope, f: Facts, crm: CrmFactsRow): Rfm =>
   rfm(
     {
       completedOrders: crm.completed_orders,
@@ -58,7 +58,7 @@ export const rfmOf = (ctx: Context, f: Facts, crm: CrmFactsRow): Rfm =>
   );
 
 /** The tier; only for a customer without completed orders does it read (and need) behaviour. */
-export async function tierOf(ctx: Context, f: Facts, crm: CrmFactsRow): Promise<Attempt<ValueTier>> {
+export async function tierOf(ctx: DerivationScope, f: Facts, crm: CrmFactsRow): Promise<Attempt<ValueTier>> {
   const scores = rfmOf(ctx, f, crm);
   if (crm.completed_orders > 0) return { ok: true, value: valueTier(scores, crm.completed_orders, () => 0, ctx.rules) };
   const activity = await f.activity();
@@ -78,7 +78,11 @@ function socialActivity(accounts: SocialAccount[], asOf: Date, recentStart: Date
   };
 }
 
-export async function lifecycleOf(ctx: Context, f: Facts, crm: CrmFactsRow): Promise<{ value: Lifecycle; failures: SourceFailure[] }> {
+export async function lifecycleOf(
+  ctx: DerivationScope,
+  f: Facts,
+  crm: CrmFactsRow,
+): Promise<{ value: Lifecycle; failures: SourceFailure[] }> {
   const [activity, social] = await Promise.all([f.activity(), f.social()]);
   const recentStart = withinDaysStart(f.asOf, ctx.rules.lifecycle.reactivationWindowDays);
   const sources: SourceActivity[] = [
@@ -106,7 +110,7 @@ export function sentimentAsOf(accounts: SocialAccount[], asOf: Date, days: numbe
   return sentiment(accounts, asOf, days + 1);
 }
 
-export async function churnOf(ctx: Context, f: Facts, crm: CrmFactsRow): Promise<{ value: ChurnRisk; failures: SourceFailure[] }> {
+export async function churnOf(ctx: DerivationScope, f: Facts, crm: CrmFactsRow): Promise<{ value: ChurnRisk; failures: SourceFailure[] }> {
   const social = await f.social();
   const mood = social.ok ? sentimentAsOf(social.value, f.asOf, ctx.rules.churn.sentimentDays) : null;
   const value = churnRisk(

@@ -1,5 +1,5 @@
 import type { SocialParent } from '../parents';
-import type { Context } from '../context';
+import type { DerivationScope } from '../context';
 import { IdentifierKind } from '../enums';
 import { badUserInput } from '../errors';
 import { checkFirst } from '../pagination';
@@ -22,7 +22,7 @@ export function checkSocialDays(days: number | null | undefined): number {
 export const checkSocialFirst = (first: number | null | undefined): number => checkFirst(first ?? 5, 50);
 
 /** The accounts a customer's social identities name, once each (identities that cannot be handles are skipped). */
-export async function socialRefsOf(ctx: Context, customerId: string): Promise<AccountRef[]> {
+export async function socialRefsOf(ctx: DerivationScope, customerId: string): Promise<AccountRef[]> {
   const identities = await ctx.crm.loaders.identities.load(customerId);
   const refs = new Map<string, AccountRef>();
   for (const identity of identities) {
@@ -37,7 +37,7 @@ export async function socialRefsOf(ctx: Context, customerId: string): Promise<Ac
  * (one batchGet per level for all the customers of the level). No identities: an empty Social and
  * no call. Throws the provider's SourceError, which nulls `social` only.
  */
-export async function socialOf(ctx: Context, customerId: string, now = ctx.now): Promise<SocialParent> {
+export async function socialOf(ctx: DerivationScope, customerId: string, now = ctx.now): Promise<SocialParent> {
   const refs = await socialRefsOf(ctx, customerId);
   if (refs.length === 0) return { accounts: [], unknownHandles: [], now };
   const accounts = await ctx.social.accounts(refs, postsSinceFor(now));

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { CustomerRef, TagPreviewParent } from '../parents';
-import type { Context } from '../context';
+import type { Context, DerivationScope } from '../context';
 import { ConsentPurpose } from '../enums';
 import { badUserInput } from '../errors';
 import { interests } from '../insights/interests';
@@ -46,7 +46,7 @@ const needsOf = (groups: Set<string>): Needs => allNeeds(...[...groups].filter(i
  * left out, so no condition is evaluated on facts that pretend; the failures are returned.
  */
 async function tagFacts(
-  ctx: Context,
+  ctx: DerivationScope,
   f: Facts,
   crm: CrmFactsRow,
   groups: Set<string>,
@@ -138,7 +138,7 @@ const complete = (condition: Condition, facts: Partial<TagFacts>) => [...conditi
 
 /** The enabled definitions, of `families` only when given, and the loads their conditions need. */
 export function enabledTags(
-  ctx: Context,
+  ctx: DerivationScope,
   families?: TagFamily[] | null,
 ): { definitions: CompiledTag[]; needs: ReturnType<typeof needsOf> } {
   const only = families?.length ? new Set(families) : null;
@@ -152,7 +152,7 @@ export function enabledTags(
  * returned.
  */
 export async function evaluateTags(
-  ctx: Context,
+  ctx: DerivationScope,
   f: Facts,
   crm: CrmFactsRow,
   definitions: CompiledTag[],

@@ -1,8 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
-import type { Context, Deps } from '../context';
+import { createHash } from 'node:crypto';
+import { createDerivationScope, type Deps } from '../context';
 import { SnapshotKind } from '../enums';
-import { createContext } from '../context';
-import type { Principal } from '../security/principal';
 import { identifiersSeen } from '../sources/behaviour/queries';
 import { createDb, inTransaction, type Db } from '../sources/crm/db';
 import * as s from '../sources/crm/snapshots';
@@ -53,9 +51,6 @@ export interface BuildOptions {
 const FULL_EVERY_MS = 24 * 3_600_000;
 /** Orders placed this many days before the base are recomputed too: their status may have changed (the CRM keeps no update time). */
 const ORDER_LOOKBACK_DAYS = 30;
-
-/** Who the builder reads as: a system principal (its reads are aggregate, never returned to a caller). */
-const BUILDER: Principal = { subject: 'system:snapshot', roles: new Set(['admin']), auth: 'jwt' };
 
 const LOCK = `hashtext('c360.profile_snapshot')`;
 
@@ -193,8 +188,9 @@ async function build(deps: Deps, opts: BuildOptions, batchSize: number, started:
   for (;;) {
     const ids = await s.survivorsAfter(db, cursor, batchSize, only);
     if (ids.length === 0) break;
-    const ctx: Context = createContext(deps, { principal: BUILDER, requestId: `snapshot-${v}-${randomUUID()}`, now: asOf });
-    const profiles = await Promise.all(ids.map((id) => profileOf(ctx, id, asOf)));
+    // Its own loaders per batch (one round trip per source for the batch), no caller, audit or budget.
+    const scope = createDerivationScope(deps, noRoundTrips(), asOf);
+    const profiles = await Promise.all(ids.map((id) => profileOf(scope, id, asOf)));
     const from = cursor;
     cursor = ids.at(-1)!;
     await inTransaction(deps.crmPool, noRoundTrips(), (tx) => s.writeProfiles(tx, v, profiles, from, cursor!));

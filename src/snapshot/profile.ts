@@ -1,4 +1,4 @@
-import type { Context } from '../context';
+import type { DerivationScope } from '../context';
 import { ConsentPurpose } from '../enums';
 import { interests } from '../insights/interests';
 import { churnOf, FIELD_NEEDS, lifecycleOf, rfmOf, tierOf } from '../services/insights';
@@ -23,7 +23,7 @@ const TOP_INTERESTS = 5;
  * context's loaders, so the customers of one context share one round trip per source) and the same
  * rules as the API's derived fields. Start it for every customer of a batch before awaiting any.
  */
-export async function profileOf(ctx: Context, customerId: string, asOf: Date): Promise<ProfileRow> {
+export async function profileOf(ctx: DerivationScope, customerId: string, asOf: Date): Promise<ProfileRow> {
   const f = factsOf(ctx, customerId, asOf);
   const { definitions, needs } = enabledTags(ctx);
   // Everything a row holds: tier, lifecycle, churn, interests, the preferred channel (behaviour summary) and tags.
