@@ -57,8 +57,11 @@ export interface DerivationScope {
   insightFacts: Map<string, unknown>;
 }
 
+/** What derivations outside a request need of the server's dependencies: the stores, rules and tag definitions (no authenticator). */
+export type DerivationDeps = Pick<Deps, 'config' | 'crmPool' | 'behaviourDb' | 'social' | 'rules' | 'tags' | 'logger'>;
+
 /** Loaders over the stores of `deps`, counting into `roundTrips`, for work as of `now`. */
-function loadersOf(deps: Deps, roundTrips: RoundTrips, now: Date) {
+function loadersOf(deps: DerivationDeps, roundTrips: RoundTrips, now: Date) {
   const db = createDb(deps.crmPool, roundTrips);
   const batch = deps.config.BATCH_LOADS;
   const crm = createCrmLoaders(db, { batch });
@@ -74,7 +77,7 @@ function loadersOf(deps: Deps, roundTrips: RoundTrips, now: Date) {
 }
 
 /** A scope for derivations outside any request (the snapshot builder): its own loaders, facts and clock. */
-export function createDerivationScope(deps: Deps, roundTrips: RoundTrips, now: Date): DerivationScope {
+export function createDerivationScope(deps: DerivationDeps, roundTrips: RoundTrips, now: Date): DerivationScope {
   return { now, logger: deps.logger, rules: deps.rules, tags: deps.tags, ...loadersOf(deps, roundTrips, now), insightFacts: new Map() };
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createDerivationScope, type Deps } from '../context';
+import { createDerivationScope, type DerivationDeps as Deps } from '../context';
 import { SnapshotKind } from '../enums';
 import { identifiersSeen } from '../sources/behaviour/queries';
 import { createDb, inTransaction, type Db } from '../sources/crm/db';
@@ -10,8 +10,8 @@ import { profileOf } from './profile';
 /**
  * Builds a profile snapshot version: every survivor (full) or the customers with something new since
  * the latest version (incremental: the others' rows are copied), in batches of `batchSize`, each
- * batch through one request context, so through the API's own loaders and rules with one round trip
- * per source per batch. A batch's rows and the build's cursor are written in one transaction; a build
+ * batch through one derivation scope (its own loaders), so through the API's own facts and rules with
+ * one round trip per source per batch. A batch's rows and the build's cursor are written in one transaction; a build
  * that stopped (crash, source down) is resumed from its cursor by the next call, with its own `as_of`.
  * The version becomes visible to readers only when complete (completeSnapshot). One build at a time
  * (advisory lock): a second caller gets null.

@@ -1,13 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { openBehaviour, openCrm, openSocial } from '../bootstrap';
 import { loadConfig } from '../config';
 import { loadRules } from '../insights/rules';
 import { TagRegistry } from '../services/tagRegistry';
 import { createLogger } from '../logger';
-import { ApiKeyStore } from '../security/apiKeys';
-import { createAuthenticator } from '../security/authenticate';
-import { tokenKey } from '../security/tokens';
 import { buildSnapshot } from './build';
 import { progressReporter } from './progress';
 
@@ -46,8 +42,6 @@ async function main(): Promise<void> {
     closers.unshift(() => social.close());
     const tags = new TagRegistry(crm.pool, logger);
     await tags.refresh();
-    // The builder authenticates nobody: a throwaway key satisfies the request context's shape.
-    const auth = createAuthenticator(config, tokenKey(config, randomBytes(32).toString('base64url')), new ApiKeyStore(crm.pool, 0));
     const deps = {
       config,
       crmPool: crm.pool,
@@ -56,7 +50,6 @@ async function main(): Promise<void> {
       rules: loadRules(config.DERIVATION_RULES),
       tags,
       logger,
-      auth,
     };
     const progress = progressReporter(logger, process.stderr);
     const result = await buildSnapshot(deps, {

@@ -1,4 +1,4 @@
-import type { Deps } from '../context';
+import type { DerivationDeps as Deps } from '../context';
 import { completeSnapshots } from '../sources/crm/snapshots';
 import { createDb } from '../sources/crm/db';
 import { noRoundTrips } from '../sources/roundTrips';
