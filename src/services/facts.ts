@@ -62,12 +62,16 @@ export interface BehaviourSummary {
 
 export class Facts {
   private readonly memo = new Map<string, Promise<unknown>>();
+  /** The windows every derivation of this instant counts in (the rules' days as instants), computed once. */
+  readonly bounds: FactBounds;
 
   constructor(
     private readonly ctx: DerivationScope,
     readonly customerId: string,
     readonly asOf: Date,
-  ) {}
+  ) {
+    this.bounds = bounds(ctx, asOf);
+  }
 
   private once<T>(key: string, load: () => Promise<T>): Promise<T> {
     let p = this.memo.get(key) as Promise<T> | undefined;
@@ -77,7 +81,7 @@ export class Facts {
 
   crm(): Promise<CrmFactsRow> {
     return this.once('crm', async () => {
-      const row = await this.ctx.crm.loaders.facts.load({ customerId: this.customerId, bounds: bounds(this.ctx, this.asOf) });
+      const row = await this.ctx.crm.loaders.facts.load({ customerId: this.customerId, bounds: this.bounds });
       if (!row) throw new Error(`customer ${this.customerId} vanished during the request`);
       return row;
     });
@@ -97,7 +101,7 @@ export class Facts {
         this.ctx.behaviour.metric(this.customerId, {
           kind: 'activity',
           asOf: this.asOf.getTime(),
-          recentStart: withinDaysStart(this.asOf, r.lifecycle.reactivationWindowDays).getTime(),
+          recentStart: this.bounds.reactivationStart.getTime(),
           potentialStart: withinDaysStart(this.asOf, r.valueTier.potentialEventDays).getTime(),
         }),
       ),

@@ -9,7 +9,6 @@ import { interests } from '../insights/interests';
 import { lifecycle, type Lifecycle, type SourceActivity } from '../insights/lifecycle';
 import { rfm, type Rfm } from '../insights/rfm';
 import { serviceHints, type ServiceHint } from '../insights/serviceHints';
-import { withinDaysStart } from '../insights/time';
 import { valueTier, type ValueTier } from '../insights/valueTier';
 import type { CrmFactsRow } from '../sources/crm/facts';
 import type { SocialAccount } from '../sources/social/contract';
@@ -84,7 +83,7 @@ export async function lifecycleOf(
   crm: CrmFactsRow,
 ): Promise<{ value: Lifecycle; failures: SourceFailure[] }> {
   const [activity, social] = await Promise.all([f.activity(), f.social()]);
-  const recentStart = withinDaysStart(f.asOf, ctx.rules.lifecycle.reactivationWindowDays);
+  const recentStart = f.bounds.reactivationStart;
   const sources: SourceActivity[] = [
     { last: crm.last_order_at, earliestRecent: crm.earliest_recent_order_at, latestBefore: crm.latest_order_before_window_at },
   ];
