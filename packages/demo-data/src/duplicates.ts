@@ -7,7 +7,7 @@
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { CrmDataset, CustomerRow, IdentityRow } from './rows';
-import { Random } from './random';
+import { Random } from '@c360/social-provider';
 import { CN_FAMILY_NAMES, CN_GIVEN_NAMES, PHONE_PLANS } from './vocab';
 
 /** How the duplicate's name was entered, relative to the original's. */

@@ -10,7 +10,7 @@
 import { ObjectId } from 'bson';
 import type { Persona } from './generate';
 import type { CrmDataset } from './rows';
-import { Random } from './random';
+import { Random } from '@c360/social-provider';
 
 export interface SeedEvent {
   _id: ObjectId;

@@ -7,7 +7,7 @@
  */
 import { CRM_TABLES as CRM_TABLE_ORDER } from './contract';
 import { plantDuplicates, type PlantedDuplicate } from './duplicates';
-import { Random } from './random';
+import { Random } from '@c360/social-provider';
 import type {
   ConsentPurpose,
   ConsentRow,

@@ -6,6 +6,6 @@ export * from './generate';
 export * from './load';
 export type * from './rows';
 export * from './loadEvents';
-export { Random } from './random';
+export { Random } from '@c360/social-provider';
 export * from './seedDemo';
 export * from './social';

@@ -11,7 +11,7 @@
  */
 import type { SocialAccountData, SocialPost } from '@c360/social-provider';
 import type { CrmDataset } from './rows';
-import { Random } from './random';
+import { Random } from '@c360/social-provider';
 
 const DAY_MS = 86_400_000;
 const YEAR_MS = 365 * DAY_MS;

@@ -1,6 +1,6 @@
 /**
- * A seeded pseudo-random generator (sfc32, seeded through splitmix32): the error-rate sequence of
- * --error-rate/--seed. A copy of @c360/demo-data's (the provider depends on no other package).
+ * A seeded pseudo-random generator (sfc32, seeded through splitmix32): the provider's error-rate
+ * sequence (--error-rate/--seed), and the demo data's draws (@c360/demo-data, which depends on this package).
  * Contract: the same seed yields the same sequence of draws on every platform; Math.random is never used.
  * Seeds are taken as unsigned 32-bit integers (other numbers are truncated).
  */
