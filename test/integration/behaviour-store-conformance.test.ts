@@ -6,43 +6,11 @@
  * packages/mongo-wire/test/conformance.test.ts; this part stays with the API because it runs the
  * API's queries (src/sources/behaviour).
  */
-import { randomBytes } from 'node:crypto';
 import { loadEvents, type SeedEvent } from '@c360/demo-data';
-import { MongoClient, ObjectId, type CommandSucceededEvent, type Db, type Document } from 'mongodb';
+import { ObjectId, type Document } from 'mongodb';
 import { metricKey, type Metric } from '../../src/sources/behaviour/metrics';
 import { aggregateMetrics, EVENT_INDEXES, EVENTS, type Ownership } from '../../src/sources/behaviour/queries';
-
-function mongoUrl(): string {
-  const url = process.env.C360_TEST_MONGO_URL;
-  if (!url) throw new Error('C360_TEST_MONGO_URL is not set: run the tests through jest (globalSetup starts MongoDB)');
-  return url;
-}
-
-const uniqueName = (label: string) => `conformance_${label}_${randomBytes(4).toString('hex')}`;
-
-/**
- * The describe's own database on the run's MongoDB, with a client that records every successful
- * command reply (for getMore / killCursors assertions); dropped after the describe.
- */
-function useDatabase(label: string) {
-  const ctx = {
-    client: undefined as unknown as MongoClient,
-    db: undefined as unknown as Db,
-    name: uniqueName(label),
-    replies: [] as CommandSucceededEvent[],
-  };
-  beforeAll(async () => {
-    ctx.client = new MongoClient(mongoUrl(), { serverSelectionTimeoutMS: 5000, monitorCommands: true });
-    ctx.client.on('commandSucceeded', (e) => ctx.replies.push(e));
-    await ctx.client.connect();
-    ctx.db = ctx.client.db(ctx.name);
-  });
-  afterAll(async () => {
-    await ctx.db?.dropDatabase().catch(() => undefined);
-    await ctx.client?.close();
-  });
-  return ctx;
-}
+import { useDatabase } from '../../packages/mongo-wire/test/database';
 
 /** Deterministic pseudo-random numbers (mulberry32). */
 function prng(seed: number): () => number {

@@ -5,7 +5,6 @@
  * only make sense for the embedded server (persistence, raw wire messages) are skipped on a real one.
  * The API's own queries over this server are checked by the API (test/integration/behaviour-store-conformance.test.ts).
  */
-import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -13,41 +12,10 @@ import path from 'node:path';
 import { BSON } from 'bson';
 import { MongoBulkWriteError, MongoClient, ObjectId, type CommandSucceededEvent, type Db, type Document } from 'mongodb';
 import { startMongoServer, type RunningMongoServer } from '../src/server';
+import { mongoUrl, uniqueName, useDatabase } from './database';
 
 const REAL_MONGO = Boolean(process.env.MONGODB_URI_TEST);
 const embeddedOnly = REAL_MONGO ? describe.skip : describe;
-
-function mongoUrl(): string {
-  const url = process.env.C360_TEST_MONGO_URL;
-  if (!url) throw new Error('C360_TEST_MONGO_URL is not set: run the tests through jest (globalSetup starts MongoDB)');
-  return url;
-}
-
-const uniqueName = (label: string) => `conformance_${label}_${randomBytes(4).toString('hex')}`;
-
-/**
- * The describe's own database on the run's MongoDB, with a client that records every successful
- * command reply (for getMore / killCursors assertions); dropped after the describe.
- */
-function useDatabase(label: string) {
-  const ctx = {
-    client: undefined as unknown as MongoClient,
-    db: undefined as unknown as Db,
-    name: uniqueName(label),
-    replies: [] as CommandSucceededEvent[],
-  };
-  beforeAll(async () => {
-    ctx.client = new MongoClient(mongoUrl(), { serverSelectionTimeoutMS: 5000, monitorCommands: true });
-    ctx.client.on('commandSucceeded', (e) => ctx.replies.push(e));
-    await ctx.client.connect();
-    ctx.db = ctx.client.db(ctx.name);
-  });
-  afterAll(async () => {
-    await ctx.db?.dropDatabase().catch(() => undefined);
-    await ctx.client?.close();
-  });
-  return ctx;
-}
 
 const sortedStrings = (values: unknown[]) => values.map((v) => String(v)).sort();
 
