@@ -1,15 +1,5 @@
-/** @c360/mongo-wire's own tests: `npm test -w @c360/mongo-wire`, and a project of the root's `npm test`. */
-/** @type {import('jest').Config} */
-module.exports = {
-  displayName: 'mongo-wire',
-  preset: 'ts-jest',
-  testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
-  // Other packages from their sources, as the root tsconfig's paths do for tsc and tsx.
-  moduleNameMapper: { '^@c360/([a-z-]+)$': '<rootDir>/../$1/src/index.ts' },
+/** @c360/mongo-wire's own tests, with the run's embedded server started once (globalSetup). */
+module.exports = require('../jest.package')('mongo-wire', {
   globalSetup: '<rootDir>/test/globalSetup.ts',
   globalTeardown: '<rootDir>/test/globalTeardown.ts',
-  setupFilesAfterEnv: ['<rootDir>/../jest.timeout.js'],
-  maxWorkers: 2,
-};
+});
