@@ -11,7 +11,8 @@ import { createSocialClient, type SocialClient } from './sources/social/client';
 import { createBehaviourClient } from './sources/behaviour/client';
 import { EVENTS } from './sources/behaviour/queries';
 import { createCrmPool } from './sources/crm/pool';
-import { CRM_TABLES, createCrmTables, missingCrmTables } from './sources/crm/ddl';
+import { checkCrmCatalogue } from './sources/crm/catalogue';
+import { CRM_TABLES, createCrmTables } from './sources/crm/ddl';
 
 /**
  * The development tools (src/embedded/index.ts and the packages behind it), loaded on first need only:
@@ -48,8 +49,9 @@ export interface CrmHandle {
 /**
  * Connects to the CRM: DATABASE_URL when set (which must already hold the tables of crm.sql and is
  * never written to except for the c360 schema), else the embedded PostgreSQL under DATA_DIR, whose
- * CRM tables are created when missing. Then applies the c360 migrations. Fails with a message that
- * says what to do when the database is unreachable or lacks the CRM.
+ * CRM tables are created when missing. Checks every contract column and its type (tables or views in
+ * CRM_SCHEMA), then applies the c360 migrations. Fails with a message that says what to do when the
+ * database is unreachable, or one line per missing table, missing column or unreadable type.
  */
 export async function openCrm(config: Config, logger: Logger): Promise<CrmHandle> {
   const embedded = config.DATABASE_URL
@@ -72,16 +74,17 @@ export async function openCrm(config: Config, logger: Logger): Promise<CrmHandle
     await pool.query('SELECT 1').catch((e: Error) => {
       throw new Error(`cannot reach the CRM database${embedded ? '' : ' at DATABASE_URL'}: ${e.message}`);
     });
-    const missing = await missingCrmTables(pool, config.CRM_SCHEMA);
+    const { missingTables: missing, mismatches } = await checkCrmCatalogue(pool, config.CRM_SCHEMA);
     if (missing.length && embedded) {
       if (missing.length < CRM_TABLES.length)
         throw new Error(
           `the embedded CRM in ${config.DATA_DIR} is incomplete (no ${missing.join(', ')}); delete ${config.DATA_DIR} and start again`,
         );
       await createCrmTables(pool);
-    } else if (missing.length) {
+    } else if (missing.length || mismatches.length) {
+      const lines = [...missing.map((t) => `${t}: no table or view of that name`), ...mismatches];
       throw new Error(
-        `the database at DATABASE_URL lacks the CRM tables ${missing.join(', ')} in schema "${config.CRM_SCHEMA}" (see contracts/crm.sql)`,
+        `the database${embedded ? ` in ${config.DATA_DIR}` : ' at DATABASE_URL'} does not match contracts/crm.sql in schema "${config.CRM_SCHEMA}" (see docs/own-crm.md):\n${lines.map((l) => `  ${l}`).join('\n')}`,
       );
     }
     const applied = await migrate(pool);

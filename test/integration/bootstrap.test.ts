@@ -56,11 +56,51 @@ describe('openCrm with DATABASE_URL', () => {
     await setup.end();
   });
 
-  it('refuses a database without the CRM tables, saying which are missing', async () => {
+  it('refuses a database without the CRM tables, one line per missing table', async () => {
     db = await createTestDatabase('empty');
-    await expect(openCrm(testConfig({ DATABASE_URL: db.url }), logger)).rejects.toThrow(
-      /lacks the CRM tables customers, customer_identities, consents, products, orders, order_items, support_tickets in schema "public"/,
+    const error = await openCrm(testConfig({ DATABASE_URL: db.url }), logger).then(
+      () => null,
+      (e: Error) => e,
     );
+    expect(error?.message.split('\n')).toEqual([
+      'the database at DATABASE_URL does not match contracts/crm.sql in schema "public" (see docs/own-crm.md):',
+      ...CRM_TABLES.map((t) => `  ${t}: no table or view of that name`),
+    ]);
+  });
+
+  it('refuses a CRM behind views whose columns or types the API cannot read, one line each', async () => {
+    db = await createTestDatabase('mismatched');
+    const setup = createCrmPool(testConfig({ DATABASE_URL: db.url }), db.url);
+    await createCrmTables(setup);
+    await setup.query(`CREATE SCHEMA crm`);
+    // Every contract table as a view in crm, then three of them spoiled the way an adopter's mapping goes wrong.
+    for (const t of CRM_TABLES) await setup.query(`CREATE VIEW crm.${t} AS SELECT * FROM public.${t}`);
+    await setup.query(`DROP VIEW crm.support_tickets`);
+    await setup.query(`DROP VIEW crm.customers`);
+    await setup.query(
+      `CREATE VIEW crm.customers AS SELECT id, created_at, full_name, gender, birth_date, city, country, occupation, phone, status FROM public.customers`,
+    );
+    await setup.query(`DROP VIEW crm.order_items`);
+    await setup.query(
+      `CREATE VIEW crm.order_items AS SELECT order_id, line_no, product_id, quantity::bigint AS quantity, unit_price::float8 AS unit_price FROM public.order_items`,
+    );
+    await setup.query(`DROP VIEW crm.orders`);
+    await setup.query(
+      `CREATE VIEW crm.orders AS SELECT id, order_number::varchar(40) AS order_number, customer_id, status, channel, placed_at::timestamp AS placed_at, total FROM public.orders`,
+    );
+    await setup.end();
+    const error = await openCrm(testConfig({ DATABASE_URL: db.url, CRM_SCHEMA: 'crm' }), logger).then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(error?.message.split('\n')).toEqual([
+      'the database at DATABASE_URL does not match contracts/crm.sql in schema "crm" (see docs/own-crm.md):',
+      '  support_tickets: no table or view of that name',
+      '  customers.email: missing (expected text or character varying or citext)',
+      "  orders.placed_at: timestamp without time zone, expected timestamp with time zone (cast it in a view: placed_at::timestamptz (or AT TIME ZONE 'UTC' for a timestamp without time zone))",
+      '  order_items.quantity: bigint, expected integer or smallint (cast it in a view: quantity::int (a bigint would be read as a string))',
+      '  order_items.unit_price: double precision, expected numeric (cast it in a view: unit_price::numeric)',
+    ]);
   });
 
   it('refuses an unreachable database clearly', async () => {

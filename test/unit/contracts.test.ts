@@ -5,7 +5,7 @@ import { socialAccountsPath } from '@c360/social-provider';
 import { embeddedSocialFile } from '../../src/bootstrap';
 import type { Config } from '../../src/config';
 import { EVENT_INDEXES, EVENTS } from '../../src/sources/behaviour/queries';
-import { crmDdl, CRM_TABLES } from '../../src/sources/crm/ddl';
+import { CRM_TABLES } from '../../src/sources/crm/ddl';
 
 /** The repository carries copies of the shared source contracts; they must not drift from the originals. */
 describe.each(['crm.sql', 'behaviour.md', 'social.md'])('contracts/%s', (file) => {
@@ -14,12 +14,6 @@ describe.each(['crm.sql', 'behaviour.md', 'social.md'])('contracts/%s', (file) =
   // The shared contracts sit beside the repository on the team's machines; a bare clone skips this.
   (existsSync(shared) ? it : it.skip)('is the shared contract, byte for byte', () => {
     expect(readFileSync(local, 'utf8')).toBe(readFileSync(shared, 'utf8'));
-  });
-});
-
-describe('the CRM tables the embedded store creates', () => {
-  it('are contracts/crm.sql, byte for byte', () => {
-    expect(crmDdl()).toBe(readFileSync(path.resolve(__dirname, '../../contracts/crm.sql'), 'utf8'));
   });
 });
 

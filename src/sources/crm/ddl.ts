@@ -14,16 +14,6 @@ export function crmDdl(): string {
   throw new Error('contracts/crm.sql not found');
 }
 
-/** The CRM tables missing from the database's CRM schema (empty when all are there). */
-export async function missingCrmTables(pool: pg.Pool, schema: string): Promise<string[]> {
-  const { rows } = await pool.query<{ table_name: string }>(
-    `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name = ANY($2::text[])`,
-    [schema, [...CRM_TABLES]],
-  );
-  const present = new Set(rows.map((r) => r.table_name));
-  return CRM_TABLES.filter((t) => !present.has(t));
-}
-
 /** Creates the CRM tables exactly as contracts/crm.sql (embedded and test databases only). */
 export async function createCrmTables(pool: pg.Pool): Promise<void> {
   await pool.query(crmDdl());
