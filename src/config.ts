@@ -118,6 +118,8 @@ const schema = z.object({
   SNAPSHOT_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10_080).default(0),
   /** Largest accepted request body. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50_000_000).default(1_000_000),
+  /** How operations run: compiled once per document by graphql-jit (src/execution.ts), or interpreted by graphql-js. */
+  EXECUTOR: z.enum(['jit', 'graphql-js']).default('jit'),
   /** false: every loader loads one key per round trip (the naive way; for the benchmark only). */
   BATCH_LOADS: bool.optional(),
   /** Adds the `x-source-round-trips` header to every GraphQL response. */

@@ -1,3 +1,4 @@
+import { compiledExecution } from './execution';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import {
@@ -152,7 +153,7 @@ export function createApollo(deps: Deps): ApolloServer<Context> {
   const safelist = loadSafelist();
   const limits = queryLimits(deps.config);
   return new ApolloServer<Context>({
-    schema,
+    ...(deps.config.EXECUTOR === 'jit' ? { gateway: compiledExecution(schema) } : { schema }),
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: production,

@@ -1,0 +1,159 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { mintToken } from '../src/security/tokens';
+import { ensureDataset, ROOT, startFlags, startStores } from './dataset';
+import { cpuSeconds, startService } from './processes';
+import { sampleInputs, workloads } from './workloads';
+
+const USAGE = `usage: npm run bench:profile -- [--workload crm-nested] [--target api|raw] [--customers 5000] [--duration 10] [--concurrency 16]
+
+Starts the stores of the bench dataset and one server (the API's production build, or the raw
+handler) under node --cpu-prof, drives one workload with autocannon, stops the server and prints
+its CPU milliseconds per request and where they went: self time by package and by function.
+Writes the .cpuprofile (open it in Chrome DevTools) and the summary under bench/results/.`;
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+
+/** Where a function lives: a package, the API's own code, Node, or V8's pseudo-frames (GC, program). */
+function placeOf(url: string, name: string): string {
+  if (!url) return name.startsWith('(') ? name : '(native)';
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg) return pkg[1]!;
+  if (url.startsWith('node:')) return 'node';
+  const own = /\/(dist\/)?(src|resolvers|bench)\/(.*)$/.exec(url);
+  return own ? `own: ${own[2]}/${own[3]!.replace(/\.js$/, '.ts')}` : url;
+}
+
+/** Self time shares of a .cpuprofile, by place and by function, without idle time. */
+export function summarise(file: string, top = 25) {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+  const selfUs = new Map<number, number>();
+  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const byPlace = new Map<string, number>();
+  const byFunction = new Map<string, number>();
+  let total = 0;
+  for (const node of profile.nodes) {
+    const us = selfUs.get(node.id) ?? 0;
+    const { functionName, url, lineNumber } = node.callFrame;
+    if (!us || functionName === '(idle)') continue;
+    total += us;
+    const place = placeOf(url, functionName);
+    byPlace.set(place.startsWith('own: ') ? 'own code' : place, (byPlace.get(place.startsWith('own: ') ? 'own code' : place) ?? 0) + us);
+    const key = `${functionName || '(anonymous)'} ${place}${url ? `:${lineNumber + 1}` : ''}`;
+    byFunction.set(key, (byFunction.get(key) ?? 0) + us);
+  }
+  const rank = (m: Map<string, number>) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, us]) => ({ name, percent: Math.round((us / total) * 1000) / 10 }));
+  return { busyMs: Math.round(total / 1000), byPlace: rank(byPlace), byFunction: rank(byFunction) };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      workload: { type: 'string', default: 'crm-nested' },
+      target: { type: 'string', default: 'api' },
+      customers: { type: 'string', default: '5000' },
+      duration: { type: 'string', default: '10' },
+      concurrency: { type: 'string', default: '16' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return void process.stdout.write(`${USAGE}\n`);
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+  const dataDir = ensureDataset(Number(values.customers), log);
+  const stores = await startStores(dataDir);
+  const profDir = mkdtempSync(path.join(os.tmpdir(), 'c360-prof-'));
+  try {
+    const secret = randomBytes(32).toString('base64url');
+    const env = {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: stores.pgUrl,
+      MONGODB_URI: stores.mongo.uri,
+      MONGODB_DB: 'behaviour',
+      SOCIAL_API_URL: stores.social.url,
+      SOCIAL_API_TOKEN: stores.socialToken,
+      JWT_SECRET: secret,
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      AGENT_CUSTOMERS_PER_HOUR: '10000000',
+      SEARCH_REFRESH_SECONDS: '0',
+      TAG_REFRESH_SECONDS: '0',
+    };
+    const prof = ['--cpu-prof', `--cpu-prof-dir=${profDir}`];
+    const server =
+      values.target === 'raw'
+        ? await startService('raw', [...prof, '--require', 'tsx/cjs', 'bench/raw.ts'], env, /listening on (http\S+)/)
+        : await startService('api', [...startFlags(), ...prof, 'dist/src/main.js'], env, /ready at (http:\/\/\S+?\/graphql)/);
+    const pool = new pg.Pool({ connectionString: stores.pgUrl, max: 2 });
+    const workload = workloads(await sampleInputs(pool)).find((w) => w.name === values.workload);
+    await pool.end();
+    if (!workload) throw new Error(`no workload ${values.workload}\n${USAGE}`);
+    const token = await mintToken(secret, { sub: 'bench-profile', roles: [workload.role], ttlSeconds: 3600 });
+    const drive = (duration: number) =>
+      autocannon({
+        url: server.url,
+        connections: Number(values.concurrency),
+        duration,
+        requests: [
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+            setupRequest: (req) => ({ ...req, body: JSON.stringify({ query: workload.query, variables: workload.variables() }) }),
+          },
+        ],
+      });
+    await drive(2);
+    const cpu0 = cpuSeconds(server.pid);
+    const result = await drive(Number(values.duration));
+    const cpuMsPerRequest = ((cpuSeconds(server.pid) - cpu0) * 1000) / result.requests.total;
+    await server.stop();
+    const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+    if (!file) throw new Error('the server wrote no profile');
+    const summary = summarise(path.join(profDir, file));
+    const stamp = new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-');
+    const base = path.join(ROOT, 'bench', 'results', `profile-${stamp}-${values.target}-${workload.name}`);
+    const report = {
+      target: values.target,
+      workload: workload.name,
+      concurrency: Number(values.concurrency),
+      node: process.versions.node,
+      rps: result.requests.average,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      errors: result.errors + result.non2xx,
+      cpuMsPerRequest: Math.round(cpuMsPerRequest * 100) / 100,
+      ...summary,
+    };
+    writeFileSync(`${base}.json`, JSON.stringify(report, null, 2));
+    writeFileSync(`${base}.cpuprofile`, readFileSync(path.join(profDir, file)));
+    process.stdout.write(
+      `${values.target} ${workload.name} c=${values.concurrency}: ${report.rps} req/s, p50 ${report.p50} ms, p99 ${report.p99} ms, ${report.errors} errors, ${report.cpuMsPerRequest} CPU ms/request\n` +
+        `self time by place:\n${summary.byPlace.map((p) => `  ${String(p.percent).padStart(5)} %  ${p.name}`).join('\n')}\n` +
+        `top functions:\n${summary.byFunction.map((p) => `  ${String(p.percent).padStart(5)} %  ${p.name}`).join('\n')}\n` +
+        `written: ${path.relative(ROOT, base)}.json and .cpuprofile\n`,
+    );
+  } finally {
+    await stores.stop();
+  }
+}
+
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });
+}
