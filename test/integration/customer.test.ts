@@ -1,18 +1,7 @@
-import { createCrmDatabase } from '../helpers/database';
-import { startTestServer, type TestServer } from '../helpers/server';
 import { fixtureDataset, LINA, NOW, TOM } from '../fixtures/crm';
+import { apiSuite } from '../helpers/suite';
 
-let db: Awaited<ReturnType<typeof createCrmDatabase>>;
-let api: TestServer;
-
-beforeAll(async () => {
-  db = await createCrmDatabase('customer', fixtureDataset());
-  api = await startTestServer(db, () => NOW);
-});
-afterAll(async () => {
-  await api?.close();
-  await db?.drop();
-});
+const suite = apiSuite('customer', fixtureDataset(), { clock: () => NOW });
 
 const PROFILE = /* GraphQL */ `
   query Profile($id: ID!) {
@@ -51,7 +40,7 @@ const PROFILE = /* GraphQL */ `
 
 describe('Query.customer', () => {
   it('returns the whole profile, with contact details cleaned', async () => {
-    const { status, body } = await api.gql(PROFILE, { id: LINA });
+    const { status, body } = await suite.api.gql(PROFILE, { id: LINA });
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
     expect(body.data.customer).toEqual({
@@ -87,13 +76,13 @@ describe('Query.customer', () => {
   });
 
   it('formats a foreign phone in E.164 and reads the age after the birthday', async () => {
-    const { body } = await api.gql(`{ customer(id: "${TOM}") { profile { age } contact { email phone } } }`);
+    const { body } = await suite.api.gql(`{ customer(id: "${TOM}") { profile { age } contact { email phone } } }`);
     // Born 1985-01-31: 41 on 2026-06-15.
     expect(body.data.customer).toEqual({ profile: { age: 41 }, contact: { email: 'tom.baker@example.org', phone: '+14155550132' } });
   });
 
   it('answers null for an unknown id, without an error', async () => {
-    const { body } = await api.gql(PROFILE, { id: 'c_nobody' });
+    const { body } = await suite.api.gql(PROFILE, { id: 'c_nobody' });
     expect(body).toEqual({ data: { customer: null } });
   });
 });
