@@ -2,15 +2,29 @@ import { emailSql, phoneSql } from '../../src/sources/crm/identifiers';
 import { refreshSearchIndex } from '../../src/sources/crm/searchIndex';
 import { fixtureDataset, LINA, LINA_DUP, NOW, TOM } from '../fixtures/crm';
 import { apiSuite } from '../helpers/suite';
+import { graphql } from '../__generated__';
+import type { IdentifierKind } from '../__generated__/graphql';
 
 const suite = apiSuite('lookup', fixtureDataset(), { clock: () => NOW });
 
-const BY = `query By($kind: IdentifierKind!, $value: String!) { customerBy(identifier: { kind: $kind, value: $value }) { id } }`;
-const ALL = `query All($kind: IdentifierKind!, $value: String!) { customersBy(identifier: { kind: $kind, value: $value }) { id } }`;
-const find = async (kind: string, value: string) => (await suite.api.gql(BY, { kind, value })).body;
+const BY = graphql(`
+  query By($kind: IdentifierKind!, $value: String!) {
+    customerBy(identifier: { kind: $kind, value: $value }) {
+      id
+    }
+  }
+`);
+const ALL = graphql(`
+  query All($kind: IdentifierKind!, $value: String!) {
+    customersBy(identifier: { kind: $kind, value: $value }) {
+      id
+    }
+  }
+`);
+const find = async (kind: IdentifierKind, value: string) => (await suite.api.gql(BY, { kind, value })).body;
 
 describe('Query.customerBy', () => {
-  it.each([
+  it.each<[IdentifierKind, string, string]>([
     ['EMAIL', ' Lina@Example.COM ', LINA],
     ['EMAIL', 'lina@example.com', LINA],
     ['EMAIL', 'TOM.BAKER@example.org', TOM],
@@ -34,7 +48,7 @@ describe('Query.customerBy', () => {
     expect(await find(kind, value)).toEqual({ data: { customerBy: { id } } });
   });
 
-  it.each([
+  it.each<[IdentifierKind, string]>([
     ['EMAIL', 'nobody@example.com'],
     ['PHONE', '+86 139 0000 0000'],
     // Same digits as Lina's national "138 0013 8000", but a US number: never matched to a CN one.
@@ -46,7 +60,7 @@ describe('Query.customerBy', () => {
     expect(await find(kind, value)).toEqual({ data: { customerBy: null } });
   });
 
-  it.each([
+  it.each<[IdentifierKind, string, RegExp]>([
     ['EMAIL', 'lina.example.com', /not an e-mail address/],
     ['EMAIL', '   ', /empty/],
     ['PHONE', '12', /not a phone number/],
@@ -60,7 +74,7 @@ describe('Query.customerBy', () => {
     expect(body.errors![0]!.message).toMatch(message);
   });
 
-  it.each([
+  it.each<[IdentifierKind, string]>([
     ['EMAIL', 'a@' + '.'.repeat(40_000) + '@'],
     ['PHONE', '1'.repeat(255)],
     ['ORDER_NUMBER', 'SO-'.repeat(100)],
@@ -97,7 +111,8 @@ describe('Query.customerBy', () => {
   });
 
   it('refuses an unknown identifier kind before running anything', async () => {
-    const { status, body, roundTrips } = await suite.api.gql(BY, { kind: 'FAX', value: '1' });
+    // Not an IdentifierKind: sent as a client may, for the server to refuse.
+    const { status, body, roundTrips } = await suite.api.gql(BY, { kind: 'FAX' as IdentifierKind, value: '1' });
     expect(status).toBe(400);
     expect(body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
     expect(roundTrips.crm).toBe(0);
@@ -111,12 +126,24 @@ describe('Query.customersBy', () => {
   });
 
   it('resolves several identifiers of different kinds in one CRM round trip', async () => {
-    const { body, roundTrips } = await suite.api.gql(`{
-      a: customerBy(identifier: { kind: EMAIL, value: "lina@example.com" }) { id }
-      b: customerBy(identifier: { kind: PHONE, value: "+14155550132" }) { id }
-      c: customerBy(identifier: { kind: ORDER_NUMBER, value: "SO2026000001" }) { id }
-      d: customerBy(identifier: { kind: SOCIAL, value: "weibo:lina_88" }) { id }
-    }`);
+    const { body, roundTrips } = await suite.api.gql(
+      graphql(`
+        query Identifiers {
+          a: customerBy(identifier: { kind: EMAIL, value: "lina@example.com" }) {
+            id
+          }
+          b: customerBy(identifier: { kind: PHONE, value: "+14155550132" }) {
+            id
+          }
+          c: customerBy(identifier: { kind: ORDER_NUMBER, value: "SO2026000001" }) {
+            id
+          }
+          d: customerBy(identifier: { kind: SOCIAL, value: "weibo:lina_88" }) {
+            id
+          }
+        }
+      `),
+    );
     expect(body.data).toEqual({ a: { id: LINA }, b: { id: TOM }, c: { id: LINA }, d: { id: LINA } });
     expect(roundTrips.crm).toBe(1);
   });
@@ -124,8 +151,8 @@ describe('Query.customersBy', () => {
 
 describe('lookups between rebuilds of the identifier index', () => {
   it('find what changed since the last rebuild, and never what is gone', async () => {
-    const by = async (kind: string, value: string) =>
-      (await suite.api.gql(ALL, { kind, value })).body.data.customersBy.map((c: { id: string }) => c.id);
+    const by = async (kind: IdentifierKind, value: string) =>
+      (await suite.api.gql(ALL, { kind, value })).body.data!.customersBy.map((c) => c.id);
     await suite.db.pool.query(
       `INSERT INTO customers (id, created_at, full_name, email, phone, status) VALUES ('c_new', now(), 'New Person', ' New@Example.com', '021 5555 0101', 'active')`,
     );
