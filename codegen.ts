@@ -3,6 +3,9 @@ import { enums } from './src/enums';
 
 const enumValues = Object.fromEntries(Object.keys(enums).map((name) => [name, `../../src/enums#${name}`]));
 
+/** Operation types as a client sees the JSON answer: scalars as strings, enums as string unions. */
+const clientConfig = { scalars: { DateTime: 'string', Date: 'string', Money: 'string', JSON: 'unknown' }, enumsAsTypes: true };
+
 /** Resolver types from schema/*.graphql, with storage types (mappers) as parents. `npm run codegen`. */
 const config: CodegenConfig = {
   schema: 'schema/*.graphql',
@@ -11,7 +14,14 @@ const config: CodegenConfig = {
     'examples/__generated__/': {
       documents: 'examples/operations/*.graphql',
       preset: 'client',
-      config: { scalars: { DateTime: 'string', Date: 'string', Money: 'string', JSON: 'unknown' }, enumsAsTypes: true },
+      config: clientConfig,
+    },
+    // The suites' operations, written with this output's graphql(): TestServer.gql types their answers and variables.
+    'test/__generated__/': {
+      documents: 'test/integration/*.test.ts',
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: clientConfig,
     },
     'src/__generated__/resolvers-types.ts': {
       plugins: [

@@ -1,5 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type http from 'node:http';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import pino from 'pino';
 import type { Deps } from '../../src/context';
 import { createHttpServer } from '../../src/http';
@@ -22,9 +24,17 @@ export interface GqlResult<D = any> {
   roundTrips: RoundTrips;
 }
 
+/** A typed document's variables, required when it has a required one. */
+type VariablesOf<V> =
+  Record<string, never> extends V ? [variables?: V, headers?: Record<string, string>] : [variables: V, headers?: Record<string, string>];
+
 export interface TestServer {
   url: string;
-  /** Runs an operation as an admin, unless `headers` carry other credentials (`authorization: ''` sends none). */
+  /**
+   * Runs an operation as an admin, unless `headers` carry other credentials (`authorization: ''` sends none).
+   * A typed document (test/__generated__'s `graphql()`) types the answer and checks the variables; a string is untyped.
+   */
+  gql<R, V>(document: TypedDocumentNode<R, V>, ...args: VariablesOf<NoInfer<V>>): Promise<GqlResult<R>>;
   gql<D = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResult<D>>;
   /** POSTs a raw body, as an admin unless `headers` carry other credentials. */
   post(body: string, headers?: Record<string, string>): Promise<Response>;
@@ -100,8 +110,8 @@ export async function startTestServer(stores: TestStores, clock?: () => Date, ov
   return {
     url,
     post,
-    async gql(query, variables, headers) {
-      const res = await post(JSON.stringify({ query, variables }), headers);
+    async gql(query: string | TypedDocumentNode, variables?: unknown, headers?: Record<string, string>) {
+      const res = await post(JSON.stringify({ query: typeof query === 'string' ? query : print(query), variables }), headers);
       return {
         status: res.status,
         body: (await res.json()) as GqlResult['body'],

@@ -1,18 +1,9 @@
-import { createCrmDatabase, testConfig } from '../helpers/database';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { testConfig } from '../helpers/database';
+import { startTestServer } from '../helpers/server';
 import { BULK, fixtureDataset, NOW } from '../fixtures/crm';
+import { apiSuite } from '../helpers/suite';
 
-let db: Awaited<ReturnType<typeof createCrmDatabase>>;
-let api: TestServer;
-
-beforeAll(async () => {
-  db = await createCrmDatabase('batching', fixtureDataset());
-  api = await startTestServer(db, () => NOW);
-});
-afterAll(async () => {
-  await api?.close();
-  await db?.drop();
-});
+const suite = apiSuite('batching', fixtureDataset(), { clock: () => NOW });
 
 const NESTED = `query Nested($first: Int) {
   customers(first: $first, filter: { city: "Hangzhou" }) {
@@ -32,8 +23,8 @@ describe('CRM round trips per request', () => {
   const EXPECTED = 1 + 1 + 6 + 1;
 
   it('are the same for a 100-customer page as for a 1-customer page', async () => {
-    const one = await api.gql(NESTED, { first: 1 });
-    const hundred = await api.gql(NESTED, { first: 100 });
+    const one = await suite.api.gql(NESTED, { first: 1 });
+    const hundred = await suite.api.gql(NESTED, { first: 100 });
     expect(one.body.errors).toBeUndefined();
     expect(hundred.body.errors).toBeUndefined();
     expect(one.roundTrips).toEqual({ crm: EXPECTED, behaviour: 0, social: 0 });
@@ -61,16 +52,16 @@ describe('CRM round trips per request', () => {
   });
 
   it('cost nothing for fields not asked for', async () => {
-    const ids = await api.gql(`{ customers(first: 100) { edges { node { id } } } }`);
+    const ids = await suite.api.gql(`{ customers(first: 100) { edges { node { id } } } }`);
     expect(ids.roundTrips.crm).toBe(1);
-    const profile = await api.gql(
+    const profile = await suite.api.gql(
       `{ customers(first: 100) { edges { node { id profile { city } contact { phone } createdAt status } } } }`,
     );
     expect(profile.roundTrips.crm).toBe(1);
   });
 
   it('load a customer once however many fields and aliases need it', async () => {
-    const { body, roundTrips } = await api.gql(`{
+    const { body, roundTrips } = await suite.api.gql(`{
       a: customer(id: "c_b001") { profile { fullName } contact { email } createdAt }
       b: customer(id: "c_b001") { status }
       c: customer(id: "c_b002") { status }
@@ -80,7 +71,7 @@ describe('CRM round trips per request', () => {
   });
 
   it('one statement per distinct set of arguments at a level', async () => {
-    const { roundTrips } = await api.gql(`{ customers(first: 50, filter: { city: "Hangzhou" }) { edges { node {
+    const { roundTrips } = await suite.api.gql(`{ customers(first: 50, filter: { city: "Hangzhou" }) { edges { node {
       recent: orders(first: 1) { edges { node { id } } }
       completed: orders(first: 5, status: COMPLETED) { edges { node { id } } }
     } } } }`);
@@ -91,15 +82,15 @@ describe('CRM round trips per request', () => {
 describe('the naive way (BATCH_LOADS=false, for the benchmark)', () => {
   it('gives the same answer at one round trip per customer and loader', async () => {
     const config = testConfig({
-      DATABASE_URL: db.url,
-      MONGODB_URI: db.config.MONGODB_URI!,
-      MONGODB_DB: db.config.MONGODB_DB,
+      DATABASE_URL: suite.db.url,
+      MONGODB_URI: suite.db.config.MONGODB_URI!,
+      MONGODB_DB: suite.db.config.MONGODB_DB,
       BATCH_LOADS: 'false',
     });
-    const naive = await startTestServer(db, () => NOW, { config });
+    const naive = await startTestServer(suite.db, () => NOW, { config });
     try {
       const query = `{ customers(first: 20, filter: { city: "Hangzhou" }) { edges { node { id purchaseSummary { completedOrders totalSpent } supportTickets { id } } } } }`;
-      const [batched, unbatched] = await Promise.all([api.gql(query), naive.gql(query)]);
+      const [batched, unbatched] = await Promise.all([suite.api.gql(query), naive.gql(query)]);
       expect(unbatched.body).toEqual(batched.body);
       expect(batched.roundTrips.crm).toBe(1 + 2);
       // The page, then a statement per customer for each of the two fields.

@@ -1,19 +1,8 @@
-import { createCrmDatabase } from '../helpers/database';
-import { startTestServer, type TestServer } from '../helpers/server';
 import { BULK, fixtureDataset, LINA, NOW, TOM } from '../fixtures/crm';
 import { fixtureEvents, LINA_EVENTS as E } from '../fixtures/events';
+import { apiSuite } from '../helpers/suite';
 
-let db: Awaited<ReturnType<typeof createCrmDatabase>>;
-let api: TestServer;
-
-beforeAll(async () => {
-  db = await createCrmDatabase('behaviour', fixtureDataset(), fixtureEvents());
-  api = await startTestServer(db, () => NOW);
-});
-afterAll(async () => {
-  await api?.close();
-  await db?.drop();
-});
+const suite = apiSuite('behaviour', fixtureDataset(), { events: fixtureEvents(), clock: () => NOW });
 
 const BEHAVIOUR = `query B($id: ID!) { customer(id: $id) { behaviour {
   lastSeenAt
@@ -28,7 +17,7 @@ const BEHAVIOUR = `query B($id: ID!) { customer(id: $id) { behaviour {
 
 describe('Customer.behaviour', () => {
   it('aggregates own, anonymous and device-linked events up to now, each once', async () => {
-    const { body, roundTrips } = await api.gql(BEHAVIOUR, { id: LINA });
+    const { body, roundTrips } = await suite.api.gql(BEHAVIOUR, { id: LINA });
     expect(body.errors).toBeUndefined();
     expect(body.data.customer.behaviour).toEqual({
       lastSeenAt: '2026-06-15T11:00:00.000Z', // e9; e7 is after now
@@ -64,7 +53,7 @@ describe('Customer.behaviour', () => {
   });
 
   it('is empty, not null, for a customer without events', async () => {
-    const { body } = await api.gql(BEHAVIOUR, { id: TOM });
+    const { body } = await suite.api.gql(BEHAVIOUR, { id: TOM });
     expect(body.data.customer.behaviour).toEqual({
       lastSeenAt: null,
       s30: 0,
@@ -78,11 +67,11 @@ describe('Customer.behaviour', () => {
   });
 
   it('honours first and refuses out-of-range windows', async () => {
-    const { body } = await api.gql(
+    const { body } = await suite.api.gql(
       `{ customer(id: "${LINA}") { behaviour { topCategories(first: 1) { category } recentSearches(first: 1) { query } } } }`,
     );
     expect(body.data.customer.behaviour).toEqual({ topCategories: [{ category: 'skincare' }], recentSearches: [{ query: 'tent' }] });
-    const bad = await api.gql(`{ customer(id: "${LINA}") { id behaviour { sessions(days: 0) } } }`);
+    const bad = await suite.api.gql(`{ customer(id: "${LINA}") { id behaviour { sessions(days: 0) } } }`);
     expect(bad.body.data.customer).toEqual({ id: LINA, behaviour: null });
     expect(bad.body.errors![0]).toMatchObject({ path: ['customer', 'behaviour'], extensions: { code: 'BAD_USER_INPUT' } });
   });
@@ -95,7 +84,7 @@ describe('Customer.timeline', () => {
   const idsOf = (t: { edges: { node: { id: string } }[] }) => t.edges.map((e) => e.node.id);
 
   it('pages newest first through all linked events', async () => {
-    const first = await api.gql(TIMELINE, { id: LINA, first: 3 });
+    const first = await suite.api.gql(TIMELINE, { id: LINA, first: 3 });
     const page1 = first.body.data.customer.timeline;
     expect(idsOf(page1)).toEqual([E.e9, E.e2, E.e1].map((e) => e._id.toHexString()));
     expect(page1.edges[0].node).toEqual({
@@ -109,20 +98,20 @@ describe('Customer.timeline', () => {
       device: { type: 'mobile', os: 'iOS', model: 'iPhone 15' },
     });
     expect(page1.pageInfo.hasNextPage).toBe(true);
-    const rest = await api.gql(TIMELINE, { id: LINA, first: 10, after: page1.pageInfo.endCursor });
+    const rest = await suite.api.gql(TIMELINE, { id: LINA, first: 10, after: page1.pageInfo.endCursor });
     expect(idsOf(rest.body.data.customer.timeline)).toEqual([E.e4, E.e3, E.e5, E.e6].map((e) => e._id.toHexString()));
     expect(rest.body.data.customer.timeline.pageInfo.hasNextPage).toBe(false);
   });
 
   it('filters by type and refuses a foreign cursor', async () => {
-    const { body } = await api.gql(TIMELINE, { id: LINA, types: ['search'] });
+    const { body } = await suite.api.gql(TIMELINE, { id: LINA, types: ['search'] });
     expect(idsOf(body.data.customer.timeline)).toEqual([E.e3, E.e6].map((e) => e._id.toHexString()));
-    const bad = await api.gql(TIMELINE, { id: LINA, after: 'eyJ4IjoxfQ' });
+    const bad = await suite.api.gql(TIMELINE, { id: LINA, after: 'eyJ4IjoxfQ' });
     expect(bad.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
   });
 
   it('shares the one aggregation with the behaviour fields of the same level', async () => {
-    const { body, roundTrips } = await api.gql(
+    const { body, roundTrips } = await suite.api.gql(
       `{ customer(id: "${LINA}") { behaviour { lastSeenAt } timeline(first: 1) { edges { node { type } } } } }`,
     );
     expect(body.data.customer.timeline.edges).toEqual([{ node: { type: 'click' } }]);
@@ -134,8 +123,8 @@ describe('behaviour round trips', () => {
   const PAGE = `query P($first: Int) { customers(first: $first, filter: { city: "Hangzhou" }) { edges { node { id behaviour { lastSeenAt eventCounts { type count } } } } } }`;
 
   it('are one per level whatever the page size', async () => {
-    const one = await api.gql(PAGE, { first: 1 });
-    const hundred = await api.gql(PAGE, { first: 100 });
+    const one = await suite.api.gql(PAGE, { first: 1 });
+    const hundred = await suite.api.gql(PAGE, { first: 100 });
     expect(one.roundTrips).toEqual({ crm: 2, behaviour: 1, social: 0 });
     expect(hundred.roundTrips).toEqual({ crm: 2, behaviour: 1, social: 0 });
     const nodes = hundred.body.data.customers.edges.map((e: { node: unknown }) => e.node);
@@ -154,7 +143,7 @@ describe('behaviour round trips', () => {
   });
 
   it('are zero when no behaviour field is asked for', async () => {
-    const { roundTrips } = await api.gql(
+    const { roundTrips } = await suite.api.gql(
       `{ customers(first: 100) { edges { node { id profile { city } orders(first: 2) { totalCount } } } } }`,
     );
     expect(roundTrips.behaviour).toBe(0);

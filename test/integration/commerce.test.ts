@@ -1,37 +1,53 @@
-import { createCrmDatabase } from '../helpers/database';
-import { startTestServer, type TestServer } from '../helpers/server';
 import { fixtureDataset, LINA, NOW, TOM } from '../fixtures/crm';
+import { apiSuite } from '../helpers/suite';
+import { graphql } from '../__generated__';
 
-let db: Awaited<ReturnType<typeof createCrmDatabase>>;
-let api: TestServer;
+const suite = apiSuite('commerce', fixtureDataset(), { clock: () => NOW });
 
-beforeAll(async () => {
-  db = await createCrmDatabase('commerce', fixtureDataset());
-  api = await startTestServer(db, () => NOW);
-});
-afterAll(async () => {
-  await api?.close();
-  await db?.drop();
-});
-
-const ORDERS = `query O($id: ID!, $first: Int, $after: String, $status: OrderStatus) {
-  customer(id: $id) {
-    orders(first: $first, after: $after, status: $status) {
-      totalCount
-      edges { node { orderNumber status channel placedAt total items { lineNo quantity unitPrice lineTotal product { id name category brand price } } } }
-      pageInfo { hasNextPage endCursor }
+const ORDERS = graphql(`
+  query O($id: ID!, $first: Int, $after: String, $status: OrderStatus) {
+    customer(id: $id) {
+      orders(first: $first, after: $after, status: $status) {
+        totalCount
+        edges {
+          node {
+            orderNumber
+            status
+            channel
+            placedAt
+            total
+            items {
+              lineNo
+              quantity
+              unitPrice
+              lineTotal
+              product {
+                id
+                name
+                category
+                brand
+                price
+              }
+            }
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
     }
   }
-}`;
+`);
 
 describe('Customer.orders', () => {
   it('pages through orders newest first, with items and products', async () => {
-    const first = await api.gql(ORDERS, { id: LINA, first: 2 });
+    const first = await suite.api.gql(ORDERS, { id: LINA, first: 2 });
     expect(first.body.errors).toBeUndefined();
-    const page1 = first.body.data.customer.orders;
+    const page1 = first.body.data!.customer!.orders!;
     expect(page1.totalCount).toBe(6);
     expect(page1.pageInfo.hasNextPage).toBe(true);
-    expect(page1.edges.map((e: { node: unknown }) => e.node)).toEqual([
+    expect(page1.edges.map((e) => e.node)).toEqual([
       {
         orderNumber: 'SO2026000005',
         status: 'PENDING',
@@ -72,45 +88,64 @@ describe('Customer.orders', () => {
         ],
       },
     ]);
-    const rest = await api.gql(ORDERS, { id: LINA, first: 10, after: page1.pageInfo.endCursor });
-    const numbers = rest.body.data.customer.orders.edges.map((e: { node: { orderNumber: string } }) => e.node.orderNumber);
+    const rest = await suite.api.gql(ORDERS, { id: LINA, first: 10, after: page1.pageInfo.endCursor });
+    const numbers = rest.body.data!.customer!.orders!.edges.map((e) => e.node.orderNumber);
     expect(numbers).toEqual(['SO2026000002', 'SO2026000003', 'SO2026000004', 'SO2025000006']);
-    expect(rest.body.data.customer.orders.pageInfo.hasNextPage).toBe(false);
+    expect(rest.body.data!.customer!.orders!.pageInfo.hasNextPage).toBe(false);
   });
 
   it('filters by status, counting only that status', async () => {
-    const { body } = await api.gql(ORDERS, { id: LINA, status: 'COMPLETED' });
-    const o = body.data.customer.orders;
+    const { body } = await suite.api.gql(ORDERS, { id: LINA, status: 'COMPLETED' });
+    const o = body.data!.customer!.orders!;
     expect(o.totalCount).toBe(3);
-    expect(o.edges.map((e: { node: { orderNumber: string } }) => e.node.orderNumber)).toEqual([
-      'SO2026000001',
-      'SO2026000002',
-      'SO2025000006',
-    ]);
+    expect(o.edges.map((e) => e.node.orderNumber)).toEqual(['SO2026000001', 'SO2026000002', 'SO2025000006']);
   });
 
   it('gives an empty connection to a customer without orders', async () => {
-    const { body } = await api.gql(ORDERS, { id: TOM });
-    expect(body.data.customer.orders).toEqual({ totalCount: 0, edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
+    const { body } = await suite.api.gql(ORDERS, { id: TOM });
+    expect(body.data!.customer!.orders!).toEqual({ totalCount: 0, edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
   });
 
   it('refuses a customers cursor as an orders cursor, and first above 100', async () => {
-    const list = await api.gql(`{ customers(first: 1) { pageInfo { endCursor } } }`);
-    const bad = await api.gql(ORDERS, { id: LINA, after: list.body.data.customers.pageInfo.endCursor });
+    const list = await suite.api.gql(
+      graphql(`
+        query FirstCursor {
+          customers(first: 1) {
+            pageInfo {
+              endCursor
+            }
+          }
+        }
+      `),
+    );
+    const bad = await suite.api.gql(ORDERS, { id: LINA, after: list.body.data!.customers.pageInfo.endCursor });
     expect(bad.body.errors![0]).toMatchObject({ path: ['customer', 'orders'], extensions: { code: 'BAD_USER_INPUT' } });
-    const big = await api.gql(ORDERS, { id: LINA, first: 101 });
+    const big = await suite.api.gql(ORDERS, { id: LINA, first: 101 });
     expect(big.body.errors![0]!.message).toMatch(/between 1 and 100/);
   });
 });
 
 describe('Customer.purchaseSummary', () => {
-  const SUMMARY = `query S($id: ID!) { customer(id: $id) { purchaseSummary { completedOrders totalSpent averageOrderValue firstOrderAt lastOrderAt currency } } }`;
+  const SUMMARY = graphql(`
+    query Summary($id: ID!) {
+      customer(id: $id) {
+        purchaseSummary {
+          completedOrders
+          totalSpent
+          averageOrderValue
+          firstOrderAt
+          lastOrderAt
+          currency
+        }
+      }
+    }
+  `);
 
   it('sums completed orders only, exactly', async () => {
     // Completed: 200.00 + 2999.00 + 149.70 = 3348.70 over 3 orders; 3348.70 / 3 = 1116.2333 → 1116.23.
     // The pending 149.90, cancelled 49.90 and refunded 100.00 do not count.
-    const { body } = await api.gql(SUMMARY, { id: LINA });
-    expect(body.data.customer.purchaseSummary).toEqual({
+    const { body } = await suite.api.gql(SUMMARY, { id: LINA });
+    expect(body.data!.customer!.purchaseSummary).toEqual({
       completedOrders: 3,
       totalSpent: '3348.70',
       averageOrderValue: '1116.23',
@@ -121,8 +156,8 @@ describe('Customer.purchaseSummary', () => {
   });
 
   it('is zero for a customer without completed orders', async () => {
-    const { body } = await api.gql(SUMMARY, { id: TOM });
-    expect(body.data.customer.purchaseSummary).toEqual({
+    const { body } = await suite.api.gql(SUMMARY, { id: TOM });
+    expect(body.data!.customer!.purchaseSummary).toEqual({
       completedOrders: 0,
       totalSpent: '0.00',
       averageOrderValue: null,
@@ -135,13 +170,33 @@ describe('Customer.purchaseSummary', () => {
 
 describe('Customer.supportTickets', () => {
   it('lists tickets newest first, filtered by status', async () => {
-    const { body } = await api.gql(`{ customer(id: "${LINA}") {
-      all: supportTickets { id status priority channel openedAt resolvedAt satisfaction subject }
-      open: supportTickets(status: [OPEN, PENDING]) { id }
-      one: supportTickets(first: 1) { id }
-    } }`);
+    const { body } = await suite.api.gql(
+      graphql(`
+        query Tickets($id: ID!) {
+          customer(id: $id) {
+            all: supportTickets {
+              id
+              status
+              priority
+              channel
+              openedAt
+              resolvedAt
+              satisfaction
+              subject
+            }
+            open: supportTickets(status: [OPEN, PENDING]) {
+              id
+            }
+            one: supportTickets(first: 1) {
+              id
+            }
+          }
+        }
+      `),
+      { id: LINA },
+    );
     expect(body.errors).toBeUndefined();
-    expect(body.data.customer.all).toEqual([
+    expect(body.data!.customer!.all).toEqual([
       {
         id: 't1',
         status: 'OPEN',
@@ -173,7 +228,7 @@ describe('Customer.supportTickets', () => {
         subject: 'Invoice copy',
       },
     ]);
-    expect(body.data.customer.open).toEqual([{ id: 't1' }]);
-    expect(body.data.customer.one).toEqual([{ id: 't1' }]);
+    expect(body.data!.customer!.open).toEqual([{ id: 't1' }]);
+    expect(body.data!.customer!.one).toEqual([{ id: 't1' }]);
   });
 });

@@ -1,20 +1,10 @@
-import { createCrmDatabase } from '../helpers/database';
-import { startTestServer, type TestServer } from '../helpers/server';
 import { fixtureDataset, LINA, NOW, TOM } from '../fixtures/crm';
+import { apiSuite } from '../helpers/suite';
+import { graphql } from '../__generated__';
 
-let db: Awaited<ReturnType<typeof createCrmDatabase>>;
-let api: TestServer;
+const suite = apiSuite('customer', fixtureDataset(), { clock: () => NOW });
 
-beforeAll(async () => {
-  db = await createCrmDatabase('customer', fixtureDataset());
-  api = await startTestServer(db, () => NOW);
-});
-afterAll(async () => {
-  await api?.close();
-  await db?.drop();
-});
-
-const PROFILE = /* GraphQL */ `
+const PROFILE = graphql(`
   query Profile($id: ID!) {
     customer(id: $id) {
       id
@@ -47,14 +37,14 @@ const PROFILE = /* GraphQL */ `
       }
     }
   }
-`;
+`);
 
 describe('Query.customer', () => {
   it('returns the whole profile, with contact details cleaned', async () => {
-    const { status, body } = await api.gql(PROFILE, { id: LINA });
+    const { status, body } = await suite.api.gql(PROFILE, { id: LINA });
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
-    expect(body.data.customer).toEqual({
+    expect(body.data!.customer).toEqual({
       id: LINA,
       createdAt: '2024-03-01T08:00:00.000Z',
       status: 'ACTIVE',
@@ -87,13 +77,28 @@ describe('Query.customer', () => {
   });
 
   it('formats a foreign phone in E.164 and reads the age after the birthday', async () => {
-    const { body } = await api.gql(`{ customer(id: "${TOM}") { profile { age } contact { email phone } } }`);
+    const { body } = await suite.api.gql(
+      graphql(`
+        query Contact($id: ID!) {
+          customer(id: $id) {
+            profile {
+              age
+            }
+            contact {
+              email
+              phone
+            }
+          }
+        }
+      `),
+      { id: TOM },
+    );
     // Born 1985-01-31: 41 on 2026-06-15.
-    expect(body.data.customer).toEqual({ profile: { age: 41 }, contact: { email: 'tom.baker@example.org', phone: '+14155550132' } });
+    expect(body.data!.customer).toEqual({ profile: { age: 41 }, contact: { email: 'tom.baker@example.org', phone: '+14155550132' } });
   });
 
   it('answers null for an unknown id, without an error', async () => {
-    const { body } = await api.gql(PROFILE, { id: 'c_nobody' });
+    const { body } = await suite.api.gql(PROFILE, { id: 'c_nobody' });
     expect(body).toEqual({ data: { customer: null } });
   });
 });

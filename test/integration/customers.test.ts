@@ -1,42 +1,37 @@
-import { createCrmDatabase } from '../helpers/database';
-import { startTestServer, type TestServer } from '../helpers/server';
 import { BULK, fixtureDataset, LINA, LINA_DUP, NOW, TOM } from '../fixtures/crm';
+import type { GqlResult } from '../helpers/server';
+import { apiSuite } from '../helpers/suite';
+import { graphql } from '../__generated__';
+import type { CustomerFilter, PageQuery, PageQueryVariables } from '../__generated__/graphql';
 
-let db: Awaited<ReturnType<typeof createCrmDatabase>>;
-let api: TestServer;
+const suite = apiSuite('customers', fixtureDataset(), { clock: () => NOW });
 const ALL_IDS = [...BULK, LINA, LINA_DUP, TOM].sort();
 
-beforeAll(async () => {
-  db = await createCrmDatabase('customers', fixtureDataset());
-  api = await startTestServer(db, () => NOW);
-});
-afterAll(async () => {
-  await api?.close();
-  await db?.drop();
-});
-
-const PAGE = `query Page($filter: CustomerFilter, $orderBy: CustomerOrderBy, $first: Int, $after: String) {
-  customers(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
-    totalCount
-    edges { cursor node { id } }
-    pageInfo { hasNextPage endCursor }
+const PAGE = graphql(`
+  query Page($filter: CustomerFilter, $orderBy: CustomerOrderBy, $first: Int, $after: String) {
+    customers(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
+      totalCount
+      edges {
+        cursor
+        node {
+          id
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
   }
-}`;
-type PageData = {
-  customers: {
-    totalCount: number;
-    edges: { cursor: string; node: { id: string } }[];
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  };
-};
+`);
 
-async function walk(variables: Record<string, unknown>): Promise<string[]> {
+async function walk(variables: PageQueryVariables): Promise<string[]> {
   const ids: string[] = [];
   let after: string | null = null;
   for (let pages = 0; pages < 50; pages += 1) {
-    const result: { body: { data?: PageData; errors?: unknown } } = await api.gql<PageData>(PAGE, { ...variables, after });
+    const result: GqlResult<PageQuery> = await suite.api.gql(PAGE, { ...variables, after });
     expect(result.body.errors).toBeUndefined();
-    const page: PageData['customers'] = result.body.data!.customers;
+    const page: PageQuery['customers'] = result.body.data!.customers;
     ids.push(...page.edges.map((e) => e.node.id));
     if (!page.pageInfo.hasNextPage) return ids;
     after = page.pageInfo.endCursor;
@@ -58,17 +53,17 @@ describe('Query.customers', () => {
 
   it('ends with hasNextPage false exactly on the last page, and an empty page has no endCursor', async () => {
     // 123 customers: a full page of 100 has a next page, and the remaining 23 fill the last one exactly.
-    const full = await api.gql<PageData>(PAGE, { first: 100 });
+    const full = await suite.api.gql(PAGE, { first: 100 });
     expect(full.body.data!.customers.pageInfo.hasNextPage).toBe(true);
     expect(full.body.data!.customers.totalCount).toBe(123);
-    const last = await api.gql<PageData>(PAGE, { first: 23, after: full.body.data!.customers.pageInfo.endCursor });
+    const last = await suite.api.gql(PAGE, { first: 23, after: full.body.data!.customers.pageInfo.endCursor });
     expect(last.body.data!.customers.edges.map((e) => e.node.id)).toEqual(ALL_IDS.slice(100));
     expect(last.body.data!.customers.pageInfo).toEqual({ hasNextPage: false, endCursor: last.body.data!.customers.edges[22]!.cursor });
-    const empty = await api.gql<PageData>(PAGE, { filter: { city: 'Atlantis' } });
+    const empty = await suite.api.gql(PAGE, { filter: { city: 'Atlantis' } });
     expect(empty.body.data!.customers).toEqual({ totalCount: 0, edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
   });
 
-  it.each([
+  it.each<[CustomerFilter, string[]]>([
     [{ city: 'SHANGHAI' }, [LINA, LINA_DUP]],
     [{ country: 'us' }, [TOM]],
     [{ gender: 'FEMALE' }, [LINA]],
@@ -77,41 +72,47 @@ describe('Query.customers', () => {
     [{ hasCompletedOrders: true, city: 'Shanghai' }, [LINA]],
     [{ status: 'MERGED' }, []],
   ])('filters %j', async (filter, ids) => {
-    const { body } = await api.gql<PageData>(PAGE, { filter, first: 100 });
+    const { body } = await suite.api.gql(PAGE, { filter, first: 100 });
     expect(body.errors).toBeUndefined();
     expect(body.data!.customers.edges.map((e) => e.node.id)).toEqual([...ids].sort());
     expect(body.data!.customers.totalCount).toBe(ids.length);
   });
 
-  it.each([
+  it.each<[PageQueryVariables, RegExp]>([
     [{ first: 0 }, /between 1 and 100/],
     [{ first: 101 }, /between 1 and 100/],
     [{ after: 'garbage' }, /not a cursor of this list/],
     [{ filter: { country: 'China' } }, /ISO 3166-1/],
     [{ filter: { createdAfter: '2026-01-01T00:00:00Z', createdBefore: '2025-01-01T00:00:00Z' } }, /before/],
   ])('refuses %j with BAD_USER_INPUT', async (variables, message) => {
-    const { body, roundTrips } = await api.gql(PAGE, variables);
+    const { body, roundTrips } = await suite.api.gql(PAGE, variables);
     expect(body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     expect(body.errors![0]!.message).toMatch(message);
     expect(roundTrips.crm).toBe(0);
   });
 
   it('refuses a cursor from another order', async () => {
-    const first = await api.gql<PageData>(PAGE, { first: 2 });
+    const first = await suite.api.gql(PAGE, { first: 2 });
     const cursor = first.body.data!.customers.pageInfo.endCursor;
-    const { body } = await api.gql(PAGE, { first: 2, after: cursor, orderBy: 'CREATED_AT_DESC' });
+    const { body } = await suite.api.gql(PAGE, { first: 2, after: cursor, orderBy: 'CREATED_AT_DESC' });
     expect(body.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'after' } });
   });
 
   it('refuses a malformed date-time before running', async () => {
-    const { status, body } = await api.gql(PAGE, { filter: { createdAfter: 'yesterday' } });
+    const { status, body } = await suite.api.gql(PAGE, { filter: { createdAfter: 'yesterday' } });
     expect(status).toBe(400);
     expect(body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
   });
 });
 
 describe('Query.searchCustomers', () => {
-  const SEARCH = `query S($q: String!, $first: Int) { searchCustomers(query: $q, first: $first) { id } }`;
+  const SEARCH = graphql(`
+    query Search($q: String!, $first: Int) {
+      searchCustomers(query: $q, first: $first) {
+        id
+      }
+    }
+  `);
   it.each([
     ['lina@example.com', LINA],
     ['tom.bak', TOM],
@@ -120,21 +121,32 @@ describe('Query.searchCustomers', () => {
     ['138 0013 8000', LINA],
     ['李娜', LINA],
   ])('%j finds %s first', async (q, id) => {
-    const { body } = await api.gql<{ searchCustomers: { id: string }[] }>(SEARCH, { q });
+    const { body } = await suite.api.gql(SEARCH, { q });
     expect(body.errors).toBeUndefined();
     expect(body.data!.searchCustomers[0]).toEqual({ id });
   });
 
   it('finds nothing for an unrelated text and refuses a one-letter query', async () => {
-    expect((await api.gql(SEARCH, { q: 'zzzqqq' })).body).toEqual({ data: { searchCustomers: [] } });
-    const { body } = await api.gql(SEARCH, { q: 'l' });
+    expect((await suite.api.gql(SEARCH, { q: 'zzzqqq' })).body).toEqual({ data: { searchCustomers: [] } });
+    const { body } = await suite.api.gql(SEARCH, { q: 'l' });
     expect(body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
   });
 
   it('returns at most `first`, and loads the fields of the hits without another trip', async () => {
-    const { body, roundTrips } = await api.gql(`{ searchCustomers(query: "bulk customer", first: 5) { id profile { city } } }`);
-    expect(body.data.searchCustomers).toHaveLength(5);
-    expect(body.data.searchCustomers.every((c: { profile: { city: string } }) => c.profile.city === 'Hangzhou')).toBe(true);
+    const { body, roundTrips } = await suite.api.gql(
+      graphql(`
+        query BulkSearch {
+          searchCustomers(query: "bulk customer", first: 5) {
+            id
+            profile {
+              city
+            }
+          }
+        }
+      `),
+    );
+    expect(body.data!.searchCustomers).toHaveLength(5);
+    expect(body.data!.searchCustomers.every((c) => c.profile.city === 'Hangzhou')).toBe(true);
     expect(roundTrips.crm).toBe(1);
   });
 });

@@ -1,21 +1,12 @@
 import pg from 'pg';
-import { createCrmDatabase, testConfig } from '../helpers/database';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { testConfig } from '../helpers/database';
+import { startTestServer } from '../helpers/server';
 import { fixtureDataset, LINA, NOW } from '../fixtures/crm';
 import { createCrmPool } from '../../src/sources/crm/pool';
 import { freePort } from '@c360/dev-postgres';
+import { apiSuite } from '../helpers/suite';
 
-let db: Awaited<ReturnType<typeof createCrmDatabase>>;
-let api: TestServer;
-
-beforeAll(async () => {
-  db = await createCrmDatabase('errors', fixtureDataset());
-  api = await startTestServer(db, () => NOW);
-});
-afterAll(async () => {
-  await api?.close();
-  await db?.drop();
-});
+const suite = apiSuite('errors', fixtureDataset(), { clock: () => NOW });
 
 const NO_LEAKS = /select|from |stack|127\.0\.0\.1|postgres|ECONN|at .*\.ts/i;
 
@@ -24,7 +15,7 @@ describe('a CRM that is down or slow', () => {
     const port = await freePort(); // nothing listens there
     const config = testConfig({ DATABASE_URL: `postgres://u:p@127.0.0.1:${port}/x`, DB_CONNECT_TIMEOUT_MS: '500' });
     const pool = createCrmPool(config, config.DATABASE_URL!);
-    const down = await startTestServer(db, () => NOW, { config, crmPool: pool });
+    const down = await startTestServer(suite.db, () => NOW, { config, crmPool: pool });
     try {
       const { status, body } = await down.gql(`{ customer(id: "${LINA}") { id profile { fullName } } }`);
       expect(status).toBe(200);
@@ -44,10 +35,10 @@ describe('a CRM that is down or slow', () => {
   });
 
   it('bounds a blocked statement with the statement timeout', async () => {
-    const config = testConfig({ DATABASE_URL: db.url, DB_STATEMENT_TIMEOUT_MS: '300' });
-    const pool = createCrmPool(config, db.url);
-    const slow = await startTestServer(db, () => NOW, { config, crmPool: pool });
-    const locker = new pg.Client({ connectionString: db.url });
+    const config = testConfig({ DATABASE_URL: suite.db.url, DB_STATEMENT_TIMEOUT_MS: '300' });
+    const pool = createCrmPool(config, suite.db.url);
+    const slow = await startTestServer(suite.db, () => NOW, { config, crmPool: pool });
+    const locker = new pg.Client({ connectionString: suite.db.url });
     await locker.connect();
     try {
       await locker.query('BEGIN');
@@ -74,9 +65,9 @@ describe('a CRM that is down or slow', () => {
 
 describe('unexpected failures', () => {
   it('are masked as INTERNAL_SERVER_ERROR and degrade only their field', async () => {
-    await db.pool.query('ALTER TABLE support_tickets RENAME COLUMN subject TO title');
+    await suite.db.pool.query('ALTER TABLE support_tickets RENAME COLUMN subject TO title');
     try {
-      const { body } = await api.gql(`{ customer(id: "${LINA}") { id supportTickets { id } } }`);
+      const { body } = await suite.api.gql(`{ customer(id: "${LINA}") { id supportTickets { id } } }`);
       expect(body.data).toEqual({ customer: { id: LINA, supportTickets: null } });
       expect(body.errors).toEqual([
         {
@@ -87,14 +78,14 @@ describe('unexpected failures', () => {
         },
       ]);
     } finally {
-      await db.pool.query('ALTER TABLE support_tickets RENAME COLUMN title TO subject');
+      await suite.db.pool.query('ALTER TABLE support_tickets RENAME COLUMN title TO subject');
     }
   });
 });
 
 describe('bad requests', () => {
   it('refuses a body over MAX_BODY_BYTES with 413', async () => {
-    const res = await api.post(JSON.stringify({ query: `{ customer(id: "${'x'.repeat(1_100_000)}") { id } }` }));
+    const res = await suite.api.post(JSON.stringify({ query: `{ customer(id: "${'x'.repeat(1_100_000)}") { id } }` }));
     expect(res.status).toBe(413);
     expect(await res.json()).toEqual({
       errors: [{ message: 'The request body is larger than 1000000 bytes.', extensions: { code: 'BAD_REQUEST' } }],
@@ -102,20 +93,20 @@ describe('bad requests', () => {
   });
 
   it('refuses malformed JSON with 400', async () => {
-    const res = await api.post('{"query": ');
+    const res = await suite.api.post('{"query": ');
     expect(res.status).toBe(400);
     expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('BAD_REQUEST');
   });
 
   it('reports a syntax error with its location and no stack', async () => {
-    const { status, body } = await api.gql('{ customer(id: "x") { id ');
+    const { status, body } = await suite.api.gql('{ customer(id: "x") { id ');
     expect(status).toBe(400);
     expect(body.errors![0]).toMatchObject({ extensions: { code: 'GRAPHQL_PARSE_FAILED' }, locations: [{ line: 1, column: 26 }] });
     expect(body.errors![0]!.extensions).not.toHaveProperty('stacktrace');
   });
 
   it('reports an unknown field as a validation error', async () => {
-    const { status, body } = await api.gql('{ customer(id: "x") { salary } }');
+    const { status, body } = await suite.api.gql('{ customer(id: "x") { salary } }');
     expect(status).toBe(400);
     expect(body.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
@@ -125,7 +116,7 @@ describe('bad requests', () => {
     ['customers(filter: { city })', '{ customers(filter: { city: "Hang\\u0000zhou" }) { totalCount } }', 'filter.city'],
     ['erasures(customerId:)', '{ erasures(customerId: "c_\\u0000") { id } }', 'customerId'],
   ])('refuses a NUL character in %s as BAD_USER_INPUT, before any source is asked', async (_, query, field) => {
-    const { status, body, roundTrips } = await api.gql(query);
+    const { status, body, roundTrips } = await suite.api.gql(query);
     expect(status).toBe(400);
     expect(body.errors).toEqual([
       { message: `\`${field}\` may not contain the NUL character (U+0000).`, extensions: { code: 'BAD_USER_INPUT', field } },
@@ -134,13 +125,13 @@ describe('bad requests', () => {
   });
 
   it("bounds a variable's default value like a value sent", async () => {
-    const nul = await api.gql('query($v: String! = "ab\\u0000c") { searchCustomers(query: $v) { id } }');
+    const nul = await suite.api.gql('query($v: String! = "ab\\u0000c") { searchCustomers(query: $v) { id } }');
     expect(nul.status).toBe(400);
     expect(nul.body.errors![0]).toMatchObject({
       message: '`query` may not contain the NUL character (U+0000).',
       extensions: { code: 'BAD_USER_INPUT' },
     });
-    const long = await api.gql(
+    const long = await suite.api.gql(
       `query($v: String! = "${'a'.repeat(300)}@b.co") { customerBy(identifier: { kind: EMAIL, value: $v }) { id } }`,
     );
     expect(long.body.errors![0]!.message).toBe('`identifier.value` may have at most 254 characters (got 305).');
@@ -149,20 +140,20 @@ describe('bad requests', () => {
 
   it('bounds strings and lists given as variables, inside input objects and lists', async () => {
     const query = 'query($f: SegmentFilter){ customerStats(filter: $f) { total } }';
-    const long = await api.gql(query, { f: { cities: ['Hangzhou', 'x'.repeat(101)] } });
+    const long = await suite.api.gql(query, { f: { cities: ['Hangzhou', 'x'.repeat(101)] } });
     expect(long.status).toBe(400);
     expect(long.body.errors![0]).toMatchObject({
       message: '`filter.cities.1` may have at most 100 characters (got 101).',
       extensions: { code: 'BAD_USER_INPUT' },
     });
-    const many = await api.gql(query, { f: { tagsAny: Array.from({ length: 51 }, (_, i) => `t${i}`) } });
+    const many = await suite.api.gql(query, { f: { tagsAny: Array.from({ length: 51 }, (_, i) => `t${i}`) } });
     expect(many.body.errors![0]!.message).toBe('`filter.tagsAny` may have at most 50 items (got 51).');
-    const plain = await api.gql('query($id: ID!){ customer(id: $id) { id } }', { id: 'c'.repeat(65) });
+    const plain = await suite.api.gql('query($id: ID!){ customer(id: $id) { id } }', { id: 'c'.repeat(65) });
     expect(plain.body.errors![0]!.message).toBe('`id` may have at most 64 characters (got 65).');
   });
 
   it('answers a persisted query whose hash does not match its text with PERSISTED_QUERY_HASH_MISMATCH', async () => {
-    const res = await api.post(
+    const res = await suite.api.post(
       JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } }),
     );
     expect(res.status).toBe(400);
@@ -170,7 +161,7 @@ describe('bad requests', () => {
       errors: [{ message: 'provided sha does not match query', extensions: { code: 'PERSISTED_QUERY_HASH_MISMATCH' } }],
     });
     for (const version of [2, '1']) {
-      const other = await api.post(JSON.stringify({ extensions: { persistedQuery: { version, sha256Hash: 'ab' } } }));
+      const other = await suite.api.post(JSON.stringify({ extensions: { persistedQuery: { version, sha256Hash: 'ab' } } }));
       expect(await other.json()).toEqual({
         errors: [{ message: 'Unsupported persisted query version', extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED' } }],
       });
@@ -178,7 +169,7 @@ describe('bad requests', () => {
   });
 
   it('answers more than 50 bad variable values with BAD_USER_INPUT only (graphql-js adds an uncoded "too many errors")', async () => {
-    const res = await api.gql('query($s: [TicketStatus!]) { customer(id: "c_tom") { supportTickets(status: $s) { id } } }', {
+    const res = await suite.api.gql('query($s: [TicketStatus!]) { customer(id: "c_tom") { supportTickets(status: $s) { id } } }', {
       s: Array(51).fill('NOPE'),
     });
     expect(res.status).toBe(400);
@@ -187,7 +178,7 @@ describe('bad requests', () => {
   });
 
   it('refuses a DateTime outside the years 1–9999 before PostgreSQL sees it', async () => {
-    const res = await api.gql(
+    const res = await suite.api.gql(
       'mutation($at: DateTime) { createSegment(input: { name: "year zero", filter: { lastActivityAfter: $at } }) { id } }',
       { at: '0000-01-01T00:00:00Z' },
     );
@@ -196,9 +187,9 @@ describe('bad requests', () => {
       extensions: { code: 'BAD_USER_INPUT' },
       message: expect.stringContaining('between the years 1 and 9999'),
     });
-    const literal = await api.gql('{ customer(id: "c_tom") { rfm(asOf: "10000-01-01T00:00:00Z") { score } } }');
+    const literal = await suite.api.gql('{ customer(id: "c_tom") { rfm(asOf: "10000-01-01T00:00:00Z") { score } } }');
     expect(literal.status).toBe(400);
-    const fine = await api.gql('query($at: DateTime) { customer(id: "c_tom") { rfm(asOf: $at) { score } } }', {
+    const fine = await suite.api.gql('query($at: DateTime) { customer(id: "c_tom") { rfm(asOf: $at) { score } } }', {
       at: '0001-01-01T00:00:00Z',
     });
     expect(fine.body.errors ?? []).toEqual([]);

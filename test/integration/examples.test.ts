@@ -3,23 +3,12 @@ import path from 'node:path';
 import { runOperation } from '../../examples/client';
 import { ExampleDocument, LookupDocument } from '../../examples/__generated__/graphql';
 import { fixtureDataset, LINA, NOW } from '../fixtures/crm';
-import { createCrmDatabase } from '../helpers/database';
-import { startTestServer, type TestServer } from '../helpers/server';
 import { bearer } from '../helpers/tokens';
+import { apiSuite } from '../helpers/suite';
 
 const ROOT = path.resolve(__dirname, '../..');
 
-let db: Awaited<ReturnType<typeof createCrmDatabase>>;
-let api: TestServer;
-
-beforeAll(async () => {
-  db = await createCrmDatabase('examples', fixtureDataset());
-  api = await startTestServer(db, () => NOW);
-});
-afterAll(async () => {
-  await api?.close();
-  await db?.drop();
-});
+const suite = apiSuite('examples', fixtureDataset(), { clock: () => NOW });
 
 /** The documentation's pages: the README first, then docs/*.md in name order. */
 const PAGES = [
@@ -49,12 +38,12 @@ describe('the example operations of the README and docs/', () => {
 
   it('run through the typed client, answers typed by the schema', async () => {
     const token = (await bearer(['admin'])).authorization.slice('Bearer '.length);
-    const example = await runOperation(api.url, token, ExampleDocument);
+    const example = await runOperation(suite.api.url, token, ExampleDocument);
     const first = example.data!.customers.edges[0]!.node;
     const tier: string | null = first.valueTier; // ValueTier | null, checked by tsc
     expect(first.id).toMatch(/^c_/);
     expect(tier === null || ['HIGH_VALUE', 'REGULAR', 'POTENTIAL', 'LOW'].includes(tier)).toBe(true);
-    const lookup = await runOperation(api.url, token, LookupDocument);
+    const lookup = await runOperation(suite.api.url, token, LookupDocument);
     expect(lookup.data!.byPhone?.id).toBe(LINA);
   });
 });

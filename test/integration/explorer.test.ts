@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { fixtureDataset, LINA, NOW } from '../fixtures/crm';
-import { createCrmDatabase } from '../helpers/database';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { startTestServer } from '../helpers/server';
 import { bearer } from '../helpers/tokens';
+import { apiSuite } from '../helpers/suite';
 
 /**
  * The offline explorer, loaded in headless Chromium (the Debian package; CHROMIUM_PATH to point
@@ -33,18 +33,10 @@ const describeWithBrowser = executablePath ? describe : describe.skip;
 const ROOT = path.resolve(__dirname, '../..');
 const LOOKUP = readFileSync(path.join(ROOT, 'examples/operations/Lookup.graphql'), 'utf8');
 
-let db: Awaited<ReturnType<typeof createCrmDatabase>>;
-let api: TestServer;
+const suite = apiSuite('explorer', fixtureDataset(), { clock: () => NOW, env: { EXPLORER: 'true' } });
 let origin: string;
-
-beforeAll(async () => {
-  db = await createCrmDatabase('explorer', fixtureDataset());
-  api = await startTestServer(db, () => NOW, { config: { ...db.config, EXPLORER: true } });
-  origin = new URL(api.url).origin;
-});
-afterAll(async () => {
-  await api?.close();
-  await db?.drop();
+beforeAll(() => {
+  origin = new URL(suite.api.url).origin;
 });
 
 describe('the explorer over HTTP', () => {
@@ -68,7 +60,7 @@ describe('the explorer over HTTP', () => {
   });
 
   it('is off unless EXPLORER is on, and / then leads to the API', async () => {
-    const off = await startTestServer(db, () => NOW, { config: { ...db.config, EXPLORER: false } });
+    const off = await startTestServer(suite.db, () => NOW, { config: { ...suite.db.config, EXPLORER: false } });
     try {
       const offOrigin = new URL(off.url).origin;
       expect((await fetch(`${offOrigin}/explorer`)).status).toBe(404);
@@ -129,7 +121,7 @@ describeWithBrowser('the explorer in headless Chromium', () => {
     expect(body.data.byPhone).toEqual({ id: LINA, profile: { fullName: '李娜' } });
     expect(body.data.byEmail).toEqual({ id: LINA });
     // The same operation sent directly gives the same answer, and the page shows it.
-    expect(body.data).toEqual((await api.gql(LOOKUP)).body.data);
+    expect(body.data).toEqual((await suite.api.gql(LOOKUP)).body.data);
     await page.locator('.graphiql-response .view-lines').filter({ hasText: LINA }).first().waitFor({ timeout: 10_000 });
 
     expect(elsewhere).toEqual([]);

@@ -1,20 +1,9 @@
 import { auditServer } from 'graphql-http';
 import { fixtureDataset, NOW } from '../fixtures/crm';
-import { createCrmDatabase } from '../helpers/database';
-import { startTestServer, type TestServer } from '../helpers/server';
 import { bearer } from '../helpers/tokens';
+import { apiSuite } from '../helpers/suite';
 
-let db: Awaited<ReturnType<typeof createCrmDatabase>>;
-let api: TestServer;
-
-beforeAll(async () => {
-  db = await createCrmDatabase('graphql_http', fixtureDataset());
-  api = await startTestServer(db, () => NOW);
-});
-afterAll(async () => {
-  await api?.close();
-  await db?.drop();
-});
+const suite = apiSuite('graphql_http', fixtureDataset(), { clock: () => NOW });
 
 /**
  * What the server does not do of the spec's SHOULDs and MAYs, on purpose (docs/operations.md "GraphQL over HTTP").
@@ -36,7 +25,7 @@ describe('GraphQL over HTTP', () => {
   it('passes every MUST of the graphql-http audit suite, and misses only the documented SHOULDs and MAYs', async () => {
     const admin = await bearer(['admin']);
     const results = await auditServer({
-      url: api.url,
+      url: suite.api.url,
       fetchFn: (input: Parameters<typeof fetch>[0], init?: RequestInit) =>
         fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers).entries()), ...admin } }),
     });

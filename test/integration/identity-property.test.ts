@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { ObjectId } from 'bson';
 import type { CrmDataset, SeedEvent } from '@c360/demo-data';
-import { createCrmDatabase } from '../helpers/database';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { apiSuite } from '../helpers/suite';
 
 /**
  * Random sequences of links, unlinks, merges and unmerges over a small population. After every step:
@@ -79,17 +78,8 @@ const EVENTS: SeedEvent[] = [
   ...FREE.flatMap((anon, i) => Array.from({ length: i + 1 }, (_, k) => event({ anonymousId: anon }, 5 + k))),
 ];
 
-let db: Awaited<ReturnType<typeof createCrmDatabase>>;
-let api: TestServer;
-beforeAll(async () => {
-  db = await createCrmDatabase('identity_property', dataset(), EVENTS);
-  // Hundreds of requests a run: past the default rate limit.
-  api = await startTestServer(db, () => NOW, { config: { ...db.config, RATE_LIMIT_PER_MINUTE: 1_000_000 } });
-});
-afterAll(async () => {
-  await api?.close();
-  await db?.drop();
-});
+// Hundreds of requests a run: past the default rate limit.
+const suite = apiSuite('identity_property', dataset(), { events: EVENTS, clock: () => NOW, env: { RATE_LIMIT_PER_MINUTE: '1000000' } });
 
 interface Survivor {
   id: string;
@@ -109,7 +99,7 @@ const ANSWERS = `{ a: customer(id: "p1") { ...F } b: customer(id: "p2") { ...F }
 fragment F on Customer { id canonicalId mergedFrom purchaseSummary { completedOrders totalSpent lastOrderAt } identities { kind value source } behaviour { lastSeenAt } lifecycle { stage } rfm { score } }`;
 
 async function survivors(): Promise<Survivor[]> {
-  const r = await api.gql(STATE);
+  const r = await suite.api.gql(STATE);
   expect(r.body.errors).toBeUndefined();
   return r.body.data.customers.edges.map((e: { node: Survivor }) => e.node);
 }
@@ -229,12 +219,12 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 
 describe('random link, merge and unmerge sequences', () => {
   it('never lose nor double-count an order, event or identifier, and undo to the original answers', async () => {
-    const original = JSON.stringify((await api.gql(ANSWERS)).body);
+    const original = JSON.stringify((await suite.api.gql(ANSWERS)).body);
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 10 }), async (ops) => {
         // A run that failed (while shrinking) may have left links and merges: each run starts from none.
-        await db.pool.query(`UPDATE c360.identity_links SET removed_at = now(), removed_by = 'reset' WHERE removed_at IS NULL`);
-        await db.pool.query(`UPDATE c360.merges SET undone_at = now(), undone_by = 'reset' WHERE undone_at IS NULL`);
+        await suite.db.pool.query(`UPDATE c360.identity_links SET removed_at = now(), removed_by = 'reset' WHERE removed_at IS NULL`);
+        await suite.db.pool.query(`UPDATE c360.merges SET undone_at = now(), undone_by = 'reset' WHERE undone_at IS NULL`);
         const model = new Model();
         for (const o of ops) {
           let r;
@@ -242,7 +232,7 @@ describe('random link, merge and unmerge sequences', () => {
           if (o.op === 'merge') {
             const [survivor, merged] = [PEOPLE[o.survivor]!, o.merged.map((i) => PEOPLE[i]!)];
             expected = model.merge(survivor, merged);
-            r = await api.gql(
+            r = await suite.api.gql(
               `mutation($s: ID!, $m: [ID!]!) { mergeCustomers(survivorId: $s, mergedIds: $m, reason: "property test") { id } }`,
               { s: survivor, m: merged },
             );
@@ -252,11 +242,11 @@ describe('random link, merge and unmerge sequences', () => {
             expected = o.op === 'link' ? model.link(args.id, args.value) : model.unlink(args.id, args.value);
             r =
               o.op === 'link'
-                ? await api.gql(
+                ? await suite.api.gql(
                     `mutation($id: ID!, $value: String!) { linkIdentity(customerId: $id, identifier: { kind: ANONYMOUS_ID, value: $value }, evidence: "property test") { id } }`,
                     args,
                   )
-                : await api.gql(
+                : await suite.api.gql(
                     `mutation($id: ID!, $value: String!) { unlinkIdentity(customerId: $id, identifier: { kind: ANONYMOUS_ID, value: $value }, reason: "property test") { id } }`,
                     args,
                   );
@@ -265,7 +255,7 @@ describe('random link, merge and unmerge sequences', () => {
             const id = model.merges[o.pick % model.merges.length]!.id;
             const chain = model.chain(id);
             expected = model.unmerge(id, o.cascade);
-            r = await api.gql(
+            r = await suite.api.gql(
               `mutation($id: ID!, $c: Boolean) { unmergeCustomers(mergeId: $id, reason: "property test", cascade: $c) { id } }`,
               { id, c: o.cascade },
             );
@@ -278,19 +268,19 @@ describe('random link, merge and unmerge sequences', () => {
         while (model.merges.length > 0) {
           const id = model.merges.at(-1)!.id;
           expect(model.unmerge(id, true)).toBeNull();
-          const r = await api.gql(`mutation($id: ID!) { unmergeCustomers(mergeId: $id, reason: "undo all", cascade: true) { id } }`, {
+          const r = await suite.api.gql(`mutation($id: ID!) { unmergeCustomers(mergeId: $id, reason: "undo all", cascade: true) { id } }`, {
             id,
           });
           expect(r.body.errors).toBeUndefined();
         }
         for (const [anon, record] of model.linked) {
-          const r = await api.gql(
+          const r = await suite.api.gql(
             `mutation($id: ID!, $value: String!) { unlinkIdentity(customerId: $id, identifier: { kind: ANONYMOUS_ID, value: $value }, reason: "undo all") { id } }`,
             { id: record, value: anon },
           );
           expect(r.body.errors).toBeUndefined();
         }
-        expect(JSON.stringify((await api.gql(ANSWERS)).body)).toBe(original);
+        expect(JSON.stringify((await suite.api.gql(ANSWERS)).body)).toBe(original);
       }),
       { numRuns: 60, seed: 20261123 },
     );

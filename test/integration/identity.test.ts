@@ -1,27 +1,11 @@
-import type { RunningSocialProvider } from '@c360/social-provider';
 import { NOW } from '../fixtures/crm';
 import { ANA, identityDataset, identityEvents, identitySocialAccounts, LINA, LINA3, LINA_DUP } from '../fixtures/identity';
-import { createCrmDatabase } from '../helpers/database';
-import { startTestServer, withSocialProvider, type TestServer } from '../helpers/server';
 import { bearer } from '../helpers/tokens';
+import { apiSuite } from '../helpers/suite';
 
 /** Identity resolution: links, merges, unmerges and their history. Expected values from fixtures/identity.ts by hand. */
 
-let db: Awaited<ReturnType<typeof createCrmDatabase>>;
-let provider: RunningSocialProvider;
-let api: TestServer;
-
-beforeAll(async () => {
-  db = await createCrmDatabase('identity', identityDataset(), identityEvents());
-  const source = await withSocialProvider(db, identitySocialAccounts());
-  provider = source.provider;
-  api = await startTestServer(db, () => NOW, { config: source.config, social: source.social });
-});
-afterAll(async () => {
-  await api?.close();
-  await provider?.close();
-  await db?.drop();
-});
+const suite = apiSuite('identity', identityDataset(), { events: identityEvents(), clock: () => NOW, social: identitySocialAccounts() });
 
 const PERSON = `query Person($id: ID!) {
   customer(id: $id) {
@@ -39,11 +23,11 @@ const PERSON = `query Person($id: ID!) {
   }
 }`;
 
-const person = async (id: string) => (await api.gql(PERSON, { id })).body;
+const person = async (id: string) => (await suite.api.gql(PERSON, { id })).body;
 const MERGE = `mutation($s: ID!, $m: [ID!]!) { mergeCustomers(survivorId: $s, mergedIds: $m, reason: "same person, checked by phone") { id survivor { id } merged { id } } }`;
 const UNMERGE = `mutation($id: ID!, $cascade: Boolean) { unmergeCustomers(mergeId: $id, reason: "not the same person", cascade: $cascade) { id undoneAt } }`;
-const merge = async (survivor: string, merged: string[]) => api.gql(MERGE, { s: survivor, m: merged });
-const unmerge = async (id: string, cascade = false) => api.gql(UNMERGE, { id, cascade });
+const merge = async (survivor: string, merged: string[]) => suite.api.gql(MERGE, { s: survivor, m: merged });
+const unmerge = async (id: string, cascade = false) => suite.api.gql(UNMERGE, { id, cascade });
 const codeOf = (r: { body: { errors?: { extensions?: Record<string, unknown> }[] } }) => r.body.errors?.[0]?.extensions?.code;
 
 /**
@@ -51,13 +35,13 @@ const codeOf = (r: { body: { errors?: { extensions?: Record<string, unknown> }[]
  * `waiting` backends are blocked on a lock, then releases: the requests overlap for certain.
  */
 async function whileLocked<T>(ids: string[], waiting: number, start: () => [Promise<T>, Promise<T>]): Promise<[T, T]> {
-  const holder = await db.pool.connect();
+  const holder = await suite.db.pool.connect();
   try {
     await holder.query('BEGIN');
     await holder.query('SELECT 1 FROM customers WHERE id = ANY($1) FOR UPDATE', [ids]);
     const requests = start();
     for (let i = 0; i < 200; i++) {
-      const { rows } = await db.pool.query(
+      const { rows } = await suite.db.pool.query(
         `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
       );
       if (rows[0].n >= waiting) break;
@@ -142,10 +126,10 @@ describe('merging duplicate records', () => {
   });
 
   it('lists and finds only survivors', async () => {
-    const list = await api.gql(`{ customers(first: 100, filter: { city: "shanghai" }) { totalCount edges { node { id } } } }`);
+    const list = await suite.api.gql(`{ customers(first: 100, filter: { city: "shanghai" }) { totalCount edges { node { id } } } }`);
     expect(list.body.data.customers.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([LINA, LINA3]);
     expect(list.body.data.customers.totalCount).toBe(2);
-    const found = await api.gql(`{
+    const found = await suite.api.gql(`{
       phone: customersBy(identifier: { kind: PHONE, value: "+86 138 0013 8000" }) { id }
       device: customerBy(identifier: { kind: DEVICE_ID, value: "dev-lina-2" }) { id canonicalId }
       order: customerBy(identifier: { kind: ORDER_NUMBER, value: "SO2026000007" }) { id }
@@ -210,7 +194,7 @@ describe('merging duplicate records', () => {
   });
 
   it('records every merge and unmerge in the history, newest first', async () => {
-    const r = await api.gql(
+    const r = await suite.api.gql(
       `query($id: ID!) { identityHistory(customerId: $id, first: 50) { edges { node { action actor reason mergeId customerIds before after } } } }`,
       { id: LINA_DUP },
     );
@@ -231,9 +215,9 @@ describe('merging duplicate records', () => {
 
   it('is for admins only; erasing a merged record is refused until it is unmerged', async () => {
     const analyst = await bearer(['analyst']);
-    expect((await api.gql(MERGE, { s: LINA, m: [LINA_DUP] }, analyst)).status).toBe(403);
+    expect((await suite.api.gql(MERGE, { s: LINA, m: [LINA_DUP] }, analyst)).status).toBe(403);
     const m = (await merge(LINA, [LINA_DUP])).body.data.mergeCustomers.id;
-    const erase = await api.gql(`mutation { eraseCustomer(id: "${LINA_DUP}", reason: "asked") { status } }`);
+    const erase = await suite.api.gql(`mutation { eraseCustomer(id: "${LINA_DUP}", reason: "asked") { status } }`);
     expect(codeOf(erase)).toBe('CONFLICT');
     expect((await unmerge(m)).body.errors).toBeUndefined();
   });
@@ -254,12 +238,12 @@ describe('linking identifiers', () => {
       since: '2026-03-01T10:00:00.000Z',
       lastActivityAt: '2025-09-01T10:00:00.000Z',
     });
-    const r = await api.gql(LINK, { id: ANA, kind: 'ANONYMOUS_ID', value: 'anon-ana' });
+    const r = await suite.api.gql(LINK, { id: ANA, kind: 'ANONYMOUS_ID', value: 'anon-ana' });
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data.linkIdentity.identities).toContainEqual({ kind: 'ANONYMOUS_ID', value: 'anon-ana', source: 'API' });
     // The browser's product view of 2026-06-01 comes 273 days after the order of 2025-09-01 (≥ 180): REACTIVATED since then.
     expect(r.body.data.linkIdentity.lifecycle).toEqual({ stage: 'REACTIVATED', since: '2026-06-01T09:00:00.000Z' });
-    const unlinked = await api.gql(UNLINK, { id: ANA, kind: 'ANONYMOUS_ID', value: 'anon-ana' });
+    const unlinked = await suite.api.gql(UNLINK, { id: ANA, kind: 'ANONYMOUS_ID', value: 'anon-ana' });
     expect(unlinked.body.data.unlinkIdentity.lifecycle).toEqual({ stage: 'DORMANT' });
   });
 
@@ -272,17 +256,17 @@ describe('linking identifiers', () => {
       ['SOCIAL', 'Weibo:@ana_wu', 'weibo:ana_wu'],
       ['EXTERNAL_ID', 'EXT-ANA', 'EXT-ANA'],
     ];
-    for (const [kind, value] of links) expect((await api.gql(LINK, { id: ANA, kind, value })).body.errors).toBeUndefined();
+    for (const [kind, value] of links) expect((await suite.api.gql(LINK, { id: ANA, kind, value })).body.errors).toBeUndefined();
     for (const [kind, , typed] of links) {
-      const r = await api.gql(
+      const r = await suite.api.gql(
         `query($kind: IdentifierKind!, $value: String!) { customerBy(identifier: { kind: $kind, value: $value }) { id } }`,
         { kind, value: typed },
       );
       expect([kind, r.body.data.customerBy]).toEqual([kind, { id: ANA }]);
     }
     // Linked again: nothing changes; the history has one LINK per link made (anon-ana twice: linked, unlinked, linked).
-    expect((await api.gql(LINK, { id: ANA, kind: 'DEVICE_ID', value: 'dev-ana-1' })).body.errors).toBeUndefined();
-    const h = await api.gql(`{ identityHistory(customerId: "${ANA}") { edges { node { action } } } }`);
+    expect((await suite.api.gql(LINK, { id: ANA, kind: 'DEVICE_ID', value: 'dev-ana-1' })).body.errors).toBeUndefined();
+    const h = await suite.api.gql(`{ identityHistory(customerId: "${ANA}") { edges { node { action } } } }`);
     expect(h.body.data.identityHistory.edges.map((e: { node: { action: string } }) => e.node.action)).toEqual([
       ...Array(6).fill('LINK'),
       'UNLINK',
@@ -291,65 +275,65 @@ describe('linking identifiers', () => {
   });
 
   it('refuses an identifier that belongs to someone else, and linking to a merged record', async () => {
-    const taken = await api.gql(LINK, { id: ANA, kind: 'ANONYMOUS_ID', value: 'anon-lina' });
+    const taken = await suite.api.gql(LINK, { id: ANA, kind: 'ANONYMOUS_ID', value: 'anon-lina' });
     expect(codeOf(taken)).toBe('CONFLICT');
     expect(taken.body.errors![0]!.extensions!.linkedTo).toEqual([LINA]);
     // Naming the holder is a read of the holder: audited (and counted in an agent's hourly budget).
-    const { rows } = await db.pool.query(`SELECT fields FROM c360.audit_log WHERE customer_id = $1 ORDER BY id DESC LIMIT 1`, [LINA]);
+    const { rows } = await suite.db.pool.query(`SELECT fields FROM c360.audit_log WHERE customer_id = $1 ORDER BY id DESC LIMIT 1`, [LINA]);
     expect(rows[0]?.fields).toEqual(['Mutation.linkIdentity']);
-    expect(codeOf(await api.gql(LINK, { id: LINA, kind: 'DEVICE_ID', value: 'dev-ana-1' }))).toBe('CONFLICT');
+    expect(codeOf(await suite.api.gql(LINK, { id: LINA, kind: 'DEVICE_ID', value: 'dev-ana-1' }))).toBe('CONFLICT');
     const m = (await merge(LINA, [LINA_DUP])).body.data.mergeCustomers.id;
-    expect(codeOf(await api.gql(LINK, { id: LINA_DUP, kind: 'DEVICE_ID', value: 'dev-new' }))).toBe('CONFLICT');
+    expect(codeOf(await suite.api.gql(LINK, { id: LINA_DUP, kind: 'DEVICE_ID', value: 'dev-new' }))).toBe('CONFLICT');
     // The duplicate's own identifiers are the survivor's now: linking one to it changes nothing.
-    expect((await api.gql(LINK, { id: LINA, kind: 'DEVICE_ID', value: 'dev-lina-2' })).body.errors).toBeUndefined();
+    expect((await suite.api.gql(LINK, { id: LINA, kind: 'DEVICE_ID', value: 'dev-lina-2' })).body.errors).toBeUndefined();
     expect((await unmerge(m)).body.errors).toBeUndefined();
-    expect(codeOf(await api.gql(LINK, { id: ANA, kind: 'ORDER_NUMBER', value: 'SO2025000009' }))).toBe('BAD_USER_INPUT');
-    expect(codeOf(await api.gql(UNLINK, { id: ANA, kind: 'EMAIL', value: 'ana@example.com' }))).toBe('BAD_USER_INPUT'); // the CRM's own
+    expect(codeOf(await suite.api.gql(LINK, { id: ANA, kind: 'ORDER_NUMBER', value: 'SO2025000009' }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await suite.api.gql(UNLINK, { id: ANA, kind: 'EMAIL', value: 'ana@example.com' }))).toBe('BAD_USER_INPUT'); // the CRM's own
   });
 
   it('runs an unlink and an unmerge of the same person one after the other, never a 500', async () => {
-    expect((await api.gql(LINK, { id: LINA_DUP, kind: 'DEVICE_ID', value: 'dev-race' })).body.errors).toBeUndefined();
+    expect((await suite.api.gql(LINK, { id: LINA_DUP, kind: 'DEVICE_ID', value: 'dev-race' })).body.errors).toBeUndefined();
     const m = (await merge(LINA, [LINA_DUP])).body.data.mergeCustomers.id;
     const [unlinked, unmerged] = await whileLocked([LINA, LINA_DUP], 2, () => [
-      api.gql(UNLINK, { id: LINA, kind: 'DEVICE_ID', value: 'dev-race' }),
+      suite.api.gql(UNLINK, { id: LINA, kind: 'DEVICE_ID', value: 'dev-race' }),
       unmerge(m),
     ]);
     expect(unmerged.body.errors).toBeUndefined();
     // Whichever ran first, the other saw its result: unlinked through the survivor, or refused once the records were apart.
     expect([undefined, 'BAD_USER_INPUT']).toContain(codeOf(unlinked));
-    const left = (await api.gql(`{ customerBy(identifier: { kind: DEVICE_ID, value: "dev-race" }) { id } }`)).body.data.customerBy;
+    const left = (await suite.api.gql(`{ customerBy(identifier: { kind: DEVICE_ID, value: "dev-race" }) { id } }`)).body.data.customerBy;
     expect(left).toEqual(unlinked.body.errors ? { id: LINA_DUP } : null);
   });
 
   it('forgets linked identifiers when the person is erased: links, history values and reasons', async () => {
     const id = 'c_b120';
-    const r = await api.gql(LINK, { id, kind: 'EMAIL', value: 'b120.private@mail.example' });
+    const r = await suite.api.gql(LINK, { id, kind: 'EMAIL', value: 'b120.private@mail.example' });
     expect(r.body.errors).toBeUndefined();
-    const erased = await api.gql(`mutation { eraseCustomer(id: "${id}", reason: "asked to be forgotten") { status } }`);
+    const erased = await suite.api.gql(`mutation { eraseCustomer(id: "${id}", reason: "asked to be forgotten") { status } }`);
     expect(erased.body.data.eraseCustomer.status).toBe('COMPLETE');
     expect(
-      (await api.gql(`{ customerBy(identifier: { kind: EMAIL, value: "b120.private@mail.example" }) { id } }`)).body.data.customerBy,
+      (await suite.api.gql(`{ customerBy(identifier: { kind: EMAIL, value: "b120.private@mail.example" }) { id } }`)).body.data.customerBy,
     ).toBeNull();
-    const links = await db.pool.query(
+    const links = await suite.db.pool.query(
       `SELECT value, evidence, removed_at IS NOT NULL AS removed FROM c360.identity_links WHERE customer_id = $1`,
       [id],
     );
     expect(links.rows).toEqual([{ value: expect.stringMatching(/^erased:/), evidence: null, removed: true }]);
-    const history = await db.pool.query(`SELECT reason, after FROM c360.identity_history WHERE $1 = ANY(customer_ids)`, [id]);
+    const history = await suite.db.pool.query(`SELECT reason, after FROM c360.identity_history WHERE $1 = ANY(customer_ids)`, [id]);
     expect(history.rows).toHaveLength(1);
     expect(history.rows[0].reason).toBe('[erased]');
     expect(history.rows[0].after.link).toMatchObject({ value: '[erased]', evidence: null, kind: 'email', customerId: id });
     // Outside an erasure the history stays append-only.
-    await expect(db.pool.query(`UPDATE c360.identity_history SET reason = 'x' WHERE $1 = ANY(customer_ids)`, [id])).rejects.toThrow(
+    await expect(suite.db.pool.query(`UPDATE c360.identity_history SET reason = 'x' WHERE $1 = ANY(customer_ids)`, [id])).rejects.toThrow(
       /append-only/,
     );
   });
 
   it('lets agents link, one customer at a time', async () => {
     const agent = await bearer(['agent']);
-    const r = await api.gql(LINK, { id: ANA, kind: 'DEVICE_ID', value: 'dev-ana-2' }, agent);
+    const r = await suite.api.gql(LINK, { id: ANA, kind: 'DEVICE_ID', value: 'dev-ana-2' }, agent);
     expect(r.body.errors).toBeUndefined();
-    expect((await api.gql(UNLINK, { id: ANA, kind: 'DEVICE_ID', value: 'dev-ana-2' }, agent)).body.errors).toBeUndefined();
+    expect((await suite.api.gql(UNLINK, { id: ANA, kind: 'DEVICE_ID', value: 'dev-ana-2' }, agent)).body.errors).toBeUndefined();
   });
 });
 
@@ -357,7 +341,7 @@ describe('round trips with merges present', () => {
   it('stay constant in page size', async () => {
     const m = (await merge(LINA, [LINA_DUP])).body.data.mergeCustomers.id;
     const page = (n: number) =>
-      api.gql(
+      suite.api.gql(
         `{ customers(first: ${n}) { edges { node { id canonicalId mergedFrom purchaseSummary { completedOrders } orders(first: 2) { edges { node { id } } } identities { kind } behaviour { lastSeenAt } rfm { score } lifecycle { stage } } } } }`,
       );
     const small = await page(2);
@@ -375,7 +359,7 @@ describe('Query.duplicateCandidates', () => {
   } }`;
 
   it('finds the records sharing a phone typed differently, and forgets them once merged', async () => {
-    const r = await api.gql(DUPLICATES, {}, await bearer(['analyst']));
+    const r = await suite.api.gql(DUPLICATES, {}, await bearer(['analyst']));
     expect(r.body.errors).toBeUndefined();
     // '138 0013 8000' and '+86-138-0013-8000' are one E.164 number; the names 李娜 / Li Na share no trigram.
     expect(r.body.data.duplicateCandidates).toEqual({
@@ -384,14 +368,14 @@ describe('Query.duplicateCandidates', () => {
     });
     expect(r.roundTrips.crm).toBe(1); // one statement; a and b are asked only their ids
     const m = (await merge(LINA, [LINA_DUP])).body.data.mergeCustomers.id;
-    expect((await api.gql(DUPLICATES)).body.data.duplicateCandidates.edges).toEqual([]);
+    expect((await suite.api.gql(DUPLICATES)).body.data.duplicateCandidates.edges).toEqual([]);
     expect((await unmerge(m)).body.errors).toBeUndefined();
   });
 
   it('checks its arguments and who asks', async () => {
-    expect(codeOf(await api.gql(DUPLICATES, { min: 0 }))).toBe('BAD_USER_INPUT');
-    expect(codeOf(await api.gql(DUPLICATES, { min: 1.5 }))).toBe('BAD_USER_INPUT');
-    expect(codeOf(await api.gql(`{ duplicateCandidates(after: "nonsense") { edges { cursor } } }`))).toBe('BAD_USER_INPUT');
-    expect((await api.gql(DUPLICATES, {}, await bearer(['agent']))).status).toBe(403);
+    expect(codeOf(await suite.api.gql(DUPLICATES, { min: 0 }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await suite.api.gql(DUPLICATES, { min: 1.5 }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await suite.api.gql(`{ duplicateCandidates(after: "nonsense") { edges { cursor } } }`))).toBe('BAD_USER_INPUT');
+    expect((await suite.api.gql(DUPLICATES, {}, await bearer(['agent']))).status).toBe(403);
   });
 });

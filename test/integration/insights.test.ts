@@ -1,31 +1,15 @@
-import type { RunningSocialProvider } from '@c360/social-provider';
-import { createCrmDatabase } from '../helpers/database';
-import { startTestServer, withSocialProvider, type TestServer } from '../helpers/server';
 import { CITY, D, I, insightsDataset, insightsEvents, insightsSocialAccounts, NOW, RECENCY_DAYS, recencyId } from '../fixtures/insights';
+import { apiSuite } from '../helpers/suite';
 
-let db: Awaited<ReturnType<typeof createCrmDatabase>>;
-let provider: RunningSocialProvider;
-let api: TestServer;
-
-beforeAll(async () => {
-  db = await createCrmDatabase('insights', insightsDataset(), insightsEvents());
-  const source = await withSocialProvider(db, insightsSocialAccounts());
-  provider = source.provider;
-  api = await startTestServer(db, () => NOW, { config: source.config, social: source.social });
-});
-afterAll(async () => {
-  await api?.close();
-  await provider?.close();
-  await db?.drop();
-});
+const suite = apiSuite('insights', insightsDataset(), { events: insightsEvents(), clock: () => NOW, social: insightsSocialAccounts() });
 
 const iso = (d: Date) => d.toISOString();
 const page = async (fields: string) => {
-  const res = await api.gql(`{ customers(first: 100, filter: { city: "${CITY}" }) { edges { node { id ${fields} } } } }`);
+  const res = await suite.api.gql(`{ customers(first: 100, filter: { city: "${CITY}" }) { edges { node { id ${fields} } } } }`);
   const byId = Object.fromEntries(res.body.data.customers.edges.map((e: any) => [e.node.id, e.node]));
   return { ...res, byId };
 };
-const one = (id: string, fields: string) => api.gql(`{ customer(id: "${id}") { ${fields} } }`);
+const one = (id: string, fields: string) => suite.api.gql(`{ customer(id: "${id}") { ${fields} } }`);
 
 describe('Customer.rfm', () => {
   it('scores recency at 30/31, 60/61, 90/91, 180/181 and 365/366 days', async () => {

@@ -1,9 +1,8 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { fixtureDataset, LINA, NOW } from '../fixtures/crm';
-import { createCrmDatabase, testConfig } from '../helpers/database';
-import { startTestServer, type TestServer } from '../helpers/server';
 import { bearer } from '../helpers/tokens';
+import { apiSuite } from '../helpers/suite';
 
 /** Every log line the server writes during these requests, parsed. */
 const lines: Record<string, unknown>[] = [];
@@ -18,44 +17,36 @@ const sink = new Writable({
   },
 });
 
-let db: Awaited<ReturnType<typeof createCrmDatabase>>;
-let api: TestServer;
-
-beforeAll(async () => {
-  db = await createCrmDatabase('logs', fixtureDataset());
+const suite = apiSuite('logs', fixtureDataset(), {
+  clock: () => NOW,
   // A CRM statement budget so short that some requests fail: failures are what gets logged in detail.
-  const config = testConfig({
-    DATABASE_URL: db.url,
-    MONGODB_URI: db.config.MONGODB_URI!,
-    MONGODB_DB: db.config.MONGODB_DB,
-    LOG_LEVEL: 'debug',
-  });
-  api = await startTestServer(db, () => NOW, { config, logger: pino({ level: 'debug' }, sink) });
-});
-afterAll(async () => {
-  await api?.close();
-  await db?.drop();
+  env: { LOG_LEVEL: 'debug' },
+  deps: { logger: pino({ level: 'debug' }, sink) },
 });
 
 describe('logs', () => {
   it("say which request, caller and operation, and never a person's data", async () => {
     const agent = await bearer(['agent'], { sub: 'agent-logs' });
-    await api.gql(
+    await suite.api.gql(
       `query Lookup($v: String!) { customerBy(identifier: { kind: EMAIL, value: $v }) { id profile { fullName } contact { email phone } } }`,
       { v: 'lina@example.com' },
       agent,
     );
-    await api.gql(`query ByPhone { customerBy(identifier: { kind: PHONE, value: "138 0013 8000" }) { id contact { phone } } }`, {}, agent);
-    await api.gql(`query Bad { customerBy(identifier: { kind: EMAIL, value: "lina.example.com" }) { id } }`, {}, agent);
-    await api.gql(`query Forbidden { customers(first: 1) { edges { node { id } } } }`, {}, agent);
-    await api.gql(`query Social { customer(id: "${LINA}") { social { accounts { handle } } } }`);
-    await api.gql('{ customer(id: "x") { nope } }');
+    await suite.api.gql(
+      `query ByPhone { customerBy(identifier: { kind: PHONE, value: "138 0013 8000" }) { id contact { phone } } }`,
+      {},
+      agent,
+    );
+    await suite.api.gql(`query Bad { customerBy(identifier: { kind: EMAIL, value: "lina.example.com" }) { id } }`, {}, agent);
+    await suite.api.gql(`query Forbidden { customers(first: 1) { edges { node { id } } } }`, {}, agent);
+    await suite.api.gql(`query Social { customer(id: "${LINA}") { social { accounts { handle } } } }`);
+    await suite.api.gql('{ customer(id: "x") { nope } }');
     // An operation's name is the client's free text: it could be anything, a person's e-mail too.
-    await api.gql(`query lookup_lina_at_example_com { customer(id: "${LINA}") { id } }`, {}, agent);
+    await suite.api.gql(`query lookup_lina_at_example_com { customer(id: "${LINA}") { id } }`, {}, agent);
     // So could a caller's request id: only a generated one (UUID, 32 hex digits) is logged.
     const callerId = '0f8fad5b-d9cb-469f-a165-70867728950e';
-    await api.gql(`{ customer(id: "${LINA}") { id } }`, {}, { ...agent, 'x-request-id': callerId });
-    await api.gql(`{ customer(id: "${LINA}") { id } }`, {}, { ...agent, 'x-request-id': 'lina_at_example.com' });
+    await suite.api.gql(`{ customer(id: "${LINA}") { id } }`, {}, { ...agent, 'x-request-id': callerId });
+    await suite.api.gql(`{ customer(id: "${LINA}") { id } }`, {}, { ...agent, 'x-request-id': 'lina_at_example.com' });
     expect(lines.filter((l) => l.msg === 'request').map((l) => l.callerRequestId)).toEqual([callerId]);
 
     const requests = lines.filter((l) => l.msg === 'graphql request');
@@ -102,9 +93,11 @@ describe('logs', () => {
 
   it('log bad input (a NUL, an oversized value, a mismatched persisted-query hash) at most at info, without a stack', async () => {
     const from = lines.length;
-    await api.gql('{ searchCustomers(query: "li\\u0000na") { id } }');
-    await api.gql('query($v: String!){ customerBy(identifier: { kind: EMAIL, value: $v }) { id } }', { v: 'a@' + '.'.repeat(300) });
-    await api.post(JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'b'.repeat(64) } } }));
+    await suite.api.gql('{ searchCustomers(query: "li\\u0000na") { id } }');
+    await suite.api.gql('query($v: String!){ customerBy(identifier: { kind: EMAIL, value: $v }) { id } }', { v: 'a@' + '.'.repeat(300) });
+    await suite.api.post(
+      JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'b'.repeat(64) } } }),
+    );
     const logged = lines.slice(from);
     expect(logged.length).toBeGreaterThan(0);
     expect(logged.filter((l) => (l.level as number) > 30)).toEqual([]);
@@ -112,15 +105,15 @@ describe('logs', () => {
   });
 
   it('name the fields of a failed path, never the aliases a client chose', async () => {
-    await db.pool.query('ALTER TABLE support_tickets RENAME COLUMN subject TO title');
+    await suite.db.pool.query('ALTER TABLE support_tickets RENAME COLUMN subject TO title');
     try {
       const from = lines.length;
-      await api.gql(`{ lina_at_163_com: customer(id: "${LINA}") { id supportTickets { id } } }`);
+      await suite.api.gql(`{ lina_at_163_com: customer(id: "${LINA}") { id supportTickets { id } } }`);
       const failed = lines.slice(from).filter((l) => l.path);
       expect(failed.map((l) => l.path)).toEqual([['<alias>', 'supportTickets']]);
       expect(raw.slice(-20).join('\n')).not.toContain('lina_at_163_com');
     } finally {
-      await db.pool.query('ALTER TABLE support_tickets RENAME COLUMN title TO subject');
+      await suite.db.pool.query('ALTER TABLE support_tickets RENAME COLUMN title TO subject');
     }
   });
 });

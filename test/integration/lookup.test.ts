@@ -1,27 +1,30 @@
-import { createCrmDatabase } from '../helpers/database';
-import { startTestServer, type TestServer } from '../helpers/server';
 import { emailSql, phoneSql } from '../../src/sources/crm/identifiers';
 import { refreshSearchIndex } from '../../src/sources/crm/searchIndex';
 import { fixtureDataset, LINA, LINA_DUP, NOW, TOM } from '../fixtures/crm';
+import { apiSuite } from '../helpers/suite';
+import { graphql } from '../__generated__';
+import type { IdentifierKind } from '../__generated__/graphql';
 
-let db: Awaited<ReturnType<typeof createCrmDatabase>>;
-let api: TestServer;
+const suite = apiSuite('lookup', fixtureDataset(), { clock: () => NOW });
 
-beforeAll(async () => {
-  db = await createCrmDatabase('lookup', fixtureDataset());
-  api = await startTestServer(db, () => NOW);
-});
-afterAll(async () => {
-  await api?.close();
-  await db?.drop();
-});
-
-const BY = `query By($kind: IdentifierKind!, $value: String!) { customerBy(identifier: { kind: $kind, value: $value }) { id } }`;
-const ALL = `query All($kind: IdentifierKind!, $value: String!) { customersBy(identifier: { kind: $kind, value: $value }) { id } }`;
-const find = async (kind: string, value: string) => (await api.gql(BY, { kind, value })).body;
+const BY = graphql(`
+  query By($kind: IdentifierKind!, $value: String!) {
+    customerBy(identifier: { kind: $kind, value: $value }) {
+      id
+    }
+  }
+`);
+const ALL = graphql(`
+  query All($kind: IdentifierKind!, $value: String!) {
+    customersBy(identifier: { kind: $kind, value: $value }) {
+      id
+    }
+  }
+`);
+const find = async (kind: IdentifierKind, value: string) => (await suite.api.gql(BY, { kind, value })).body;
 
 describe('Query.customerBy', () => {
-  it.each([
+  it.each<[IdentifierKind, string, string]>([
     ['EMAIL', ' Lina@Example.COM ', LINA],
     ['EMAIL', 'lina@example.com', LINA],
     ['EMAIL', 'TOM.BAKER@example.org', TOM],
@@ -45,7 +48,7 @@ describe('Query.customerBy', () => {
     expect(await find(kind, value)).toEqual({ data: { customerBy: { id } } });
   });
 
-  it.each([
+  it.each<[IdentifierKind, string]>([
     ['EMAIL', 'nobody@example.com'],
     ['PHONE', '+86 139 0000 0000'],
     // Same digits as Lina's national "138 0013 8000", but a US number: never matched to a CN one.
@@ -57,7 +60,7 @@ describe('Query.customerBy', () => {
     expect(await find(kind, value)).toEqual({ data: { customerBy: null } });
   });
 
-  it.each([
+  it.each<[IdentifierKind, string, RegExp]>([
     ['EMAIL', 'lina.example.com', /not an e-mail address/],
     ['EMAIL', '   ', /empty/],
     ['PHONE', '12', /not a phone number/],
@@ -71,12 +74,12 @@ describe('Query.customerBy', () => {
     expect(body.errors![0]!.message).toMatch(message);
   });
 
-  it.each([
+  it.each<[IdentifierKind, string]>([
     ['EMAIL', 'a@' + '.'.repeat(40_000) + '@'],
     ['PHONE', '1'.repeat(255)],
     ['ORDER_NUMBER', 'SO-'.repeat(100)],
   ])('refuses a %s value over 254 characters before parsing it, and runs nothing', async (kind, value) => {
-    const { status, body, roundTrips } = await api.gql(BY, { kind, value });
+    const { status, body, roundTrips } = await suite.api.gql(BY, { kind, value });
     expect(status).toBe(400);
     expect(body.errors).toEqual([
       {
@@ -108,7 +111,8 @@ describe('Query.customerBy', () => {
   });
 
   it('refuses an unknown identifier kind before running anything', async () => {
-    const { status, body, roundTrips } = await api.gql(BY, { kind: 'FAX', value: '1' });
+    // Not an IdentifierKind: sent as a client may, for the server to refuse.
+    const { status, body, roundTrips } = await suite.api.gql(BY, { kind: 'FAX' as IdentifierKind, value: '1' });
     expect(status).toBe(400);
     expect(body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
     expect(roundTrips.crm).toBe(0);
@@ -117,17 +121,29 @@ describe('Query.customerBy', () => {
 
 describe('Query.customersBy', () => {
   it('lists every record sharing an identifier, active and oldest first', async () => {
-    const { body } = await api.gql(ALL, { kind: 'PHONE', value: '13800138000' });
+    const { body } = await suite.api.gql(ALL, { kind: 'PHONE', value: '13800138000' });
     expect(body).toEqual({ data: { customersBy: [{ id: LINA }, { id: LINA_DUP }] } });
   });
 
   it('resolves several identifiers of different kinds in one CRM round trip', async () => {
-    const { body, roundTrips } = await api.gql(`{
-      a: customerBy(identifier: { kind: EMAIL, value: "lina@example.com" }) { id }
-      b: customerBy(identifier: { kind: PHONE, value: "+14155550132" }) { id }
-      c: customerBy(identifier: { kind: ORDER_NUMBER, value: "SO2026000001" }) { id }
-      d: customerBy(identifier: { kind: SOCIAL, value: "weibo:lina_88" }) { id }
-    }`);
+    const { body, roundTrips } = await suite.api.gql(
+      graphql(`
+        query Identifiers {
+          a: customerBy(identifier: { kind: EMAIL, value: "lina@example.com" }) {
+            id
+          }
+          b: customerBy(identifier: { kind: PHONE, value: "+14155550132" }) {
+            id
+          }
+          c: customerBy(identifier: { kind: ORDER_NUMBER, value: "SO2026000001" }) {
+            id
+          }
+          d: customerBy(identifier: { kind: SOCIAL, value: "weibo:lina_88" }) {
+            id
+          }
+        }
+      `),
+    );
     expect(body.data).toEqual({ a: { id: LINA }, b: { id: TOM }, c: { id: LINA }, d: { id: LINA } });
     expect(roundTrips.crm).toBe(1);
   });
@@ -135,12 +151,12 @@ describe('Query.customersBy', () => {
 
 describe('lookups between rebuilds of the identifier index', () => {
   it('find what changed since the last rebuild, and never what is gone', async () => {
-    const by = async (kind: string, value: string) =>
-      (await api.gql(ALL, { kind, value })).body.data.customersBy.map((c: { id: string }) => c.id);
-    await db.pool.query(
+    const by = async (kind: IdentifierKind, value: string) =>
+      (await suite.api.gql(ALL, { kind, value })).body.data!.customersBy.map((c) => c.id);
+    await suite.db.pool.query(
       `INSERT INTO customers (id, created_at, full_name, email, phone, status) VALUES ('c_new', now(), 'New Person', ' New@Example.com', '021 5555 0101', 'active')`,
     );
-    await db.pool.query(`UPDATE customers SET email = 'tom.new@example.org' WHERE id = $1`, [TOM]);
+    await suite.db.pool.query(`UPDATE customers SET email = 'tom.new@example.org' WHERE id = $1`, [TOM]);
     try {
       // Not in the index yet: found on the live rows.
       expect(await by('EMAIL', 'new@example.com')).toEqual(['c_new']);
@@ -148,13 +164,13 @@ describe('lookups between rebuilds of the identifier index', () => {
       expect(await by('EMAIL', 'tom.new@example.org')).toEqual([TOM]);
       // Still in the index, no longer in the CRM: not found.
       expect(await by('EMAIL', 'tom.baker@example.org')).toEqual([]);
-      const { rows } = await db.pool.query(
+      const { rows } = await suite.db.pool.query(
         `SELECT customer_id FROM c360.identifier_lookup WHERE kind = 'email' AND key = 'tom.baker@example.org'`,
       );
       expect(rows).toEqual([{ customer_id: TOM }]);
     } finally {
-      await db.pool.query(`UPDATE customers SET email = 'tom.baker@example.org' WHERE id = $1`, [TOM]);
-      await db.pool.query(`DELETE FROM customers WHERE id = 'c_new'`);
+      await suite.db.pool.query(`UPDATE customers SET email = 'tom.baker@example.org' WHERE id = $1`, [TOM]);
+      await suite.db.pool.query(`DELETE FROM customers WHERE id = 'c_new'`);
     }
   });
 });
@@ -165,8 +181,8 @@ describe('c360.identifier_lookup', () => {
       UNION SELECT 'email', ${emailSql('i.value')}, i.customer_id FROM customer_identities i WHERE i.kind = 'email'
       UNION SELECT 'phone', ${phoneSql('c.phone')}, c.id FROM customers c WHERE c.phone IS NOT NULL
       UNION SELECT 'phone', ${phoneSql('i.value')}, i.customer_id FROM customer_identities i WHERE i.kind = 'phone'`;
-    await refreshSearchIndex(db.pool, { wait: true });
-    const { rows } = await db.pool.query(`SELECT
+    await refreshSearchIndex(suite.db.pool, { wait: true });
+    const { rows } = await suite.db.pool.query(`SELECT
       (SELECT count(*) FROM (SELECT kind, key, customer_id FROM c360.identifier_lookup EXCEPT (${live})) x)::int AS extra,
       (SELECT count(*) FROM ((${live}) EXCEPT SELECT kind, key, customer_id FROM c360.identifier_lookup) y)::int AS missing,
       (SELECT count(*) FROM c360.identifier_lookup)::int AS total`);

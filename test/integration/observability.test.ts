@@ -5,20 +5,15 @@ import { createBehaviourClient } from '../../src/sources/behaviour/client';
 import { createCrmPool } from '../../src/sources/crm/pool';
 import { fixtureDataset, LINA, NOW } from '../fixtures/crm';
 import { fixtureEvents } from '../fixtures/events';
-import { createCrmDatabase, testConfig } from '../helpers/database';
+import { testConfig } from '../helpers/database';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { apiSuite } from '../helpers/suite';
 
-let db: Awaited<ReturnType<typeof createCrmDatabase>>;
-let api: TestServer;
-
-beforeAll(async () => {
-  db = await createCrmDatabase('observability', fixtureDataset(), fixtureEvents());
-  // 500 requests of one admin below: past the default rate.
-  api = await startTestServer(db, () => NOW, { config: { ...db.config, RATE_LIMIT_PER_MINUTE: 100_000 } });
-});
-afterAll(async () => {
-  await api?.close();
-  await db?.drop();
+// 500 requests of one admin below: past the default rate.
+const suite = apiSuite('observability', fixtureDataset(), {
+  events: fixtureEvents(),
+  clock: () => NOW,
+  env: { RATE_LIMIT_PER_MINUTE: '100000' },
 });
 
 const get = async (server: TestServer, route: string, headers: Record<string, string> = {}) => {
@@ -35,12 +30,12 @@ const sample = (text: string, line: string) => {
 describe('GET /metrics', () => {
   it('counts requests by operation, errors by code, round trips, source latency, batch sizes and the breaker', async () => {
     const probe = `query Probe { customers(first: 5, filter: { city: "Hangzhou" }) { edges { node { id purchaseSummary { completedOrders } behaviour { lastSeenAt } } } } }`;
-    const first = await api.gql(probe);
-    await api.gql(probe);
-    await api.gql(`query Broken { customers(first: 500) { totalCount } }`);
+    const first = await suite.api.gql(probe);
+    await suite.api.gql(probe);
+    await suite.api.gql(`query Broken { customers(first: 500) { totalCount } }`);
     expect(first.roundTrips).toEqual({ crm: 3, behaviour: 1, social: 0 });
 
-    const { status, type, text } = await get(api, '/metrics');
+    const { status, type, text } = await get(suite.api, '/metrics');
     expect(status).toBe(200);
     expect(type).toMatch(/^text\/plain/);
     // Neither is safelisted: their names are the client's own, counted as `other`.
@@ -69,18 +64,21 @@ describe("operation names (the client's free text) in /metrics and the audit log
 
   /** The operation column of the audit rows the request wrote (found by the server's request id). */
   const audited = async (query: string) => {
-    const res = await api.post(JSON.stringify({ query, variables: { id: LINA } }));
+    const res = await suite.api.post(JSON.stringify({ query, variables: { id: LINA } }));
     expect(res.status).toBe(200);
-    const { rows } = await db.pool.query(`SELECT operation FROM c360.audit_log WHERE request_id = $1`, [res.headers.get('x-request-id')]);
+    const { rows } = await suite.db.pool.query(`SELECT operation FROM c360.audit_log WHERE request_id = $1`, [
+      res.headers.get('x-request-id'),
+    ]);
     return rows.map((r) => r.operation);
   };
 
   it('adds no series for 500 distinct names, and none of them appears', async () => {
-    await api.gql('query warm_up { __typename }');
-    const before = series((await get(api, '/metrics')).text);
+    await suite.api.gql('query warm_up { __typename }');
+    const before = series((await get(suite.api, '/metrics')).text);
     const names = Array.from({ length: 500 }, () => `op_${randomBytes(8).toString('hex')}`);
-    for (let i = 0; i < names.length; i += 50) await Promise.all(names.slice(i, i + 50).map((n) => api.gql(`query ${n} { __typename }`)));
-    const { text } = await get(api, '/metrics');
+    for (let i = 0; i < names.length; i += 50)
+      await Promise.all(names.slice(i, i + 50).map((n) => suite.api.gql(`query ${n} { __typename }`)));
+    const { text } = await get(suite.api, '/metrics');
     expect(series(text)).toHaveLength(before.length);
     expect(series(text).join('\n').length).toBeLessThan(before.join('\n').length + 200);
     for (const n of names) expect(text).not.toContain(n);
@@ -90,9 +88,9 @@ describe("operation names (the client's free text) in /metrics and the audit log
     const personal = 'lookup_siqizheng1986_at_163_com';
     expect(await audited(`query ${personal}($id: ID!) { customer(id: $id) { contact { email } } }`)).toEqual(['other']);
     expect(await audited(PARTNER_CUSTOMER)).toEqual(['PartnerCustomer']);
-    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM c360.audit_log WHERE operation ILIKE '%siqizheng%'`);
+    const { rows } = await suite.db.pool.query(`SELECT count(*)::int AS n FROM c360.audit_log WHERE operation ILIKE '%siqizheng%'`);
     expect(rows[0].n).toBe(0);
-    const { text } = await get(api, '/metrics');
+    const { text } = await get(suite.api, '/metrics');
     expect(text).not.toContain('siqizheng');
     expect(sample(text, 'c360_graphql_request_duration_seconds_count{operation="PartnerCustomer"}')).toBe(1);
   });
@@ -101,8 +99,13 @@ describe("operation names (the client's free text) in /metrics and the audit log
 describe('GET /metrics access', () => {
   const TOKEN = 'metrics-token-0123456789abcdef';
   const serverWith = (env: Record<string, string>) =>
-    startTestServer(db, () => NOW, {
-      config: testConfig({ DATABASE_URL: db.url, MONGODB_URI: db.config.MONGODB_URI!, MONGODB_DB: db.config.MONGODB_DB, ...env }),
+    startTestServer(suite.db, () => NOW, {
+      config: testConfig({
+        DATABASE_URL: suite.db.url,
+        MONGODB_URI: suite.db.config.MONGODB_URI!,
+        MONGODB_DB: suite.db.config.MONGODB_DB,
+        ...env,
+      }),
     });
 
   it('with METRICS_TOKEN, answers only its bearer: 401 without it or with another', async () => {
@@ -141,7 +144,7 @@ describe('GET /metrics access', () => {
 
 describe('GET /readyz', () => {
   it('is ready when every source answers', async () => {
-    const { status, text } = await get(api, '/readyz');
+    const { status, text } = await get(suite.api, '/readyz');
     expect(status).toBe(200);
     expect(JSON.parse(text)).toMatchObject({
       status: 'ready',
@@ -158,11 +161,11 @@ describe('GET /readyz', () => {
     });
     const deadMongo = createBehaviourClient(config, 'mongodb://127.0.0.1:9');
     const deadCrm = createCrmPool(config, 'postgres://u:p@127.0.0.1:9/x');
-    const behaviourDown = await startTestServer(db, () => NOW, {
-      config: { ...db.config, MONGODB_TIMEOUT_MS: 300 },
+    const behaviourDown = await startTestServer(suite.db, () => NOW, {
+      config: { ...suite.db.config, MONGODB_TIMEOUT_MS: 300 },
       behaviourDb: deadMongo.db('behaviour'),
     });
-    const crmDown = await startTestServer(db, () => NOW, { config, crmPool: deadCrm, behaviourDb: deadMongo.db('behaviour') });
+    const crmDown = await startTestServer(suite.db, () => NOW, { config, crmPool: deadCrm, behaviourDb: deadMongo.db('behaviour') });
     try {
       const degraded = await get(behaviourDown, '/readyz');
       expect(degraded.status).toBe(200);

@@ -2,12 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { MongoClient } from 'mongodb';
-import pino from 'pino';
 import { spawnEmbeddedMongo } from '@c360/mongo-wire';
-import { startSocialProvider, type RunningSocialProvider } from '@c360/social-provider';
 import { loadEvents } from '@c360/demo-data';
 import { createBehaviourClient } from '../../src/sources/behaviour/client';
-import { createSocialClient, type SocialClient } from '../../src/sources/social/client';
 import { fixtureDataset, LINA, LINA_DUP, NOW as CRM_NOW, TOM } from '../fixtures/crm';
 import { createCrmDatabase, testConfig } from '../helpers/database';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -26,31 +23,14 @@ import {
   RHEA,
   SAM_EVENTS,
 } from '../fixtures/privacy';
+import { apiSuite } from '../helpers/suite';
 
-let db: Awaited<ReturnType<typeof createCrmDatabase>>;
-let provider: RunningSocialProvider;
-let social: SocialClient;
-let api: TestServer;
-const TOKEN = 'test-social-token';
-
-beforeAll(async () => {
-  db = await createCrmDatabase('privacy', privacyDataset(), privacyEvents());
-  provider = await startSocialProvider({ token: TOKEN, accounts: privacySocialAccounts() });
-  // The cache stays on: erasure must empty it.
-  const config = testConfig({
-    DATABASE_URL: db.url,
-    MONGODB_URI: db.config.MONGODB_URI!,
-    MONGODB_DB: db.config.MONGODB_DB,
-    SOCIAL_API_URL: provider.url,
-    SOCIAL_API_TOKEN: TOKEN,
-  });
-  social = createSocialClient(config, { url: provider.url, token: TOKEN }, pino({ level: 'silent' }));
-  api = await startTestServer(db, () => NOW, { config, social });
-});
-afterAll(async () => {
-  await api?.close();
-  await provider?.close();
-  await db?.drop();
+// The cache stays on: erasure must empty it.
+const suite = apiSuite('privacy', privacyDataset(), {
+  events: privacyEvents(),
+  clock: () => NOW,
+  social: privacySocialAccounts(),
+  env: { SOCIAL_CACHE_TTL_MS: '60000' },
 });
 
 /** A value as it travels in JSON (dates as ISO strings, ObjectIds as hex). */
@@ -65,12 +45,12 @@ const ERASE = `mutation Erase($id: ID!, $reason: String!) { eraseCustomer(id: $i
 const ERASURES = `query Erasures($id: ID!) { erasures(customerId: $id) { id status remaining reason keptSharedEvents } }`;
 
 /** Every event of a customer found through the same identifiers the API links (read straight from MongoDB). */
-const eventsVia = (ids: { customerId: string; anonymousIds?: string[]; deviceIds?: string[] }, mongo = db.behaviourDb) =>
+const eventsVia = (ids: { customerId: string; anonymousIds?: string[]; deviceIds?: string[] }, mongo = suite.db.behaviourDb) =>
   mongo.collection('events').countDocuments({
     $or: [{ customerId: ids.customerId }, { anonymousId: { $in: ids.anonymousIds ?? [] } }, { deviceId: { $in: ids.deviceIds ?? [] } }],
   });
 const crmState = async (id: string) => {
-  const q = async (sql: string) => (await db.pool.query(sql, [id])).rows;
+  const q = async (sql: string) => (await suite.db.pool.query(sql, [id])).rows;
   return {
     customer: (await q(`SELECT * FROM customers WHERE id = $1`))[0],
     identities: await q(`SELECT kind, value FROM customer_identities WHERE customer_id = $1 ORDER BY kind`),
@@ -86,10 +66,14 @@ const crmState = async (id: string) => {
 describe('Query.exportCustomerData', () => {
   it('holds the CRM rows, every linked event, social posts, derived values and the audit trail', async () => {
     // An agent reads Quinta's e-mail first: the export must show that read.
-    const agentRead = await api.gql(`query AgentLookup { customer(id: "${P.QUINTA}") { contact { email } } }`, {}, await bearer(['agent']));
+    const agentRead = await suite.api.gql(
+      `query AgentLookup { customer(id: "${P.QUINTA}") { contact { email } } }`,
+      {},
+      await bearer(['agent']),
+    );
     expect(agentRead.body.errors).toBeUndefined();
 
-    const { body } = await api.gql(EXPORT, { id: P.QUINTA });
+    const { body } = await suite.api.gql(EXPORT, { id: P.QUINTA });
     expect(body.errors).toBeUndefined();
     const doc = body.data.exportCustomerData;
     expect(doc.customerId).toBe(P.QUINTA);
@@ -194,14 +178,14 @@ describe('Query.exportCustomerData', () => {
     expect(doc.erasures).toEqual([]);
 
     // The export itself is audited.
-    const { rows } = await db.pool.query(`SELECT subject, fields, operation FROM c360.audit_log WHERE customer_id = $1 ORDER BY id`, [
+    const { rows } = await suite.db.pool.query(`SELECT subject, fields, operation FROM c360.audit_log WHERE customer_id = $1 ORDER BY id`, [
       P.QUINTA,
     ]);
     expect(rows.at(-1)).toEqual({ subject: 'test-admin', fields: ['Query.exportCustomerData'], operation: 'other' });
   });
 
   it('says which derived values were withheld for lack of profiling consent', async () => {
-    const { body } = await api.gql(EXPORT, { id: P.BORIS });
+    const { body } = await suite.api.gql(EXPORT, { id: P.BORIS });
     expect(body.errors).toBeUndefined();
     const doc = body.data.exportCustomerData;
     expect(doc.crm.consents).toEqual([]);
@@ -220,13 +204,13 @@ describe('Query.exportCustomerData', () => {
   });
 
   it("holds the anonymous events on the person's device and browser, not another customer's events there", async () => {
-    const { body } = await api.gql(EXPORT, { id: P.SAM });
+    const { body } = await suite.api.gql(EXPORT, { id: P.SAM });
     expect(body.errors).toBeUndefined();
     expect(body.data.exportCustomerData.behaviour).toEqual({ events: json([...SAM_EVENTS].reverse()) });
   });
 
   it('is null for an unknown id', async () => {
-    const { body } = await api.gql(EXPORT, { id: 'p_nobody' });
+    const { body } = await suite.api.gql(EXPORT, { id: 'p_nobody' });
     expect(body).toEqual({ data: { exportCustomerData: null } });
   });
 });
@@ -239,7 +223,7 @@ describe('privacy operations and roles', () => {
       [ERASE, { id: P.OTTO, reason: 'test' }],
       [ERASURES, { id: P.OTTO }],
     ] as const) {
-      const { status, body } = await api.gql(query, vars, headers);
+      const { status, body } = await suite.api.gql(query, vars, headers);
       expect(status).toBe(403);
       expect(body.data ?? null).toBeNull();
       expect(body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
@@ -251,18 +235,18 @@ describe('privacy operations and roles', () => {
 describe('Mutation.eraseCustomer', () => {
   it('erases the person in every source and keeps the orders', async () => {
     const before = await crmState(P.QUINTA);
-    const bystanders = await db.behaviourDb
+    const bystanders = await suite.db.behaviourDb
       .collection('events')
       .countDocuments({ _id: { $in: [...BYSTANDER_EVENTS, ...FAYE_EVENTS].map((e) => e._id) } });
     expect(bystanders).toBe(5);
     // Her social account is in the cache, and her name in the search index.
-    const seen = await api.gql(
+    const seen = await suite.api.gql(
       `{ customer(id: "${P.QUINTA}") { social { accounts { handle } } } search: searchCustomers(query: "zephyr") { id } }`,
     );
     expect(seen.body.data).toEqual({ customer: { social: { accounts: [{ handle: 'Quinta_Z' }] } }, search: [{ id: P.QUINTA }] });
-    expect([...social.cache!.keys()].some((k) => k.startsWith('weibo:quinta_z@'))).toBe(true);
+    expect([...suite.social.cache!.keys()].some((k) => k.startsWith('weibo:quinta_z@'))).toBe(true);
 
-    const { body } = await api.gql(ERASE, { id: P.QUINTA, reason: 'GDPR art. 17 request #1' });
+    const { body } = await suite.api.gql(ERASE, { id: P.QUINTA, reason: 'GDPR art. 17 request #1' });
     expect(body.errors).toBeUndefined();
     expect(body.data.eraseCustomer).toEqual({
       id: expect.any(String),
@@ -302,18 +286,23 @@ describe('Mutation.eraseCustomer', () => {
     // Behaviour: none of her events is left, also those under her anonymous id and device; the others are.
     expect(await eventsVia({ customerId: P.QUINTA, anonymousIds: ['anon-q'], deviceIds: ['dev-q'] })).toBe(0);
     expect(
-      await db.behaviourDb.collection('events').countDocuments({ _id: { $in: [...BYSTANDER_EVENTS, ...FAYE_EVENTS].map((e) => e._id) } }),
+      await suite.db.behaviourDb
+        .collection('events')
+        .countDocuments({ _id: { $in: [...BYSTANDER_EVENTS, ...FAYE_EVENTS].map((e) => e._id) } }),
     ).toBe(5);
 
     // Social cache and search index.
-    expect([...social.cache!.keys()].filter((k) => k.startsWith('weibo:quinta_z@'))).toEqual([]);
+    expect([...suite.social.cache!.keys()].filter((k) => k.startsWith('weibo:quinta_z@'))).toEqual([]);
     expect(
-      (await db.pool.query(`SELECT count(*)::int AS n FROM c360.customer_search WHERE customer_id = $1 OR doc LIKE '%zephyr%'`, [P.QUINTA]))
-        .rows[0].n,
+      (
+        await suite.db.pool.query(`SELECT count(*)::int AS n FROM c360.customer_search WHERE customer_id = $1 OR doc LIKE '%zephyr%'`, [
+          P.QUINTA,
+        ])
+      ).rows[0].n,
     ).toBe(0);
 
     // Through the API: ERASED, nothing personal, nothing found by the old name.
-    const read = await api.gql(`{ customer(id: "${P.QUINTA}") {
+    const read = await suite.api.gql(`{ customer(id: "${P.QUINTA}") {
       status profile { fullName gender birthDate city country occupation } contact { email phone } identities { kind } consents { purpose granted }
       supportTickets { subject } purchaseSummary { completedOrders totalSpent } behaviour { lastSeenAt } social { accounts { handle } } }
       search: searchCustomers(query: "zephyr") { id } }`);
@@ -336,17 +325,17 @@ describe('Mutation.eraseCustomer', () => {
 
   it('is harmless to run again: a new, complete erasure that changes nothing', async () => {
     const before = await crmState(P.QUINTA);
-    const { body } = await api.gql(ERASE, { id: P.QUINTA, reason: 'repeated request' });
+    const { body } = await suite.api.gql(ERASE, { id: P.QUINTA, reason: 'repeated request' });
     expect(body.errors).toBeUndefined();
     expect(body.data.eraseCustomer).toMatchObject({ status: 'COMPLETE', remaining: [], lastError: null });
     expect(await crmState(P.QUINTA)).toEqual(before);
-    const list = await api.gql(ERASURES, { id: P.QUINTA });
+    const list = await suite.api.gql(ERASURES, { id: P.QUINTA });
     expect(list.body.data.erasures).toEqual([
       { id: body.data.eraseCustomer.id, status: 'COMPLETE', remaining: [], reason: 'repeated request', keptSharedEvents: 0 },
       { id: expect.any(String), status: 'COMPLETE', remaining: [], reason: 'GDPR art. 17 request #1', keptSharedEvents: 0 },
     ]);
     // The export of an erased customer holds no personal data, and says it was erased.
-    const exported = (await api.gql(EXPORT, { id: P.QUINTA })).body.data.exportCustomerData;
+    const exported = (await suite.api.gql(EXPORT, { id: P.QUINTA })).body.data.exportCustomerData;
     expect(exported.crm).toMatchObject({
       customer: { full_name: 'Erased customer', email: null, status: 'erased' },
       identities: [],
@@ -357,11 +346,11 @@ describe('Mutation.eraseCustomer', () => {
   });
 
   it("keeps another customer's events on the person's device and browser, and counts them", async () => {
-    const events = db.behaviourDb.collection('events');
+    const events = suite.db.behaviourDb.collection('events');
     const count = (list: typeof SAM_EVENTS) => events.countDocuments({ _id: { $in: list.map((e) => e._id) } });
     expect([await count(SAM_EVENTS), await count(OTTO_ON_SAMS_EVENTS)]).toEqual([3, 2]);
 
-    const { body } = await api.gql(ERASE, { id: P.SAM, reason: 'GDPR request #5' });
+    const { body } = await suite.api.gql(ERASE, { id: P.SAM, reason: 'GDPR request #5' });
     expect(body.errors).toBeUndefined();
     // Otto is no record of Sam's (not a possible duplicate), yet the erasure says it left his 2 events there.
     expect(body.data.eraseCustomer).toMatchObject({ status: 'COMPLETE', possibleDuplicates: [], keptSharedEvents: 2 });
@@ -373,16 +362,16 @@ describe('Mutation.eraseCustomer', () => {
         .sort({ _id: 1 })
         .toArray(),
     ).toEqual(OTTO_ON_SAMS_EVENTS);
-    expect((await db.pool.query(`SELECT kept_shared_events FROM c360.erasures WHERE customer_id = $1`, [P.SAM])).rows).toEqual([
+    expect((await suite.db.pool.query(`SELECT kept_shared_events FROM c360.erasures WHERE customer_id = $1`, [P.SAM])).rows).toEqual([
       { kept_shared_events: 2 },
     ]);
   });
 
   it('refuses an unknown id and an empty reason', async () => {
-    const unknown = await api.gql(ERASE, { id: 'p_nobody', reason: 'test' });
+    const unknown = await suite.api.gql(ERASE, { id: 'p_nobody', reason: 'test' });
     expect(unknown.body.data).toBeNull();
     expect(unknown.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
-    const blank = await api.gql(ERASE, { id: P.OTTO, reason: '  ' });
+    const blank = await suite.api.gql(ERASE, { id: P.OTTO, reason: '  ' });
     expect(blank.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
     expect((await crmState(P.OTTO)).customer.status).toBe('active');
   });
@@ -404,11 +393,11 @@ describe('an erasure while MongoDB is down', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'c360-privacy-'));
     mongo = await spawnEmbeddedMongo({ dbpath: dir });
     const port = mongo.port;
-    const config = testConfig({ DATABASE_URL: db.url, MONGODB_URI: mongo.uri, MONGODB_TIMEOUT_MS: '500' });
+    const config = testConfig({ DATABASE_URL: suite.db.url, MONGODB_URI: mongo.uri, MONGODB_TIMEOUT_MS: '500' });
     client = createBehaviourClient(config, mongo.uri);
     const events = client.db('behaviour');
     await loadEvents(events, FAYE_EVENTS);
-    down = await startTestServer(db, () => NOW, { config, behaviourDb: events });
+    down = await startTestServer(suite.db, () => NOW, { config, behaviourDb: events });
     const before = await crmState(P.FAYE);
     await mongo.stop();
 
@@ -513,13 +502,13 @@ describe('an erasure of a person whose merge was undone', () => {
   /** Where her name, e-mail or phone (with or without its spaces) appears in any text, array or JSON column of a c360 table. */
   async function tracesInC360(): Promise<string[]> {
     const trace = 'rhea|quill|2222\\D?3333'; // the e-mail is rhea.quill@…
-    const { rows: columns } = await db.pool.query(
+    const { rows: columns } = await suite.db.pool.query(
       `SELECT table_name, column_name FROM information_schema.columns
         WHERE table_schema = 'c360' AND data_type IN ('text', 'jsonb', 'ARRAY') ORDER BY 1, 2`,
     );
     const found: string[] = [];
     for (const { table_name: t, column_name: c } of columns) {
-      const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM c360.${t} WHERE ${c}::text ~* $1`, [trace]);
+      const { rows } = await suite.db.pool.query(`SELECT count(*)::int AS n FROM c360.${t} WHERE ${c}::text ~* $1`, [trace]);
       if (rows[0].n > 0) found.push(`${t}.${c}`);
     }
     return found;
@@ -527,7 +516,7 @@ describe('an erasure of a person whose merge was undone', () => {
 
   /** Merges `merged` into `survivor`, then undoes it, both with reasons naming Rhea; the merge's id. */
   async function mergeAndUndo(survivor: string, merged: string): Promise<string> {
-    const m = await api.gql(
+    const m = await suite.api.gql(
       `mutation($s: ID!, $m: [ID!]!, $r: String!) { mergeCustomers(survivorId: $s, mergedIds: $m, reason: $r) { id } }`,
       {
         s: survivor,
@@ -536,7 +525,7 @@ describe('an erasure of a person whose merge was undone', () => {
       },
     );
     expect(m.body.errors).toBeUndefined();
-    const u = await api.gql(`mutation($id: ID!, $r: String!) { unmergeCustomers(mergeId: $id, reason: $r) { id } }`, {
+    const u = await suite.api.gql(`mutation($id: ID!, $r: String!) { unmergeCustomers(mergeId: $id, reason: $r) { id } }`, {
       id: m.body.data.mergeCustomers.id,
       r: `${RHEA.name} says ${RHEA.phone.replace(/ /g, '')} is hers alone, the e-mail ${RHEA.email} was typed on both`,
     });
@@ -547,7 +536,7 @@ describe('an erasure of a person whose merge was undone', () => {
   it('clears the merge and unmerge reasons that named her, and leaves no trace of her anywhere in c360', async () => {
     // Her record was the survivor of one merge and the merged record of another; both were undone.
     const mergeIds = [await mergeAndUndo(P.RHEA, P.RHEA_DUP), await mergeAndUndo(P.RHEA_DUP, P.RHEA)];
-    const linked = await api.gql(
+    const linked = await suite.api.gql(
       `mutation($id: ID!, $e: String!) { linkIdentity(customerId: $id, identifier: { kind: DEVICE_ID, value: "dev-r" }, evidence: $e) { id } }`,
       {
         id: P.RHEA,
@@ -557,9 +546,10 @@ describe('an erasure of a person whose merge was undone', () => {
     expect(linked.body.errors).toBeUndefined();
     const merges = async () =>
       (
-        await db.pool.query(`SELECT survivor_id, merged_ids, reason, undo_reason FROM c360.merges WHERE id = ANY($1::int8[]) ORDER BY id`, [
-          mergeIds,
-        ])
+        await suite.db.pool.query(
+          `SELECT survivor_id, merged_ids, reason, undo_reason FROM c360.merges WHERE id = ANY($1::int8[]) ORDER BY id`,
+          [mergeIds],
+        )
       ).rows;
     expect(await tracesInC360()).toEqual([
       'identity_history.after',
@@ -569,7 +559,7 @@ describe('an erasure of a person whose merge was undone', () => {
       'merges.undo_reason',
     ]);
 
-    const { body } = await api.gql(ERASE, { id: P.RHEA, reason: 'GDPR request #6' });
+    const { body } = await suite.api.gql(ERASE, { id: P.RHEA, reason: 'GDPR request #6' });
     expect(body.errors).toBeUndefined();
     expect(body.data.eraseCustomer).toMatchObject({ status: 'COMPLETE', possibleDuplicates: [P.RHEA_DUP] });
     // The merges are still recorded (who merged which records, when, and undid them), their free text is not.
@@ -583,13 +573,13 @@ describe('an erasure of a person whose merge was undone', () => {
 
 describe('Query.searchCustomers after an erasure', () => {
   it('never finds an erased customer, even before the search index is refreshed', async () => {
-    const search = async () => (await api.gql(`{ searchCustomers(query: "otto bystander") { id } }`)).body.data.searchCustomers;
+    const search = async () => (await suite.api.gql(`{ searchCustomers(query: "otto bystander") { id } }`)).body.data.searchCustomers;
     expect(await search()).toEqual([{ id: P.OTTO }]);
-    await db.pool.query(`UPDATE customers SET status = 'erased' WHERE id = $1`, [P.OTTO]);
+    await suite.db.pool.query(`UPDATE customers SET status = 'erased' WHERE id = $1`, [P.OTTO]);
     try {
       expect(await search()).toEqual([]);
     } finally {
-      await db.pool.query(`UPDATE customers SET status = 'active' WHERE id = $1`, [P.OTTO]);
+      await suite.db.pool.query(`UPDATE customers SET status = 'active' WHERE id = $1`, [P.OTTO]);
     }
   });
 });

@@ -5,16 +5,16 @@ import type pg from 'pg';
 import pino from 'pino';
 import { ApiKeyStore } from '../../src/security/apiKeys';
 import { BULK, fixtureDataset, LINA, LINA_DUP, NOW, TOM } from '../fixtures/crm';
-import { createCrmDatabase, testConfig } from '../helpers/database';
+import { testConfig } from '../helpers/database';
 import { startTestServer, type GqlResult, type TestServer } from '../helpers/server';
 import { bearer } from '../helpers/tokens';
+import { apiSuite } from '../helpers/suite';
 
 /**
  * Who gets in and what each role sees, against the real server. Tom has granted partner_sharing,
  * Lina refused it, Lina's duplicate record never recorded it.
  */
-let db: Awaited<ReturnType<typeof createCrmDatabase>>;
-let api: TestServer;
+const suite = apiSuite('security', securityDataset(), { clock: () => NOW });
 
 const OPERATIONS = path.resolve(__dirname, '../../operations');
 const operation = (file: string) => readFileSync(path.join(OPERATIONS, file), 'utf8');
@@ -33,7 +33,8 @@ function countingPool(pool: pg.Pool) {
   return { pool: counting, counter };
 }
 
-beforeAll(async () => {
+/** The CRM fixture, with an external id for Tom and partner_sharing granted by Tom, refused by Lina. */
+function securityDataset() {
   const data = fixtureDataset();
   data.customer_identities.push({
     customer_id: TOM,
@@ -46,13 +47,8 @@ beforeAll(async () => {
     { customer_id: TOM, purpose: 'partner_sharing', granted: true, updated_at: new Date('2026-01-01T00:00:00Z'), source: 'web' },
     { customer_id: LINA, purpose: 'partner_sharing', granted: false, updated_at: new Date('2026-01-01T00:00:00Z'), source: 'app' },
   );
-  db = await createCrmDatabase('security', data);
-  api = await startTestServer(db, () => NOW);
-});
-afterAll(async () => {
-  await api?.close();
-  await db?.drop();
-});
+  return data;
+}
 
 const code = (body: { errors?: { extensions?: Record<string, unknown> }[] }) => body.errors?.[0]?.extensions?.code;
 
@@ -60,7 +56,7 @@ describe('who is calling', () => {
   const Q = `{ customer(id: "${TOM}") { id } }`;
 
   it('answers 401 UNAUTHENTICATED without credentials, before anything runs', async () => {
-    const res = await api.post(JSON.stringify({ query: Q }), { authorization: '' });
+    const res = await suite.api.post(JSON.stringify({ query: Q }), { authorization: '' });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
     const body = (await res.json()) as any;
@@ -71,29 +67,29 @@ describe('who is calling', () => {
 
   it('refuses an expired token, accepts one within the clock skew', async () => {
     const expired = await bearer(['agent'], { ttlSeconds: 60, now: new Date(Date.now() - 2 * 60_000) });
-    const res = await api.gql(Q, {}, expired);
+    const res = await suite.api.gql(Q, {}, expired);
     expect(res.status).toBe(401);
     expect(res.body.errors![0]!.extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'expired' });
     // Expired 10 s ago; JWT_CLOCK_SKEW_SECONDS is 30.
     const justExpired = await bearer(['agent'], { ttlSeconds: 50, now: new Date(Date.now() - 60_000) });
-    expect((await api.gql(Q, {}, justExpired)).status).toBe(200);
+    expect((await suite.api.gql(Q, {}, justExpired)).status).toBe(200);
   });
 
   it('refuses a bad signature, a tampered payload, alg "none" and a token without a known role', async () => {
     const other = await bearer(['admin'], { secret: 'another-secret-of-at-least-thirty-two-chars' });
-    expect((await api.gql(Q, {}, other)).body.errors![0]!.extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'invalid' });
+    expect((await suite.api.gql(Q, {}, other)).body.errors![0]!.extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'invalid' });
 
     const [h, , s] = (await bearer(['analyst'])).authorization.slice(7).split('.');
     const forged = Buffer.from(JSON.stringify({ sub: 'x', roles: ['admin'], exp: Math.floor(Date.now() / 1000) + 60 })).toString(
       'base64url',
     );
-    expect((await api.gql(Q, {}, { authorization: `Bearer ${h}.${forged}.${s}` })).status).toBe(401);
+    expect((await suite.api.gql(Q, {}, { authorization: `Bearer ${h}.${forged}.${s}` })).status).toBe(401);
     const none = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
-    expect((await api.gql(Q, {}, { authorization: `Bearer ${none}.${forged}.` })).status).toBe(401);
+    expect((await suite.api.gql(Q, {}, { authorization: `Bearer ${none}.${forged}.` })).status).toBe(401);
 
     const roleless = await bearer(['superuser' as never]);
-    expect((await api.gql(Q, {}, roleless)).body.errors![0]!.extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'no_roles' });
-    expect((await api.gql(Q, {}, { authorization: 'Basic dXNlcjpwYXNz' })).status).toBe(401);
+    expect((await suite.api.gql(Q, {}, roleless)).body.errors![0]!.extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'no_roles' });
+    expect((await suite.api.gql(Q, {}, { authorization: 'Basic dXNlcjpwYXNz' })).status).toBe(401);
   });
 
   it("refuses a sub that would pass for an API key's or hide in the audit log: 401, nothing read", async () => {
@@ -104,7 +100,7 @@ describe('who is calling', () => {
       'agent-007\napikey:k_0123456789ab',
       'a'.repeat(201),
     ]) {
-      const res = await api.gql(`{ customer(id: "${TOM}") { contact { email } } }`, {}, await bearer(['agent'], { sub }));
+      const res = await suite.api.gql(`{ customer(id: "${TOM}") { contact { email } } }`, {}, await bearer(['agent'], { sub }));
       expect([res.status, res.body]).toEqual([
         401,
         { errors: [{ message: expect.stringContaining('`sub`'), extensions: { code: 'UNAUTHENTICATED', reason: 'invalid' } }] },
@@ -116,7 +112,7 @@ describe('who is calling', () => {
 describe('what each role may use (checked before the operation runs)', () => {
   it('lets an agent look one customer up, unmasked, but not list customers', async () => {
     const agent = await bearer(['agent']);
-    const one = await api.gql(
+    const one = await suite.api.gql(
       `{ customerBy(identifier: { kind: PHONE, value: "138 0013 8000" }) { id profile { fullName birthDate } contact { email phone } } }`,
       {},
       agent,
@@ -130,7 +126,7 @@ describe('what each role may use (checked before the operation runs)', () => {
         },
       },
     });
-    const list = await api.gql('{ customers(first: 5) { edges { node { id } } } }', {}, agent);
+    const list = await suite.api.gql('{ customers(first: 5) { edges { node { id } } } }', {}, agent);
     expect(list.status).toBe(403);
     expect(list.body).toEqual({
       errors: [
@@ -144,7 +140,7 @@ describe('what each role may use (checked before the operation runs)', () => {
 
   it('shows an analyst lists and derived fields with personal data masked', async () => {
     const analyst = await bearer(['analyst']);
-    const { body } = await api.gql(
+    const { body } = await suite.api.gql(
       `fragment C on Customer { id profile { fullName birthDate age city } contact { email phone }
          identities { kind value } tickets: supportTickets(first: 1) { subject status } rfm { score } }
        { lina: customer(id: "${LINA}") { ...C } tom: customer(id: "${TOM}") { ...C } dup: customer(id: "${LINA_DUP}") { ...C } }`,
@@ -175,7 +171,7 @@ describe('what each role may use (checked before the operation runs)', () => {
   it('masks identifiers the same way wherever they appear: an order number as an Identity value and as Order.orderNumber', async () => {
     const query = `{ customer(id: "${LINA}") { orders(first: 10) { edges { node { orderNumber } } } } }`;
     const numbers = async (roles: ('agent' | 'analyst')[]) =>
-      (await api.gql(query, {}, await bearer(roles))).body.data.customer.orders.edges.map(
+      (await suite.api.gql(query, {}, await bearer(roles))).body.data.customer.orders.edges.map(
         (e: { node: { orderNumber: string } }) => e.node.orderNumber,
       );
     const raw: string[] = await numbers(['agent']);
@@ -186,7 +182,7 @@ describe('what each role may use (checked before the operation runs)', () => {
 
   it('refuses an analyst the lookups and search that would single a person out by contact details', async () => {
     const analyst = await bearer(['analyst']);
-    const res = await api.gql(
+    const res = await suite.api.gql(
       `{ searchCustomers(query: "lina") { id } byMail: customerBy(identifier: { kind: EMAIL, value: "lina@example.com" }) { id } }`,
       {},
       analyst,
@@ -198,7 +194,7 @@ describe('what each role may use (checked before the operation runs)', () => {
   it('lets an agent read one customer per request: one root field returning customers, searches of 10 at most', async () => {
     const agent = await bearer(['agent']);
     const refused = async (query: string, variables: Record<string, unknown> = {}) => {
-      const res = await api.gql(query, variables, agent);
+      const res = await suite.api.gql(query, variables, agent);
       expect(res.status).toBe(403);
       expect(res.roundTrips.crm).toBe(0);
       return res.body.errors![0]!;
@@ -216,11 +212,11 @@ describe('what each role may use (checked before the operation runs)', () => {
     const search = `query S($n: Int) { searchCustomers(query: "lina", first: $n) { id } }`;
     expect((await refused(search, { n: 11 })).extensions!.denied).toEqual(['Query.searchCustomers']);
 
-    const ten = await api.gql(search, { n: 10 }, agent);
+    const ten = await suite.api.gql(search, { n: 10 }, agent);
     expect(ten.status).toBe(200);
     expect(ten.body.data.searchCustomers.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining([LINA]));
     // Roles with a listing right are not held to it.
-    const admin = await api.gql(
+    const admin = await suite.api.gql(
       `{ a: customer(id: "${TOM}") { id } b: customer(id: "${LINA}") { id } s: searchCustomers(query: "lina", first: 50) { id } }`,
     );
     expect(admin.body.errors).toBeUndefined();
@@ -229,7 +225,11 @@ describe('what each role may use (checked before the operation runs)', () => {
 
   it('finds fields hidden in fragments and inline fragments', async () => {
     const agent = await bearer(['agent']);
-    const res = await api.gql(`query { ...F } fragment F on Query { ... on Query { customers(first: 1) { totalCount } } }`, {}, agent);
+    const res = await suite.api.gql(
+      `query { ...F } fragment F on Query { ... on Query { customers(first: 1) { totalCount } } }`,
+      {},
+      agent,
+    );
     expect(res.status).toBe(403);
     expect(res.body.errors![0]!.extensions!.denied).toEqual(['Query.customers']);
   });
@@ -237,14 +237,14 @@ describe('what each role may use (checked before the operation runs)', () => {
   it('keeps admin operations to admins', async () => {
     const query = `{ auditLog(customerId: "${LINA}") { edges { node { id } } } apiKeys { id } }`;
     for (const role of ['agent', 'analyst'] as const) {
-      const res = await api.gql(query, {}, await bearer([role]));
+      const res = await suite.api.gql(query, {}, await bearer([role]));
       expect(res.status).toBe(403);
       expect(res.body.errors![0]!.extensions!.denied).toEqual(['Query.auditLog', 'Query.apiKeys']);
     }
-    const mutation = await api.gql(`mutation { revokeApiKey(id: "k_000000000000") { id } }`, {}, await bearer(['analyst']));
+    const mutation = await suite.api.gql(`mutation { revokeApiKey(id: "k_000000000000") { id } }`, {}, await bearer(['analyst']));
     expect(mutation.body.errors![0]!.extensions!.denied).toEqual(['Mutation.revokeApiKey']);
     // A partner token never gets past the safelist.
-    expect((await api.gql(query, {}, await bearer(['partner']))).status).toBe(403);
+    expect((await suite.api.gql(query, {}, await bearer(['partner']))).status).toBe(403);
   });
 });
 
@@ -254,7 +254,7 @@ describe('partners (API keys)', () => {
   const PARTNER_CUSTOMER = operation('PartnerCustomer.graphql');
 
   beforeAll(async () => {
-    const { body } = await api.gql(
+    const { body } = await suite.api.gql(
       `mutation { createApiKey(input: { partner: "Acme Loyalty", scopes: [PROFILE, ORDERS, INSIGHTS], ratePerMinute: 1000 }) { key apiKey { id partner scopes ratePerMinute createdBy revokedAt } } }`,
     );
     expect(body.errors).toBeUndefined();
@@ -271,7 +271,7 @@ describe('partners (API keys)', () => {
   });
 
   it('stores only a hash of the key', async () => {
-    const { rows } = await db.pool.query(
+    const { rows } = await suite.db.pool.query(
       `SELECT encode(hash, 'hex') AS hash, row_to_json(k)::text AS everything FROM c360.api_keys k WHERE id = $1`,
       [keyId],
     );
@@ -280,7 +280,7 @@ describe('partners (API keys)', () => {
   });
 
   it('answers a safelisted operation for a customer who granted partner_sharing, masked', async () => {
-    const { status, body } = await api.gql(PARTNER_CUSTOMER, { id: TOM }, { 'x-api-key': key });
+    const { status, body } = await suite.api.gql(PARTNER_CUSTOMER, { id: TOM }, { 'x-api-key': key });
     expect(status).toBe(200);
     // The test server has no social provider: lifecycle says it did without it.
     expect((body.errors ?? []).filter((e) => e.extensions?.source !== 'social')).toEqual([]);
@@ -292,19 +292,21 @@ describe('partners (API keys)', () => {
   });
 
   it('cannot tell a customer who refused partner_sharing, or never answered, from one that does not exist', async () => {
-    const answers = await Promise.all([LINA, LINA_DUP, 'c_nobody'].map((id) => api.gql(PARTNER_CUSTOMER, { id }, { 'x-api-key': key })));
+    const answers = await Promise.all(
+      [LINA, LINA_DUP, 'c_nobody'].map((id) => suite.api.gql(PARTNER_CUSTOMER, { id }, { 'x-api-key': key })),
+    );
     for (const a of answers) expect(a).toMatchObject({ status: 200, body: { data: { customer: null } } });
     expect(answers.map((a) => JSON.stringify(a.body))).toEqual(Array(3).fill(JSON.stringify({ data: { customer: null } })));
   });
 
   it('runs safelisted operations by hash alone (persisted queries), and nothing else', async () => {
-    const byHash = await api.post(
+    const byHash = await suite.api.post(
       JSON.stringify({ variables: { id: TOM }, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(PARTNER_CUSTOMER) } } }),
       { 'x-api-key': key },
     );
     expect(((await byHash.json()) as any).data.customer.id).toBe(TOM);
 
-    const adHoc = await api.gql(`query { customer(id: "${TOM}") { id } }`, {}, { 'x-api-key': key });
+    const adHoc = await suite.api.gql(`query { customer(id: "${TOM}") { id } }`, {}, { 'x-api-key': key });
     expect(adHoc.status).toBe(403);
     expect(code(adHoc.body)).toBe('FORBIDDEN');
     expect(adHoc.body.errors![0]!.message).toMatch(/safelisted operations/);
@@ -312,7 +314,7 @@ describe('partners (API keys)', () => {
 
   it("refuses a safelisted operation that reads fields outside the key's scopes", async () => {
     // PartnerCustomerBy reads contact (scope CONTACT), which this key lacks.
-    const res = await api.gql(
+    const res = await suite.api.gql(
       operation('PartnerCustomerBy.graphql'),
       { identifier: { kind: 'EXTERNAL_ID', value: 'EXT-001' } },
       { 'x-api-key': key },
@@ -325,12 +327,12 @@ describe('partners (API keys)', () => {
   });
 
   it('lets a partner look customers up by EXTERNAL_ID only, refused before anything is read', async () => {
-    const created = await api.gql(
+    const created = await suite.api.gql(
       `mutation { createApiKey(input: { partner: "Contact Co", scopes: [CONTACT, INSIGHTS], ratePerMinute: 1000 }) { key } }`,
     );
     const contactKey = created.body.data.createApiKey.key;
     const BY = operation('PartnerCustomerBy.graphql');
-    const found = await api.gql(BY, { identifier: { kind: 'EXTERNAL_ID', value: 'EXT-TOM' } }, { 'x-api-key': contactKey });
+    const found = await suite.api.gql(BY, { identifier: { kind: 'EXTERNAL_ID', value: 'EXT-TOM' } }, { 'x-api-key': contactKey });
     expect(found.body.data).toEqual({
       customerBy: { id: TOM, contact: { email: 't***@example.org', phone: '+1 415***0132' }, valueTier: expect.any(String) },
     });
@@ -342,7 +344,7 @@ describe('partners (API keys)', () => {
       { kind: 'SOCIAL', value: 'x:tombaker' },
       { kind: 'ORDER_NUMBER', value: 'SO2026000002' },
     ]) {
-      const res = await api.gql(BY, { identifier }, { 'x-api-key': contactKey });
+      const res = await suite.api.gql(BY, { identifier }, { 'x-api-key': contactKey });
       expect(res.status).toBe(403);
       expect(res.body).toEqual({
         errors: [
@@ -357,7 +359,7 @@ describe('partners (API keys)', () => {
 
   it('tells a partner nothing from parse or validation errors of an operation that is not safelisted', async () => {
     for (const query of [`{ customer(id: "${TOM}") { id `, `{ customer(id: "${TOM}") { contatc } }`, `{ nothing }`]) {
-      const res = await api.gql(query, {}, { 'x-api-key': key });
+      const res = await suite.api.gql(query, {}, { 'x-api-key': key });
       expect(res.status).toBe(403);
       expect(res.body).toEqual({
         errors: [{ message: expect.stringMatching(/may only run safelisted operations/), extensions: { code: 'FORBIDDEN' } }],
@@ -366,7 +368,7 @@ describe('partners (API keys)', () => {
   });
 
   it('caches found keys only, so unknown keys cost a lookup each and cannot crowd real ones out', async () => {
-    const { pool, counter } = countingPool(db.pool);
+    const { pool, counter } = countingPool(suite.db.pool);
     const store = new ApiKeyStore(pool, 60);
     const { key: known } = await store.create({ partner: 'Cache Co', scopes: ['profile'], ratePerMinute: 10 }, 'test-admin');
     const unknown = `c360_k_000000000000_${'B'.repeat(43)}`;
@@ -379,30 +381,30 @@ describe('partners (API keys)', () => {
   });
 
   it('refuses a revoked, an unknown or a malformed key, and two credentials at once', async () => {
-    const created = await api.gql(
+    const created = await suite.api.gql(
       `mutation { createApiKey(input: { partner: "Short-lived", scopes: [PROFILE, ORDERS, INSIGHTS] }) { key apiKey { id } } }`,
     );
     const { key: shortLived, apiKey } = created.body.data.createApiKey;
-    expect((await api.gql(PARTNER_CUSTOMER, { id: TOM }, { 'x-api-key': shortLived })).status).toBe(200);
-    const revoked = await api.gql(`mutation { revokeApiKey(id: "${apiKey.id}") { id revokedAt revokedBy } }`);
+    expect((await suite.api.gql(PARTNER_CUSTOMER, { id: TOM }, { 'x-api-key': shortLived })).status).toBe(200);
+    const revoked = await suite.api.gql(`mutation { revokeApiKey(id: "${apiKey.id}") { id revokedAt revokedBy } }`);
     expect(revoked.body.data.revokeApiKey).toMatchObject({ id: apiKey.id, revokedAt: expect.any(String), revokedBy: 'test-admin' });
-    const after = await api.gql(PARTNER_CUSTOMER, { id: TOM }, { 'x-api-key': shortLived });
+    const after = await suite.api.gql(PARTNER_CUSTOMER, { id: TOM }, { 'x-api-key': shortLived });
     expect(after.status).toBe(401);
     expect(after.body.errors![0]!.extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'revoked_or_unknown_key' });
     const unknown = `c360_k_000000000000_${'A'.repeat(43)}`;
-    expect((await api.gql(PARTNER_CUSTOMER, { id: TOM }, { 'x-api-key': unknown })).status).toBe(401);
-    expect((await api.gql(PARTNER_CUSTOMER, { id: TOM }, { 'x-api-key': 'hunter2' })).status).toBe(401);
-    const both = await api.gql(PARTNER_CUSTOMER, { id: TOM }, { 'x-api-key': key, ...(await bearer(['admin'])) });
+    expect((await suite.api.gql(PARTNER_CUSTOMER, { id: TOM }, { 'x-api-key': unknown })).status).toBe(401);
+    expect((await suite.api.gql(PARTNER_CUSTOMER, { id: TOM }, { 'x-api-key': 'hunter2' })).status).toBe(401);
+    const both = await suite.api.gql(PARTNER_CUSTOMER, { id: TOM }, { 'x-api-key': key, ...(await bearer(['admin'])) });
     expect(both.body.errors![0]!.extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'ambiguous' });
-    const listed = await api.gql('{ apiKeys { id } all: apiKeys(includeRevoked: true) { id revokedAt } }');
+    const listed = await suite.api.gql('{ apiKeys { id } all: apiKeys(includeRevoked: true) { id revokedAt } }');
     expect(listed.body.data.apiKeys.map((k: any) => k.id)).not.toContain(apiKey.id);
     expect(listed.body.data.all.map((k: any) => k.id)).toContain(apiKey.id);
   });
 
   it('refuses bad key input with BAD_USER_INPUT', async () => {
-    const res = await api.gql(`mutation { createApiKey(input: { partner: " ", scopes: [PROFILE] }) { key } }`);
+    const res = await suite.api.gql(`mutation { createApiKey(input: { partner: " ", scopes: [PROFILE] }) { key } }`);
     expect(res.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.partner' });
-    const rate = await api.gql(`mutation { createApiKey(input: { partner: "X", scopes: [PROFILE], ratePerMinute: 0 }) { key } }`);
+    const rate = await suite.api.gql(`mutation { createApiKey(input: { partner: "X", scopes: [PROFILE], ratePerMinute: 0 }) { key } }`);
     expect(rate.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.ratePerMinute' });
   });
 });
@@ -414,10 +416,10 @@ describe('what a partner can tell from a null answer, and what the logs keep', (
   let key: string;
 
   beforeAll(async () => {
-    const counting = countingPool(db.pool);
+    const counting = countingPool(suite.db.pool);
     counter = counting.counter;
     const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) });
-    observed = await startTestServer(db, () => NOW, { crmPool: counting.pool, logger });
+    observed = await startTestServer(suite.db, () => NOW, { crmPool: counting.pool, logger });
     const { body } = await observed.gql(
       `mutation { createApiKey(input: { partner: "Observer", scopes: [PROFILE, ORDERS, INSIGHTS], ratePerMinute: 1000 }) { key } }`,
     );
@@ -469,7 +471,7 @@ describe('what a partner can tell from a null answer, and what the logs keep', (
 describe('audit', () => {
   const entries = async (customerId: string) =>
     (
-      await api.gql(
+      await suite.api.gql(
         `query A($id: ID!) { auditLog(customerId: $id, first: 200) { edges { node { requestId subject roles auth partner customerId fields masked operation } } } }`,
         { id: customerId },
       )
@@ -477,7 +479,7 @@ describe('audit', () => {
 
   it("records a read of personal data: who, role, customer, fields, operation and the server's request id", async () => {
     const before = (await entries(TOM)).length;
-    const res = await api.post(
+    const res = await suite.api.post(
       JSON.stringify({ query: `query AgentView { customer(id: "${TOM}") { id contact { email } profile { fullName city } } }` }),
       { ...(await bearer(['agent'], { sub: 'agent-007' })), 'x-request-id': '0f8fad5b-d9cb-469f-a165-70867728950e' },
     );
@@ -504,7 +506,7 @@ describe('audit', () => {
 
   it('records a read of what is not contact data but still about the person (age, city, orders, timeline, devices, insights)', async () => {
     const before = (await entries(LINA)).length;
-    await api.gql(
+    await suite.api.gql(
       `{ customer(id: "${LINA}") { id status profile { city age gender occupation } orders(first: 1) { totalCount } timeline(first: 1) { edges { cursor } } behaviour { devices { type } } rfm { score } } }`,
       {},
       await bearer(['agent'], { sub: 'agent-nocontact' }),
@@ -519,20 +521,20 @@ describe('audit', () => {
 
   it('records nothing for a read of ids only', async () => {
     const before = (await entries(LINA)).length;
-    await api.gql(`{ customer(id: "${LINA}") { id } }`, {}, await bearer(['agent']));
+    await suite.api.gql(`{ customer(id: "${LINA}") { id } }`, {}, await bearer(['agent']));
     expect(await entries(LINA)).toHaveLength(before);
   });
 
   it('writes one row per customer for a list, in one request, marked masked for an analyst', async () => {
     const analyst = await bearer(['analyst'], { sub: 'analyst-1' });
-    const res = await api.gql(
+    const res = await suite.api.gql(
       `{ customers(first: 3, filter: { city: "Shanghai" }) { edges { node { contact { email } } } } }`,
       {},
       analyst,
     );
     expect(res.status).toBe(200);
     // The server made the request id up: find the rows by subject.
-    const { rows } = await db.pool.query(
+    const { rows } = await suite.db.pool.query(
       `SELECT customer_id, fields, masked, count(*) OVER (PARTITION BY request_id) AS n FROM c360.audit_log WHERE subject = 'analyst-1' ORDER BY customer_id`,
     );
     expect(rows).toEqual(
@@ -543,7 +545,7 @@ describe('audit', () => {
   it('refuses a cursor beyond the range of an audit entry id with BAD_USER_INPUT', async () => {
     const cursor = (id: string) => Buffer.from(JSON.stringify(['audit', id])).toString('base64url');
     const page = (after: string) =>
-      api.gql(`query A($after: String) { auditLog(customerId: "${TOM}", after: $after) { edges { node { id } } } }`, { after });
+      suite.api.gql(`query A($after: String) { auditLog(customerId: "${TOM}", after: $after) { edges { node { id } } } }`, { after });
     const overflow = await page(cursor('9999999999999999999'));
     expect(overflow.status).toBe(200);
     expect(overflow.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'after' } })]);
@@ -553,15 +555,15 @@ describe('audit', () => {
   });
 
   it('is append-only', async () => {
-    await expect(db.pool.query(`UPDATE c360.audit_log SET subject = 'someone else'`)).rejects.toThrow(/append-only/);
-    await expect(db.pool.query(`DELETE FROM c360.audit_log`)).rejects.toThrow(/append-only/);
-    await expect(db.pool.query(`TRUNCATE c360.audit_log`)).rejects.toThrow(/append-only/);
+    await expect(suite.db.pool.query(`UPDATE c360.audit_log SET subject = 'someone else'`)).rejects.toThrow(/append-only/);
+    await expect(suite.db.pool.query(`DELETE FROM c360.audit_log`)).rejects.toThrow(/append-only/);
+    await expect(suite.db.pool.query(`TRUNCATE c360.audit_log`)).rejects.toThrow(/append-only/);
   });
 
   it('withholds personal data when the audit log cannot be written', async () => {
-    await db.pool.query('ALTER TABLE c360.audit_log RENAME TO audit_log_away');
+    await suite.db.pool.query('ALTER TABLE c360.audit_log RENAME TO audit_log_away');
     try {
-      const res = await api.gql(`{ customer(id: "${LINA}") { contact { email } } }`, {}, await bearer(['agent']));
+      const res = await suite.api.gql(`{ customer(id: "${LINA}") { contact { email } } }`, {}, await bearer(['agent']));
       expect(res.status).toBe(503);
       expect(res.body).toEqual({
         data: null,
@@ -569,7 +571,7 @@ describe('audit', () => {
       });
       expect(JSON.stringify(res.body)).not.toContain('lina@example.com');
     } finally {
-      await db.pool.query('ALTER TABLE c360.audit_log_away RENAME TO audit_log');
+      await suite.db.pool.query('ALTER TABLE c360.audit_log_away RENAME TO audit_log');
     }
   });
 });
@@ -580,7 +582,7 @@ describe('query limits', () => {
 
   it("lets the README's full 360 page and the eight-customer example through", async () => {
     for (const query of examples.slice(0, 2)) {
-      const res = await api.gql(query);
+      const res = await suite.api.gql(query);
       expect(res.status).toBe(200);
       expect((res.body.errors ?? []).filter((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED')).toEqual([]);
     }
@@ -588,7 +590,7 @@ describe('query limits', () => {
 
   it('refuses alias floods, costly (also through variables) and over-long documents before they run', async () => {
     const aliases = Array.from({ length: 16 }, (_, i) => `c${i}: customer(id: "${TOM}") { id }`).join(' ');
-    const flood = await api.gql(`{ ${aliases} }`);
+    const flood = await suite.api.gql(`{ ${aliases} }`);
     expect(flood.status).toBe(400);
     expect(flood.body.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(flood.roundTrips.crm).toBe(0);
@@ -596,20 +598,20 @@ describe('query limits', () => {
     // 100 customers × 100 orders × their items: refused whether the sizes are literals or variables.
     const nested = (first: string) =>
       `customers(first: ${first}) { edges { node { orders(first: ${first}) { edges { node { items { quantity unitPrice product { name category price } } } } } } } }`;
-    const literal = await api.gql(`{ ${nested('100')} }`);
+    const literal = await suite.api.gql(`{ ${nested('100')} }`);
     expect(literal.status).toBe(400);
     expect(literal.body.errors![0]!.message).toMatch(/Cost limit of 250000 exceeded/);
-    const viaVariables = await api.gql(`query Q($n: Int) { ${nested('$n')} }`, { n: 100 });
+    const viaVariables = await suite.api.gql(`query Q($n: Int) { ${nested('$n')} }`, { n: 100 });
     expect(viaVariables.status).toBe(400);
     expect(viaVariables.body.errors![0]).toMatchObject({
       message: expect.stringMatching(/Cost limit of 250000 exceeded/),
       extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
     });
     expect(viaVariables.roundTrips.crm).toBe(0);
-    const small = await api.gql(`query Q($n: Int) { ${nested('$n')} }`, { n: 5 });
+    const small = await suite.api.gql(`query Q($n: Int) { ${nested('$n')} }`, { n: 5 });
     expect(small.status).toBe(200);
 
-    const tokens = await api.gql(`{ customer(id: "${TOM}") { ${'id '.repeat(2100)} } }`);
+    const tokens = await suite.api.gql(`{ customer(id: "${TOM}") { ${'id '.repeat(2100)} } }`);
     expect(tokens.status).toBe(400);
     expect(tokens.body.errors![0]!.message).toMatch(/contains more tha[nt] 2000 tokens/);
   });
@@ -624,37 +626,37 @@ describe('query limits', () => {
       ['orders(first: $n)', { n: null }],
       ['orders(first: 10)', {}],
     ] as const) {
-      const res = await api.gql(query(orders), variables);
+      const res = await suite.api.gql(query(orders), variables);
       expect(res.status).toBe(400);
       expect(res.body.errors![0]!.message).toMatch(/^Query Cost limit of 250000 exceeded, found [\d.]+\.$/);
       expect(res.roundTrips.crm).toBe(0);
     }
-    expect((await api.gql(query('orders(first: 2)'))).status).toBe(200);
+    expect((await suite.api.gql(query('orders(first: 2)'))).status).toBe(200);
   });
 
   it('counts a list without a size argument at the size it will have: representations sent, segments(first), @listSize', async () => {
     const orders = 'orders(first: 50) { edges { node { items { quantity unitPrice product { name category price } } } } }';
     const entities = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { ${orders} } } }`;
-    const many = await api.gql(entities, { r: Array.from({ length: 100 }, () => ({ __typename: 'Customer', id: TOM })) });
+    const many = await suite.api.gql(entities, { r: Array.from({ length: 100 }, () => ({ __typename: 'Customer', id: TOM })) });
     expect(many.status).toBe(400);
     expect(many.body.errors![0]!.message).toMatch(/^Query Cost limit of 250000 exceeded/);
     expect(many.roundTrips.crm).toBe(0);
-    expect((await api.gql(entities, { r: [{ __typename: 'Customer', id: TOM }] })).status).toBe(200);
+    expect((await suite.api.gql(entities, { r: [{ __typename: 'Customer', id: TOM }] })).status).toBe(200);
 
     const segments = (first: string) =>
       `{ segments${first} { id members(first: 100) { edges { node { id profile { fullName city } purchaseSummary { completedOrders } } } } } }`;
-    const all = await api.gql(segments(''));
+    const all = await suite.api.gql(segments(''));
     expect(all.status).toBe(400);
     expect(all.body.errors![0]!.message).toMatch(/^Query Cost limit of 250000 exceeded/);
-    expect((await api.gql(segments('(first: 2)'))).status).toBe(200);
+    expect((await suite.api.gql(segments('(first: 2)'))).status).toBe(200);
 
     // customersBy holds at most 20 records: priced at 20, not 1.
     const shared = `{ customersBy(identifier: { kind: EMAIL, value: "a@b.co" }) { orders(first: 100) { edges { node { items { quantity unitPrice product { name category price } } } } } } }`;
-    expect((await api.gql(shared)).body.errors?.[0]?.message).toMatch(/^Query Cost limit of 250000 exceeded/);
+    expect((await suite.api.gql(shared)).body.errors?.[0]?.message).toMatch(/^Query Cost limit of 250000 exceeded/);
   });
 
   it('never suggests field names', async () => {
-    const res = await api.gql(`{ customer(id: "${TOM}") { contatc { email } } }`);
+    const res = await suite.api.gql(`{ customer(id: "${TOM}") { contatc { email } } }`);
     expect(res.status).toBe(400);
     expect(res.body.errors![0]!.message).not.toMatch(/Did you mean/);
   });
@@ -664,13 +666,13 @@ describe('rate limits and production mode', () => {
   let limited: TestServer;
   beforeAll(async () => {
     const config = testConfig({
-      DATABASE_URL: db.url,
-      MONGODB_URI: db.config.MONGODB_URI!,
-      MONGODB_DB: db.config.MONGODB_DB,
+      DATABASE_URL: suite.db.url,
+      MONGODB_URI: suite.db.config.MONGODB_URI!,
+      MONGODB_DB: suite.db.config.MONGODB_DB,
       RATE_LIMIT_PER_MINUTE: '3',
       NODE_ENV: 'production',
     });
-    limited = await startTestServer(db, () => NOW, { config });
+    limited = await startTestServer(suite.db, () => NOW, { config });
   });
   afterAll(() => limited?.close());
 
@@ -730,19 +732,21 @@ describe('rate limits and production mode', () => {
       expect(production.body.errors![0]!.message).not.toMatch(/Did you mean|ID_ASC|"stages"/);
     }
     // In development graphql-js still suggests enum values (armor masks only field names).
-    expect((await api.gql(badOrder[0], { ...badOrder[1] })).body.errors![0]!.message).toMatch(/Did you mean the enum value "ID_ASC"\?$/);
+    expect((await suite.api.gql(badOrder[0], { ...badOrder[1] })).body.errors![0]!.message).toMatch(
+      /Did you mean the enum value "ID_ASC"\?$/,
+    );
   });
 });
 
 describe('safelists for other roles (SAFELIST_ROLES)', () => {
   it('holds a role to the safelisted operations when configured, and a caller with another free role not', async () => {
     const config = testConfig({
-      DATABASE_URL: db.url,
-      MONGODB_URI: db.config.MONGODB_URI!,
-      MONGODB_DB: db.config.MONGODB_DB,
+      DATABASE_URL: suite.db.url,
+      MONGODB_URI: suite.db.config.MONGODB_URI!,
+      MONGODB_DB: suite.db.config.MONGODB_DB,
       SAFELIST_ROLES: 'analyst',
     });
-    const strict = await startTestServer(db, () => NOW, { config });
+    const strict = await startTestServer(suite.db, () => NOW, { config });
     try {
       const analyst = await bearer(['analyst']);
       const adHoc = await strict.gql(`{ customer(id: "${TOM}") { id } }`, {}, analyst);
@@ -775,13 +779,13 @@ describe('distinct customers per caller per hour', () => {
 
   beforeAll(async () => {
     const config = testConfig({
-      DATABASE_URL: db.url,
-      MONGODB_URI: db.config.MONGODB_URI!,
-      MONGODB_DB: db.config.MONGODB_DB,
+      DATABASE_URL: suite.db.url,
+      MONGODB_URI: suite.db.config.MONGODB_URI!,
+      MONGODB_DB: suite.db.config.MONGODB_DB,
       AGENT_CUSTOMERS_PER_HOUR: '3',
       PARTNER_CUSTOMERS_PER_HOUR: '2',
     });
-    budgeted = await startTestServer(db, () => NOW, { config });
+    budgeted = await startTestServer(suite.db, () => NOW, { config });
   });
   afterAll(() => budgeted?.close());
 
@@ -800,7 +804,7 @@ describe('distinct customers per caller per hour', () => {
       }),
     ]);
     expect(JSON.stringify(fourth.body)).not.toContain('Bulk');
-    const { rows } = await db.pool.query(
+    const { rows } = await suite.db.pool.query(
       `SELECT count(*)::int AS n FROM c360.audit_log WHERE subject = 'agent-budget' AND customer_id = $1`,
       [BULK[3]],
     );
@@ -815,7 +819,7 @@ describe('distinct customers per caller per hour', () => {
   });
 
   it("counts a partner key's visible customers only: one who refused partner_sharing costs nothing", async () => {
-    await db.pool.query(
+    await suite.db.pool.query(
       `INSERT INTO consents (customer_id, purpose, granted, updated_at, source) SELECT unnest($1::text[]), 'partner_sharing', true, now(), 'web' ON CONFLICT DO NOTHING`,
       [BULK.slice(10, 13)],
     );
@@ -854,7 +858,7 @@ describe('distinct customers per caller per hour', () => {
       agent,
     );
     expect(link.status).toBe(429);
-    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM c360.identity_links WHERE value = 'dev-over-budget'`);
+    const { rows } = await suite.db.pool.query(`SELECT count(*)::int AS n FROM c360.identity_links WHERE value = 'dev-over-budget'`);
     expect(rows[0].n).toBe(0);
   });
 });

@@ -1,34 +1,10 @@
-import pino from 'pino';
-import { startSocialProvider, type RunningSocialProvider } from '@c360/social-provider';
-import { createSocialClient } from '../../src/sources/social/client';
-import { createCrmDatabase, testConfig } from '../helpers/database';
-import { startTestServer, type TestServer } from '../helpers/server';
 import { BULK, fixtureDataset, LINA, LINA_DUP, NOW, TOM } from '../fixtures/crm';
-import { fixtureSocialAccounts, SOCIAL_TOKEN } from '../fixtures/social';
+import { fixtureSocialAccounts } from '../fixtures/social';
+import { apiSuite } from '../helpers/suite';
 
-let db: Awaited<ReturnType<typeof createCrmDatabase>>;
-let provider: RunningSocialProvider;
-let api: TestServer;
-
-beforeAll(async () => {
-  db = await createCrmDatabase('social', fixtureDataset());
-  provider = await startSocialProvider({ token: SOCIAL_TOKEN, accounts: fixtureSocialAccounts() });
-  // No cache, so that every request's calls reach the provider and can be counted.
-  const config = testConfig({
-    DATABASE_URL: db.url,
-    SOCIAL_API_URL: provider.url,
-    SOCIAL_API_TOKEN: SOCIAL_TOKEN,
-    SOCIAL_CACHE_TTL_MS: '0',
-  });
-  const social = createSocialClient(config, { url: provider.url, token: SOCIAL_TOKEN }, pino({ level: 'silent' }));
-  api = await startTestServer(db, () => NOW, { config, social });
-});
-beforeEach(() => provider.resetStats());
-afterAll(async () => {
-  await api?.close();
-  await provider?.close();
-  await db?.drop();
-});
+// No cache (withSocialProvider's), so that every request's calls reach the provider and can be counted.
+const suite = apiSuite('social', fixtureDataset(), { clock: () => NOW, social: fixtureSocialAccounts() });
+beforeEach(() => suite.provider.resetStats());
 
 const SOCIAL = `query S($id: ID!) { customer(id: $id) { social {
   accounts { platform handle displayName url followers following verified }
@@ -43,7 +19,7 @@ const SOCIAL = `query S($id: ID!) { customer(id: $id) { social {
 
 describe('Customer.social', () => {
   it("summarises Lina's Weibo posts up to now", async () => {
-    const { body, roundTrips } = await api.gql(SOCIAL, { id: LINA });
+    const { body, roundTrips } = await suite.api.gql(SOCIAL, { id: LINA });
     expect(body.errors).toBeUndefined();
     expect(body.data.customer.social).toEqual({
       accounts: [
@@ -96,11 +72,11 @@ describe('Customer.social', () => {
     });
     // The customer, its identities, then one provider call.
     expect(roundTrips).toEqual({ crm: 2, behaviour: 0, social: 1 });
-    expect(provider.stats()).toEqual({ batchGets: 1, accountsRequested: 1 });
+    expect(suite.provider.stats()).toEqual({ batchGets: 1, accountsRequested: 1 });
   });
 
   it('lists handles the provider does not know, with empty summaries', async () => {
-    const { body } = await api.gql(SOCIAL, { id: TOM });
+    const { body } = await suite.api.gql(SOCIAL, { id: TOM });
     expect(body.errors).toBeUndefined();
     expect(body.data.customer.social).toEqual({
       accounts: [],
@@ -115,22 +91,24 @@ describe('Customer.social', () => {
   });
 
   it('never calls the provider for a customer without social identities', async () => {
-    const { body, roundTrips } = await api.gql(`{ customer(id: "${LINA_DUP}") { social { accounts { handle } sentiment { score } } } }`);
+    const { body, roundTrips } = await suite.api.gql(
+      `{ customer(id: "${LINA_DUP}") { social { accounts { handle } sentiment { score } } } }`,
+    );
     expect(body.data.customer.social).toEqual({ accounts: [], sentiment: { score: null } });
     expect(roundTrips.social).toBe(0);
-    expect(provider.stats().batchGets).toBe(0);
+    expect(suite.provider.stats().batchGets).toBe(0);
   });
 
   it('is never fetched when not asked for', async () => {
-    const { roundTrips } = await api.gql(
+    const { roundTrips } = await suite.api.gql(
       `{ customers(first: 100) { edges { node { id identities { kind } behaviour { lastSeenAt } } } } }`,
     );
     expect(roundTrips.social).toBe(0);
-    expect(provider.stats().batchGets).toBe(0);
+    expect(suite.provider.stats().batchGets).toBe(0);
   });
 
   it('refuses a window the provider cannot answer', async () => {
-    const { body } = await api.gql(`{ customer(id: "${LINA}") { id social { engagement(days: 400) { posts } } } }`);
+    const { body } = await suite.api.gql(`{ customer(id: "${LINA}") { id social { engagement(days: 400) { posts } } } }`);
     expect(body.data.customer).toEqual({ id: LINA, social: null });
     expect(body.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
   });
@@ -142,13 +120,13 @@ describe('social batching', () => {
   } } } }`;
 
   it('asks the provider once per level, for a 100-customer page as for one', async () => {
-    const one = await api.gql(PAGE, { first: 1 });
+    const one = await suite.api.gql(PAGE, { first: 1 });
     expect(one.roundTrips.social).toBe(1);
-    provider.resetStats();
-    const hundred = await api.gql(PAGE, { first: 100 });
+    suite.provider.resetStats();
+    const hundred = await suite.api.gql(PAGE, { first: 100 });
     expect(hundred.body.errors).toBeUndefined();
     expect(hundred.roundTrips).toEqual({ crm: 2, behaviour: 0, social: 1 });
-    expect(provider.stats()).toEqual({ batchGets: 1, accountsRequested: 100 });
+    expect(suite.provider.stats()).toEqual({ batchGets: 1, accountsRequested: 100 });
     const nodes = hundred.body.data.customers.edges.map((e: any) => e.node);
     expect(nodes.map((n: any) => n.id)).toEqual(BULK.slice(0, 100));
     // Bulk customer n: n × 10 followers, one post in the last 90 days with n likes, sentiment ((n % 3) − 1) / 2.
