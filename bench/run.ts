@@ -9,7 +9,7 @@ import { build as buildHistogram } from 'hdr-histogram-js';
 import pg from 'pg';
 import { mintToken } from '../src/security/tokens';
 import { ensureDataset, ROOT, startFlags, startStores } from './dataset';
-import { cpuSeconds, rssMiB, startService, type Service } from './processes';
+import { cpuSeconds, postgresCpuSeconds, rssMiB, startService, type Service } from './processes';
 import { POSTGRAPHILE_CRM_NESTED, sampleInputs, workloads, type Workload } from './workloads';
 
 const USAGE = `usage: npm run bench -- [--quick] [--customers N] [--duration S] [--concurrency 1,16,64]
@@ -34,6 +34,8 @@ interface Cell {
   serverCpuPercent: number;
   /** The server process's CPU milliseconds (user + system) per answered request. */
   serverCpuMsPerRequest: number;
+  /** PostgreSQL's CPU milliseconds (all its processes) per answered request. */
+  postgresCpuMsPerRequest: number;
   /** The embedded MongoDB-compatible server's CPU over the cell (100 = one core). */
   behaviourStoreCpuPercent: number;
   serverRssMiB: { start: number; end: number };
@@ -63,6 +65,7 @@ async function measure(
 ): Promise<Cell> {
   const tally = { responses: 0, graphqlErrors: 0, withHeader: 0, crm: 0, behaviour: 0, social: 0 };
   const cpu0 = cpuSeconds(target.pid);
+  const pgCpu0 = postgresCpuSeconds();
   const storeCpu0 = cpuSeconds(store.pid);
   const rss0 = rssMiB(target.pid);
   // Our own latency histogram (autocannon's settings), for the p95 its summary does not report.
@@ -128,6 +131,7 @@ async function measure(
     errors: result.errors + result.non2xx + tally.graphqlErrors, // autocannon's errors include its timeouts
     roundTrips: tally.withHeader ? { crm: per(tally.crm), behaviour: per(tally.behaviour), social: per(tally.social) } : null,
     serverCpuPercent: Math.round(((cpuSeconds(target.pid) - cpu0) / wall) * 100),
+    postgresCpuMsPerRequest: Math.max(0, Math.round(((postgresCpuSeconds() - pgCpu0) * 100_000) / Math.max(1, tally.responses)) / 100),
     serverCpuMsPerRequest: Math.round(((cpuSeconds(target.pid) - cpu0) * 100_000) / Math.max(1, tally.responses)) / 100,
     behaviourStoreCpuPercent: Math.round(((cpuSeconds(store.pid) - storeCpu0) / wall) * 100),
     serverRssMiB: { start: rss0, end: rssMiB(target.pid) },
@@ -452,11 +456,11 @@ function toMarkdown(r: {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}; ${r.settings.secondsPerCell} s per cell after a 1 s warm-up.`,
     '',
-    '| server | workload | conc. | req/s | p50 ms | p95 ms | p99 ms | errors | round trips / req (crm / behaviour / social) | server CPU % | server CPU ms / req | behaviour store CPU % | server RSS MiB |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|',
+    '| server | workload | conc. | req/s | p50 ms | p95 ms | p99 ms | errors | round trips / req (crm / behaviour / social) | server CPU % | server CPU ms / req | PostgreSQL CPU ms / req | behaviour store CPU % | server RSS MiB |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|',
     ...r.cells.map(
       (c) =>
-        `| ${c.target} | ${c.workload} | ${c.concurrency} | ${c.rps} | ${c.latencyMs.p50} | ${c.latencyMs.p95} | ${c.latencyMs.p99} | ${c.errors} | ${rt(c)} | ${c.serverCpuPercent} | ${c.serverCpuMsPerRequest} | ${c.behaviourStoreCpuPercent} | ${c.serverRssMiB.start} → ${c.serverRssMiB.end} |`,
+        `| ${c.target} | ${c.workload} | ${c.concurrency} | ${c.rps} | ${c.latencyMs.p50} | ${c.latencyMs.p95} | ${c.latencyMs.p99} | ${c.errors} | ${rt(c)} | ${c.serverCpuPercent} | ${c.serverCpuMsPerRequest} | ${c.postgresCpuMsPerRequest} | ${c.behaviourStoreCpuPercent} | ${c.serverRssMiB.start} → ${c.serverRssMiB.end} |`,
     ),
     '',
     `Side by side at concurrency ${r.comparisons.concurrency}:`,
