@@ -62,7 +62,7 @@ export function checkFirst(first: number, max: number, arg = 'first'): number {
 
 /**
  * Builds a page from up to first+1 rows fetched in order (the extra row only signals a next page).
- * An edge's cursor is encoded when it is read: pages whose edges' cursors nobody asks for skip it.
+ * Cursors (each edge's, and pageInfo.endCursor) are encoded when read: a page whose cursors nobody asks for skips them.
  */
 export function toPage<R, N>(rows: R[], first: number, cursorOf: (row: R) => string, nodeOf: (row: R) => N): Page<N> {
   const shown = rows.slice(0, first);
@@ -75,6 +75,11 @@ export function toPage<R, N>(rows: R[], first: number, cursorOf: (row: R) => str
   const last = shown.at(-1);
   return {
     edges,
-    pageInfo: { hasNextPage: rows.length > first, endCursor: last === undefined ? null : cursorOf(last) },
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      get endCursor() {
+        return last === undefined ? null : cursorOf(last);
+      },
+    },
   };
 }

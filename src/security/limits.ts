@@ -72,6 +72,26 @@ export function costWithVariables(
   variables: Record<string, unknown> | undefined,
   config: Config,
 ): GraphQLError | null {
+  // Without variables the answer depends on the document alone (Apollo hands every request with the
+  // same text the same document object): one that passed once passes again.
+  const fixed = document.definitions.every((d) => d.kind !== Kind.OPERATION_DEFINITION || !d.variableDefinitions?.length);
+  let passed = passedWithoutVariables.get(config);
+  if (!passed) passedWithoutVariables.set(config, (passed = new WeakSet()));
+  if (fixed && passed.has(document)) return null;
+  const refused = pricedWithVariables(schema, document, variables, config);
+  if (fixed && refused === null) passed.add(document);
+  return refused;
+}
+
+/** Per configuration (its cost limit), the documents without variables whose priced copy passed. */
+const passedWithoutVariables = new WeakMap<Config, WeakSet<DocumentNode>>();
+
+function pricedWithVariables(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  config: Config,
+): GraphQLError | null {
   const defaults = new Map<string, ValueNode>();
   visit(document, { VariableDefinition: (d) => void (d.defaultValue && defaults.set(d.variable.name.value, d.defaultValue)) });
   const sizeOf = (value: ValueNode | undefined): ValueNode | undefined => {

@@ -206,9 +206,14 @@ export function createCrmLoaders(db: Db, { batch }: LoaderOptions = { batch: tru
         const rows = await q.itemsByOrderIds(db, orderIds);
         return groupRows(
           orderIds,
-          rows.map(({ p_id, p_name, p_category, p_brand, p_price, ...item }) => ({
-            ...item,
-            product: { id: p_id, name: p_name, category: p_category, brand: p_brand, price: p_price },
+          // Built field by field: an object rest (`{ p_id, ...item }`) costs several times as much per row.
+          rows.map((r) => ({
+            order_id: r.order_id,
+            line_no: r.line_no,
+            quantity: r.quantity,
+            unit_price: r.unit_price,
+            line_total: r.line_total,
+            product: { id: r.p_id, name: r.p_name, category: r.p_category, brand: r.p_brand, price: r.p_price },
           })),
           (r) => r.order_id,
         );
