@@ -26,7 +26,18 @@ export function asOfFor(ctx: DerivationScope, asOf: Date | null | undefined): Da
   return asOf;
 }
 
+/** Per scope (a request or a snapshot build), the bounds of each instant: one object per instant, so loaders key on it cheaply. */
+const boundsByScope = new WeakMap<DerivationScope, Map<number, FactBounds>>();
+
 function bounds(ctx: DerivationScope, asOf: Date): FactBounds {
+  let byInstant = boundsByScope.get(ctx);
+  if (!byInstant) boundsByScope.set(ctx, (byInstant = new Map()));
+  let b = byInstant.get(asOf.getTime());
+  if (!b) byInstant.set(asOf.getTime(), (b = boundsAt(ctx, asOf)));
+  return b;
+}
+
+function boundsAt(ctx: DerivationScope, asOf: Date): FactBounds {
   const r = ctx.rules;
   return {
     asOf,

@@ -23,6 +23,13 @@ export interface FactsKey {
 }
 
 const json = (k: unknown) => JSON.stringify(k);
+/** A bounds object's key, serialised once per object (a request shares one per instant: services/facts.ts). */
+const boundsKeys = new WeakMap<FactBounds, string>();
+const boundsKey = (b: FactBounds) => {
+  let key = boundsKeys.get(b);
+  if (key === undefined) boundsKeys.set(b, (key = json(b)));
+  return key;
+};
 
 /**
  * The CRM loaders of one request (never shared across requests). Each batch is one SQL round trip
@@ -105,7 +112,7 @@ export function createCrmLoaders(db: Db, { batch }: LoaderOptions = { batch: tru
     (keys) =>
       byGroup(
         keys,
-        (k) => json(k.bounds),
+        (k) => boundsKey(k.bounds),
         async (group) => {
           const rows = await crmFacts(
             db,
@@ -120,7 +127,7 @@ export function createCrmLoaders(db: Db, { batch }: LoaderOptions = { batch: tru
           );
         },
       ),
-    { cacheKeyFn: (k) => json([k.customerId, k.bounds]), batch },
+    { cacheKeyFn: (k) => `${k.customerId}\u0000${boundsKey(k.bounds)}`, batch },
   );
   return {
     customer,
