@@ -12,7 +12,7 @@ import { createBehaviourClient } from './sources/behaviour/client';
 import { EVENTS } from './sources/behaviour/queries';
 import { createCrmPool } from './sources/crm/pool';
 import { checkCrmCatalogue } from './sources/crm/catalogue';
-import { CRM_TABLES, createCrmTables } from './sources/crm/ddl';
+import { CRM_TABLES, createCrmTables, createLookupIndexes, missingLookupIndexes } from './sources/crm/ddl';
 
 /**
  * The development tools (src/embedded/index.ts and the packages behind it), loaded on first need only:
@@ -87,6 +87,11 @@ export async function openCrm(config: Config, logger: Logger): Promise<CrmHandle
         `the database${embedded ? ` in ${config.DATA_DIR}` : ' at DATABASE_URL'} does not match contracts/crm.sql in schema "${config.CRM_SCHEMA}" (see docs/own-crm.md):\n${lines.map((l) => `  ${l}`).join('\n')}`,
       );
     }
+    if (embedded)
+      await createLookupIndexes(pool); // also in a data directory made before the index existed
+    else
+      for (const statement of await missingLookupIndexes(pool))
+        logger.warn({ statement }, 'order-number lookups scan the orders table: create this index on it (or on the table behind the view)');
     const applied = await migrate(pool);
     if (applied.length) logger.info({ versions: applied }, 'applied c360 migrations');
     return { pool, url, embedded: embedded !== null, close };

@@ -3,6 +3,7 @@ import { openCrm } from '../../src/bootstrap';
 import { migrations } from '../../src/db/migrations';
 import { createCrmPool } from '../../src/sources/crm/pool';
 import { CRM_TABLES, createCrmTables } from '../../src/sources/crm/ddl';
+import { ORDER_NUMBER_INDEX } from '../../src/sources/crm/identifiers';
 import { loadCrmDataset } from '@c360/demo-data';
 import { createTestDatabase, testConfig, type TestDatabase } from '../helpers/database';
 import { fixtureDataset } from '../fixtures/crm';
@@ -101,6 +102,26 @@ describe('openCrm with DATABASE_URL', () => {
       '  order_items.quantity: bigint, expected integer or smallint (cast it in a view: quantity::int (a bigint would be read as a string))',
       '  order_items.unit_price: double precision, expected numeric (cast it in a view: unit_price::numeric)',
     ]);
+  });
+
+  it('warns, with the statement to run, when order-number lookups would scan the orders (also behind a view)', async () => {
+    db = await createTestDatabase('no_lookup_index');
+    const setup = createCrmPool(testConfig({ DATABASE_URL: db.url }), db.url);
+    await createCrmTables(setup);
+    await setup.query(`CREATE SCHEMA crm`);
+    for (const t of CRM_TABLES) await setup.query(`CREATE VIEW crm.${t} AS SELECT * FROM public.${t}`);
+    const warnings = async (schema: string) => {
+      const lines: { msg: string; statement?: string }[] = [];
+      const captured = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+      const crm = await openCrm(testConfig({ DATABASE_URL: db.url, CRM_SCHEMA: schema }), captured);
+      await crm.close();
+      return lines.filter((l) => /order-number lookups/.test(l.msg)).map((l) => l.statement);
+    };
+    expect(await warnings('crm')).toEqual([]); // the index on public.orders serves the view
+    await setup.query(`DROP INDEX orders_order_number_lookup`);
+    await setup.end();
+    expect(await warnings('crm')).toEqual([ORDER_NUMBER_INDEX]);
+    expect(await warnings('public')).toEqual([ORDER_NUMBER_INDEX]);
   });
 
   it('refuses an unreachable database clearly', async () => {

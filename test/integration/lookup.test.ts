@@ -149,6 +149,61 @@ describe('Query.customersBy', () => {
   });
 });
 
+describe('order numbers as CRMs store them', () => {
+  // Stored as real CRMs keep them: dashes, a leading #, lower case; the fixture's SO2026000002 has none.
+  const STORED: [string, string][] = [
+    ['o_dash', 'DE-2024-00017'],
+    ['o_hash', '#1001'],
+    ['o_lower', 'de-2024-17'],
+    ['o_so', 'SO-2026-000099'],
+  ];
+  beforeAll(async () => {
+    for (const [id, number] of STORED)
+      await suite.db.pool.query(
+        `INSERT INTO orders (id, order_number, customer_id, status, channel, placed_at, total) VALUES ($1, $2, $3, 'completed', 'web', now(), 10)`,
+        [id, number, TOM],
+      );
+  });
+  afterAll(async () => {
+    await suite.db.pool.query(`DELETE FROM orders WHERE id = ANY($1)`, [STORED.map(([id]) => id)]);
+  });
+
+  it.each([
+    ['DE-2024-00017', TOM],
+    ['de 2024 00017', TOM],
+    ['DE202400017', TOM],
+    ['#1001', TOM],
+    ['1001', TOM],
+    ['de-2024-17', TOM],
+    ['DE-2024-17', TOM],
+    ['so 2026-000099', TOM],
+    ['SO-2026-000002', LINA], // stored without dashes, typed with them
+  ])('%j → %s', async (value, id) => {
+    expect(await find('ORDER_NUMBER', value)).toEqual({ data: { customerBy: { id } } });
+  });
+
+  it.each(['DE-2024-0017', 'DE-2024-000017', '#100', 'D-E'])('%j → null (leading zeros and letters count)', async (value) => {
+    expect(await find('ORDER_NUMBER', value)).toEqual({ data: { customerBy: null } });
+  });
+
+  it('is an index probe on the normalised number, not a scan of the orders', async () => {
+    const client = await suite.db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SET LOCAL enable_seqscan = off');
+      const { rows } = await client.query(
+        `EXPLAIN (FORMAT JSON) SELECT customer_id FROM orders o
+          WHERE coalesce(nullif(upper(regexp_replace(o.order_number, '[^A-Za-z0-9]', '', 'g')), ''), o.order_number) = ANY($1::text[])`,
+        [['DE202400017']],
+      );
+      expect(JSON.stringify(rows[0]['QUERY PLAN'])).toContain('orders_order_number_lookup');
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  });
+});
+
 describe('lookups between rebuilds of the identifier index', () => {
   it('find what changed since the last rebuild, and never what is gone', async () => {
     const by = async (kind: IdentifierKind, value: string) =>

@@ -43,6 +43,17 @@ export const TRIM_CHARS = sql`E' \\t\\n\\r' || chr(160) || chr(12288)`;
 export const emailOf = (col: Sql) => sql`lower(btrim(${col}, ${TRIM_CHARS}))`;
 export const phoneOf = (col: Sql) => sql`regexp_replace(replace(${col}, '(0)', ''), '[^0-9+]', '', 'g')`;
 
+/**
+ * An order number as lookups compare it, stored and typed alike: its ASCII letters and digits,
+ * upper-cased ("de-2024-00017", "DE 2024 00017" and "DE-2024-00017" are DE202400017; "#1001" is 1001),
+ * or the value itself when it has none. orderNumberOf is its SQL twin, the expression of the index
+ * the lookup probes (ORDER_NUMBER_INDEX).
+ */
+export const orderNumberKey = (value: string): string => value.replace(/[^A-Za-z0-9]/g, '').toUpperCase() || value;
+export const orderNumberOf = (col: Sql) => sql`coalesce(nullif(upper(regexp_replace(${col}, '[^A-Za-z0-9]', '', 'g')), ''), ${col})`;
+/** The expression index that keeps an order-number lookup an index probe (created in the embedded CRM; docs/own-crm.md for others). */
+export const ORDER_NUMBER_INDEX = `CREATE INDEX IF NOT EXISTS orders_order_number_lookup ON orders ((coalesce(nullif(upper(regexp_replace(order_number, '[^A-Za-z0-9]', '', 'g')), ''), order_number)))`;
+
 /** E.164 for a phone in any format, read in `region` when it has no country code; null if not a phone. */
 export function toE164(value: string, region: string): string | null {
   const parsed = parsePhoneNumberFromString(value, region as CountryCode);
@@ -85,8 +96,8 @@ export function toLookupKey(kind: IdentifierKind, raw: string, region: string): 
       return { kind, key: phone.e164, digits: phone.digits };
     }
     case IdentifierKind.ORDER_NUMBER:
-      // As read out on the phone: "so 2026-000002" is SO2026000002.
-      return { kind, key: value.toUpperCase().replace(/[\s-]/g, '') };
+      // As stored or read out on the phone: "so 2026-000002" finds SO-2026-000002.
+      return { kind, key: orderNumberKey(value) };
     case IdentifierKind.SOCIAL: {
       const m = SOCIAL.exec(value.toLowerCase());
       if (!m) throw badUserInput(`"${value}" is not a social handle: use platform:handle, e.g. weibo:lina_88.`, 'identifier.value');

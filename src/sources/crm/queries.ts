@@ -1,6 +1,6 @@
 import { IdentifierKind } from '../../enums';
 import type { Db } from './db';
-import { emailOf, phoneOf, type LookupKey } from './identifiers';
+import { emailOf, orderNumberOf, phoneOf, type LookupKey } from './identifiers';
 import { CONSENTS, IDENTITIES, IN_KM, membersArray, notMerged, personHas, withMembers } from './members';
 import { inSegmentSql, type SegmentFilter } from './segments';
 import { join, param, sql, type Sql } from './sql';
@@ -131,7 +131,9 @@ export function customerIdsByIdentifiers(db: Db, keys: readonly LookupKey[]) {
     branches.push(sql`(${normalisedLookup('phone', sql`unnest(${phones.map((x) => x[0])}::text[], ${phones.map((x) => x[1])}::text[])`)})`);
   const orders = of(IdentifierKind.ORDER_NUMBER);
   if (orders.length)
-    branches.push(sql`SELECT 'order_number', o.order_number, o.customer_id FROM orders o WHERE o.order_number = ANY(${orders}::text[])`);
+    branches.push(
+      sql`SELECT 'order_number', ${orderNumberOf(sql`o.order_number`)}, o.customer_id FROM orders o WHERE ${orderNumberOf(sql`o.order_number`)} = ANY(${orders}::text[])`,
+    );
   const social = of(IdentifierKind.SOCIAL);
   if (social.length) {
     branches.push(
