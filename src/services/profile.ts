@@ -1,5 +1,5 @@
 import { ConsentPurpose } from '../enums';
-import { normaliseEmail, toE164 } from '../sources/crm/identifiers';
+import { normaliseEmail, phoneRegionOf, toE164 } from '../sources/crm/identifiers';
 import type { ConsentRow, CustomerRow } from '../sources/crm/rows';
 
 /** Pure views of CRM rows as the API shows them. */
@@ -14,11 +14,14 @@ export function ageAt(birthDate: string | null, now: Date): number | null {
 
 export const contactEmail = (row: Pick<CustomerRow, 'email'>): string | null => (row.email?.trim() ? normaliseEmail(row.email) : null);
 
-/** E.164 when the stored phone parses (read in `region` without a country code), else as entered, trimmed. */
-export function contactPhone(row: Pick<CustomerRow, 'phone'>, region: string): string | null {
+/**
+ * E.164 when the stored phone parses (without a country code, read in the customer's country, else in
+ * `defaultRegion`), else as entered, trimmed.
+ */
+export function contactPhone(row: Pick<CustomerRow, 'phone' | 'country'>, defaultRegion: string): string | null {
   const phone = row.phone?.trim();
   if (!phone) return null;
-  return toE164(phone, region) ?? phone;
+  return toE164(phone, phoneRegionOf(row.country, defaultRegion)) ?? phone;
 }
 
 const PURPOSES = Object.values(ConsentPurpose);

@@ -56,6 +56,11 @@ function dataset(): CrmDataset {
     // A trunk 0 before a national number; the same number as an identity in E.164 form.
     person('c_ph1', 'Peter Hall', { phone: '0139-1234-5678' }),
     person('c_ph2', 'Quinn Ross'),
+    // German records: a national number is read in the record's country (+49 30 1234567), not the default region's.
+    person('c_de1', 'Jana Schmidt', { phone: '030 1234567', country: 'DE' }),
+    person('c_de2', 'Jan Schmitt', { phone: '+49 30 1234567' }),
+    // The same digits in a record of no country: +86 30 1234567, another number.
+    person('c_cn_30', 'Zhao Lei', { phone: '030 1234567' }),
     // Tom's UK number (+44 (0)20 7946 0958) with 00.
     person('c_uk', 'Ursula Kent', { phone: '0044 20 7946 0958' }),
     // One e-mail, typed differently and as an identity; same name, same city (spaced differently).
@@ -148,6 +153,7 @@ const EXPECTED = [
   pair(LINA, LINA_DUP, [phone('+8613800138000')]),
   pair('c_ph1', 'c_ph2', [phone('+8613912345678')]),
   pair(TOM, 'c_uk', [phone('+442079460958')]),
+  pair('c_de1', 'c_de2', [phone('+49301234567')]),
   pair('c_em1', 'c_em2', [email('mary.jones@mail.com'), city('london', 1)]),
   pair('c_api', TOM, [email('tom.baker@example.org')]),
   pair('c_mg_s', 'c_mg_y', [email('olga@example.ru')]),
@@ -223,11 +229,15 @@ describe('duplicateCandidates', () => {
     }
   });
 
-  it('reads national numbers with the calling code it is given', async () => {
+  it('reads the national numbers of records of no country with the calling code it is given, the others in their country', async () => {
     const { rows } = await candidates({ countryCallingCode: '1' });
-    // (380) 013-8000 is c_us's +13800138000; Lina's 138 0013 8000 is +113800138000, no longer c_0086's and c_lina2's +86 number.
+    // c_us2's (380) 013-8000 (no country) is c_us's +13800138000; Lina's 138 0013 8000 stays +86 (her country is CN),
+    // so do the German pair's numbers (DE), and c_cn_30's 030 1234567 becomes +1301234567, nobody's.
     expect(rows.filter((r) => r.evidence.some((e) => e.kind === 'phone')).map((r) => [r.a, r.b, r.evidence[0]!.value])).toEqual([
+      ['c_0086', LINA, '+8613800138000'],
       ['c_0086', LINA_DUP, '+8613800138000'],
+      ['c_de1', 'c_de2', '+49301234567'],
+      [LINA, LINA_DUP, '+8613800138000'],
       [TOM, 'c_uk', '+442079460958'],
       ['c_us', 'c_us2', '+13800138000'],
     ]);

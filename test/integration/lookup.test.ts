@@ -204,6 +204,45 @@ describe('order numbers as CRMs store them', () => {
   });
 });
 
+describe("phones stored in national format, read in the customer's country", () => {
+  // DEFAULT_PHONE_REGION is CN: a German customer's "030 1234567" is +49 30 1234567, not +86 30 1234567.
+  beforeAll(async () => {
+    await suite.db.pool.query(
+      `INSERT INTO customers (id, created_at, full_name, country, phone, status) VALUES
+         ('c_de', now(), 'Jana Schmidt', 'de', '030 1234567', 'active'),
+         ('c_unknown', now(), 'No Country', 'Atlantis', '021 5555 0199', 'active')`,
+    );
+    await suite.db.pool.query(
+      `INSERT INTO customer_identities (customer_id, kind, value, first_seen_at) VALUES ('c_de', 'phone', '0151 23456789', now())`,
+    );
+  });
+  afterAll(async () => {
+    await suite.db.pool.query(`DELETE FROM customer_identities WHERE customer_id = 'c_de'`);
+    await suite.db.pool.query(`DELETE FROM customers WHERE id IN ('c_de', 'c_unknown')`);
+  });
+
+  it.each([
+    ['+49 30 1234567', 'c_de'],
+    ['0049 30 1234567', 'c_de'],
+    ['+49 151 23456789', 'c_de'], // an identity, stored nationally too
+    ['+86 21 5555 0199', 'c_unknown'], // a country nobody knows: read in the default region
+    ['021 5555 0199', 'c_unknown'],
+  ])('%j → %s', async (value, id) => {
+    expect(await find('PHONE', value)).toEqual({ data: { customerBy: { id } } });
+  });
+
+  it.each(['030 1234567', '+86 30 1234567'])('%j (a Chinese number, read in the default region) → null', async (value) => {
+    expect(await find('PHONE', value)).toEqual({ data: { customerBy: null } });
+  });
+
+  it("shows the stored number in E.164 of the customer's country", async () => {
+    const { body } = await suite.api.gql(
+      `{ de: customer(id: "c_de") { contact { phone } } unknown: customer(id: "c_unknown") { contact { phone } } }`,
+    );
+    expect(body).toEqual({ data: { de: { contact: { phone: '+49301234567' } }, unknown: { contact: { phone: '+862155550199' } } } });
+  });
+});
+
 describe('lookups between rebuilds of the identifier index', () => {
   it('find what changed since the last rebuild, and never what is gone', async () => {
     const by = async (kind: IdentifierKind, value: string) =>

@@ -7,7 +7,7 @@ import { addOwner, deleteOwnedEvents } from '../../sources/behaviour/queries';
 import { crmSourceError, inTransaction } from '../../sources/crm/db';
 import { lockRecords, mergeLinksOf } from '../../sources/crm/identity';
 import { completeStep, eraseCustomerRows, erasuresOf, openErasure, recordFailure, type ErasureRow } from '../../sources/crm/privacy';
-import { toLookupKey, type LookupKey } from '../../sources/crm/identifiers';
+import { phoneRegionOf, toLookupKey, type LookupKey } from '../../sources/crm/identifiers';
 import { customerIdsByIdentifiers, customersByIds } from '../../sources/crm/queries';
 import type { CustomerRow, IdentityRow } from '../../sources/crm/rows';
 import { refreshSearchIndex } from '../../sources/crm/searchIndex';
@@ -107,7 +107,8 @@ async function possibleDuplicates(ctx: Context, customer: CustomerRow, identitie
   for (const [kind, value] of values) {
     if (!value?.trim()) continue;
     try {
-      keys.push(toLookupKey(kind, value, ctx.config.DEFAULT_PHONE_REGION));
+      // The person's own stored numbers are read in their country.
+      keys.push(toLookupKey(kind, value, phoneRegionOf(customer.country, ctx.config.DEFAULT_PHONE_REGION)));
     } catch {
       // A stored value no lookup could ask for (e.g. not a phone number) matches nobody either.
     }

@@ -8,8 +8,9 @@
  *   identities and active identity links of kind email; `value` the normalised e-mail.
  * - `phone` (1.0): the same number in E.164, from customers.phone, identities and links of kind phone:
  *   "(0)" and all but digits dropped (phoneSql); a value that started with "+" or "00" carries its
- *   country code, any other gets `countryCallingCode` after one trunk "0" is dropped; 8 to 15 digits
- *   or it is no phone. `value` the E.164 number.
+ *   country code, any other gets its record's country's calling code (`countryCallingCode` when the
+ *   record has no country libphonenumber knows) after one trunk "0" is dropped; 8 to 15 digits or it is
+ *   no phone. `value` the E.164 number.
  * - `device_id` (0.9: a household may share a device): the same device id, trimmed and lower-cased,
  *   from identities and links of kind device_id; `value` that id.
  * - `name_birth_date` (0.30 + 0.5 s, so 0.55–0.80): equal birth dates (`value`) and names of trigram
@@ -33,7 +34,7 @@
  * a CRM status 'merged' without a link is a plain record.
  */
 import type { Db } from './db';
-import { emailOf, phoneOf, TRIM_CHARS } from './identifiers';
+import { CALLING_CODES, emailOf, PHONE_REGIONS, phoneOf, TRIM_CHARS } from './identifiers';
 import { param, sql, type Sql } from './sql';
 
 export type DuplicateEvidenceKind = 'email' | 'phone' | 'device_id' | 'name_birth_date' | 'name_city';
@@ -70,7 +71,7 @@ export interface DuplicateCandidatesOptions {
   first: number;
   /** Pairs strictly after this one in the order; null for the first page. */
   after: DuplicateCursor | null;
-  /** Digits of the country calling code for phones entered without one, e.g. '86'. */
+  /** Digits of the country calling code for phones entered without one by records of no known country, e.g. '86'. */
   countryCallingCode: string;
 }
 
@@ -102,10 +103,12 @@ WITH records AS MATERIALIZED (
    WHERE c.status <> 'erased'
 ),
 phones AS MATERIALIZED (
-  SELECT p.record, ${phoneOf(sql`p.raw`)} AS s
+  SELECT p.record, ${phoneOf(sql`p.raw`)} AS s, coalesce(r.code, ${cc}::text) AS cc
     FROM (SELECT c.id AS record, c.phone AS raw FROM customers c WHERE c.phone IS NOT NULL
           UNION ALL SELECT i.customer_id, i.value FROM customer_identities i WHERE i.kind = 'phone'
           UNION ALL SELECT l.customer_id, l.value FROM c360.identity_links l WHERE l.kind = 'phone' AND l.removed_at IS NULL) p
+    LEFT JOIN customers c ON c.id = p.record
+    LEFT JOIN unnest(${PHONE_REGIONS}::text[], ${CALLING_CODES}::text[]) AS r(country, code) ON r.country = upper(btrim(c.country))
 ),
 shared AS (
   SELECT k.kind, k.key, array_agg(DISTINCT k.record) AS records
@@ -117,8 +120,8 @@ shared AS (
           UNION ALL SELECT 'phone', e.e164, e.record
             FROM (SELECT record, '+' || CASE WHEN s LIKE '+%' THEN replace(s, '+', '')
                                              WHEN s LIKE '00%' THEN substr(replace(s, '+', ''), 3)
-                                             WHEN s LIKE '0%' THEN ${cc}::text || substr(replace(s, '+', ''), 2)
-                                             ELSE ${cc}::text || replace(s, '+', '') END AS e164
+                                             WHEN s LIKE '0%' THEN cc || substr(replace(s, '+', ''), 2)
+                                             ELSE cc || replace(s, '+', '') END AS e164
                     FROM phones) e
            WHERE e.e164 ~ '^\\+[1-9][0-9]{7,14}$') k
    WHERE k.key <> ''

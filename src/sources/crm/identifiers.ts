@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { getCountries, getCountryCallingCode, isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { badUserInput } from '../../errors';
 import { IdentifierKind } from '../../enums';
 import { sql, type Sql } from './sql';
@@ -8,7 +8,19 @@ import { sql, type Sql } from './sql';
  * phones also carry every digit string an as-entered CRM value of the same number may reduce to.
  */
 export type LookupKey =
-  { kind: Exclude<IdentifierKind, IdentifierKind.PHONE>; key: string } | { kind: IdentifierKind.PHONE; key: string; digits: string[] };
+  { kind: Exclude<IdentifierKind, IdentifierKind.PHONE>; key: string } | { kind: IdentifierKind.PHONE; key: string; forms: PhoneForm[] };
+
+/**
+ * A digit string a stored phone of a number may reduce to, and the region whose customers may hold it
+ * in that form: null for the international forms (anyone's), the number's country for the national
+ * ones (only a customer read in that country: phoneRegionOf).
+ */
+export interface PhoneForm {
+  digits: string;
+  region: string | null;
+  /** Also customers with no country phoneRegionOf knows (read in the default region, which `region` is). */
+  orUnknownCountry: boolean;
+}
 
 /**
  * local@label.label…: every part non-empty. Linear time: the domain's labels cannot hold the dot that
@@ -54,6 +66,19 @@ export const orderNumberOf = (col: Sql) => sql`coalesce(nullif(upper(regexp_repl
 /** The expression index that keeps an order-number lookup an index probe (created in the embedded CRM; docs/own-crm.md for others). */
 export const ORDER_NUMBER_INDEX = `CREATE INDEX IF NOT EXISTS orders_order_number_lookup ON orders ((coalesce(nullif(upper(regexp_replace(order_number, '[^A-Za-z0-9]', '', 'g')), ''), order_number)))`;
 
+/**
+ * The region a customer's stored national phone numbers are read in: their country (ISO 3166-1
+ * alpha-2, any case) when libphonenumber knows it, else `fallback` (DEFAULT_PHONE_REGION).
+ */
+export function phoneRegionOf(country: string | null | undefined, fallback: string): string {
+  const code = country?.trim().toUpperCase();
+  return code && isSupportedCountry(code) ? code : fallback;
+}
+
+/** The countries phoneRegionOf accepts, for its SQL twins (queries.ts, duplicates.ts), and their calling codes ('DE' → '49'). */
+export const PHONE_REGIONS: readonly string[] = getCountries();
+export const CALLING_CODES: readonly string[] = getCountries().map((c) => getCountryCallingCode(c));
+
 /** E.164 for a phone in any format, read in `region` when it has no country code; null if not a phone. */
 export function toE164(value: string, region: string): string | null {
   const parsed = parsePhoneNumberFromString(value, region as CountryCode);
@@ -62,17 +87,21 @@ export function toE164(value: string, region: string): string | null {
 
 /**
  * The strings a stored phone of this number may reduce to once "(0)" and everything but digits and
- * "+" are removed (see PHONE_SQL): `+<cc><nn>`, `00<cc><nn>`, and, only for a number of the default
- * region, the national number with or without a trunk 0. A bare national number is never matched
- * against another country's, so +1 380 013 8000 and 138 0013 8000 stay apart.
+ * "+" are removed (see PHONE_SQL): `+<cc><nn>` and `00<cc><nn>` for anyone, and the national number
+ * with or without a trunk 0 for customers read in the number's country (a German customer's
+ * "030 1234567" is +49 30 1234567). A bare national number is never matched against another
+ * country's customers, so +1 380 013 8000 and a Chinese customer's 138 0013 8000 stay apart.
+ * `region` reads `value` when it has no country code.
  */
-function phoneVariants(value: string, region: string): { e164: string; digits: string[] } | null {
+function phoneVariants(value: string, region: string): { e164: string; forms: PhoneForm[] } | null {
   const parsed = parsePhoneNumberFromString(value, region as CountryCode);
   if (!parsed?.isPossible()) return null;
   const cc = parsed.countryCallingCode;
   const nn = parsed.nationalNumber;
-  const national = parsed.country === region ? [nn, `0${nn}`] : [];
-  return { e164: parsed.number, digits: [`+${cc}${nn}`, `00${cc}${nn}`, ...national] };
+  const country = parsed.country;
+  const national = country ? [nn, `0${nn}`].map((digits) => ({ digits, region: country, orUnknownCountry: country === region })) : [];
+  const international = [`+${cc}${nn}`, `00${cc}${nn}`].map((digits) => ({ digits, region: null, orUnknownCountry: false }));
+  return { e164: parsed.number, forms: [...international, ...national] };
 }
 
 /** The lookup key for a client's identifier, or BAD_USER_INPUT saying what a valid one looks like. */
@@ -93,7 +122,7 @@ export function toLookupKey(kind: IdentifierKind, raw: string, region: string): 
           'identifier.value',
         );
       }
-      return { kind, key: phone.e164, digits: phone.digits };
+      return { kind, key: phone.e164, forms: phone.forms };
     }
     case IdentifierKind.ORDER_NUMBER:
       // As stored or read out on the phone: "so 2026-000002" finds SO-2026-000002.

@@ -1,6 +1,6 @@
 import { IdentifierKind } from '../../enums';
 import type { Db } from './db';
-import { emailOf, orderNumberOf, phoneOf, type LookupKey } from './identifiers';
+import { emailOf, orderNumberOf, PHONE_REGIONS, phoneOf, type LookupKey } from './identifiers';
 import { CONSENTS, IDENTITIES, IN_KM, membersArray, notMerged, personHas, withMembers } from './members';
 import { inSegmentSql, type SegmentFilter } from './segments';
 import { join, param, sql, type Sql } from './sql';
@@ -116,7 +116,7 @@ export const ticketsFor = (db: Db, ids: readonly string[], statuses: string[] | 
  */
 export function customerIdsByIdentifiers(db: Db, keys: readonly LookupKey[]) {
   const of = (kind: IdentifierKind) => keys.filter((k) => k.kind === kind).map((k) => k.key);
-  const phones = keys.flatMap((k) => (k.kind === IdentifierKind.PHONE ? k.digits.map((d) => [k.key, d] as const) : []));
+  const phones = keys.flatMap((k) => (k.kind === IdentifierKind.PHONE ? k.forms.map((f) => ({ key: k.key, ...f })) : []));
   const exact = keys.filter(
     (k) => ![IdentifierKind.EMAIL, IdentifierKind.PHONE, IdentifierKind.ORDER_NUMBER, IdentifierKind.SOCIAL].includes(k.kind),
   );
@@ -124,11 +124,18 @@ export function customerIdsByIdentifiers(db: Db, keys: readonly LookupKey[]) {
   const emails = of(IdentifierKind.EMAIL);
   if (emails.length) {
     const e = param(emails);
-    branches.push(sql`(${normalisedLookup('email', sql`unnest(${e}::text[], ${e}::text[])`)})`);
+    branches.push(
+      sql`(${normalisedLookup('email', sql`SELECT e.key, e.key AS form, NULL::text AS region, false AS or_unknown FROM unnest(${e}::text[]) AS e(key)`)})`,
+    );
   }
-  // A phone key matches on any of its digit forms (identifiers.ts).
+  // A phone key matches on any of its digit forms, the national ones only for customers of the number's country (identifiers.ts).
   if (phones.length)
-    branches.push(sql`(${normalisedLookup('phone', sql`unnest(${phones.map((x) => x[0])}::text[], ${phones.map((x) => x[1])}::text[])`)})`);
+    branches.push(
+      sql`(${normalisedLookup(
+        'phone',
+        sql`SELECT * FROM unnest(${phones.map((x) => x.key)}::text[], ${phones.map((x) => x.digits)}::text[], ${phones.map((x) => x.region)}::text[], ${phones.map((x) => x.orUnknownCountry)}::bool[]) AS p(key, form, region, or_unknown)`,
+      )})`,
+    );
   const orders = of(IdentifierKind.ORDER_NUMBER);
   if (orders.length)
     branches.push(
@@ -163,35 +170,44 @@ export function customerIdsByIdentifiers(db: Db, keys: readonly LookupKey[]) {
 
 /**
  * The customers whose e-mail or phone (record or identities) normalises to one of the forms of a key
- * (`pairs`: a set-returning expression of (key, form) rows; a phone has several digit forms): found in
- * c360.identifier_lookup (indexed, rebuilt with the search index) and checked against the live rows,
- * so a value changed since the last rebuild never matches; the forms of keys with no checked match are
- * looked for by normalising the live rows (a scan, only then: a miss costs what every lookup cost
- * before the index). Contract between rebuilds: a key with a checked hit is not scanned for, so a
- * record that took the same value (or, for a phone, another form of it) since the last rebuild is
- * found only after the next. Rows: (kind, key, customer_id).
+ * (`forms`: a SELECT of (key, form, region, or_unknown) rows; a phone has several digit forms, its
+ * national ones held only by customers read in `region`, or by those of no known country when
+ * `or_unknown`: identifiers.ts PhoneForm): found in c360.identifier_lookup (indexed, rebuilt with the
+ * search index) and checked against the live rows, so a value changed since the last rebuild never
+ * matches; the forms of keys with no checked match are looked for by normalising the live rows (a
+ * scan, only then: a miss costs what every lookup cost before the index). Contract between rebuilds:
+ * a key with a checked hit is not scanned for, so a record that took the same value (or, for a phone,
+ * another form of it) since the last rebuild is found only after the next. Rows: (kind, key, customer_id).
  */
-function normalisedLookup(kind: 'email' | 'phone', pairs: Sql): Sql {
+function normalisedLookup(kind: 'email' | 'phone', forms: Sql): Sql {
   const { normalise, literal, column } = LOOKUP_KINDS[kind];
+  const country = sql`upper(btrim(c.country))`;
+  // The customer c (its record, or the record an identity belongs to) may hold the form f.
+  const holds = (f: Sql) =>
+    sql`(${f}.region IS NULL OR ${country} = ${f}.region OR (${f}.or_unknown AND (c.country IS NULL OR ${country} <> ALL(${REGIONS}::text[]))))`;
   const live = (table: string) =>
     table === 'customers'
-      ? sql`SELECT c.id AS customer_id, ${normalise(column)} AS form FROM customers c`
-      : sql`SELECT i.customer_id, ${normalise(sql`i.value`)} AS form FROM customer_identities i WHERE i.kind = ${literal}`;
-  return sql`WITH f AS (SELECT * FROM ${pairs} AS f(key, form)),
+      ? sql`SELECT c.id AS customer_id, ${normalise(column)} AS form, c.country FROM customers c`
+      : sql`SELECT i.customer_id, ${normalise(sql`i.value`)} AS form, c.country FROM customer_identities i JOIN customers c ON c.id = i.customer_id WHERE i.kind = ${literal}`;
+  return sql`WITH f AS MATERIALIZED (${forms}),
     hit AS (
-      SELECT f.key, f.form, l.customer_id FROM f JOIN c360.identifier_lookup l ON l.kind = ${literal} AND l.key = f.form
+      SELECT f.key, f.form, f.region, f.or_unknown, l.customer_id FROM f JOIN c360.identifier_lookup l ON l.kind = ${literal} AND l.key = f.form
     ), checked AS (
-      SELECT h.key, h.customer_id FROM hit h JOIN customers c ON c.id = h.customer_id WHERE ${normalise(column)} = h.form
+      SELECT h.key, h.customer_id FROM hit h JOIN customers c ON c.id = h.customer_id WHERE ${normalise(column)} = h.form AND ${holds(sql`h`)}
       UNION SELECT h.key, h.customer_id FROM hit h
         JOIN customer_identities i ON i.customer_id = h.customer_id AND i.kind = ${literal} AND ${normalise(sql`i.value`)} = h.form
+        JOIN customers c ON c.id = h.customer_id WHERE ${holds(sql`h`)}
     ), missing AS (
       SELECT array_agg(f.form) AS forms FROM f WHERE NOT EXISTS (SELECT 1 FROM checked WHERE checked.key = f.key)
     )
     SELECT ${literal}, key, customer_id FROM checked
-    UNION SELECT ${literal}, f.key, x.customer_id FROM missing m,
-      LATERAL (SELECT * FROM (${live('customers')} UNION ALL ${live('identities')}) x WHERE m.forms IS NOT NULL AND x.form = ANY(m.forms)) x
-      JOIN f ON f.form = x.form`;
+    UNION SELECT ${literal}, f.key, c.customer_id FROM missing m,
+      LATERAL (SELECT * FROM (${live('customers')} UNION ALL ${live('identities')}) x WHERE m.forms IS NOT NULL AND x.form = ANY(m.forms)) c
+      JOIN f ON f.form = c.form WHERE ${holds(sql`f`)}`;
 }
+
+/** The countries phoneRegionOf reads phones in, bound once per statement. */
+const REGIONS = param(PHONE_REGIONS);
 
 const LOOKUP_KINDS = {
   email: { normalise: emailOf, literal: sql`'email'`, column: sql`c.email` },

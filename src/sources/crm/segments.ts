@@ -138,6 +138,7 @@ export interface ExportRow {
   full_name: string;
   email: string | null;
   phone: string | null;
+  country: string | null;
   city: string | null;
   lifecycle_stage: string | null;
   value_tier: string | null;
@@ -152,7 +153,7 @@ export async function exportBatch(db: Db, version: number, f: SegmentFilter, aft
   const cursor = after === null ? sql`` : sql` AND s.customer_id > ${after}`;
   const profiling = personGranted(sql`s.customer_id`, 'profiling');
   return db<ExportRow>(
-    sql`SELECT s.customer_id, c.full_name, c.email, c.phone, s.city, s.lifecycle_stage, s.value_tier,
+    sql`SELECT s.customer_id, c.full_name, c.email, c.phone, c.country, s.city, s.lifecycle_stage, s.value_tier,
             s.rfm_recency::text || s.rfm_frequency::text || s.rfm_monetary::text AS rfm_score,
             CASE WHEN ${profiling} THEN s.churn_level END AS churn_level, CASE WHEN ${profiling} THEN s.tags ELSE '{}' END AS tags
        ${from} AND ${EXPORTED}${cursor} ORDER BY s.customer_id LIMIT ${limit}`,
