@@ -10,11 +10,18 @@ export interface Service {
 }
 
 /**
- * Spawns `args` with node and resolves once a line of its output matches `ready` (group 1: the URL).
- * Output is kept for the error message when it exits or does not get ready in time.
+ * Spawns `args` with the Node binary `node` (by default the one running the bench) and resolves once
+ * a line of its output matches `ready` (group 1: the URL). Output is kept for the error message when
+ * it exits or does not get ready in time.
  */
-export function startService(name: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs = 120_000): Promise<Service> {
-  const child: ChildProcess = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startService(
+  name: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+  { node = process.execPath, timeoutMs = 120_000 }: { node?: string; timeoutMs?: number } = {},
+): Promise<Service> {
+  const child: ChildProcess = spawn(node, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`${name} did not start within ${timeoutMs} ms:\n${output.slice(-2000)}`)), timeoutMs);

@@ -9,16 +9,20 @@ import { build as buildHistogram } from 'hdr-histogram-js';
 import pg from 'pg';
 import { mintToken } from '../src/security/tokens';
 import { ensureDataset, ROOT, startFlags, startStores } from './dataset';
+import { ensureNode, majorOf } from './node';
 import { cpuSeconds, postgresCpuSeconds, rssMiB, startService, type Service } from './processes';
 import { POSTGRAPHILE_CRM_NESTED, sampleInputs, workloads, type Workload } from './workloads';
 
-const USAGE = `usage: npm run bench -- [--quick] [--customers N] [--duration S] [--concurrency 1,16,64]
+const USAGE = `usage: npm run bench -- [--quick] [--customers N] [--duration S] [--concurrency 1,16,64] [--node-only-machine]
 
 Seeds a fixed dataset once (default 20,000 customers; --quick 5,000) under .bench/, starts the
-embedded PostgreSQL, MongoDB-compatible server and social provider as their own processes, the API
-(production build) batched and naive (BATCH_LOADS=false), a raw SQL handler and PostGraphile 5, then
-drives each with autocannon over loopback for a fixed time per concurrency. Prints a markdown table
-and writes bench/results/<date>-<commit>.json and .md. --quick: about a minute once seeded.`;
+embedded PostgreSQL, MongoDB-compatible server and social provider as their own processes (once, on
+this Node), then for each Node in turn (this one, then Node 24.22.3, fetched once from the npm
+registry into .bench/node-24.22.3/) the API (production build) batched and naive (BATCH_LOADS=false),
+a raw SQL handler and PostGraphile 5, and drives each with autocannon over loopback for a fixed time
+per concurrency. Targets are judged on the Node 24 run. Prints a markdown section per Node and writes
+bench/results/<date>-<commit>.json and .md. --node-only-machine: this Node only (a quick local check;
+no judged run). Node 24 is not run twice when this Node is a Node 24.`;
 
 interface Cell {
   target: string;
@@ -100,7 +104,8 @@ async function measure(
           tally.responses += 1;
           if (status === 200 && body.includes('"errors"') && !onlyExpectedErrors(body)) {
             tally.graphqlErrors += 1;
-            if (tally.graphqlErrors <= 3) firstErrors.push(body.slice(body.indexOf('"errors"'), body.indexOf('"errors"') + 400));
+            if (tally.graphqlErrors <= 3)
+              firstErrors.push(`${label}: ${body.slice(body.indexOf('"errors"'), body.indexOf('"errors"') + 400)}`);
           }
           const header = responseHeaders?.['x-source-round-trips'];
           if (typeof header === 'string') {
@@ -164,102 +169,72 @@ async function answerOf(url: string, query: string, headers: Record<string, stri
 /** a / b to two decimals; NaN when b is 0 (a target met by nothing is not met). */
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100 : NaN);
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      quick: { type: 'boolean', default: false },
-      customers: { type: 'string' },
-      duration: { type: 'string' },
-      concurrency: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+/** The Node the targets are judged on; every server also runs on the machine's Node, for comparison. */
+const JUDGED_NODE = '24.22.3';
+
+/** What every Node's run shares: the settings and the stores, started once. */
+interface Shared {
+  seconds: number;
+  levels: number[];
+  log: (s: string) => void;
+  progress: (s: string) => void;
+  stores: Awaited<ReturnType<typeof startStores>>;
+  inputs: Awaited<ReturnType<typeof sampleInputs>>;
+}
+
+/**
+ * One Node's run: starts the API (batched and naive), the raw handler and PostGraphile 5 with the
+ * binary `node.bin`, checks their answers, measures every cell, computes the comparisons and the
+ * targets, and stops those servers (the stores stay up for the next Node).
+ */
+async function runOn(node: { version: string; bin: string }, { seconds, levels, log, progress, stores, inputs }: Shared) {
+  const { social, socialToken, mongo, pgUrl } = stores;
+  // PostGraphile 5 declares Node >= 22; older Nodes lack Promise.withResolvers, which it needs.
+  const polyfill = majorOf(node.version) < 22;
+  const secret = randomBytes(32).toString('base64url');
+  const apiEnv = (batch: boolean): NodeJS.ProcessEnv => ({
+    ...process.env,
+    NODE_ENV: 'production',
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    DATABASE_URL: pgUrl,
+    MONGODB_URI: mongo.uri,
+    MONGODB_DB: 'behaviour',
+    SOCIAL_API_URL: social.url,
+    SOCIAL_API_TOKEN: socialToken,
+    JWT_SECRET: secret,
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    AGENT_CUSTOMERS_PER_HOUR: '10000000',
+    EXPOSE_ROUND_TRIPS: 'true',
+    SEARCH_REFRESH_SECONDS: '0',
+    TAG_REFRESH_SECONDS: '0',
+    BATCH_LOADS: String(batch),
   });
-  if (values.help) return void process.stdout.write(`${USAGE}\n`);
-  const quick = values.quick;
-  const customers = Number(values.customers ?? (quick ? 5000 : 20000));
-  const seconds = Number(values.duration ?? (quick ? 3 : 10));
-  const levels = (values.concurrency ?? (quick ? '1,16' : '1,16,64')).split(',').map(Number);
-  if (
-    !Number.isInteger(customers) ||
-    customers < 100 ||
-    !Number.isInteger(seconds) ||
-    seconds < 1 ||
-    levels.some((c) => !Number.isInteger(c) || c < 1 || c > 256)
-  ) {
-    throw new Error(`bad arguments\n${USAGE}`);
-  }
-  const tty = process.stderr.isTTY;
-  const log = (s: string) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}${s}\n`);
-  const progress = (s: string) => (tty ? process.stderr.write(`\r\x1b[K${s}`) : undefined);
-  const started = Date.now();
-
-  const dataDir = ensureDataset(customers, log);
   const services: Service[] = [];
-  const stops: (() => Promise<unknown>)[] = [];
+  const start = async (name: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp) => {
+    const service = await startService(name, args, env, ready, { node: node.bin });
+    services.push(service);
+    return service;
+  };
   try {
-    log('starting PostgreSQL, the MongoDB-compatible server and the social provider …');
-    const stores = await startStores(dataDir);
-    stops.push(() => stores.stop());
-    const { social, socialToken } = stores;
-    const pgHandle = { url: stores.pgUrl };
-    const { mongo } = stores;
-    services.push(social);
-
-    const secret = randomBytes(32).toString('base64url');
-    const apiEnv = (batch: boolean): NodeJS.ProcessEnv => ({
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      DATABASE_URL: pgHandle.url,
-      MONGODB_URI: mongo.uri,
-      MONGODB_DB: 'behaviour',
-      SOCIAL_API_URL: social.url,
-      SOCIAL_API_TOKEN: socialToken,
-      JWT_SECRET: secret,
-      RATE_LIMIT_PER_MINUTE: '1000000',
-      AGENT_CUSTOMERS_PER_HOUR: '10000000',
-      EXPOSE_ROUND_TRIPS: 'true',
-      SEARCH_REFRESH_SECONDS: '0',
-      TAG_REFRESH_SECONDS: '0',
-      BATCH_LOADS: String(batch),
-    });
-    log('starting the API (batched and naive), the raw baseline and PostGraphile 5 …');
+    log(`Node ${node.version}: starting the API (batched and naive), the raw baseline and PostGraphile 5 …`);
     const ready = /ready at (http:\/\/\S+?\/graphql)/;
-    const api = await startService('api', [...startFlags(), 'dist/src/main.js'], apiEnv(true), ready);
-    services.push(api);
-    const naive = await startService('api-naive', [...startFlags(), 'dist/src/main.js'], apiEnv(false), ready);
-    services.push(naive);
-    const raw = await startService(
+    const api = await start('api', [...startFlags(), 'dist/src/main.js'], apiEnv(true), ready);
+    const naive = await start('api-naive', [...startFlags(), 'dist/src/main.js'], apiEnv(false), ready);
+    const raw = await start(
       'raw',
       ['--require', 'tsx/cjs', 'bench/raw.ts'],
-      { ...process.env, DATABASE_URL: pgHandle.url },
+      { ...process.env, DATABASE_URL: pgUrl },
       /listening on (http\S+)/,
     );
-    services.push(raw);
     const rawJson: Service = { ...raw, name: 'raw-json', url: raw.url.replace(/\/rows$/, '/json') };
-    const postgraphile = await startService(
+    const postgraphile = await start(
       'postgraphile',
-      ['--import', './bench/promise-with-resolvers.mjs', 'bench/postgraphile.cjs'],
-      { ...process.env, DATABASE_URL: pgHandle.url, NODE_ENV: 'production' },
+      [...(polyfill ? ['--import', './bench/promise-with-resolvers.mjs'] : []), 'bench/postgraphile.cjs'],
+      { ...process.env, DATABASE_URL: pgUrl, NODE_ENV: 'production' },
       /listening on (http\S+)/,
     );
-    services.push(postgraphile);
 
-    const pool = new pg.Pool({ connectionString: pgHandle.url, max: 2 });
-    const inputs = await sampleInputs(pool);
-    const counts = (
-      await pool.query(`SELECT (SELECT count(*) FROM customers)::int AS customers, (SELECT count(*) FROM orders)::int AS orders,
-      (SELECT count(*) FROM order_items)::int AS items, (SELECT count(*) FROM support_tickets)::int AS tickets`)
-    ).rows[0];
-    await pool.end();
-    const events = await (
-      await import('mongodb')
-    ).MongoClient.connect(mongo.uri).then(async (c) => {
-      const n = await c.db('behaviour').collection('events').estimatedDocumentCount();
-      await c.close();
-      return n;
-    });
     const auth = {
       agent: { authorization: `Bearer ${await mintToken(secret, { sub: 'bench-agent', roles: ['agent'], ttlSeconds: 7200 })}` },
       analyst: { authorization: `Bearer ${await mintToken(secret, { sub: 'bench-analyst', roles: ['analyst'], ttlSeconds: 7200 })}` },
@@ -296,6 +271,7 @@ async function main(): Promise<void> {
     };
 
     const cells: Cell[] = [];
+    const everyProcess = [social, ...services, mongo];
     const run = async (
       target: Service,
       w: Pick<Workload, 'name' | 'query' | 'variables'>,
@@ -303,13 +279,14 @@ async function main(): Promise<void> {
       c: number,
       duration = seconds,
     ) => {
-      await settle([...services, mongo]);
-      await measure(target, mongo, `${target.name} ${w.name} (warm-up)`, w, headers, Math.min(c, 4), 1, progress);
-      await settle([...services, mongo]);
-      const cell = await measure(target, mongo, `${target.name} ${w.name}`, w, headers, c, duration, progress);
+      const label = `node ${majorOf(node.version)} ${target.name} ${w.name}`;
+      await settle(everyProcess);
+      await measure(target, mongo, `${label} (warm-up)`, w, headers, Math.min(c, 4), 1, progress);
+      await settle(everyProcess);
+      const cell = await measure(target, mongo, label, w, headers, c, duration, progress);
       cells.push(cell);
       log(
-        `${cell.target.padEnd(13)} ${cell.workload.padEnd(15)} c=${String(c).padStart(2)}  ${String(cell.rps).padStart(7)} req/s  p50 ${cell.latencyMs.p50} ms  p95 ${cell.latencyMs.p95} ms  p99 ${cell.latencyMs.p99} ms  errors ${cell.errors}`,
+        `node ${String(majorOf(node.version)).padEnd(3)} ${cell.target.padEnd(13)} ${cell.workload.padEnd(15)} c=${String(c).padStart(2)}  ${String(cell.rps).padStart(7)} req/s  p50 ${cell.latencyMs.p50} ms  p95 ${cell.latencyMs.p95} ms  p99 ${cell.latencyMs.p99} ms  errors ${cell.errors}`,
       );
       return cell;
     };
@@ -323,6 +300,9 @@ async function main(): Promise<void> {
     const naiveCell = await run(naive, dashboard, auth.analyst, C, Math.max(seconds, 15));
 
     const at = (w: string, c: number) => cells.find((x) => x.target === 'api' && x.workload === w && x.concurrency === c)!;
+    const postgraphileVersion = (
+      JSON.parse(readFileSync(path.join(ROOT, 'node_modules/postgraphile/package.json'), 'utf8')) as { version: string }
+    ).version;
     const comparisons = {
       concurrency: C,
       naive: {
@@ -349,7 +329,10 @@ async function main(): Promise<void> {
         apiP99: at('crm-nested', C).latencyMs.p99,
         postgraphileP99: pgCell.latencyMs.p99,
         p99Ratio: ratio(pgCell.latencyMs.p99, at('crm-nested', C).latencyMs.p99),
-        note: `PostGraphile ${JSON.parse(readFileSync(path.join(ROOT, 'node_modules/postgraphile/package.json'), 'utf8')).version} declares Node >= 22; on Node ${process.versions.node} it runs with a Promise.withResolvers polyfill (node --import bench/promise-with-resolvers.mjs).`,
+        // Only said where it applies: from Node 22 on, PostGraphile runs as published.
+        note: polyfill
+          ? `PostGraphile ${postgraphileVersion} declares Node >= 22; on Node ${node.version} it runs with a Promise.withResolvers polyfill (node --import bench/promise-with-resolvers.mjs).`
+          : undefined,
       },
     };
     const apiCells = cells.filter((c) => c.target === 'api');
@@ -396,6 +379,74 @@ async function main(): Promise<void> {
         met: peakRss < 4 * Math.max(200, apiCells[0]!.serverRssMiB.start),
       },
     ];
+    return { node: node.version, cells, comparisons, targets, roundTripsBySize };
+  } finally {
+    for (const s of services.reverse()) await s.stop().catch(() => undefined);
+  }
+}
+
+type NodeRun = Awaited<ReturnType<typeof runOn>>;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      customers: { type: 'string' },
+      duration: { type: 'string' },
+      concurrency: { type: 'string' },
+      'node-only-machine': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return void process.stdout.write(`${USAGE}\n`);
+  const quick = values.quick;
+  const customers = Number(values.customers ?? (quick ? 5000 : 20000));
+  const seconds = Number(values.duration ?? (quick ? 3 : 10));
+  const levels = (values.concurrency ?? (quick ? '1,16' : '1,16,64')).split(',').map(Number);
+  if (
+    !Number.isInteger(customers) ||
+    customers < 100 ||
+    !Number.isInteger(seconds) ||
+    seconds < 1 ||
+    levels.some((c) => !Number.isInteger(c) || c < 1 || c > 256)
+  ) {
+    throw new Error(`bad arguments\n${USAGE}`);
+  }
+  const tty = process.stderr.isTTY;
+  const log = (s: string) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}${s}\n`);
+  const progress = (s: string) => (tty ? process.stderr.write(`\r\x1b[K${s}`) : undefined);
+  const started = Date.now();
+
+  // The machine's Node, then Node 24 (fetched once into .bench/) unless the machine's is a Node 24.
+  const machine = process.versions.node;
+  const nodes = [{ version: machine, bin: process.execPath }];
+  if (values['node-only-machine']) log(`--node-only-machine: the servers run on Node ${machine} only, not on Node ${JUDGED_NODE}`);
+  else if (majorOf(machine) !== majorOf(JUDGED_NODE)) nodes.push({ version: JUDGED_NODE, bin: ensureNode(JUDGED_NODE, log) });
+  const judgedOn = nodes.find((n) => majorOf(n.version) === majorOf(JUDGED_NODE))?.version ?? null;
+
+  const dataDir = ensureDataset(customers, log);
+  log('starting PostgreSQL, the MongoDB-compatible server and the social provider …');
+  const stores = await startStores(dataDir);
+  try {
+    const pool = new pg.Pool({ connectionString: stores.pgUrl, max: 2 });
+    const inputs = await sampleInputs(pool);
+    const counts = (
+      await pool.query(`SELECT (SELECT count(*) FROM customers)::int AS customers, (SELECT count(*) FROM orders)::int AS orders,
+      (SELECT count(*) FROM order_items)::int AS items, (SELECT count(*) FROM support_tickets)::int AS tickets`)
+    ).rows[0];
+    await pool.end();
+    const events = await (
+      await import('mongodb')
+    ).MongoClient.connect(stores.mongo.uri).then(async (c) => {
+      const n = await c.db('behaviour').collection('events').estimatedDocumentCount();
+      await c.close();
+      return n;
+    });
+
+    const runs: NodeRun[] = [];
+    for (const node of nodes) runs.push(await runOn(node, { seconds, levels, log, progress, stores, inputs }));
+    // The top-level fields are the judged run's (the machine's when there is no Node 24 run).
+    const judged = runs.find((r) => r.node === judgedOn) ?? runs[0]!;
 
     const commit =
       execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim() +
@@ -404,16 +455,24 @@ async function main(): Promise<void> {
     const results = {
       date: new Date().toISOString(),
       commit,
-      node: process.versions.node,
+      node: machine,
+      judgedOn,
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model,
       memoryGiB: Math.round(os.totalmem() / 2 ** 30),
       dataset: { ...counts, events, seed: 42 },
-      settings: { quick, secondsPerCell: seconds, concurrency: levels, loadGenerator: 'autocannon (in the bench process, same machine)' },
-      roundTripsBySize,
-      cells,
-      comparisons,
-      targets,
+      settings: {
+        quick,
+        secondsPerCell: seconds,
+        concurrency: levels,
+        nodes: nodes.map((n) => n.version),
+        loadGenerator: 'autocannon (in the bench process, same machine)',
+      },
+      roundTripsBySize: judged.roundTripsBySize,
+      cells: judged.cells,
+      comparisons: judged.comparisons,
+      targets: judged.targets,
+      runs,
       unexpectedErrors: firstErrors,
       totalSeconds: Math.round((Date.now() - started) / 1000),
     };
@@ -426,53 +485,68 @@ async function main(): Promise<void> {
     for (const e of firstErrors) log(`unexpected error: ${e}`);
     log(`\nwritten ${path.relative(ROOT, out)}.json and .md in ${results.totalSeconds} s`);
   } finally {
-    for (const s of services.reverse()) await s.stop().catch(() => undefined);
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    await stores.stop().catch(() => undefined);
   }
+}
+
+/** One Node's run in markdown: its table, its side-by-side lines and its targets. */
+function runMarkdown(run: NodeRun, heading: string): string[] {
+  const rt = (c: Cell) => (c.roundTrips ? `${c.roundTrips.crm} / ${c.roundTrips.behaviour} / ${c.roundTrips.social}` : '—');
+  const { naive, raw, postgraphile } = run.comparisons;
+  return [
+    heading,
+    '',
+    '| server | workload | conc. | req/s | p50 ms | p95 ms | p99 ms | errors | round trips / req (crm / behaviour / social) | server CPU % | server CPU ms / req | PostgreSQL CPU ms / req | behaviour store CPU % | server RSS MiB |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|',
+    ...run.cells.map(
+      (c) =>
+        `| ${c.target} | ${c.workload} | ${c.concurrency} | ${c.rps} | ${c.latencyMs.p50} | ${c.latencyMs.p95} | ${c.latencyMs.p99} | ${c.errors} | ${rt(c)} | ${c.serverCpuPercent} | ${c.serverCpuMsPerRequest} | ${c.postgresCpuMsPerRequest} | ${c.behaviourStoreCpuPercent} | ${c.serverRssMiB.start} → ${c.serverRssMiB.end} |`,
+    ),
+    '',
+    `Side by side at concurrency ${run.comparisons.concurrency}, on Node ${run.node}:`,
+    '',
+    `- batched / naive (dashboard-page): **${naive.throughputRatio}×** throughput (${naive.batchedRps} vs ${naive.naiveRps} req/s)`,
+    `- API / hand-written floor (crm-nested), the overhead ratio: **${raw.overheadRatio}×** (${raw.apiRps} req/s vs raw ${raw.rawRps} (3 statements, rows) and raw-json ${raw.rawJsonRps} (1 statement, PostgreSQL builds the JSON)); API CPU per request ${raw.cpuRatio}× the raw handler's (${raw.apiCpuMs} vs ${raw.rawCpuMs} ms)`,
+    `- API / PostGraphile 5 (crm-nested): **${postgraphile.throughputRatio}×** throughput (${postgraphile.apiRps} vs ${postgraphile.postgraphileRps} req/s); p99 PostGraphile / API ${postgraphile.p99Ratio}× (${postgraphile.postgraphileP99} vs ${postgraphile.apiP99} ms).${postgraphile.note ? ` ${postgraphile.note}` : ''}`,
+    '',
+    '| target | measured | met |',
+    '|---|---|---|',
+    ...run.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`),
+    '',
+  ];
 }
 
 function toMarkdown(r: {
   date: string;
   commit: string;
   node: string;
+  judgedOn: string | null;
   cpus: number;
   cpuModel?: string;
   dataset: Record<string, unknown>;
   settings: { secondsPerCell: number };
-  cells: Cell[];
-  comparisons: {
-    concurrency: number;
-    naive: Record<string, unknown>;
-    raw: Record<string, unknown>;
-    postgraphile: Record<string, unknown> & { note: string };
-  };
-  targets: { target: string; measured: string; met: boolean }[];
+  runs: NodeRun[];
 }): string {
-  const rt = (c: Cell) => (c.roundTrips ? `${c.roundTrips.crm} / ${c.roundTrips.behaviour} / ${c.roundTrips.social}` : '—');
+  const judged = r.judgedOn
+    ? `**Targets are judged on the Node ${majorOf(r.judgedOn)} run (Node ${r.judgedOn}).**${r.runs.length > 1 ? ` The Node ${r.node} run (the machine's) is reported for comparison.` : ''}`
+    : `**Targets are judged on the Node ${majorOf(JUDGED_NODE)} run, and this run has none (\`--node-only-machine\`):** the targets below, on Node ${r.node}, are not the judged ones.`;
   const lines = [
     `## Benchmark ${r.date.slice(0, 16).replace('T', ' ')} UTC, commit ${r.commit}`,
     '',
-    `Node ${r.node}, ${r.cpus} × ${r.cpuModel ?? 'cpu'}; dataset ${Object.entries(r.dataset)
+    `${r.cpus} × ${r.cpuModel ?? 'cpu'}; dataset ${Object.entries(r.dataset)
       .map(([k, v]) => `${k} ${v}`)
-      .join(', ')}; ${r.settings.secondsPerCell} s per cell after a 1 s warm-up.`,
+      .join(
+        ', ',
+      )}; ${r.settings.secondsPerCell} s per cell after a 1 s warm-up. The load generator, PostgreSQL, the MongoDB-compatible server and the social provider run once, on the machine's Node ${r.node}; the servers measured (the API batched and naive, the raw handler, PostGraphile 5) run on ${r.runs.map((x) => `Node ${x.node}`).join(', then on ')}, against the same stores.`,
     '',
-    '| server | workload | conc. | req/s | p50 ms | p95 ms | p99 ms | errors | round trips / req (crm / behaviour / social) | server CPU % | server CPU ms / req | PostgreSQL CPU ms / req | behaviour store CPU % | server RSS MiB |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|',
-    ...r.cells.map(
-      (c) =>
-        `| ${c.target} | ${c.workload} | ${c.concurrency} | ${c.rps} | ${c.latencyMs.p50} | ${c.latencyMs.p95} | ${c.latencyMs.p99} | ${c.errors} | ${rt(c)} | ${c.serverCpuPercent} | ${c.serverCpuMsPerRequest} | ${c.postgresCpuMsPerRequest} | ${c.behaviourStoreCpuPercent} | ${c.serverRssMiB.start} → ${c.serverRssMiB.end} |`,
+    judged,
+    '',
+    ...r.runs.flatMap((run) =>
+      runMarkdown(
+        run,
+        `### Node ${run.node}${run.node === r.node ? ", the machine's" : ''}${run.node === r.judgedOn ? ': targets judged on this run' : ''}`,
+      ),
     ),
-    '',
-    `Side by side at concurrency ${r.comparisons.concurrency}:`,
-    '',
-    `- batched / naive (dashboard-page): **${r.comparisons.naive.throughputRatio}×** throughput (${r.comparisons.naive.batchedRps} vs ${r.comparisons.naive.naiveRps} req/s)`,
-    `- API / hand-written floor (crm-nested), the overhead ratio: **${r.comparisons.raw.overheadRatio}×** (${r.comparisons.raw.apiRps} req/s vs raw ${r.comparisons.raw.rawRps} (3 statements, rows) and raw-json ${r.comparisons.raw.rawJsonRps} (1 statement, PostgreSQL builds the JSON)); API CPU per request ${r.comparisons.raw.cpuRatio}× the raw handler's (${r.comparisons.raw.apiCpuMs} vs ${r.comparisons.raw.rawCpuMs} ms)`,
-    `- API / PostGraphile 5 (crm-nested): **${r.comparisons.postgraphile.throughputRatio}×** throughput (${r.comparisons.postgraphile.apiRps} vs ${r.comparisons.postgraphile.postgraphileRps} req/s); p99 PostGraphile / API ${r.comparisons.postgraphile.p99Ratio}× (${r.comparisons.postgraphile.postgraphileP99} vs ${r.comparisons.postgraphile.apiP99} ms). ${r.comparisons.postgraphile.note}`,
-    '',
-    '| target | measured | met |',
-    '|---|---|---|',
-    ...r.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`),
-    '',
   ];
   return `${lines.join('\n')}\n`;
 }
