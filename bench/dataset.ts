@@ -4,6 +4,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnEmbeddedMongo } from '@c360/mongo-wire';
 import { startEmbeddedPostgres } from '@c360/dev-postgres';
+import pg from 'pg';
+import { createLookupIndexes } from '../src/sources/crm/ddl';
 import { startService, type Service } from './processes';
 
 /** What the benches share: the repository root, the seeded datasets under .bench/, the API's node flags. */
@@ -41,6 +43,9 @@ export function ensureDataset(customers: number, log: (s: string) => void): stri
 /** A seeded dataset's stores, each its own process: PostgreSQL, the MongoDB-compatible server, the social provider. */
 export async function startStores(dataDir: string) {
   const postgres = await startEmbeddedPostgres({ dir: path.join(dataDir, 'postgres'), database: 'customer360', persistent: true });
+  // A dataset seeded before an index the API expects existed gets it (the API only warns on a DATABASE_URL).
+  const setup = new pg.Pool({ connectionString: postgres.url, max: 1 });
+  await createLookupIndexes(setup).finally(() => setup.end());
   // A large dataset's events take minutes to load into the embedded server.
   const mongo = await spawnEmbeddedMongo({ dbpath: path.join(dataDir, 'mongo'), startTimeoutMs: 900_000 }).catch(async (e: unknown) => {
     await postgres.stop();

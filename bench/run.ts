@@ -42,6 +42,8 @@ interface Cell {
   postgresCpuMsPerRequest: number;
   /** The embedded MongoDB-compatible server's CPU over the cell (100 = one core). */
   behaviourStoreCpuPercent: number;
+  /** The embedded MongoDB-compatible server's CPU milliseconds per answered request. */
+  behaviourStoreCpuMsPerRequest: number;
   serverRssMiB: { start: number; end: number };
 }
 
@@ -139,6 +141,7 @@ async function measure(
     postgresCpuMsPerRequest: Math.max(0, Math.round(((postgresCpuSeconds() - pgCpu0) * 100_000) / Math.max(1, tally.responses)) / 100),
     serverCpuMsPerRequest: Math.round(((cpuSeconds(target.pid) - cpu0) * 100_000) / Math.max(1, tally.responses)) / 100,
     behaviourStoreCpuPercent: Math.round(((cpuSeconds(store.pid) - storeCpu0) / wall) * 100),
+    behaviourStoreCpuMsPerRequest: Math.round(((cpuSeconds(store.pid) - storeCpu0) * 100_000) / Math.max(1, tally.responses)) / 100,
     serverRssMiB: { start: rss0, end: rssMiB(target.pid) },
   };
 }
@@ -496,11 +499,11 @@ function runMarkdown(run: NodeRun, heading: string): string[] {
   return [
     heading,
     '',
-    '| server | workload | conc. | req/s | p50 ms | p95 ms | p99 ms | errors | round trips / req (crm / behaviour / social) | server CPU % | server CPU ms / req | PostgreSQL CPU ms / req | behaviour store CPU % | server RSS MiB |',
+    '| server | workload | conc. | req/s | p50 ms | p95 ms | p99 ms | errors | round trips / req (crm / behaviour / social) | server CPU % | server CPU ms / req | PostgreSQL CPU ms / req | behaviour store CPU ms / req | server RSS MiB |',
     '|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|',
     ...run.cells.map(
       (c) =>
-        `| ${c.target} | ${c.workload} | ${c.concurrency} | ${c.rps} | ${c.latencyMs.p50} | ${c.latencyMs.p95} | ${c.latencyMs.p99} | ${c.errors} | ${rt(c)} | ${c.serverCpuPercent} | ${c.serverCpuMsPerRequest} | ${c.postgresCpuMsPerRequest} | ${c.behaviourStoreCpuPercent} | ${c.serverRssMiB.start} → ${c.serverRssMiB.end} |`,
+        `| ${c.target} | ${c.workload} | ${c.concurrency} | ${c.rps} | ${c.latencyMs.p50} | ${c.latencyMs.p95} | ${c.latencyMs.p99} | ${c.errors} | ${rt(c)} | ${c.serverCpuPercent} | ${c.serverCpuMsPerRequest} | ${c.postgresCpuMsPerRequest} | ${c.behaviourStoreCpuMsPerRequest} | ${c.serverRssMiB.start} → ${c.serverRssMiB.end} |`,
     ),
     '',
     `Side by side at concurrency ${run.comparisons.concurrency}, on Node ${run.node}:`,
