@@ -12,6 +12,8 @@ import { createBehaviourClient } from './sources/behaviour/client';
 import { EVENTS } from './sources/behaviour/queries';
 import { createCrmPool } from './sources/crm/pool';
 import { checkCrmCatalogue } from './sources/crm/catalogue';
+import { crmErasureRefusal } from './sources/crm/privacy';
+import { noRoundTrips } from './sources/roundTrips';
 import { CRM_TABLES, createCrmTables, createLookupIndexes, missingLookupIndexes } from './sources/crm/ddl';
 
 /**
@@ -89,9 +91,16 @@ export async function openCrm(config: Config, logger: Logger): Promise<CrmHandle
     }
     if (embedded)
       await createLookupIndexes(pool); // also in a data directory made before the index existed
-    else
+    else {
       for (const statement of await missingLookupIndexes(pool))
         logger.warn({ statement }, 'order-number lookups scan the orders table: create this index on it (or on the table behind the view)');
+      const refusal = await crmErasureRefusal(pool, noRoundTrips());
+      if (refusal)
+        logger.warn(
+          { refusal },
+          `eraseCustomer will be refused: the CRM does not take its writes (docs/own-crm.md, "What must be writable")`,
+        );
+    }
     const applied = await migrate(pool);
     if (applied.length) logger.info({ versions: applied }, 'applied c360 migrations');
     return { pool, url, embedded: embedded !== null, close };

@@ -1,4 +1,4 @@
-import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
+import { GraphQLError, responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../context';
 import { ErasureStatus, IdentifierKind, Source } from '../../enums';
 import { badUserInput, conflict, isConflict, SourceError } from '../../errors';
@@ -6,7 +6,16 @@ import { behaviourSourceError } from '../../sources/behaviour/errors';
 import { addOwner, deleteOwnedEvents } from '../../sources/behaviour/queries';
 import { crmSourceError, inTransaction } from '../../sources/crm/db';
 import { lockRecords, mergeLinksOf } from '../../sources/crm/identity';
-import { completeStep, eraseCustomerRows, erasuresOf, openErasure, recordFailure, type ErasureRow } from '../../sources/crm/privacy';
+import {
+  completeStep,
+  crmErasureRefusal,
+  eraseCustomerRows,
+  erasuresOf,
+  openErasure,
+  recordFailure,
+  writeRefusalOf,
+  type ErasureRow,
+} from '../../sources/crm/privacy';
 import { phoneRegionOf, toLookupKey, type LookupKey } from '../../sources/crm/identifiers';
 import { customerIdsByIdentifiers, customersByIds } from '../../sources/crm/queries';
 import type { CustomerRow, IdentityRow } from '../../sources/crm/rows';
@@ -49,6 +58,13 @@ async function eraseSocial(ctx: Context, customerId: string): Promise<void> {
   forgetAccounts(ctx.stores.social, await socialRefsOf(ctx, customerId));
 }
 
+/** The CRM refuses the erasure's writes by its make-up: nothing was done, and the admin is told why. */
+const erasureRefused = (refusal: string) =>
+  new GraphQLError(
+    `The CRM refuses the erasure's writes (${refusal}); nothing was erased. Make the relations the erasure writes updatable (docs/own-crm.md, "What must be writable").`,
+    { extensions: { code: 'SOURCE_UNAVAILABLE', source: Source.CRM, reason: 'not_writable' } },
+  );
+
 /** A record that takes part in a merge is not erased (its survivor's answers would change under it): unmerge first. */
 const partOfMerge = (customerId: string, canonicalId: string) =>
   conflict(`Customer "${customerId}" is part of a merge (survivor ${canonicalId}); unmerge it first, then erase each record.`, {
@@ -85,9 +101,14 @@ async function runStep(ctx: Context, step: Source, customerId: string, identitie
   }
 }
 
-/** A step's failure as the client sees it; anything but a source failure is logged in full and shown as `failed`. */
+/**
+ * A step's failure as the client sees it: a source failure as it is, the CRM refusing the writes by
+ * its make-up (a view it cannot update, a missing right) as `not_writable`; anything else is logged in
+ * full and shown as `failed`.
+ */
 function stepError(ctx: Context, step: Source, e: unknown): SourceError {
   if (e instanceof SourceError) return e;
+  if (writeRefusalOf(e)) return new SourceError(step, 'not_writable', e);
   ctx.logger.error({ err: e, requestId: ctx.requestId, step }, 'erasure step failed unexpectedly');
   return new SourceError(step, 'failed', e);
 }
@@ -126,6 +147,10 @@ export async function eraseCustomer(ctx: Context, customerId: string, reason: st
   const identities = await ctx.crm.loaders.identities.load(customerId);
   if (customer.canonical_id !== customer.id || identities.some((i) => i.kind === 'customer_id'))
     throw partOfMerge(customerId, customer.canonical_id);
+  // Before any step: a CRM that cannot take the erasure's writes (docs/own-crm.md) must not see the
+  // person's events deleted first and the erasure left half done.
+  const refusal = await crmErasureRefusal(ctx.stores.crmPool, ctx.roundTrips);
+  if (refusal) throw erasureRefused(refusal);
   const duplicates = await possibleDuplicates(ctx, customer, identities);
   let erasure = await inTransaction(ctx.stores.crmPool, ctx.roundTrips, (db) =>
     openErasure(db, customerId, ctx.principal.subject, why, STEPS, duplicates),
@@ -137,7 +162,14 @@ export async function eraseCustomer(ctx: Context, customerId: string, reason: st
     } catch (e) {
       if (isConflict(e)) throw e;
       const error = stepError(ctx, step, e);
-      erasure = await recordFailure(ctx.crm.db, erasure.id, `The ${error.sourceName} source is unavailable (${error.reason}).`);
+      const refusal = writeRefusalOf(error.originalError);
+      erasure = await recordFailure(
+        ctx.crm.db,
+        erasure.id,
+        refusal
+          ? `The ${error.sourceName} source refused the erasure's writes: ${refusal}.`
+          : `The ${error.sourceName} source is unavailable (${error.reason}).`,
+      );
       if (erasure.status === ErasureStatus.COMPLETE) return erasure; // a concurrent run finished it
       ctx.logger.warn(
         {

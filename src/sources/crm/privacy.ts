@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
 import type { ErasureStatus, Source } from '../../enums';
-import type { Db } from './db';
+import type { RoundTrips } from '../roundTrips';
+import { inTransaction, type Db } from './db';
 import { anyMember } from './members';
 import type { OrderRow, TicketRow } from './rows';
 import { param, sql } from './sql';
@@ -23,6 +26,59 @@ export const allTicketsOf = (db: Db, customerId: string) =>
        FROM support_tickets WHERE customer_id = ${anyMember(param(customerId))} ORDER BY opened_at, id`,
   );
 
+/**
+ * The erasure's writes to the CRM's own relations (docs/own-crm.md "What must be writable"): the
+ * personal columns of `customers`, the person's `customer_identities` and `consents`, the subjects
+ * of their `support_tickets`.
+ */
+async function eraseCrmRelations(db: Db, customerId: string): Promise<void> {
+  await db(
+    `UPDATE customers SET status = 'erased', full_name = $2, gender = NULL, birth_date = NULL, city = NULL,
+            country = NULL, occupation = NULL, email = NULL, phone = NULL
+      WHERE id = $1`,
+    [customerId, ERASED_NAME],
+  );
+  await db(`DELETE FROM customer_identities WHERE customer_id = $1`, [customerId]);
+  await db(`DELETE FROM consents WHERE customer_id = $1`, [customerId]);
+  await db(`UPDATE support_tickets SET subject = '' WHERE customer_id = $1 AND subject <> ''`, [customerId]);
+}
+
+/**
+ * SQLSTATE classes and codes of a CRM that refuses the erasure's writes by its make-up: a view that
+ * cannot be updated (55000, 0A000, 42809), a missing right (42501), a trigger or rule that raises (P0001).
+ */
+const REFUSALS = ['55000', '0A000', '42809', '42501', 'P0001'];
+
+/** PostgreSQL's reason when `e` is the CRM refusing a write by its make-up (REFUSALS), else null. */
+export function writeRefusalOf(e: unknown): string | null {
+  const err = e as { code?: string; message?: string };
+  return typeof err.code === 'string' && REFUSALS.includes(err.code) ? (err.message ?? err.code) : null;
+}
+
+/**
+ * Whether the CRM takes the erasure's writes: runs them, in a transaction rolled back, for a customer
+ * id no row has (so nothing changes and no INSTEAD OF trigger fires), which PostgreSQL still plans and
+ * checks rights for. Null when it does; else PostgreSQL's reason, e.g. `cannot update column
+ * "full_name" of view "customers"`. A CRM that is down is a SourceError as for any statement.
+ */
+export async function crmErasureRefusal(pool: pg.Pool, roundTrips: RoundTrips): Promise<string | null> {
+  const noOne = `c360-erasure-check-${randomUUID()}`;
+  try {
+    await inTransaction(pool, roundTrips, async (db) => {
+      await eraseCrmRelations(db, noOne);
+      throw new DryRun();
+    });
+    return null;
+  } catch (e) {
+    if (e instanceof DryRun) return null;
+    const refusal = writeRefusalOf(e);
+    if (refusal) return refusal;
+    throw e;
+  }
+}
+
+class DryRun extends Error {}
+
 /** The name an erased customer keeps (full_name is NOT NULL in the CRM). */
 export const ERASED_NAME = 'Erased customer';
 
@@ -34,15 +90,7 @@ export const ERASED_NAME = 'Erased customer';
  * is blanked: link evidence, identity history reasons, merge and unmerge reasons.
  */
 export async function eraseCustomerRows(db: Db, customerId: string): Promise<void> {
-  await db(
-    `UPDATE customers SET status = 'erased', full_name = $2, gender = NULL, birth_date = NULL, city = NULL,
-            country = NULL, occupation = NULL, email = NULL, phone = NULL
-      WHERE id = $1`,
-    [customerId, ERASED_NAME],
-  );
-  await db(`DELETE FROM customer_identities WHERE customer_id = $1`, [customerId]);
-  await db(`DELETE FROM consents WHERE customer_id = $1`, [customerId]);
-  await db(`UPDATE support_tickets SET subject = '' WHERE customer_id = $1 AND subject <> ''`, [customerId]);
+  await eraseCrmRelations(db, customerId);
   // c360's copies: the identifiers linked to the person (kept as removed links, values blanked), what
   // the identity history says of them, and the profile snapshot rows.
   await db(
