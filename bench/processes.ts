@@ -74,23 +74,33 @@ export function cpuSeconds(pid: number): number {
 }
 
 /**
- * CPU seconds used so far by every PostgreSQL process on the machine (the postmaster and its
- * backends; the bench's embedded server is the only one while it runs). Backends that exited are
- * not counted: the servers' pools keep theirs for the whole cell.
+ * CPU seconds used so far by each PostgreSQL process on the machine (the postmaster and its backends;
+ * the bench's embedded server is the only one while it runs), by pid.
  */
-export function postgresCpuSeconds(): number {
-  let total = 0;
+export function postgresCpu(): Map<number, number> {
+  const byPid = new Map<number, number>();
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+      byPid.set(Number(pid), (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND);
     } catch {
       // the process ended while the directory was read
     }
   }
+  return byPid;
+}
+
+/**
+ * PostgreSQL's CPU seconds since `before` (postgresCpu): each process's growth, a process started
+ * since counted whole. A backend that exited in between is not counted (its CPU is gone from /proc);
+ * the measured server's pool keeps its backends for the whole cell.
+ */
+export function postgresCpuSince(before: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of postgresCpu()) total += seconds - (before.get(pid) ?? 0);
   return total;
 }
 

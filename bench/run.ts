@@ -10,7 +10,7 @@ import pg from 'pg';
 import { mintToken } from '../src/security/tokens';
 import { ensureDataset, ROOT, startFlags, startStores } from './dataset';
 import { ensureNode, majorOf } from './node';
-import { cpuSeconds, postgresCpuSeconds, rssMiB, startService, type Service } from './processes';
+import { cpuSeconds, postgresCpu, postgresCpuSince, rssMiB, startService, type Service } from './processes';
 import { POSTGRAPHILE_CRM_NESTED, sampleInputs, workloads, type Workload } from './workloads';
 
 const USAGE = `usage: npm run bench -- [--quick] [--customers N] [--duration S] [--concurrency 1,16,64] [--node-only-machine]
@@ -71,7 +71,7 @@ async function measure(
 ): Promise<Cell> {
   const tally = { responses: 0, graphqlErrors: 0, withHeader: 0, crm: 0, behaviour: 0, social: 0 };
   const cpu0 = cpuSeconds(target.pid);
-  const pgCpu0 = postgresCpuSeconds();
+  const pgCpu0 = postgresCpu();
   const storeCpu0 = cpuSeconds(store.pid);
   const rss0 = rssMiB(target.pid);
   // Our own latency histogram (autocannon's settings), for the p95 its summary does not report.
@@ -138,7 +138,7 @@ async function measure(
     errors: result.errors + result.non2xx + tally.graphqlErrors, // autocannon's errors include its timeouts
     roundTrips: tally.withHeader ? { crm: per(tally.crm), behaviour: per(tally.behaviour), social: per(tally.social) } : null,
     serverCpuPercent: Math.round(((cpuSeconds(target.pid) - cpu0) / wall) * 100),
-    postgresCpuMsPerRequest: Math.max(0, Math.round(((postgresCpuSeconds() - pgCpu0) * 100_000) / Math.max(1, tally.responses)) / 100),
+    postgresCpuMsPerRequest: Math.round((postgresCpuSince(pgCpu0) * 100_000) / Math.max(1, tally.responses)) / 100,
     serverCpuMsPerRequest: Math.round(((cpuSeconds(target.pid) - cpu0) * 100_000) / Math.max(1, tally.responses)) / 100,
     behaviourStoreCpuPercent: Math.round(((cpuSeconds(store.pid) - storeCpu0) / wall) * 100),
     behaviourStoreCpuMsPerRequest: Math.round(((cpuSeconds(store.pid) - storeCpu0) * 100_000) / Math.max(1, tally.responses)) / 100,
