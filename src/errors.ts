@@ -36,11 +36,20 @@ export const ERROR_CODES = [
   'SOURCE_UNAVAILABLE',
   'CONSENT_REQUIRED',
   'CONFLICT',
+  'NOT_FOUND',
+  'AMBIGUOUS',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 export const isErrorCode = (code: unknown): code is ErrorCode =>
   typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code);
+
+/** An item of a batch that names no one (lookupCustomers); also what a partner gets for a customer it may not see. */
+export const notFound = (): GraphQLError => new GraphQLError('No customer has this identifier.', { extensions: { code: 'NOT_FOUND' } });
+
+/** An item of a batch whose identifier belongs to several people (lookupCustomers). */
+export const ambiguous = (count: number): GraphQLError =>
+  new GraphQLError(`This identifier belongs to ${count} people; customersBy lists them.`, { extensions: { code: 'AMBIGUOUS' } });
 
 export function badUserInput(message: string, field?: string): GraphQLError {
   return new GraphQLError(message, {

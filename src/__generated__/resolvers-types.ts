@@ -968,6 +968,17 @@ export type Query = {
   exportCustomerData?: Maybe<Scalars['JSON']['output']>;
   /** Every link, unlink, merge and unmerge that touched the customer's person, newest first. `first` 1..200. */
   identityHistory: IdentityChangeConnection;
+  /**
+   * The customers of a batch of identifiers (at most 500, kinds mixed), one item per identifier in the
+   * order sent: the customer it belongs to, or null with an error at that index (`path:
+   * ["lookupCustomers", i]`): NOT_FOUND when no customer has it, AMBIGUOUS when it belongs to several
+   * people (customersBy lists them), BAD_USER_INPUT when it is not a valid identifier of its kind. One
+   * CRM round trip whatever the count; the query cost counts as many customers as identifiers sent.
+   * Partners look up by EXTERNAL_ID only and see only customers who granted partner_sharing: any other
+   * answers NOT_FOUND, exactly as an unknown identifier does. Each customer answered counts against the
+   * caller's customers per hour.
+   */
+  lookupCustomers: Array<Maybe<Customer>>;
   /** Evaluates a draft condition on a deterministic sample of customers (`sample` 1..200), without saving it. */
   previewTagDefinition: TagPreview;
   /**
@@ -1047,6 +1058,11 @@ export type QueryIdentityHistoryArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   customerId: Scalars['ID']['input'];
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryLookupCustomersArgs = {
+  identifiers: Array<IdentifierInput>;
 };
 
 
@@ -2124,6 +2140,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   erasures?: Resolver<Array<ResolversTypes['Erasure']>, ParentType, ContextType, RequireFields<QueryErasuresArgs, 'customerId'>>;
   exportCustomerData?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType, RequireFields<QueryExportCustomerDataArgs, 'id'>>;
   identityHistory?: Resolver<ResolversTypes['IdentityChangeConnection'], ParentType, ContextType, RequireFields<QueryIdentityHistoryArgs, 'customerId' | 'first'>>;
+  lookupCustomers?: Resolver<Array<Maybe<ResolversTypes['Customer']>>, ParentType, ContextType, RequireFields<QueryLookupCustomersArgs, 'identifiers'>>;
   previewTagDefinition?: Resolver<ResolversTypes['TagPreview'], ParentType, ContextType, RequireFields<QueryPreviewTagDefinitionArgs, 'expression' | 'sample'>>;
   searchCustomers?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QuerySearchCustomersArgs, 'first' | 'query'>>;
   segment?: Resolver<Maybe<ResolversTypes['Segment']>, ParentType, ContextType, RequireFields<QuerySegmentArgs, 'id'>>;

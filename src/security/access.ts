@@ -145,10 +145,10 @@ function rootFieldDenials(
     const field = root.getFields()[node.name.value];
     if (!field) continue;
     const coordinate = `${root.name}.${field.name}`;
-    const identifier = field.args.some((a) => a.name === 'identifier' && getNamedType(a.type).name === 'IdentifierInput')
-      ? (args(field, node).identifier as { kind?: unknown } | undefined)
-      : undefined;
-    if (partner && identifier && identifier.kind !== IdentifierKind.EXTERNAL_ID) {
+    const identifierArg = field.args.find((a) => getNamedType(a.type).name === 'IdentifierInput');
+    const given = identifierArg && (args(field, node)[identifierArg.name] as { kind?: unknown } | { kind?: unknown }[] | undefined);
+    const identifiers = given === undefined ? [] : Array.isArray(given) ? given : [given];
+    if (partner && identifiers.some((identifier) => identifier.kind !== IdentifierKind.EXTERNAL_ID)) {
       denials.push({ coordinate, reason: 'lookup', needs: ['partners look customers up by EXTERNAL_ID only'] });
     }
     if (listing || getNamedType(field.type).name !== 'Customer') continue;

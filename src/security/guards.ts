@@ -12,6 +12,7 @@ import {
 } from 'graphql';
 import type { Context } from '../context';
 import { ConsentPurpose } from '../enums';
+import { notFound } from '../errors';
 import { mask } from './masking';
 import type { FieldPolicy } from './policies';
 import { isPartnerOnly } from './principal';
@@ -61,24 +62,29 @@ export function installGuards(schema: GraphQLSchema, policies: ReadonlyMap<strin
           return resolve(parent, args, ctx, info);
         };
       } else if (getNamedType(field.type).name === 'Customer') {
-        const list = isListType(isNonNullType(field.type) ? field.type.ofType : field.type);
-        const place = (ctx: Context, info: GraphQLResolveInfo, customers: ({ id: string } | null)[] | null) => {
-          if (customers && !ctx.budget.take(customers.flatMap((c) => (c ? [c.id] : [])))) throw ctx.budget.refusal();
+        const listType = isNonNullType(field.type) ? field.type.ofType : field.type;
+        const list = isListType(listType);
+        // A list of nullable customers answers per position (lookupCustomers: item i is the i-th
+        // identifier's customer or its error): a customer a partner may not see becomes NOT_FOUND in
+        // place, as an identifier nobody has; a list of non-null customers drops it.
+        const aligned = list && !isNonNullType(listType.ofType);
+        const place = (ctx: Context, info: GraphQLResolveInfo, customers: Placed[] | null) => {
+          if (customers && !ctx.budget.take(customers.flatMap((c) => (isCustomer(c) ? [c.id] : [])))) throw ctx.budget.refusal();
           if (list) {
-            customers?.forEach((c, i) => c && ctx.audit.customerAt({ prev: info.path, key: i, typename: undefined }, c.id));
+            customers?.forEach((c, i) => isCustomer(c) && ctx.audit.customerAt({ prev: info.path, key: i, typename: undefined }, c.id));
             return customers;
           }
           const one = customers?.[0] ?? null;
-          if (one) ctx.audit.customerAt(info.path, one.id);
+          if (isCustomer(one)) ctx.audit.customerAt(info.path, one.id);
           return one;
         };
         // Synchronous unless the caller is a partner (whose customers are filtered by consent): a
         // page's 100 edges cost no extra promise each.
         field.resolve = (parent, args, ctx, info) =>
           then(resolve(parent, args, ctx, info), (value) => {
-            const customers = (list ? value : [value]) as ({ id: string } | null)[] | null;
+            const customers = (list ? value : [value]) as Placed[] | null;
             return isPartnerOnly(ctx.principal)
-              ? visibleCustomers(ctx, customers).then((c) => place(ctx, info, c))
+              ? visibleCustomers(ctx, customers, aligned).then((c) => place(ctx, info, c))
               : place(ctx, info, customers);
           });
       }
@@ -90,10 +96,17 @@ export function installGuards(schema: GraphQLSchema, policies: ReadonlyMap<strin
 /** Stands for "no customer" in a consents load: CRM ids are never empty, so it matches no row. */
 const NO_CUSTOMER = '';
 
-/** The customers a partner may see: those who granted partner_sharing. */
-async function visibleCustomers(ctx: Context, customers: ({ id: string } | null)[] | null): Promise<({ id: string } | null)[] | null> {
+/** What a Customer-returning field answers per position: a customer, null, or (an aligned list's item) its error. */
+type Placed = { id: string } | null | Error;
+const isCustomer = (c: Placed): c is { id: string } => c !== null && !(c instanceof Error);
+
+/**
+ * The customers a partner may see: those who granted partner_sharing. Others are dropped, or, in an
+ * `aligned` list, replaced in place by the NOT_FOUND an unknown identifier gets.
+ */
+async function visibleCustomers(ctx: Context, customers: Placed[] | null, aligned: boolean): Promise<Placed[] | null> {
   if (!customers) return customers;
-  const ids = customers.map((c) => c?.id ?? '').filter(Boolean);
+  const ids = customers.flatMap((c) => (isCustomer(c) ? [c.id] : []));
   // A miss costs the same consents statement as a hit: otherwise the round trips and the time would
   // tell a partner that the customer who answers null exists but refused partner_sharing.
   const consents = await ctx.crm.loaders.consents.loadMany(ids.length ? ids : [NO_CUSTOMER]);
@@ -102,5 +115,6 @@ async function visibleCustomers(ctx: Context, customers: ({ id: string } | null)
     if (rows instanceof Error) throw rows;
     for (const r of rows) if (r.purpose === ConsentPurpose.PARTNER_SHARING && r.granted) sharing.add(r.customer_id);
   }
-  return customers.filter((c) => c !== null && sharing.has(c.id));
+  if (aligned) return customers.map((c) => (isCustomer(c) && !sharing.has(c.id) ? notFound() : c));
+  return customers.filter((c) => isCustomer(c) && sharing.has(c.id));
 }

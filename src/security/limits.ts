@@ -63,7 +63,7 @@ export function queryLimits(config: Config) {
  * The cost check again, with each list's size as it will be at execution: `first`/`last` given by a
  * variable replaced by the variable's value (or its default), and a missing or null one by the
  * argument's default in the schema (armor counts both as 1); a list of objects without them by its
- * @listSize, and _entities by the number of representations sent. Null when no size changed or the
+ * @listSize, and _entities and lookupCustomers by the number of representations or identifiers sent. Null when no size changed or the
  * cost is within the limit.
  */
 export function costWithVariables(
@@ -83,6 +83,9 @@ export function costWithVariables(
   return refused;
 }
 
+/** Lists as long as one of their arguments: an item per representation, per identifier. */
+const SIZED_BY_ARGUMENT: Record<string, string> = { _entities: 'representations', lookupCustomers: 'identifiers' };
+
 /** Per configuration (its cost limit), the documents without variables whose priced copy passed. */
 const passedWithoutVariables = new WeakMap<Config, WeakSet<DocumentNode>>();
 
@@ -100,10 +103,11 @@ function pricedWithVariables(
     return Number.isInteger(given) ? { kind: Kind.INT, value: String(given) } : given === null ? undefined : defaults.get(value.name.value);
   };
   const listSize = schema.getDirective('listSize');
-  /** The size of a list without `first`/`last`: _entities' representations as sent, else the field's @listSize. */
+  /** The size of a list without `first`/`last`: _entities' representations or lookupCustomers' identifiers as sent, else the field's @listSize. */
   const unslicedSize = (def: GraphQLField<unknown, unknown>, node: FieldNode): number | undefined => {
-    if (def.name === '_entities') {
-      const reps = node.arguments?.find((a) => a.name.value === 'representations')?.value;
+    const batch = SIZED_BY_ARGUMENT[def.name];
+    if (batch) {
+      const reps = node.arguments?.find((a) => a.name.value === batch)?.value;
       const given = reps?.kind === Kind.VARIABLE ? variables?.[reps.name.value] : undefined;
       return reps?.kind === Kind.LIST ? reps.values.length : Array.isArray(given) ? given.length : undefined;
     }

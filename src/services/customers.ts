@@ -1,9 +1,10 @@
 import type { CustomerRef, CustomerConnectionParent } from '../parents';
 import type { CustomerFilter, CustomerOrderBy, IdentifierInput } from '../__generated__/resolvers-types';
 import type { Context } from '../context';
-import { badUserInput } from '../errors';
+import { GraphQLError } from 'graphql';
+import { ambiguous, badUserInput, notFound } from '../errors';
 import { checkFirst, decodeCursor, encodeCursor, toPage } from '../pagination';
-import { toLookupKey } from '../sources/crm/identifiers';
+import { toLookupKey, type LookupKey } from '../sources/crm/identifiers';
 import * as q from '../sources/crm/queries';
 import type { CustomerRow } from '../sources/crm/rows';
 import type { SegmentFilter } from '../sources/crm/segments';
@@ -52,6 +53,28 @@ export async function customersByIdentifier(ctx: Context, identifier: Identifier
 
 export async function customerByIdentifier(ctx: Context, identifier: IdentifierInput): Promise<CustomerRef | null> {
   return (await customersByIdentifier(ctx, identifier))[0] ?? null;
+}
+
+/**
+ * Query.lookupCustomers: per identifier, in order, its one customer or the error of that item
+ * (NOT_FOUND, AMBIGUOUS, BAD_USER_INPUT), through the same batched loader as customerBy: one CRM
+ * round trip for the whole batch. A partner's items it may not see become NOT_FOUND in the guard.
+ */
+export function lookupCustomers(ctx: Context, identifiers: IdentifierInput[]): Promise<(CustomerRef | GraphQLError)[]> {
+  return Promise.all(
+    identifiers.map(async (identifier) => {
+      let key: LookupKey;
+      try {
+        key = toLookupKey(identifier.kind, identifier.value, ctx.config.DEFAULT_PHONE_REGION);
+      } catch (e) {
+        if (e instanceof GraphQLError) return e;
+        throw e;
+      }
+      const ids = await ctx.crm.loaders.customerIdsByIdentifier.load(key);
+      if (ids.length === 0) return notFound();
+      return ids.length > 1 ? ambiguous(ids.length) : { id: ids[0]! };
+    }),
+  );
 }
 
 function checkFilter(filter: CustomerFilter): void {

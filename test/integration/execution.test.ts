@@ -56,6 +56,18 @@ const CASES: [string, string, Record<string, unknown>?, Role[]?][] = [
   ['a masked read by an agent', `{ customer(id: "${LINA}") { contact { email phone } } }`, undefined, ['agent']],
   ['a field the role may not read', `{ auditLog(customerId: "${LINA}") { edges { node { subject } } } }`, undefined, ['agent']],
   ['a dead social provider (partial failure)', `{ customer(id: "${LINA}") { id social { accounts { handle } } } }`],
+  [
+    'a batch lookup with per-item errors',
+    `query($ids: [IdentifierInput!]!) { lookupCustomers(identifiers: $ids) { id profile { fullName } } }`,
+    {
+      ids: [
+        { kind: 'EMAIL', value: 'lina@example.com' },
+        { kind: 'PHONE', value: 'x' },
+        { kind: 'EXTERNAL_ID', value: 'none' },
+        { kind: 'PHONE', value: '13800138000' },
+      ],
+    },
+  ],
   ['introspection', `{ __type(name: "Customer") { name fields { name type { kind name ofType { name } } } } }`],
 ];
 
