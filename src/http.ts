@@ -12,6 +12,7 @@ import { AuthenticationError } from './security/authenticate';
 import type { Principal } from './security/principal';
 import { CustomerBudget } from './security/customerBudget';
 import { RateLimits } from './security/rateLimit';
+import { loadSafelist, persistedQueryManifest } from './security/safelist';
 import { TokenKeysUnavailable } from './security/tokens';
 
 class BodyTooLarge extends Error {}
@@ -156,7 +157,8 @@ async function segmentExport(deps: Deps, limits: RateLimits, segmentId: string, 
 }
 
 /**
- * The API's HTTP server: /graphql; /exports/segments/<id>.csv; /explorer when EXPLORER is on; /healthz (the process is alive) and /readyz (each source, 503 when
+ * The API's HTTP server: /graphql; /exports/segments/<id>.csv; /persisted-queries.json (the safelist as
+ * Apollo's persisted query list); /explorer when EXPLORER is on; /healthz (the process is alive) and /readyz (each source, 503 when
  * the CRM is down), which carry no personal data and need no credentials: expose them to the platform's
  * probes, not to the internet; /metrics (Prometheus) behind METRICS_TOKEN, off in production without it (scrape.ts).
  */
@@ -166,6 +168,8 @@ export function createHttpServer(apollo: ApolloServer<Context>, deps: Deps): htt
   const explorer = deps.config.EXPLORER ? createExplorer('/graphql') : null;
   if (deps.config.EXPLORER && !explorer)
     deps.logger.warn('EXPLORER is on but the ruru package is not installed (a dev dependency): /explorer is off');
+  // The safelisted operations as Apollo's persisted query list: their texts are no secret (a partner's client needs them).
+  const manifest = persistedQueryManifest(loadSafelist());
   const metrics = metricsServed(deps.config);
   if (!metrics) deps.logger.warn('METRICS_TOKEN is not set: /metrics is off in production');
   return http.createServer((req, res) => {
@@ -175,6 +179,7 @@ export function createHttpServer(apollo: ApolloServer<Context>, deps: Deps): htt
       const exported = EXPORT_PATH.exec(path);
       if (exported && req.method === 'GET') return segmentExport(deps, limits, exported[1]!, req, res);
       if (explorer && req.method === 'GET' && explorer.handle(path, res)) return;
+      if (path === '/persisted-queries.json' && req.method === 'GET') return sendJson(res, 200, manifest);
       if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
       if (path === '/readyz') {
         const ready = await readiness(deps);

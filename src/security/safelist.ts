@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
+import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { sha256 } from '../sha256';
 
@@ -38,6 +39,27 @@ export function loadSafelist(dir = operationsDir()): Safelist {
     names.set(hash, file);
   }
   return { byHash, names };
+}
+
+/** Apollo's persisted query list (the manifest its clients and Router read), one entry per safelisted operation. */
+export interface PersistedQueryManifest {
+  format: 'apollo-persisted-query-manifest';
+  version: 1;
+  operations: { id: string; name: string; type: 'query' | 'mutation' | 'subscription'; body: string }[];
+}
+
+/**
+ * The safelist as Apollo's persisted query list: `id` the SHA-256 of `body`, the file's exact text, so
+ * a client that sends the id (`extensions.persistedQuery.sha256Hash`, as Apollo Client's persisted
+ * queries link does) or the body runs the same operation.
+ */
+export function persistedQueryManifest(safelist: Safelist): PersistedQueryManifest {
+  const operations = [...safelist.byHash].map(([id, body]) => {
+    const operation = parse(body).definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+    if (!operation?.name) throw new Error(`safelisted operation ${safelist.names.get(id)} has no named operation`);
+    return { id, name: operation.name.value, type: operation.operation, body };
+  });
+  return { format: 'apollo-persisted-query-manifest', version: 1, operations };
 }
 
 /**
