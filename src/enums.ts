@@ -71,6 +71,7 @@ export enum Role {
   PARTNER = 'partner',
   ADMIN = 'admin',
   SERVICE = 'service',
+  MARKETER = 'marketer',
 }
 export enum PartnerScope {
   PROFILE = 'profile',

@@ -3,7 +3,7 @@ import type { Deps } from './context';
 import { sendError } from './replies';
 import { AuditTrail } from './security/audit';
 import { maskEmail, maskName, maskPhone } from './security/masking';
-import { seesRawPii, type Principal } from './security/principal';
+import { seesRawPii, type Principal, type Role } from './security/principal';
 import { createDb } from './sources/crm/db';
 import { contactEmail, contactPhone } from './services/profile';
 import { exportBatch, latestSegments } from './sources/crm/segments';
@@ -16,11 +16,14 @@ import { noRoundTrips } from './sources/roundTrips';
  * keyset batches of BATCH, each its own short statement (no connection or transaction is held while a
  * slow client reads); the number of rows sent is in the X-Row-Count trailer, and a stream that could
  * not finish is cut (never a complete-looking file). At most MAX_CONCURRENT exports per replica.
- * Analysts and admins; contacts cleaned as Contact is (e-mail lower-cased, phone E.164), personal
- * columns masked unless the caller sees them raw, tags and churn level only for people whose
+ * Analysts, marketers and admins; contacts cleaned as Contact is (e-mail lower-cased, phone E.164),
+ * personal columns masked unless the caller sees them raw (admins, marketers), tags and churn level only for people whose
  * profiling consent stands now, and every exported customer's read is written to the audit log
  * before its row is sent.
  */
+/** Who may export: analysts (masked), marketers (the campaign role: unmasked, and nothing else in the API) and admins. */
+const EXPORTERS: readonly Role[] = ['analyst', 'marketer', 'admin'];
+
 export const EXPORT_PATH = /^\/exports\/segments\/(seg_[0-9a-f]{12})\.csv$/;
 const BATCH = 1000;
 const MAX_CONCURRENT = 4;
@@ -62,8 +65,8 @@ export async function exportSegment(
 ): Promise<void> {
   const send = (status: number, message: string, code: string, headers: Record<string, string> = {}) =>
     sendError(res, status, message, { code }, headers);
-  if (!principal.roles.has('analyst') && !principal.roles.has('admin'))
-    return send(403, 'Segment exports are for analysts and admins.', 'FORBIDDEN');
+  if (!EXPORTERS.some((r) => principal.roles.has(r)))
+    return send(403, 'Segment exports are for analysts, marketers and admins.', 'FORBIDDEN');
   if (running >= MAX_CONCURRENT) return send(429, 'Too many exports at once; retry shortly.', 'RATE_LIMITED', { 'retry-after': '10' });
   running += 1;
   try {
@@ -80,7 +83,7 @@ export async function exportSegment(
       'x-snapshot-as-of': snapshot.as_of.toISOString(),
       trailer: 'X-Row-Count',
     });
-    const raw = seesRawPii(principal);
+    const raw = seesRawPii(principal) || principal.roles.has('marketer');
     let sent = 0;
     let after: string | null = null;
     try {

@@ -2170,7 +2170,7 @@ export type RfmCellResolvers<ContextType = Context, ParentType extends Resolvers
 
 export type RfmSegmentResolvers = EnumResolverSignature<{ ABOUT_TO_SLEEP?: any, AT_RISK?: any, CANT_LOSE?: any, CHAMPIONS?: any, HIBERNATING?: any, LOST?: any, LOYAL?: any, NEED_ATTENTION?: any, NEW_CUSTOMERS?: any, NO_PURCHASES?: any, POTENTIAL_LOYALIST?: any, PROMISING?: any }, ResolversTypes['RfmSegment']>;
 
-export type RoleResolvers = EnumResolverSignature<{ ADMIN?: any, AGENT?: any, ANALYST?: any, PARTNER?: any, SERVICE?: any }, ResolversTypes['Role']>;
+export type RoleResolvers = EnumResolverSignature<{ ADMIN?: any, AGENT?: any, ANALYST?: any, MARKETER?: any, PARTNER?: any, SERVICE?: any }, ResolversTypes['Role']>;
 
 export type SearchResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Search'] = ResolversParentTypes['Search']> = ResolversObject<{
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

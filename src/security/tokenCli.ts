@@ -8,7 +8,7 @@ const USAGE = `usage: npm run token -- --role ROLE [--role ROLE ...] [--sub NAME
 
 Prints a bearer token signed with JWT_SECRET (or, in the embedded development setup, the generated
 DATA_DIR/jwt-secret), with JWT_ISSUER / JWT_AUDIENCE when set. Roles: agent, analyst, partner,
-admin, service (a gateway's own credential: the subgraph SDL only). --scopes applies to partner tokens (profile, contact, identities, orders, support, behaviour,
+admin, service (a gateway's own credential: the subgraph SDL only), marketer (a campaign tool's: the segment CSV export, unmasked, only). --scopes applies to partner tokens (profile, contact, identities, orders, support, behaviour,
 social, insights). Default ttl 3600 s. With JWT_JWKS_URL, tokens come from your identity provider.`;
 
 async function main(): Promise<void> {
@@ -25,7 +25,9 @@ async function main(): Promise<void> {
   const roles = values.role.flatMap((r) => r.split(',')).map((r) => r.trim().toLowerCase());
   const bad = roles.filter((r) => !isRole(r));
   if (roles.length === 0 || bad.length)
-    throw new Error(`--role must be agent, analyst, partner, admin or service${bad.length ? ` (got ${bad.join(', ')})` : ''}\n${USAGE}`);
+    throw new Error(
+      `--role must be agent, analyst, partner, admin, service or marketer${bad.length ? ` (got ${bad.join(', ')})` : ''}\n${USAGE}`,
+    );
   const scopes = values.scopes
     .split(',')
     .map((s) => s.trim().toLowerCase())

@@ -460,6 +460,27 @@ describe('GET /exports/segments/:id.csv', () => {
     expect(rows.map((r) => r[0])).toEqual([...marketing()].filter((c) => c !== I.WINDOW).sort());
   });
 
+  it('gives the marketer role (campaign tools) the contacts unmasked, audited per row as unmasked reads, and nothing else', async () => {
+    const marketer = await bearer(['marketer'], { sub: 'csv-marketer' });
+    const res = await get(marketer);
+    expect(res.status).toBe(200);
+    const rows = rowsOf(res.body);
+    expect(rows.find((r) => r[0] === I.CHAMPION)!.slice(2, 4)).toEqual(['champ@example.com', '+8613800138000']);
+    const audited = await db.pool.query(
+      `SELECT count(DISTINCT customer_id)::int AS n, bool_and(NOT masked) AS unmasked FROM c360.audit_log WHERE subject = 'csv-marketer'`,
+    );
+    expect(audited.rows[0]).toEqual({ n: rows.length, unmasked: true });
+    // Nothing else: every GraphQL root field is refused before anything runs.
+    for (const query of [
+      '{ customers(first: 1) { edges { node { id } } } }',
+      '{ segments { id name } }',
+      `{ customer(id: "${I.CHAMPION}") { id } }`,
+    ]) {
+      const answer = await api.gql(query, {}, marketer);
+      expect([query, answer.status, answer.body.errors?.[0]?.extensions?.code]).toEqual([query, 403, 'FORBIDDEN']);
+    }
+  });
+
   it('is refused without credentials, to other roles, and for an unknown segment', async () => {
     expect((await fetch(`${origin}/exports/segments/${id}.csv`)).status).toBe(401);
     expect((await get(await bearer(['agent']))).status).toBe(403);
