@@ -10,12 +10,13 @@ import { ensureDataset, ROOT, startFlags, startStores } from './dataset';
 import { cpuSeconds, startService } from './processes';
 import { sampleInputs, workloads } from './workloads';
 
-const USAGE = `usage: npm run bench:profile -- [--workload crm-nested] [--target api|raw] [--customers 5000] [--duration 10] [--concurrency 16]
+const USAGE = `usage: npm run bench:profile -- [--workload crm-nested] [--target api|raw] [--customers 5000] [--duration 10] [--concurrency 16] [--no-profile]
 
 Starts the stores of the bench dataset and one server (the API's production build, or the raw
 handler) under node --cpu-prof, drives one workload with autocannon, stops the server and prints
 its CPU milliseconds per request and where they went: self time by package and by function.
-Writes the .cpuprofile (open it in Chrome DevTools) and the summary under bench/results/.`;
+Writes the .cpuprofile (open it in Chrome DevTools) and the summary under bench/results/.
+--no-profile: no profiler, only throughput, latency and CPU per request.`;
 
 interface ProfileNode {
   id: number;
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
       customers: { type: 'string', default: '5000' },
       duration: { type: 'string', default: '10' },
       concurrency: { type: 'string', default: '16' },
+      'no-profile': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -93,7 +95,7 @@ async function main(): Promise<void> {
       SEARCH_REFRESH_SECONDS: '0',
       TAG_REFRESH_SECONDS: '0',
     };
-    const prof = ['--cpu-prof', `--cpu-prof-dir=${profDir}`];
+    const prof = values['no-profile'] ? [] : ['--cpu-prof', `--cpu-prof-dir=${profDir}`];
     const server =
       values.target === 'raw'
         ? await startService('raw', [...prof, '--require', 'tsx/cjs', 'bench/raw.ts'], env, /listening on (http\S+)/)
@@ -121,6 +123,12 @@ async function main(): Promise<void> {
     const result = await drive(Number(values.duration));
     const cpuMsPerRequest = ((cpuSeconds(server.pid) - cpu0) * 1000) / result.requests.total;
     await server.stop();
+    if (values['no-profile']) {
+      process.stdout.write(
+        `${values.target} ${workload.name} c=${values.concurrency} on ${values.customers} customers: ${result.requests.average} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.errors + result.non2xx} errors, ${Math.round(cpuMsPerRequest * 100) / 100} CPU ms/request (no profiler)\n`,
+      );
+      return;
+    }
     const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
     if (!file) throw new Error('the server wrote no profile');
     const summary = summarise(path.join(profDir, file));

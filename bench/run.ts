@@ -49,10 +49,14 @@ interface Cell {
 
 const ROUND_TRIPS = /(crm|behaviour|social)=(\d+)/g;
 
-/** Answers, not failures: a consent-gated field of a customer who did not consent (docs/concepts.md "Consent and partial answers"). */
+/**
+ * Answers, not failures: a consent-gated field of a customer who did not consent (docs/concepts.md
+ * "Consent and partial answers"), and a lookupCustomers item whose identifier names nobody or several people.
+ */
+const ANSWERS = new Set(['CONSENT_REQUIRED', 'NOT_FOUND', 'AMBIGUOUS']);
 function onlyExpectedErrors(body: string): boolean {
   const { errors } = JSON.parse(body) as { errors?: { extensions?: { code?: string } }[] };
-  return (errors ?? []).every((e) => e.extensions?.code === 'CONSENT_REQUIRED');
+  return (errors ?? []).every((e) => ANSWERS.has(e.extensions?.code ?? ''));
 }
 
 /** The first unexpected GraphQL errors of the run, for the report. */

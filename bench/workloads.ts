@@ -88,11 +88,22 @@ export async function sampleInputs(pool: pg.Pool) {
   return { identifiers, cities, prefixes };
 }
 
+/** A partner-style batch: 500 identifiers of every kind, as callers type them, in one request. */
+export const LOOKUP_500 = `query Lookup($identifiers: [IdentifierInput!]!) {
+  lookupCustomers(identifiers: $identifiers) { id profile { fullName city } }
+}`;
+
 export function workloads(inputs: Awaited<ReturnType<typeof sampleInputs>>): Workload[] {
   return [
     { name: 'console-360', role: 'agent', query: CONSOLE_360, variables: () => ({ identifier: pick(inputs.identifiers) }) },
     { name: 'dashboard-page', role: 'analyst', query: DASHBOARD_PAGE, variables: () => ({ city: pick(inputs.cities) }) },
     { name: 'search', role: 'agent', query: SEARCH, variables: () => ({ q: pick(inputs.prefixes) }) },
     { name: 'crm-nested', role: 'analyst', query: CRM_NESTED, variables: () => ({}) },
+    {
+      name: 'lookup-500',
+      role: 'agent',
+      query: LOOKUP_500,
+      variables: () => ({ identifiers: Array.from({ length: 500 }, () => pick(inputs.identifiers)) }),
+    },
   ];
 }
