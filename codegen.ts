@@ -55,6 +55,7 @@ const config: CodegenConfig = {
           EventConnection: '../parents#EventConnectionParent',
           EventEdge: '../parents#EventEdgeParent',
           Social: '../parents#SocialParent',
+          SourceMeta: '../parents#SourceMetaParent',
           SocialAccount: '../parents#SocialAccountParent',
           SocialPost: '../parents#SocialPostParent',
           Rfm: '../parents#RfmParent',

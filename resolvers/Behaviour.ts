@@ -1,4 +1,5 @@
 import type { BehaviourResolvers, EventResolvers } from '../src/__generated__/resolvers-types';
+import { Source } from '../src/enums';
 import { behaviourField as field, shares } from '../src/services/behaviour';
 
 export const Behaviour: BehaviourResolvers = {
@@ -9,6 +10,7 @@ export const Behaviour: BehaviourResolvers = {
   channels: async (p, a, ctx) => shares(await field(ctx, p, 'channels', a)),
   topCategories: async (p, a, ctx) => (await field(ctx, p, 'topCategories', a)).slice(0, a.first ?? 5),
   recentSearches: (p, a, ctx) => field(ctx, p, 'recentSearches', a),
+  meta: (_, __, ctx) => ({ source: Source.BEHAVIOUR, asOf: ctx.now, fetchedAt: ctx.now, cached: false, now: ctx.now }),
 };
 
 export const Event: EventResolvers = {

@@ -2,6 +2,7 @@ import type {
   ChurnRiskResolvers,
   LifecycleResolvers,
   MutationResolvers,
+  SourceMetaResolvers,
   TagDefinitionResolvers,
 } from '../src/__generated__/resolvers-types';
 import { saveTagDefinition, disableTag } from '../src/services/tagDefinitions';
@@ -19,4 +20,8 @@ export const TagDefinition: TagDefinitionResolvers = {
 export const Mutation: MutationResolvers = {
   upsertTagDefinition: (_, { input }, ctx) => saveTagDefinition(ctx, input),
   disableTagDefinition: (_, { key }, ctx) => disableTag(ctx, key),
+};
+
+export const SourceMeta: SourceMetaResolvers = {
+  ageSeconds: (p) => Math.max(0, Math.floor((p.now.getTime() - p.fetchedAt.getTime()) / 1000)),
 };

@@ -6,7 +6,7 @@ import { enums } from '../src/enums';
 import { Query } from './Query';
 import { scalars } from './scalars';
 import { Social } from './Social';
-import { ChurnRisk, Lifecycle, Mutation, TagDefinition } from './Insights';
+import { ChurnRisk, Lifecycle, Mutation, SourceMeta, TagDefinition } from './Insights';
 import { ApiKey, AuditEntry, SecurityMutation, SecurityQuery } from './Security';
 import { Erasure, PrivacyMutation, PrivacyQuery } from './Privacy';
 import { DuplicateCandidate, IdentityChange, IdentityMutation, IdentityQuery, Merge } from './Identity';
@@ -26,6 +26,7 @@ export const resolvers: Resolvers = {
   Lifecycle,
   ChurnRisk,
   TagDefinition,
+  SourceMeta,
   Mutation: { ...Mutation, ...SecurityMutation, ...PrivacyMutation, ...IdentityMutation, ...DashboardsMutation },
   AuditEntry,
   ApiKey,

@@ -73,7 +73,7 @@ function loadersOf(deps: DerivationDeps, roundTrips: RoundTrips, now: Date) {
     maxTimeMS: deps.config.MONGODB_TIMEOUT_MS,
     batch,
   });
-  return { crm: { db, loaders: crm }, behaviour, social: createSocialLoaders({ client: deps.social, roundTrips, batch }) };
+  return { crm: { db, loaders: crm }, behaviour, social: createSocialLoaders({ client: deps.social, roundTrips, now, batch }) };
 }
 
 /** A scope for derivations outside any request (the snapshot builder): its own loaders, facts and clock. */

@@ -67,6 +67,18 @@ export interface SocialParent {
   accounts: SocialAccount[];
   unknownHandles: string[];
   now: Date;
+  /** When the oldest of the accounts was fetched, and whether any came from the cache. */
+  fetchedAt: Date;
+  cached: boolean;
+}
+
+/** SourceMeta: an object's source and freshness; `ageSeconds` from `fetchedAt` to `now`. */
+export interface SourceMetaParent {
+  source: Source;
+  asOf: Date;
+  fetchedAt: Date;
+  cached: boolean;
+  now: Date;
 }
 export type SocialAccountParent = SocialAccount;
 export type SocialPostParent = PostOf;

@@ -25,7 +25,7 @@ import { IdentityAction } from '../../src/enums';
 import { DuplicateEvidenceKind } from '../../src/enums';
 import { SnapshotKind } from '../../src/enums';
 import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import { CustomerRef, CustomerProfileParent, ContactParent, IdentityParent, ConsentParent, CustomerConnectionParent, CustomerEdgeParent, OrderParent, OrderItemParent, ProductParent, OrderConnectionParent, OrderEdgeParent, PurchaseSummaryParent, SupportTicketParent, BehaviourParent, EventParent, DeviceParent, ChannelShareParent, EventConnectionParent, EventEdgeParent, SocialParent, SocialAccountParent, SocialPostParent, RfmParent, LifecycleParent, ChurnRiskParent, TagDefinitionParent, TagPreviewParent, AuditEntryParent, AuditEntryConnectionParent, AuditEntryEdgeParent, ApiKeyParent, ErasureParent, MergeParent, IdentityChangeParent, IdentityChangeConnectionParent, IdentityChangeEdgeParent, DuplicateCandidateParent, DuplicateCandidateConnectionParent, DuplicateCandidateEdgeParent, SnapshotInfoParent, CustomerStatsParent, SegmentParent } from '../parents';
+import { CustomerRef, CustomerProfileParent, ContactParent, IdentityParent, ConsentParent, CustomerConnectionParent, CustomerEdgeParent, OrderParent, OrderItemParent, ProductParent, OrderConnectionParent, OrderEdgeParent, PurchaseSummaryParent, SupportTicketParent, BehaviourParent, EventParent, DeviceParent, ChannelShareParent, EventConnectionParent, EventEdgeParent, SocialParent, SourceMetaParent, SocialAccountParent, SocialPostParent, RfmParent, LifecycleParent, ChurnRiskParent, TagDefinitionParent, TagPreviewParent, AuditEntryParent, AuditEntryConnectionParent, AuditEntryEdgeParent, ApiKeyParent, ErasureParent, MergeParent, IdentityChangeParent, IdentityChangeConnectionParent, IdentityChangeEdgeParent, DuplicateCandidateParent, DuplicateCandidateConnectionParent, DuplicateCandidateEdgeParent, SnapshotInfoParent, CustomerStatsParent, SegmentParent } from '../parents';
 import { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -122,6 +122,8 @@ export type Behaviour = {
   eventCounts: Array<EventCount>;
   /** The latest event; null without events. */
   lastSeenAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Where these answers come from: the behaviour store, read during this request (never cached). */
+  meta: SourceMeta;
   /** The latest searches, newest first. `first` is 1..50. */
   recentSearches: Array<Search>;
   /** Distinct sessions in the last `days` days (1..3650). */
@@ -1226,6 +1228,8 @@ export type Social = {
   /** Accounts the provider knows, in the order of the customer's identities. Unknown handles are in `unknownHandles`. */
   accounts: Array<SocialAccount>;
   engagement: SocialEngagement;
+  /** Where these answers come from: the provider, when they were fetched and whether from the API's cache. */
+  meta: SourceMeta;
   /** The latest posts of all accounts, newest first. `first` is 1..50. */
   recentPosts: Array<SocialPost>;
   /** Mean sentiment of the posts that mention the brand. */
@@ -1313,6 +1317,25 @@ export type SocialTopic = {
 };
 
 export { Source };
+
+/**
+ * Where an object's data comes from and how fresh it is, so a console can say "social data from 4
+ * minutes ago (cache)". Derived values say theirs with `asOf`, `partial` and `missingSources`; snapshot
+ * statistics with `snapshot`.
+ */
+export type SourceMeta = {
+  __typename?: 'SourceMeta';
+  /** Whole seconds from fetchedAt to this request. */
+  ageSeconds: Scalars['Int']['output'];
+  /** The instant the answer describes: windows end here. */
+  asOf: Scalars['DateTime']['output'];
+  /** True when some of it came from the API's cache instead of the source (SOCIAL_CACHE_TTL_MS). */
+  cached: Scalars['Boolean']['output'];
+  /** When the data was fetched from the source: during this request, or earlier when served from this process's cache (the oldest part's time). */
+  fetchedAt: Scalars['DateTime']['output'];
+  /** The source the data was read from. */
+  source: Source;
+};
 
 export type StageCount = {
   __typename?: 'StageCount';
@@ -1597,6 +1620,7 @@ export type ResolversTypes = ResolversObject<{
   SocialSentiment: ResolverTypeWrapper<SocialSentiment>;
   SocialTopic: ResolverTypeWrapper<SocialTopic>;
   Source: Source;
+  SourceMeta: ResolverTypeWrapper<SourceMetaParent>;
   StageCount: ResolverTypeWrapper<StageCount>;
   StageTransition: ResolverTypeWrapper<StageTransition>;
   SupportTicket: ResolverTypeWrapper<SupportTicketParent>;
@@ -1686,6 +1710,7 @@ export type ResolversParentTypes = ResolversObject<{
   SocialPost: SocialPostParent;
   SocialSentiment: SocialSentiment;
   SocialTopic: SocialTopic;
+  SourceMeta: SourceMetaParent;
   StageCount: StageCount;
   StageTransition: StageTransition;
   SupportTicket: SupportTicketParent;
@@ -1771,6 +1796,7 @@ export type BehaviourResolvers<ContextType = Context, ParentType extends Resolve
   devices?: Resolver<Array<ResolversTypes['Device']>, ParentType, ContextType>;
   eventCounts?: Resolver<Array<ResolversTypes['EventCount']>, ParentType, ContextType, RequireFields<BehaviourEventCountsArgs, 'days'>>;
   lastSeenAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  meta?: Resolver<ResolversTypes['SourceMeta'], ParentType, ContextType>;
   recentSearches?: Resolver<Array<ResolversTypes['Search']>, ParentType, ContextType, RequireFields<BehaviourRecentSearchesArgs, 'first'>>;
   sessions?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<BehaviourSessionsArgs, 'days'>>;
   topCategories?: Resolver<Array<ResolversTypes['CategoryCount']>, ParentType, ContextType, RequireFields<BehaviourTopCategoriesArgs, 'days' | 'first'>>;
@@ -2215,6 +2241,7 @@ export type SnapshotKindResolvers = EnumResolverSignature<{ FULL?: any, INCREMEN
 export type SocialResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Social'] = ResolversParentTypes['Social']> = ResolversObject<{
   accounts?: Resolver<Array<ResolversTypes['SocialAccount']>, ParentType, ContextType>;
   engagement?: Resolver<ResolversTypes['SocialEngagement'], ParentType, ContextType, RequireFields<SocialEngagementArgs, 'days'>>;
+  meta?: Resolver<ResolversTypes['SourceMeta'], ParentType, ContextType>;
   recentPosts?: Resolver<Array<ResolversTypes['SocialPost']>, ParentType, ContextType, RequireFields<SocialRecentPostsArgs, 'first'>>;
   sentiment?: Resolver<ResolversTypes['SocialSentiment'], ParentType, ContextType, RequireFields<SocialSentimentArgs, 'days'>>;
   topics?: Resolver<Array<ResolversTypes['SocialTopic']>, ParentType, ContextType, RequireFields<SocialTopicsArgs, 'days' | 'first'>>;
@@ -2265,6 +2292,14 @@ export type SocialTopicResolvers<ContextType = Context, ParentType extends Resol
 }>;
 
 export type SourceResolvers = EnumResolverSignature<{ BEHAVIOUR?: any, CRM?: any, SOCIAL?: any }, ResolversTypes['Source']>;
+
+export type SourceMetaResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SourceMeta'] = ResolversParentTypes['SourceMeta']> = ResolversObject<{
+  ageSeconds?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  asOf?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  cached?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  fetchedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
+}>;
 
 export type StageCountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StageCount'] = ResolversParentTypes['StageCount']> = ResolversObject<{
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2416,6 +2451,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   SocialSentiment?: SocialSentimentResolvers<ContextType>;
   SocialTopic?: SocialTopicResolvers<ContextType>;
   Source?: SourceResolvers;
+  SourceMeta?: SourceMetaResolvers<ContextType>;
   StageCount?: StageCountResolvers<ContextType>;
   StageTransition?: StageTransitionResolvers<ContextType>;
   SupportTicket?: SupportTicketResolvers<ContextType>;

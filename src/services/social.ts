@@ -39,11 +39,13 @@ export async function socialRefsOf(ctx: DerivationScope, customerId: string): Pr
  */
 export async function socialOf(ctx: DerivationScope, customerId: string, now = ctx.now): Promise<SocialParent> {
   const refs = await socialRefsOf(ctx, customerId);
-  if (refs.length === 0) return { accounts: [], unknownHandles: [], now };
-  const accounts = await ctx.social.accounts(refs, postsSinceFor(now));
+  if (refs.length === 0) return { accounts: [], unknownHandles: [], now, fetchedAt: now, cached: false };
+  const { accounts, fetchedAt, cached } = await ctx.social.fetched(refs, postsSinceFor(now));
   return {
     accounts: accounts.filter((a) => a !== null),
     unknownHandles: refs.filter((_, i) => accounts[i] === null).map((r) => `${r.platform}:${r.handle}`),
     now,
+    fetchedAt,
+    cached,
   };
 }

@@ -50,7 +50,8 @@ function parseRoundTrips(header: string | null): RoundTrips {
   return out;
 }
 
-const SOCIAL_TOKEN = 'test-social-token';
+/** The bundled provider's token in tests (withSocialProvider). */
+export const SOCIAL_TOKEN = 'test-social-token';
 
 /**
  * The bundled social provider with `accounts`, and the config (the suite's stores, that provider, no

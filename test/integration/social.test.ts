@@ -1,5 +1,9 @@
 import { BULK, fixtureDataset, LINA, LINA_DUP, NOW, TOM } from '../fixtures/crm';
 import { fixtureSocialAccounts } from '../fixtures/social';
+import pino from 'pino';
+import { createSocialClient } from '../../src/sources/social/client';
+import { testConfig } from '../helpers/database';
+import { SOCIAL_TOKEN, startTestServer } from '../helpers/server';
 import { apiSuite } from '../helpers/suite';
 
 // No cache (withSocialProvider's), so that every request's calls reach the provider and can be counted.
@@ -138,5 +142,50 @@ describe('social batching', () => {
         sentiment: { label: ['NEGATIVE', 'NEUTRAL', 'POSITIVE'][n % 3] },
       });
     });
+  });
+});
+
+describe('Social.meta and Behaviour.meta', () => {
+  const META = `query M($id: ID!) { customer(id: $id) {
+    social { meta { source asOf fetchedAt cached ageSeconds } }
+    behaviour { meta { source asOf fetchedAt cached ageSeconds } }
+  } }`;
+
+  it('say where the answers come from, when they were fetched and whether from the cache', async () => {
+    // A server with the social cache on and a clock the test moves.
+    let now = NOW;
+    const config = testConfig({
+      DATABASE_URL: suite.db.url,
+      MONGODB_URI: suite.db.config.MONGODB_URI!,
+      MONGODB_DB: suite.db.config.MONGODB_DB,
+      SOCIAL_API_URL: suite.provider.url,
+      SOCIAL_API_TOKEN: SOCIAL_TOKEN,
+      SOCIAL_CACHE_TTL_MS: '60000',
+    });
+    const cachedApi = await startTestServer(suite.db, () => now, {
+      config,
+      social: createSocialClient(config, { url: suite.provider.url, token: SOCIAL_TOKEN }, pino({ level: 'silent' })),
+    });
+    try {
+      const first = await cachedApi.gql(META, { id: LINA });
+      expect(first.body.data.customer).toEqual({
+        social: { meta: { source: 'SOCIAL', asOf: NOW.toISOString(), fetchedAt: NOW.toISOString(), cached: false, ageSeconds: 0 } },
+        behaviour: { meta: { source: 'BEHAVIOUR', asOf: NOW.toISOString(), fetchedAt: NOW.toISOString(), cached: false, ageSeconds: 0 } },
+      });
+      expect(first.roundTrips.social).toBe(1);
+      now = new Date(NOW.getTime() + 240_000);
+      const later = await cachedApi.gql(META, { id: LINA });
+      expect(later.body.data.customer.social.meta).toEqual({
+        source: 'SOCIAL',
+        asOf: now.toISOString(),
+        fetchedAt: NOW.toISOString(),
+        cached: true,
+        ageSeconds: 240,
+      });
+      expect(later.body.data.customer.behaviour.meta).toMatchObject({ fetchedAt: now.toISOString(), cached: false, ageSeconds: 0 });
+      expect(later.roundTrips.social).toBe(0);
+    } finally {
+      await cachedApi.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { SocialClient } from '../../src/sources/social/client';
+import type { CachedAccount, SocialClient } from '../../src/sources/social/client';
 import type { AccountRef, SocialAccount } from '../../src/sources/social/contract';
 import { ProviderHttpError } from '../../src/sources/social/errors';
 import { createSocialLoaders, postsSinceFor } from '../../src/sources/social/loaders';
@@ -7,6 +7,7 @@ import { noRoundTrips } from '../../src/sources/roundTrips';
 
 /** A year before 2026-06-15T12:00Z, from the start of that UTC day (postsSinceFor). */
 const SINCE = new Date('2025-06-15T00:00:00.000Z');
+const NOW = new Date('2026-06-15T12:00:00.000Z');
 const ref = (handle: string): AccountRef => ({ platform: 'weibo', handle });
 const account = (handle: string): SocialAccount => ({
   platform: 'weibo',
@@ -52,7 +53,7 @@ describe('the social loader', () => {
   it('asks for 150 accounts in two calls of at most 100, once per distinct key', async () => {
     const { client, calls } = fakeClient();
     const roundTrips = noRoundTrips();
-    const loaders = createSocialLoaders({ client, roundTrips });
+    const loaders = createSocialLoaders({ client, roundTrips, now: NOW });
     const refs = Array.from({ length: 150 }, (_, i) => ref(`u${i}`));
     // Overlapping requests, one spelled differently: still 150 distinct accounts.
     const [a, b] = await Promise.all([loaders.accounts(refs.slice(0, 80), SINCE), loaders.accounts([...refs.slice(60), ref('U0')], SINCE)]);
@@ -64,7 +65,7 @@ describe('the social loader', () => {
 
   it('loads unknown accounts as null', async () => {
     const { client } = fakeClient();
-    const loaders = createSocialLoaders({ client, roundTrips: noRoundTrips() });
+    const loaders = createSocialLoaders({ client, roundTrips: noRoundTrips(), now: NOW });
     expect((await loaders.accounts([ref('gone'), ref('here')], SINCE)).map((x) => x?.handle ?? null)).toEqual([null, 'HERE']);
   });
 
@@ -80,7 +81,7 @@ describe('the social loader', () => {
       },
     };
     const roundTrips = noRoundTrips();
-    const loaders = createSocialLoaders({ client, roundTrips });
+    const loaders = createSocialLoaders({ client, roundTrips, now: NOW });
     const [good, bad] = await Promise.allSettled([
       loaders.accounts([ref('a'), ref('b'), ref('c')], SINCE),
       loaders.accounts([ref('bad')], SINCE),
@@ -94,19 +95,23 @@ describe('the social loader', () => {
 
   it('fails the accounts of a failed call with a social SourceError naming the status', async () => {
     const { client } = fakeClient();
-    const loaders = createSocialLoaders({ client, roundTrips: noRoundTrips() });
+    const loaders = createSocialLoaders({ client, roundTrips: noRoundTrips(), now: NOW });
     await expect(loaders.accounts([ref('bad1')], SINCE)).rejects.toMatchObject({
       extensions: { code: 'SOURCE_UNAVAILABLE', source: 'social', reason: 'http_502' },
     });
   });
 
   it('serves cached accounts (found or not) without calling, across requests', async () => {
-    const cache = new LRUCache<string, { account: SocialAccount | null }>({ max: 100, ttl: 60_000 });
+    const cache = new LRUCache<string, CachedAccount>({ max: 100, ttl: 60_000 });
     const { client, calls } = fakeClient(cache);
-    await createSocialLoaders({ client, roundTrips: noRoundTrips() }).accounts([ref('a'), ref('gone')], SINCE);
+    const first = await createSocialLoaders({ client, roundTrips: noRoundTrips(), now: NOW }).fetched([ref('a'), ref('gone')], SINCE);
+    expect([first.fetchedAt, first.cached]).toEqual([NOW, false]);
     const roundTrips = noRoundTrips();
-    const again = await createSocialLoaders({ client, roundTrips }).accounts([ref('gone'), ref('a'), ref('b')], SINCE);
-    expect(again.map((x) => x?.handle ?? null)).toEqual([null, 'A', 'B']);
+    const later = new Date(NOW.getTime() + 240_000);
+    const again = await createSocialLoaders({ client, roundTrips, now: later }).fetched([ref('gone'), ref('a'), ref('b')], SINCE);
+    expect(again.accounts.map((x) => x?.handle ?? null)).toEqual([null, 'A', 'B']);
+    // 'b' was fetched now, the others four minutes ago: the answer is as old as its oldest part.
+    expect([again.fetchedAt, again.cached]).toEqual([NOW, true]);
     expect(calls).toEqual([
       [
         { platform: 'weibo', handle: 'a' },

@@ -24,12 +24,17 @@ export interface BatchGetResult {
   notFound: AccountRef[];
 }
 
+export interface CachedAccount {
+  account: SocialAccount | null;
+  fetchedAt: number;
+}
+
 /** One process's connection to the provider: its resilience policies and cache are shared by all requests. */
 export interface SocialClient {
   /** One `accounts:batchGet` (at most 100 accounts), within SOCIAL_TIMEOUT_MS, retries included. */
   batchGet(accounts: AccountRef[], postsSince: Date): Promise<BatchGetResult>;
-  /** Accounts (null: the provider does not know it) recently fetched; undefined when the cache is off. */
-  cache: LRUCache<string, { account: SocialAccount | null }> | undefined;
+  /** Accounts (null: the provider does not know it) recently fetched, with when (ms, the fetching request's clock); undefined when the cache is off. */
+  cache: LRUCache<string, CachedAccount> | undefined;
   /** The circuit as the next call would find it (`half_open`: the next call is the probe). */
   breakerState(): BreakerState;
 }
@@ -96,7 +101,7 @@ export function createSocialClient(config: Config, endpoint: { url: string; toke
   );
   const cache =
     config.SOCIAL_CACHE_TTL_MS > 0
-      ? new LRUCache<string, { account: SocialAccount | null }>({ max: config.SOCIAL_CACHE_MAX, ttl: config.SOCIAL_CACHE_TTL_MS })
+      ? new LRUCache<string, CachedAccount>({ max: config.SOCIAL_CACHE_MAX, ttl: config.SOCIAL_CACHE_TTL_MS })
       : undefined;
 
   async function attempt(body: string, deadline: number, signal: AbortSignal): Promise<BatchGetResult> {

@@ -1,6 +1,6 @@
 import { loader } from '../batch';
 import type { RoundTrips } from '../roundTrips';
-import type { SocialClient } from './client';
+import type { CachedAccount, SocialClient } from './client';
 import { accountKey, MAX_ACCOUNTS_PER_CALL, type AccountRef, type SocialAccount } from './contract';
 import { ProviderHttpError, socialSourceError } from './errors';
 import { timed } from '../../observability/metrics';
@@ -40,20 +40,23 @@ export function forgetAccounts(client: SocialClient, refs: AccountRef[]): void {
  * chunk refused as a bad request (400) is split in halves and retried, so one unusable handle costs
  * only its own customer. Every call counts in `roundTrips.social`.
  */
-export function createSocialLoaders(opts: { client: SocialClient; roundTrips: RoundTrips; batch?: boolean }) {
+export function createSocialLoaders(opts: { client: SocialClient; roundTrips: RoundTrips; now: Date; batch?: boolean }) {
   type Key = { ref: AccountRef; since: Date };
+  /** An account as this request has it: fetched now, or from the process's cache (fetched earlier). */
+  type Got = CachedAccount & { cached: boolean };
   const keyOf = (k: Key) => cacheKey(k.ref, k.since);
-  const found = new Map<string, SocialAccount | null | Error>();
+  const found = new Map<string, Got | Error>();
 
   async function fetchChunk(chunk: AccountRef[], since: Date): Promise<void> {
     opts.roundTrips.social += 1;
     try {
       const answer = await timed('social', () => opts.client.batchGet(chunk, since));
       const byKey = new Map(answer.accounts.map((a) => [accountKey(a), a]));
+      const fetchedAt = opts.now.getTime();
       for (const ref of chunk) {
-        const value = byKey.get(accountKey(ref)) ?? null;
-        found.set(keyOf({ ref, since }), value);
-        opts.client.cache?.set(keyOf({ ref, since }), { account: value });
+        const account = byKey.get(accountKey(ref)) ?? null;
+        found.set(keyOf({ ref, since }), { account, fetchedAt, cached: false });
+        opts.client.cache?.set(keyOf({ ref, since }), { account, fetchedAt });
       }
     } catch (e) {
       if (e instanceof ProviderHttpError && e.status === 400 && chunk.length > 1) {
@@ -66,13 +69,13 @@ export function createSocialLoaders(opts: { client: SocialClient; roundTrips: Ro
     }
   }
 
-  const account = loader<Key, SocialAccount | null, string>(
+  const account = loader<Key, Got, string>(
     'account',
     async (keys) => {
       const missing = new Map<number, AccountRef[]>();
       for (const key of keys) {
         const cached = opts.client.cache?.get(keyOf(key));
-        if (cached) found.set(keyOf(key), cached.account);
+        if (cached) found.set(keyOf(key), { ...cached, cached: true });
         else missing.set(key.since.getTime(), [...(missing.get(key.since.getTime()) ?? []), key.ref]);
       }
       const calls: Promise<void>[] = [];
@@ -91,10 +94,22 @@ export function createSocialLoaders(opts: { client: SocialClient; roundTrips: Ro
      * source's error if any could not be fetched.
      */
     async accounts(refs: AccountRef[], since: Date): Promise<(SocialAccount | null)[]> {
+      return (await this.fetched(refs, since)).accounts;
+    },
+    /**
+     * The same, with how fresh they are: when the oldest was fetched (the request's clock; now when
+     * nothing had to be fetched) and whether any came from the process's cache.
+     */
+    async fetched(refs: AccountRef[], since: Date): Promise<{ accounts: (SocialAccount | null)[]; fetchedAt: Date; cached: boolean }> {
       const values = await account.loadMany(refs.map((ref) => ({ ref, since })));
       const failed = values.find((v): v is Error => v instanceof Error);
       if (failed) throw failed;
-      return values as (SocialAccount | null)[];
+      const got = values as Got[];
+      return {
+        accounts: got.map((g) => g.account),
+        fetchedAt: new Date(Math.min(opts.now.getTime(), ...got.map((g) => g.fetchedAt))),
+        cached: got.some((g) => g.cached),
+      };
     },
   };
 }
