@@ -124,6 +124,17 @@ describe('openCrm with DATABASE_URL', () => {
     expect(await warnings('public')).toEqual([ORDER_NUMBER_INDEX]);
   });
 
+  it('refuses, saying what to do, a pg_trgm installed in a schema its connections do not search', async () => {
+    db = await createTestDatabase('trgm_elsewhere');
+    const setup = createCrmPool(testConfig({ DATABASE_URL: db.url }), db.url);
+    await createCrmTables(setup);
+    await setup.query(`CREATE SCHEMA extensions; CREATE EXTENSION pg_trgm SCHEMA extensions`);
+    await setup.end();
+    await expect(openCrm(testConfig({ DATABASE_URL: db.url }), logger)).rejects.toThrow(
+      /^pg_trgm is installed in schema "extensions", which the API's connections do not search \(public, c360\); move it/,
+    );
+  });
+
   it('refuses an unreachable database clearly', async () => {
     await expect(
       openCrm(testConfig({ DATABASE_URL: 'postgres://u:p@127.0.0.1:1/x', DB_CONNECT_TIMEOUT_MS: '500' }), logger),

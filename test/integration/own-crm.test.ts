@@ -47,6 +47,8 @@ async function adopterStores(): Promise<TestStores & { config: ReturnType<typeof
   const mongoUrl = process.env.C360_TEST_MONGO_URL!;
   const config = testConfig({ DATABASE_URL: db.url, MONGODB_URI: mongoUrl, MONGODB_DB: db.name, CRM_SCHEMA: 'crm' });
   const setup = createCrmPool(testConfig({ DATABASE_URL: db.url }), db.url);
+  // As most databases have it: pg_trgm already installed, in public (not on the API's search path).
+  await setup.query(`CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public`);
   await createCrmTables(setup);
   const client = await setup.connect();
   await loadCrmDataset(client, fixtureDataset());

@@ -13,9 +13,15 @@ const typeParsers = {
 };
 
 /**
+ * The schemas the API's connections search: the CRM's, c360 (the API's own), and public, where
+ * databases usually keep extensions such as pg_trgm.
+ */
+export const crmSearchPath = (config: Pick<Config, 'CRM_SCHEMA'>): string[] => [...new Set([config.CRM_SCHEMA, 'c360', 'public'])];
+
+/**
  * The CRM connection pool. Every statement is bounded server-side (statement_timeout) and client-side
  * (query_timeout), and waiting for a connection is bounded too, so a dead or slow CRM fails a request
- * instead of hanging it. The c360 schema is on the search path for the product's own tables.
+ * instead of hanging it. The search path is crmSearchPath.
  */
 export function createCrmPool(config: Config, connectionString: string, onIdleError: (e: Error) => void = () => undefined): pg.Pool {
   const pool = new pg.Pool({
@@ -25,7 +31,7 @@ export function createCrmPool(config: Config, connectionString: string, onIdleEr
     statement_timeout: config.DB_STATEMENT_TIMEOUT_MS,
     query_timeout: config.DB_STATEMENT_TIMEOUT_MS + 1000,
     idleTimeoutMillis: 30_000,
-    options: `-c search_path=${config.CRM_SCHEMA},c360`,
+    options: `-c search_path=${crmSearchPath(config).join(',')}`,
     application_name: 'customer-360',
     types: typeParsers,
   });
