@@ -87,6 +87,8 @@ export type SocialPostParent = PostOf;
 export interface Derived {
   asOf: Date;
   missingSources: Source[];
+  /** The sources it was computed from (services/facts.ts sources). */
+  meta: SourceMetaParent[];
 }
 export type RfmParent = Rfm & Derived;
 export type LifecycleParent = Lifecycle & Derived;

@@ -192,6 +192,8 @@ export type ChurnRisk = {
   factors: Array<ChurnFactor>;
   /** LOW < 0.4 ≤ MEDIUM < 0.7 ≤ HIGH (by default). */
   level: ChurnLevel;
+  /** The sources it was computed from, each with when it was fetched (social data from the API's cache says its age); those it did without are in missingSources. */
+  meta: Array<SourceMeta>;
   missingSources: Array<Source>;
   partial: Scalars['Boolean']['output'];
   /** 0..1: the sum of the factors' contributions. */
@@ -689,6 +691,8 @@ export type Lifecycle = {
   daysSinceLastActivity?: Maybe<Scalars['Int']['output']>;
   /** The latest completed order, behaviour event or brand-mentioning post. */
   lastActivityAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The sources it was computed from, each with when it was fetched (social data from the API's cache says its age); those it did without are in missingSources. */
+  meta: Array<SourceMeta>;
   missingSources: Array<Source>;
   /** True when a source was unavailable and the stage was computed without it. */
   partial: Scalars['Boolean']['output'];
@@ -1102,6 +1106,8 @@ export type Rfm = {
   daysSinceLastOrder?: Maybe<Scalars['Int']['output']>;
   /** 1..5 from completed orders in the window (365 days by default). */
   frequency: Scalars['Int']['output'];
+  /** The sources it was computed from, each with when it was fetched (social data from the API's cache says its age); those it did without are in missingSources. */
+  meta: Array<SourceMeta>;
   /** 1..5 from their total. */
   monetary: Scalars['Int']['output'];
   orders365d: Scalars['Int']['output'];
@@ -1827,6 +1833,7 @@ export type ChurnRiskResolvers<ContextType = Context, ParentType extends Resolve
   asOf?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   factors?: Resolver<Array<ResolversTypes['ChurnFactor']>, ParentType, ContextType>;
   level?: Resolver<ResolversTypes['ChurnLevel'], ParentType, ContextType>;
+  meta?: Resolver<Array<ResolversTypes['SourceMeta']>, ParentType, ContextType>;
   missingSources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
   partial?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -2061,6 +2068,7 @@ export type LifecycleResolvers<ContextType = Context, ParentType extends Resolve
   asOf?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   daysSinceLastActivity?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   lastActivityAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  meta?: Resolver<Array<ResolversTypes['SourceMeta']>, ParentType, ContextType>;
   missingSources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
   partial?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   since?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -2179,6 +2187,7 @@ export type RfmResolvers<ContextType = Context, ParentType extends ResolversPare
   asOf?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   daysSinceLastOrder?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   frequency?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  meta?: Resolver<Array<ResolversTypes['SourceMeta']>, ParentType, ContextType>;
   monetary?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   orders365d?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   recency?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;

@@ -5,6 +5,7 @@ import { withinDaysStart } from '../insights/time';
 import type { ActivityRow } from '../sources/behaviour/metrics';
 import type { CrmFactsRow, FactBounds } from '../sources/crm/facts';
 import type { SocialAccount } from '../sources/social/contract';
+import type { SocialParent, SourceMetaParent } from '../parents';
 import { socialOf } from './social';
 
 /**
@@ -164,13 +165,50 @@ export class Facts {
   }
 
   /** The customer's social accounts with a year of posts before asOf. */
-  social(): Promise<Attempt<SocialAccount[]>> {
-    return this.once('social', () =>
-      attempt(
-        Source.SOCIAL,
-        socialOf(this.ctx, this.customerId, this.asOf).then((s) => s.accounts),
-      ),
-    );
+  async social(): Promise<Attempt<SocialAccount[]>> {
+    const got = await this.socialFetched();
+    return got.ok ? { ok: true, value: got.value.accounts } : got;
+  }
+
+  /** The same, with when they were fetched and whether from the cache. */
+  private socialFetched(): Promise<Attempt<SocialParent>> {
+    return this.once('social', () => attempt(Source.SOCIAL, socialOf(this.ctx, this.customerId, this.asOf)));
+  }
+
+  /**
+   * Where a value computed from `needs` comes from (its `meta`): the CRM and the behaviour store as
+   * read in this request, social data as fetched (perhaps earlier, from the cache). A source that
+   * failed is left out: the value's missingSources names it.
+   */
+  async sources(needs: Needs): Promise<SourceMetaParent[]> {
+    const read = (source: Source): SourceMetaParent => ({
+      source,
+      asOf: this.asOf,
+      fetchedAt: this.ctx.now,
+      cached: false,
+      now: this.ctx.now,
+    });
+    const out = [read(Source.CRM)];
+    const behaviour = needs.activity
+      ? this.activity()
+      : needs.interests
+        ? this.interestRows()
+        : needs.behaviourSummary
+          ? this.behaviourSummary()
+          : null;
+    if (behaviour && (await behaviour).ok) out.push(read(Source.BEHAVIOUR));
+    if (needs.social) {
+      const social = await this.socialFetched();
+      if (social.ok)
+        out.push({
+          source: Source.SOCIAL,
+          asOf: this.asOf,
+          fetchedAt: social.value.fetchedAt,
+          cached: social.value.cached,
+          now: this.ctx.now,
+        });
+    }
+    return out;
   }
 
   /** Starts every load named, at once; the CRM facts always. */

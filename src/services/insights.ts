@@ -133,7 +133,7 @@ export async function churnOf(ctx: DerivationScope, f: Facts, crm: CrmFactsRow):
 
 export async function rfmField(ctx: Context, ref: CustomerRef, asOfArg: Date | null | undefined): Promise<RfmParent> {
   const f = factsOf(ctx, ref.id, asOfFor(ctx, asOfArg));
-  return { ...rfmOf(ctx, f, await f.crm()), asOf: f.asOf, missingSources: [] };
+  return { ...rfmOf(ctx, f, await f.crm()), asOf: f.asOf, missingSources: [], meta: await f.sources(FIELD_NEEDS.rfm) };
 }
 
 export async function valueTierField(ctx: Context, ref: CustomerRef, asOfArg: Date | null | undefined): Promise<ValueTier> {
@@ -152,7 +152,7 @@ export async function lifecycleField(
   const f = factsOf(ctx, ref.id, asOfFor(ctx, asOfArg));
   f.prefetch(FIELD_NEEDS.lifecycle);
   const { value, failures } = await lifecycleOf(ctx, f, await f.crm());
-  return { ...value, asOf: f.asOf, missingSources: reportMissing(ctx, info, failures) };
+  return { ...value, asOf: f.asOf, missingSources: reportMissing(ctx, info, failures), meta: await f.sources(FIELD_NEEDS.lifecycle) };
 }
 
 /** Needs profiling consent; the events are read in the level's one aggregation, then withheld without it. */
@@ -178,7 +178,7 @@ export async function churnRiskField(
   f.prefetch(FIELD_NEEDS.churnRisk);
   const crm = await f.requireConsent(ConsentPurpose.PROFILING);
   const { value, failures } = await churnOf(ctx, f, crm);
-  return { ...value, asOf: f.asOf, missingSources: reportMissing(ctx, info, failures) };
+  return { ...value, asOf: f.asOf, missingSources: reportMissing(ctx, info, failures), meta: await f.sources(FIELD_NEEDS.churnRisk) };
 }
 
 /**

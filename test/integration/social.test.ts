@@ -149,6 +149,8 @@ describe('Social.meta and Behaviour.meta', () => {
   const META = `query M($id: ID!) { customer(id: $id) {
     social { meta { source asOf fetchedAt cached ageSeconds } }
     behaviour { meta { source asOf fetchedAt cached ageSeconds } }
+    rfm { meta { source cached ageSeconds } }
+    lifecycle { meta { source fetchedAt cached ageSeconds } }
   } }`;
 
   it('say where the answers come from, when they were fetched and whether from the cache', async () => {
@@ -168,6 +170,9 @@ describe('Social.meta and Behaviour.meta', () => {
     });
     try {
       const first = await cachedApi.gql(META, { id: LINA });
+      expect(first.body.data.customer.rfm).toEqual({ meta: [{ source: 'CRM', cached: false, ageSeconds: 0 }] });
+      delete first.body.data.customer.rfm;
+      delete first.body.data.customer.lifecycle;
       expect(first.body.data.customer).toEqual({
         social: { meta: { source: 'SOCIAL', asOf: NOW.toISOString(), fetchedAt: NOW.toISOString(), cached: false, ageSeconds: 0 } },
         behaviour: { meta: { source: 'BEHAVIOUR', asOf: NOW.toISOString(), fetchedAt: NOW.toISOString(), cached: false, ageSeconds: 0 } },
@@ -183,6 +188,12 @@ describe('Social.meta and Behaviour.meta', () => {
         ageSeconds: 240,
       });
       expect(later.body.data.customer.behaviour.meta).toMatchObject({ fetchedAt: now.toISOString(), cached: false, ageSeconds: 0 });
+      // A derived value says each source it rests on: the CRM and behaviour read now, social from the cache.
+      expect(later.body.data.customer.lifecycle.meta).toEqual([
+        { source: 'CRM', fetchedAt: now.toISOString(), cached: false, ageSeconds: 0 },
+        { source: 'BEHAVIOUR', fetchedAt: now.toISOString(), cached: false, ageSeconds: 0 },
+        { source: 'SOCIAL', fetchedAt: NOW.toISOString(), cached: true, ageSeconds: 240 },
+      ]);
       expect(later.roundTrips.social).toBe(0);
     } finally {
       await cachedApi.close();
