@@ -5,6 +5,7 @@ import { socialAccountsPath } from '@c360/social-provider';
 import { embeddedSocialFile } from '../../src/bootstrap';
 import type { Config } from '../../src/config';
 import { EVENT_INDEXES, EVENTS } from '../../src/sources/behaviour/queries';
+import { CRM_COLUMNS } from '../../src/sources/crm/catalogue';
 import { CRM_TABLES } from '../../src/sources/crm/ddl';
 
 /** The repository carries copies of the shared source contracts; they must not drift from the originals. */
@@ -21,6 +22,9 @@ describe.each(['crm.sql', 'behaviour.md', 'social.md'])('contracts/%s', (file) =
 describe('the packages agree with the API', () => {
   it('@c360/demo-data loads the CRM tables, events collection and indexes the API reads', () => {
     expect([...demo.CRM_TABLES]).toEqual([...CRM_TABLES]);
+    // Its column list per table is the API's reading of the contract (CRM_COLUMNS), column for column.
+    for (const table of CRM_TABLES)
+      expect([table, Object.keys(demo.CRM_TABLE_TYPES[table]).sort()]).toEqual([table, Object.keys(CRM_COLUMNS[table]).sort()]);
     expect(demo.EVENTS).toBe(EVENTS);
     expect(demo.EVENT_INDEXES).toEqual(EVENT_INDEXES);
   });
