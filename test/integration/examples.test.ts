@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runOperation } from '../../examples/client';
 import { ExampleDocument, LookupDocument } from '../../examples/__generated__/graphql';
-import { fixtureDataset, LINA, NOW } from '../fixtures/crm';
+import { fixtureDataset, NOW } from '../fixtures/crm';
 import { bearer } from '../helpers/tokens';
 import { apiSuite } from '../helpers/suite';
 
@@ -44,6 +44,8 @@ describe('the example operations of the README and docs/', () => {
     expect(first.id).toMatch(/^c_/);
     expect(tier === null || ['HIGH_VALUE', 'REGULAR', 'POTENTIAL', 'LOW'].includes(tier)).toBe(true);
     const lookup = await runOperation(suite.api.url, token, LookupDocument);
-    expect(lookup.data!.byPhone?.id).toBe(LINA);
+    // It names demo customers (start.test.ts runs it on the demo); here, on the fixture, it answers each alias.
+    expect(lookup.errors).toBeUndefined();
+    expect(Object.keys(lookup.data!)).toEqual(['byPhone', 'byEmail', 'bySocial', 'search']);
   });
 });

@@ -4,8 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 
 const ROOT = path.resolve(__dirname, '../..');
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** The README's example operations: its ```graphql blocks, in order. */
 function readmeExamples(): string[] {
@@ -104,7 +106,7 @@ describe('npm start with no configuration', () => {
     const post = async (query: string) => {
       const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query }) });
       expect(res.status).toBe(200);
-      return (await res.json()) as { data?: any; errors?: { extensions?: { code?: string } }[] };
+      return (await res.json()) as { data?: any; errors?: { extensions?: { code?: string; reason?: string } }[] };
     };
     const [example, insights] = readmeExamples();
     const body = await post(example!);
@@ -144,6 +146,43 @@ describe('npm start with no configuration', () => {
       new Set(['DEMOGRAPHIC', 'BEHAVIOUR', 'INTEREST', 'VALUE', 'LIFECYCLE', 'RISK', 'PREFERENCE']),
     );
 
+    // Every shipped example (README, docs/, the explorer's: examples/operations) answers on the demo with what it promises.
+    const operation = (name: string) => readFileSync(path.join(ROOT, 'examples/operations', `${name}.graphql`), 'utf8');
+    const lookup = await post(operation('Lookup'));
+    expect(lookup.errors).toBeUndefined();
+    expect([lookup.data.byPhone?.id, lookup.data.byEmail?.id, lookup.data.bySocial?.id]).toEqual(['c_000002', 'c_000002', 'c_000001']);
+    expect(lookup.data.search.map((c: { id: string }) => c.id)).toContain('c_000002');
+    // Dashboards answer from the profile snapshot, which the demo builds in the background after the start.
+    let dashboard = await post(operation('Dashboard'));
+    for (let i = 0; i < 90 && dashboard.errors?.[0]?.extensions?.reason === 'not_built'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      dashboard = await post(operation('Dashboard'));
+    }
+    expect(dashboard.errors).toBeUndefined();
+    expect(dashboard.data.customerStats.total).toBeGreaterThan(0);
+    expect(dashboard.data.customerStats.byStage.length).toBeGreaterThan(0);
+
+    // The partner example of docs/security.md: a key with its scopes runs PartnerCustomer by hash for c_000003 (who granted partner_sharing).
+    const security = readFileSync(path.join(ROOT, 'docs/security.md'), 'utf8');
+    const scopes = /apikey -- create .*--scopes ([a-z,]+)/
+      .exec(security)![1]!
+      .split(',')
+      .map((x) => x.toUpperCase());
+    const partnerId = /"variables":\{"id":"(c_\d+)"\}/.exec(security)![1]!;
+    const created = await post(`mutation { createApiKey(input: { partner: "Docs", scopes: [${scopes.join(', ')}] }) { key } }`);
+    const byHash = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': created.data.createApiKey.key },
+      body: JSON.stringify({
+        variables: { id: partnerId },
+        extensions: {
+          persistedQuery: { version: 1, sha256Hash: sha256(readFileSync(path.join(ROOT, 'operations/PartnerCustomer.graphql'), 'utf8')) },
+        },
+      }),
+    });
+    const partner = (await byHash.json()) as { data: { customer: { id: string } | null } };
+    expect(partner.data.customer?.id).toBe(partnerId);
+
     // Traces: the HTTP request, its GraphQL operation, its CRM statements and behaviour aggregation,
     // and never a variable's value.
     await fetch(url, {
@@ -172,5 +211,5 @@ describe('npm start with no configuration', () => {
     expect((await inFlight).data.customers.edges).toHaveLength(100);
     expect(await exited).toBe(0);
     child = undefined;
-  }, 90_000);
+  }, 180_000);
 });
