@@ -190,7 +190,7 @@ export function createHttpServer(apollo: ApolloServer<Context>, deps: Deps): htt
         res.writeHead(302, { location: explorer ? EXPLORER_PATH : '/graphql' });
         return res.end();
       }
-      sendJson(res, 404, { error: 'not found: the API is at /graphql' });
+      sendError(res, 404, 'Not found: the API is at /graphql.', { code: 'NOT_FOUND' });
     };
     handle().catch((err: unknown) => {
       if (err instanceof BodyTooLarge) {

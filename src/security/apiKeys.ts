@@ -6,6 +6,7 @@ import { apiKeyByHash, insertApiKey, listApiKeys, revokeApiKey, type ApiKeyRow }
 import { createDb, type Db } from '../sources/crm/db';
 import { noRoundTrips } from '../sources/roundTrips';
 import { isScope, type Principal, type Scope } from './principal';
+import { PartnerScope } from '../enums';
 
 /**
  * Partner API keys. A key is `c360_<id>_<secret>` with 32 random bytes of secret; only its SHA-256
@@ -32,7 +33,8 @@ export function checkNewApiKey(input: NewApiKey): { partner: string; scopes: Sco
   const partner = input.partner.trim();
   if (partner.length < 1 || partner.length > 100) throw new ApiKeyInputError('partner', 'The partner name must be 1–100 characters.');
   const unknown = input.scopes.filter((s) => !isScope(s));
-  if (unknown.length) throw new ApiKeyInputError('scopes', `Unknown scopes: ${unknown.join(', ')}.`);
+  if (unknown.length)
+    throw new ApiKeyInputError('scopes', `Unknown scopes: ${unknown.join(', ')} (valid: ${Object.values(PartnerScope).join(', ')}).`);
   if (input.scopes.length === 0) throw new ApiKeyInputError('scopes', 'A key needs at least one scope.');
   if (!Number.isInteger(input.ratePerMinute) || input.ratePerMinute < 1 || input.ratePerMinute > 100_000) {
     throw new ApiKeyInputError('ratePerMinute', 'ratePerMinute must be 1..100000.');

@@ -195,3 +195,11 @@ describe('bad requests', () => {
     expect(fine.body.errors ?? []).toEqual([]);
   });
 });
+
+describe('answers outside GraphQL', () => {
+  it('answers an unknown path with a GraphQL-shaped error (errors[], a code), saying where the API is', async () => {
+    const res = await fetch(suite.api.url.replace('/graphql', '/nope'));
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ errors: [{ message: 'Not found: the API is at /graphql.', extensions: { code: 'NOT_FOUND' } }] });
+  });
+});
