@@ -11,7 +11,7 @@ import { createSocialClient, type SocialClient } from './sources/social/client';
 import { createBehaviourClient } from './sources/behaviour/client';
 import { EVENTS } from './sources/behaviour/queries';
 import { createCrmPool, crmSearchPath } from './sources/crm/pool';
-import { checkCrmCatalogue } from './sources/crm/catalogue';
+import { checkCrmCatalogue, extensionSchema } from './sources/crm/catalogue';
 import { crmErasureRefusal } from './sources/crm/privacy';
 import { noRoundTrips } from './sources/roundTrips';
 import { CRM_TABLES, createCrmTables, createLookupIndexes, missingLookupIndexes } from './sources/crm/ddl';
@@ -101,12 +101,10 @@ export async function openCrm(config: Config, logger: Logger): Promise<CrmHandle
           `eraseCustomer will be refused: the CRM does not take its writes (docs/own-crm.md, "What must be writable")`,
         );
     }
-    const { rows: trgm } = await pool.query<{ schema: string }>(
-      `SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'`,
-    );
-    if (trgm[0] && !crmSearchPath(config).includes(trgm[0].schema))
+    const trgm = await extensionSchema(pool, 'pg_trgm');
+    if (trgm !== null && !crmSearchPath(config).includes(trgm))
       throw new Error(
-        `pg_trgm is installed in schema "${trgm[0].schema}", which the API's connections do not search (${crmSearchPath(config).join(', ')}); move it (ALTER EXTENSION pg_trgm SET SCHEMA public) or drop it so the API installs it in c360`,
+        `pg_trgm is installed in schema "${trgm}", which the API's connections do not search (${crmSearchPath(config).join(', ')}); move it (ALTER EXTENSION pg_trgm SET SCHEMA public) or drop it so the API installs it in c360`,
       );
     const applied = await migrate(pool);
     if (applied.length) logger.info({ versions: applied }, 'applied c360 migrations');

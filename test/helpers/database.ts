@@ -78,6 +78,14 @@ export async function createCrmDatabase(label: string, dataset: CrmDataset, even
   } finally {
     client.release();
   }
+  return suiteStores(db, config, pool, events);
+}
+
+/**
+ * The stores of a database whose CRM is ready (tables, c360 migrations, rows) under `config`: its
+ * search index built, and a MongoDB database of the same name with `events`. drop() removes both.
+ */
+export async function suiteStores(db: TestDatabase, config: Config, pool: pg.Pool, events: SeedEvent[] = []): Promise<TestStores> {
   await refreshSearchIndex(pool);
   const mongo = new MongoClient(mongoUrl(), { serverSelectionTimeoutMS: 2000 });
   const behaviourDb = mongo.db(db.name);

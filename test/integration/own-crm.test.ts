@@ -1,11 +1,9 @@
-import { MongoClient } from 'mongodb';
 import pino from 'pino';
-import { loadCrmDataset, loadEvents } from '@c360/demo-data';
+import { loadCrmDataset } from '@c360/demo-data';
 import { openCrm } from '../../src/bootstrap';
 import { createCrmPool } from '../../src/sources/crm/pool';
 import { createCrmTables } from '../../src/sources/crm/ddl';
-import { refreshSearchIndex } from '../../src/sources/crm/searchIndex';
-import { createCrmDatabase, createTestDatabase, testConfig, type TestStores } from '../helpers/database';
+import { createCrmDatabase, createTestDatabase, suiteStores, testConfig, type TestStores } from '../helpers/database';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { fixtureDataset, LINA, NOW, TOM } from '../fixtures/crm';
 import { fixtureEvents } from '../fixtures/events';
@@ -41,13 +39,17 @@ const ADOPTER = `
   CREATE VIEW crm.order_items AS SELECT order_id, line_no, product_id, quantity::int AS quantity, unit_price FROM sales.sales_order_lines;
   CREATE VIEW crm.support_tickets AS SELECT * FROM sales.cases;`;
 
-/** The stores of a database whose CRM is the adopter's, or the contract's tables (the reference). */
-async function adopterStores(): Promise<TestStores & { config: ReturnType<typeof testConfig> }> {
+/** The stores of a database whose CRM is the adopter's: its own tables in `sales`, behind views in `crm` (CRM_SCHEMA). */
+async function adopterStores(): Promise<TestStores> {
   const db = await createTestDatabase('own_crm');
-  const mongoUrl = process.env.C360_TEST_MONGO_URL!;
-  const config = testConfig({ DATABASE_URL: db.url, MONGODB_URI: mongoUrl, MONGODB_DB: db.name, CRM_SCHEMA: 'crm' });
+  const config = testConfig({
+    DATABASE_URL: db.url,
+    MONGODB_URI: process.env.C360_TEST_MONGO_URL!,
+    MONGODB_DB: db.name,
+    CRM_SCHEMA: 'crm',
+  });
   const setup = createCrmPool(testConfig({ DATABASE_URL: db.url }), db.url);
-  // As most databases have it: pg_trgm already installed, in public (not on the API's search path).
+  // As most databases have it: pg_trgm already installed, in public.
   await setup.query(`CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public`);
   await createCrmTables(setup);
   const client = await setup.connect();
@@ -60,24 +62,7 @@ async function adopterStores(): Promise<TestStores & { config: ReturnType<typeof
   const crm = await openCrm(config, pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line).msg) }));
   expect(warnings).toEqual([]);
   await crm.close();
-  const pool = createCrmPool(config, db.url);
-  await refreshSearchIndex(pool);
-  const mongo = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 2000 });
-  const behaviourDb = mongo.db(db.name);
-  await loadEvents(behaviourDb, fixtureEvents(), { replace: true });
-  return {
-    ...db,
-    pool,
-    config,
-    mongo,
-    behaviourDb,
-    async drop() {
-      await behaviourDb.dropDatabase().catch(() => undefined);
-      await mongo.close();
-      await pool.end();
-      await db.drop();
-    },
-  };
+  return suiteStores(db, config, createCrmPool(config, db.url), fixtureEvents());
 }
 
 let own: TestStores;

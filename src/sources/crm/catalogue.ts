@@ -110,3 +110,12 @@ export async function checkCrmCatalogue(pool: pg.Pool, schema: string): Promise<
   }
   return { missingTables, mismatches };
 }
+
+/** The schema an installed extension lives in, or null when it is not installed. */
+export async function extensionSchema(pool: pg.Pool, extension: string): Promise<string | null> {
+  const { rows } = await pool.query<{ schema: string }>(
+    `SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = $1`,
+    [extension],
+  );
+  return rows[0]?.schema ?? null;
+}
