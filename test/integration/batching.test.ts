@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { testConfig } from '../helpers/database';
 import { startTestServer } from '../helpers/server';
 import { BULK, fixtureDataset, NOW } from '../fixtures/crm';
@@ -58,6 +59,45 @@ describe('CRM round trips per request', () => {
       `{ customers(first: 100) { edges { node { id profile { city } contact { phone } createdAt status } } } }`,
     );
     expect(profile.roundTrips.crm).toBe(1);
+  });
+
+  it('read only the columns the selected fields need', async () => {
+    // Every statement the server sends (spyOn calls through to the real pool).
+    const query = jest.spyOn(pg.Pool.prototype, 'query');
+    const sent = () => query.mock.calls.map(([c]) => (c as { text?: string }).text ?? String(c));
+    try {
+      const lean = await suite.api.gql(`{ customers(first: 3, filter: { city: "Hangzhou" }) { edges { node {
+        id orders(first: 2) { edges { node { id items { product { name } } } } } } } } }`);
+      const leanStatements = sent();
+      const full = await suite.api.gql(`{ customers(first: 3, filter: { city: "Hangzhou" }) { edges { node {
+        id profile { fullName } orders(first: 2) { edges { node { id orderNumber total items { quantity unitPrice product { name price } } } } } } } } }`);
+      expect(lean.body.errors).toBeUndefined();
+      expect(full.body.errors).toBeUndefined();
+      // The lean answer is the full one without the fields it did not ask for.
+      const strip = (c: any) => ({
+        id: c.id,
+        orders: {
+          edges: c.orders.edges.map((e: any) => ({
+            node: { id: e.node.id, items: e.node.items.map((i: any) => ({ product: { name: i.product.name } })) },
+          })),
+        },
+      });
+      expect(lean.body.data.customers.edges.map((e: any) => e.node)).toEqual(full.body.data.customers.edges.map((e: any) => strip(e.node)));
+      expect(lean.body.data.customers.edges.flatMap((e: any) => e.node.orders.edges)).not.toHaveLength(0);
+      expect(lean.roundTrips.crm).toBe(full.roundTrips.crm);
+
+      const fullStatements = sent().slice(leanStatements.length);
+      const of = (list: string[], table: RegExp) => list.filter((t) => table.test(t)).join('\n');
+      expect(of(leanStatements, /FROM customers c/)).not.toMatch(/full_name|email|phone/);
+      expect(of(leanStatements, /FROM orders o/)).not.toMatch(/order_number|o\.total|o\.channel/);
+      expect(of(leanStatements, /FROM order_items i/)).toMatch(/p\.name/);
+      expect(of(leanStatements, /FROM order_items i/)).not.toMatch(/unit_price|quantity|p\.price|p\.category/);
+      expect(of(fullStatements, /FROM customers c/)).toMatch(/full_name/);
+      expect(of(fullStatements, /FROM orders o/)).toMatch(/order_number/);
+      expect(of(fullStatements, /FROM order_items i/)).toMatch(/unit_price[\s\S]*p\.price/);
+    } finally {
+      query.mockRestore();
+    }
   });
 
   it('load a customer once however many fields and aliases need it', async () => {
