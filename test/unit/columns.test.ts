@@ -5,8 +5,10 @@ import { ALL_CRM_COLUMNS } from '../../src/sources/crm/rows';
 
 const schema = buildSchema(`
   type Query { customers: [Customer!]! node: Node }
+  type PageInfo { hasNextPage: Boolean! }
+  type OrderConnection { edges: [Order!]! pageInfo: PageInfo! }
   interface Node { id: ID! }
-  type Customer implements Node { id: ID! createdAt: String! orders: [Order!]! }
+  type Customer implements Node { id: ID! createdAt: String! orders: [Order!]! orderPage: OrderConnection! }
   type Order implements Node { id: ID! orderNumber: String! total: String! placedAt: String! items: [OrderItem!]! }
   type OrderItem { lineNo: Int! quantity: Int! product: Product! }
   type Product { name: String! price: String! }
@@ -20,6 +22,7 @@ describe('crmColumnsOf(documentFields(...))', () => {
       order: ['order_number', 'total'],
       item: [],
       product: ['name'],
+      orderPageInfo: false,
     });
   });
 
@@ -27,7 +30,12 @@ describe('crmColumnsOf(documentFields(...))', () => {
     expect(
       columns(`query { customers { ...C } node { ... on Node { id } ... on Order { placedAt } } }
         fragment C on Customer { createdAt orders @skip(if: true) { items { quantity } } }`),
-    ).toEqual({ customerProfile: true, order: ['placed_at'], item: ['quantity'], product: [] });
+    ).toEqual({ customerProfile: true, order: ['placed_at'], item: ['quantity'], product: [], orderPageInfo: false });
+  });
+
+  it('reads one order more than a page only when a field reads its page info', () => {
+    expect(columns(`{ customers { orderPage { edges { id } } } }`).orderPageInfo).toBe(false);
+    expect(columns(`{ customers { orderPage { pageInfo { hasNextPage } } } }`).orderPageInfo).toBe(true);
   });
 
   it('joins no product when no field reads it', () => {

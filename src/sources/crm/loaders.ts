@@ -197,7 +197,7 @@ export function createCrmLoaders(
         ),
       { batch },
     ),
-    /** Up to first+1 orders per key (the extra one tells whether there is a next page). */
+    /** Up to first+1 orders per key (the extra one tells whether there is a next page), `first` when no field reads the page info. */
     ordersPage: loader<OrdersKey, OrdersPageRows, string>(
       'ordersPage',
       (keys) =>
@@ -208,7 +208,7 @@ export function createCrmLoaders(
             const rows = await q.ordersPages(
               db,
               group.map((k) => ({ customerId: k.customerId, afterUs: k.after?.us ?? null, afterId: k.after?.id ?? null })),
-              group[0]!.first + 1,
+              group[0]!.first + (columns().orderPageInfo ? 1 : 0),
               group[0]!.status,
               columns().order,
             );

@@ -93,6 +93,8 @@ export interface CrmColumns {
   item: readonly ItemColumn[];
   /** [] when no field reads an item's product: the statement then does not join products. */
   product: readonly ProductColumn[];
+  /** Whether a field reads an orders page's pageInfo: without, a page reads `first` orders, not one more to tell whether there is a next page. */
+  orderPageInfo: boolean;
 }
 
 /** Every column: for work that is not a GraphQL operation (exports, the snapshot builder). */
@@ -101,6 +103,7 @@ export const ALL_CRM_COLUMNS: CrmColumns = {
   order: ['order_number', 'status', 'channel', 'placed_at', 'total'],
   item: ['quantity', 'unit_price', 'line_total'],
   product: ['id', 'name', 'category', 'brand', 'price'],
+  orderPageInfo: true,
 };
 
 export interface TicketRow {
