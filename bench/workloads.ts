@@ -107,3 +107,6 @@ export function workloads(inputs: Awaited<ReturnType<typeof sampleInputs>>): Wor
     },
   ];
 }
+
+/** The workloads' names (sample inputs are read only when a workload's variables are drawn). */
+export const WORKLOAD_NAMES = workloads({ identifiers: [], cities: [], prefixes: [] }).map((w) => w.name);
