@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -10,6 +10,7 @@ import { mintToken } from '../src/security/tokens';
 import { ensureDataset, ROOT, startFlags, startStores } from './dataset';
 import { ensureNode, majorOf } from './node';
 import { cpuSeconds, postgresCpu, postgresCpuSince, rssMiB, startService, type Service } from './processes';
+import { BENCH_TOOLS, ensureBenchTools } from './tools';
 import { POSTGRAPHILE_CRM_NESTED, sampleInputs, workloads, type Workload } from './workloads';
 import { integer, integerList, runCommand, type Values } from '../src/cli/command';
 
@@ -307,9 +308,7 @@ async function runOn(node: { version: string; bin: string }, { seconds, levels, 
     const naiveCell = await run(naive, dashboard, auth.analyst, C, Math.max(seconds, 15));
 
     const at = (w: string, c: number) => cells.find((x) => x.target === 'api' && x.workload === w && x.concurrency === c)!;
-    const postgraphileVersion = (
-      JSON.parse(readFileSync(path.join(ROOT, 'node_modules/postgraphile/package.json'), 'utf8')) as { version: string }
-    ).version;
+    const postgraphileVersion = BENCH_TOOLS.postgraphile;
     const comparisons = {
       concurrency: C,
       naive: {
@@ -418,6 +417,7 @@ async function main(values: Values<typeof OPTIONS>): Promise<void> {
   if (values['node-only-machine']) log(`--node-only-machine: the servers run on Node ${machine} only, not on Node ${JUDGED_NODE}`);
   else if (majorOf(machine) !== majorOf(JUDGED_NODE)) nodes.push({ version: JUDGED_NODE, bin: ensureNode(JUDGED_NODE, log) });
   const judgedOn = nodes.find((n) => majorOf(n.version) === majorOf(JUDGED_NODE))?.version ?? null;
+  ensureBenchTools(log);
 
   const dataDir = ensureDataset(customers, log);
   log('starting PostgreSQL, the MongoDB-compatible server and the social provider …');

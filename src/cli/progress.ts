@@ -23,10 +23,12 @@ const WIDTH = 30;
 /**
  * A long task's progress for people, on `out` (a CLI's stderr), one step after another: on a
  * terminal, one line per step redrawn in place (label, bar, done/total, rate, ETA); elsewhere (a pipe,
- * a CI log) the same facts as a plain line at most every `everyMs` and once when done reaches total.
+ * a CI log) the same facts as a plain line every `everyMs` while it lasts and once when done reaches total.
  */
 export function progressBar(out: NodeJS.WritableStream & { isTTY?: boolean }, everyMs = 5000): ProgressBar {
-  let step = { label: '', started: 0, lastLine: 0, finished: false };
+  // A step's clock starts at the previous update (the previous step's end): its first chunk counts.
+  let lastUpdate = Date.now();
+  let step = { label: '', started: lastUpdate, lastLine: lastUpdate, finished: false };
   let drawn = false;
   const end = () => {
     if (drawn) out.write('\n');
@@ -36,10 +38,11 @@ export function progressBar(out: NodeJS.WritableStream & { isTTY?: boolean }, ev
     update(label, done, total) {
       if (label !== step.label) {
         end();
-        step = { label, started: Date.now(), lastLine: 0, finished: false };
+        step = { label, started: lastUpdate, lastLine: lastUpdate, finished: false };
       }
-      const { perSecond, etaMs } = pace(step.started, done, total);
-      const facts = `${done}/${total} · ${Math.round(perSecond)}/s · ETA ${duration(etaMs)}`;
+      lastUpdate = Date.now();
+      const { perSecond, etaMs } = pace(step.started, done, total, lastUpdate);
+      const facts = `${done}/${total} · ${Math.round(perSecond)}/s · ETA ${perSecond > 0 ? duration(etaMs) : '?'}`;
       if (out.isTTY) {
         const filled = total > 0 ? Math.min(WIDTH, Math.round((done / total) * WIDTH)) : WIDTH;
         out.write(`\r\x1b[K${label} [${'#'.repeat(filled)}${' '.repeat(WIDTH - filled)}] ${facts}`);
