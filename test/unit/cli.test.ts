@@ -7,6 +7,7 @@ import path from 'node:path';
  * Every CLI of the project follows one convention (src/cli/command.ts): --help prints the usage and
  * exits 0; a wrong command line says what is wrong and the valid values and exits 2. Each runs as
  * `npm run <script>` does (tsx), in a DATA_DIR of its own: none of these command lines may reach a store.
+ * One at a time: the suites beside this one time their servers, and each run compiles its imports.
  */
 const ROOT = path.join(__dirname, '..', '..');
 const DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'c360-cli-'));
@@ -72,19 +73,19 @@ describe('command-line conventions', () => {
   });
 
   describe.each(CLIS)('$file', ({ file, bad, missing }) => {
-    it.concurrent('--help prints the usage and exits 0', async () => {
+    it('--help prints the usage and exits 0', async () => {
       const { code, stdout } = await run(file, ['--help']);
       expect({ code, usage: stdout.startsWith('usage: ') }).toEqual({ code: 0, usage: true });
     });
 
-    it.concurrent(`a wrong argument (${bad[0].join(' ')}) says what is wrong and exits 2`, async () => {
+    it(`a wrong argument (${bad[0].join(' ')}) says what is wrong and exits 2`, async () => {
       const { code, stderr } = await run(file, bad[0]);
       expect(stderr).toMatch(bad[1]);
       expect(code).toBe(2);
     });
 
     if (missing)
-      it.concurrent('without its required arguments, names them and exits 2', async () => {
+      it('without its required arguments, names them and exits 2', async () => {
         const { code, stderr } = await run(file, missing[0]);
         expect(stderr).toMatch(missing[1]);
         expect(code).toBe(2);
