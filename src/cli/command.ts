@@ -8,8 +8,8 @@ export class UsageError extends Error {}
 /** The parsed values of a command's options (for a main that takes them as a parameter). */
 export type Values<O extends Options> = ReturnType<typeof parseArgs<{ options: O; allowPositionals: true }>>['values'];
 
-/** Exit codes of every CLI of the project. */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+/** Exit codes of every CLI of the project besides success (0). */
+const EXIT = { failure: 1, usage: 2 } as const;
 
 /** "--port N, --host H, --help": the options a command accepts, for a usage error. */
 const optionList = (options: Options): string =>
@@ -44,12 +44,12 @@ export function runCommand<const O extends Options>(
     name: string;
     usage: string;
     options: O;
-    /** how many positional arguments it takes at most (0) */ positionals?: number;
-    args?: string[];
+    /** How many positional arguments it takes at most (default 0). */
+    positionals?: number;
   },
-  main: (parsed: ReturnType<typeof parseArgs<{ options: O; allowPositionals: true }>>) => Promise<void> | void,
+  main: (parsed: { values: Values<O>; positionals: string[] }) => Promise<void> | void,
 ): void {
-  const args = cli.args ?? process.argv.slice(2);
+  const args = process.argv.slice(2);
   const options: Options = { ...cli.options, help: { type: 'boolean', short: 'h' } };
   const run = async () => {
     if (checkTokens(args, options, cli.positionals ?? 0) === 'help') return void process.stdout.write(`${cli.usage}\n`);
