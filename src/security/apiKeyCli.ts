@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadEmbedded, openCrm } from '../bootstrap';
+import { closeSources, loadEmbedded, openCrm } from '../bootstrap';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
-import { createCrmPool } from '../sources/crm/pool';
+import { createCrmPool, endCrmPool } from '../sources/crm/pool';
 import { ApiKeyStore } from './apiKeys';
 
 const USAGE = `usage: npm run apikey -- create --partner NAME --scopes profile,orders [--rate 60]
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const crm = running
     ? (() => {
         const pool = createCrmPool(config, running);
-        return { pool, close: () => pool.end() };
+        return { pool, disconnect: () => endCrmPool(pool), stopEmbedded: async () => undefined };
       })()
     : await openCrm(config, logger);
   const store = new ApiKeyStore(crm.pool, 0);
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
       throw new Error(`unknown command ${command}\n${USAGE}`);
     }
   } finally {
-    await crm.close();
+    await closeSources([crm]);
   }
 }
 

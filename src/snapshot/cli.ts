@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { openBehaviour, openCrm, openSocial } from '../bootstrap';
+import { closeSources, openBehaviour, openCrm, openSocial, type SourceHandle } from '../bootstrap';
 import { loadConfig } from '../config';
 import { loadRules } from '../insights/rules';
 import { TagRegistry } from '../services/tagRegistry';
@@ -34,12 +34,12 @@ async function main(): Promise<void> {
   const config = loadConfig({ DB_STATEMENT_TIMEOUT_MS: '600000', MONGODB_TIMEOUT_MS: '60000', ...process.env });
   const logger = createLogger(config);
   const crm = await openCrm(config, logger);
-  const closers: (() => Promise<void>)[] = [() => crm.close()];
+  const sources: SourceHandle[] = [crm];
   try {
     const behaviour = await openBehaviour(config, logger);
-    closers.unshift(() => behaviour.close());
+    sources.push(behaviour);
     const social = await openSocial(config, logger);
-    closers.unshift(() => social.close());
+    sources.push(social);
     const tags = new TagRegistry(crm.pool, logger);
     await tags.refresh();
     const deps = {
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
         `${result.computed} customers computed, ${result.copied} copied, in ${result.ms} ms (${rate}/s)\n`,
     );
   } finally {
-    for (const close of closers) await close().catch(() => undefined);
+    await closeSources(sources).catch(() => undefined);
   }
 }
 
