@@ -75,8 +75,10 @@ export interface CrmHandle extends SourceHandle {
  * CRM tables are created when missing. Checks every contract column and its type (tables or views in
  * CRM_SCHEMA), then applies the c360 migrations. Fails with a message that says what to do when the
  * database is unreachable, or one line per missing table, missing column or unreadable type.
+ * `ownsSignals`: the caller handles SIGINT itself and closes the sources (`npm start`); the embedded
+ * PostgreSQL then runs out of reach of a terminal's Ctrl-C, else Ctrl-C stops it with the caller.
  */
-export async function openCrm(config: Config, logger: Logger): Promise<CrmHandle> {
+export async function openCrm(config: Config, logger: Logger, { ownsSignals = false } = {}): Promise<CrmHandle> {
   const embedded = config.DATABASE_URL
     ? null
     : await (
@@ -85,6 +87,7 @@ export async function openCrm(config: Config, logger: Logger): Promise<CrmHandle
         dir: path.join(config.DATA_DIR, 'postgres'),
         database: 'customer360',
         persistent: true,
+        ownProcessGroup: ownsSignals,
         onLog: (line) => logger.trace({ source: 'embedded-postgres' }, line.trim()),
       });
   const url = embedded?.url ?? config.DATABASE_URL!;

