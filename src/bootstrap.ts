@@ -61,6 +61,13 @@ export async function closeSources(handles: SourceHandle[], disconnected: () => 
   if (failure) throw failure.reason;
 }
 
+/** A CRM pool made beside openCrm's (the snapshot builder's, one on a running embedded CRM), for closeSources. */
+export const crmPoolHandle = (pool: pg.Pool): SourceHandle & { pool: pg.Pool } => ({
+  pool,
+  disconnect: () => endCrmPool(pool),
+  stopEmbedded: async () => undefined,
+});
+
 export interface CrmHandle extends SourceHandle {
   pool: pg.Pool;
   /** The connection string (for a second pool with other limits, e.g. the snapshot builder's). */

@@ -1,7 +1,7 @@
 // First: OpenTelemetry patches http, pg, mongodb, graphql and undici as they load (src/observability/tracing.ts).
 import { tracing } from './instrument';
 import type { AddressInfo } from 'node:net';
-import { closeSources, embeddedSocialFile, loadEmbedded, openBehaviour, openCrm, openSocial } from './bootstrap';
+import { closeSources, crmPoolHandle, embeddedSocialFile, loadEmbedded, openBehaviour, openCrm, openSocial } from './bootstrap';
 import { assertTokenKeyConfigured, ConfigError, loadConfig } from './config';
 import { EXPLORER_PATH } from './explorer';
 import { createHttpServer } from './http';
@@ -14,7 +14,7 @@ import { developmentSecret } from './security/devSecret';
 import { mintToken, tokenKey } from './security/tokens';
 import { createApollo } from './server';
 import { scheduleSnapshots } from './snapshot/schedule';
-import { createCrmPool, endCrmPool } from './sources/crm/pool';
+import { createCrmPool } from './sources/crm/pool';
 import { scheduleSearchRefresh } from './sources/crm/searchIndex';
 
 /** `npm start`: wires the sources (embedded when not configured), serves /graphql, stops cleanly. */
@@ -98,12 +98,13 @@ async function main(): Promise<void> {
     clearTimeout(deadline);
     await apollo.stop();
     logger.info('API closed');
-    const builder = { disconnect: () => endCrmPool(builderPool), stopEmbedded: async () => undefined };
     let code = 0;
-    await closeSources([builder, crm, behaviour, social], () => logger.info('pools and clients closed')).catch((err: unknown) => {
-      code = 1;
-      logger.error({ err }, 'closing the sources failed');
-    });
+    await closeSources([crmPoolHandle(builderPool), crm, behaviour, social], () => logger.info('pools and clients closed')).catch(
+      (err: unknown) => {
+        code = 1;
+        logger.error({ err }, 'closing the sources failed');
+      },
+    );
     const embedded = Object.keys(sources).filter((name) => sources[name as keyof typeof sources] === 'embedded');
     if (embedded.length) logger.info({ embedded }, 'embedded services stopped');
     await tracing?.stop();

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { closeSources, loadEmbedded, openCrm } from '../bootstrap';
+import { closeSources, crmPoolHandle, loadEmbedded, openCrm } from '../bootstrap';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
-import { createCrmPool, endCrmPool } from '../sources/crm/pool';
+import { createCrmPool } from '../sources/crm/pool';
 import { ApiKeyStore } from './apiKeys';
 
 const USAGE = `usage: npm run apikey -- create --partner NAME --scopes profile,orders [--rate 60]
@@ -33,12 +33,7 @@ async function main(): Promise<void> {
   const running = config.DATABASE_URL
     ? null
     : (await loadEmbedded('DATABASE_URL')).runningEmbeddedPostgresUrl(path.join(config.DATA_DIR, 'postgres'), 'customer360');
-  const crm = running
-    ? (() => {
-        const pool = createCrmPool(config, running);
-        return { pool, disconnect: () => endCrmPool(pool), stopEmbedded: async () => undefined };
-      })()
-    : await openCrm(config, logger);
+  const crm = running ? crmPoolHandle(createCrmPool(config, running)) : await openCrm(config, logger);
   const store = new ApiKeyStore(crm.pool, 0);
   const by = `cli:${process.env.USER ?? 'operator'}`;
   try {
