@@ -22,6 +22,8 @@ const schema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** pretty: one human-readable line per record; json: JSON lines. Unset: pretty on a terminal in development, else json. */
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
   /** Unset: an embedded PostgreSQL under DATA_DIR with a generated demo dataset. */
   DATABASE_URL: url(['postgres', 'postgresql']).optional(),
   /** Unset: the embedded MongoDB-wire-compatible server (development and tests only). */

@@ -1,6 +1,6 @@
 import { integer, runCommand, share } from '../cli/command';
 import { progressBar } from '../cli/progress';
-import { embeddedSocialFile, openBehaviour, openCrm } from '../bootstrap';
+import { closeSources, embeddedSocialFile, openBehaviour, openCrm } from '../bootstrap';
 import { DEMO_DEFAULTS, loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { seedDemo } from './index';
@@ -38,7 +38,7 @@ runCommand(
     const logger = createLogger({ ...config, LOG_LEVEL: 'warn' });
     const crm = await openCrm(config, logger);
     const behaviour = await openBehaviour(config, logger).catch(async (e: unknown) => {
-      await crm.close();
+      await closeSources([crm]);
       throw e;
     });
     try {
@@ -68,8 +68,7 @@ runCommand(
           `CRM load ${result.crmLoadMs} ms, events load ${result.eventsLoadMs} ms): ${counts}\n`,
       );
     } finally {
-      await behaviour.close();
-      await crm.close();
+      await closeSources([behaviour, crm]);
     }
   },
 );

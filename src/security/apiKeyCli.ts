@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { integer, listOf, oneOf, required, runCommand, UsageError } from '../cli/command';
-import { loadEmbedded, openCrm } from '../bootstrap';
+import { closeSources, crmPoolHandle, loadEmbedded, openCrm } from '../bootstrap';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { createCrmPool } from '../sources/crm/pool';
@@ -50,12 +50,7 @@ runCommand(
     const running = config.DATABASE_URL
       ? null
       : (await loadEmbedded('DATABASE_URL')).runningEmbeddedPostgresUrl(path.join(config.DATA_DIR, 'postgres'), 'customer360');
-    const crm = running
-      ? (() => {
-          const pool = createCrmPool(config, running);
-          return { pool, close: () => pool.end() };
-        })()
-      : await openCrm(config, logger);
+    const crm = running ? crmPoolHandle(createCrmPool(config, running)) : await openCrm(config, logger);
     const store = new ApiKeyStore(crm.pool, 0);
     const by = `cli:${process.env.USER ?? 'operator'}`;
     try {
@@ -77,7 +72,7 @@ runCommand(
         }
       }
     } finally {
-      await crm.close();
+      await closeSources([crm]);
     }
   },
 );

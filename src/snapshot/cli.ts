@@ -1,5 +1,5 @@
 import { integer, runCommand } from '../cli/command';
-import { openBehaviour, openCrm, openSocial } from '../bootstrap';
+import { closeSources, openBehaviour, openCrm, openSocial, type SourceHandle } from '../bootstrap';
 import { loadConfig } from '../config';
 import { loadRules } from '../insights/rules';
 import { TagRegistry } from '../services/tagRegistry';
@@ -30,12 +30,12 @@ runCommand({ name: 'snapshot', usage: USAGE, options }, async ({ values }) => {
   const config = loadConfig({ DB_STATEMENT_TIMEOUT_MS: '600000', MONGODB_TIMEOUT_MS: '60000', ...process.env });
   const logger = createLogger(config);
   const crm = await openCrm(config, logger);
-  const closers: (() => Promise<void>)[] = [() => crm.close()];
+  const sources: SourceHandle[] = [crm];
   try {
     const behaviour = await openBehaviour(config, logger);
-    closers.unshift(() => behaviour.close());
+    sources.push(behaviour);
     const social = await openSocial(config, logger);
-    closers.unshift(() => social.close());
+    sources.push(social);
     const tags = new TagRegistry(crm.pool, logger);
     await tags.refresh();
     const deps = {
@@ -62,6 +62,6 @@ runCommand({ name: 'snapshot', usage: USAGE, options }, async ({ values }) => {
         `${result.computed} customers computed, ${result.copied} copied, in ${result.ms} ms (${rate}/s)\n`,
     );
   } finally {
-    for (const close of closers) await close().catch(() => undefined);
+    await closeSources(sources).catch(() => undefined);
   }
 });

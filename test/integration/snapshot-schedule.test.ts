@@ -40,7 +40,7 @@ describe('the snapshot scheduler', () => {
       await new Promise((r) => setTimeout(r, 1_000));
       expect(await versions()).toBe(0); // not even started
     } finally {
-      stop();
+      await stop();
     }
   });
 
@@ -50,7 +50,7 @@ describe('the snapshot scheduler', () => {
     try {
       expect(await builtWithin(30_000)).toBe(true);
     } finally {
-      stop();
+      await stop();
     }
   });
 });
