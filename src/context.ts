@@ -6,8 +6,6 @@ import type { Config } from './config';
 import { loggablePath } from './logger';
 import type { SourceError } from './errors';
 import type { DerivationRules } from './insights/rules';
-import { crmColumnsOf } from './services/columns';
-import type { DocumentFields } from './services/selection';
 import type { TagRegistry } from './services/tagRegistry';
 import type { ApiKeyStore } from './security/apiKeys';
 import { AuditTrail } from './security/audit';
@@ -114,11 +112,11 @@ export interface Context extends DerivationScope {
   /** Round trips this request made, per source. */
   roundTrips: RoundTrips;
   /**
-   * The fields the operation selects, by type (`fields`, set once it is resolved, before execution);
-   * the CRM loaders read only the columns those fields need (services/columns.ts). Null until then:
-   * every column. A holder, as Apollo runs the operation on a shallow copy of this context.
+   * The CRM columns the operation's fields read (`crm`, set once it is resolved, before execution:
+   * services/columns.ts); the CRM loaders read only those. Null until then: every column. A holder,
+   * as Apollo runs the operation on a shallow copy of this context.
    */
-  readonly selection: { fields: DocumentFields | null };
+  readonly selection: { crm: CrmColumns | null };
   /** The stores themselves, for the privacy operations only (export reads, erasure writes); fields go through the loaders. */
   stores: Pick<Deps, 'crmPool' | 'behaviourDb' | 'social'>;
   /**
@@ -145,8 +143,8 @@ export interface RequestInfo {
 export function createContext(deps: Deps, { principal, requestId, now, budgets }: RequestInfo): Context {
   const roundTrips = noRoundTrips();
   const partialErrors: GraphQLFormattedError[] = [];
-  const selection: Context['selection'] = { fields: null };
-  const columns = () => crmColumnsOf(selection.fields);
+  const selection: Context['selection'] = { crm: null };
+  const columns = () => selection.crm ?? ALL_CRM_COLUMNS;
   const ctx: Context = {
     ...createDerivationScope(deps, roundTrips, now, columns),
     selection,

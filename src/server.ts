@@ -19,6 +19,7 @@ import { installGuards } from './security/guards';
 import { queryLimits } from './security/limits';
 import { securityPlugin } from './security/plugin';
 import { resolveEntities } from './services/federation';
+import { crmColumnsOf } from './services/columns';
 import { documentFields } from './services/selection';
 import { readPolicies } from './security/policies';
 import { isPartnerOnly } from './security/principal';
@@ -116,12 +117,12 @@ const roundTripsHeader: ApolloServerPlugin<Context> = {
   },
 };
 
-/** Tells the request which fields its operation selects (Context.selection), before it executes. */
+/** Tells the request which CRM columns its operation's fields read (Context.selection), before it executes. */
 const operationFields: ApolloServerPlugin<Context> = {
   async requestDidStart() {
     return {
       async didResolveOperation({ contextValue, document, schema }) {
-        contextValue.selection.fields = documentFields(schema, document);
+        contextValue.selection.crm = crmColumnsOf(documentFields(schema, document));
       },
     };
   },

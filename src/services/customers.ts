@@ -6,9 +6,8 @@ import { ambiguous, badUserInput, notFound } from '../errors';
 import { checkFirst, decodeCursor, encodeCursor, toPage } from '../pagination';
 import { toLookupKey, type LookupKey } from '../sources/crm/identifiers';
 import * as q from '../sources/crm/queries';
-import type { CustomerKeys, CustomerRow } from '../sources/crm/rows';
+import { ALL_CRM_COLUMNS, type CustomerKeys, type CustomerRow } from '../sources/crm/rows';
 import type { SegmentFilter } from '../sources/crm/segments';
-import { crmColumnsOf } from './columns';
 import { currentSnapshot, segmentById, snapshotInfo } from './dashboards';
 
 /** Customer use cases behind Query; each returns references whose fields load lazily. */
@@ -129,7 +128,7 @@ export async function listCustomers(
       after = { us, id };
     }
   }
-  const { customerProfile } = crmColumnsOf(ctx.selection.fields);
+  const { customerProfile } = ctx.selection.crm ?? ALL_CRM_COLUMNS;
   const rows = await q.listCustomers(ctx.crm.db, filter, orderBy, first + 1, after, customerProfile);
   prime(ctx, rows);
   const cursorOf = (r: q.Keyed<CustomerKeys>) => (orderBy === 'id_asc' ? encodeCursor(tag, [r.id]) : encodeCursor(tag, [r.sort_us, r.id]));
