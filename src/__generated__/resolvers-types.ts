@@ -264,8 +264,8 @@ export type Customer = {
   /** The records merged into the survivor (ids, sorted); empty when there are none. */
   mergedFrom?: Maybe<Array<Scalars['ID']['output']>>;
   /**
-   * Orders, newest first. `first` is 1..100. Null (with an error) when the CRM call fails, so the rest
-   * of the customer still comes back.
+   * Orders, newest first. `first` or `last` is 1..100 (10 without either). Null (with an error) when the
+   * CRM call fails, so the rest of the customer still comes back.
    */
   orders?: Maybe<OrderConnection>;
   profile: CustomerProfile;
@@ -289,8 +289,9 @@ export type Customer = {
   /** The tags whose definition applies, each with the facts behind it. `families` keeps only those families. */
   tags?: Maybe<Array<Tag>>;
   /**
-   * The customer's events, newest first (ties by event id). `first` is 1..100; `types` keeps only
-   * those event types (e.g. ["search", "purchase"]). Null when the behaviour source is unavailable.
+   * The customer's events, newest first (ties by event id). `first` or `last` is 1..100 (20 without
+   * either); `types` keeps only those event types (e.g. ["search", "purchase"]). Null when the
+   * behaviour source is unavailable.
    */
   timeline?: Maybe<EventConnection>;
   /** HIGH_VALUE, REGULAR, POTENTIAL or LOW (CRM; behaviour only for customers without completed orders). */
@@ -332,7 +333,9 @@ export type CustomerLifecycleArgs = {
  */
 export type CustomerOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<OrderStatus>;
 };
 
@@ -381,7 +384,9 @@ export type CustomerTagsArgs = {
  */
 export type CustomerTimelineArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   types?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
@@ -886,12 +891,29 @@ export type OrderItem = {
 
 export { OrderStatus };
 
-/** Relay pagination state of a connection. */
+/**
+ * Relay pagination state of a connection (https://relay.dev/graphql/connections.htm). Every connection
+ * pages forward with `first` and `after` and backward with `last` and `before` (one pair at a time:
+ * BAD_USER_INPUT otherwise); without `first` and `last` it answers the first page of its default size.
+ * Edges always come in the list's order.
+ */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** Opaque cursor of the last edge; pass it as `after` to get the next page. Null on an empty page. */
+  /** Opaque cursor of the last edge; pass it as `after` (with `first`) to get the next page. Null on an empty page. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /**
+   * More edges follow this page's last one. Paging backward (`last`/`before`) it is false: the
+   * specification lets a server skip that check, and the edge named by `before` follows anyway.
+   */
   hasNextPage: Scalars['Boolean']['output'];
+  /**
+   * Paging backward (`last`/`before`): more edges precede this page's first one. Paging forward
+   * (`first`/`after`) it is false: the specification lets a server skip that check, and the edge named
+   * by `after` precedes anyway.
+   */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** Opaque cursor of the first edge; pass it as `before` (with `last`) to get the page before. Null on an empty page. */
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 export { PartnerScope };
@@ -935,7 +957,7 @@ export type Query = {
   __typename?: 'Query';
   /** The partners' API keys (never the keys themselves). */
   apiKeys: Array<ApiKey>;
-  /** Reads of a customer's personal data, newest first. `first` is 1..200. */
+  /** Reads of a customer's personal data, newest first. `first` or `last` is 1..200 (50 without either). */
   auditLog: AuditEntryConnection;
   /** The customer with this CRM id; null when there is none (or, for a partner, when they have not granted partner_sharing). */
   customer?: Maybe<Customer>;
@@ -949,15 +971,18 @@ export type Query = {
   customerBy?: Maybe<Customer>;
   /** Statistics of the customers matching `filter` (everyone without one) in the current snapshot. */
   customerStats: CustomerStats;
-  /** A page of customers. `first` is 1..100; `after` is an `endCursor` from the same `orderBy`. */
+  /**
+   * A page of customers. `first` or `last` is 1..100 (20 without either); `after` is an `endCursor`,
+   * `before` a `startCursor`, from the same `orderBy`.
+   */
   customers: CustomerConnection;
   /** Every customer an identifier belongs to, active and oldest first (duplicates show up here). */
   customersBy: Array<Customer>;
   /**
    * Pairs of survivors that are probably one person, best first (score, then ids), with the evidence.
    * `minScore` in (0, 1] (default 0.5: a similar name in the same city alone stays below it), `first`
-   * 1..100. Computed in SQL over the whole CRM per page (about 1.9 s at 100,000 customers;
-   * docs/concepts.md "Identity resolution"), so walk it with large pages.
+   * or `last` 1..100 (20 without either). Computed in SQL over the whole CRM per page (about 1.9 s at
+   * 100,000 customers; docs/concepts.md "Identity resolution"), so walk it with large pages.
    */
   duplicateCandidates: DuplicateCandidateConnection;
   /** The customer's erasures, newest first (empty for an unknown id). */
@@ -972,7 +997,7 @@ export type Query = {
    * Null for an unknown id. The read is audited.
    */
   exportCustomerData?: Maybe<Scalars['JSON']['output']>;
-  /** Every link, unlink, merge and unmerge that touched the customer's person, newest first. `first` 1..200. */
+  /** Every link, unlink, merge and unmerge that touched the customer's person, newest first. `first` or `last` 1..200 (50 without either). */
   identityHistory: IdentityChangeConnection;
   /**
    * The customers of a batch of identifiers (at most 500, kinds mixed), one item per identifier in the
@@ -1010,8 +1035,10 @@ export type QueryApiKeysArgs = {
 
 export type QueryAuditLogArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   customerId: Scalars['ID']['input'];
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1032,8 +1059,10 @@ export type QueryCustomerStatsArgs = {
 
 export type QueryCustomersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<CustomerFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<CustomerOrderBy>;
 };
 
@@ -1045,7 +1074,9 @@ export type QueryCustomersByArgs = {
 
 export type QueryDuplicateCandidatesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   minScore?: InputMaybe<Scalars['Float']['input']>;
 };
 
@@ -1062,8 +1093,10 @@ export type QueryExportCustomerDataArgs = {
 
 export type QueryIdentityHistoryArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   customerId: Scalars['ID']['input'];
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1152,7 +1185,7 @@ export type Segment = {
   /** The filter as saved (SegmentFilter's fields; enum values lower-cased as stored). */
   filter: Scalars['JSON']['output'];
   id: Scalars['ID']['output'];
-  /** Members in the current snapshot, by id (Relay); `first` 1..100. */
+  /** Members in the current snapshot, by id (Relay); `first` or `last` 1..100 (20 without either). */
   members: CustomerConnection;
   name: Scalars['String']['output'];
   /** Who created the segment; only they or an admin may update it. */
@@ -1166,7 +1199,9 @@ export type Segment = {
 /** A saved, versioned segment: a named filter over the snapshot. */
 export type SegmentMembersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /**
@@ -1871,7 +1906,7 @@ export type CustomerResolvers<ContextType = Context, ParentType extends Resolver
   interests?: Resolver<Maybe<Array<ResolversTypes['Interest']>>, ParentType, ContextType, RequireFields<CustomerInterestsArgs, 'first'>>;
   lifecycle?: Resolver<Maybe<ResolversTypes['Lifecycle']>, ParentType, ContextType, Partial<CustomerLifecycleArgs>>;
   mergedFrom?: Resolver<Maybe<Array<ResolversTypes['ID']>>, ParentType, ContextType>;
-  orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<CustomerOrdersArgs, 'first'>>;
+  orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, Partial<CustomerOrdersArgs>>;
   profile?: Resolver<ResolversTypes['CustomerProfile'], ParentType, ContextType>;
   purchaseSummary?: Resolver<Maybe<ResolversTypes['PurchaseSummary']>, ParentType, ContextType>;
   rfm?: Resolver<Maybe<ResolversTypes['Rfm']>, ParentType, ContextType, Partial<CustomerRfmArgs>>;
@@ -1880,7 +1915,7 @@ export type CustomerResolvers<ContextType = Context, ParentType extends Resolver
   status?: Resolver<ResolversTypes['CustomerStatus'], ParentType, ContextType>;
   supportTickets?: Resolver<Maybe<Array<ResolversTypes['SupportTicket']>>, ParentType, ContextType, RequireFields<CustomerSupportTicketsArgs, 'first'>>;
   tags?: Resolver<Maybe<Array<ResolversTypes['Tag']>>, ParentType, ContextType, Partial<CustomerTagsArgs>>;
-  timeline?: Resolver<Maybe<ResolversTypes['EventConnection']>, ParentType, ContextType, RequireFields<CustomerTimelineArgs, 'first'>>;
+  timeline?: Resolver<Maybe<ResolversTypes['EventConnection']>, ParentType, ContextType, Partial<CustomerTimelineArgs>>;
   valueTier?: Resolver<Maybe<ResolversTypes['ValueTier']>, ParentType, ContextType, Partial<CustomerValueTierArgs>>;
 }>;
 
@@ -2141,6 +2176,8 @@ export type OrderStatusResolvers = EnumResolverSignature<{ CANCELLED?: any, COMP
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type PartnerScopeResolvers = EnumResolverSignature<{ BEHAVIOUR?: any, CONTACT?: any, IDENTITIES?: any, INSIGHTS?: any, ORDERS?: any, PROFILE?: any, SOCIAL?: any, SUPPORT?: any }, ResolversTypes['PartnerScope']>;
@@ -2164,16 +2201,16 @@ export type PurchaseSummaryResolvers<ContextType = Context, ParentType extends R
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType, RequireFields<QueryApiKeysArgs, 'includeRevoked'>>;
-  auditLog?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'customerId' | 'first'>>;
+  auditLog?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'customerId'>>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'id'>>;
   customerBy?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerByArgs, 'identifier'>>;
   customerStats?: Resolver<ResolversTypes['CustomerStats'], ParentType, ContextType, Partial<QueryCustomerStatsArgs>>;
-  customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first' | 'orderBy'>>;
+  customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'orderBy'>>;
   customersBy?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomersByArgs, 'identifier'>>;
-  duplicateCandidates?: Resolver<ResolversTypes['DuplicateCandidateConnection'], ParentType, ContextType, RequireFields<QueryDuplicateCandidatesArgs, 'first' | 'minScore'>>;
+  duplicateCandidates?: Resolver<ResolversTypes['DuplicateCandidateConnection'], ParentType, ContextType, RequireFields<QueryDuplicateCandidatesArgs, 'minScore'>>;
   erasures?: Resolver<Array<ResolversTypes['Erasure']>, ParentType, ContextType, RequireFields<QueryErasuresArgs, 'customerId'>>;
   exportCustomerData?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType, RequireFields<QueryExportCustomerDataArgs, 'id'>>;
-  identityHistory?: Resolver<ResolversTypes['IdentityChangeConnection'], ParentType, ContextType, RequireFields<QueryIdentityHistoryArgs, 'customerId' | 'first'>>;
+  identityHistory?: Resolver<ResolversTypes['IdentityChangeConnection'], ParentType, ContextType, RequireFields<QueryIdentityHistoryArgs, 'customerId'>>;
   lookupCustomers?: Resolver<Array<Maybe<ResolversTypes['Customer']>>, ParentType, ContextType, RequireFields<QueryLookupCustomersArgs, 'identifiers'>>;
   previewTagDefinition?: Resolver<ResolversTypes['TagPreview'], ParentType, ContextType, RequireFields<QueryPreviewTagDefinitionArgs, 'expression' | 'sample'>>;
   searchCustomers?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QuerySearchCustomersArgs, 'first' | 'query'>>;
@@ -2220,7 +2257,7 @@ export type SegmentResolvers<ContextType = Context, ParentType extends Resolvers
   exportPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   filter?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  members?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<SegmentMembersArgs, 'first'>>;
+  members?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, Partial<SegmentMembersArgs>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   owner?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   stats?: Resolver<ResolversTypes['CustomerStats'], ParentType, ContextType>;

@@ -3,7 +3,7 @@ import type { CustomerFilter, CustomerOrderBy, IdentifierInput } from '../__gene
 import type { Context } from '../context';
 import { GraphQLError } from 'graphql';
 import { ambiguous, badUserInput, notFound } from '../errors';
-import { checkFirst, decodeCursor, encodeCursor, toPage } from '../pagination';
+import { checkFirst, encodeCursor, mapCursor, sliceOf, toPage, type ConnectionArgs } from '../pagination';
 import { toLookupKey, type LookupKey } from '../sources/crm/identifiers';
 import * as q from '../sources/crm/queries';
 import type { CustomerRow } from '../sources/crm/rows';
@@ -109,30 +109,25 @@ async function snapshotFilter(
 
 export async function listCustomers(
   ctx: Context,
-  args: { filter?: CustomerFilter | null; orderBy?: CustomerOrderBy | null; first?: number | null; after?: string | null },
+  args: ConnectionArgs & { filter?: CustomerFilter | null; orderBy?: CustomerOrderBy | null },
 ): Promise<CustomerConnectionParent> {
-  const first = checkFirst(args.first ?? 20, MAX_PAGE);
+  const orderBy = args.orderBy ?? 'id_asc';
+  const tag = `customers:${orderBy}`;
+  const bounds = { max: MAX_PAGE, defaultSize: 20 };
+  // id_asc cursors hold the id; the creation orders' hold (microseconds, id).
+  const slice =
+    orderBy === 'id_asc'
+      ? mapCursor(sliceOf(args, tag, ['string'], bounds), ([id]) => ({ id }))
+      : mapCursor(sliceOf(args, tag, ['int', 'string'], bounds), ([us, id]) => ({ us, id }));
   const { stage, tier, tag: tagKey, segment, ...crmFilter } = args.filter ?? {};
   checkFilter(crmFilter);
   const snapshot = await snapshotFilter(ctx, { stage, tier, tag: tagKey, segment });
   const filter = { ...crmFilter, snapshot: snapshot && { version: snapshot.version.version, filters: snapshot.filters } };
-  const orderBy = args.orderBy ?? 'id_asc';
-  const tag = `customers:${orderBy}`;
-  let after: { us: number; id: string } | { id: string } | null = null;
-  if (args.after != null) {
-    if (orderBy === 'id_asc') {
-      const [id] = decodeCursor(tag, args.after, ['string']);
-      after = { id };
-    } else {
-      const [us, id] = decodeCursor(tag, args.after, ['int', 'string']);
-      after = { us, id };
-    }
-  }
-  const rows = await q.listCustomers(ctx.crm.db, filter, orderBy, first + 1, after);
+  const rows = await q.listCustomers(ctx.crm.db, filter, orderBy, slice.size + 1, slice.cursor, slice.backward);
   prime(ctx, rows);
   const cursorOf = (r: q.Keyed<CustomerRow>) => (orderBy === 'id_asc' ? encodeCursor(tag, [r.id]) : encodeCursor(tag, [r.sort_us, r.id]));
   return {
-    ...toPage(rows, first, cursorOf, ref),
+    ...toPage(rows, slice, cursorOf, ref),
     count: () => q.countCustomers(ctx.crm.db, filter),
     snapshot: snapshot && snapshotInfo(ctx, snapshot.version),
   };

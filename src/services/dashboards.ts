@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { Context } from '../context';
 import { badUserInput, conflict, forbidden } from '../errors';
-import { checkFirst, decodeCursor, encodeCursor, toPage } from '../pagination';
+import { checkFirst, encodeCursor, sliceOf, toPage, type ConnectionArgs } from '../pagination';
 import type { CustomerStatsParent as StatsParent, SnapshotInfoParent as SnapshotParent } from '../parents';
 import * as seg from '../sources/crm/segments';
 import { completeSnapshots, type SnapshotVersion } from '../sources/crm/snapshots';
@@ -155,17 +155,16 @@ export async function segmentStats(ctx: Context, segment: seg.SegmentRow): Promi
 }
 
 /** Segment.members: a Relay page of the members in id order; totalCount is the segment's count. */
-export async function segmentMembers(ctx: Context, segment: seg.SegmentRow, args: { first?: number | null; after?: string | null }) {
-  const first = checkFirst(args.first ?? 20, 100);
+export async function segmentMembers(ctx: Context, segment: seg.SegmentRow, args: ConnectionArgs) {
   const snapshot = await currentSnapshot(ctx);
   // A cursor belongs to one snapshot version: after a switch, paging starts again (BAD_USER_INPUT), never mixes versions.
   const tag = `segment:${segment.id}:${snapshot.version}`;
-  const after = args.after == null ? null : decodeCursor(tag, args.after, ['string'])[0];
-  const ids = await seg.memberIds(ctx.crm.db, snapshot.version, segment.filter, after, first + 1);
+  const slice = sliceOf(args, tag, ['string'], { max: 100, defaultSize: 20 });
+  const ids = await seg.memberIds(ctx.crm.db, snapshot.version, segment.filter, slice.cursor?.[0] ?? null, slice.size + 1, slice.backward);
   return {
     ...toPage(
       ids,
-      first,
+      slice,
       (id) => encodeCursor(tag, [id]),
       (id) => ({ id }),
     ),

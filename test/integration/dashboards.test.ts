@@ -185,6 +185,19 @@ describe('customerStats over a full snapshot', () => {
       after = m.pageInfo.hasNextPage ? m.pageInfo.endCursor : null;
     } while (after);
     expect(ids).toEqual(expected);
+    // Backward from the end, in pages of 3: the same members, each page in id order.
+    const back: string[][] = [];
+    let before: string | null = null;
+    do {
+      const page: GqlResult = await api.gql(
+        `query($id: ID!, $before: String) { segment(id: $id) { members(last: 3, before: $before) { edges { node { id } } pageInfo { hasPreviousPage startCursor } } } }`,
+        { id: segment.id, before },
+      );
+      const m = page.body.data.segment.members;
+      back.unshift(m.edges.map((e: { node: { id: string } }) => e.node.id));
+      before = m.pageInfo.hasPreviousPage ? m.pageInfo.startCursor : null;
+    } while (before);
+    expect(back.flat()).toEqual(expected);
     const listed = await api.gql(
       `query($s: ID!) { customers(first: 100, filter: { segment: $s }) { totalCount edges { node { id } } snapshot { version } } }`,
       { s: segment.id },

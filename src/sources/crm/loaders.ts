@@ -9,7 +9,9 @@ export interface OrdersKey {
   customerId: string;
   first: number;
   status: string | null;
+  /** The page's cursor; `backward`: the orders before it, read oldest first. */
   after: { us: number; id: string } | null;
+  backward: boolean;
 }
 export interface TicketsKey {
   customerId: string;
@@ -168,13 +170,14 @@ export function createCrmLoaders(db: Db, { batch }: LoaderOptions = { batch: tru
       (keys) =>
         byGroup(
           keys,
-          (k) => json([k.first, k.status]),
+          (k) => json([k.first, k.status, k.backward]),
           async (group) => {
             const rows = await q.ordersPages(
               db,
               group.map((k) => ({ customerId: k.customerId, afterUs: k.after?.us ?? null, afterId: k.after?.id ?? null })),
               group[0]!.first + 1,
               group[0]!.status,
+              group[0]!.backward,
             );
             return groupRows(
               group.map((_, i) => i),

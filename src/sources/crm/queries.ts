@@ -45,15 +45,20 @@ export const purchaseSummaries = (db: Db, ids: readonly string[]) =>
       GROUP BY m.key`,
   );
 
-/** Per customer, up to `limit` orders after its own cursor, newest first. `k` is the key's index. */
+/**
+ * Per customer, up to `limit` orders after its own cursor, newest first; `backward`: before it, oldest
+ * first (the caller restores the list's order). `k` is the key's index.
+ */
 export const ordersPages = (
   db: Db,
   keys: { customerId: string; afterUs: number | null; afterId: string | null }[],
   limit: number,
   status: string | null,
+  backward = false,
 ) => {
   const ids = param(keys.map((k) => k.customerId));
   const st = param(status);
+  const [dir, past] = backward ? [sql`ASC`, sql`>`] : [sql`DESC`, sql`<`];
   return db<Keyed<OrderRow> & { k: number }>(
     sql`${withMembers(ids)} SELECT k.ord - 1 AS k, o.*
        FROM unnest(${ids}::text[], ${keys.map((k) => k.afterUs)}::int8[], ${keys.map((k) => k.afterId)}::text[]) WITH ORDINALITY AS k(customer_id, after_us, after_id, ord)
@@ -63,11 +68,11 @@ export const ordersPages = (
           FROM orders o
          WHERE o.customer_id = ANY(${membersArray(sql`k.customer_id`)})
            AND (${st}::text IS NULL OR o.status = ${st})
-           AND (k.after_us IS NULL OR (o.placed_at, o.id) < (${fromMicros(sql`k.after_us`)}, k.after_id))
-         ORDER BY o.placed_at DESC, o.id DESC
+           AND (k.after_us IS NULL OR (o.placed_at, o.id) ${past} (${fromMicros(sql`k.after_us`)}, k.after_id))
+         ORDER BY o.placed_at ${dir}, o.id ${dir}
          LIMIT ${limit}
       ) o
-      ORDER BY k, o.placed_at DESC, o.id DESC`,
+      ORDER BY k, o.placed_at ${dir}, o.id ${dir}`,
   );
 };
 
@@ -257,24 +262,28 @@ function whereOf(f: CustomerListFilter): Sql[] {
 
 export type CustomerOrderBy = 'id_asc' | 'created_at_asc' | 'created_at_desc';
 
-/** Keyset page: up to `limit` customers after `after` (the previous page's last sort key). */
+/**
+ * Keyset page: up to `limit` customers after `cursor` (a sort key), or, `backward`, before it in
+ * reverse order (the caller restores the list's order).
+ */
 export function listCustomers(
   db: Db,
   filter: CustomerListFilter,
   orderBy: CustomerOrderBy,
   limit: number,
-  after: { us: number; id: string } | { id: string } | null,
+  cursor: { us: number; id: string } | { id: string } | null,
+  backward = false,
 ) {
   const where = whereOf(filter);
-  let order = sql`c.id`;
+  // Ascending in the direction read: the list's own order, or its reverse when backward.
+  const asc = (orderBy !== 'created_at_desc') !== backward;
+  const [dir, past] = asc ? [sql`ASC`, sql`>`] : [sql`DESC`, sql`<`];
+  let order = sql`c.id ${dir}`;
   if (orderBy !== 'id_asc') {
-    const asc = orderBy === 'created_at_asc';
-    order = asc ? sql`c.created_at ASC, c.id ASC` : sql`c.created_at DESC, c.id DESC`;
-    if (after && 'us' in after) {
-      where.push(sql`(c.created_at, c.id) ${asc ? sql`>` : sql`<`} (${fromMicros(after.us)}, ${after.id})`);
-    }
-  } else if (after) {
-    where.push(sql`c.id > ${after.id}`);
+    order = sql`c.created_at ${dir}, c.id ${dir}`;
+    if (cursor && 'us' in cursor) where.push(sql`(c.created_at, c.id) ${past} (${fromMicros(cursor.us)}, ${cursor.id})`);
+  } else if (cursor) {
+    where.push(sql`c.id ${past} ${cursor.id}`);
   }
   return db<Keyed<CustomerRow>>(
     sql`SELECT ${CUSTOMER_COLUMNS}, ${micros(sql`c.created_at`)} AS sort_us FROM customers c

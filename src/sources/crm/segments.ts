@@ -112,10 +112,12 @@ export async function stageTransitions(db: Db, version: number, previous: number
 }
 
 /** The segment's member ids after `after`, in id order; `limit` rows. */
-export async function memberIds(db: Db, version: number, f: SegmentFilter, after: string | null, limit: number): Promise<string[]> {
-  const cursor = after === null ? sql`` : sql` AND s.customer_id > ${after}`;
+/** Up to `limit` member ids after `after` in id order; `backward`: before it, in reverse order. */
+export async function memberIds(db: Db, version: number, f: SegmentFilter, after: string | null, limit: number, backward = false) {
+  const [dir, past] = backward ? [sql`DESC`, sql`<`] : [sql`ASC`, sql`>`];
+  const cursor = after === null ? sql`` : sql` AND s.customer_id ${past} ${after}`;
   return (
-    await db<{ customer_id: string }>(sql`SELECT s.customer_id ${scope(version, f)}${cursor} ORDER BY s.customer_id LIMIT ${limit}`)
+    await db<{ customer_id: string }>(sql`SELECT s.customer_id ${scope(version, f)}${cursor} ORDER BY s.customer_id ${dir} LIMIT ${limit}`)
   ).map((r) => r.customer_id);
 }
 
