@@ -78,6 +78,7 @@ const config: CodegenConfig = {
           SnapshotInfo: '../parents#SnapshotInfoParent',
           CustomerStats: '../parents#CustomerStatsParent',
           Segment: '../parents#SegmentParent',
+          Node: '../parents#NodeParent',
         },
         scalars: {
           DateTime: { input: 'Date', output: 'Date | string' },

@@ -127,3 +127,5 @@ export interface CustomerStatsParent {
   filter: SegmentFilter;
 }
 export type SegmentParent = SegmentRow;
+/** What Query.node answers: a customer reference or a segment row, tagged with its GraphQL type. */
+export type NodeParent = (CustomerRef & { __typename: 'Customer' }) | (SegmentRow & { __typename: 'Segment' });

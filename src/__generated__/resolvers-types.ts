@@ -25,7 +25,7 @@ import { IdentityAction } from '../../src/enums';
 import { DuplicateEvidenceKind } from '../../src/enums';
 import { SnapshotKind } from '../../src/enums';
 import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import { CustomerRef, CustomerProfileParent, ContactParent, IdentityParent, ConsentParent, CustomerConnectionParent, CustomerEdgeParent, OrderParent, OrderItemParent, ProductParent, OrderConnectionParent, OrderEdgeParent, PurchaseSummaryParent, SupportTicketParent, BehaviourParent, EventParent, DeviceParent, ChannelShareParent, EventConnectionParent, EventEdgeParent, SocialParent, SourceMetaParent, SocialAccountParent, SocialPostParent, RfmParent, LifecycleParent, ChurnRiskParent, TagDefinitionParent, TagPreviewParent, AuditEntryParent, AuditEntryConnectionParent, AuditEntryEdgeParent, ApiKeyParent, ErasureParent, MergeParent, IdentityChangeParent, IdentityChangeConnectionParent, IdentityChangeEdgeParent, DuplicateCandidateParent, DuplicateCandidateConnectionParent, DuplicateCandidateEdgeParent, SnapshotInfoParent, CustomerStatsParent, SegmentParent } from '../parents';
+import { CustomerRef, CustomerProfileParent, ContactParent, IdentityParent, ConsentParent, CustomerConnectionParent, CustomerEdgeParent, OrderParent, OrderItemParent, ProductParent, OrderConnectionParent, OrderEdgeParent, PurchaseSummaryParent, SupportTicketParent, BehaviourParent, EventParent, DeviceParent, ChannelShareParent, EventConnectionParent, EventEdgeParent, SocialParent, SourceMetaParent, SocialAccountParent, SocialPostParent, RfmParent, LifecycleParent, ChurnRiskParent, TagDefinitionParent, TagPreviewParent, AuditEntryParent, AuditEntryConnectionParent, AuditEntryEdgeParent, ApiKeyParent, ErasureParent, MergeParent, IdentityChangeParent, IdentityChangeConnectionParent, IdentityChangeEdgeParent, DuplicateCandidateParent, DuplicateCandidateConnectionParent, DuplicateCandidateEdgeParent, SnapshotInfoParent, CustomerStatsParent, SegmentParent, NodeParent } from '../parents';
 import { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -230,7 +230,7 @@ export type CreatedApiKey = {
  * One person, unified across the CRM, behaviour events and social accounts.
  * Every field loads its own data lazily and batched: a field not asked for costs nothing.
  */
-export type Customer = {
+export type Customer = Node & {
   __typename?: 'Customer';
   /**
    * What the customer did on web, app, mini-program and in store, from the behaviour events: their own
@@ -249,7 +249,7 @@ export type Customer = {
   consents?: Maybe<Array<Consent>>;
   contact: Contact;
   createdAt: Scalars['DateTime']['output'];
-  /** CRM id, e.g. `c_000042`. */
+  /** CRM id, e.g. `c_000042`; also its Node id (`node(id:)` fetches it again). */
   id: Scalars['ID']['output'];
   /**
    * Every identifier known for the customer (e-mail, phone, devices, anonymous ids, social handles,
@@ -851,6 +851,15 @@ export type MutationUpsertTagDefinitionArgs = {
   input: TagDefinitionInput;
 };
 
+/**
+ * An object with a stable, globally unique id that `Query.node` fetches again. The ids are the ones the API
+ * has always returned (not re-encoded: partners store them): a Segment's id has the form `seg_` + 12 hex
+ * digits, which the API generates; every other id is a Customer's CRM id.
+ */
+export type Node = {
+  id: Scalars['ID']['output'];
+};
+
 export type Order = {
   __typename?: 'Order';
   /** `web`, `app`, `mini_program`, `store`, ... */
@@ -1010,6 +1019,20 @@ export type Query = {
    * caller's customers per hour.
    */
   lookupCustomers: Array<Maybe<Customer>>;
+  /**
+   * The object with this id (Customer, Segment), or null when there is none. A Customer answers as
+   * `customer(id:)` does (null for a partner when they have not granted partner_sharing; audited; masked by
+   * role; counted against the caller's customers per hour); a Segment only for the roles of
+   * `segment(id:)` (FORBIDDEN otherwise). Without the analyst or admin role, it is the operation's one
+   * root field returning customers.
+   */
+  node?: Maybe<Node>;
+  /**
+   * The objects with these ids (at most 100), one item per id in the order sent, null for an unknown id;
+   * each as `node` answers it. All the customers are read in one CRM round trip. For the roles that list
+   * customers (an agent reads one customer at a time).
+   */
+  nodes: Array<Maybe<Node>>;
   /** Evaluates a draft condition on a deterministic sample of customers (`sample` 1..200), without saving it. */
   previewTagDefinition: TagPreview;
   /**
@@ -1105,6 +1128,16 @@ export type QueryLookupCustomersArgs = {
 };
 
 
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryNodesArgs = {
+  ids: Array<Scalars['ID']['input']>;
+};
+
+
 export type QueryPreviewTagDefinitionArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
   expression: Scalars['String']['input'];
@@ -1172,7 +1205,7 @@ export type Search = {
 };
 
 /** A saved, versioned segment: a named filter over the snapshot. */
-export type Segment = {
+export type Segment = Node & {
   __typename?: 'Segment';
   /** Members in the current snapshot. */
   count: Scalars['Int']['output'];
@@ -1184,6 +1217,7 @@ export type Segment = {
   exportPath: Scalars['String']['output'];
   /** The filter as saved (SegmentFilter's fields; enum values lower-cased as stored). */
   filter: Scalars['JSON']['output'];
+  /** `seg_` + 12 hex digits, generated by the API; also its Node id. */
   id: Scalars['ID']['output'];
   /** Members in the current snapshot, by id (Relay); `first` or `last` 1..100 (20 without either). */
   members: CustomerConnection;
@@ -1630,6 +1664,7 @@ export type ResolversTypes = ResolversObject<{
   Merge: ResolverTypeWrapper<MergeParent>;
   Money: ResolverTypeWrapper<Scalars['Money']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Node: ResolverTypeWrapper<NodeParent>;
   Order: ResolverTypeWrapper<OrderParent>;
   OrderConnection: ResolverTypeWrapper<OrderConnectionParent>;
   OrderEdge: ResolverTypeWrapper<OrderEdgeParent>;
@@ -1729,6 +1764,7 @@ export type ResolversParentTypes = ResolversObject<{
   Merge: MergeParent;
   Money: Scalars['Money']['output'];
   Mutation: Record<PropertyKey, never>;
+  Node: NodeParent;
   Order: OrderParent;
   OrderConnection: OrderConnectionParent;
   OrderEdge: OrderEdgeParent;
@@ -1917,6 +1953,7 @@ export type CustomerResolvers<ContextType = Context, ParentType extends Resolver
   tags?: Resolver<Maybe<Array<ResolversTypes['Tag']>>, ParentType, ContextType, Partial<CustomerTagsArgs>>;
   timeline?: Resolver<Maybe<ResolversTypes['EventConnection']>, ParentType, ContextType, Partial<CustomerTimelineArgs>>;
   valueTier?: Resolver<Maybe<ResolversTypes['ValueTier']>, ParentType, ContextType, Partial<CustomerValueTierArgs>>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type CustomerConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerConnection'] = ResolversParentTypes['CustomerConnection']> = ResolversObject<{
@@ -2142,6 +2179,10 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   upsertTagDefinition?: Resolver<ResolversTypes['TagDefinition'], ParentType, ContextType, RequireFields<MutationUpsertTagDefinitionArgs, 'input'>>;
 }>;
 
+export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'Customer' | 'Segment', ParentType, ContextType>;
+}>;
+
 export type OrderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order']> = ResolversObject<{
   channel?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -2212,6 +2253,8 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   exportCustomerData?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType, RequireFields<QueryExportCustomerDataArgs, 'id'>>;
   identityHistory?: Resolver<ResolversTypes['IdentityChangeConnection'], ParentType, ContextType, RequireFields<QueryIdentityHistoryArgs, 'customerId'>>;
   lookupCustomers?: Resolver<Array<Maybe<ResolversTypes['Customer']>>, ParentType, ContextType, RequireFields<QueryLookupCustomersArgs, 'identifiers'>>;
+  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
+  nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
   previewTagDefinition?: Resolver<ResolversTypes['TagPreview'], ParentType, ContextType, RequireFields<QueryPreviewTagDefinitionArgs, 'expression' | 'sample'>>;
   searchCustomers?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QuerySearchCustomersArgs, 'first' | 'query'>>;
   segment?: Resolver<Maybe<ResolversTypes['Segment']>, ParentType, ContextType, RequireFields<QuerySegmentArgs, 'id'>>;
@@ -2262,6 +2305,7 @@ export type SegmentResolvers<ContextType = Context, ParentType extends Resolvers
   owner?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   stats?: Resolver<ResolversTypes['CustomerStats'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type SentimentLabelResolvers = EnumResolverSignature<{ NEGATIVE?: any, NEUTRAL?: any, POSITIVE?: any }, ResolversTypes['SentimentLabel']>;
@@ -2469,6 +2513,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Merge?: MergeResolvers<ContextType>;
   Money?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
   OrderConnection?: OrderConnectionResolvers<ContextType>;
   OrderEdge?: OrderEdgeResolvers<ContextType>;

@@ -16,7 +16,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { IdentifierKind } from '../enums';
-import type { FieldPolicy } from './policies';
+import { answersCustomers, type FieldPolicy } from './policies';
 import { canList, isPartnerOnly, type Principal } from './principal';
 
 /** A field the caller may not use, and why. */
@@ -151,7 +151,7 @@ function rootFieldDenials(
     if (partner && identifiers.some((identifier) => identifier.kind !== IdentifierKind.EXTERNAL_ID)) {
       denials.push({ coordinate, reason: 'lookup', needs: ['partners look customers up by EXTERNAL_ID only'] });
     }
-    if (listing || getNamedType(field.type).name !== 'Customer') continue;
+    if (listing || !answersCustomers(schema, field.type)) continue;
     customerFields.push(coordinate);
     const first = field.name === 'searchCustomers' ? args(field, node).first : undefined;
     if (typeof first === 'number' && first > MAX_SEARCH_WITHOUT_LISTING) {

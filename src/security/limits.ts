@@ -84,7 +84,7 @@ export function costWithVariables(
 }
 
 /** Lists as long as one of their arguments: an item per representation, per identifier. */
-const SIZED_BY_ARGUMENT: Record<string, string> = { _entities: 'representations', lookupCustomers: 'identifiers' };
+const SIZED_BY_ARGUMENT: Record<string, string> = { _entities: 'representations', lookupCustomers: 'identifiers', nodes: 'ids' };
 
 /** Per configuration (its cost limit), the documents without variables whose priced copy passed. */
 const passedWithoutVariables = new WeakMap<Config, WeakSet<DocumentNode>>();
@@ -103,7 +103,7 @@ function pricedWithVariables(
     return Number.isInteger(given) ? { kind: Kind.INT, value: String(given) } : given === null ? undefined : defaults.get(value.name.value);
   };
   const listSize = schema.getDirective('listSize');
-  /** The size of a list without `first`/`last`: _entities' representations or lookupCustomers' identifiers as sent, else the field's @listSize. */
+  /** The size of a list without `first`/`last`: _entities' representations, lookupCustomers' identifiers or nodes' ids as sent, else the field's @listSize. */
   const unslicedSize = (def: GraphQLField<unknown, unknown>, node: FieldNode): number | undefined => {
     const batch = SIZED_BY_ARGUMENT[def.name];
     if (batch) {

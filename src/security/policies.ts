@@ -1,4 +1,12 @@
-import { getDirectiveValues, isObjectType, type GraphQLDirective, type GraphQLSchema } from 'graphql';
+import {
+  getDirectiveValues,
+  getNamedType,
+  isInterfaceType,
+  isObjectType,
+  type GraphQLDirective,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+} from 'graphql';
 import { isRole, isScope, type Role, type Scope } from './principal';
 
 /** What the schema's directives declare about one field (`Type.field`). */
@@ -30,6 +38,18 @@ export const FEDERATION_ROLES: Readonly<Record<string, Role[]>> = {
   'Query._entities': ['analyst', 'admin'],
   'Query._service': ['service'],
 };
+
+/**
+ * The root field that fetches each Node type: `Query.node` answers an object of that type only to the
+ * roles of that field's @auth (guards.ts), so fetching by global id never widens access.
+ */
+export const NODE_FETCHERS: Readonly<Record<string, string>> = { Customer: 'Query.customer', Segment: 'Query.segment' };
+
+/** Whether a field of this type answers customers: Customer, or an interface Customer implements (Node), in lists or not. */
+export function answersCustomers(schema: GraphQLSchema, type: GraphQLOutputType): boolean {
+  const named = getNamedType(type);
+  return named.name === 'Customer' || (isInterfaceType(named) && schema.getPossibleTypes(named).some((t) => t.name === 'Customer'));
+}
 
 function directive(schema: GraphQLSchema, name: string): GraphQLDirective {
   const d = schema.getDirective(name);

@@ -1,6 +1,7 @@
 import { BULK, fixtureDataset, LINA, LINA_DUP, NOW, TOM } from '../fixtures/crm';
 import { fixtureEvents } from '../fixtures/events';
 import { apiSuite } from '../helpers/suite';
+import { bearer } from '../helpers/tokens';
 
 /** The Relay server specification: PageInfo both ways, backward paging (last/before) on every connection. */
 const suite = apiSuite('relay', fixtureDataset(), { events: fixtureEvents(), clock: () => NOW });
@@ -168,5 +169,76 @@ describe('backward paging (last/before)', () => {
     const { body } = await suite.api.gql(`{ customers { edges { node { id } } ${PAGE_INFO} } }`);
     expect(body.data.customers.edges).toHaveLength(20);
     expect(body.data.customers.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+  });
+});
+
+describe('Node: Query.node and Query.nodes', () => {
+  const PERSON = 'id profile { fullName city birthDate } contact { email phone }';
+
+  it('fetches a customer again by its id, as customer(id:) answers it, for each role (masked as that role)', async () => {
+    for (const roles of [['admin'], ['analyst'], ['agent']] as const) {
+      const headers = await bearer([...roles]);
+      const byNode = await suite.api.gql(`{ node(id: "${LINA}") { __typename id ... on Customer { ${PERSON} } } }`, {}, headers);
+      const byField = await suite.api.gql(`{ customer(id: "${LINA}") { ${PERSON} } }`, {}, headers);
+      expect(byNode.body.errors).toBeUndefined();
+      expect(byNode.body.data.node).toEqual({ __typename: 'Customer', ...byField.body.data.customer });
+      expect(byNode.roundTrips).toEqual(byField.roundTrips);
+    }
+    const analyst = await suite.api.gql(`{ node(id: "${LINA}") { ... on Customer { contact { email } } } }`, {}, await bearer(['analyst']));
+    expect(analyst.body.data.node.contact.email).not.toBe(fixtureDataset().customers.find((c) => c.id === LINA)!.email);
+  });
+
+  it('is null for an unknown id, and audits the read of a customer', async () => {
+    expect((await suite.api.gql(`{ node(id: "c_nobody") { id } }`)).body).toEqual({ data: { node: null } });
+    const audited = async () =>
+      (await suite.api.gql(`{ auditLog(customerId: "${LINA_DUP}", first: 200) { edges { node { fields } } } }`)).body.data.auditLog
+        .edges as { node: { fields: string[] } }[];
+    const before = (await audited()).length;
+    await suite.api.gql(`{ node(id: "${LINA_DUP}") { ... on Customer { profile { fullName } } } }`, {}, await bearer(['agent']));
+    const after = await audited();
+    expect(after).toHaveLength(before + 1);
+    expect(after[0]!.node.fields).toEqual(expect.arrayContaining(['CustomerProfile.fullName']));
+  });
+
+  it('answers 50 customers in order, with nulls for unknown ids, in one CRM round trip', async () => {
+    const ids = [...BULK.slice(0, 48), 'c_nobody', TOM];
+    const { body, roundTrips } = await suite.api.gql(
+      `query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Customer { profile { city } } } }`,
+      { ids },
+      await bearer(['analyst']),
+    );
+    expect(body.errors).toBeUndefined();
+    const cityOf = new Map(fixtureDataset().customers.map((c) => [c.id, c.city]));
+    expect(body.data.nodes).toEqual(ids.map((id) => (cityOf.has(id) ? { id, profile: { city: cityOf.get(id) } } : null)));
+    expect(roundTrips.crm).toBe(1);
+  });
+
+  it('keeps the one-customer rule for agents, and nodes for the listing roles', async () => {
+    const agent = await bearer(['agent']);
+    const two = await suite.api.gql(`{ node(id: "${LINA}") { id } customer(id: "${TOM}") { id } }`, {}, agent);
+    expect(two.status).toBe(403);
+    expect(two.body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    const many = await suite.api.gql(`{ nodes(ids: ["${LINA}"]) { id } }`, {}, agent);
+    expect(many.status).toBe(403);
+    expect(many.roundTrips.crm).toBe(0);
+  });
+
+  it('fetches a segment for the roles of segment(id:), and refuses it to others', async () => {
+    const created = await suite.api.gql(
+      `mutation { createSegment(input: { name: "Node test", filter: { stages: [ACTIVE] } }) { id name version } }`,
+      {},
+      await bearer(['analyst']),
+    );
+    const segment = created.body.data.createSegment;
+    expect(segment.id).toMatch(/^seg_[0-9a-f]{12}$/);
+    const query = `{ node(id: "${segment.id}") { __typename id ... on Segment { name version } } }`;
+    expect((await suite.api.gql(query, {}, await bearer(['analyst']))).body).toEqual({
+      data: { node: { __typename: 'Segment', ...segment } },
+    });
+    const agent = await suite.api.gql(query, {}, await bearer(['agent']));
+    expect(agent.body.data).toEqual({ node: null });
+    expect(agent.body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    const mixed = await suite.api.gql(`{ nodes(ids: ["${segment.id}", "${TOM}", "seg_000000000000"]) { __typename id } }`);
+    expect(mixed.body.data.nodes).toEqual([{ __typename: 'Segment', id: segment.id }, { __typename: 'Customer', id: TOM }, null]);
   });
 });
