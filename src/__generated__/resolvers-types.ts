@@ -725,7 +725,7 @@ export type Merge = {
   undoneBy?: Maybe<Scalars['String']['output']>;
 };
 
-/** Changes; each is admin-only unless it says otherwise. */
+/** Changes. Each field ends with who may use it (its `Access:` line, from its @auth). */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Creates a partner API key and shows it once. */
@@ -775,32 +775,32 @@ export type Mutation = {
 };
 
 
-/** Changes; each is admin-only unless it says otherwise. */
+/** Changes. Each field ends with who may use it (its `Access:` line, from its @auth). */
 export type MutationCreateApiKeyArgs = {
   input: ApiKeyInput;
 };
 
 
-/** Changes; each is admin-only unless it says otherwise. */
+/** Changes. Each field ends with who may use it (its `Access:` line, from its @auth). */
 export type MutationCreateSegmentArgs = {
   input: SegmentInput;
 };
 
 
-/** Changes; each is admin-only unless it says otherwise. */
+/** Changes. Each field ends with who may use it (its `Access:` line, from its @auth). */
 export type MutationDisableTagDefinitionArgs = {
   key: Scalars['String']['input'];
 };
 
 
-/** Changes; each is admin-only unless it says otherwise. */
+/** Changes. Each field ends with who may use it (its `Access:` line, from its @auth). */
 export type MutationEraseCustomerArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
 };
 
 
-/** Changes; each is admin-only unless it says otherwise. */
+/** Changes. Each field ends with who may use it (its `Access:` line, from its @auth). */
 export type MutationLinkIdentityArgs = {
   confidence?: InputMaybe<Scalars['Float']['input']>;
   customerId: Scalars['ID']['input'];
@@ -809,7 +809,7 @@ export type MutationLinkIdentityArgs = {
 };
 
 
-/** Changes; each is admin-only unless it says otherwise. */
+/** Changes. Each field ends with who may use it (its `Access:` line, from its @auth). */
 export type MutationMergeCustomersArgs = {
   mergedIds: Array<Scalars['ID']['input']>;
   reason: Scalars['String']['input'];
@@ -817,13 +817,13 @@ export type MutationMergeCustomersArgs = {
 };
 
 
-/** Changes; each is admin-only unless it says otherwise. */
+/** Changes. Each field ends with who may use it (its `Access:` line, from its @auth). */
 export type MutationRevokeApiKeyArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Changes; each is admin-only unless it says otherwise. */
+/** Changes. Each field ends with who may use it (its `Access:` line, from its @auth). */
 export type MutationUnlinkIdentityArgs = {
   customerId: Scalars['ID']['input'];
   identifier: IdentifierInput;
@@ -831,7 +831,7 @@ export type MutationUnlinkIdentityArgs = {
 };
 
 
-/** Changes; each is admin-only unless it says otherwise. */
+/** Changes. Each field ends with who may use it (its `Access:` line, from its @auth). */
 export type MutationUnmergeCustomersArgs = {
   cascade?: InputMaybe<Scalars['Boolean']['input']>;
   mergeId: Scalars['ID']['input'];
@@ -839,14 +839,14 @@ export type MutationUnmergeCustomersArgs = {
 };
 
 
-/** Changes; each is admin-only unless it says otherwise. */
+/** Changes. Each field ends with who may use it (its `Access:` line, from its @auth). */
 export type MutationUpdateSegmentArgs = {
   id: Scalars['ID']['input'];
   input: SegmentInput;
 };
 
 
-/** Changes; each is admin-only unless it says otherwise. */
+/** Changes. Each field ends with who may use it (its `Access:` line, from its @auth). */
 export type MutationUpsertTagDefinitionArgs = {
   input: TagDefinitionInput;
 };
