@@ -110,7 +110,8 @@ export function describeAccess(schema: GraphQLSchema, policies: ReadonlyMap<stri
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     const typeAuth = type.astNode ? getDirectiveValues(auth, type.astNode) : undefined;
-    if (typeAuth) type.description = append(type.description, `Access to fields without their own: ${roles(typeAuth.requires as string[])}.`);
+    if (typeAuth)
+      type.description = append(type.description, `Access to fields without their own: ${roles(typeAuth.requires as string[])}.`);
     for (const field of Object.values(type.getFields())) {
       const policy = policies.get(`${type.name}.${field.name}`);
       if (policy?.roles) field.description = append(field.description, `Access: ${roles(policy.roles)}.`);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { Context } from '../context';
 import { badUserInput, conflict, forbidden } from '../errors';
+import { ChurnLevel, ConsentPurpose, LifecycleStage, ValueTier } from '../enums';
 import { checkFirst, encodeCursor, sliceOf, toPage, type ConnectionArgs } from '../pagination';
 import type { CustomerStatsParent as StatsParent, SnapshotInfoParent as SnapshotParent } from '../parents';
 import * as seg from '../sources/crm/segments';
@@ -115,15 +116,45 @@ function checkInput(input: { name: string; description?: string | null; filter: 
   return { name, description, filter: checkFilter(input.filter, 'input.filter') };
 }
 
+/** The enums of a SegmentFilter's lists: GraphQL name → stored value. */
+const FILTER_ENUMS = { stages: LifecycleStage, tiers: ValueTier, churnLevels: ChurnLevel, consents: ConsentPurpose } as const;
+
+/**
+ * Segment.filter: the filter as saved, in SegmentFilter's input form (enum values by their GraphQL
+ * names, as the storage form of consents differs), so a client can send it back unchanged.
+ */
+export function filterAsInput(f: seg.SegmentFilter): seg.SegmentFilter {
+  const out = { ...f };
+  for (const [key, values] of Object.entries(FILTER_ENUMS) as [keyof typeof FILTER_ENUMS, Record<string, string>][]) {
+    const names = new Map(Object.entries(values).map(([name, stored]) => [stored, name]));
+    const list = f[key];
+    if (list) out[key] = list.map((v) => names.get(v) ?? v);
+  }
+  return out;
+}
+
 export const segments = (ctx: Context, first: number | null | undefined) =>
   seg.latestSegments(ctx.crm.db, null, checkFirst(first ?? 100, 100));
 export const segmentById = async (ctx: Context, id: string) => (await seg.latestSegments(ctx.crm.db, id))[0] ?? null;
 
-/** Saves a version; two updates of one segment at once: the second is a CONFLICT (its version number was taken). */
+/**
+ * Saves a version. A name another segment has (case-insensitively) is a CONFLICT naming that segment;
+ * two updates of one segment at once: the second is a CONFLICT (its version number was taken).
+ */
 async function save(ctx: Context, id: string, input: { name: string; description?: string | null; filter: seg.SegmentFilter }) {
   try {
     return await seg.saveSegment(ctx.crm.db, { id, ...checkInput(input), actor: ctx.principal.subject });
   } catch (e) {
+    if (e instanceof seg.SegmentNameTaken) {
+      const { holder } = e;
+      if (!holder) throw conflict(`Another segment took the name "${input.name.trim()}" at the same time; try again.`, { retryable: true });
+      throw conflict(
+        `The segment "${holder.name}" (${holder.id}) already has this name (names are unique, case-insensitively): choose another.`,
+        {
+          segmentId: holder.id,
+        },
+      );
+    }
     if ((e as { code?: string }).code === '23505')
       throw conflict(`Segment "${id}" was updated at the same time; try again.`, { retryable: true });
     throw e;
