@@ -48,6 +48,8 @@ const config: CodegenConfig = {
           OrderEdge: '../parents#OrderEdgeParent',
           PurchaseSummary: '../parents#PurchaseSummaryParent',
           SupportTicket: '../parents#SupportTicketParent',
+          SupportTicketConnection: '../parents#SupportTicketConnectionParent',
+          SupportTicketEdge: '../parents#SupportTicketEdgeParent',
           Behaviour: '../parents#BehaviourParent',
           Event: '../parents#EventParent',
           Device: '../parents#DeviceParent',

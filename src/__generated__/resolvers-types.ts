@@ -25,7 +25,7 @@ import { IdentityAction } from '../../src/enums';
 import { DuplicateEvidenceKind } from '../../src/enums';
 import { SnapshotKind } from '../../src/enums';
 import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import { CustomerRef, CustomerProfileParent, ContactParent, IdentityParent, ConsentParent, CustomerConnectionParent, CustomerEdgeParent, OrderParent, OrderItemParent, ProductParent, OrderConnectionParent, OrderEdgeParent, PurchaseSummaryParent, SupportTicketParent, BehaviourParent, EventParent, DeviceParent, ChannelShareParent, EventConnectionParent, EventEdgeParent, SocialParent, SourceMetaParent, SocialAccountParent, SocialPostParent, RfmParent, LifecycleParent, ChurnRiskParent, TagDefinitionParent, TagPreviewParent, AuditEntryParent, AuditEntryConnectionParent, AuditEntryEdgeParent, ApiKeyParent, ErasureParent, MergeParent, IdentityChangeParent, IdentityChangeConnectionParent, IdentityChangeEdgeParent, DuplicateCandidateParent, DuplicateCandidateConnectionParent, DuplicateCandidateEdgeParent, SnapshotInfoParent, CustomerStatsParent, SegmentParent, NodeParent } from '../parents';
+import { CustomerRef, CustomerProfileParent, ContactParent, IdentityParent, ConsentParent, CustomerConnectionParent, CustomerEdgeParent, OrderParent, OrderItemParent, ProductParent, OrderConnectionParent, OrderEdgeParent, PurchaseSummaryParent, SupportTicketParent, SupportTicketConnectionParent, SupportTicketEdgeParent, BehaviourParent, EventParent, DeviceParent, ChannelShareParent, EventConnectionParent, EventEdgeParent, SocialParent, SourceMetaParent, SocialAccountParent, SocialPostParent, RfmParent, LifecycleParent, ChurnRiskParent, TagDefinitionParent, TagPreviewParent, AuditEntryParent, AuditEntryConnectionParent, AuditEntryEdgeParent, ApiKeyParent, ErasureParent, MergeParent, IdentityChangeParent, IdentityChangeConnectionParent, IdentityChangeEdgeParent, DuplicateCandidateParent, DuplicateCandidateConnectionParent, DuplicateCandidateEdgeParent, SnapshotInfoParent, CustomerStatsParent, SegmentParent, NodeParent } from '../parents';
 import { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -284,10 +284,18 @@ export type Customer = Node & {
    */
   social?: Maybe<Social>;
   status: CustomerStatus;
-  /** Support tickets, newest first. `first` is 1..100. */
+  /**
+   * Support tickets, newest first. `first` is 1..100, and there is no way past the first 100.
+   * @deprecated Use `tickets`: the same tickets as a connection, which pages past 100 both ways.
+   */
   supportTickets?: Maybe<Array<SupportTicket>>;
   /** The tags whose definition applies, each with the facts behind it. `families` keeps only those families. */
   tags?: Maybe<Array<Tag>>;
+  /**
+   * Support tickets, newest first (ties by id), with one of `status` (all without). `first` or `last` is
+   * 1..100 (20 without either). Null (with an error) when the CRM call fails.
+   */
+  tickets?: Maybe<SupportTicketConnection>;
   /**
    * The customer's events, newest first (ties by event id). `first` or `last` is 1..100 (20 without
    * either); `types` keeps only those event types (e.g. ["search", "purchase"]). Null when the
@@ -375,6 +383,19 @@ export type CustomerSupportTicketsArgs = {
 export type CustomerTagsArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
   families?: InputMaybe<Array<TagFamily>>;
+};
+
+
+/**
+ * One person, unified across the CRM, behaviour events and social accounts.
+ * Every field loads its own data lazily and batched: a field not asked for costs nothing.
+ */
+export type CustomerTicketsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<Array<TicketStatus>>;
 };
 
 
@@ -1443,6 +1464,18 @@ export type SupportTicket = {
   subject: Scalars['String']['output'];
 };
 
+export type SupportTicketConnection = {
+  __typename?: 'SupportTicketConnection';
+  edges: Array<SupportTicketEdge>;
+  pageInfo: PageInfo;
+};
+
+export type SupportTicketEdge = {
+  __typename?: 'SupportTicketEdge';
+  cursor: Scalars['String']['output'];
+  node: SupportTicket;
+};
+
 export type Tag = {
   __typename?: 'Tag';
   /** The facts the definition reads and their values for this customer. */
@@ -1703,6 +1736,8 @@ export type ResolversTypes = ResolversObject<{
   StageCount: ResolverTypeWrapper<StageCount>;
   StageTransition: ResolverTypeWrapper<StageTransition>;
   SupportTicket: ResolverTypeWrapper<SupportTicketParent>;
+  SupportTicketConnection: ResolverTypeWrapper<SupportTicketConnectionParent>;
+  SupportTicketEdge: ResolverTypeWrapper<SupportTicketEdgeParent>;
   Tag: ResolverTypeWrapper<Tag>;
   TagDefinition: ResolverTypeWrapper<TagDefinitionParent>;
   TagDefinitionInput: TagDefinitionInput;
@@ -1794,6 +1829,8 @@ export type ResolversParentTypes = ResolversObject<{
   StageCount: StageCount;
   StageTransition: StageTransition;
   SupportTicket: SupportTicketParent;
+  SupportTicketConnection: SupportTicketConnectionParent;
+  SupportTicketEdge: SupportTicketEdgeParent;
   Tag: Tag;
   TagDefinition: TagDefinitionParent;
   TagDefinitionInput: TagDefinitionInput;
@@ -1954,6 +1991,7 @@ export type CustomerResolvers<ContextType = Context, ParentType extends Resolver
   status?: Resolver<ResolversTypes['CustomerStatus'], ParentType, ContextType>;
   supportTickets?: Resolver<Maybe<Array<ResolversTypes['SupportTicket']>>, ParentType, ContextType, RequireFields<CustomerSupportTicketsArgs, 'first'>>;
   tags?: Resolver<Maybe<Array<ResolversTypes['Tag']>>, ParentType, ContextType, Partial<CustomerTagsArgs>>;
+  tickets?: Resolver<Maybe<ResolversTypes['SupportTicketConnection']>, ParentType, ContextType, Partial<CustomerTicketsArgs>>;
   timeline?: Resolver<Maybe<ResolversTypes['EventConnection']>, ParentType, ContextType, Partial<CustomerTimelineArgs>>;
   valueTier?: Resolver<Maybe<ResolversTypes['ValueTier']>, ParentType, ContextType, Partial<CustomerValueTierArgs>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -2416,6 +2454,16 @@ export type SupportTicketResolvers<ContextType = Context, ParentType extends Res
   subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type SupportTicketConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SupportTicketConnection'] = ResolversParentTypes['SupportTicketConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['SupportTicketEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type SupportTicketEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SupportTicketEdge'] = ResolversParentTypes['SupportTicketEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['SupportTicket'], ParentType, ContextType>;
+}>;
+
 export type TagResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Tag'] = ResolversParentTypes['Tag']> = ResolversObject<{
   evidence?: Resolver<Array<ResolversTypes['TagEvidence']>, ParentType, ContextType>;
   family?: Resolver<ResolversTypes['TagFamily'], ParentType, ContextType>;
@@ -2549,6 +2597,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   StageCount?: StageCountResolvers<ContextType>;
   StageTransition?: StageTransitionResolvers<ContextType>;
   SupportTicket?: SupportTicketResolvers<ContextType>;
+  SupportTicketConnection?: SupportTicketConnectionResolvers<ContextType>;
+  SupportTicketEdge?: SupportTicketEdgeResolvers<ContextType>;
   Tag?: TagResolvers<ContextType>;
   TagDefinition?: TagDefinitionResolvers<ContextType>;
   TagEvidence?: TagEvidenceResolvers<ContextType>;

@@ -27,8 +27,31 @@ export async function ordersOf(
   };
 }
 
+const statusesOf = (status: TicketStatus[] | null | undefined) => (status?.length ? [...new Set(status)].sort() : null);
+
+/** Customer.supportTickets (deprecated): the newest `first` tickets, no further. */
 export function ticketsOf(ctx: Context, customerId: string, args: { status?: TicketStatus[] | null; first?: number | null }) {
   const first = checkFirst(args.first ?? 20, 100);
-  const statuses = args.status?.length ? [...new Set(args.status)].sort() : null;
-  return ctx.crm.loaders.tickets.load({ customerId, first, statuses });
+  return ctx.crm.loaders.tickets.load({ customerId, first, statuses: statusesOf(args.status), after: null, backward: false });
+}
+
+const TICKETS_TAG = 'tickets';
+
+/** Customer.tickets: a Relay page of the tickets, newest first, keyset on (opened_at, id) as orders. */
+export async function ticketsPage(ctx: Context, customerId: string, args: ConnectionArgs & { status?: TicketStatus[] | null }) {
+  const slice = sliceOf(args, TICKETS_TAG, ['int', 'string'], { max: 100, defaultSize: 20 });
+  const after = slice.cursor && { us: slice.cursor[0], id: slice.cursor[1] };
+  const rows = await ctx.crm.loaders.tickets.load({
+    customerId,
+    first: slice.size + 1,
+    statuses: statusesOf(args.status),
+    after,
+    backward: slice.backward,
+  });
+  return toPage(
+    rows,
+    slice,
+    (r) => encodeCursor(TICKETS_TAG, [r.sort_us, r.id]),
+    (r) => r,
+  );
 }

@@ -118,6 +118,37 @@ describe('backward paging (last/before)', () => {
     await checkBothWays(read, all, 3);
   });
 
+  it("walks a customer's tickets past 100 both ways, newest first (ties by id), in one CRM round trip per page", async () => {
+    // 130 tickets of Tom's, some opened at the same instant, every fourth one resolved.
+    const tickets = Array.from({ length: 130 }, (_, i) => ({
+      id: `t_relay_${String(i).padStart(3, '0')}`,
+      status: i % 4 === 0 ? 'resolved' : 'open',
+      opened_at: new Date(Date.UTC(2026, 0, 1) + Math.floor(i / 3) * 3_600_000),
+    }));
+    for (const t of tickets) {
+      await suite.db.pool.query(
+        `INSERT INTO support_tickets (id, customer_id, subject, status, priority, channel, opened_at) VALUES ($1, $2, 'relay', $3, 'normal', 'chat', $4)`,
+        [t.id, TOM, t.status, t.opened_at],
+      );
+    }
+    const newestFirst = (list: typeof tickets) =>
+      [...list].sort((a, b) => b.opened_at.getTime() - a.opened_at.getTime() || b.id.localeCompare(a.id)).map((t) => t.id);
+    for (const [status, expected] of [
+      ['', newestFirst(tickets)],
+      ['status: [RESOLVED]', newestFirst(tickets.filter((t) => t.status === 'resolved'))],
+    ] as const) {
+      const read: Read = async (args) => {
+        const { body, roundTrips } = await suite.api.gql(
+          `{ customer(id: "${TOM}") { tickets(${status} ${args}) { edges { cursor node { id } } ${PAGE_INFO} } } }`,
+        );
+        expect(body.errors).toBeUndefined();
+        expect(roundTrips.crm).toBe(2); // the customer, then its page
+        return body.data.customer.tickets as Conn;
+      };
+      await checkBothWays(read, expected, status ? 7 : 100);
+    }
+  });
+
   it('walks the audit log back, newest first as forward', async () => {
     // Ten audited reads of Tom first.
     for (let i = 0; i < 10; i += 1) await suite.api.gql(`{ customer(id: "${TOM}") { profile { fullName } } }`);

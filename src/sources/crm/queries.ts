@@ -95,19 +95,31 @@ export const itemsByOrderIds = (db: Db, orderIds: readonly string[]) =>
     [orderIds],
   );
 
-/** Per customer, its newest `limit` tickets with one of `statuses` (all when null). */
-export const ticketsFor = (db: Db, ids: readonly string[], statuses: string[] | null, limit: number) => {
-  const keys = param(ids);
+/**
+ * Per customer, up to `limit` tickets with one of `statuses` (all when null) after its own cursor,
+ * newest first; `backward`: before it, oldest first (the caller restores the order). `k` is the key's index.
+ */
+export const ticketsFor = (
+  db: Db,
+  keys: { customerId: string; afterUs: number | null; afterId: string | null }[],
+  statuses: string[] | null,
+  limit: number,
+  backward = false,
+) => {
+  const ids = param(keys.map((k) => k.customerId));
   const st = param(statuses);
-  return db<TicketRow>(
-    sql`${withMembers(keys)} SELECT t.* FROM unnest(${keys}::text[]) WITH ORDINALITY AS k(customer_id, ord)
+  const [dir, past] = backward ? [sql`ASC`, sql`>`] : [sql`DESC`, sql`<`];
+  return db<Keyed<TicketRow> & { k: number }>(
+    sql`${withMembers(ids)} SELECT k.ord - 1 AS k, t.*
+       FROM unnest(${ids}::text[], ${keys.map((k) => k.afterUs)}::int8[], ${keys.map((k) => k.afterId)}::text[]) WITH ORDINALITY AS k(customer_id, after_us, after_id, ord)
       CROSS JOIN LATERAL (
-        SELECT id, k.customer_id, subject, status, priority, channel, opened_at, resolved_at, satisfaction
+        SELECT id, k.customer_id, subject, status, priority, channel, opened_at, resolved_at, satisfaction, ${micros(sql`s.opened_at`)} AS sort_us
           FROM support_tickets s
          WHERE s.customer_id = ANY(${membersArray(sql`k.customer_id`)}) AND (${st}::text[] IS NULL OR s.status = ANY(${st}::text[]))
-         ORDER BY s.opened_at DESC, s.id DESC LIMIT ${limit}
+           AND (k.after_us IS NULL OR (s.opened_at, s.id) ${past} (${fromMicros(sql`k.after_us`)}, k.after_id))
+         ORDER BY s.opened_at ${dir}, s.id ${dir} LIMIT ${limit}
       ) t
-      ORDER BY k.ord, t.opened_at DESC, t.id DESC`,
+      ORDER BY k, t.opened_at ${dir}, t.id ${dir}`,
   );
 };
 
