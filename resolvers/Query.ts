@@ -11,6 +11,7 @@ export const Query: QueryResolvers = {
   lookupCustomers: (_, { identifiers }, ctx) => customers.lookupCustomers(ctx, identifiers) as Promise<never[]>,
   customers: (_, args, ctx) => customers.listCustomers(ctx, args),
   searchCustomers: (_, { query, first }, ctx) => customers.searchCustomers(ctx, query, first),
+  customerSearch: (_, args, ctx) => customers.customerSearch(ctx, args),
   node: (_, { id }, ctx) => nodeById(ctx, id),
   nodes: (_, { ids }, ctx) => nodesByIds(ctx, ids),
   tagDefinitions: (_, { includeDisabled }, ctx) => ctx.tags.definitions(includeDisabled ?? false),

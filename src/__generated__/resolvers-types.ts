@@ -999,6 +999,15 @@ export type Query = {
    * analyst or admin role, an operation may select only one root field returning customers.
    */
   customerBy?: Maybe<Customer>;
+  /**
+   * Customers ranked by how well name, e-mail, phone or an order number match `query` (typeahead:
+   * prefixes work), best first (ties by id), as a Relay connection: `first` or `last` is 1..50 (10
+   * without either); `totalCount` counts every hit. An agent gets the first page only, of at most 10
+   * (FORBIDDEN otherwise: a console looks up the caller in front of it, it does not page through the
+   * customer base). Erased customers are never found. The index behind it is refreshed
+   * from the CRM periodically.
+   */
+  customerSearch: CustomerConnection;
   /** Statistics of the customers matching `filter` (everyone without one) in the current snapshot. */
   customerStats: CustomerStats;
   /**
@@ -1060,6 +1069,7 @@ export type Query = {
    * Customers ranked by how well name, e-mail, phone or an order number match `query` (typeahead:
    * prefixes work). `first` is 1..50, and at most 10 without the analyst or admin role (FORBIDDEN
    * beyond). Erased customers are never found. The index behind it is refreshed from the CRM periodically.
+   * @deprecated Use `customerSearch`: the same ranking as a connection, which pages past the first 50.
    */
   searchCustomers: Array<Customer>;
   segment?: Maybe<Segment>;
@@ -1093,6 +1103,15 @@ export type QueryCustomerArgs = {
 
 export type QueryCustomerByArgs = {
   identifier: IdentifierInput;
+};
+
+
+export type QueryCustomerSearchArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  query: Scalars['String']['input'];
 };
 
 
@@ -2286,6 +2305,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   auditLog?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'customerId'>>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'id'>>;
   customerBy?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerByArgs, 'identifier'>>;
+  customerSearch?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomerSearchArgs, 'query'>>;
   customerStats?: Resolver<ResolversTypes['CustomerStats'], ParentType, ContextType, Partial<QueryCustomerStatsArgs>>;
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'orderBy'>>;
   customersBy?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomersByArgs, 'identifier'>>;

@@ -273,3 +273,59 @@ describe('Node: Query.node and Query.nodes', () => {
     expect(mixed.body.data.nodes).toEqual([{ __typename: 'Segment', id: segment.id }, { __typename: 'Customer', id: TOM }, null]);
   });
 });
+
+describe('Query.customerSearch', () => {
+  const read =
+    (query: string): Read =>
+    async (args) => {
+      const { body } = await suite.api.gql(
+        `{ customerSearch(query: ${JSON.stringify(query)}, ${args}) { edges { cursor node { id } } ${PAGE_INFO} } }`,
+      );
+      expect(body.errors).toBeUndefined();
+      return body.data.customerSearch as Conn;
+    };
+
+  it('pages through every hit both ways, best first, ties by id', async () => {
+    // Every bulk customer's name starts with the text: one score, so id order; nobody else matches.
+    await checkBothWays(read('Bulk Customer'), [...BULK].sort(), 50);
+    const { body, roundTrips } = await suite.api.gql(
+      `{ customerSearch(query: "bulk customer 1", first: 3) { totalCount edges { node { id profile { fullName } } } } }`,
+    );
+    expect(body.data.customerSearch.edges[0]).toEqual({ node: { id: BULK[0], profile: { fullName: 'Bulk Customer 1' } } });
+    expect(body.data.customerSearch.totalCount).toBeGreaterThanOrEqual(32); // 1, 10–19, 100–120 start with it
+    expect(roundTrips.crm).toBe(2); // the page (its rows serve the fields), the count
+  });
+
+  it('ranks as the deprecated searchCustomers did', async () => {
+    const list = await suite.api.gql(`{ searchCustomers(query: "customer 11", first: 20) { id } }`);
+    const page = await suite.api.gql(`{ customerSearch(query: "customer 11", first: 20) { edges { node { id } } } }`);
+    expect(page.body.data.customerSearch.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(
+      list.body.data.searchCustomers.map((c: { id: string }) => c.id),
+    );
+  });
+
+  it("refuses another search's cursor", async () => {
+    const first = await read('bulk customer')('first: 2');
+    const { body } = await suite.api.gql(
+      `{ customerSearch(query: "lina", first: 2, after: ${JSON.stringify(first.pageInfo.endCursor)}) { edges { node { id } } } }`,
+    );
+    expect(body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+  });
+
+  it('gives an agent the first page of at most 10 only, as the only root field returning customers', async () => {
+    const agent = await bearer(['agent']);
+    const ok = await suite.api.gql(
+      `{ customerSearch(query: "bulk customer") { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+      {},
+      agent,
+    );
+    expect(ok.body.data.customerSearch.edges).toHaveLength(10);
+    for (const args of ['first: 11', `first: 5, after: ${JSON.stringify(ok.body.data.customerSearch.pageInfo.endCursor)}`, 'last: 5']) {
+      const refused = await suite.api.gql(`{ customerSearch(query: "bulk customer", ${args}) { edges { node { id } } } }`, {}, agent);
+      expect(refused.status).toBe(403);
+      expect(refused.roundTrips.crm).toBe(0);
+    }
+    const two = await suite.api.gql(`{ customerSearch(query: "bulk customer") { totalCount } customer(id: "${TOM}") { id } }`, {}, agent);
+    expect(two.status).toBe(403);
+  });
+});

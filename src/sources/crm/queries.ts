@@ -3,7 +3,7 @@ import type { Db } from './db';
 import { emailOf, orderNumberOf, PHONE_REGIONS, phoneOf, type LookupKey } from './identifiers';
 import { CONSENTS, IDENTITIES, IN_KM, membersArray, notMerged, personHas, withMembers } from './members';
 import { inSegmentSql, type SegmentFilter } from './segments';
-import { join, param, sql, type Sql } from './sql';
+import { join, param, sql, type Param, type Sql } from './sql';
 import type { ConsentRow, CustomerRow, IdentityRow, OrderItemRow, OrderRow, PurchaseSummaryRow, TicketRow } from './rows';
 
 /**
@@ -309,27 +309,54 @@ export async function countCustomers(db: Db, filter: CustomerListFilter): Promis
 }
 
 /**
- * Customers whose name, e-mail, phone digits or order numbers match `query` (lower-cased), best
- * first: exact and prefix matches above trigram word similarity. Served by c360.customer_search;
- * a customer erased since its last refresh is left out all the same. A match on a merged record
- * answers its survivor, once, with the best score of its records.
+ * The search index rows matching `q` (lower-cased text) or `d` (its digits, '' when it has letters),
+ * with their score: exact and prefix matches above trigram word similarity (float8, so a cursor holds
+ * it exactly). A customer erased since the index's last refresh is left out all the same.
  */
-export const searchCustomers = (db: Db, query: string, digits: string, limit: number) => {
-  const [q, d] = [param(query), param(digits)];
-  return db<CustomerRow & { score: number }>(
-    sql`SELECT ${CUSTOMER_COLUMNS}, s.score FROM (
-        SELECT c360.canonical_id(customer_id) AS customer_id, max(score) AS score FROM (
+const searchHits = (q: Param, d: Param) => sql`
         SELECT customer_id,
-               word_similarity(${q}, doc)
+               word_similarity(${q}, doc)::float8
                + CASE WHEN name = ${q} OR email = ${q} OR (${d} <> '' AND phone_digits = ${d})
                            OR ${q} = ANY(string_to_array(order_numbers, ' ')) THEN 2
                       WHEN starts_with(name, ${q}) OR starts_with(email, ${q}) OR (${d} <> '' AND starts_with(phone_digits, ${d})) THEN 1
                       ELSE 0 END AS score
           FROM c360.customer_search
          WHERE (${q} <% doc OR (${d} <> '' AND ${d} <% doc))
-           AND NOT EXISTS (SELECT 1 FROM customers e WHERE e.id = customer_search.customer_id AND e.status = 'erased')
-        ) hit GROUP BY 1 ORDER BY score DESC, customer_id LIMIT ${limit}
+           AND NOT EXISTS (SELECT 1 FROM customers e WHERE e.id = customer_search.customer_id AND e.status = 'erased')`;
+
+/**
+ * Customers whose name, e-mail, phone digits or order numbers match `query` (lower-cased), best
+ * first (score, then id), served by c360.customer_search: up to `limit` after `cursor` (a score and
+ * id), or, `backward`, before it in reverse order. A match on a merged record answers its survivor,
+ * once, with the best score of its records.
+ */
+export const searchCustomers = (
+  db: Db,
+  query: string,
+  digits: string,
+  limit: number,
+  cursor: { score: number; id: string } | null = null,
+  backward = false,
+) => {
+  const [q, d] = [param(query), param(digits)];
+  const [s, id] = [param(cursor?.score ?? null), param(cursor?.id ?? null)];
+  const [below, past, order] = backward
+    ? [sql`>`, sql`<`, sql`score ASC, customer_id DESC`]
+    : [sql`<`, sql`>`, sql`score DESC, customer_id`];
+  return db<CustomerRow & { score: number }>(
+    sql`SELECT ${CUSTOMER_COLUMNS}, s.score FROM (
+        SELECT c360.canonical_id(customer_id) AS customer_id, max(score) AS score FROM (${searchHits(q, d)}) hit GROUP BY 1
+        HAVING ${s}::float8 IS NULL OR max(score) ${below} ${s}::float8 OR (max(score) = ${s}::float8 AND c360.canonical_id(customer_id) ${past} ${id}::text)
+        ORDER BY ${order} LIMIT ${limit}
       ) s JOIN customers c ON c.id = s.customer_id
-      ORDER BY s.score DESC, c.id`,
+      ORDER BY ${backward ? sql`s.score ASC, c.id DESC` : sql`s.score DESC, c.id`}`,
   );
 };
+
+/** How many customers (survivors) searchCustomers finds for `query` over all pages. */
+export async function countSearch(db: Db, query: string, digits: string): Promise<number> {
+  const rows = await db<{ count: number }>(
+    sql`SELECT count(DISTINCT c360.canonical_id(customer_id))::int8 AS count FROM (${searchHits(param(query), param(digits))}) hit`,
+  );
+  return rows[0]?.count ?? 0;
+}
