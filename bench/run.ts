@@ -11,7 +11,7 @@ import { mintToken } from '../src/security/tokens';
 import { ensureDataset, ROOT, startFlags, startStores } from './dataset';
 import { ensureNode, majorOf } from './node';
 import { cpuSeconds, postgresCpu, postgresCpuSince, rssMiB, startService, type Service } from './processes';
-import { POSTGRAPHILE_CRM_NESTED, sampleInputs, workloads, type Workload } from './workloads';
+import { onlyExpectedErrors, POSTGRAPHILE_CRM_NESTED, sampleInputs, workloads, type Workload } from './workloads';
 
 const USAGE = `usage: npm run bench -- [--quick] [--customers N] [--duration S] [--concurrency 1,16,64] [--node-only-machine]
 
@@ -48,16 +48,6 @@ interface Cell {
 }
 
 const ROUND_TRIPS = /(crm|behaviour|social)=(\d+)/g;
-
-/**
- * Answers, not failures: a consent-gated field of a customer who did not consent (docs/concepts.md
- * "Consent and partial answers"), and a lookupCustomers item whose identifier names nobody or several people.
- */
-const ANSWERS = new Set(['CONSENT_REQUIRED', 'NOT_FOUND', 'AMBIGUOUS']);
-function onlyExpectedErrors(body: string): boolean {
-  const { errors } = JSON.parse(body) as { errors?: { extensions?: { code?: string } }[] };
-  return (errors ?? []).every((e) => ANSWERS.has(e.extensions?.code ?? ''));
-}
 
 /** The first unexpected GraphQL errors of the run, for the report. */
 const firstErrors: string[] = [];

@@ -107,3 +107,13 @@ export function workloads(inputs: Awaited<ReturnType<typeof sampleInputs>>): Wor
     },
   ];
 }
+
+/**
+ * Answers, not failures: a consent-gated field of a customer who did not consent (docs/concepts.md
+ * "Consent and partial answers"), and a lookupCustomers item whose identifier names nobody or several people.
+ */
+const ANSWERS = new Set(['CONSENT_REQUIRED', 'NOT_FOUND', 'AMBIGUOUS']);
+export function onlyExpectedErrors(body: string): boolean {
+  const { errors } = JSON.parse(body) as { errors?: { extensions?: { code?: string } }[] };
+  return (errors ?? []).every((e) => ANSWERS.has(e.extensions?.code ?? ''));
+}

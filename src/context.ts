@@ -6,6 +6,8 @@ import type { Config } from './config';
 import { loggablePath } from './logger';
 import type { SourceError } from './errors';
 import type { DerivationRules } from './insights/rules';
+import { crmColumnsOf } from './services/columns';
+import type { DocumentFields } from './services/selection';
 import type { TagRegistry } from './services/tagRegistry';
 import type { ApiKeyStore } from './security/apiKeys';
 import { AuditTrail } from './security/audit';
@@ -14,6 +16,7 @@ import { UNLIMITED, type CallerBudget, type CustomerBudget } from './security/cu
 import { seesRawPii, type Principal } from './security/principal';
 import { createBehaviourLoaders, type BehaviourLoaders } from './sources/behaviour/loaders';
 import { createDb, type Db } from './sources/crm/db';
+import { ALL_CRM_COLUMNS, type CrmColumns } from './sources/crm/rows';
 import { createCrmLoaders, type CrmLoaders } from './sources/crm/loaders';
 import { noRoundTrips, type RoundTrips } from './sources/roundTrips';
 import type { SocialClient } from './sources/social/client';
@@ -60,11 +63,11 @@ export interface DerivationScope {
 /** What derivations outside a request need of the server's dependencies: the stores, rules and tag definitions (no authenticator). */
 export type DerivationDeps = Pick<Deps, 'config' | 'crmPool' | 'behaviourDb' | 'social' | 'rules' | 'tags' | 'logger'>;
 
-/** Loaders over the stores of `deps`, counting into `roundTrips`, for work as of `now`. */
-function loadersOf(deps: DerivationDeps, roundTrips: RoundTrips, now: Date) {
+/** Loaders over the stores of `deps`, counting into `roundTrips`, for work as of `now`, reading `columns()` of the CRM. */
+function loadersOf(deps: DerivationDeps, roundTrips: RoundTrips, now: Date, columns: () => CrmColumns = () => ALL_CRM_COLUMNS) {
   const db = createDb(deps.crmPool, roundTrips);
   const batch = deps.config.BATCH_LOADS;
-  const crm = createCrmLoaders(db, { batch });
+  const crm = createCrmLoaders(db, { batch, columns });
   const behaviour = createBehaviourLoaders({
     db: deps.behaviourDb,
     crm,
@@ -76,9 +79,21 @@ function loadersOf(deps: DerivationDeps, roundTrips: RoundTrips, now: Date) {
   return { crm: { db, loaders: crm }, behaviour, social: createSocialLoaders({ client: deps.social, roundTrips, now, batch }) };
 }
 
-/** A scope for derivations outside any request (the snapshot builder): its own loaders, facts and clock. */
-export function createDerivationScope(deps: DerivationDeps, roundTrips: RoundTrips, now: Date): DerivationScope {
-  return { now, logger: deps.logger, rules: deps.rules, tags: deps.tags, ...loadersOf(deps, roundTrips, now), insightFacts: new Map() };
+/** A scope for derivations outside any request (the snapshot builder): its own loaders, facts and clock; every CRM column unless `columns` says. */
+export function createDerivationScope(
+  deps: DerivationDeps,
+  roundTrips: RoundTrips,
+  now: Date,
+  columns?: () => CrmColumns,
+): DerivationScope {
+  return {
+    now,
+    logger: deps.logger,
+    rules: deps.rules,
+    tags: deps.tags,
+    ...loadersOf(deps, roundTrips, now, columns),
+    insightFacts: new Map(),
+  };
 }
 
 /** Per-request state. Loaders live here and only here, so nothing is cached across requests. */
@@ -98,6 +113,12 @@ export interface Context extends DerivationScope {
   apiKeys: ApiKeyStore;
   /** Round trips this request made, per source. */
   roundTrips: RoundTrips;
+  /**
+   * The fields the operation selects, by type (`fields`, set once it is resolved, before execution);
+   * the CRM loaders read only the columns those fields need (services/columns.ts). Null until then:
+   * every column. A holder, as Apollo runs the operation on a shallow copy of this context.
+   */
+  readonly selection: { fields: DocumentFields | null };
   /** The stores themselves, for the privacy operations only (export reads, erasure writes); fields go through the loaders. */
   stores: Pick<Deps, 'crmPool' | 'behaviourDb' | 'social'>;
   /**
@@ -124,8 +145,11 @@ export interface RequestInfo {
 export function createContext(deps: Deps, { principal, requestId, now, budgets }: RequestInfo): Context {
   const roundTrips = noRoundTrips();
   const partialErrors: GraphQLFormattedError[] = [];
+  const selection: Context['selection'] = { fields: null };
+  const columns = () => crmColumnsOf(selection.fields);
   const ctx: Context = {
-    ...createDerivationScope(deps, roundTrips, now),
+    ...createDerivationScope(deps, roundTrips, now, columns),
+    selection,
     config: deps.config,
     principal,
     requestId,
@@ -147,11 +171,12 @@ export function createContext(deps: Deps, { principal, requestId, now, budgets }
         extensions: { ...error.extensions, partial: true },
       });
     },
-    forgetLoaded() {
-      const fresh = loadersOf(deps, roundTrips, now);
-      ctx.crm = fresh.crm;
-      ctx.behaviour = fresh.behaviour;
-      ctx.insightFacts = new Map();
+    // `this`: Apollo runs the operation on a shallow copy of this object, whose loaders are the ones to replace.
+    forgetLoaded(this: Context) {
+      const fresh = loadersOf(deps, roundTrips, now, columns);
+      this.crm = fresh.crm;
+      this.behaviour = fresh.behaviour;
+      this.insightFacts = new Map();
     },
   };
   return ctx;

@@ -58,9 +58,16 @@ function examples(root: string): string {
         .filter((f) => f.endsWith('.graphql'))
         .sort()
     : [];
-  const intro = '# Customer 360: the example operations of the README and docs/. Run one with the ▶ button (it asks which).\n\n';
+  // Short lines: the editor's top right holds the ▶ button, which covers the end of a long first line.
+  const intro = '# Customer 360: the examples of the README and docs/.\n# Run one with ▶ (it asks which).\n\n';
   return intro + files.map((f) => readFileSync(path.join(dir, f), 'utf8').trim()).join('\n\n') + '\n';
 }
+
+/** The page's icon (served by this module, so the browser asks for no /favicon.ico). */
+const FAVICON = 'c360-icon.svg';
+const ICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><circle cx="16" cy="16" r="15" fill="#1f6feb"/>' +
+  '<text x="16" y="21" font-family="sans-serif" font-size="13" font-weight="bold" fill="#fff" text-anchor="middle">360</text></svg>';
 
 /** JSON for an inline <script>: nothing in it can close the element or open a comment. */
 const inlineJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
@@ -73,7 +80,12 @@ function page(endpoint: string, query: string): string {
 <meta charset="utf-8" />
 <title>Customer 360 explorer</title>
 <link rel="stylesheet" href="${STATIC_PATH}ruru.css" />
-<style>body { margin: 0; } #ruru-root { height: 100vh; }</style>
+<link rel="icon" href="${STATIC_PATH}${FAVICON}" />
+<style>
+  body { margin: 0; } #ruru-root { height: 100vh; }
+  /* An internal tool: not the distribution's name linking off-site, nor its funding appeal. */
+  .graphiql-logo, .ruru-footer { display: none; }
+</style>
 <script>
   // The token comes in the fragment (never sent to a server), goes to the headers editor, and leaves
   // the address bar. GraphiQL fetches the schema before its headers editor exists: requests to the
@@ -130,6 +142,11 @@ export function createExplorer(endpoint: string, root = process.cwd()): Explorer
       }
       if (!pathname.startsWith(STATIC_PATH)) return false;
       const name = pathname.slice(STATIC_PATH.length);
+      if (name === FAVICON) {
+        res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' });
+        res.end(ICON);
+        return true;
+      }
       const type = CONTENT_TYPES[path.extname(name)];
       if (!files.has(name) || !type) {
         res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });

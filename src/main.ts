@@ -47,9 +47,9 @@ async function main(): Promise<void> {
   const auth = createAuthenticator(config, tokenKey(config, generated), new ApiKeyStore(crm.pool, config.API_KEY_CACHE_SECONDS));
   const deps = { config, crmPool: crm.pool, behaviourDb: behaviour.db, social: social.client, rules, tags, logger, auth };
   // Snapshot builds get their own small pool with a long statement budget (copying a version's rows
-  // takes longer than a request may); the embedded demo builds its first one in the background.
+  // takes longer than a request may); the first one is built in the background (schedule.ts).
   const builderPool = createCrmPool({ ...config, DB_STATEMENT_TIMEOUT_MS: 600_000, DB_POOL_MAX: 3 }, crm.url);
-  const stopSnapshots = scheduleSnapshots({ ...deps, crmPool: builderPool }, config.SNAPSHOT_INTERVAL_MINUTES, { initial: crm.embedded });
+  const stopSnapshots = scheduleSnapshots({ ...deps, crmPool: builderPool }, config.SNAPSHOT_INTERVAL_MINUTES, { embedded: crm.embedded });
   const apollo = createApollo(deps);
   await apollo.start();
   const http = createHttpServer(apollo, deps);

@@ -20,6 +20,7 @@ import { queryLimits } from './security/limits';
 import { securityPlugin } from './security/plugin';
 import { resolveEntities } from './services/federation';
 import { describeAccess, readPolicies } from './security/policies';
+import { documentFields } from './services/selection';
 import { isPartnerOnly } from './security/principal';
 import { loadSafelist, persistedQueryCache } from './security/safelist';
 import { formatRoundTrips } from './sources/roundTrips';
@@ -115,6 +116,17 @@ const roundTripsHeader: ApolloServerPlugin<Context> = {
   },
 };
 
+/** Tells the request which fields its operation selects (Context.selection), before it executes. */
+const operationFields: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ contextValue, document, schema }) {
+        contextValue.selection.fields = documentFields(schema, document);
+      },
+    };
+  },
+};
+
 /** Adds the source failures behind partial answers (Context.reportPartial) to the response's errors. */
 const partialErrors: ApolloServerPlugin<Context> = {
   async requestDidStart() {
@@ -175,6 +187,7 @@ export function createApollo(deps: Deps): ApolloServer<Context> {
       errorLog(deps),
       ...limits.plugins,
       securityPlugin({ config: deps.config, crmPool: deps.crmPool, logger: deps.logger, policies, safelist }),
+      operationFields,
       partialErrors,
       ...(deps.config.EXPOSE_ROUND_TRIPS ? [roundTripsHeader] : []),
       observabilityPlugin(deps.logger, safelist), // last: it counts and logs the errors the plugins above add

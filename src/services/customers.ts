@@ -7,8 +7,9 @@ import { ambiguous, badUserInput, notFound } from '../errors';
 import { checkFirst, encodeCursor, mapCursor, sliceOf, toPage, type ConnectionArgs } from '../pagination';
 import { toLookupKey, type LookupKey } from '../sources/crm/identifiers';
 import * as q from '../sources/crm/queries';
-import type { CustomerRow } from '../sources/crm/rows';
+import type { CustomerKeys, CustomerRow } from '../sources/crm/rows';
 import type { SegmentFilter } from '../sources/crm/segments';
+import { crmColumnsOf } from './columns';
 import { currentSnapshot, segmentById, snapshotInfo } from './dashboards';
 
 /** Customer use cases behind Query; each returns references whose fields load lazily. */
@@ -18,9 +19,9 @@ export const MAX_SEARCH = 50;
 
 const ref = (row: { id: string }): CustomerRef => ({ id: row.id });
 
-/** Rows fetched by a list are handed to the request's loader, so their fields cost no second trip. */
-function prime(ctx: Context, rows: CustomerRow[]): void {
-  for (const row of rows) ctx.crm.loaders.customer.prime(row.id, row);
+/** Whole rows fetched by a list are handed to the request's loader, so their fields cost no second trip. */
+function prime(ctx: Context, rows: (CustomerKeys | CustomerRow)[]): void {
+  for (const row of rows) if ('status' in row) ctx.crm.loaders.customer.prime(row.id, row);
 }
 
 /** The row of a customer; null when unknown (every Customer field reads through this). */
@@ -124,9 +125,10 @@ export async function listCustomers(
   checkFilter(crmFilter);
   const snapshot = await snapshotFilter(ctx, { stage, tier, tag: tagKey, segment });
   const filter = { ...crmFilter, snapshot: snapshot && { version: snapshot.version.version, filters: snapshot.filters } };
-  const rows = await q.listCustomers(ctx.crm.db, filter, orderBy, slice.size + 1, slice.cursor, slice.backward);
+  const { customerProfile } = crmColumnsOf(ctx.selection.fields);
+  const rows = await q.listCustomers(ctx.crm.db, filter, orderBy, slice.size + 1, slice.cursor, customerProfile, slice.backward);
   prime(ctx, rows);
-  const cursorOf = (r: q.Keyed<CustomerRow>) => (orderBy === 'id_asc' ? encodeCursor(tag, [r.id]) : encodeCursor(tag, [r.sort_us, r.id]));
+  const cursorOf = (r: q.Keyed<CustomerKeys>) => (orderBy === 'id_asc' ? encodeCursor(tag, [r.id]) : encodeCursor(tag, [r.sort_us, r.id]));
   return {
     ...toPage(rows, slice, cursorOf, ref),
     count: () => q.countCustomers(ctx.crm.db, filter),

@@ -7,17 +7,22 @@ import { progressReporter } from './progress';
 
 /**
  * The in-process snapshot scheduler: every `minutes` (0: never) an incremental build (a full one
- * while there is no snapshot yet); with `initial`, one INITIAL_DELAY_MS after start when there is no
- * snapshot at all (the embedded demo gets its dashboards in its first minute). Builds run in the
- * background in small batches with pauses, so the API's own requests keep the sources; one at a time
- * across replicas (the builder's advisory lock); a failed one is logged and resumed by the next.
- * Returns a stop function (a build under way goes on until the process ends; it is resumable).
+ * while there is no snapshot yet). The first one does not wait an interval: `firstDelayMs` after
+ * start, when there is no snapshot at all, one is built if `minutes` is set or `embedded` (the demo
+ * and a compose stack get their dashboards in their first minute). Builds run in the background in
+ * small batches with pauses, so the API's own requests keep the sources; one at a time across
+ * replicas (the builder's advisory lock); a failed one is logged and resumed by the next. Returns a
+ * stop function (a build under way goes on until the process ends; it is resumable).
  */
 const BATCH = 100;
 const PAUSE_MS = 250;
-const INITIAL_DELAY_MS = 15_000;
+const FIRST_DELAY_MS = 15_000;
 
-export function scheduleSnapshots(deps: Deps, minutes: number, opts: { initial: boolean }): () => void {
+export function scheduleSnapshots(
+  deps: Deps,
+  minutes: number,
+  { embedded, firstDelayMs = FIRST_DELAY_MS }: { embedded: boolean; firstDelayMs?: number },
+): () => void {
   let running = false;
   const run = async () => {
     if (running) return;
@@ -32,14 +37,15 @@ export function scheduleSnapshots(deps: Deps, minutes: number, opts: { initial: 
       running = false;
     }
   };
-  const initial = opts.initial
-    ? setTimeout(() => {
-        void completeSnapshots(createDb(deps.crmPool, noRoundTrips()), 1).then(
-          (s) => (s.length === 0 ? run() : undefined),
-          (err: unknown) => deps.logger.warn({ err }, 'cannot read the snapshots'),
-        );
-      }, INITIAL_DELAY_MS)
-    : null;
+  const initial =
+    embedded || minutes > 0
+      ? setTimeout(() => {
+          void completeSnapshots(createDb(deps.crmPool, noRoundTrips()), 1).then(
+            (s) => (s.length === 0 ? run() : undefined),
+            (err: unknown) => deps.logger.warn({ err }, 'cannot read the snapshots'),
+          );
+        }, firstDelayMs)
+      : null;
   initial?.unref();
   const timer = minutes > 0 ? setInterval(() => void run(), minutes * 60_000) : null;
   timer?.unref();

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { testConfig } from '../helpers/database';
 import { startTestServer } from '../helpers/server';
 import { BULK, fixtureDataset, NOW } from '../fixtures/crm';
@@ -58,6 +59,55 @@ describe('CRM round trips per request', () => {
       `{ customers(first: 100) { edges { node { id profile { city } contact { phone } createdAt status } } } }`,
     );
     expect(profile.roundTrips.crm).toBe(1);
+  });
+
+  it('read only the columns the selected fields need, and one more order than a page only for its page info', async () => {
+    // Every statement the server sends (spyOn calls through to the real pool).
+    const query = jest.spyOn(pg.Pool.prototype, 'query');
+    const sent = () => query.mock.calls.map(([c]) => c as unknown as { text: string; values: unknown[] });
+    try {
+      const lean = await suite.api.gql(`{ customers(first: 3, filter: { city: "Hangzhou" }) { edges { node {
+        id orders(first: 1) { edges { node { id items { product { name } } } } } } } } }`);
+      const leanStatements = sent();
+      const full = await suite.api.gql(`{ customers(first: 3, filter: { city: "Hangzhou" }) { edges { node {
+        id profile { fullName }
+        orders(first: 1) { pageInfo { hasNextPage } edges { node { id orderNumber total items { quantity unitPrice product { name price } } } } }
+      } } } }`);
+      const fullStatements = sent().slice(leanStatements.length);
+      expect(lean.body.errors).toBeUndefined();
+      expect(full.body.errors).toBeUndefined();
+      const fullCustomers = full.body.data.customers.edges.map((e: any) => e.node);
+      // Every bulk customer has two orders: a page of one has a next page.
+      expect(fullCustomers.map((c: any) => c.orders.pageInfo.hasNextPage)).toEqual([true, true, true]);
+      // The lean answer is the full one without the fields it did not ask for.
+      const strip = (c: any) => ({
+        id: c.id,
+        orders: {
+          edges: c.orders.edges.map((e: any) => ({
+            node: { id: e.node.id, items: e.node.items.map((i: any) => ({ product: { name: i.product.name } })) },
+          })),
+        },
+      });
+      expect(lean.body.data.customers.edges.map((e: any) => e.node)).toEqual(fullCustomers.map(strip));
+      expect(lean.body.data.customers.edges.flatMap((e: any) => e.node.orders.edges)).toHaveLength(3);
+      expect(lean.roundTrips.crm).toBe(full.roundTrips.crm);
+
+      const of = (list: { text: string; values: unknown[] }[], table: RegExp) => list.filter((q) => table.test(q.text));
+      const texts = (list: { text: string }[]) => list.map((q) => q.text).join('\n');
+      expect(texts(of(leanStatements, /FROM customers c/))).not.toMatch(/full_name|email|phone/);
+      expect(texts(of(leanStatements, /FROM orders o/))).not.toMatch(/order_number|o\.total|o\.channel/);
+      expect(texts(of(leanStatements, /FROM order_items i/))).toMatch(/p\.name/);
+      expect(texts(of(leanStatements, /FROM order_items i/))).not.toMatch(/unit_price|quantity|p\.price|p\.category/);
+      expect(texts(of(fullStatements, /FROM customers c/))).toMatch(/full_name/);
+      expect(texts(of(fullStatements, /FROM orders o/))).toMatch(/order_number/);
+      expect(texts(of(fullStatements, /FROM order_items i/))).toMatch(/unit_price[\s\S]*p\.price/);
+      // The orders statement's last parameter is its LIMIT per customer.
+      const limits = (list: { text: string; values: unknown[] }[]) => of(list, /FROM orders o/).map((q) => q.values.at(-1));
+      expect(limits(leanStatements)).toEqual([1]);
+      expect(limits(fullStatements)).toEqual([2]);
+    } finally {
+      query.mockRestore();
+    }
   });
 
   it('load a customer once however many fields and aliases need it', async () => {

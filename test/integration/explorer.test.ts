@@ -140,7 +140,22 @@ describeWithBrowser('the explorer in headless Chromium', () => {
     await page.locator('.graphiql-response .view-lines').filter({ hasText: DENG }).first().waitFor({ timeout: 10_000 });
 
     expect(elsewhere).toEqual([]);
-    expect(problems.filter((p) => !/Failed to load resource.*(404|favicon)/.test(p))).toEqual([]);
+    expect(problems).toEqual([]); // not even a missing icon
+    // An internal tool: no link off-site on the page (the distribution's logo), no funding footer.
+    const links = await page.locator('a:visible').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+    expect(links.filter((href) => !href.startsWith(origin))).toEqual([]);
+    expect(
+      await page
+        .getByText(/sponsor/i)
+        .filter({ visible: true })
+        .count(),
+    ).toBe(0);
+    // The first lines of the editor end before the ▶ button.
+    const firstLines = (await page.locator('.graphiql-query-editor .view-line').allInnerTexts())
+      .slice(0, 2)
+      .map((l) => l.replace(/\u00a0/g, ' '));
+    expect(firstLines[0]).toMatch(/^# Customer 360/);
+    for (const line of firstLines) expect(line.length).toBeLessThanOrEqual(60);
     await page.close();
   }, 90_000);
 });

@@ -12,7 +12,16 @@ import { addOwner, ownedEvents } from '../../sources/behaviour/queries';
 import type { EventDoc } from '../../sources/behaviour/rows';
 import { auditEntriesOf, type AuditRow } from '../../sources/crm/audit';
 import { allOrdersOf, allTicketsOf, erasuresOf, type ErasureRow } from '../../sources/crm/privacy';
-import type { ConsentRow, CustomerRow, IdentityRow, OrderItemRow, OrderRow, TicketRow } from '../../sources/crm/rows';
+import { orderItems } from '../../sources/crm/loaders';
+import {
+  ALL_CRM_COLUMNS,
+  type ConsentRow,
+  type CustomerRow,
+  type IdentityRow,
+  type OrderItemRow,
+  type OrderRow,
+  type TicketRow,
+} from '../../sources/crm/rows';
 import type { SocialAccount } from '../../sources/social/contract';
 import { factsOf, failureOf, hasConsent, type SourceFailure } from '../facts';
 import { churnOf, lifecycleOf, rfmOf, tierOf } from '../insights';
@@ -177,7 +186,14 @@ export async function exportCustomerData(ctx: Context, customerId: string, info:
     attempt(Source.SOCIAL, 'social', () => socialDataOf(ctx, customerId), failures),
     derivedOf(ctx, customerId, failures),
   ]);
-  const items = await ctx.crm.loaders.items.loadMany(orders.map((o) => o.id));
+  // Every column, whatever the operation selects: the export is the whole record.
+  const items = orders.length
+    ? await orderItems(
+        db,
+        orders.map((o) => o.id),
+        ALL_CRM_COLUMNS,
+      )
+    : [];
   return {
     customerId,
     exportedAt: ctx.now,
@@ -185,11 +201,7 @@ export async function exportCustomerData(ctx: Context, customerId: string, info:
       customer,
       identities,
       consents,
-      orders: orders.map((o, i) => {
-        const lines = items[i]!;
-        if (lines instanceof Error) throw lines;
-        return { ...o, items: lines };
-      }),
+      orders: orders.map((o, i) => ({ ...o, items: items[i]! })),
       supportTickets,
     },
     behaviour: events && { events },

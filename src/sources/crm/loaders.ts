@@ -3,7 +3,17 @@ import type { Db } from './db';
 import { crmFacts, type CrmFactsRow, type FactBounds } from './facts';
 import type { LookupKey } from './identifiers';
 import * as q from './queries';
-import type { ConsentRow, CustomerRow, OrderItemRow, OrderRow, PurchaseSummaryRow, TicketRow } from './rows';
+import {
+  ALL_CRM_COLUMNS,
+  type ConsentRow,
+  type CrmColumns,
+  type CustomerRow,
+  type OrderItemRow,
+  type OrderRow,
+  type ProductRow,
+  type PurchaseSummaryRow,
+  type TicketRow,
+} from './rows';
 
 export interface OrdersKey {
   customerId: string;
@@ -28,6 +38,8 @@ export interface FactsKey {
 }
 
 const json = (k: unknown) => JSON.stringify(k);
+/** The product of items read without one (no field asked for it). */
+const NO_PRODUCT = Object.freeze({}) as ProductRow;
 /** A bounds object's key, serialised once per object (a request shares one per instant: services/facts.ts). */
 const boundsKeys = new WeakMap<FactBounds, string>();
 const boundsKey = (b: FactBounds) => {
@@ -36,12 +48,35 @@ const boundsKey = (b: FactBounds) => {
   return key;
 };
 
+/** The items of each of `orderIds` (in line order), with the item and product columns of `columns`. */
+export async function orderItems(db: Db, orderIds: readonly string[], columns: CrmColumns): Promise<OrderItemRow[][]> {
+  const { item, product } = columns;
+  const rows = await q.itemsByOrderIds(db, orderIds, item, product);
+  return groupRows(
+    orderIds,
+    // Built field by field: an object rest (`{ p_id, ...item }`) costs several times as much per row.
+    rows.map((r) => ({
+      order_id: r.order_id,
+      line_no: r.line_no,
+      quantity: r.quantity,
+      unit_price: r.unit_price,
+      line_total: r.line_total,
+      product: product.length ? { id: r.p_id, name: r.p_name, category: r.p_category, brand: r.p_brand, price: r.p_price } : NO_PRODUCT,
+    })),
+    (r) => r.order_id,
+  );
+}
+
 /**
  * The CRM loaders of one request (never shared across requests). Each batch is one SQL round trip
  * per distinct argument group, whatever the number of customers; values follow the key order,
- * `null` or [] for what does not exist.
+ * `null` or [] for what does not exist. Order and item rows carry the columns `columns()` names
+ * when their batch runs (the request's operation is known by then).
  */
-export function createCrmLoaders(db: Db, { batch }: LoaderOptions = { batch: true }) {
+export function createCrmLoaders(
+  db: Db,
+  { batch, columns = () => ALL_CRM_COLUMNS }: LoaderOptions & { columns?: () => CrmColumns } = { batch: true },
+) {
   /** The facts statement already asked for each customer in this request: it also returns its row, identities and consents. */
   const pendingFacts = new Map<string, Promise<CrmFactsRow | null>>();
 
@@ -167,7 +202,7 @@ export function createCrmLoaders(db: Db, { batch }: LoaderOptions = { batch: tru
         ),
       { batch },
     ),
-    /** Up to first+1 orders per key (the extra one tells whether there is a next page). */
+    /** Up to first+1 orders per key (the extra one tells whether there is a next page), `first` when no field reads the page info. */
     ordersPage: loader<OrdersKey, OrdersPageRows, string>(
       'ordersPage',
       (keys) =>
@@ -178,8 +213,9 @@ export function createCrmLoaders(db: Db, { batch }: LoaderOptions = { batch: tru
             const rows = await q.ordersPages(
               db,
               group.map((k) => ({ customerId: k.customerId, afterUs: k.after?.us ?? null, afterId: k.after?.id ?? null })),
-              group[0]!.first + 1,
+              group[0]!.first + (columns().orderPageInfo ? 1 : 0),
               group[0]!.status,
+              columns().order,
               group[0]!.backward,
             );
             return groupRows(
@@ -213,26 +249,7 @@ export function createCrmLoaders(db: Db, { batch }: LoaderOptions = { batch: tru
         ),
       { cacheKeyFn: json, batch },
     ),
-    items: loader(
-      'items',
-      async (orderIds: readonly string[]): Promise<OrderItemRow[][]> => {
-        const rows = await q.itemsByOrderIds(db, orderIds);
-        return groupRows(
-          orderIds,
-          // Built field by field: an object rest (`{ p_id, ...item }`) costs several times as much per row.
-          rows.map((r) => ({
-            order_id: r.order_id,
-            line_no: r.line_no,
-            quantity: r.quantity,
-            unit_price: r.unit_price,
-            line_total: r.line_total,
-            product: { id: r.p_id, name: r.p_name, category: r.p_category, brand: r.p_brand, price: r.p_price },
-          })),
-          (r) => r.order_id,
-        );
-      },
-      { batch },
-    ),
+    items: loader('items', (orderIds: readonly string[]) => orderItems(db, orderIds, columns()), { batch }),
     /** Up to `first` tickets per key (callers paging ask for one more: it tells whether there are more). */
     tickets: loader<TicketsKey, q.Keyed<TicketRow>[], string>(
       'tickets',

@@ -4,7 +4,20 @@ import { emailOf, orderNumberOf, PHONE_REGIONS, phoneOf, type LookupKey } from '
 import { CONSENTS, IDENTITIES, IN_KM, membersArray, notMerged, personHas, withMembers } from './members';
 import { inSegmentSql, type SegmentFilter } from './segments';
 import { join, param, sql, type Param, type Sql } from './sql';
-import type { ConsentRow, CustomerRow, IdentityRow, OrderItemRow, OrderRow, PurchaseSummaryRow, TicketRow } from './rows';
+import type {
+  ConsentRow,
+  CustomerKeys,
+  CustomerRow,
+  IdentityRow,
+  ItemColumn,
+  OrderColumn,
+  OrderItemRow,
+  OrderRow,
+  ProductColumn,
+  ProductRow,
+  PurchaseSummaryRow,
+  TicketRow,
+} from './rows';
 
 /**
  * Every SQL statement the API sends to the CRM. Each function is one round trip and takes the keys
@@ -16,6 +29,30 @@ import type { ConsentRow, CustomerRow, IdentityRow, OrderItemRow, OrderRow, Purc
 const PROFILE_COLUMNS = sql`c.created_at, c.full_name, c.gender, c.birth_date, c.city, c.country, c.occupation, c.email, c.phone, c.status`;
 /** For rows of survivors (lists, search), which are their own canonical record. */
 const CUSTOMER_COLUMNS = sql`c.id, c.id AS canonical_id, ${PROFILE_COLUMNS}`;
+const CUSTOMER_KEYS = sql`c.id, c.id AS canonical_id`;
+
+const ORDER_COLUMNS: Record<OrderColumn, Sql> = {
+  order_number: sql`o.order_number`,
+  status: sql`o.status`,
+  channel: sql`o.channel`,
+  placed_at: sql`o.placed_at`,
+  total: sql`o.total::text AS total`,
+};
+const ITEM_COLUMNS: Record<ItemColumn, Sql> = {
+  quantity: sql`i.quantity`,
+  unit_price: sql`i.unit_price::text AS unit_price`,
+  line_total: sql`(i.quantity * i.unit_price)::numeric(14,2)::text AS line_total`,
+};
+const PRODUCT_COLUMNS: Record<ProductColumn, Sql> = {
+  id: sql`p.id AS p_id`,
+  name: sql`p.name AS p_name`,
+  category: sql`p.category AS p_category`,
+  brand: sql`p.brand AS p_brand`,
+  price: sql`p.price::text AS p_price`,
+};
+/** `keys` and, after them, the fragments of `columns`: one statement text per set of columns. */
+const columnsOf = <K extends string>(keys: Sql, fragments: Record<K, Sql>, columns: readonly K[]) =>
+  join([keys, ...columns.map((c) => fragments[c])], ', ');
 
 /** Exact microseconds since the epoch of a timestamptz: keyset cursors must not lose precision. */
 const micros = (col: Sql) => sql`(extract(epoch from ${col}) * 1000000)::int8`;
@@ -47,13 +84,15 @@ export const purchaseSummaries = (db: Db, ids: readonly string[]) =>
 
 /**
  * Per customer, up to `limit` orders after its own cursor, newest first; `backward`: before it, oldest
- * first (the caller restores the list's order). `k` is the key's index.
+ * first (the caller restores the list's order). `k` is the key's index. Rows carry id, customer_id,
+ * sort_us and `columns` only.
  */
 export const ordersPages = (
   db: Db,
   keys: { customerId: string; afterUs: number | null; afterId: string | null }[],
   limit: number,
   status: string | null,
+  columns: readonly OrderColumn[],
   backward = false,
 ) => {
   const ids = param(keys.map((k) => k.customerId));
@@ -63,8 +102,7 @@ export const ordersPages = (
     sql`${withMembers(ids)} SELECT k.ord - 1 AS k, o.*
        FROM unnest(${ids}::text[], ${keys.map((k) => k.afterUs)}::int8[], ${keys.map((k) => k.afterId)}::text[]) WITH ORDINALITY AS k(customer_id, after_us, after_id, ord)
       CROSS JOIN LATERAL (
-        SELECT o.id, o.order_number, o.customer_id, o.status, o.channel, o.placed_at, o.total::text AS total,
-               ${micros(sql`o.placed_at`)} AS sort_us
+        SELECT ${columnsOf(sql`o.id, o.customer_id`, ORDER_COLUMNS, columns)}, ${micros(sql`o.placed_at`)} AS sort_us
           FROM orders o
          WHERE o.customer_id = ANY(${membersArray(sql`k.customer_id`)})
            AND (${st}::text IS NULL OR o.status = ${st})
@@ -72,7 +110,7 @@ export const ordersPages = (
          ORDER BY o.placed_at ${dir}, o.id ${dir}
          LIMIT ${limit}
       ) o
-      ORDER BY k, o.placed_at ${dir}, o.id ${dir}`,
+      ORDER BY k, o.sort_us ${dir}, o.id ${dir}`,
   );
 };
 
@@ -85,14 +123,25 @@ export const orderCounts = (db: Db, ids: readonly string[], status: string | nul
   );
 };
 
-export const itemsByOrderIds = (db: Db, orderIds: readonly string[]) =>
-  db<Omit<OrderItemRow, 'product'> & { p_id: string; p_name: string; p_category: string; p_brand: string | null; p_price: string }>(
-    `SELECT i.order_id, i.line_no, i.quantity, i.unit_price::text AS unit_price,
-            (i.quantity * i.unit_price)::numeric(14,2)::text AS line_total,
-            p.id AS p_id, p.name AS p_name, p.category AS p_category, p.brand AS p_brand, p.price::text AS p_price
-       FROM order_items i JOIN products p ON p.id = i.product_id
-      WHERE i.order_id = ANY($1::text[]) ORDER BY i.order_id, i.line_no`,
-    [orderIds],
+type ItemRow = Omit<OrderItemRow, 'product'> & { [K in ProductColumn as `p_${K}`]: ProductRow[K] };
+
+/** The items of each order in line order, with `columns` and their product's `productColumns` (products not joined when none). */
+export const itemsByOrderIds = (
+  db: Db,
+  orderIds: readonly string[],
+  columns: readonly ItemColumn[],
+  productColumns: readonly ProductColumn[],
+) =>
+  db<ItemRow>(
+    productColumns.length
+      ? sql`SELECT ${columnsOf(sql`i.order_id, i.line_no`, ITEM_COLUMNS, columns)}, ${join(
+          productColumns.map((c) => PRODUCT_COLUMNS[c]),
+          ', ',
+        )}
+          FROM order_items i JOIN products p ON p.id = i.product_id
+         WHERE i.order_id = ANY(${orderIds}::text[]) ORDER BY i.order_id, i.line_no`
+      : sql`SELECT ${columnsOf(sql`i.order_id, i.line_no`, ITEM_COLUMNS, columns)}
+          FROM order_items i WHERE i.order_id = ANY(${orderIds}::text[]) ORDER BY i.order_id, i.line_no`,
   );
 
 /**
@@ -276,7 +325,8 @@ export type CustomerOrderBy = 'id_asc' | 'created_at_asc' | 'created_at_desc';
 
 /**
  * Keyset page: up to `limit` customers after `cursor` (a sort key), or, `backward`, before it in
- * reverse order (the caller restores the list's order).
+ * reverse order (the caller restores the list's order). Without `profile`, rows carry only id,
+ * canonical_id and sort_us.
  */
 export function listCustomers(
   db: Db,
@@ -284,6 +334,7 @@ export function listCustomers(
   orderBy: CustomerOrderBy,
   limit: number,
   cursor: { us: number; id: string } | { id: string } | null,
+  profile = true,
   backward = false,
 ) {
   const where = whereOf(filter);
@@ -297,8 +348,8 @@ export function listCustomers(
   } else if (cursor) {
     where.push(sql`c.id ${past} ${cursor.id}`);
   }
-  return db<Keyed<CustomerRow>>(
-    sql`SELECT ${CUSTOMER_COLUMNS}, ${micros(sql`c.created_at`)} AS sort_us FROM customers c
+  return db<Keyed<CustomerKeys | CustomerRow>>(
+    sql`SELECT ${profile ? CUSTOMER_COLUMNS : CUSTOMER_KEYS}, ${micros(sql`c.created_at`)} AS sort_us FROM customers c
       WHERE ${join(where, ' AND ')} ORDER BY ${order} LIMIT ${limit}`,
   );
 }

@@ -21,6 +21,9 @@ export interface CustomerRow {
   status: CustomerStatus;
 }
 
+/** A customers list's row when no field reads the profile (CrmColumns.customerProfile). */
+export type CustomerKeys = Pick<CustomerRow, 'id' | 'canonical_id'>;
+
 /** Where an identity comes from: the CRM's customer_identities, a link made through the API, a merge. */
 export type IdentitySource = 'crm' | 'api' | 'merge';
 
@@ -73,6 +76,35 @@ export interface OrderItemRow {
   line_total: string;
   product: ProductRow;
 }
+
+/** Columns of an order row beyond its keys (id, customer_id), each read only by the field named in services/columns.ts. */
+export type OrderColumn = 'order_number' | 'status' | 'channel' | 'placed_at' | 'total';
+export type ItemColumn = 'quantity' | 'unit_price' | 'line_total';
+export type ProductColumn = keyof ProductRow;
+
+/**
+ * Which columns a unit of work reads (services/columns.ts decides from the operation's fields). A
+ * row read with fewer columns lacks the others: only the fields that asked for them read them.
+ */
+export interface CrmColumns {
+  /** Whether the rows of a customers list carry the profile; without it they are not handed to the customer loader. */
+  customerProfile: boolean;
+  order: readonly OrderColumn[];
+  item: readonly ItemColumn[];
+  /** [] when no field reads an item's product: the statement then does not join products. */
+  product: readonly ProductColumn[];
+  /** Whether a field reads an orders page's pageInfo: without, a page reads `first` orders, not one more to tell whether there is a next page. */
+  orderPageInfo: boolean;
+}
+
+/** Every column: for work that is not a GraphQL operation (exports, the snapshot builder). */
+export const ALL_CRM_COLUMNS: CrmColumns = {
+  customerProfile: true,
+  order: ['order_number', 'status', 'channel', 'placed_at', 'total'],
+  item: ['quantity', 'unit_price', 'line_total'],
+  product: ['id', 'name', 'category', 'brand', 'price'],
+  orderPageInfo: true,
+};
 
 export interface TicketRow {
   id: string;

@@ -1,0 +1,51 @@
+import type { RunningSocialProvider } from '@c360/social-provider';
+import type { Deps } from '../../src/context';
+import { scheduleSnapshots } from '../../src/snapshot/schedule';
+import { createDb } from '../../src/sources/crm/db';
+import { completeSnapshots } from '../../src/sources/crm/snapshots';
+import { noRoundTrips } from '../../src/sources/roundTrips';
+import { fixtureDataset } from '../fixtures/crm';
+import { createCrmDatabase, type TestStores } from '../helpers/database';
+import { testDeps, withSocialProvider } from '../helpers/server';
+
+let db: TestStores;
+let provider: RunningSocialProvider;
+let deps: Deps;
+beforeAll(async () => {
+  db = await createCrmDatabase('snapshot-schedule', fixtureDataset());
+  // A build needs every source answering (a profile without one is left to resume): the bundled provider, no accounts.
+  const source = await withSocialProvider(db, []);
+  provider = source.provider;
+  deps = await testDeps(db, { config: source.config, social: source.social });
+});
+afterAll(async () => {
+  await provider?.close();
+  await db?.drop();
+});
+
+async function builtWithin(ms: number): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
+    if ((await completeSnapshots(createDb(db.pool, noRoundTrips()), 1)).length > 0) return true;
+  }
+  return false;
+}
+
+describe('the snapshot scheduler', () => {
+  it('builds nothing by itself on a real CRM without an interval', async () => {
+    const stop = scheduleSnapshots(deps, 0, { embedded: false, firstDelayMs: 10 });
+    try {
+      expect(await builtWithin(2_000)).toBe(false);
+    } finally {
+      stop();
+    }
+  });
+
+  it('builds the first snapshot soon after start when an interval is set (compose), not an interval later', async () => {
+    const stop = scheduleSnapshots(deps, 60, { embedded: false, firstDelayMs: 10 });
+    try {
+      expect(await builtWithin(30_000)).toBe(true);
+    } finally {
+      stop();
+    }
+  });
+});
