@@ -94,6 +94,29 @@ describe('Customer.orders', () => {
     expect(rest.body.data!.customer!.orders!.pageInfo.hasNextPage).toBe(false);
   });
 
+  it('answers two pages of one customer in one statement, each after its own cursor', async () => {
+    const numbers = (c: any) => c.edges.map((e: any) => e.node.orderNumber);
+    const one = (after: string | null) =>
+      suite.api.gql(
+        `query($after: String) { customer(id: "${LINA}") { orders(first: 2, after: $after) { edges { node { orderNumber } } pageInfo { endCursor } } } }`,
+        { after },
+      );
+    const page1 = (await one(null)).body.data.customer.orders;
+    const page2 = (await one(page1.pageInfo.endCursor)).body.data.customer.orders;
+    const both = await suite.api.gql(
+      `query($after: String) { customer(id: "${LINA}") {
+        a: orders(first: 2) { edges { node { orderNumber } } }
+        b: orders(first: 2, after: $after) { edges { node { orderNumber } } } } }`,
+      { after: page1.pageInfo.endCursor },
+    );
+    expect(both.body.errors).toBeUndefined();
+    expect(numbers(both.body.data.customer.a)).toEqual(numbers(page1));
+    expect(numbers(both.body.data.customer.b)).toEqual(numbers(page2));
+    expect(numbers(page2)).toHaveLength(2);
+    expect(numbers(page2)).not.toEqual(numbers(page1));
+    expect(both.roundTrips.crm).toBe(2); // the customer, then both pages in one statement
+  });
+
   it('filters by status, counting only that status', async () => {
     const { body } = await suite.api.gql(ORDERS, { id: LINA, status: 'COMPLETED' });
     const o = body.data!.customer!.orders!;

@@ -142,7 +142,7 @@ describeWithBrowser('the explorer in headless Chromium', () => {
     expect(elsewhere).toEqual([]);
     expect(problems).toEqual([]); // not even a missing icon
     // An internal tool: no link off-site on the page (the distribution's logo), no funding footer.
-    const links = await page.locator('a:visible').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+    const links = await page.locator('a:visible').evaluateAll((as) => as.map((a) => (a as unknown as { href: string }).href));
     expect(links.filter((href) => !href.startsWith(origin))).toEqual([]);
     expect(
       await page

@@ -38,6 +38,13 @@ const ORDER_COLUMNS: Record<OrderColumn, Sql> = {
   placed_at: sql`o.placed_at`,
   total: sql`o.total::text AS total`,
 };
+/** The same columns unconverted, for the rows an orders statement ranks before it keeps a page of them (placed_at: always there). */
+const RANKED_ORDER_COLUMNS: Record<Exclude<OrderColumn, 'placed_at'>, Sql> = {
+  order_number: sql`o.order_number`,
+  status: sql`o.status`,
+  channel: sql`o.channel`,
+  total: sql`o.total`,
+};
 const ITEM_COLUMNS: Record<ItemColumn, Sql> = {
   quantity: sql`i.quantity`,
   unit_price: sql`i.unit_price::text AS unit_price`,
@@ -83,9 +90,12 @@ export const purchaseSummaries = (db: Db, ids: readonly string[]) =>
   );
 
 /**
- * Per customer, up to `limit` orders after its own cursor, newest first; `backward`: before it, oldest
- * first (the caller restores the list's order). `k` is the key's index. Rows carry id, customer_id,
- * sort_us and `columns` only.
+ * Per key, up to `limit` orders of its person after the key's own cursor, newest first; `backward`:
+ * before it, oldest first (the caller restores the list's order). `k` is the key's index. Rows carry
+ * id, customer_id, sort_us and `columns` only. One index scan of orders for every record of the batch
+ * (IN_KM), hashed to the keys (kk: distinct, as km repeats a key asked twice) and ranked per key in
+ * the direction read; values are converted only for the rows kept (half the PostgreSQL CPU of a
+ * sorted subquery per key).
  */
 export const ordersPages = (
   db: Db,
@@ -99,18 +109,25 @@ export const ordersPages = (
   const st = param(status);
   const [dir, past] = backward ? [sql`ASC`, sql`>`] : [sql`DESC`, sql`<`];
   return db<Keyed<OrderRow> & { k: number }>(
-    sql`${withMembers(ids)} SELECT k.ord - 1 AS k, o.*
-       FROM unnest(${ids}::text[], ${keys.map((k) => k.afterUs)}::int8[], ${keys.map((k) => k.afterId)}::text[]) WITH ORDINALITY AS k(customer_id, after_us, after_id, ord)
-      CROSS JOIN LATERAL (
-        SELECT ${columnsOf(sql`o.id, o.customer_id`, ORDER_COLUMNS, columns)}, ${micros(sql`o.placed_at`)} AS sort_us
-          FROM orders o
-         WHERE o.customer_id = ANY(${membersArray(sql`k.customer_id`)})
+    sql`${withMembers(ids)}, kk AS MATERIALIZED (
+        SELECT DISTINCT k.ord - 1 AS k, km.member, k.after_us, k.after_id
+          FROM unnest(${ids}::text[], ${keys.map((k) => k.afterUs)}::int8[], ${keys.map((k) => k.afterId)}::text[]) WITH ORDINALITY AS k(customer_id, after_us, after_id, ord)
+          JOIN km ON km.key = k.customer_id
+      )
+      SELECT ${columnsOf(sql`o.k, o.id, o.customer_id`, ORDER_COLUMNS, columns)}, ${micros(sql`o.placed_at`)} AS sort_us FROM (
+        SELECT kk.k, ${columnsOf(
+          sql`o.id, o.customer_id, o.placed_at`,
+          RANKED_ORDER_COLUMNS,
+          columns.filter((c): c is Exclude<OrderColumn, 'placed_at'> => c !== 'placed_at'),
+        )},
+               row_number() OVER (PARTITION BY kk.k ORDER BY o.placed_at ${dir}, o.id ${dir}) AS n
+          FROM orders o JOIN kk ON kk.member = o.customer_id
+         WHERE o.customer_id = ${IN_KM}
            AND (${st}::text IS NULL OR o.status = ${st})
-           AND (k.after_us IS NULL OR (o.placed_at, o.id) ${past} (${fromMicros(sql`k.after_us`)}, k.after_id))
-         ORDER BY o.placed_at ${dir}, o.id ${dir}
-         LIMIT ${limit}
+           AND (kk.after_us IS NULL OR (o.placed_at, o.id) ${past} (${fromMicros(sql`kk.after_us`)}, kk.after_id))
       ) o
-      ORDER BY k, o.sort_us ${dir}, o.id ${dir}`,
+      WHERE o.n <= ${limit}
+      ORDER BY o.k, o.n`,
   );
 };
 
