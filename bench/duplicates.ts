@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { getCountryCallingCode, type CountryCode } from 'libphonenumber-js';
 import { loadConfig } from '../src/config';
 import { migrate } from '../src/db/migrate';
@@ -21,6 +20,7 @@ import { createCrmPool } from '../src/sources/crm/pool';
 import { refreshSearchIndex } from '../src/sources/crm/searchIndex';
 import { toQuery, type Sql } from '../src/sources/crm/sql';
 import { noRoundTrips } from '../src/sources/roundTrips';
+import { integer, integerList, runCommand, share as shareOf, UsageError, type Values } from '../src/cli/command';
 
 const USAGE = `usage: npm run bench:duplicates -- [--customers N] [--duplicates SHARE] [--first 100,1000]
 
@@ -123,27 +123,17 @@ function score(pairs: DuplicateCandidate[], planted: PlantedDuplicate[]) {
   };
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      customers: { type: 'string', default: '100000' },
-      duplicates: { type: 'string', default: '0.02' },
-      first: { type: 'string', default: '100,1000' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) return void process.stdout.write(`${USAGE}\n`);
-  const customers = Number(values.customers);
-  const share = Number(values.duplicates);
-  const pageSizes = values.first.split(',').map(Number);
-  if (
-    !Number.isInteger(customers) ||
-    customers < 100 ||
-    !(share > 0 && share <= 1) ||
-    pageSizes.some((n) => !Number.isInteger(n) || n < 1)
-  ) {
-    throw new Error(`bad arguments\n${USAGE}`);
-  }
+const OPTIONS = {
+  customers: { type: 'string', default: '100000' },
+  duplicates: { type: 'string', default: '0.02' },
+  first: { type: 'string', default: '100,1000' },
+} as const;
+
+async function main(values: Values<typeof OPTIONS>): Promise<void> {
+  const customers = integer('customers', values.customers, 100, 1_000_000);
+  const share = shareOf('duplicates', values.duplicates);
+  if (share === 0) throw new UsageError('--duplicates must be more than 0: the bench measures how planted duplicates are found');
+  const pageSizes = integerList('first', values.first, 1, 100_000);
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const started = Date.now();
   const config = loadConfig({ NODE_ENV: 'production' });
@@ -292,7 +282,4 @@ function toMarkdown(r: {
   return `${lines.join('\n')}\n`;
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`\nbench:duplicates: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
-});
+runCommand({ name: 'bench:duplicates', usage: USAGE, options: OPTIONS }, ({ values }) => main(values));

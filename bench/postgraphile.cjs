@@ -1,10 +1,14 @@
 // PostGraphile 5 (Amber preset) over the bench's CRM database, for the side-by-side run.
 // Run: node --import ./bench/promise-with-resolvers.mjs bench/postgraphile.cjs (PostGraphile 5 wants Node 22).
+// PostGraphile is not a dependency of the project: the bench installs it into .bench/tools (bench/tools.ts).
 const http = require('node:http');
-const { postgraphile } = require('postgraphile');
-const { PostGraphileAmberPreset } = require('postgraphile/presets/amber');
-const { makePgService } = require('postgraphile/adaptors/pg');
-const { grafserv } = require('postgraphile/grafserv/node');
+const path = require('node:path');
+const { createRequire } = require('node:module');
+const toolsRequire = createRequire(path.join(__dirname, '..', '.bench', 'tools', 'package.json'));
+const { postgraphile } = toolsRequire('postgraphile');
+const { PostGraphileAmberPreset } = toolsRequire('postgraphile/presets/amber');
+const { makePgService } = toolsRequire('postgraphile/adaptors/pg');
+const { grafserv } = toolsRequire('postgraphile/grafserv/node');
 
 const preset = {
   extends: [PostGraphileAmberPreset],

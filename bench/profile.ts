@@ -1,14 +1,14 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { mintToken } from '../src/security/tokens';
 import { ensureDataset, ROOT, startFlags, startStores } from './dataset';
 import { cpuSeconds, startService } from './processes';
-import { onlyExpectedErrors, sampleInputs, workloads } from './workloads';
+import { onlyExpectedErrors, sampleInputs, WORKLOAD_NAMES, workloads } from './workloads';
+import { integer, oneOf, runCommand, type Values } from '../src/cli/command';
 
 const USAGE = `usage: npm run bench:profile -- [--workload crm-nested] [--target api|raw] [--customers 5000] [--duration 10] [--concurrency 16] [--no-profile]
 
@@ -60,21 +60,23 @@ export function summarise(file: string, top = 25) {
   return { busyMs: Math.round(total / 1000), byPlace: rank(byPlace), byFunction: rank(byFunction) };
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      workload: { type: 'string', default: 'crm-nested' },
-      target: { type: 'string', default: 'api' },
-      customers: { type: 'string', default: '5000' },
-      duration: { type: 'string', default: '10' },
-      concurrency: { type: 'string', default: '16' },
-      'no-profile': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) return void process.stdout.write(`${USAGE}\n`);
+const OPTIONS = {
+  workload: { type: 'string', default: 'crm-nested' },
+  target: { type: 'string', default: 'api' },
+  customers: { type: 'string', default: '5000' },
+  duration: { type: 'string', default: '10' },
+  concurrency: { type: 'string', default: '16' },
+  'no-profile': { type: 'boolean', default: false },
+} as const;
+
+async function main(values: Values<typeof OPTIONS>): Promise<void> {
+  const customers = integer('customers', values.customers, 100, 1_000_000);
+  const duration = integer('duration', values.duration, 1, 3600);
+  const concurrency = integer('concurrency', values.concurrency, 1, 256);
+  const target = oneOf('target', values.target, ['api', 'raw'] as const);
+  const workloadName = oneOf('workload', values.workload, WORKLOAD_NAMES);
   const log = (s: string) => process.stderr.write(`${s}\n`);
-  const dataDir = ensureDataset(Number(values.customers), log);
+  const dataDir = ensureDataset(customers, log);
   const stores = await startStores(dataDir);
   const profDir = mkdtempSync(path.join(os.tmpdir(), 'c360-prof-'));
   try {
@@ -97,20 +99,19 @@ async function main(): Promise<void> {
     };
     const prof = values['no-profile'] ? [] : ['--cpu-prof', `--cpu-prof-dir=${profDir}`];
     const server =
-      values.target === 'raw'
+      target === 'raw'
         ? await startService('raw', [...prof, '--require', 'tsx/cjs', 'bench/raw.ts'], env, /listening on (http\S+)/)
         : await startService('api', [...startFlags(), ...prof, 'dist/src/main.js'], env, /ready at (http:\/\/\S+?\/graphql)/);
     const pool = new pg.Pool({ connectionString: stores.pgUrl, max: 2 });
-    const workload = workloads(await sampleInputs(pool)).find((w) => w.name === values.workload);
+    const workload = workloads(await sampleInputs(pool)).find((w) => w.name === workloadName)!;
     await pool.end();
-    if (!workload) throw new Error(`no workload ${values.workload}\n${USAGE}`);
     const token = await mintToken(secret, { sub: 'bench-profile', roles: [workload.role], ttlSeconds: 3600 });
     // A 200 answer carrying errors other than the designed ones is an error, as in `npm run bench`.
     let graphqlErrors = 0;
     const drive = (duration: number) =>
       autocannon({
         url: server.url,
-        connections: Number(values.concurrency),
+        connections: concurrency,
         duration,
         requests: [
           {
@@ -126,12 +127,12 @@ async function main(): Promise<void> {
     await drive(2);
     const cpu0 = cpuSeconds(server.pid);
     graphqlErrors = 0;
-    const result = await drive(Number(values.duration));
+    const result = await drive(duration);
     const cpuMsPerRequest = ((cpuSeconds(server.pid) - cpu0) * 1000) / result.requests.total;
     await server.stop();
     if (values['no-profile']) {
       process.stdout.write(
-        `${values.target} ${workload.name} c=${values.concurrency} on ${values.customers} customers: ${result.requests.average} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.errors + result.non2xx + graphqlErrors} errors, ${Math.round(cpuMsPerRequest * 100) / 100} CPU ms/request (no profiler)\n`,
+        `${target} ${workload.name} c=${concurrency} on ${customers} customers: ${result.requests.average} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.errors + result.non2xx + graphqlErrors} errors, ${Math.round(cpuMsPerRequest * 100) / 100} CPU ms/request (no profiler)\n`,
       );
       return;
     }
@@ -139,11 +140,11 @@ async function main(): Promise<void> {
     if (!file) throw new Error('the server wrote no profile');
     const summary = summarise(path.join(profDir, file));
     const stamp = new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-');
-    const base = path.join(ROOT, 'bench', 'results', `profile-${stamp}-${values.target}-${workload.name}`);
+    const base = path.join(ROOT, 'bench', 'results', `profile-${stamp}-${target}-${workload.name}`);
     const report = {
-      target: values.target,
+      target,
       workload: workload.name,
-      concurrency: Number(values.concurrency),
+      concurrency,
       node: process.versions.node,
       rps: result.requests.average,
       p50: result.latency.p50,
@@ -155,7 +156,7 @@ async function main(): Promise<void> {
     writeFileSync(`${base}.json`, JSON.stringify(report, null, 2));
     writeFileSync(`${base}.cpuprofile`, readFileSync(path.join(profDir, file)));
     process.stdout.write(
-      `${values.target} ${workload.name} c=${values.concurrency}: ${report.rps} req/s, p50 ${report.p50} ms, p99 ${report.p99} ms, ${report.errors} errors, ${report.cpuMsPerRequest} CPU ms/request\n` +
+      `${target} ${workload.name} c=${concurrency}: ${report.rps} req/s, p50 ${report.p50} ms, p99 ${report.p99} ms, ${report.errors} errors, ${report.cpuMsPerRequest} CPU ms/request\n` +
         `self time by place:\n${summary.byPlace.map((p) => `  ${String(p.percent).padStart(5)} %  ${p.name}`).join('\n')}\n` +
         `top functions:\n${summary.byFunction.map((p) => `  ${String(p.percent).padStart(5)} %  ${p.name}`).join('\n')}\n` +
         `written: ${path.relative(ROOT, base)}.json and .cpuprofile\n`,
@@ -165,9 +166,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runCommand({ name: 'bench:profile', usage: USAGE, options: OPTIONS }, ({ values }) => main(values));

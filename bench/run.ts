@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { build as buildHistogram } from 'hdr-histogram-js';
 import pg from 'pg';
@@ -11,7 +10,9 @@ import { mintToken } from '../src/security/tokens';
 import { ensureDataset, ROOT, startFlags, startStores } from './dataset';
 import { ensureNode, majorOf } from './node';
 import { cpuSeconds, postgresCpu, postgresCpuSince, rssMiB, startService, type Service } from './processes';
+import { BENCH_TOOLS, ensureBenchTools } from './tools';
 import { onlyExpectedErrors, POSTGRAPHILE_CRM_NESTED, sampleInputs, workloads, type Workload } from './workloads';
+import { integer, integerList, runCommand, type Values } from '../src/cli/command';
 
 const USAGE = `usage: npm run bench -- [--quick] [--customers N] [--duration S] [--concurrency 1,16,64] [--node-only-machine]
 
@@ -297,9 +298,7 @@ async function runOn(node: { version: string; bin: string }, { seconds, levels, 
     const naiveCell = await run(naive, dashboard, auth.analyst, C, Math.max(seconds, 15));
 
     const at = (w: string, c: number) => cells.find((x) => x.target === 'api' && x.workload === w && x.concurrency === c)!;
-    const postgraphileVersion = (
-      JSON.parse(readFileSync(path.join(ROOT, 'node_modules/postgraphile/package.json'), 'utf8')) as { version: string }
-    ).version;
+    const postgraphileVersion = BENCH_TOOLS.postgraphile;
     const comparisons = {
       concurrency: C,
       naive: {
@@ -384,31 +383,19 @@ async function runOn(node: { version: string; bin: string }, { seconds, levels, 
 
 type NodeRun = Awaited<ReturnType<typeof runOn>>;
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      quick: { type: 'boolean', default: false },
-      customers: { type: 'string' },
-      duration: { type: 'string' },
-      concurrency: { type: 'string' },
-      'node-only-machine': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) return void process.stdout.write(`${USAGE}\n`);
+const OPTIONS = {
+  quick: { type: 'boolean', default: false },
+  customers: { type: 'string' },
+  duration: { type: 'string' },
+  concurrency: { type: 'string' },
+  'node-only-machine': { type: 'boolean', default: false },
+} as const;
+
+async function main(values: Values<typeof OPTIONS>): Promise<void> {
   const quick = values.quick;
-  const customers = Number(values.customers ?? (quick ? 5000 : 20000));
-  const seconds = Number(values.duration ?? (quick ? 3 : 10));
-  const levels = (values.concurrency ?? (quick ? '1,16' : '1,16,64')).split(',').map(Number);
-  if (
-    !Number.isInteger(customers) ||
-    customers < 100 ||
-    !Number.isInteger(seconds) ||
-    seconds < 1 ||
-    levels.some((c) => !Number.isInteger(c) || c < 1 || c > 256)
-  ) {
-    throw new Error(`bad arguments\n${USAGE}`);
-  }
+  const customers = integer('customers', values.customers ?? (quick ? '5000' : '20000'), 100, 1_000_000);
+  const seconds = integer('duration', values.duration ?? (quick ? '3' : '10'), 1, 3600);
+  const levels = integerList('concurrency', values.concurrency ?? (quick ? '1,16' : '1,16,64'), 1, 256);
   const tty = process.stderr.isTTY;
   const log = (s: string) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}${s}\n`);
   const progress = (s: string) => (tty ? process.stderr.write(`\r\x1b[K${s}`) : undefined);
@@ -420,6 +407,7 @@ async function main(): Promise<void> {
   if (values['node-only-machine']) log(`--node-only-machine: the servers run on Node ${machine} only, not on Node ${JUDGED_NODE}`);
   else if (majorOf(machine) !== majorOf(JUDGED_NODE)) nodes.push({ version: JUDGED_NODE, bin: ensureNode(JUDGED_NODE, log) });
   const judgedOn = nodes.find((n) => majorOf(n.version) === majorOf(JUDGED_NODE))?.version ?? null;
+  ensureBenchTools(log);
 
   const dataDir = ensureDataset(customers, log);
   log('starting PostgreSQL, the MongoDB-compatible server and the social provider …');
@@ -548,7 +536,4 @@ function toMarkdown(r: {
   return `${lines.join('\n')}\n`;
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`\nbench: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
-});
+runCommand({ name: 'bench', usage: USAGE, options: OPTIONS }, ({ values }) => main(values));

@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
 import pino from 'pino';
 import { loadConfig } from '../src/config';
@@ -18,6 +17,7 @@ import { createCrmPool } from '../src/sources/crm/pool';
 import { createSocialClient } from '../src/sources/social/client';
 import { ensureDataset, ROOT, startFlags, startStores } from './dataset';
 import { startService } from './processes';
+import { integer, runCommand, type Values } from '../src/cli/command';
 
 const USAGE = `usage: npm run bench:snapshot -- [--customers N] [--requests N]
 
@@ -32,17 +32,14 @@ const pct = (xs: number[], p: number) => {
   return Math.round(s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! * 10) / 10;
 };
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      customers: { type: 'string', default: '100000' },
-      requests: { type: 'string', default: '200' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) return void process.stdout.write(`${USAGE}\n`);
-  const customers = Number(values.customers);
-  const requests = Number(values.requests);
+const OPTIONS = {
+  customers: { type: 'string', default: '100000' },
+  requests: { type: 'string', default: '200' },
+} as const;
+
+async function main(values: Values<typeof OPTIONS>): Promise<void> {
+  const customers = integer('customers', values.customers, 100, 1_000_000);
+  const requests = integer('requests', values.requests, 1, 100_000);
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const dataDir = ensureDataset(customers, log);
   const stops: (() => Promise<unknown>)[] = [];
@@ -204,7 +201,4 @@ Through the API, ${requests} requests each, one at a time (ms):
   }
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`bench:snapshot: ${e instanceof Error ? e.stack : String(e)}\n`);
-  process.exit(1);
-});
+runCommand({ name: 'bench:snapshot', usage: USAGE, options: OPTIONS }, ({ values }) => main(values));

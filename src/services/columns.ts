@@ -1,13 +1,16 @@
+import type { Order, OrderItem, Product } from '../__generated__/resolvers-types';
 import { ALL_CRM_COLUMNS, type CrmColumns, type ItemColumn, type OrderColumn, type ProductColumn } from '../sources/crm/rows';
 import type { DocumentFields } from './selection';
 
 /**
  * Which CRM columns an operation reads, from the fields it selects (selection.ts documentFields).
- * Each map names the column a field's resolver reads; a field that reads no column is listed with
- * none. A field missing from its type's map (a field added later) reads every column of that type,
- * so a map that falls behind the schema costs speed, never an answer.
+ * Each map names the column a field's resolver reads, null for none; the maps must name every field
+ * of their type (a field added to the schema does not compile until mapped). A field missing from a
+ * map all the same reads every column of that type: speed lost, never an answer.
  */
-const ORDER: Record<string, OrderColumn | null> = {
+type FieldColumns<T, C> = { [F in keyof T]-?: C | null };
+
+const ORDER: FieldColumns<Order, OrderColumn> = {
   __typename: null,
   id: null,
   items: null,
@@ -17,7 +20,7 @@ const ORDER: Record<string, OrderColumn | null> = {
   placedAt: 'placed_at',
   total: 'total',
 };
-const ITEM: Record<string, ItemColumn | null> = {
+const ITEM: FieldColumns<OrderItem, ItemColumn> = {
   __typename: null,
   lineNo: null,
   product: null,
@@ -25,7 +28,7 @@ const ITEM: Record<string, ItemColumn | null> = {
   unitPrice: 'unit_price',
   lineTotal: 'line_total',
 };
-const PRODUCT: Record<string, ProductColumn | null> = {
+const PRODUCT: FieldColumns<Product, ProductColumn> = {
   __typename: null,
   id: 'id',
   name: 'name',

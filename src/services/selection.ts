@@ -45,7 +45,8 @@ const fieldsByDocument = new WeakMap<DocumentNode, DocumentFields>();
  * Every field `document` selects anywhere (each operation, each fragment), by object type: a field
  * selected on an interface or union counts for each of its object types, and @skip/@include are not
  * evaluated. A superset of what any execution of the document reads; computed once per parsed
- * document (the server keeps parsed documents, so a repeated operation costs a lookup).
+ * document (the server keeps parsed documents, so a repeated operation costs a lookup), for the one
+ * schema a process serves: the cache is keyed by the document only.
  */
 export function documentFields(schema: GraphQLSchema, document: DocumentNode): DocumentFields {
   let fields = fieldsByDocument.get(document);

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
-import { openBehaviour, openCrm, openSocial } from '../bootstrap';
+import { integer, runCommand } from '../cli/command';
+import { closeSources, openBehaviour, openCrm, openSocial, type SourceHandle } from '../bootstrap';
 import { loadConfig } from '../config';
 import { loadRules } from '../insights/rules';
 import { TagRegistry } from '../services/tagRegistry';
@@ -18,28 +18,24 @@ and starts afresh. Statements and aggregations get SNAPSHOT budgets (10 min, 1 m
 DB_STATEMENT_TIMEOUT_MS / MONGODB_TIMEOUT_MS are set. Progress on stderr.`;
 
 /** `npm run snapshot`: one build, a summary line on stdout. */
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      incremental: { type: 'boolean', default: false },
-      restart: { type: 'boolean', default: false },
-      batch: { type: 'string', default: '500' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) return void process.stdout.write(`${USAGE}\n`);
-  const batchSize = Number(values.batch);
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 5000) throw new Error('--batch must be an integer from 1 to 5000');
+const options = {
+  incremental: { type: 'boolean', default: false },
+  restart: { type: 'boolean', default: false },
+  batch: { type: 'string', default: '500' },
+} as const;
+
+runCommand({ name: 'snapshot', usage: USAGE, options }, async ({ values }) => {
+  const batchSize = integer('batch', values.batch, 1, 5000);
   // A build's statements (copying 100,000 rows, a batch's aggregation) take longer than a request's budget.
   const config = loadConfig({ DB_STATEMENT_TIMEOUT_MS: '600000', MONGODB_TIMEOUT_MS: '60000', ...process.env });
   const logger = createLogger(config);
   const crm = await openCrm(config, logger);
-  const closers: (() => Promise<void>)[] = [() => crm.close()];
+  const sources: SourceHandle[] = [crm];
   try {
     const behaviour = await openBehaviour(config, logger);
-    closers.unshift(() => behaviour.close());
+    sources.push(behaviour);
     const social = await openSocial(config, logger);
-    closers.unshift(() => social.close());
+    sources.push(social);
     const tags = new TagRegistry(crm.pool, logger);
     await tags.refresh();
     const deps = {
@@ -66,11 +62,6 @@ async function main(): Promise<void> {
         `${result.computed} customers computed, ${result.copied} copied, in ${result.ms} ms (${rate}/s)\n`,
     );
   } finally {
-    for (const close of closers) await close().catch(() => undefined);
+    await closeSources(sources).catch(() => undefined);
   }
-}
-
-main().catch((e: unknown) => {
-  process.stderr.write(`snapshot: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
 });

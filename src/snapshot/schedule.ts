@@ -2,7 +2,7 @@ import type { DerivationDeps as Deps } from '../context';
 import { completeSnapshots } from '../sources/crm/snapshots';
 import { createDb } from '../sources/crm/db';
 import { noRoundTrips } from '../sources/roundTrips';
-import { buildSnapshot } from './build';
+import { buildSnapshot, type BuildProgress } from './build';
 import { progressReporter } from './progress';
 
 /**
@@ -11,31 +11,43 @@ import { progressReporter } from './progress';
  * start, when there is no snapshot at all, one is built if `minutes` is set or `embedded` (the demo
  * and a compose stack get their dashboards in their first minute). Builds run in the background in
  * small batches with pauses, so the API's own requests keep the sources; one at a time across
- * replicas (the builder's advisory lock); a failed one is logged and resumed by the next. Returns a
- * stop function (a build under way goes on until the process ends; it is resumable).
+ * replicas (the builder's advisory lock); a failed one is logged and resumed by the next.
+ * Returns a stop function: no build starts after it, and one under way ends after its current batch
+ * (resumable); it resolves once no build runs.
  */
 const BATCH = 100;
 const PAUSE_MS = 250;
 const FIRST_DELAY_MS = 15_000;
 
+/** Thrown from a build's progress callback to end it after its current batch (resumable). */
+class Stopped extends Error {}
+
 export function scheduleSnapshots(
   deps: Deps,
   minutes: number,
   { embedded, firstDelayMs = FIRST_DELAY_MS }: { embedded: boolean; firstDelayMs?: number },
-): () => void {
-  let running = false;
-  const run = async () => {
-    if (running) return;
-    running = true;
+): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  const build = async () => {
+    const progress = progressReporter(deps.logger, null, 10_000);
+    const onProgress = async (p: BuildProgress) => {
+      if (stopped) throw new Stopped();
+      await progress.report(p);
+    };
     try {
-      const progress = progressReporter(deps.logger, null, 10_000);
-      const result = await buildSnapshot(deps, { incremental: true, batchSize: BATCH, pauseMs: PAUSE_MS, onProgress: progress.report });
+      const result = await buildSnapshot(deps, { incremental: true, batchSize: BATCH, pauseMs: PAUSE_MS, onProgress });
       if (result) deps.logger.info({ ...result }, 'profile snapshot built');
     } catch (err) {
-      deps.logger.warn({ err }, 'profile snapshot build failed; the next run resumes it');
+      if (err instanceof Stopped) deps.logger.info('profile snapshot build paused by the stop; the next run resumes it');
+      else deps.logger.warn({ err }, 'profile snapshot build failed; the next run resumes it');
     } finally {
-      running = false;
+      running = null;
     }
+  };
+  const run = () => {
+    if (!running && !stopped) running = build();
+    return running;
   };
   const initial =
     embedded || minutes > 0
@@ -49,8 +61,10 @@ export function scheduleSnapshots(
   initial?.unref();
   const timer = minutes > 0 ? setInterval(() => void run(), minutes * 60_000) : null;
   timer?.unref();
-  return () => {
+  return async () => {
+    stopped = true;
     if (initial) clearTimeout(initial);
     if (timer) clearInterval(timer);
+    await running;
   };
 }

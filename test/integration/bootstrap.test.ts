@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { openCrm } from '../../src/bootstrap';
+import { closeSources, openCrm } from '../../src/bootstrap';
 import { migrations } from '../../src/db/migrations';
 import { createCrmPool } from '../../src/sources/crm/pool';
 import { CRM_TABLES, createCrmTables } from '../../src/sources/crm/ddl';
@@ -48,12 +48,12 @@ describe('openCrm with DATABASE_URL', () => {
       const versions = await crm.pool.query('SELECT version FROM c360.schema_migrations ORDER BY 1');
       expect(versions.rows.map((r) => r.version)).toEqual(migrations.map((m) => m.version));
     } finally {
-      await crm.close();
+      await closeSources([crm]);
     }
     // A second start applies nothing again.
     const again = await openCrm(config, logger);
     expect((await again.pool.query('SELECT count(*)::int AS n FROM c360.schema_migrations')).rows[0].n).toBe(migrations.length);
-    await again.close();
+    await closeSources([again]);
     await setup.end();
   });
 
@@ -114,7 +114,7 @@ describe('openCrm with DATABASE_URL', () => {
       const lines: { msg: string; statement?: string }[] = [];
       const captured = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
       const crm = await openCrm(testConfig({ DATABASE_URL: db.url, CRM_SCHEMA: schema }), captured);
-      await crm.close();
+      await closeSources([crm]);
       return lines.filter((l) => /order-number lookups/.test(l.msg)).map((l) => l.statement);
     };
     expect(await warnings('crm')).toEqual([]); // the index on public.orders serves the view

@@ -344,6 +344,17 @@ describe('linking identifiers', () => {
     );
   });
 
+  it('answers each write of a mutation from what the writes before it left', async () => {
+    // Two writes in one operation: the second's fields must not reuse what the first loaded.
+    const r = await suite.api.gql(`mutation {
+      a: linkIdentity(customerId: "${ANA}", identifier: { kind: DEVICE_ID, value: "dev-twice" }, evidence: "x") { identities { value } }
+      b: unlinkIdentity(customerId: "${ANA}", identifier: { kind: DEVICE_ID, value: "dev-twice" }, reason: "y") { identities { value } }
+    }`);
+    expect(r.body.errors).toBeUndefined();
+    expect(r.body.data.a.identities.map((i: { value: string }) => i.value)).toContain('dev-twice');
+    expect(r.body.data.b.identities.map((i: { value: string }) => i.value)).not.toContain('dev-twice');
+  });
+
   it('lets agents link, one customer at a time', async () => {
     const agent = await bearer(['agent']);
     const r = await suite.api.gql(LINK, { id: ANA, kind: 'DEVICE_ID', value: 'dev-ana-2' }, agent);

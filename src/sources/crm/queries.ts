@@ -157,8 +157,10 @@ export const itemsByOrderIds = (
         )}
           FROM order_items i JOIN products p ON p.id = i.product_id
          WHERE i.order_id = ANY(${orderIds}::text[]) ORDER BY i.order_id, i.line_no`
-      : sql`SELECT ${columnsOf(sql`i.order_id, i.line_no`, ITEM_COLUMNS, columns)}
-          FROM order_items i WHERE i.order_id = ANY(${orderIds}::text[]) ORDER BY i.order_id, i.line_no`,
+      : // The same lines as with the join (a CRM behind views may lack the foreign key), without reading products.
+        sql`SELECT ${columnsOf(sql`i.order_id, i.line_no`, ITEM_COLUMNS, columns)}
+          FROM order_items i WHERE i.order_id = ANY(${orderIds}::text[]) AND EXISTS (SELECT 1 FROM products p WHERE p.id = i.product_id)
+         ORDER BY i.order_id, i.line_no`,
   );
 
 /**

@@ -98,13 +98,13 @@ export interface CrmColumns {
 }
 
 /** Every column: for work that is not a GraphQL operation (exports, the snapshot builder). */
-export const ALL_CRM_COLUMNS: CrmColumns = {
+export const ALL_CRM_COLUMNS: CrmColumns = Object.freeze<CrmColumns>({
   customerProfile: true,
   order: ['order_number', 'status', 'channel', 'placed_at', 'total'],
   item: ['quantity', 'unit_price', 'line_total'],
   product: ['id', 'name', 'category', 'brand', 'price'],
   orderPageInfo: true,
-};
+});
 
 export interface TicketRow {
   id: string;
