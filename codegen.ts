@@ -48,6 +48,8 @@ const config: CodegenConfig = {
           OrderEdge: '../parents#OrderEdgeParent',
           PurchaseSummary: '../parents#PurchaseSummaryParent',
           SupportTicket: '../parents#SupportTicketParent',
+          SupportTicketConnection: '../parents#SupportTicketConnectionParent',
+          SupportTicketEdge: '../parents#SupportTicketEdgeParent',
           Behaviour: '../parents#BehaviourParent',
           Event: '../parents#EventParent',
           Device: '../parents#DeviceParent',
@@ -78,6 +80,7 @@ const config: CodegenConfig = {
           SnapshotInfo: '../parents#SnapshotInfoParent',
           CustomerStats: '../parents#CustomerStatsParent',
           Segment: '../parents#SegmentParent',
+          Node: '../parents#NodeParent',
         },
         scalars: {
           DateTime: { input: 'Date', output: 'Date | string' },

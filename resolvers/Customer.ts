@@ -1,7 +1,7 @@
 import type { ContactResolvers, CustomerProfileResolvers, CustomerResolvers } from '../src/__generated__/resolvers-types';
 import { behaviourOf, timelineOf } from '../src/services/behaviour';
 import { customerRow, identitiesOf, mergedFrom } from '../src/services/customers';
-import { ordersOf, ticketsOf } from '../src/services/orders';
+import { ordersOf, ticketsOf, ticketsPage } from '../src/services/orders';
 import { socialOf } from '../src/services/social';
 import * as insights from '../src/services/insights';
 import { tagsField } from '../src/services/tags';
@@ -26,6 +26,7 @@ export const Customer: CustomerResolvers = {
   orders: ({ id }, args, ctx) => ordersOf(ctx, id, args),
   purchaseSummary: ({ id }, _, ctx) => ctx.crm.loaders.purchaseSummary.load(id),
   supportTickets: ({ id }, args, ctx) => ticketsOf(ctx, id, args),
+  tickets: ({ id }, args, ctx) => ticketsPage(ctx, id, args),
   behaviour: ({ id }, _, ctx, info) => behaviourOf(ctx, id, info),
   timeline: ({ id }, args, ctx) => timelineOf(ctx, id, args),
   social: ({ id }, _, ctx) => socialOf(ctx, id),

@@ -48,6 +48,7 @@ export const CustomerStats: CustomerStatsResolvers = {
 };
 
 export const Segment: SegmentResolvers = {
+  filter: (s) => d.filterAsInput(s.filter),
   createdBy: (s) => s.created_by,
   createdAt: (s) => s.created_at,
   count: async (s, _, ctx) => d.statsOf.total(ctx, await d.segmentStats(ctx, s)),

@@ -1,5 +1,6 @@
 import type { QueryResolvers } from '../src/__generated__/resolvers-types';
 import * as customers from '../src/services/customers';
+import { nodeById, nodesByIds } from '../src/services/nodes';
 import { previewTag } from '../src/services/tags';
 
 export const Query: QueryResolvers = {
@@ -10,6 +11,9 @@ export const Query: QueryResolvers = {
   lookupCustomers: (_, { identifiers }, ctx) => customers.lookupCustomers(ctx, identifiers) as Promise<never[]>,
   customers: (_, args, ctx) => customers.listCustomers(ctx, args),
   searchCustomers: (_, { query, first }, ctx) => customers.searchCustomers(ctx, query, first),
+  customerSearch: (_, args, ctx) => customers.customerSearch(ctx, args),
+  node: (_, { id }, ctx) => nodeById(ctx, id),
+  nodes: (_, { ids }, ctx) => nodesByIds(ctx, ids),
   tagDefinitions: (_, { includeDisabled }, ctx) => ctx.tags.definitions(includeDisabled ?? false),
   previewTagDefinition: (_, args, ctx) => previewTag(ctx, args),
 };

@@ -16,6 +16,7 @@ export const resolvers: Resolvers = {
   ...scalars,
   ...enums,
   Query: { ...Query, ...SecurityQuery, ...PrivacyQuery, ...IdentityQuery, ...DashboardsQuery },
+  Node: { __resolveType: (n) => n.__typename },
   Customer,
   CustomerProfile,
   Contact,

@@ -1,13 +1,16 @@
 import { badUserInput } from './errors';
 
 /**
- * Relay-style pages over keyset pagination. A cursor is opaque to clients: base64url of
- * `[tag, ...sort key]`, where the tag names the list and its order, so a cursor from another list
- * or order is refused rather than silently misread.
+ * Relay connections (https://relay.dev/graphql/connections.htm) over keyset pagination. A cursor is
+ * opaque to clients: base64url of `[tag, ...sort key]`, where the tag names the list and its order, so
+ * a cursor from another list or order is refused rather than silently misread. `first`/`after` pages
+ * forward; `last`/`before` pages backward: the same keyset read in reverse order, its edges handed back
+ * in the list's order. Each direction knows cheaply (the one extra row it fetches) whether more edges
+ * lie ahead of it; the other direction's flag is false, as the specification allows.
  */
 export interface Page<T> {
   edges: { cursor: string; node: T }[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
 }
 
 export type CursorValue = string | number;
@@ -33,7 +36,7 @@ export function decodeCursor<P extends CursorPart[]>(
   tag: string,
   cursor: string,
   parts: [...P],
-  arg = 'after',
+  arg: 'after' | 'before' = 'after',
 ): { [I in keyof P]: P[I] extends 'int' ? number : string } {
   let parsed: unknown;
   try {
@@ -47,7 +50,10 @@ export function decodeCursor<P extends CursorPart[]>(
     parsed[0] === tag &&
     parts.every((part, i) => valid[part](parsed[i + 1]));
   if (!ok) {
-    throw badUserInput(`\`${arg}\` is not a cursor of this list: pass the pageInfo.endCursor of the previous page of the same query.`, arg);
+    throw badUserInput(
+      `\`${arg}\` is not a cursor of this list: pass the pageInfo.${arg === 'after' ? 'endCursor' : 'startCursor'} of a page of the same query.`,
+      arg,
+    );
   }
   return (parsed as unknown[]).slice(1) as never;
 }
@@ -60,25 +66,85 @@ export function checkFirst(first: number, max: number, arg = 'first'): number {
   return first;
 }
 
+/** The connection arguments of a Relay connection field. */
+export interface ConnectionArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
 /**
- * Builds a page from up to first+1 rows fetched in order (the extra row only signals a next page).
- * Cursors (each edge's, and pageInfo.endCursor) are encoded when read: a page whose cursors nobody asks for skips them.
+ * Which slice of a list a connection's arguments ask for: `size` edges after the cursor (forward) or
+ * before it (backward), the cursor's sort key decoded, or null from the list's start (forward) or end
+ * (backward). Without `first` and `last`, the first `defaultSize`. BAD_USER_INPUT for both sizes, or
+ * a cursor of the other direction (`first` with `before`, `last` with `after`): a page is read from one
+ * end of one keyset, and the message says which arguments go together.
  */
-export function toPage<R, N>(rows: R[], first: number, cursorOf: (row: R) => string, nodeOf: (row: R) => N): Page<N> {
-  const shown = rows.slice(0, first);
+export interface Slice<K> {
+  size: number;
+  backward: boolean;
+  cursor: K | null;
+  /** The argument the cursor came from, for messages about its value. */
+  cursorArg: 'after' | 'before';
+}
+
+export function sliceOf<P extends CursorPart[]>(
+  args: ConnectionArgs,
+  tag: string,
+  parts: [...P],
+  bounds: { max: number; defaultSize: number },
+): Slice<{ [I in keyof P]: P[I] extends 'int' ? number : string }> {
+  if (args.first != null && args.last != null)
+    throw badUserInput('Pass `first` (with `after`) or `last` (with `before`), not both.', 'last');
+  const backward = args.last != null || (args.first == null && args.before != null);
+  if (backward && args.after != null) throw badUserInput('`after` goes with `first`; page backward with `last` and `before`.', 'after');
+  if (!backward && args.before != null) throw badUserInput('`before` goes with `last`; page forward with `first` and `after`.', 'before');
+  const size = backward
+    ? checkFirst(args.last ?? bounds.defaultSize, bounds.max, 'last')
+    : checkFirst(args.first ?? bounds.defaultSize, bounds.max);
+  const cursorArg = backward ? 'before' : 'after';
+  const given = args[cursorArg];
+  return { size, backward, cursor: given == null ? null : decodeCursor(tag, given, parts, cursorArg), cursorArg };
+}
+
+/** The slice with its cursor's sort key turned into what the list's query takes. */
+export const mapCursor = <K, T>(slice: Slice<K>, f: (key: K) => T): Slice<T> => ({
+  ...slice,
+  cursor: slice.cursor === null ? null : f(slice.cursor),
+});
+
+/**
+ * Builds a page from up to size+1 rows fetched in the slice's reading order (reversed when backward;
+ * the extra row only signals more edges in that direction). Edges come out in the list's order.
+ * Cursors (each edge's, and pageInfo's) are encoded when read: a page whose cursors nobody asks for skips them.
+ */
+export function toPage<R, N>(
+  rows: R[],
+  slice: { size: number; backward: boolean },
+  cursorOf: (row: R) => string,
+  nodeOf: (row: R) => N,
+): Page<N> {
+  const shown = rows.slice(0, slice.size);
+  if (slice.backward) shown.reverse();
   const edges = shown.map((r) => ({
     get cursor() {
       return cursorOf(r);
     },
     node: nodeOf(r),
   }));
-  const last = shown.at(-1);
+  const more = rows.length > slice.size;
+  const [start, end] = [shown[0], shown.at(-1)];
   return {
     edges,
     pageInfo: {
-      hasNextPage: rows.length > first,
+      hasNextPage: more && !slice.backward,
+      hasPreviousPage: more && slice.backward,
+      get startCursor() {
+        return start === undefined ? null : cursorOf(start);
+      },
       get endCursor() {
-        return last === undefined ? null : cursorOf(last);
+        return end === undefined ? null : cursorOf(end);
       },
     },
   };

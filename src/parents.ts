@@ -43,6 +43,8 @@ export type OrderItemParent = OrderItemRow;
 export type ProductParent = ProductRow;
 export type PurchaseSummaryParent = PurchaseSummaryRow;
 export type SupportTicketParent = TicketRow;
+export type SupportTicketConnectionParent = Page<TicketRow>;
+export type SupportTicketEdgeParent = EdgeParent<TicketRow>;
 export type CustomerConnectionParent = Page<CustomerRef> & { count: () => Promise<number>; snapshot?: SnapshotInfoParent | null };
 export type OrderConnectionParent = Page<OrderRow> & { count: () => Promise<number> };
 export interface EdgeParent<T> {
@@ -127,3 +129,5 @@ export interface CustomerStatsParent {
   filter: SegmentFilter;
 }
 export type SegmentParent = SegmentRow;
+/** What Query.node answers: a customer reference or a segment row, tagged with its GraphQL type. */
+export type NodeParent = (CustomerRef & { __typename: 'Customer' }) | (SegmentRow & { __typename: 'Segment' });

@@ -20,8 +20,8 @@ import { queryLimits } from './security/limits';
 import { securityPlugin } from './security/plugin';
 import { resolveEntities } from './services/federation';
 import { crmColumnsOf } from './services/columns';
+import { describeAccess, readPolicies } from './security/policies';
 import { documentFields } from './services/selection';
-import { readPolicies } from './security/policies';
 import { isPartnerOnly } from './security/principal';
 import { loadSafelist, persistedQueryCache } from './security/safelist';
 import { formatRoundTrips } from './sources/roundTrips';
@@ -141,7 +141,7 @@ const partialErrors: ApolloServerPlugin<Context> = {
   },
 };
 
-/** The executable schema with its access policies (from @auth, @scope, @pii) and their guards installed. */
+/** The executable schema with its access policies (from @auth, @scope, @pii), described on each field, and their guards installed. */
 export function buildSchema() {
   // A federation subgraph (schema/federation.graphql): @apollo/subgraph adds _service and _entities;
   // graphql-tools then adds our resolvers, as it maps enum values (and argument defaults) to the values
@@ -156,7 +156,7 @@ export function buildSchema() {
     resolvers: { ...resolvers, Query: { ...resolvers.Query, _entities } } as never,
   });
   const policies = readPolicies(schema);
-  return { schema: installGuards(schema, policies), policies };
+  return { schema: installGuards(describeAccess(schema, policies), policies), policies };
 }
 
 /** The one Apollo Server factory: used by main, tests and the bench. Call `start()` before use. */

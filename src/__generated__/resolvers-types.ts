@@ -25,7 +25,7 @@ import { IdentityAction } from '../../src/enums';
 import { DuplicateEvidenceKind } from '../../src/enums';
 import { SnapshotKind } from '../../src/enums';
 import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import { CustomerRef, CustomerProfileParent, ContactParent, IdentityParent, ConsentParent, CustomerConnectionParent, CustomerEdgeParent, OrderParent, OrderItemParent, ProductParent, OrderConnectionParent, OrderEdgeParent, PurchaseSummaryParent, SupportTicketParent, BehaviourParent, EventParent, DeviceParent, ChannelShareParent, EventConnectionParent, EventEdgeParent, SocialParent, SourceMetaParent, SocialAccountParent, SocialPostParent, RfmParent, LifecycleParent, ChurnRiskParent, TagDefinitionParent, TagPreviewParent, AuditEntryParent, AuditEntryConnectionParent, AuditEntryEdgeParent, ApiKeyParent, ErasureParent, MergeParent, IdentityChangeParent, IdentityChangeConnectionParent, IdentityChangeEdgeParent, DuplicateCandidateParent, DuplicateCandidateConnectionParent, DuplicateCandidateEdgeParent, SnapshotInfoParent, CustomerStatsParent, SegmentParent } from '../parents';
+import { CustomerRef, CustomerProfileParent, ContactParent, IdentityParent, ConsentParent, CustomerConnectionParent, CustomerEdgeParent, OrderParent, OrderItemParent, ProductParent, OrderConnectionParent, OrderEdgeParent, PurchaseSummaryParent, SupportTicketParent, SupportTicketConnectionParent, SupportTicketEdgeParent, BehaviourParent, EventParent, DeviceParent, ChannelShareParent, EventConnectionParent, EventEdgeParent, SocialParent, SourceMetaParent, SocialAccountParent, SocialPostParent, RfmParent, LifecycleParent, ChurnRiskParent, TagDefinitionParent, TagPreviewParent, AuditEntryParent, AuditEntryConnectionParent, AuditEntryEdgeParent, ApiKeyParent, ErasureParent, MergeParent, IdentityChangeParent, IdentityChangeConnectionParent, IdentityChangeEdgeParent, DuplicateCandidateParent, DuplicateCandidateConnectionParent, DuplicateCandidateEdgeParent, SnapshotInfoParent, CustomerStatsParent, SegmentParent, NodeParent } from '../parents';
 import { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -230,7 +230,7 @@ export type CreatedApiKey = {
  * One person, unified across the CRM, behaviour events and social accounts.
  * Every field loads its own data lazily and batched: a field not asked for costs nothing.
  */
-export type Customer = {
+export type Customer = Node & {
   __typename?: 'Customer';
   /**
    * What the customer did on web, app, mini-program and in store, from the behaviour events: their own
@@ -249,7 +249,7 @@ export type Customer = {
   consents?: Maybe<Array<Consent>>;
   contact: Contact;
   createdAt: Scalars['DateTime']['output'];
-  /** CRM id, e.g. `c_000042`. */
+  /** CRM id, e.g. `c_000042`; also its Node id (`node(id:)` fetches it again). */
   id: Scalars['ID']['output'];
   /**
    * Every identifier known for the customer (e-mail, phone, devices, anonymous ids, social handles,
@@ -264,8 +264,8 @@ export type Customer = {
   /** The records merged into the survivor (ids, sorted); empty when there are none. */
   mergedFrom?: Maybe<Array<Scalars['ID']['output']>>;
   /**
-   * Orders, newest first. `first` is 1..100. Null (with an error) when the CRM call fails, so the rest
-   * of the customer still comes back.
+   * Orders, newest first. `first` or `last` is 1..100 (10 without either). Null (with an error) when the
+   * CRM call fails, so the rest of the customer still comes back.
    */
   orders?: Maybe<OrderConnection>;
   profile: CustomerProfile;
@@ -284,13 +284,22 @@ export type Customer = {
    */
   social?: Maybe<Social>;
   status: CustomerStatus;
-  /** Support tickets, newest first. `first` is 1..100. */
+  /**
+   * Support tickets, newest first. `first` is 1..100, and there is no way past the first 100.
+   * @deprecated Use `tickets`: the same tickets as a connection, which pages past 100 both ways.
+   */
   supportTickets?: Maybe<Array<SupportTicket>>;
   /** The tags whose definition applies, each with the facts behind it. `families` keeps only those families. */
   tags?: Maybe<Array<Tag>>;
   /**
-   * The customer's events, newest first (ties by event id). `first` is 1..100; `types` keeps only
-   * those event types (e.g. ["search", "purchase"]). Null when the behaviour source is unavailable.
+   * Support tickets, newest first (ties by id), with one of `status` (all without). `first` or `last` is
+   * 1..100 (20 without either). Null (with an error) when the CRM call fails.
+   */
+  tickets?: Maybe<SupportTicketConnection>;
+  /**
+   * The customer's events, newest first (ties by event id). `first` or `last` is 1..100 (20 without
+   * either); `types` keeps only those event types (e.g. ["search", "purchase"]). Null when the
+   * behaviour source is unavailable.
    */
   timeline?: Maybe<EventConnection>;
   /** HIGH_VALUE, REGULAR, POTENTIAL or LOW (CRM; behaviour only for customers without completed orders). */
@@ -332,7 +341,9 @@ export type CustomerLifecycleArgs = {
  */
 export type CustomerOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<OrderStatus>;
 };
 
@@ -379,9 +390,24 @@ export type CustomerTagsArgs = {
  * One person, unified across the CRM, behaviour events and social accounts.
  * Every field loads its own data lazily and batched: a field not asked for costs nothing.
  */
+export type CustomerTicketsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<Array<TicketStatus>>;
+};
+
+
+/**
+ * One person, unified across the CRM, behaviour events and social accounts.
+ * Every field loads its own data lazily and batched: a field not asked for costs nothing.
+ */
 export type CustomerTimelineArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   types?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
@@ -720,7 +746,7 @@ export type Merge = {
   undoneBy?: Maybe<Scalars['String']['output']>;
 };
 
-/** Changes; each is admin-only unless it says otherwise. */
+/** Changes. Each field ends with who may use it (its `Access:` line, from its @auth). */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Creates a partner API key and shows it once. */
@@ -770,32 +796,32 @@ export type Mutation = {
 };
 
 
-/** Changes; each is admin-only unless it says otherwise. */
+/** Changes. Each field ends with who may use it (its `Access:` line, from its @auth). */
 export type MutationCreateApiKeyArgs = {
   input: ApiKeyInput;
 };
 
 
-/** Changes; each is admin-only unless it says otherwise. */
+/** Changes. Each field ends with who may use it (its `Access:` line, from its @auth). */
 export type MutationCreateSegmentArgs = {
   input: SegmentInput;
 };
 
 
-/** Changes; each is admin-only unless it says otherwise. */
+/** Changes. Each field ends with who may use it (its `Access:` line, from its @auth). */
 export type MutationDisableTagDefinitionArgs = {
   key: Scalars['String']['input'];
 };
 
 
-/** Changes; each is admin-only unless it says otherwise. */
+/** Changes. Each field ends with who may use it (its `Access:` line, from its @auth). */
 export type MutationEraseCustomerArgs = {
   id: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
 };
 
 
-/** Changes; each is admin-only unless it says otherwise. */
+/** Changes. Each field ends with who may use it (its `Access:` line, from its @auth). */
 export type MutationLinkIdentityArgs = {
   confidence?: InputMaybe<Scalars['Float']['input']>;
   customerId: Scalars['ID']['input'];
@@ -804,7 +830,7 @@ export type MutationLinkIdentityArgs = {
 };
 
 
-/** Changes; each is admin-only unless it says otherwise. */
+/** Changes. Each field ends with who may use it (its `Access:` line, from its @auth). */
 export type MutationMergeCustomersArgs = {
   mergedIds: Array<Scalars['ID']['input']>;
   reason: Scalars['String']['input'];
@@ -812,13 +838,13 @@ export type MutationMergeCustomersArgs = {
 };
 
 
-/** Changes; each is admin-only unless it says otherwise. */
+/** Changes. Each field ends with who may use it (its `Access:` line, from its @auth). */
 export type MutationRevokeApiKeyArgs = {
   id: Scalars['ID']['input'];
 };
 
 
-/** Changes; each is admin-only unless it says otherwise. */
+/** Changes. Each field ends with who may use it (its `Access:` line, from its @auth). */
 export type MutationUnlinkIdentityArgs = {
   customerId: Scalars['ID']['input'];
   identifier: IdentifierInput;
@@ -826,7 +852,7 @@ export type MutationUnlinkIdentityArgs = {
 };
 
 
-/** Changes; each is admin-only unless it says otherwise. */
+/** Changes. Each field ends with who may use it (its `Access:` line, from its @auth). */
 export type MutationUnmergeCustomersArgs = {
   cascade?: InputMaybe<Scalars['Boolean']['input']>;
   mergeId: Scalars['ID']['input'];
@@ -834,16 +860,25 @@ export type MutationUnmergeCustomersArgs = {
 };
 
 
-/** Changes; each is admin-only unless it says otherwise. */
+/** Changes. Each field ends with who may use it (its `Access:` line, from its @auth). */
 export type MutationUpdateSegmentArgs = {
   id: Scalars['ID']['input'];
   input: SegmentInput;
 };
 
 
-/** Changes; each is admin-only unless it says otherwise. */
+/** Changes. Each field ends with who may use it (its `Access:` line, from its @auth). */
 export type MutationUpsertTagDefinitionArgs = {
   input: TagDefinitionInput;
+};
+
+/**
+ * An object with a stable, globally unique id that `Query.node` fetches again. The ids are the ones the API
+ * has always returned (not re-encoded: partners store them): a Segment's id has the form `seg_` + 12 hex
+ * digits, which the API generates; every other id is a Customer's CRM id.
+ */
+export type Node = {
+  id: Scalars['ID']['output'];
 };
 
 export type Order = {
@@ -886,12 +921,29 @@ export type OrderItem = {
 
 export { OrderStatus };
 
-/** Relay pagination state of a connection. */
+/**
+ * Relay pagination state of a connection (https://relay.dev/graphql/connections.htm). Every connection
+ * pages forward with `first` and `after` and backward with `last` and `before` (one pair at a time:
+ * BAD_USER_INPUT otherwise); without `first` and `last` it answers the first page of its default size.
+ * Edges always come in the list's order.
+ */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** Opaque cursor of the last edge; pass it as `after` to get the next page. Null on an empty page. */
+  /** Opaque cursor of the last edge; pass it as `after` (with `first`) to get the next page. Null on an empty page. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /**
+   * More edges follow this page's last one. Paging backward (`last`/`before`) it is false: the
+   * specification lets a server skip that check, and the edge named by `before` follows anyway.
+   */
   hasNextPage: Scalars['Boolean']['output'];
+  /**
+   * Paging backward (`last`/`before`): more edges precede this page's first one. Paging forward
+   * (`first`/`after`) it is false: the specification lets a server skip that check, and the edge named
+   * by `after` precedes anyway.
+   */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** Opaque cursor of the first edge; pass it as `before` (with `last`) to get the page before. Null on an empty page. */
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 export { PartnerScope };
@@ -935,7 +987,7 @@ export type Query = {
   __typename?: 'Query';
   /** The partners' API keys (never the keys themselves). */
   apiKeys: Array<ApiKey>;
-  /** Reads of a customer's personal data, newest first. `first` is 1..200. */
+  /** Reads of a customer's personal data, newest first. `first` or `last` is 1..200 (50 without either). */
   auditLog: AuditEntryConnection;
   /** The customer with this CRM id; null when there is none (or, for a partner, when they have not granted partner_sharing). */
   customer?: Maybe<Customer>;
@@ -947,17 +999,29 @@ export type Query = {
    * analyst or admin role, an operation may select only one root field returning customers.
    */
   customerBy?: Maybe<Customer>;
+  /**
+   * Customers ranked by how well name, e-mail, phone or an order number match `query` (typeahead:
+   * prefixes work), best first (ties by id), as a Relay connection: `first` or `last` is 1..50 (10
+   * without either); `totalCount` counts every hit. An agent gets the first page only, of at most 10
+   * (FORBIDDEN otherwise: a console looks up the caller in front of it, it does not page through the
+   * customer base). Erased customers are never found. The index behind it is refreshed
+   * from the CRM periodically.
+   */
+  customerSearch: CustomerConnection;
   /** Statistics of the customers matching `filter` (everyone without one) in the current snapshot. */
   customerStats: CustomerStats;
-  /** A page of customers. `first` is 1..100; `after` is an `endCursor` from the same `orderBy`. */
+  /**
+   * A page of customers. `first` or `last` is 1..100 (20 without either); `after` is an `endCursor`,
+   * `before` a `startCursor`, from the same `orderBy`.
+   */
   customers: CustomerConnection;
   /** Every customer an identifier belongs to, active and oldest first (duplicates show up here). */
   customersBy: Array<Customer>;
   /**
    * Pairs of survivors that are probably one person, best first (score, then ids), with the evidence.
    * `minScore` in (0, 1] (default 0.5: a similar name in the same city alone stays below it), `first`
-   * 1..100. Computed in SQL over the whole CRM per page (about 1.9 s at 100,000 customers;
-   * docs/concepts.md "Identity resolution"), so walk it with large pages.
+   * or `last` 1..100 (20 without either). Computed in SQL over the whole CRM per page (about 1.9 s at
+   * 100,000 customers; docs/concepts.md "Identity resolution"), so walk it with large pages.
    */
   duplicateCandidates: DuplicateCandidateConnection;
   /** The customer's erasures, newest first (empty for an unknown id). */
@@ -972,7 +1036,7 @@ export type Query = {
    * Null for an unknown id. The read is audited.
    */
   exportCustomerData?: Maybe<Scalars['JSON']['output']>;
-  /** Every link, unlink, merge and unmerge that touched the customer's person, newest first. `first` 1..200. */
+  /** Every link, unlink, merge and unmerge that touched the customer's person, newest first. `first` or `last` 1..200 (50 without either). */
   identityHistory: IdentityChangeConnection;
   /**
    * The customers of a batch of identifiers (at most 500, kinds mixed), one item per identifier in the
@@ -985,12 +1049,27 @@ export type Query = {
    * caller's customers per hour.
    */
   lookupCustomers: Array<Maybe<Customer>>;
+  /**
+   * The object with this id (Customer, Segment), or null when there is none. A Customer answers as
+   * `customer(id:)` does (null for a partner when they have not granted partner_sharing; audited; masked by
+   * role; counted against the caller's customers per hour); a Segment only for the roles of
+   * `segment(id:)` (FORBIDDEN otherwise). Without the analyst or admin role, it is the operation's one
+   * root field returning customers.
+   */
+  node?: Maybe<Node>;
+  /**
+   * The objects with these ids (at most 100), one item per id in the order sent, null for an unknown id;
+   * each as `node` answers it. All the customers are read in one CRM round trip. For the roles that list
+   * customers (an agent reads one customer at a time).
+   */
+  nodes: Array<Maybe<Node>>;
   /** Evaluates a draft condition on a deterministic sample of customers (`sample` 1..200), without saving it. */
   previewTagDefinition: TagPreview;
   /**
    * Customers ranked by how well name, e-mail, phone or an order number match `query` (typeahead:
    * prefixes work). `first` is 1..50, and at most 10 without the analyst or admin role (FORBIDDEN
    * beyond). Erased customers are never found. The index behind it is refreshed from the CRM periodically.
+   * @deprecated Use `customerSearch`: the same ranking as a connection, which pages past the first 50.
    */
   searchCustomers: Array<Customer>;
   segment?: Maybe<Segment>;
@@ -1010,8 +1089,10 @@ export type QueryApiKeysArgs = {
 
 export type QueryAuditLogArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   customerId: Scalars['ID']['input'];
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1025,6 +1106,15 @@ export type QueryCustomerByArgs = {
 };
 
 
+export type QueryCustomerSearchArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  query: Scalars['String']['input'];
+};
+
+
 export type QueryCustomerStatsArgs = {
   filter?: InputMaybe<SegmentFilter>;
 };
@@ -1032,8 +1122,10 @@ export type QueryCustomerStatsArgs = {
 
 export type QueryCustomersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<CustomerFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<CustomerOrderBy>;
 };
 
@@ -1045,7 +1137,9 @@ export type QueryCustomersByArgs = {
 
 export type QueryDuplicateCandidatesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   minScore?: InputMaybe<Scalars['Float']['input']>;
 };
 
@@ -1062,13 +1156,25 @@ export type QueryExportCustomerDataArgs = {
 
 export type QueryIdentityHistoryArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   customerId: Scalars['ID']['input'];
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
 export type QueryLookupCustomersArgs = {
   identifiers: Array<IdentifierInput>;
+};
+
+
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryNodesArgs = {
+  ids: Array<Scalars['ID']['input']>;
 };
 
 
@@ -1139,7 +1245,7 @@ export type Search = {
 };
 
 /** A saved, versioned segment: a named filter over the snapshot. */
-export type Segment = {
+export type Segment = Node & {
   __typename?: 'Segment';
   /** Members in the current snapshot. */
   count: Scalars['Int']['output'];
@@ -1149,10 +1255,14 @@ export type Segment = {
   description?: Maybe<Scalars['String']['output']>;
   /** GET it with the same credentials: the members who granted marketing consent, as CSV. */
   exportPath: Scalars['String']['output'];
-  /** The filter as saved (SegmentFilter's fields; enum values lower-cased as stored). */
+  /**
+   * The filter as saved, in SegmentFilter's input form (enum values as the schema names them, e.g.
+   * `{"stages": ["DORMANT"], "consents": ["MARKETING"]}`): it can be sent back unchanged as a filter.
+   */
   filter: Scalars['JSON']['output'];
+  /** `seg_` + 12 hex digits, generated by the API; also its Node id. */
   id: Scalars['ID']['output'];
-  /** Members in the current snapshot, by id (Relay); `first` 1..100. */
+  /** Members in the current snapshot, by id (Relay); `first` or `last` 1..100 (20 without either). */
   members: CustomerConnection;
   name: Scalars['String']['output'];
   /** Who created the segment; only they or an admin may update it. */
@@ -1166,7 +1276,9 @@ export type Segment = {
 /** A saved, versioned segment: a named filter over the snapshot. */
 export type SegmentMembersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /**
@@ -1198,7 +1310,7 @@ export type SegmentFilter = {
 export type SegmentInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   filter: SegmentFilter;
-  /** 1..200 characters. */
+  /** 1..200 characters, trimmed; unique among segments, case-insensitively (CONFLICT naming the segment that has it). */
   name: Scalars['String']['input'];
 };
 
@@ -1369,6 +1481,18 @@ export type SupportTicket = {
   satisfaction?: Maybe<Scalars['Int']['output']>;
   status: TicketStatus;
   subject: Scalars['String']['output'];
+};
+
+export type SupportTicketConnection = {
+  __typename?: 'SupportTicketConnection';
+  edges: Array<SupportTicketEdge>;
+  pageInfo: PageInfo;
+};
+
+export type SupportTicketEdge = {
+  __typename?: 'SupportTicketEdge';
+  cursor: Scalars['String']['output'];
+  node: SupportTicket;
 };
 
 export type Tag = {
@@ -1595,6 +1719,7 @@ export type ResolversTypes = ResolversObject<{
   Merge: ResolverTypeWrapper<MergeParent>;
   Money: ResolverTypeWrapper<Scalars['Money']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Node: ResolverTypeWrapper<NodeParent>;
   Order: ResolverTypeWrapper<OrderParent>;
   OrderConnection: ResolverTypeWrapper<OrderConnectionParent>;
   OrderEdge: ResolverTypeWrapper<OrderEdgeParent>;
@@ -1630,6 +1755,8 @@ export type ResolversTypes = ResolversObject<{
   StageCount: ResolverTypeWrapper<StageCount>;
   StageTransition: ResolverTypeWrapper<StageTransition>;
   SupportTicket: ResolverTypeWrapper<SupportTicketParent>;
+  SupportTicketConnection: ResolverTypeWrapper<SupportTicketConnectionParent>;
+  SupportTicketEdge: ResolverTypeWrapper<SupportTicketEdgeParent>;
   Tag: ResolverTypeWrapper<Tag>;
   TagDefinition: ResolverTypeWrapper<TagDefinitionParent>;
   TagDefinitionInput: TagDefinitionInput;
@@ -1694,6 +1821,7 @@ export type ResolversParentTypes = ResolversObject<{
   Merge: MergeParent;
   Money: Scalars['Money']['output'];
   Mutation: Record<PropertyKey, never>;
+  Node: NodeParent;
   Order: OrderParent;
   OrderConnection: OrderConnectionParent;
   OrderEdge: OrderEdgeParent;
@@ -1720,6 +1848,8 @@ export type ResolversParentTypes = ResolversObject<{
   StageCount: StageCount;
   StageTransition: StageTransition;
   SupportTicket: SupportTicketParent;
+  SupportTicketConnection: SupportTicketConnectionParent;
+  SupportTicketEdge: SupportTicketEdgeParent;
   Tag: Tag;
   TagDefinition: TagDefinitionParent;
   TagDefinitionInput: TagDefinitionInput;
@@ -1871,7 +2001,7 @@ export type CustomerResolvers<ContextType = Context, ParentType extends Resolver
   interests?: Resolver<Maybe<Array<ResolversTypes['Interest']>>, ParentType, ContextType, RequireFields<CustomerInterestsArgs, 'first'>>;
   lifecycle?: Resolver<Maybe<ResolversTypes['Lifecycle']>, ParentType, ContextType, Partial<CustomerLifecycleArgs>>;
   mergedFrom?: Resolver<Maybe<Array<ResolversTypes['ID']>>, ParentType, ContextType>;
-  orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, RequireFields<CustomerOrdersArgs, 'first'>>;
+  orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, Partial<CustomerOrdersArgs>>;
   profile?: Resolver<ResolversTypes['CustomerProfile'], ParentType, ContextType>;
   purchaseSummary?: Resolver<Maybe<ResolversTypes['PurchaseSummary']>, ParentType, ContextType>;
   rfm?: Resolver<Maybe<ResolversTypes['Rfm']>, ParentType, ContextType, Partial<CustomerRfmArgs>>;
@@ -1880,8 +2010,10 @@ export type CustomerResolvers<ContextType = Context, ParentType extends Resolver
   status?: Resolver<ResolversTypes['CustomerStatus'], ParentType, ContextType>;
   supportTickets?: Resolver<Maybe<Array<ResolversTypes['SupportTicket']>>, ParentType, ContextType, RequireFields<CustomerSupportTicketsArgs, 'first'>>;
   tags?: Resolver<Maybe<Array<ResolversTypes['Tag']>>, ParentType, ContextType, Partial<CustomerTagsArgs>>;
-  timeline?: Resolver<Maybe<ResolversTypes['EventConnection']>, ParentType, ContextType, RequireFields<CustomerTimelineArgs, 'first'>>;
+  tickets?: Resolver<Maybe<ResolversTypes['SupportTicketConnection']>, ParentType, ContextType, Partial<CustomerTicketsArgs>>;
+  timeline?: Resolver<Maybe<ResolversTypes['EventConnection']>, ParentType, ContextType, Partial<CustomerTimelineArgs>>;
   valueTier?: Resolver<Maybe<ResolversTypes['ValueTier']>, ParentType, ContextType, Partial<CustomerValueTierArgs>>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type CustomerConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CustomerConnection'] = ResolversParentTypes['CustomerConnection']> = ResolversObject<{
@@ -2107,6 +2239,10 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   upsertTagDefinition?: Resolver<ResolversTypes['TagDefinition'], ParentType, ContextType, RequireFields<MutationUpsertTagDefinitionArgs, 'input'>>;
 }>;
 
+export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'Customer' | 'Segment', ParentType, ContextType>;
+}>;
+
 export type OrderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order']> = ResolversObject<{
   channel?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -2141,6 +2277,8 @@ export type OrderStatusResolvers = EnumResolverSignature<{ CANCELLED?: any, COMP
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type PartnerScopeResolvers = EnumResolverSignature<{ BEHAVIOUR?: any, CONTACT?: any, IDENTITIES?: any, INSIGHTS?: any, ORDERS?: any, PROFILE?: any, SOCIAL?: any, SUPPORT?: any }, ResolversTypes['PartnerScope']>;
@@ -2164,17 +2302,20 @@ export type PurchaseSummaryResolvers<ContextType = Context, ParentType extends R
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType, RequireFields<QueryApiKeysArgs, 'includeRevoked'>>;
-  auditLog?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'customerId' | 'first'>>;
+  auditLog?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'customerId'>>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'id'>>;
   customerBy?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerByArgs, 'identifier'>>;
+  customerSearch?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomerSearchArgs, 'query'>>;
   customerStats?: Resolver<ResolversTypes['CustomerStats'], ParentType, ContextType, Partial<QueryCustomerStatsArgs>>;
-  customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first' | 'orderBy'>>;
+  customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'orderBy'>>;
   customersBy?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomersByArgs, 'identifier'>>;
-  duplicateCandidates?: Resolver<ResolversTypes['DuplicateCandidateConnection'], ParentType, ContextType, RequireFields<QueryDuplicateCandidatesArgs, 'first' | 'minScore'>>;
+  duplicateCandidates?: Resolver<ResolversTypes['DuplicateCandidateConnection'], ParentType, ContextType, RequireFields<QueryDuplicateCandidatesArgs, 'minScore'>>;
   erasures?: Resolver<Array<ResolversTypes['Erasure']>, ParentType, ContextType, RequireFields<QueryErasuresArgs, 'customerId'>>;
   exportCustomerData?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType, RequireFields<QueryExportCustomerDataArgs, 'id'>>;
-  identityHistory?: Resolver<ResolversTypes['IdentityChangeConnection'], ParentType, ContextType, RequireFields<QueryIdentityHistoryArgs, 'customerId' | 'first'>>;
+  identityHistory?: Resolver<ResolversTypes['IdentityChangeConnection'], ParentType, ContextType, RequireFields<QueryIdentityHistoryArgs, 'customerId'>>;
   lookupCustomers?: Resolver<Array<Maybe<ResolversTypes['Customer']>>, ParentType, ContextType, RequireFields<QueryLookupCustomersArgs, 'identifiers'>>;
+  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
+  nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
   previewTagDefinition?: Resolver<ResolversTypes['TagPreview'], ParentType, ContextType, RequireFields<QueryPreviewTagDefinitionArgs, 'expression' | 'sample'>>;
   searchCustomers?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QuerySearchCustomersArgs, 'first' | 'query'>>;
   segment?: Resolver<Maybe<ResolversTypes['Segment']>, ParentType, ContextType, RequireFields<QuerySegmentArgs, 'id'>>;
@@ -2220,11 +2361,12 @@ export type SegmentResolvers<ContextType = Context, ParentType extends Resolvers
   exportPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   filter?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  members?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<SegmentMembersArgs, 'first'>>;
+  members?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, Partial<SegmentMembersArgs>>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   owner?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   stats?: Resolver<ResolversTypes['CustomerStats'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type SentimentLabelResolvers = EnumResolverSignature<{ NEGATIVE?: any, NEUTRAL?: any, POSITIVE?: any }, ResolversTypes['SentimentLabel']>;
@@ -2332,6 +2474,16 @@ export type SupportTicketResolvers<ContextType = Context, ParentType extends Res
   subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type SupportTicketConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SupportTicketConnection'] = ResolversParentTypes['SupportTicketConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['SupportTicketEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type SupportTicketEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SupportTicketEdge'] = ResolversParentTypes['SupportTicketEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['SupportTicket'], ParentType, ContextType>;
+}>;
+
 export type TagResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Tag'] = ResolversParentTypes['Tag']> = ResolversObject<{
   evidence?: Resolver<Array<ResolversTypes['TagEvidence']>, ParentType, ContextType>;
   family?: Resolver<ResolversTypes['TagFamily'], ParentType, ContextType>;
@@ -2432,6 +2584,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Merge?: MergeResolvers<ContextType>;
   Money?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
   Order?: OrderResolvers<ContextType>;
   OrderConnection?: OrderConnectionResolvers<ContextType>;
   OrderEdge?: OrderEdgeResolvers<ContextType>;
@@ -2464,6 +2617,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   StageCount?: StageCountResolvers<ContextType>;
   StageTransition?: StageTransitionResolvers<ContextType>;
   SupportTicket?: SupportTicketResolvers<ContextType>;
+  SupportTicketConnection?: SupportTicketConnectionResolvers<ContextType>;
+  SupportTicketEdge?: SupportTicketEdgeResolvers<ContextType>;
   Tag?: TagResolvers<ContextType>;
   TagDefinition?: TagDefinitionResolvers<ContextType>;
   TagEvidence?: TagEvidenceResolvers<ContextType>;

@@ -360,4 +360,21 @@ export const migrations: Migration[] = [
     // customer's, so kept, and counted by the erasure's behaviour step (null until it has run).
     sql: `ALTER TABLE c360.erasures ADD COLUMN kept_shared_events int;`,
   },
+  {
+    version: 14,
+    name: 'unique segment names',
+    // A segment's current name, lower-cased: unique, so two segments never answer to one name
+    // (sources/crm/segments.ts saveSegment). Segments saved before with a clashing name: the oldest
+    // keeps it; the others get their row when they are next saved, under a name nobody else holds.
+    sql: `
+      CREATE TABLE c360.segment_names (
+        segment_id text PRIMARY KEY,
+        name_key text NOT NULL CONSTRAINT segment_names_unique UNIQUE
+      );
+      INSERT INTO c360.segment_names (segment_id, name_key)
+      SELECT DISTINCT ON (lower(l.name)) l.id, lower(l.name)
+        FROM (SELECT DISTINCT ON (id) id, name FROM c360.segments ORDER BY id, version DESC) l
+        JOIN c360.segments first ON first.id = l.id AND first.version = 1
+       ORDER BY lower(l.name), first.created_at, l.id;`,
+  },
 ];

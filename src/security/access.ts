@@ -16,7 +16,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { IdentifierKind } from '../enums';
-import type { FieldPolicy } from './policies';
+import { answersCustomers, type FieldPolicy } from './policies';
 import { canList, isPartnerOnly, type Principal } from './principal';
 
 /** A field the caller may not use, and why. */
@@ -28,8 +28,11 @@ export interface Denial {
   needs: string[];
 }
 
-/** searchCustomers' largest page for a caller without a listing right. */
+/** The searches' largest page for a caller without a listing right. */
 const MAX_SEARCH_WITHOUT_LISTING = 10;
+/** The search fields, whose `first` that bounds; the connection's other page arguments need a listing right. */
+const SEARCHES = new Set(['searchCustomers', 'customerSearch']);
+const PAGING = ['after', 'last', 'before'];
 
 /**
  * Every field the operation selects, checked against the caller before anything runs: its roles
@@ -122,7 +125,8 @@ function rootFields(operation: OperationDefinitionNode, fragments: Record<string
  * - a partner-only caller looks customers up by EXTERNAL_ID only (a contact detail would unmask what
  *   masking hides, a device or anonymous id would track a person);
  * - a caller without a listing right (analyst, admin) reads one customer at a time: at most one root
- *   field returning customers, and searchCustomers' `first` at most MAX_SEARCH_WITHOUT_LISTING.
+ *   field returning customers (or a connection of them), and of a search the first page only, with
+ *   `first` at most MAX_SEARCH_WITHOUT_LISTING.
  * Variables that do not coerce are left to execution, which refuses them before anything runs.
  */
 function rootFieldDenials(
@@ -151,14 +155,22 @@ function rootFieldDenials(
     if (partner && identifiers.some((identifier) => identifier.kind !== IdentifierKind.EXTERNAL_ID)) {
       denials.push({ coordinate, reason: 'lookup', needs: ['partners look customers up by EXTERNAL_ID only'] });
     }
-    if (listing || getNamedType(field.type).name !== 'Customer') continue;
+    if (listing || !(answersCustomers(schema, field.type) || getNamedType(field.type).name === 'CustomerConnection')) continue;
     customerFields.push(coordinate);
-    const first = field.name === 'searchCustomers' ? args(field, node).first : undefined;
-    if (typeof first === 'number' && first > MAX_SEARCH_WITHOUT_LISTING) {
+    if (!SEARCHES.has(field.name)) continue;
+    const page = args(field, node);
+    if (typeof page.first === 'number' && page.first > MAX_SEARCH_WITHOUT_LISTING) {
       denials.push({
         coordinate,
         reason: 'bulk',
         needs: [`first at most ${MAX_SEARCH_WITHOUT_LISTING} without the analyst or admin role`],
+      });
+    }
+    if (PAGING.some((name) => page[name] != null)) {
+      denials.push({
+        coordinate,
+        reason: 'bulk',
+        needs: ['the first page only (no after, last or before) without the analyst or admin role'],
       });
     }
   }

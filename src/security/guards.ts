@@ -1,6 +1,7 @@
 import {
   defaultFieldResolver,
   getNamedType,
+  isAbstractType,
   isListType,
   isNonNullType,
   isObjectType,
@@ -12,9 +13,9 @@ import {
 } from 'graphql';
 import type { Context } from '../context';
 import { ConsentPurpose } from '../enums';
-import { notFound } from '../errors';
+import { forbidden, notFound } from '../errors';
 import { mask } from './masking';
-import type { FieldPolicy } from './policies';
+import { answersCustomers, NODE_FETCHERS, type FieldPolicy } from './policies';
 import { isPartnerOnly } from './principal';
 
 type Resolver = GraphQLFieldResolver<unknown, Context>;
@@ -29,7 +30,10 @@ const then = <T, R>(value: T | Promise<T>, f: (v: T) => R | Promise<R>): R | Pro
  *   for a customer that does not exist; the customers it answers are counted against the caller's
  *   hourly budget (customerBudget.ts), and none is answered when they do not fit (BUDGET_EXHAUSTED);
  * - every Customer field but `id` is recorded in the request's audit trail (a read of that person's
- *   data), and every @pii field too, masked for roles that may not see it.
+ *   data), and every @pii field too, masked for roles that may not see it;
+ * - a field answering Nodes (Query.node, nodes) guards the customers among them as above, and answers
+ *   an object of another type only to the roles of the field that fetches that type (NODE_FETCHERS):
+ *   FORBIDDEN in its place otherwise.
  * Role and scope checks happen before execution (access.ts); these are what depends on the data.
  */
 export function installGuards(schema: GraphQLSchema, policies: ReadonlyMap<string, FieldPolicy>): GraphQLSchema {
@@ -61,20 +65,32 @@ export function installGuards(schema: GraphQLSchema, policies: ReadonlyMap<strin
           });
           return resolve(parent, args, ctx, info);
         };
-      } else if (getNamedType(field.type).name === 'Customer') {
+      } else if (answersCustomers(schema, field.type)) {
         const listType = isNonNullType(field.type) ? field.type.ofType : field.type;
         const list = isListType(listType);
+        // A Node field's answers are of several types, each tagged with its __typename (services/nodes.ts).
+        const mixed = isAbstractType(getNamedType(field.type));
+        const isCustomer = mixed ? isTypedCustomer : isCustomerRef;
+        const allowed = (ctx: Context, c: Placed): Placed => {
+          if (!mixed || c === null || c instanceof Error || isCustomer(c)) return c;
+          const typename = (c as { __typename?: string }).__typename ?? '';
+          const roles = policies.get(NODE_FETCHERS[typename] ?? '')?.roles;
+          if (roles && [...roles].some((r) => ctx.principal.roles.has(r))) return c;
+          return forbidden(`Not allowed for this caller: a ${typename} (roles: ${[...(roles ?? [])].join(', ')}).`);
+        };
         // A list of nullable customers answers per position (lookupCustomers: item i is the i-th
         // identifier's customer or its error): a customer a partner may not see becomes NOT_FOUND in
         // place, as an identifier nobody has; a list of non-null customers drops it.
         const aligned = list && !isNonNullType(listType.ofType);
-        const place = (ctx: Context, info: GraphQLResolveInfo, customers: Placed[] | null) => {
+        const place = (ctx: Context, info: GraphQLResolveInfo, placed: Placed[] | null) => {
+          const customers = mixed && placed ? placed.map((c) => allowed(ctx, c)) : placed;
           if (customers && !ctx.budget.take(customers.flatMap((c) => (isCustomer(c) ? [c.id] : [])))) throw ctx.budget.refusal();
           if (list) {
             customers?.forEach((c, i) => isCustomer(c) && ctx.audit.customerAt({ prev: info.path, key: i, typename: undefined }, c.id));
             return customers;
           }
           const one = customers?.[0] ?? null;
+          if (one instanceof Error) throw one;
           if (isCustomer(one)) ctx.audit.customerAt(info.path, one.id);
           return one;
         };
@@ -84,7 +100,7 @@ export function installGuards(schema: GraphQLSchema, policies: ReadonlyMap<strin
           then(resolve(parent, args, ctx, info), (value) => {
             const customers = (list ? value : [value]) as Placed[] | null;
             return isPartnerOnly(ctx.principal)
-              ? visibleCustomers(ctx, customers, aligned).then((c) => place(ctx, info, c))
+              ? visibleCustomers(ctx, customers, aligned, isCustomer).then((c) => place(ctx, info, c))
               : place(ctx, info, customers);
           });
       }
@@ -98,13 +114,20 @@ const NO_CUSTOMER = '';
 
 /** What a Customer-returning field answers per position: a customer, null, or (an aligned list's item) its error. */
 type Placed = { id: string } | null | Error;
-const isCustomer = (c: Placed): c is { id: string } => c !== null && !(c instanceof Error);
+const isCustomerRef = (c: Placed): c is { id: string } => c !== null && !(c instanceof Error);
+/** In a Node field's answer, where other types sit beside customers. */
+const isTypedCustomer = (c: Placed): c is { id: string } => isCustomerRef(c) && (c as { __typename?: string }).__typename === 'Customer';
 
 /**
  * The customers a partner may see: those who granted partner_sharing. Others are dropped, or, in an
  * `aligned` list, replaced in place by the NOT_FOUND an unknown identifier gets.
  */
-async function visibleCustomers(ctx: Context, customers: Placed[] | null, aligned: boolean): Promise<Placed[] | null> {
+async function visibleCustomers(
+  ctx: Context,
+  customers: Placed[] | null,
+  aligned: boolean,
+  isCustomer: (c: Placed) => c is { id: string },
+): Promise<Placed[] | null> {
   if (!customers) return customers;
   const ids = customers.flatMap((c) => (isCustomer(c) ? [c.id] : []));
   // A miss costs the same consents statement as a hit: otherwise the round trips and the time would
@@ -116,5 +139,5 @@ async function visibleCustomers(ctx: Context, customers: Placed[] | null, aligne
     for (const r of rows) if (r.purpose === ConsentPurpose.PARTNER_SHARING && r.granted) sharing.add(r.customer_id);
   }
   if (aligned) return customers.map((c) => (isCustomer(c) && !sharing.has(c.id) ? notFound() : c));
-  return customers.filter((c) => isCustomer(c) && sharing.has(c.id));
+  return customers.filter((c) => !isCustomer(c) || sharing.has(c.id));
 }

@@ -23,7 +23,7 @@ import type { Config } from '../config';
  * by graphql-js's own parser (`parseOptions.maxTokens` in server.ts): armor's token plugin re-parses
  * in a hook and turns every syntax error into a 500. The cost multiplies a list's cost by its
  * `first`/`last`; armor reads literals only, so costWithVariables repeats the count with the
- * variables' values and the arguments' defaults once they are known. Every `first` is also capped by
+ * variables' values, the arguments' defaults, or a connection's @listSize once they are known. Every `first` is also capped by
  * its field (its doc string says how far).
  */
 const costOptions = (config: Config) => ({
@@ -84,7 +84,7 @@ export function costWithVariables(
 }
 
 /** Lists as long as one of their arguments: an item per representation, per identifier. */
-const SIZED_BY_ARGUMENT: Record<string, string> = { _entities: 'representations', lookupCustomers: 'identifiers' };
+const SIZED_BY_ARGUMENT: Record<string, string> = { _entities: 'representations', lookupCustomers: 'identifiers', nodes: 'ids' };
 
 /** Per configuration (its cost limit), the documents without variables whose priced copy passed. */
 const passedWithoutVariables = new WeakMap<Config, WeakSet<DocumentNode>>();
@@ -103,7 +103,7 @@ function pricedWithVariables(
     return Number.isInteger(given) ? { kind: Kind.INT, value: String(given) } : given === null ? undefined : defaults.get(value.name.value);
   };
   const listSize = schema.getDirective('listSize');
-  /** The size of a list without `first`/`last`: _entities' representations or lookupCustomers' identifiers as sent, else the field's @listSize. */
+  /** The size of a list without `first`/`last`: _entities' representations, lookupCustomers' identifiers or nodes' ids as sent, else the field's @listSize. */
   const unslicedSize = (def: GraphQLField<unknown, unknown>, node: FieldNode): number | undefined => {
     const batch = SIZED_BY_ARGUMENT[def.name];
     if (batch) {
@@ -139,17 +139,27 @@ function pricedWithVariables(
         }
         const args = [...(node.arguments ?? [])];
         let changed = false;
+        let sized = false;
         for (const def of sizes) {
           const at = args.findIndex((a) => a.name.value === def.name);
           const given = at < 0 ? undefined : args[at]!;
-          if (given?.value.kind === Kind.INT) continue;
+          if (given?.value.kind === Kind.INT) {
+            sized = true;
+            continue;
+          }
           const size =
             sizeOf(given?.value) ?? (Number.isInteger(def.defaultValue) ? { kind: Kind.INT, value: String(def.defaultValue) } : undefined);
           if (size?.kind !== Kind.INT) continue;
           const arg: ArgumentNode = { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: def.name }, value: size };
           if (at < 0) args.push(arg);
           else args[at] = arg;
-          changed = true;
+          changed = sized = true;
+        }
+        // A connection asked for without `first` or `last` answers its default page: its @listSize.
+        const fallback = sized ? undefined : unslicedSize(def, node);
+        if (fallback !== undefined) {
+          substituted = true;
+          return withSize({ ...node, arguments: args.filter((a) => a.name.value !== 'first' && a.name.value !== 'last') }, fallback);
         }
         substituted ||= changed;
         return changed ? { ...node, arguments: args } : undefined;

@@ -1,4 +1,13 @@
-import { getDirectiveValues, isObjectType, type GraphQLDirective, type GraphQLSchema } from 'graphql';
+import {
+  getDirectiveValues,
+  getNamedType,
+  isInterfaceType,
+  isObjectType,
+  type GraphQLDirective,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+} from 'graphql';
+import type { Maybe } from 'graphql/jsutils/Maybe';
 import { isRole, isScope, type Role, type Scope } from './principal';
 
 /** What the schema's directives declare about one field (`Type.field`). */
@@ -30,6 +39,18 @@ export const FEDERATION_ROLES: Readonly<Record<string, Role[]>> = {
   'Query._entities': ['analyst', 'admin'],
   'Query._service': ['service'],
 };
+
+/**
+ * The root field that fetches each Node type: `Query.node` answers an object of that type only to the
+ * roles of that field's @auth (guards.ts), so fetching by global id never widens access.
+ */
+export const NODE_FETCHERS: Readonly<Record<string, string>> = { Customer: 'Query.customer', Segment: 'Query.segment' };
+
+/** Whether a field of this type answers customers: Customer, or an interface Customer implements (Node), in lists or not. */
+export function answersCustomers(schema: GraphQLSchema, type: GraphQLOutputType): boolean {
+  const named = getNamedType(type);
+  return named.name === 'Customer' || (isInterfaceType(named) && schema.getPossibleTypes(named).some((t) => t.name === 'Customer'));
+}
 
 function directive(schema: GraphQLSchema, name: string): GraphQLDirective {
   const d = schema.getDirective(name);
@@ -74,4 +95,28 @@ export function readPolicies(schema: GraphQLSchema): Map<string, FieldPolicy> {
     }
   }
   return policies;
+}
+
+/**
+ * Appends to the description of each field with roles (its @auth, its type's, or a root field's
+ * admin-only default) "Access: <roles>.", and of each field with @scope "Partners need the <SCOPE>
+ * scope.", and to each type with @auth the roles of its fields without their own: the published schema
+ * says what `policies` enforce, read from the same directives, so the two cannot drift.
+ */
+export function describeAccess(schema: GraphQLSchema, policies: ReadonlyMap<string, FieldPolicy>): GraphQLSchema {
+  const auth = directive(schema, 'auth');
+  const append = (description: Maybe<string>, line: string) => (description ? `${description}\n\n${line}` : line);
+  const roles = (rs: Iterable<string>) => [...rs].map(lower).sort().join(', ');
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    const typeAuth = type.astNode ? getDirectiveValues(auth, type.astNode) : undefined;
+    if (typeAuth)
+      type.description = append(type.description, `Access to fields without their own: ${roles(typeAuth.requires as string[])}.`);
+    for (const field of Object.values(type.getFields())) {
+      const policy = policies.get(`${type.name}.${field.name}`);
+      if (policy?.roles) field.description = append(field.description, `Access: ${roles(policy.roles)}.`);
+      if (policy?.scope) field.description = append(field.description, `Partners need the ${policy.scope.toUpperCase()} scope.`);
+    }
+  }
+  return schema;
 }

@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { BehaviourParent, EventConnectionParent } from '../parents';
 import type { Context } from '../context';
 import { badUserInput } from '../errors';
-import { checkFirst, decodeCursor, encodeCursor, toPage } from '../pagination';
+import { checkFirst, encodeCursor, sliceOf, toPage, type ConnectionArgs } from '../pagination';
 import type { Metric, MetricValues } from '../sources/behaviour/metrics';
 import type { EventDoc } from '../sources/behaviour/rows';
 import { selectedFields } from './selection';
@@ -83,19 +83,15 @@ const TIMELINE = 'timeline';
 export async function timelineOf(
   ctx: Context,
   customerId: string,
-  args: { first?: number | null; after?: string | null; types?: string[] | null },
+  args: ConnectionArgs & { types?: string[] | null },
 ): Promise<EventConnectionParent> {
-  const first = checkFirst(args.first ?? 20, 100);
-  let after: { ts: number; id: string } | null = null;
-  if (args.after != null) {
-    const [ts, id] = decodeCursor(TIMELINE, args.after, ['int', 'objectId']);
-    after = { ts, id };
-  }
+  const slice = sliceOf(args, TIMELINE, ['int', 'objectId'], { max: 100, defaultSize: 20 });
+  const after = slice.cursor && { ts: slice.cursor[0], id: slice.cursor[1] };
   const types = args.types?.length ? [...new Set(args.types)].sort() : null;
-  const events = await ctx.behaviour.metric(customerId, { kind: 'timeline', first, types, after });
+  const events = await ctx.behaviour.metric(customerId, { kind: 'timeline', first: slice.size, types, after, backward: slice.backward });
   return toPage(
     events,
-    first,
+    slice,
     (e: EventDoc) => encodeCursor(TIMELINE, [e.ts.getTime(), e._id.toHexString()]),
     (e) => e,
   );

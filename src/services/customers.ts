@@ -2,8 +2,9 @@ import type { CustomerRef, CustomerConnectionParent } from '../parents';
 import type { CustomerFilter, CustomerOrderBy, IdentifierInput } from '../__generated__/resolvers-types';
 import type { Context } from '../context';
 import { GraphQLError } from 'graphql';
+import { sha256 } from '../sha256';
 import { ambiguous, badUserInput, notFound } from '../errors';
-import { checkFirst, decodeCursor, encodeCursor, toPage } from '../pagination';
+import { checkFirst, encodeCursor, mapCursor, sliceOf, toPage, type ConnectionArgs } from '../pagination';
 import { toLookupKey, type LookupKey } from '../sources/crm/identifiers';
 import * as q from '../sources/crm/queries';
 import { ALL_CRM_COLUMNS, type CustomerKeys, type CustomerRow } from '../sources/crm/rows';
@@ -109,44 +110,64 @@ async function snapshotFilter(
 
 export async function listCustomers(
   ctx: Context,
-  args: { filter?: CustomerFilter | null; orderBy?: CustomerOrderBy | null; first?: number | null; after?: string | null },
+  args: ConnectionArgs & { filter?: CustomerFilter | null; orderBy?: CustomerOrderBy | null },
 ): Promise<CustomerConnectionParent> {
-  const first = checkFirst(args.first ?? 20, MAX_PAGE);
+  const orderBy = args.orderBy ?? 'id_asc';
+  const tag = `customers:${orderBy}`;
+  const bounds = { max: MAX_PAGE, defaultSize: 20 };
+  // id_asc cursors hold the id; the creation orders' hold (microseconds, id).
+  const slice =
+    orderBy === 'id_asc'
+      ? mapCursor(sliceOf(args, tag, ['string'], bounds), ([id]) => ({ id }))
+      : mapCursor(sliceOf(args, tag, ['int', 'string'], bounds), ([us, id]) => ({ us, id }));
   const { stage, tier, tag: tagKey, segment, ...crmFilter } = args.filter ?? {};
   checkFilter(crmFilter);
   const snapshot = await snapshotFilter(ctx, { stage, tier, tag: tagKey, segment });
   const filter = { ...crmFilter, snapshot: snapshot && { version: snapshot.version.version, filters: snapshot.filters } };
-  const orderBy = args.orderBy ?? 'id_asc';
-  const tag = `customers:${orderBy}`;
-  let after: { us: number; id: string } | { id: string } | null = null;
-  if (args.after != null) {
-    if (orderBy === 'id_asc') {
-      const [id] = decodeCursor(tag, args.after, ['string']);
-      after = { id };
-    } else {
-      const [us, id] = decodeCursor(tag, args.after, ['int', 'string']);
-      after = { us, id };
-    }
-  }
   const { customerProfile } = ctx.selection.crm ?? ALL_CRM_COLUMNS;
-  const rows = await q.listCustomers(ctx.crm.db, filter, orderBy, first + 1, after, customerProfile);
+  const rows = await q.listCustomers(ctx.crm.db, filter, orderBy, slice.size + 1, slice.cursor, customerProfile, slice.backward);
   prime(ctx, rows);
   const cursorOf = (r: q.Keyed<CustomerKeys>) => (orderBy === 'id_asc' ? encodeCursor(tag, [r.id]) : encodeCursor(tag, [r.sort_us, r.id]));
   return {
-    ...toPage(rows, first, cursorOf, ref),
+    ...toPage(rows, slice, cursorOf, ref),
     count: () => q.countCustomers(ctx.crm.db, filter),
     snapshot: snapshot && snapshotInfo(ctx, snapshot.version),
   };
 }
 
-export async function searchCustomers(ctx: Context, query: string, first: number | null | undefined): Promise<CustomerRef[]> {
-  const limit = checkFirst(first ?? 10, MAX_SEARCH);
+/** A search's text as the index compares it (trimmed, lower-cased) and its digits when it is a phone number; BAD_USER_INPUT when too short or long. */
+function searchText(query: string): { text: string; digits: string } {
   const text = query.trim().toLowerCase();
   if (text.length < 2 || text.length > 100) {
     throw badUserInput('`query` must have 2 to 100 characters.', 'query');
   }
-  const digits = /^[\d\s()+-]+$/.test(text) ? text.replace(/\D/g, '') : '';
+  return { text, digits: /^[\d\s()+-]+$/.test(text) ? text.replace(/\D/g, '') : '' };
+}
+
+/** Query.searchCustomers (deprecated): the first `first` hits. */
+export async function searchCustomers(ctx: Context, query: string, first: number | null | undefined): Promise<CustomerRef[]> {
+  const limit = checkFirst(first ?? 10, MAX_SEARCH);
+  const { text, digits } = searchText(query);
   const rows = await q.searchCustomers(ctx.crm.db, text, digits, limit);
   prime(ctx, rows);
   return rows.map(ref);
+}
+
+/**
+ * Query.customerSearch: the hits as a Relay connection, best first, keyset on (score, id). A cursor
+ * belongs to its search text (a digest of it is the cursor's tag: the text itself never travels in it).
+ */
+export async function customerSearch(ctx: Context, args: ConnectionArgs & { query: string }): Promise<CustomerConnectionParent> {
+  const { text, digits } = searchText(args.query);
+  const tag = `customerSearch:${sha256(text).toString('hex').slice(0, 16)}`;
+  const slice = sliceOf(args, tag, ['string', 'string'], { max: MAX_SEARCH, defaultSize: 10 });
+  const cursor = slice.cursor && { score: Number(slice.cursor[0]), id: slice.cursor[1] };
+  if (cursor && !Number.isFinite(cursor.score)) throw badUserInput(`\`${slice.cursorArg}\` is not a cursor of this list.`, slice.cursorArg);
+  const rows = await q.searchCustomers(ctx.crm.db, text, digits, slice.size + 1, cursor, slice.backward);
+  prime(ctx, rows);
+  return {
+    ...toPage(rows, slice, (r) => encodeCursor(tag, [String(r.score), r.id]), ref),
+    count: () => q.countSearch(ctx.crm.db, text, digits),
+    snapshot: null,
+  };
 }

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { Context } from '../context';
 import { badUserInput, conflict, forbidden } from '../errors';
-import { checkFirst, decodeCursor, encodeCursor, toPage } from '../pagination';
+import { ChurnLevel, ConsentPurpose, LifecycleStage, ValueTier } from '../enums';
+import { checkFirst, encodeCursor, sliceOf, toPage, type ConnectionArgs } from '../pagination';
 import type { CustomerStatsParent as StatsParent, SnapshotInfoParent as SnapshotParent } from '../parents';
 import * as seg from '../sources/crm/segments';
 import { completeSnapshots, type SnapshotVersion } from '../sources/crm/snapshots';
@@ -115,15 +116,45 @@ function checkInput(input: { name: string; description?: string | null; filter: 
   return { name, description, filter: checkFilter(input.filter, 'input.filter') };
 }
 
+/** The enums of a SegmentFilter's lists: GraphQL name → stored value. */
+const FILTER_ENUMS = { stages: LifecycleStage, tiers: ValueTier, churnLevels: ChurnLevel, consents: ConsentPurpose } as const;
+
+/**
+ * Segment.filter: the filter as saved, in SegmentFilter's input form (enum values by their GraphQL
+ * names, as the storage form of consents differs), so a client can send it back unchanged.
+ */
+export function filterAsInput(f: seg.SegmentFilter): seg.SegmentFilter {
+  const out = { ...f };
+  for (const [key, values] of Object.entries(FILTER_ENUMS) as [keyof typeof FILTER_ENUMS, Record<string, string>][]) {
+    const names = new Map(Object.entries(values).map(([name, stored]) => [stored, name]));
+    const list = f[key];
+    if (list) out[key] = list.map((v) => names.get(v) ?? v);
+  }
+  return out;
+}
+
 export const segments = (ctx: Context, first: number | null | undefined) =>
   seg.latestSegments(ctx.crm.db, null, checkFirst(first ?? 100, 100));
 export const segmentById = async (ctx: Context, id: string) => (await seg.latestSegments(ctx.crm.db, id))[0] ?? null;
 
-/** Saves a version; two updates of one segment at once: the second is a CONFLICT (its version number was taken). */
+/**
+ * Saves a version. A name another segment has (case-insensitively) is a CONFLICT naming that segment;
+ * two updates of one segment at once: the second is a CONFLICT (its version number was taken).
+ */
 async function save(ctx: Context, id: string, input: { name: string; description?: string | null; filter: seg.SegmentFilter }) {
   try {
     return await seg.saveSegment(ctx.crm.db, { id, ...checkInput(input), actor: ctx.principal.subject });
   } catch (e) {
+    if (e instanceof seg.SegmentNameTaken) {
+      const { holder } = e;
+      if (!holder) throw conflict(`Another segment took the name "${input.name.trim()}" at the same time; try again.`, { retryable: true });
+      throw conflict(
+        `The segment "${holder.name}" (${holder.id}) already has this name (names are unique, case-insensitively): choose another.`,
+        {
+          segmentId: holder.id,
+        },
+      );
+    }
     if ((e as { code?: string }).code === '23505')
       throw conflict(`Segment "${id}" was updated at the same time; try again.`, { retryable: true });
     throw e;
@@ -155,17 +186,16 @@ export async function segmentStats(ctx: Context, segment: seg.SegmentRow): Promi
 }
 
 /** Segment.members: a Relay page of the members in id order; totalCount is the segment's count. */
-export async function segmentMembers(ctx: Context, segment: seg.SegmentRow, args: { first?: number | null; after?: string | null }) {
-  const first = checkFirst(args.first ?? 20, 100);
+export async function segmentMembers(ctx: Context, segment: seg.SegmentRow, args: ConnectionArgs) {
   const snapshot = await currentSnapshot(ctx);
   // A cursor belongs to one snapshot version: after a switch, paging starts again (BAD_USER_INPUT), never mixes versions.
   const tag = `segment:${segment.id}:${snapshot.version}`;
-  const after = args.after == null ? null : decodeCursor(tag, args.after, ['string'])[0];
-  const ids = await seg.memberIds(ctx.crm.db, snapshot.version, segment.filter, after, first + 1);
+  const slice = sliceOf(args, tag, ['string'], { max: 100, defaultSize: 20 });
+  const ids = await seg.memberIds(ctx.crm.db, snapshot.version, segment.filter, slice.cursor?.[0] ?? null, slice.size + 1, slice.backward);
   return {
     ...toPage(
       ids,
-      first,
+      slice,
       (id) => encodeCursor(tag, [id]),
       (id) => ({ id }),
     ),

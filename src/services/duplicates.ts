@@ -1,7 +1,7 @@
 import { getCountryCallingCode, type CountryCode } from 'libphonenumber-js';
 import type { Context } from '../context';
 import { badUserInput } from '../errors';
-import { checkFirst, decodeCursor, encodeCursor, toPage, type Page } from '../pagination';
+import { encodeCursor, sliceOf, toPage, type ConnectionArgs, type Page } from '../pagination';
 import { DEFAULT_MIN_SCORE, duplicateCandidates as candidates, type DuplicateCandidate } from '../sources/crm/duplicates';
 
 const TAG = 'duplicateCandidates';
@@ -13,23 +13,24 @@ const MAX_PAGE = 100;
  */
 export async function duplicateCandidates(
   ctx: Context,
-  args: { first?: number | null; after?: string | null; minScore?: number | null },
+  args: ConnectionArgs & { minScore?: number | null },
 ): Promise<Page<DuplicateCandidate>> {
-  const first = checkFirst(args.first ?? 20, MAX_PAGE);
+  const slice = sliceOf(args, TAG, ['string', 'string', 'string'], { max: MAX_PAGE, defaultSize: 20 });
   const minScore = args.minScore ?? DEFAULT_MIN_SCORE;
   if (!(minScore > 0 && minScore <= 1)) throw badUserInput('`minScore` must be in (0, 1].', 'minScore');
-  const after = args.after == null ? null : decodeCursor(TAG, args.after, ['string', 'string', 'string']);
-  const cursor = after && { score: Number(after[0]), a: after[1], b: after[2] };
-  if (cursor && !(cursor.score > 0 && cursor.score <= 1)) throw badUserInput('`after` is not a cursor of this list.', 'after');
+  const cursor = slice.cursor && { score: Number(slice.cursor[0]), a: slice.cursor[1], b: slice.cursor[2] };
+  if (cursor && !(cursor.score > 0 && cursor.score <= 1))
+    throw badUserInput(`\`${slice.cursorArg}\` is not a cursor of this list.`, slice.cursorArg);
   const rows = await candidates(ctx.crm.db, {
     minScore,
-    first,
+    first: slice.size,
     after: cursor,
+    backward: slice.backward,
     countryCallingCode: getCountryCallingCode(ctx.config.DEFAULT_PHONE_REGION as CountryCode),
   });
   return toPage(
     rows,
-    first,
+    slice,
     (r) => encodeCursor(TAG, [String(r.score), r.a, r.b]),
     (r) => r,
   );

@@ -3,7 +3,7 @@ import type { IdentifierInput } from '../__generated__/resolvers-types';
 import type { Context } from '../context';
 import { IdentifierKind } from '../enums';
 import { badUserInput, conflict } from '../errors';
-import { checkFirst, decodeCursor, encodeCursor, toPage } from '../pagination';
+import { encodeCursor, sliceOf, toPage, type ConnectionArgs } from '../pagination';
 import { inTransaction, type Db } from '../sources/crm/db';
 import { toLookupKey, type LookupKey } from '../sources/crm/identifiers';
 import * as g from '../sources/crm/identity';
@@ -277,22 +277,18 @@ export async function unmergeCustomers(ctx: Context, mergeId: string, reason: st
 }
 
 /** Query.identityHistory: attributed to the customer asked for, so the identifiers it shows are audited as theirs. */
-export async function identityHistory(
-  ctx: Context,
-  customerId: string,
-  args: { first?: number | null; after?: string | null },
-  info: GraphQLResolveInfo,
-) {
-  const first = checkFirst(args.first ?? 50, MAX_HISTORY);
-  const after = args.after == null ? null : decodeCursor('identityHistory', args.after, ['string'])[0];
-  if (after !== null && !/^\d{1,18}$/.test(after)) throw badUserInput('`after` is not a cursor of this list.', 'after');
+export async function identityHistory(ctx: Context, customerId: string, args: ConnectionArgs, info: GraphQLResolveInfo) {
+  const slice = sliceOf(args, 'identityHistory', ['string'], { max: MAX_HISTORY, defaultSize: 50 });
+  const cursor = slice.cursor?.[0] ?? null;
+  if (cursor !== null && !/^\d{1,18}$/.test(cursor))
+    throw badUserInput(`\`${slice.cursorArg}\` is not a cursor of this list.`, slice.cursorArg);
   ctx.audit.customerAt(info.path, customerId);
-  const rows = await g.historyOf(ctx.crm.db, customerId, after, first + 1);
+  const rows = await g.historyOf(ctx.crm.db, customerId, cursor, slice.size + 1, slice.backward);
   // A row may name records that are no longer this person's (after an unmerge): their logs show the read too.
-  for (const r of rows.slice(0, first)) for (const id of r.customer_ids) ctx.audit.record(id, 'IdentityChange.before');
+  for (const r of rows.slice(0, slice.size)) for (const id of r.customer_ids) ctx.audit.record(id, 'IdentityChange.before');
   return toPage(
     rows,
-    first,
+    slice,
     (r) => encodeCursor('identityHistory', [r.id]),
     (r) => r,
   );

@@ -1,7 +1,7 @@
 import type { OrderConnectionParent } from '../parents';
 import type { OrderStatus, TicketStatus } from '../__generated__/resolvers-types';
 import type { Context } from '../context';
-import { checkFirst, decodeCursor, encodeCursor, toPage } from '../pagination';
+import { checkFirst, encodeCursor, sliceOf, toPage, type ConnectionArgs } from '../pagination';
 
 /** A customer's orders and tickets, through the request's batched loaders. */
 
@@ -10,20 +10,16 @@ const ORDERS_TAG = 'orders';
 export async function ordersOf(
   ctx: Context,
   customerId: string,
-  args: { first?: number | null; after?: string | null; status?: OrderStatus | null },
+  args: ConnectionArgs & { status?: OrderStatus | null },
 ): Promise<OrderConnectionParent> {
-  const first = checkFirst(args.first ?? 10, 100);
-  let after: { us: number; id: string } | null = null;
-  if (args.after != null) {
-    const [us, id] = decodeCursor(ORDERS_TAG, args.after, ['int', 'string']);
-    after = { us, id };
-  }
+  const slice = sliceOf(args, ORDERS_TAG, ['int', 'string'], { max: 100, defaultSize: 10 });
   const status = args.status ?? null;
-  const rows = await ctx.crm.loaders.ordersPage.load({ customerId, first, status, after });
+  const after = slice.cursor && { us: slice.cursor[0], id: slice.cursor[1] };
+  const rows = await ctx.crm.loaders.ordersPage.load({ customerId, first: slice.size, status, after, backward: slice.backward });
   return {
     ...toPage(
       rows,
-      first,
+      slice,
       (r) => encodeCursor(ORDERS_TAG, [r.sort_us, r.id]),
       (r) => r,
     ),
@@ -31,8 +27,31 @@ export async function ordersOf(
   };
 }
 
+const statusesOf = (status: TicketStatus[] | null | undefined) => (status?.length ? [...new Set(status)].sort() : null);
+
+/** Customer.supportTickets (deprecated): the newest `first` tickets, no further. */
 export function ticketsOf(ctx: Context, customerId: string, args: { status?: TicketStatus[] | null; first?: number | null }) {
   const first = checkFirst(args.first ?? 20, 100);
-  const statuses = args.status?.length ? [...new Set(args.status)].sort() : null;
-  return ctx.crm.loaders.tickets.load({ customerId, first, statuses });
+  return ctx.crm.loaders.tickets.load({ customerId, first, statuses: statusesOf(args.status), after: null, backward: false });
+}
+
+const TICKETS_TAG = 'tickets';
+
+/** Customer.tickets: a Relay page of the tickets, newest first, keyset on (opened_at, id) as orders. */
+export async function ticketsPage(ctx: Context, customerId: string, args: ConnectionArgs & { status?: TicketStatus[] | null }) {
+  const slice = sliceOf(args, TICKETS_TAG, ['int', 'string'], { max: 100, defaultSize: 20 });
+  const after = slice.cursor && { us: slice.cursor[0], id: slice.cursor[1] };
+  const rows = await ctx.crm.loaders.tickets.load({
+    customerId,
+    first: slice.size + 1,
+    statuses: statusesOf(args.status),
+    after,
+    backward: slice.backward,
+  });
+  return toPage(
+    rows,
+    slice,
+    (r) => encodeCursor(TICKETS_TAG, [r.sort_us, r.id]),
+    (r) => r,
+  );
 }

@@ -2,7 +2,7 @@ import type { AuditEntryConnectionParent } from '../parents';
 import type { ApiKeyInput } from '../__generated__/resolvers-types';
 import type { Context } from '../context';
 import { badUserInput } from '../errors';
-import { checkFirst, decodeCursor, encodeCursor, toPage } from '../pagination';
+import { encodeCursor, sliceOf, toPage, type ConnectionArgs } from '../pagination';
 import { ApiKeyInputError } from '../security/apiKeys';
 import type { ApiKeyRow } from '../sources/crm/apiKeys';
 import { auditPage } from '../sources/crm/audit';
@@ -13,17 +13,14 @@ const INT8_MAX = 2n ** 63n - 1n;
 /** An audit entry id as a cursor holds it: a decimal within PostgreSQL's bigint. */
 const isAuditId = (v: string) => /^\d{1,19}$/.test(v) && BigInt(v) <= INT8_MAX;
 
-export async function auditLog(
-  ctx: Context,
-  args: { customerId: string; first?: number | null; after?: string | null },
-): Promise<AuditEntryConnectionParent> {
-  const first = checkFirst(args.first ?? 50, 200);
-  const [before] = args.after != null ? decodeCursor('audit', args.after, ['string']) : [null];
-  if (before !== null && !isAuditId(before)) throw badUserInput('`after` is not a cursor of this list.', 'after');
-  const rows = await auditPage(ctx.crm.db, args.customerId, before, first + 1);
+export async function auditLog(ctx: Context, args: ConnectionArgs & { customerId: string }): Promise<AuditEntryConnectionParent> {
+  const slice = sliceOf(args, 'audit', ['string'], { max: 200, defaultSize: 50 });
+  const cursor = slice.cursor?.[0] ?? null;
+  if (cursor !== null && !isAuditId(cursor)) throw badUserInput(`\`${slice.cursorArg}\` is not a cursor of this list.`, slice.cursorArg);
+  const rows = await auditPage(ctx.crm.db, args.customerId, cursor, slice.size + 1, slice.backward);
   return toPage(
     rows,
-    first,
+    slice,
     (r) => encodeCursor('audit', [r.id]),
     (r) => r,
   );

@@ -201,10 +201,14 @@ function expected(m: Metric, owners: string[], events: SeedEvent[]): unknown[] {
       }
       case 'timeline': {
         const after = m.after;
+        // Forward: older than the cursor, newest first; backward: newer than it, oldest first.
+        const beyond = (e: SeedEvent) =>
+          !after || e.ts.getTime() < after.ts || (e.ts.getTime() === after.ts && e._id.toHexString() < after.id);
         const page = mine
           .filter((e) => !m.types || m.types.includes(e.type))
-          .filter((e) => !after || e.ts.getTime() < after.ts || (e.ts.getTime() === after.ts && e._id.toHexString() < after.id))
+          .filter((e) => (m.backward ? !beyond(e) && !(after && e._id.toHexString() === after.id) : beyond(e)))
           .sort(newestFirst);
+        if (m.backward) page.reverse();
         if (page.length > 0) out.push({ o, v: page.slice(0, m.first + 1).map((e) => e._id.toHexString()) });
         break;
       }
@@ -247,6 +251,16 @@ describe('the behaviour source queries', () => {
       { metric: { kind: 'timeline', first: 4, types: ['search', 'purchase', 'custom_thing'], after: null }, owners: ['cust-1', 'cust-3'] },
       {
         metric: { kind: 'timeline', first: 6, types: null, after: { ts: cursor.ts.getTime(), id: cursor._id.toHexString() } },
+        owners: ['cust-1'],
+      },
+      {
+        metric: {
+          kind: 'timeline',
+          first: 3,
+          types: null,
+          after: { ts: cursor.ts.getTime(), id: cursor._id.toHexString() },
+          backward: true,
+        },
         owners: ['cust-1'],
       },
     ];

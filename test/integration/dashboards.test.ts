@@ -185,6 +185,19 @@ describe('customerStats over a full snapshot', () => {
       after = m.pageInfo.hasNextPage ? m.pageInfo.endCursor : null;
     } while (after);
     expect(ids).toEqual(expected);
+    // Backward from the end, in pages of 3: the same members, each page in id order.
+    const back: string[][] = [];
+    let before: string | null = null;
+    do {
+      const page: GqlResult = await api.gql(
+        `query($id: ID!, $before: String) { segment(id: $id) { members(last: 3, before: $before) { edges { node { id } } pageInfo { hasPreviousPage startCursor } } } }`,
+        { id: segment.id, before },
+      );
+      const m = page.body.data.segment.members;
+      back.unshift(m.edges.map((e: { node: { id: string } }) => e.node.id));
+      before = m.pageInfo.hasPreviousPage ? m.pageInfo.startCursor : null;
+    } while (before);
+    expect(back.flat()).toEqual(expected);
     const listed = await api.gql(
       `query($s: ID!) { customers(first: 100, filter: { segment: $s }) { totalCount edges { node { id } } snapshot { version } } }`,
       { s: segment.id },
@@ -485,5 +498,55 @@ describe('GET /exports/segments/:id.csv', () => {
     expect((await fetch(`${origin}/exports/segments/${id}.csv`)).status).toBe(401);
     expect((await get(await bearer(['agent']))).status).toBe(403);
     expect((await fetch(`${origin}/exports/segments/seg_000000000000.csv`, { headers: await bearer(['admin']) })).status).toBe(404);
+  });
+});
+
+describe('segment names and filters', () => {
+  const CREATE = `mutation($input: SegmentInput!) { createSegment(input: $input) { id name filter } }`;
+  const UPDATE = `mutation($id: ID!, $input: SegmentInput!) { updateSegment(id: $id, input: $input) { id version name filter } }`;
+
+  it('keeps names unique, case-insensitively: a clash is a CONFLICT naming the segment that has the name', async () => {
+    const first = (await api.gql(CREATE, { input: { name: 'VIP Shanghai', filter: { cities: ['Shanghai'] } } })).body.data.createSegment;
+    const again = await api.gql(CREATE, { input: { name: '  vip shanghai ', filter: {} } });
+    expect(again.body.data).toBeNull();
+    expect(again.body.errors![0]).toMatchObject({
+      message: `The segment "VIP Shanghai" (${first.id}) already has this name (names are unique, case-insensitively): choose another.`,
+      extensions: { code: 'CONFLICT', segmentId: first.id },
+    });
+    const other = (await api.gql(CREATE, { input: { name: 'VIP Beijing', filter: {} } })).body.data.createSegment;
+    const renamed = await api.gql(UPDATE, { id: other.id, input: { name: 'Vip SHANGHAI', filter: {} } });
+    expect(renamed.body.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', segmentId: first.id });
+    // A segment may change the case of its own name, and a name let go of is free again.
+    expect((await api.gql(UPDATE, { id: first.id, input: { name: 'VIP SHANGHAI', filter: {} } })).body.data.updateSegment.version).toBe(2);
+    expect((await api.gql(UPDATE, { id: first.id, input: { name: 'VIP Shanghai (old)', filter: {} } })).body.errors).toBeUndefined();
+    expect((await api.gql(UPDATE, { id: other.id, input: { name: 'vip shanghai', filter: {} } })).body.data.updateSegment.name).toBe(
+      'vip shanghai',
+    );
+  });
+
+  it('lets one of two concurrent creations of a name win', async () => {
+    const results = await Promise.all([1, 2, 3].map(() => api.gql(CREATE, { input: { name: 'Race', filter: {} } })));
+    expect(results.filter((r) => r.body.data?.createSegment)).toHaveLength(1);
+    expect(results.filter((r) => r.body.errors?.[0]?.extensions?.code === 'CONFLICT')).toHaveLength(2);
+  });
+
+  it('echoes the filter in its input form, which can be sent back unchanged', async () => {
+    const filter = {
+      stages: ['DORMANT', 'AT_RISK'],
+      tiers: ['HIGH_VALUE'],
+      tagsAll: ['tier1_city'],
+      churnLevels: ['HIGH', 'MEDIUM'],
+      cities: ['Shanghai'],
+      recency: { min: 1, max: 3 },
+      lastActivityBefore: '2026-05-01T00:00:00.000Z',
+      consents: ['MARKETING', 'PARTNER_SHARING'],
+    };
+    const created = (await api.gql(CREATE, { input: { name: 'Echo', filter } })).body.data.createSegment;
+    expect(created.filter).toEqual(filter);
+    const read = await api.gql(`query($id: ID!) { segment(id: $id) { filter } }`, { id: created.id });
+    expect(read.body.data.segment.filter).toEqual(filter);
+    const resent = await api.gql(UPDATE, { id: created.id, input: { name: 'Echo', filter: read.body.data.segment.filter } });
+    expect(resent.body.errors).toBeUndefined();
+    expect(resent.body.data.updateSegment).toMatchObject({ version: 2, filter });
   });
 });

@@ -222,6 +222,22 @@ describe('duplicateCandidates', () => {
     expect(rounded(seen)).toEqual(rounded(EXPECTED));
   });
 
+  it('pages backward: before a cursor, nearest first, so the caller reverses it into the order', async () => {
+    const seen: DuplicateCandidate[][] = [];
+    let before: DuplicateCandidatesOptions['after'] = null;
+    for (let page = 0; ; page++) {
+      const { rows, roundTrips } = await candidates({ first: 3, after: before, backward: true });
+      expect(roundTrips).toBe(1);
+      const shown = rows.slice(0, 3);
+      seen.unshift([...shown].reverse());
+      expect(rows.length).toBe(Math.min(4, EXPECTED.length - page * 3));
+      if (rows.length <= 3) break;
+      const first = shown[shown.length - 1]!;
+      before = { score: first.score, a: first.a, b: first.b };
+    }
+    expect(rounded(seen.flat())).toEqual(rounded(EXPECTED));
+  });
+
   it('keeps the pairs scoring at least minScore', async () => {
     for (const minScore of [0.95, 0.9, 0.8, 0.7]) {
       const { rows } = await candidates({ minScore });

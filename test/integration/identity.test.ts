@@ -1,3 +1,4 @@
+import type { GqlResult } from '../helpers/server';
 import { NOW } from '../fixtures/crm';
 import { ANA, identityDataset, identityEvents, identitySocialAccounts, LINA, LINA3, LINA_DUP } from '../fixtures/identity';
 import { bearer } from '../helpers/tokens';
@@ -195,7 +196,7 @@ describe('merging duplicate records', () => {
 
   it('records every merge and unmerge in the history, newest first', async () => {
     const r = await suite.api.gql(
-      `query($id: ID!) { identityHistory(customerId: $id, first: 50) { edges { node { action actor reason mergeId customerIds before after } } } }`,
+      `query($id: ID!) { identityHistory(customerId: $id, first: 50) { edges { node { id action actor reason mergeId customerIds before after } } } }`,
       { id: LINA_DUP },
     );
     const actions = r.body.data.identityHistory.edges.map((e: { node: { action: string } }) => e.node.action);
@@ -211,6 +212,20 @@ describe('merging duplicate records', () => {
       ],
     });
     expect(chainUndone).toMatchObject({ reason: 'not the same person', before: chainMade.after, after: chainMade.before });
+    // Backward in pages of 4 from the oldest end: the same changes, each page newest first.
+    const ids = r.body.data.identityHistory.edges.map((e: { node: { id: string } }) => e.node.id);
+    const pages: string[][] = [];
+    let before: string | null = null;
+    do {
+      const page: GqlResult = await suite.api.gql(
+        `query($id: ID!, $before: String) { identityHistory(customerId: $id, last: 4, before: $before) { edges { node { id } } pageInfo { hasPreviousPage startCursor } } }`,
+        { id: LINA_DUP, before },
+      );
+      const h = page.body.data.identityHistory;
+      pages.unshift(h.edges.map((e: { node: { id: string } }) => e.node.id));
+      before = h.pageInfo.hasPreviousPage ? h.pageInfo.startCursor : null;
+    } while (before);
+    expect(pages.flat()).toEqual(ids);
   });
 
   it('is for admins only; erasing a merged record is refused until it is unmerged', async () => {

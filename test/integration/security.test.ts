@@ -625,6 +625,8 @@ describe('query limits', () => {
       ['orders(first: null)', {}],
       ['orders(first: $n)', { n: null }],
       ['orders(first: 10)', {}],
+      ['orders(last: 10)', {}],
+      ['orders(last: $n)', { n: 10 }],
     ] as const) {
       const res = await suite.api.gql(query(orders), variables);
       expect(res.status).toBe(400);
@@ -632,6 +634,7 @@ describe('query limits', () => {
       expect(res.roundTrips.crm).toBe(0);
     }
     expect((await suite.api.gql(query('orders(first: 2)'))).status).toBe(200);
+    expect((await suite.api.gql(query('orders(last: 2)'))).status).toBe(200);
   });
 
   it('counts a list without a size argument at the size it will have: representations sent, segments(first), @listSize', async () => {

@@ -129,7 +129,7 @@ describe('npm start with no configuration', () => {
     const lookup = await post(operation('Lookup'));
     expect(lookup.errors).toBeUndefined();
     expect([lookup.data.byPhone?.id, lookup.data.byEmail?.id, lookup.data.bySocial?.id]).toEqual(['c_000002', 'c_000002', 'c_000001']);
-    expect(lookup.data.search.map((c: { id: string }) => c.id)).toContain('c_000002');
+    expect(lookup.data.search.edges.map((e: { node: { id: string } }) => e.node.id)).toContain('c_000002');
     // Dashboards answer from the profile snapshot, which the demo builds in the background after the start.
     let dashboard = await post(operation('Dashboard'));
     for (let i = 0; i < 90 && dashboard.errors?.[0]?.extensions?.reason === 'not_built'; i++) {

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { checkFirst, decodeCursor, encodeCursor, toPage } from '../../src/pagination';
+import { checkFirst, decodeCursor, encodeCursor, sliceOf, toPage } from '../../src/pagination';
 
 describe('cursors', () => {
   it('round-trip the sort key under their tag', () => {
@@ -34,15 +34,61 @@ describe('checkFirst and toPage', () => {
     expect(() => checkFirst(2.5, 100)).toThrow(GraphQLError);
   });
 
-  it('uses the extra row only to say there is a next page', () => {
-    const page = toPage([1, 2, 3], 2, String, (n) => n * 10);
+  it('uses the extra row only to say there are more edges in the direction read', () => {
+    const page = toPage([1, 2, 3], { size: 2, backward: false }, String, (n) => n * 10);
     expect(page).toEqual({
       edges: [
         { cursor: '1', node: 10 },
         { cursor: '2', node: 20 },
       ],
-      pageInfo: { hasNextPage: true, endCursor: '2' },
+      pageInfo: { hasNextPage: true, hasPreviousPage: false, startCursor: '1', endCursor: '2' },
     });
-    expect(toPage([], 2, String, (n: number) => n).pageInfo).toEqual({ hasNextPage: false, endCursor: null });
+    expect(toPage([], { size: 2, backward: false }, String, (n: number) => n).pageInfo).toEqual({
+      hasNextPage: false,
+      hasPreviousPage: false,
+      startCursor: null,
+      endCursor: null,
+    });
+  });
+
+  it('hands a backward read back in the list order', () => {
+    // Read before 5 in reverse: 4, 3, then the extra 2.
+    const page = toPage([4, 3, 2], { size: 2, backward: true }, String, (n) => n);
+    expect(page.edges.map((e) => e.node)).toEqual([3, 4]);
+    expect(page.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true, startCursor: '3', endCursor: '4' });
+    expect(toPage([4, 3], { size: 2, backward: true }, String, (n) => n).pageInfo.hasPreviousPage).toBe(false);
+  });
+});
+
+describe('sliceOf', () => {
+  const bounds = { max: 100, defaultSize: 20 };
+  const c = encodeCursor('orders', [5, 'o_5']);
+
+  it('reads first/after forward, last/before backward, and the default size without either', () => {
+    expect(sliceOf({}, 'orders', ['int', 'string'], bounds)).toEqual({ size: 20, backward: false, cursor: null, cursorArg: 'after' });
+    expect(sliceOf({ first: 3, after: c }, 'orders', ['int', 'string'], bounds)).toMatchObject({
+      size: 3,
+      backward: false,
+      cursor: [5, 'o_5'],
+    });
+    expect(sliceOf({ last: 4, before: c }, 'orders', ['int', 'string'], bounds)).toEqual({
+      size: 4,
+      backward: true,
+      cursor: [5, 'o_5'],
+      cursorArg: 'before',
+    });
+    expect(sliceOf({ before: c }, 'orders', ['int', 'string'], bounds)).toMatchObject({ size: 20, backward: true });
+    expect(sliceOf({ last: 2 }, 'orders', ['int', 'string'], bounds)).toMatchObject({ size: 2, backward: true, cursor: null });
+  });
+
+  it.each([
+    [{ first: 1, last: 1 }, /not both/],
+    [{ first: 1, before: c }, /`before` goes with `last`/],
+    [{ last: 1, after: c }, /`after` goes with `first`/],
+    [{ last: 0 }, /`last` must be between 1 and 100/],
+    [{ last: 101 }, /`last` must be between 1 and 100/],
+    [{ last: 1, before: 'x' }, /`before` is not a cursor of this list: pass the pageInfo.startCursor/],
+  ])('refuses %j with BAD_USER_INPUT', (args, message) => {
+    expect(() => sliceOf(args, 'orders', ['int', 'string'], bounds)).toThrow(message);
   });
 });

@@ -20,7 +20,8 @@ export type Metric =
   | { kind: 'interests'; asOf: number; halfLifeDays: number; weights: [string, number][] }
   | { kind: 'topCategories'; days: number }
   | { kind: 'recentSearches'; first: number }
-  | { kind: 'timeline'; first: number; types: string[] | null; after: { ts: number; id: string } | null };
+  /** `backward`: the events before `after` (newer than it), read oldest first. */
+  | { kind: 'timeline'; first: number; types: string[] | null; after: { ts: number; id: string } | null; backward?: boolean };
 
 export interface ActivityRow {
   last: Date | null;
@@ -50,7 +51,7 @@ export interface MetricValues {
   channels: ChannelRow[];
   topCategories: CategoryRow[];
   recentSearches: SearchRow[];
-  /** Up to first+1 events, newest first (the extra one says there is a next page). */
+  /** Up to first+1 events, newest first, or oldest first when backward (the extra one says there are more). */
   timeline: EventDoc[];
 }
 export type ValueOf<M extends Metric> = MetricValues[M['kind']];
@@ -138,13 +139,14 @@ function branch(m: Metric, mine: Document, now: Date): Document[] {
     case 'timeline': {
       const match: Document = { ...mine };
       if (m.types) match.type = { $in: m.types };
+      const [past, order] = m.backward ? (['$gt', 1] as const) : (['$lt', -1] as const);
       if (m.after) {
         const ts = new Date(m.after.ts);
-        match.$or = [{ ts: { $lt: ts } }, { ts, _id: { $lt: new ObjectId(m.after.id) } }];
+        match.$or = [{ ts: { [past]: ts } }, { ts, _id: { [past]: new ObjectId(m.after.id) } }];
       }
       return [
         { $match: match },
-        { $sort: { ts: -1, _id: -1 } },
+        { $sort: { ts: order, _id: order } },
         { $group: { _id: { o: '$owner' }, v: { $push: '$$ROOT' } } },
         { $project: { v: { $slice: ['$v', m.first + 1] } } },
       ];

@@ -22,11 +22,12 @@ export interface AuditRow {
 const COLUMNS = 'id::text AS id, at, request_id, subject, roles, auth, partner, customer_id, fields, masked, operation';
 
 /** A page of the customer's entries, newest first, before the entry `before` (exclusive); `limit` rows. */
-export const auditPage = (db: Db, customerId: string, before: string | null, limit: number) =>
+/** Up to `limit` entries older than the entry `cursor`, newest first; `backward`: newer than it, oldest first. */
+export const auditPage = (db: Db, customerId: string, cursor: string | null, limit: number, backward = false) =>
   db<AuditRow>(
     `SELECT ${COLUMNS} FROM c360.audit_log
-      WHERE customer_id = $1 AND ($2::bigint IS NULL OR id < $2::bigint) ORDER BY audit_log.id DESC LIMIT $3`,
-    [customerId, before, limit],
+      WHERE customer_id = $1 AND ($2::bigint IS NULL OR id ${backward ? '>' : '<'} $2::bigint) ORDER BY audit_log.id ${backward ? 'ASC' : 'DESC'} LIMIT $3`,
+    [customerId, cursor, limit],
   );
 
 /** Every entry about the customer, oldest first (export). */

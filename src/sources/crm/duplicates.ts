@@ -69,8 +69,10 @@ export interface DuplicateCandidatesOptions {
   minScore: number;
   /** Page size, ≥ 1. */
   first: number;
-  /** Pairs strictly after this one in the order; null for the first page. */
+  /** Pairs strictly after this one in the order (`backward`: strictly before it); null from the start (the end). */
   after: DuplicateCursor | null;
+  /** Read the order in reverse: the pairs before `after`, nearest first (the caller restores the order). */
+  backward?: boolean;
   /** Digits of the country calling code for phones entered without one by records of no known country, e.g. '86'. */
   countryCallingCode: string;
 }
@@ -93,9 +95,11 @@ const keySql = (col: Sql) => sql`lower(btrim(${col}, ${TRIM_CHARS}))`;
  * The statement of one page (see duplicateCandidates).
  * Identifier keys are only compared for equality: they sort bytewise (COLLATE "C"), which is faster.
  */
-function statement(minScore: number, limit: number, after: DuplicateCursor | null, countryCallingCode: string): Sql {
+function statement(minScore: number, limit: number, after: DuplicateCursor | null, backward: boolean, countryCallingCode: string): Sql {
   const cc = param(countryCallingCode);
   const score = param(after?.score ?? null);
+  // The order is score DESC, a, b; read backward, every comparison and direction flips.
+  const [lower, past, order] = backward ? [sql`>`, sql`<`, sql`score ASC, a DESC, b DESC`] : [sql`<`, sql`>`, sql`score DESC, a, b`];
   return sql`
 WITH records AS MATERIALIZED (
   SELECT c.id, c.birth_date, nullif(${keySql(sql`c.city`)}, '') AS city, ${nameSql(sql`c.full_name`)} AS name
@@ -175,8 +179,8 @@ scored AS (
 ),
 page AS (
   SELECT a, b, score FROM scored
-   WHERE score >= ${minScore} AND (${score}::numeric IS NULL OR score < ${score} OR (score = ${score} AND (a, b) > (${after?.a ?? null}::text, ${after?.b ?? null}::text)))
-   ORDER BY score DESC, a, b
+   WHERE score >= ${minScore} AND (${score}::numeric IS NULL OR score ${lower} ${score} OR (score = ${score} AND (a, b) ${past} (${after?.a ?? null}::text, ${after?.b ?? null}::text)))
+   ORDER BY ${order}
    LIMIT ${limit}
 )
 SELECT p.a, p.b, p.score::float8 AS score,
@@ -184,7 +188,7 @@ SELECT p.a, p.b, p.score::float8 AS score,
                 ORDER BY array_position(ARRAY['email', 'phone', 'device_id', 'name_birth_date', 'name_city'], e.kind), e.value) AS evidence
   FROM page p JOIN evidence e ON e.a = p.a AND e.b = p.b
  GROUP BY p.a, p.b, p.score
- ORDER BY p.score DESC, p.a, p.b`;
+ ORDER BY ${backward ? sql`p.score ASC, p.a DESC, p.b DESC` : sql`p.score DESC, p.a, p.b`}`;
 }
 
 /**
@@ -195,5 +199,5 @@ SELECT p.a, p.b, p.score::float8 AS score,
  */
 export async function duplicateCandidates(db: Db, opts: DuplicateCandidatesOptions): Promise<DuplicateCandidate[]> {
   if (!/^[1-9][0-9]{0,2}$/.test(opts.countryCallingCode)) throw new RangeError(`bad country calling code ${opts.countryCallingCode}`);
-  return db<DuplicateCandidate>(statement(opts.minScore, opts.first + 1, opts.after, opts.countryCallingCode));
+  return db<DuplicateCandidate>(statement(opts.minScore, opts.first + 1, opts.after, opts.backward ?? false, opts.countryCallingCode));
 }

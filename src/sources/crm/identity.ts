@@ -210,12 +210,12 @@ export const insertHistory = (
  * The identity changes that touched any record of `customerId`'s person (its survivor and every
  * record merged into it, now), newest first, keyset-paginated by id; `limit` rows.
  */
-export const historyOf = (db: Db, customerId: string, beforeId: string | null, limit: number) =>
+export const historyOf = (db: Db, customerId: string, cursorId: string | null, limit: number, backward = false) =>
   db<HistoryRow>(
     `SELECT id::text, at, actor, action, customer_ids, reason, merge_id::text, link_id::text, before, after
        FROM c360.identity_history h
       WHERE h.customer_ids && ARRAY(SELECT c360.members_of($1) UNION SELECT $1)
-        AND ($2::int8 IS NULL OR h.id < $2::int8)
-      ORDER BY h.id DESC LIMIT $3`,
-    [customerId, beforeId, limit],
+        AND ($2::int8 IS NULL OR h.id ${backward ? '>' : '<'} $2::int8)
+      ORDER BY h.id ${backward ? 'ASC' : 'DESC'} LIMIT $3`,
+    [customerId, cursorId, limit],
   );

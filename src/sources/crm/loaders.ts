@@ -19,12 +19,17 @@ export interface OrdersKey {
   customerId: string;
   first: number;
   status: string | null;
+  /** The page's cursor; `backward`: the orders before it, read oldest first. */
   after: { us: number; id: string } | null;
+  backward: boolean;
 }
 export interface TicketsKey {
   customerId: string;
   first: number;
   statuses: string[] | null;
+  /** The page's cursor (null: from the start, or the end when backward); `backward`: the tickets before it, oldest first. */
+  after: { us: number; id: string } | null;
+  backward: boolean;
 }
 export type OrdersPageRows = q.Keyed<OrderRow>[];
 export interface FactsKey {
@@ -203,7 +208,7 @@ export function createCrmLoaders(
       (keys) =>
         byGroup(
           keys,
-          (k) => json([k.first, k.status]),
+          (k) => json([k.first, k.status, k.backward]),
           async (group) => {
             const rows = await q.ordersPages(
               db,
@@ -211,6 +216,7 @@ export function createCrmLoaders(
               group[0]!.first + (columns().orderPageInfo ? 1 : 0),
               group[0]!.status,
               columns().order,
+              group[0]!.backward,
             );
             return groupRows(
               group.map((_, i) => i),
@@ -244,15 +250,26 @@ export function createCrmLoaders(
       { cacheKeyFn: json, batch },
     ),
     items: loader('items', (orderIds: readonly string[]) => orderItems(db, orderIds, columns()), { batch }),
-    tickets: loader<TicketsKey, TicketRow[], string>(
+    /** Up to `first` tickets per key (callers paging ask for one more: it tells whether there are more). */
+    tickets: loader<TicketsKey, q.Keyed<TicketRow>[], string>(
       'tickets',
       (keys) =>
         byGroup(
           keys,
-          (k) => json([k.first, k.statuses]),
+          (k) => json([k.first, k.statuses, k.backward]),
           async (group) => {
-            const ids = group.map((k) => k.customerId);
-            return groupRows(ids, await q.ticketsFor(db, ids, group[0]!.statuses, group[0]!.first), (r) => r.customer_id);
+            const rows = await q.ticketsFor(
+              db,
+              group.map((k) => ({ customerId: k.customerId, afterUs: k.after?.us ?? null, afterId: k.after?.id ?? null })),
+              group[0]!.statuses,
+              group[0]!.first,
+              group[0]!.backward,
+            );
+            return groupRows(
+              group.map((_, i) => i),
+              rows,
+              (r) => r.k,
+            );
           },
         ),
       { cacheKeyFn: json, batch },

@@ -3,7 +3,7 @@ import type { Db } from './db';
 import { emailOf, orderNumberOf, PHONE_REGIONS, phoneOf, type LookupKey } from './identifiers';
 import { CONSENTS, IDENTITIES, IN_KM, membersArray, notMerged, personHas, withMembers } from './members';
 import { inSegmentSql, type SegmentFilter } from './segments';
-import { join, param, sql, type Sql } from './sql';
+import { join, param, sql, type Param, type Sql } from './sql';
 import type {
   ConsentRow,
   CustomerKeys,
@@ -90,11 +90,12 @@ export const purchaseSummaries = (db: Db, ids: readonly string[]) =>
   );
 
 /**
- * Per key, up to `limit` orders of its person after the key's own cursor, newest first; `k` is the
- * key's index. Rows carry id, customer_id, sort_us and `columns` only. One index scan of orders for
- * every record of the batch (IN_KM), hashed to the keys (kk: distinct, as km repeats a key asked
- * twice) and ranked per key; values are
- * converted only for the rows kept (half the PostgreSQL CPU of a sorted subquery per key).
+ * Per key, up to `limit` orders of its person after the key's own cursor, newest first; `backward`:
+ * before it, oldest first (the caller restores the list's order). `k` is the key's index. Rows carry
+ * id, customer_id, sort_us and `columns` only. One index scan of orders for every record of the batch
+ * (IN_KM), hashed to the keys (kk: distinct, as km repeats a key asked twice) and ranked per key in
+ * the direction read; values are converted only for the rows kept (half the PostgreSQL CPU of a
+ * sorted subquery per key).
  */
 export const ordersPages = (
   db: Db,
@@ -102,9 +103,11 @@ export const ordersPages = (
   limit: number,
   status: string | null,
   columns: readonly OrderColumn[],
+  backward = false,
 ) => {
   const ids = param(keys.map((k) => k.customerId));
   const st = param(status);
+  const [dir, past] = backward ? [sql`ASC`, sql`>`] : [sql`DESC`, sql`<`];
   return db<Keyed<OrderRow> & { k: number }>(
     sql`${withMembers(ids)}, kk AS MATERIALIZED (
         SELECT DISTINCT k.ord - 1 AS k, km.member, k.after_us, k.after_id
@@ -117,11 +120,11 @@ export const ordersPages = (
           RANKED_ORDER_COLUMNS,
           columns.filter((c): c is Exclude<OrderColumn, 'placed_at'> => c !== 'placed_at'),
         )},
-               row_number() OVER (PARTITION BY kk.k ORDER BY o.placed_at DESC, o.id DESC) AS n
+               row_number() OVER (PARTITION BY kk.k ORDER BY o.placed_at ${dir}, o.id ${dir}) AS n
           FROM orders o JOIN kk ON kk.member = o.customer_id
          WHERE o.customer_id = ${IN_KM}
            AND (${st}::text IS NULL OR o.status = ${st})
-           AND (kk.after_us IS NULL OR (o.placed_at, o.id) < (${fromMicros(sql`kk.after_us`)}, kk.after_id))
+           AND (kk.after_us IS NULL OR (o.placed_at, o.id) ${past} (${fromMicros(sql`kk.after_us`)}, kk.after_id))
       ) o
       WHERE o.n <= ${limit}
       ORDER BY o.k, o.n`,
@@ -160,19 +163,31 @@ export const itemsByOrderIds = (
          ORDER BY i.order_id, i.line_no`,
   );
 
-/** Per customer, its newest `limit` tickets with one of `statuses` (all when null). */
-export const ticketsFor = (db: Db, ids: readonly string[], statuses: string[] | null, limit: number) => {
-  const keys = param(ids);
+/**
+ * Per customer, up to `limit` tickets with one of `statuses` (all when null) after its own cursor,
+ * newest first; `backward`: before it, oldest first (the caller restores the order). `k` is the key's index.
+ */
+export const ticketsFor = (
+  db: Db,
+  keys: { customerId: string; afterUs: number | null; afterId: string | null }[],
+  statuses: string[] | null,
+  limit: number,
+  backward = false,
+) => {
+  const ids = param(keys.map((k) => k.customerId));
   const st = param(statuses);
-  return db<TicketRow>(
-    sql`${withMembers(keys)} SELECT t.* FROM unnest(${keys}::text[]) WITH ORDINALITY AS k(customer_id, ord)
+  const [dir, past] = backward ? [sql`ASC`, sql`>`] : [sql`DESC`, sql`<`];
+  return db<Keyed<TicketRow> & { k: number }>(
+    sql`${withMembers(ids)} SELECT k.ord - 1 AS k, t.*
+       FROM unnest(${ids}::text[], ${keys.map((k) => k.afterUs)}::int8[], ${keys.map((k) => k.afterId)}::text[]) WITH ORDINALITY AS k(customer_id, after_us, after_id, ord)
       CROSS JOIN LATERAL (
-        SELECT id, k.customer_id, subject, status, priority, channel, opened_at, resolved_at, satisfaction
+        SELECT id, k.customer_id, subject, status, priority, channel, opened_at, resolved_at, satisfaction, ${micros(sql`s.opened_at`)} AS sort_us
           FROM support_tickets s
          WHERE s.customer_id = ANY(${membersArray(sql`k.customer_id`)}) AND (${st}::text[] IS NULL OR s.status = ANY(${st}::text[]))
-         ORDER BY s.opened_at DESC, s.id DESC LIMIT ${limit}
+           AND (k.after_us IS NULL OR (s.opened_at, s.id) ${past} (${fromMicros(sql`k.after_us`)}, k.after_id))
+         ORDER BY s.opened_at ${dir}, s.id ${dir} LIMIT ${limit}
       ) t
-      ORDER BY k.ord, t.opened_at DESC, t.id DESC`,
+      ORDER BY k, t.opened_at ${dir}, t.id ${dir}`,
   );
 };
 
@@ -328,27 +343,29 @@ function whereOf(f: CustomerListFilter): Sql[] {
 export type CustomerOrderBy = 'id_asc' | 'created_at_asc' | 'created_at_desc';
 
 /**
- * Keyset page: up to `limit` customers after `after` (the previous page's last sort key). Without
- * `profile`, rows carry only id, canonical_id and sort_us.
+ * Keyset page: up to `limit` customers after `cursor` (a sort key), or, `backward`, before it in
+ * reverse order (the caller restores the list's order). Without `profile`, rows carry only id,
+ * canonical_id and sort_us.
  */
 export function listCustomers(
   db: Db,
   filter: CustomerListFilter,
   orderBy: CustomerOrderBy,
   limit: number,
-  after: { us: number; id: string } | { id: string } | null,
+  cursor: { us: number; id: string } | { id: string } | null,
   profile = true,
+  backward = false,
 ) {
   const where = whereOf(filter);
-  let order = sql`c.id`;
+  // Ascending in the direction read: the list's own order, or its reverse when backward.
+  const asc = (orderBy !== 'created_at_desc') !== backward;
+  const [dir, past] = asc ? [sql`ASC`, sql`>`] : [sql`DESC`, sql`<`];
+  let order = sql`c.id ${dir}`;
   if (orderBy !== 'id_asc') {
-    const asc = orderBy === 'created_at_asc';
-    order = asc ? sql`c.created_at ASC, c.id ASC` : sql`c.created_at DESC, c.id DESC`;
-    if (after && 'us' in after) {
-      where.push(sql`(c.created_at, c.id) ${asc ? sql`>` : sql`<`} (${fromMicros(after.us)}, ${after.id})`);
-    }
-  } else if (after) {
-    where.push(sql`c.id > ${after.id}`);
+    order = sql`c.created_at ${dir}, c.id ${dir}`;
+    if (cursor && 'us' in cursor) where.push(sql`(c.created_at, c.id) ${past} (${fromMicros(cursor.us)}, ${cursor.id})`);
+  } else if (cursor) {
+    where.push(sql`c.id ${past} ${cursor.id}`);
   }
   return db<Keyed<CustomerKeys | CustomerRow>>(
     sql`SELECT ${profile ? CUSTOMER_COLUMNS : CUSTOMER_KEYS}, ${micros(sql`c.created_at`)} AS sort_us FROM customers c
@@ -362,27 +379,54 @@ export async function countCustomers(db: Db, filter: CustomerListFilter): Promis
 }
 
 /**
- * Customers whose name, e-mail, phone digits or order numbers match `query` (lower-cased), best
- * first: exact and prefix matches above trigram word similarity. Served by c360.customer_search;
- * a customer erased since its last refresh is left out all the same. A match on a merged record
- * answers its survivor, once, with the best score of its records.
+ * The search index rows matching `q` (lower-cased text) or `d` (its digits, '' when it has letters),
+ * with their score: exact and prefix matches above trigram word similarity (float8, so a cursor holds
+ * it exactly). A customer erased since the index's last refresh is left out all the same.
  */
-export const searchCustomers = (db: Db, query: string, digits: string, limit: number) => {
-  const [q, d] = [param(query), param(digits)];
-  return db<CustomerRow & { score: number }>(
-    sql`SELECT ${CUSTOMER_COLUMNS}, s.score FROM (
-        SELECT c360.canonical_id(customer_id) AS customer_id, max(score) AS score FROM (
+const searchHits = (q: Param, d: Param) => sql`
         SELECT customer_id,
-               word_similarity(${q}, doc)
+               word_similarity(${q}, doc)::float8
                + CASE WHEN name = ${q} OR email = ${q} OR (${d} <> '' AND phone_digits = ${d})
                            OR ${q} = ANY(string_to_array(order_numbers, ' ')) THEN 2
                       WHEN starts_with(name, ${q}) OR starts_with(email, ${q}) OR (${d} <> '' AND starts_with(phone_digits, ${d})) THEN 1
                       ELSE 0 END AS score
           FROM c360.customer_search
          WHERE (${q} <% doc OR (${d} <> '' AND ${d} <% doc))
-           AND NOT EXISTS (SELECT 1 FROM customers e WHERE e.id = customer_search.customer_id AND e.status = 'erased')
-        ) hit GROUP BY 1 ORDER BY score DESC, customer_id LIMIT ${limit}
+           AND NOT EXISTS (SELECT 1 FROM customers e WHERE e.id = customer_search.customer_id AND e.status = 'erased')`;
+
+/**
+ * Customers whose name, e-mail, phone digits or order numbers match `query` (lower-cased), best
+ * first (score, then id), served by c360.customer_search: up to `limit` after `cursor` (a score and
+ * id), or, `backward`, before it in reverse order. A match on a merged record answers its survivor,
+ * once, with the best score of its records.
+ */
+export const searchCustomers = (
+  db: Db,
+  query: string,
+  digits: string,
+  limit: number,
+  cursor: { score: number; id: string } | null = null,
+  backward = false,
+) => {
+  const [q, d] = [param(query), param(digits)];
+  const [s, id] = [param(cursor?.score ?? null), param(cursor?.id ?? null)];
+  const [below, past, order] = backward
+    ? [sql`>`, sql`<`, sql`score ASC, customer_id DESC`]
+    : [sql`<`, sql`>`, sql`score DESC, customer_id`];
+  return db<CustomerRow & { score: number }>(
+    sql`SELECT ${CUSTOMER_COLUMNS}, s.score FROM (
+        SELECT c360.canonical_id(customer_id) AS customer_id, max(score) AS score FROM (${searchHits(q, d)}) hit GROUP BY 1
+        HAVING ${s}::float8 IS NULL OR max(score) ${below} ${s}::float8 OR (max(score) = ${s}::float8 AND c360.canonical_id(customer_id) ${past} ${id}::text)
+        ORDER BY ${order} LIMIT ${limit}
       ) s JOIN customers c ON c.id = s.customer_id
-      ORDER BY s.score DESC, c.id`,
+      ORDER BY ${backward ? sql`s.score ASC, c.id DESC` : sql`s.score DESC, c.id`}`,
   );
 };
+
+/** How many customers (survivors) searchCustomers finds for `query` over all pages. */
+export async function countSearch(db: Db, query: string, digits: string): Promise<number> {
+  const rows = await db<{ count: number }>(
+    sql`SELECT count(DISTINCT c360.canonical_id(customer_id))::int8 AS count FROM (${searchHits(param(query), param(digits))}) hit`,
+  );
+  return rows[0]?.count ?? 0;
+}

@@ -111,11 +111,12 @@ export async function stageTransitions(db: Db, version: number, previous: number
   );
 }
 
-/** The segment's member ids after `after`, in id order; `limit` rows. */
-export async function memberIds(db: Db, version: number, f: SegmentFilter, after: string | null, limit: number): Promise<string[]> {
-  const cursor = after === null ? sql`` : sql` AND s.customer_id > ${after}`;
+/** Up to `limit` member ids after `after` in id order; `backward`: before it, in reverse order. */
+export async function memberIds(db: Db, version: number, f: SegmentFilter, after: string | null, limit: number, backward = false) {
+  const [dir, past] = backward ? [sql`DESC`, sql`<`] : [sql`ASC`, sql`>`];
+  const cursor = after === null ? sql`` : sql` AND s.customer_id ${past} ${after}`;
   return (
-    await db<{ customer_id: string }>(sql`SELECT s.customer_id ${scope(version, f)}${cursor} ORDER BY s.customer_id LIMIT ${limit}`)
+    await db<{ customer_id: string }>(sql`SELECT s.customer_id ${scope(version, f)}${cursor} ORDER BY s.customer_id ${dir} LIMIT ${limit}`)
   ).map((r) => r.customer_id);
 }
 
@@ -186,19 +187,39 @@ export const latestSegments = (db: Db, id: string | null, limit = 1) =>
     [id, limit],
   );
 
-/** Saves a version of a segment (the next one for `id`, or 1 for a new id). */
+/** Another segment already answers to the name a save asked for (case-insensitively); null when it let go of it since. */
+export class SegmentNameTaken extends Error {
+  constructor(readonly holder: SegmentRow | null) {
+    super(`segment name taken by ${holder?.id ?? 'a segment renamed since'}`);
+  }
+}
+
+/**
+ * Saves a version of a segment (the next one for `id`, or 1 for a new id) and claims its name in
+ * c360.segment_names, in one statement: SegmentNameTaken when another segment holds the name
+ * (lower-cased), whoever saved first winning a race.
+ */
 export async function saveSegment(
   db: Db,
   s: { id: string; name: string; description: string | null; filter: SegmentFilter; actor: string },
 ): Promise<SegmentRow> {
-  // The statement does not see the row it inserts: a new segment's version 1 is that row, its owner the actor.
-  const [row] = await db<SegmentRow>(
-    `WITH s AS (
-       INSERT INTO c360.segments (id, version, name, description, filter, created_by)
-       SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4::jsonb, $5 FROM c360.segments WHERE id = $1
-       RETURNING id, version, name, description, filter, created_by, created_at)
-     SELECT s.*, coalesce(${OWNER}, s.created_by) AS owner FROM s`,
-    [s.id, s.name, s.description, JSON.stringify(s.filter), s.actor],
-  );
-  return row!;
+  try {
+    // The statement does not see the row it inserts: a new segment's version 1 is that row, its owner the actor.
+    const [row] = await db<SegmentRow>(
+      `WITH named AS (
+         INSERT INTO c360.segment_names (segment_id, name_key) VALUES ($1, lower($2))
+         ON CONFLICT (segment_id) DO UPDATE SET name_key = EXCLUDED.name_key),
+       s AS (
+         INSERT INTO c360.segments (id, version, name, description, filter, created_by)
+         SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4::jsonb, $5 FROM c360.segments WHERE id = $1
+         RETURNING id, version, name, description, filter, created_by, created_at)
+       SELECT s.*, coalesce(${OWNER}, s.created_by) AS owner FROM s`,
+      [s.id, s.name, s.description, JSON.stringify(s.filter), s.actor],
+    );
+    return row!;
+  } catch (e) {
+    if ((e as { constraint?: string }).constraint !== 'segment_names_unique') throw e;
+    const [holder] = await db<{ segment_id: string }>(`SELECT segment_id FROM c360.segment_names WHERE name_key = lower($1)`, [s.name]);
+    throw new SegmentNameTaken(holder ? ((await latestSegments(db, holder.segment_id))[0] ?? null) : null);
+  }
 }
