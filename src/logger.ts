@@ -17,14 +17,16 @@ export function errorSummary(e: unknown): { type: string; message: string; code?
 /**
  * Logs to stdout: JSON lines, or with LOG_FORMAT=pretty one human-readable line per record
  * (logFormat.ts). LOG_FORMAT unset: pretty on a terminal in development, JSON otherwise. Either way
- * the record logged just before process.exit is kept: pino flushes its destination at exit, and the
- * pretty lines go to stdout from this thread (no transport worker to outlive).
+ * records reach stdout in order, the one logged just before process.exit included: both write
+ * synchronously from this thread (no transport worker to outlive).
  */
 export function createLogger(config: Pick<Config, 'LOG_LEVEL' | 'LOG_FORMAT' | 'NODE_ENV'>): Logger {
   const tty = process.stdout.isTTY === true;
   const format = config.LOG_FORMAT ?? (config.NODE_ENV === 'development' && tty ? 'pretty' : 'json');
   const options = { level: config.LOG_LEVEL, serializers: { err: errorSummary } };
-  return format === 'pretty' ? pino(options, prettyLines(process.stdout, tty)) : pino(options);
+  // JSON through a synchronous destination: records reach stdout in the order logged. An asynchronous
+  // one lets the flush at process.exit overtake a write still in flight (CI saw `stopped` land first).
+  return format === 'pretty' ? pino(options, prettyLines(process.stdout, tty)) : pino(options, pino.destination({ dest: 1, sync: true }));
 }
 
 let fieldNames: ReadonlySet<string> | undefined;
