@@ -113,10 +113,10 @@ export interface Context extends DerivationScope {
   roundTrips: RoundTrips;
   /**
    * The CRM columns the operation's fields read (`crm`, set once it is resolved, before execution:
-   * services/columns.ts); the CRM loaders read only those. Null until then: every column. A holder,
-   * as Apollo runs the operation on a shallow copy of this context.
+   * services/columns.ts); the CRM loaders read only those. Every column until then. A holder, as
+   * Apollo runs the operation on a shallow copy of this context.
    */
-  readonly selection: { crm: CrmColumns | null };
+  readonly selection: { crm: CrmColumns };
   /** The stores themselves, for the privacy operations only (export reads, erasure writes); fields go through the loaders. */
   stores: Pick<Deps, 'crmPool' | 'behaviourDb' | 'social'>;
   /**
@@ -143,8 +143,8 @@ export interface RequestInfo {
 export function createContext(deps: Deps, { principal, requestId, now, budgets }: RequestInfo): Context {
   const roundTrips = noRoundTrips();
   const partialErrors: GraphQLFormattedError[] = [];
-  const selection: Context['selection'] = { crm: null };
-  const columns = () => selection.crm ?? ALL_CRM_COLUMNS;
+  const selection: Context['selection'] = { crm: ALL_CRM_COLUMNS };
+  const columns = () => selection.crm;
   const ctx: Context = {
     ...createDerivationScope(deps, roundTrips, now, columns),
     selection,

@@ -7,7 +7,7 @@ import { ambiguous, badUserInput, notFound } from '../errors';
 import { checkFirst, encodeCursor, mapCursor, sliceOf, toPage, type ConnectionArgs } from '../pagination';
 import { toLookupKey, type LookupKey } from '../sources/crm/identifiers';
 import * as q from '../sources/crm/queries';
-import { ALL_CRM_COLUMNS, type CustomerKeys, type CustomerRow } from '../sources/crm/rows';
+import type { CustomerKeys, CustomerRow } from '../sources/crm/rows';
 import type { SegmentFilter } from '../sources/crm/segments';
 import { currentSnapshot, segmentById, snapshotInfo } from './dashboards';
 
@@ -124,7 +124,7 @@ export async function listCustomers(
   checkFilter(crmFilter);
   const snapshot = await snapshotFilter(ctx, { stage, tier, tag: tagKey, segment });
   const filter = { ...crmFilter, snapshot: snapshot && { version: snapshot.version.version, filters: snapshot.filters } };
-  const { customerProfile } = ctx.selection.crm ?? ALL_CRM_COLUMNS;
+  const { customerProfile } = ctx.selection.crm;
   const rows = await q.listCustomers(ctx.crm.db, filter, orderBy, slice.size + 1, slice.cursor, customerProfile, slice.backward);
   prime(ctx, rows);
   const cursorOf = (r: q.Keyed<CustomerKeys>) => (orderBy === 'id_asc' ? encodeCursor(tag, [r.id]) : encodeCursor(tag, [r.sort_us, r.id]));

@@ -210,12 +210,13 @@ export function createCrmLoaders(
           keys,
           (k) => json([k.first, k.status, k.backward]),
           async (group) => {
+            const { order, orderPageInfo } = columns();
             const rows = await q.ordersPages(
               db,
               group.map((k) => ({ customerId: k.customerId, afterUs: k.after?.us ?? null, afterId: k.after?.id ?? null })),
-              group[0]!.first + (columns().orderPageInfo ? 1 : 0),
+              group[0]!.first + (orderPageInfo ? 1 : 0),
               group[0]!.status,
-              columns().order,
+              order,
               group[0]!.backward,
             );
             return groupRows(

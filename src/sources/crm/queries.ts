@@ -3,7 +3,7 @@ import type { Db } from './db';
 import { emailOf, orderNumberOf, PHONE_REGIONS, phoneOf, type LookupKey } from './identifiers';
 import { CONSENTS, IDENTITIES, IN_KM, membersArray, notMerged, personHas, withMembers } from './members';
 import { inSegmentSql, type SegmentFilter } from './segments';
-import { join, param, sql, type Param, type Sql } from './sql';
+import { join, keysetOrder, param, sql, type Param, type Sql } from './sql';
 import type {
   ConsentRow,
   CustomerKeys,
@@ -107,7 +107,7 @@ export const ordersPages = (
 ) => {
   const ids = param(keys.map((k) => k.customerId));
   const st = param(status);
-  const [dir, past] = backward ? [sql`ASC`, sql`>`] : [sql`DESC`, sql`<`];
+  const { dir, past } = keysetOrder(backward);
   return db<Keyed<OrderRow> & { k: number }>(
     sql`${withMembers(ids)}, kk AS MATERIALIZED (
         SELECT DISTINCT k.ord - 1 AS k, km.member, k.after_us, k.after_id
@@ -176,7 +176,7 @@ export const ticketsFor = (
 ) => {
   const ids = param(keys.map((k) => k.customerId));
   const st = param(statuses);
-  const [dir, past] = backward ? [sql`ASC`, sql`>`] : [sql`DESC`, sql`<`];
+  const { dir, past } = keysetOrder(backward);
   return db<Keyed<TicketRow> & { k: number }>(
     sql`${withMembers(ids)} SELECT k.ord - 1 AS k, t.*
        FROM unnest(${ids}::text[], ${keys.map((k) => k.afterUs)}::int8[], ${keys.map((k) => k.afterId)}::text[]) WITH ORDINALITY AS k(customer_id, after_us, after_id, ord)
@@ -359,7 +359,7 @@ export function listCustomers(
   const where = whereOf(filter);
   // Ascending in the direction read: the list's own order, or its reverse when backward.
   const asc = (orderBy !== 'created_at_desc') !== backward;
-  const [dir, past] = asc ? [sql`ASC`, sql`>`] : [sql`DESC`, sql`<`];
+  const { dir, past } = keysetOrder(asc);
   let order = sql`c.id ${dir}`;
   if (orderBy !== 'id_asc') {
     order = sql`c.created_at ${dir}, c.id ${dir}`;

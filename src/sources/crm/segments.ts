@@ -1,6 +1,6 @@
 import type { Db } from './db';
 import { notMerged, personGranted } from './members';
-import { join, raw, sql, type Sql } from './sql';
+import { join, keysetOrder, raw, sql, type Sql } from './sql';
 
 /**
  * Population answers over the current profile snapshot (c360.profile_snapshot of one complete
@@ -113,7 +113,7 @@ export async function stageTransitions(db: Db, version: number, previous: number
 
 /** Up to `limit` member ids after `after` in id order; `backward`: before it, in reverse order. */
 export async function memberIds(db: Db, version: number, f: SegmentFilter, after: string | null, limit: number, backward = false) {
-  const [dir, past] = backward ? [sql`DESC`, sql`<`] : [sql`ASC`, sql`>`];
+  const { dir, past } = keysetOrder(!backward);
   const cursor = after === null ? sql`` : sql` AND s.customer_id ${past} ${after}`;
   return (
     await db<{ customer_id: string }>(sql`SELECT s.customer_id ${scope(version, f)}${cursor} ORDER BY s.customer_id ${dir} LIMIT ${limit}`)

@@ -50,6 +50,13 @@ export const param = (value: unknown) => new Param(value);
 export const join = (fragments: readonly Sql[], separator: string) =>
   new Sql(['', ...fragments.slice(1).map(() => separator), ''].slice(fragments.length === 0 ? 1 : 0), fragments);
 
+/**
+ * A keyset read in one direction: `dir` for its ORDER BY, `past` the comparison that keeps the rows
+ * beyond the cursor (`(key) ${past} (cursor)`), ascending or descending.
+ */
+export const keysetOrder = (ascending: boolean): { dir: Sql; past: Sql } =>
+  ascending ? { dir: sql`ASC`, past: sql`>` } : { dir: sql`DESC`, past: sql`<` };
+
 /** Identifiers that may be spliced as text (`raw`): the columns a caller may choose at run time. */
 const IDENTIFIERS = new Set(['lifecycle_stage', 'value_tier', 'city', 'preferred_channel', 'churn_level']);
 
