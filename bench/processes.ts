@@ -104,6 +104,17 @@ export function postgresCpuSince(before: Map<number, number>): number {
   return total;
 }
 
+/** A process's I/O so far, from /proc/<pid>/io: read and write system calls and the bytes they moved (sockets included). */
+export function ioCounts(pid: number): { syscr: number; syscw: number; rchar: number; wchar: number } {
+  const io = Object.fromEntries(
+    readFileSync(`/proc/${pid}/io`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(': ') as [string, string]),
+  );
+  return { syscr: Number(io.syscr), syscw: Number(io.syscw), rchar: Number(io.rchar), wchar: Number(io.wchar) };
+}
+
 /** Resident memory of a process in MiB, from /proc. */
 export function rssMiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

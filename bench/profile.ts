@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { mintToken } from '../src/security/tokens';
 import { ensureDataset, ROOT, startFlags, startStores } from './dataset';
-import { cpuSeconds, startService } from './processes';
+import { cpuSeconds, ioCounts, startService } from './processes';
 import { onlyExpectedErrors, sampleInputs, WORKLOAD_NAMES, workloads } from './workloads';
 import { integer, oneOf, runCommand, type Values } from '../src/cli/command';
 
@@ -126,13 +126,23 @@ async function main(values: Values<typeof OPTIONS>): Promise<void> {
       });
     await drive(2);
     const cpu0 = cpuSeconds(server.pid);
+    const io0 = ioCounts(server.pid);
     graphqlErrors = 0;
     const result = await drive(duration);
     const cpuMsPerRequest = ((cpuSeconds(server.pid) - cpu0) * 1000) / result.requests.total;
+    const io1 = ioCounts(server.pid);
+    const perRequest = (n: number) => Math.round((n / result.requests.total) * 10) / 10;
+    const io = {
+      writeCalls: perRequest(io1.syscw - io0.syscw),
+      writtenKiB: perRequest((io1.wchar - io0.wchar) / 1024),
+      readCalls: perRequest(io1.syscr - io0.syscr),
+      readKiB: perRequest((io1.rchar - io0.rchar) / 1024),
+    };
+    const ioLine = `per request: ${io.writeCalls} write calls (${io.writtenKiB} KiB), ${io.readCalls} read calls (${io.readKiB} KiB)`;
     await server.stop();
     if (values['no-profile']) {
       process.stdout.write(
-        `${target} ${workload.name} c=${concurrency} on ${customers} customers: ${result.requests.average} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.errors + result.non2xx + graphqlErrors} errors, ${Math.round(cpuMsPerRequest * 100) / 100} CPU ms/request (no profiler)\n`,
+        `${target} ${workload.name} c=${concurrency} on ${customers} customers: ${result.requests.average} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.errors + result.non2xx + graphqlErrors} errors, ${Math.round(cpuMsPerRequest * 100) / 100} CPU ms/request (no profiler)\n${ioLine}\n`,
       );
       return;
     }
@@ -151,12 +161,13 @@ async function main(values: Values<typeof OPTIONS>): Promise<void> {
       p99: result.latency.p99,
       errors: result.errors + result.non2xx + graphqlErrors,
       cpuMsPerRequest: Math.round(cpuMsPerRequest * 100) / 100,
+      io,
       ...summary,
     };
     writeFileSync(`${base}.json`, JSON.stringify(report, null, 2));
     writeFileSync(`${base}.cpuprofile`, readFileSync(path.join(profDir, file)));
     process.stdout.write(
-      `${target} ${workload.name} c=${concurrency}: ${report.rps} req/s, p50 ${report.p50} ms, p99 ${report.p99} ms, ${report.errors} errors, ${report.cpuMsPerRequest} CPU ms/request\n` +
+      `${target} ${workload.name} c=${concurrency}: ${report.rps} req/s, p50 ${report.p50} ms, p99 ${report.p99} ms, ${report.errors} errors, ${report.cpuMsPerRequest} CPU ms/request\n${ioLine}\n` +
         `self time by place:\n${summary.byPlace.map((p) => `  ${String(p.percent).padStart(5)} %  ${p.name}`).join('\n')}\n` +
         `top functions:\n${summary.byFunction.map((p) => `  ${String(p.percent).padStart(5)} %  ${p.name}`).join('\n')}\n` +
         `written: ${path.relative(ROOT, base)}.json and .cpuprofile\n`,

@@ -114,6 +114,36 @@ export const mapCursor = <K, T>(slice: Slice<K>, f: (key: K) => T): Slice<T> => 
   cursor: slice.cursor === null ? null : f(slice.cursor),
 });
 
+// Classes rather than object literals with getters: a page of 50 customers with 5 orders each makes
+// 300 edges, and a literal's getter is a closure and an accessor per object.
+
+class Edge<R, N> {
+  constructor(
+    private readonly row: R,
+    readonly node: N,
+    private readonly cursorOf: (row: R) => string,
+  ) {}
+  get cursor() {
+    return this.cursorOf(this.row);
+  }
+}
+
+class PageInfo<R> {
+  constructor(
+    readonly hasNextPage: boolean,
+    readonly hasPreviousPage: boolean,
+    private readonly start: R | undefined,
+    private readonly end: R | undefined,
+    private readonly cursorOf: (row: R) => string,
+  ) {}
+  get startCursor() {
+    return this.start === undefined ? null : this.cursorOf(this.start);
+  }
+  get endCursor() {
+    return this.end === undefined ? null : this.cursorOf(this.end);
+  }
+}
+
 /**
  * Builds a page from up to size+1 rows fetched in the slice's reading order (reversed when backward;
  * the extra row only signals more edges in that direction). Edges come out in the list's order.
@@ -127,25 +157,7 @@ export function toPage<R, N>(
 ): Page<N> {
   const shown = rows.slice(0, slice.size);
   if (slice.backward) shown.reverse();
-  const edges = shown.map((r) => ({
-    get cursor() {
-      return cursorOf(r);
-    },
-    node: nodeOf(r),
-  }));
+  const edges = shown.map((r) => new Edge(r, nodeOf(r), cursorOf));
   const more = rows.length > slice.size;
-  const [start, end] = [shown[0], shown.at(-1)];
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: more && !slice.backward,
-      hasPreviousPage: more && slice.backward,
-      get startCursor() {
-        return start === undefined ? null : cursorOf(start);
-      },
-      get endCursor() {
-        return end === undefined ? null : cursorOf(end);
-      },
-    },
-  };
+  return { edges, pageInfo: new PageInfo(more && !slice.backward, more && slice.backward, shown[0], shown.at(-1), cursorOf) };
 }

@@ -20,6 +20,7 @@ import {
   type IdentityRow,
   type OrderItemRow,
   type OrderRow,
+  type ProductRow,
   type TicketRow,
 } from '../../sources/crm/rows';
 import type { SocialAccount } from '../../sources/social/contract';
@@ -58,7 +59,7 @@ export interface CustomerExport {
     identities: IdentityRow[];
     /** Recorded consents only: a purpose without a row was never granted. */
     consents: ConsentRow[];
-    orders: (OrderRow & { items: OrderItemRow[] })[];
+    orders: (OrderRow & { items: ExportedItem[] })[];
     supportTickets: TicketRow[];
   };
   /** Every event of the customer, also the anonymous ones under its anonymous and device ids (not another customer's there), oldest first. */
@@ -82,6 +83,13 @@ export interface CustomerExport {
   erasures: ErasureRow[];
   unavailable: Unavailable[];
 }
+
+/** An order's line in the export: its product as an object of its own, as the record reads. */
+type ExportedItem = Omit<OrderItemRow, keyof ProductRow | 'product'> & { product: ProductRow };
+const withProduct = ({ id, name, category, brand, price, product: _, ...line }: OrderItemRow): ExportedItem => ({
+  ...line,
+  product: { id, name, category, brand, price },
+});
 
 /** Fields withheld without profiling consent, as Customer withholds them. */
 const PROFILING_FIELDS = ['interests', 'churnRisk', 'tags'];
@@ -201,7 +209,7 @@ export async function exportCustomerData(ctx: Context, customerId: string, info:
       customer,
       identities,
       consents,
-      orders: orders.map((o, i) => ({ ...o, items: items[i]! })),
+      orders: orders.map((o, i) => ({ ...o, items: items[i]!.map(withProduct) })),
       supportTickets,
     },
     behaviour: events && { events },

@@ -10,7 +10,6 @@ import {
   type CustomerRow,
   type OrderItemRow,
   type OrderRow,
-  type ProductRow,
   type PurchaseSummaryRow,
   type TicketRow,
 } from './rows';
@@ -38,8 +37,6 @@ export interface FactsKey {
 }
 
 const json = (k: unknown) => JSON.stringify(k);
-/** The product of items read without one (no field asked for it). */
-const NO_PRODUCT = Object.freeze({}) as ProductRow;
 /** A bounds object's key, serialised once per object (a request shares one per instant: services/facts.ts). */
 const boundsKeys = new WeakMap<FactBounds, string>();
 const boundsKey = (b: FactBounds) => {
@@ -50,21 +47,9 @@ const boundsKey = (b: FactBounds) => {
 
 /** The items of each of `orderIds` (in line order), with the item and product columns of `columns`. */
 export async function orderItems(db: Db, orderIds: readonly string[], columns: CrmColumns): Promise<OrderItemRow[][]> {
-  const { item, product } = columns;
-  const rows = await q.itemsByOrderIds(db, orderIds, item, product);
-  return groupRows(
-    orderIds,
-    // Built field by field: an object rest (`{ p_id, ...item }`) costs several times as much per row.
-    rows.map((r) => ({
-      order_id: r.order_id,
-      line_no: r.line_no,
-      quantity: r.quantity,
-      unit_price: r.unit_price,
-      line_total: r.line_total,
-      product: product.length ? { id: r.p_id, name: r.p_name, category: r.p_category, brand: r.p_brand, price: r.p_price } : NO_PRODUCT,
-    })),
-    (r) => r.order_id,
-  );
+  const rows = await q.itemsByOrderIds(db, orderIds, columns.item, columns.product);
+  for (const r of rows) r.product = r;
+  return groupRows(orderIds, rows as OrderItemRow[], (r) => r.order_id);
 }
 
 /**

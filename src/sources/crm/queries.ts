@@ -51,11 +51,11 @@ const ITEM_COLUMNS: Record<ItemColumn, Sql> = {
   line_total: sql`(i.quantity * i.unit_price)::numeric(14,2)::text AS line_total`,
 };
 const PRODUCT_COLUMNS: Record<ProductColumn, Sql> = {
-  id: sql`p.id AS p_id`,
-  name: sql`p.name AS p_name`,
-  category: sql`p.category AS p_category`,
-  brand: sql`p.brand AS p_brand`,
-  price: sql`p.price::text AS p_price`,
+  id: sql`p.id`,
+  name: sql`p.name`,
+  category: sql`p.category`,
+  brand: sql`p.brand`,
+  price: sql`p.price::text AS price`,
 };
 /** `keys` and, after them, the fragments of `columns`: one statement text per set of columns. */
 const columnsOf = <K extends string>(keys: Sql, fragments: Record<K, Sql>, columns: readonly K[]) =>
@@ -140,8 +140,6 @@ export const orderCounts = (db: Db, ids: readonly string[], status: string | nul
   );
 };
 
-type ItemRow = Omit<OrderItemRow, 'product'> & { [K in ProductColumn as `p_${K}`]: ProductRow[K] };
-
 /** The items of each order in line order, with `columns` and their product's `productColumns` (products not joined when none). */
 export const itemsByOrderIds = (
   db: Db,
@@ -149,7 +147,7 @@ export const itemsByOrderIds = (
   columns: readonly ItemColumn[],
   productColumns: readonly ProductColumn[],
 ) =>
-  db<ItemRow>(
+  db<Omit<OrderItemRow, 'product'> & { product?: ProductRow }>(
     productColumns.length
       ? sql`SELECT ${columnsOf(sql`i.order_id, i.line_no`, ITEM_COLUMNS, columns)}, ${join(
           productColumns.map((c) => PRODUCT_COLUMNS[c]),
