@@ -79,6 +79,13 @@ const schema = z.object({
   AGENT_CUSTOMERS_PER_HOUR: z.coerce.number().int().min(1).max(10_000_000).default(200),
   /** Distinct customers each partner API key may read per hour (those who did not grant partner_sharing are not counted). */
   PARTNER_CUSTOMERS_PER_HOUR: z.coerce.number().int().min(1).max(10_000_000).default(2_000),
+  /**
+   * Redis (or Valkey) shared by the replicas: per-caller rate limits, customer budgets and APQ
+   * registrations live there (src/redis.ts). Unset: in this process's memory (one replica).
+   */
+  REDIS_URL: url(['redis', 'rediss']).optional(),
+  /** Bound on every Redis command and on connecting; past it the call is served from this replica's memory. */
+  REDIS_TIMEOUT_MS: z.coerce.number().int().min(10).max(10_000).default(250),
   /** How long a looked-up API key is trusted before it is read again (a revocation on another replica takes this long). */
   API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
   /** Roles held to the safelisted operations (operations/*.graphql) besides `partner`, which always is; comma-separated. */

@@ -3,6 +3,7 @@ import type { Db as MongoDb } from 'mongodb';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from './config';
+import type { SharedRedis } from './redis';
 import { loggablePath } from './logger';
 import type { SourceError } from './errors';
 import type { DerivationRules } from './insights/rules';
@@ -37,6 +38,8 @@ export interface Deps {
   auth: Authenticator;
   /** The one clock; tests pass a fixed one. */
   clock?: () => Date;
+  /** Redis shared by the replicas (REDIS_URL): rate limits, customer budgets, APQ registrations; none: this process's memory. */
+  redis?: SharedRedis | null;
 }
 
 /**

@@ -10,6 +10,7 @@ import { metricsServed, serveMetrics } from './observability/scrape';
 import { sendError, sendJson } from './replies';
 import { AuthenticationError } from './security/authenticate';
 import type { Principal } from './security/principal';
+import { memoryCounters, sharedCounters } from './security/counters';
 import { CustomerBudget } from './security/customerBudget';
 import { RateLimits } from './security/rateLimit';
 import { loadSafelist, persistedQueryManifest } from './security/safelist';
@@ -163,8 +164,8 @@ async function segmentExport(deps: Deps, limits: RateLimits, segmentId: string, 
  * probes, not to the internet; /metrics (Prometheus) behind METRICS_TOKEN, off in production without it (scrape.ts).
  */
 export function createHttpServer(apollo: ApolloServer<Context>, deps: Deps): http.Server {
-  const limits = new RateLimits(deps.config.RATE_LIMIT_PER_MINUTE);
-  const budgets = new CustomerBudget(deps.config);
+  const limits = new RateLimits(deps.config.RATE_LIMIT_PER_MINUTE, deps.redis ? sharedCounters(deps.redis, 'rate_limit') : memoryCounters);
+  const budgets = new CustomerBudget(deps.config, deps.redis ? sharedCounters(deps.redis, 'customer_budget') : memoryCounters);
   const explorer = deps.config.EXPLORER ? createExplorer('/graphql') : null;
   if (deps.config.EXPLORER && !explorer)
     deps.logger.warn('EXPLORER is on but the ruru package is not installed (a dev dependency): /explorer is off');

@@ -8,6 +8,7 @@ import { createHttpServer } from './http';
 import { loadRules } from './insights/rules';
 import { TagRegistry } from './services/tagRegistry';
 import { createLogger } from './logger';
+import { openRedis } from './redis';
 import { ApiKeyStore } from './security/apiKeys';
 import { createAuthenticator } from './security/authenticate';
 import { developmentSecret } from './security/devSecret';
@@ -59,7 +60,8 @@ async function main(): Promise<void> {
   await tags.start(config.TAG_REFRESH_SECONDS);
   const generated = config.JWT_SECRET || config.JWT_JWKS_URL ? undefined : developmentSecret(config);
   const auth = createAuthenticator(config, tokenKey(config, generated), new ApiKeyStore(crm.pool, config.API_KEY_CACHE_SECONDS));
-  const deps = { config, crmPool: crm.pool, behaviourDb: behaviour.db, social: social.client, rules, tags, logger, auth };
+  const redis = openRedis(config, logger);
+  const deps = { config, crmPool: crm.pool, behaviourDb: behaviour.db, social: social.client, rules, tags, logger, auth, redis };
   // Snapshot builds get their own small pool with a long statement budget (copying a version's rows
   // takes longer than a request may); the first one is built in the background (schedule.ts).
   const builderPool = createCrmPool({ ...config, DB_STATEMENT_TIMEOUT_MS: 600_000, DB_POOL_MAX: 3 }, crm.url);
@@ -113,12 +115,12 @@ async function main(): Promise<void> {
     await apollo.stop();
     logger.info('API closed');
     let code = 0;
-    await closeSources([crmPoolHandle(builderPool), crm, behaviour, social], () => logger.info('pools and clients closed')).catch(
-      (err: unknown) => {
-        code = 1;
-        logger.error({ err }, 'closing the sources failed');
-      },
-    );
+    await closeSources([crmPoolHandle(builderPool), crm, behaviour, social, ...(redis ? [redis] : [])], () =>
+      logger.info('pools and clients closed'),
+    ).catch((err: unknown) => {
+      code = 1;
+      logger.error({ err }, 'closing the sources failed');
+    });
     const embedded = Object.keys(sources).filter((name) => sources[name as keyof typeof sources] === 'embedded');
     if (embedded.length) logger.info({ embedded }, 'embedded services stopped');
     await tracing?.stop();

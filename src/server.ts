@@ -23,8 +23,11 @@ import { crmColumnsOf } from './services/columns';
 import { describeAccess, readPolicies } from './security/policies';
 import { documentFields } from './services/selection';
 import { isPartnerOnly } from './security/principal';
+import { sharedRegistrations } from './security/registrations';
 import { loadSafelist, persistedQueryCache } from './security/safelist';
 import { formatRoundTrips } from './sources/roundTrips';
+
+const APQ_TTL_SECONDS = 86_400;
 
 /** Codes a client may see as they are (errors.ts); everything else is an unexpected failure and is masked. */
 const CLIENT_CODES: ReadonlySet<string> = new Set(ERROR_CODES.filter((c) => c !== 'INTERNAL_SERVER_ERROR'));
@@ -175,7 +178,8 @@ export function createApollo(deps: Deps): ApolloServer<Context> {
     allowBatchedHttpRequests: false,
     validationRules: limits.validationRules,
     parseOptions: { maxTokens: deps.config.MAX_QUERY_TOKENS },
-    persistedQueries: { cache: persistedQueryCache(safelist) },
+    // A registration lives a day in the shared Redis (the LRU keeps it while used); a client registers again after a miss.
+    persistedQueries: { cache: persistedQueryCache(safelist, deps.redis ? sharedRegistrations(deps.redis) : null), ttl: APQ_TTL_SECONDS },
     formatError: production ? formatErrorWithoutSuggestions : formatError,
     // Compact JSON: Apollo's default pretty-prints every response, ~3 % of a large page's CPU.
     stringifyResult: (result) => JSON.stringify(result),

@@ -56,6 +56,13 @@ export const customerBudgetRefusals = new Counter({
   registers: [registry],
 });
 
+export const sharedStoreFallbacks = new Counter({
+  name: 'c360_shared_store_fallbacks_total',
+  help: "Calls to the replicas' shared Redis that failed or timed out and were served from this replica's memory instead, by use (rate_limit, customer_budget, persisted_queries).",
+  labelNames: ['use'] as const,
+  registers: [registry],
+});
+
 /** 0 closed, 1 half-open, 2 open, 3 isolated; set from the social client's breaker when scraped. */
 export const breakerState = new Gauge({
   name: 'c360_circuit_breaker_state',

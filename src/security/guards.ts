@@ -84,18 +84,21 @@ export function installGuards(schema: GraphQLSchema, policies: ReadonlyMap<strin
         const aligned = list && !isNonNullType(listType.ofType);
         const place = (ctx: Context, info: GraphQLResolveInfo, placed: Placed[] | null) => {
           const customers = mixed && placed ? placed.map((c) => allowed(ctx, c)) : placed;
-          if (customers && !ctx.budget.take(customers.flatMap((c) => (isCustomer(c) ? [c.id] : [])))) throw ctx.budget.refusal();
-          if (list) {
-            customers?.forEach((c, i) => isCustomer(c) && ctx.audit.customerAt({ prev: info.path, key: i, typename: undefined }, c.id));
-            return customers;
-          }
-          const one = customers?.[0] ?? null;
-          if (one instanceof Error) throw one;
-          if (isCustomer(one)) ctx.audit.customerAt(info.path, one.id);
-          return one;
+          const fits = customers ? ctx.budget.take(customers.flatMap((c) => (isCustomer(c) ? [c.id] : []))) : true;
+          return then(fits, (ok) => {
+            if (!ok) throw ctx.budget.refusal();
+            if (list) {
+              customers?.forEach((c, i) => isCustomer(c) && ctx.audit.customerAt({ prev: info.path, key: i, typename: undefined }, c.id));
+              return customers;
+            }
+            const one = customers?.[0] ?? null;
+            if (one instanceof Error) throw one;
+            if (isCustomer(one)) ctx.audit.customerAt(info.path, one.id);
+            return one;
+          });
         };
-        // Synchronous unless the caller is a partner (whose customers are filtered by consent): a
-        // page's 100 edges cost no extra promise each.
+        // Synchronous unless the caller is counted (budget.take) or a partner (whose customers are
+        // filtered by consent): a lister's page of 100 edges costs no extra promise each.
         field.resolve = (parent, args, ctx, info) =>
           then(resolve(parent, args, ctx, info), (value) => {
             const customers = (list ? value : [value]) as Placed[] | null;

@@ -64,20 +64,28 @@ export function persistedQueryManifest(safelist: Safelist): PersistedQueryManife
 
 /**
  * Apollo's persisted-query cache: the safelist first (so its operations work by hash on a fresh
- * replica), then what clients registered, in a bounded LRU.
+ * replica), then what clients registered with this replica, in a bounded LRU, then what they
+ * registered with any replica (`shared`: security/registrations.ts, with REDIS_URL). A registration
+ * goes to both; one found in `shared` is kept in the LRU (a hash names one text forever).
  */
-export function persistedQueryCache(safelist: Safelist, max = 10_000): KeyValueCache<string> {
+export function persistedQueryCache(safelist: Safelist, shared: KeyValueCache<string> | null = null, max = 10_000): KeyValueCache<string> {
   const registered = new LRUCache<string, string>({ max });
   const hashOf = (key: string) => key.replace(/^apq:/, '');
   return {
     async get(key) {
-      return safelist.byHash.get(hashOf(key)) ?? registered.get(key);
+      const known = safelist.byHash.get(hashOf(key)) ?? registered.get(key);
+      if (known !== undefined || !shared) return known;
+      const found = await shared.get(key);
+      if (found !== undefined) registered.set(key, found);
+      return found;
     },
-    async set(key, value) {
+    async set(key, value, options) {
       registered.set(key, value);
+      await shared?.set(key, value, options);
     },
     async delete(key) {
-      return registered.delete(key);
+      const [here] = await Promise.all([registered.delete(key), shared?.delete(key)]);
+      return here;
     },
   };
 }

@@ -77,8 +77,8 @@ const linkView = (l: g.LinkRow) => ({
  * is already this person's. Returns the customer's id.
  */
 /** A write about customers counts against the caller's hourly budget before anything is written (customerBudget.ts). */
-function spend(ctx: Context, customerIds: string[]): void {
-  if (!ctx.budget.take(customerIds)) throw ctx.budget.refusal();
+async function spend(ctx: Context, customerIds: string[]): Promise<void> {
+  if (!(await ctx.budget.take(customerIds))) throw ctx.budget.refusal();
 }
 
 export async function linkIdentity(
@@ -91,7 +91,7 @@ export async function linkIdentity(
   const key = linkKey(ctx, identifier);
   const why = text(evidence, 'evidence');
   if (!(confidence > 0 && confidence <= 1)) throw badUserInput('`confidence` must be in (0, 1].', 'confidence');
-  spend(ctx, [customerId]);
+  await spend(ctx, [customerId]);
   await write(ctx, async (db) => {
     await lockedSurvivor(db, customerId, 'customerId');
     await g.lockIdentifier(db, key.kind, key.key);
@@ -99,7 +99,7 @@ export async function linkIdentity(
     const others = owners.filter((id) => id !== customerId);
     if (others.length > 0) {
       // Naming the holder tells who owns the identifier: a read of those customers, budgeted and audited.
-      spend(ctx, others);
+      await spend(ctx, others);
       for (const other of others) ctx.audit.record(other, 'Mutation.linkIdentity');
       throw conflict(
         `This ${key.kind.replace('_', ' ')} already belongs to customer ${others.join(', ')}; unlink it there first, or merge the records.`,
@@ -132,7 +132,7 @@ export async function linkIdentity(
 export async function unlinkIdentity(ctx: Context, customerId: string, identifier: IdentifierInput, reason: string): Promise<string> {
   const key = linkKey(ctx, identifier);
   const why = text(reason, 'reason');
-  spend(ctx, [customerId]);
+  await spend(ctx, [customerId]);
   await write(ctx, async (db) => {
     const survivor = await lockedSurvivor(db, customerId, 'customerId');
     await g.lockIdentifier(db, key.kind, key.key);

@@ -38,6 +38,7 @@ export function scheduleSnapshots(
     try {
       const result = await buildSnapshot(deps, { incremental: true, batchSize: BATCH, pauseMs: PAUSE_MS, onProgress });
       if (result) deps.logger.info({ ...result }, 'profile snapshot built');
+      else deps.logger.info('profile snapshot build skipped: another one is running (another replica, or `npm run snapshot`)');
     } catch (err) {
       if (err instanceof Stopped) deps.logger.info('profile snapshot build paused by the stop; the next run resumes it');
       else deps.logger.warn({ err }, 'profile snapshot build failed; the next run resumes it');
