@@ -106,6 +106,7 @@ export function faults(stores: Stores, dataDir: string): Fault[] {
       async run(downMs) {
         // Through the API's own DATABASE_URL: its statements on orders wait on the lock, holding their connections.
         const client = new pg.Client({ connectionString: stores.postgres.url });
+        client.on('error', () => undefined); // its session ends with the fault
         await client.connect();
         try {
           await client.query('BEGIN');

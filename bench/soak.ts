@@ -110,6 +110,7 @@ async function main(values: Values<typeof OPTIONS>): Promise<void> {
   const secret = randomBytes(32).toString('base64url');
   const metricsToken = randomBytes(16).toString('hex');
   const admin = new pg.Pool({ connectionString: stores.pgUrl, max: 2 });
+  admin.on('error', () => undefined); // an idle connection lost when chaos kills PostgreSQL: the next query reconnects
   let api: Awaited<ReturnType<typeof startService>> | null = null;
   try {
     api = await startService(
