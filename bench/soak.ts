@@ -12,7 +12,7 @@ import { faults, type Fault } from './chaos';
 import { apiEnvironment, ensureDataset, ROOT, startFlags, startStores } from './dataset';
 import { startService } from './processes';
 import { ANSWERS, driveMix, soakInputs, soakOperations, type Role, type Sample } from './soakLoad';
-import { chartSvg, toMarkdown, type Window } from './soakReport';
+import { chartSvg, toMarkdown, type Scrape, type Window } from './soakReport';
 
 const USAGE = `usage: npm run soak -- [--minutes 10] [--quick] [--chaos] [--concurrency 8] [--customers 2000]
 
@@ -46,19 +46,6 @@ const SLOT_MS = 22_000;
 const GRACE_MS = 15_000;
 /** Requests are abandoned after this (a TIMEOUT: something hung). */
 const CLIENT_TIMEOUT_MS = 30_000;
-
-/** The series of one /metrics scrape. */
-interface Scrape {
-  t: number;
-  heapAfterGcMiB: number;
-  rssMiB: number;
-  eventLoopP99Ms: number;
-  handles: number;
-  poolInUse: number;
-  poolWaiting: number;
-  inFlight: number;
-  errorsByCode: Record<string, number>;
-}
 
 /** Value of the sample line `name` (with its labels) in a Prometheus exposition; NaN when absent. */
 const metric = (text: string, name: string) => {

@@ -8,7 +8,8 @@ export interface Window {
   returned: number;
 }
 
-interface Scraped {
+/** The series of one /metrics scrape (ms since the soak started). */
+export interface Scrape {
   t: number;
   heapAfterGcMiB: number;
   rssMiB: number;
@@ -17,6 +18,7 @@ interface Scraped {
   poolInUse: number;
   poolWaiting: number;
   inFlight: number;
+  errorsByCode: Record<string, number>;
 }
 
 const PANEL_HEIGHT = 130;
@@ -27,11 +29,11 @@ const GAP = 45;
  * memory, event-loop delay, open handles with the CRM pool and requests in flight, and answers per
  * second (all, and not whole); fault windows shaded and labelled by source.
  */
-export async function chartSvg(scrapes: Scraped[], samples: Sample[], windows: Window[], title: string): Promise<string> {
+export async function chartSvg(scrapes: Scrape[], samples: Sample[], windows: Window[], title: string): Promise<string> {
   const vega = await import('vega');
   const s = (t: number) => Math.round(t / 100) / 10;
   const rows: { panel: string; series: string; t: number; value: number }[] = [];
-  const add = (panel: string, series: string, pick: (x: Scraped) => number) =>
+  const add = (panel: string, series: string, pick: (x: Scrape) => number) =>
     scrapes.forEach((x) => Number.isFinite(pick(x)) && rows.push({ panel, series, t: s(x.t), value: pick(x) }));
   add('memory (MiB)', 'heap after GC', (x) => x.heapAfterGcMiB);
   add('memory (MiB)', 'RSS', (x) => x.rssMiB);
@@ -160,6 +162,8 @@ const list = (m: Record<string, number>) =>
     .map(([k, v]) => `${k} ${v}`)
     .join(', ') || '—';
 
+const tally = (xs: string[]) => xs.reduce<Record<string, number>>((m, x) => ({ ...m, [x]: (m[x] ?? 0) + 1 }), {});
+
 /** The run's figures against the issue's targets, its faults and operations, in markdown. */
 export function toMarkdown(r: Report, chart: string): string {
   const lines = [
@@ -205,7 +209,7 @@ export function toMarkdown(r: Report, chart: string): string {
       '',
       ...r.unexpected.map(
         (x) =>
-          `- ${Math.round(x.start / 100) / 10} s ${x.op} (${x.role}): HTTP ${x.status}, ${x.codes.join(', ') || 'no errors'}${x.unavailable.length ? ` (unavailable: ${x.unavailable.join(', ')})` : ''}, ${x.end - x.start} ms`,
+          `- ${Math.round(x.start / 100) / 10} s ${x.op} (${x.role}): HTTP ${x.status}, ${x.codes.length ? list(tally(x.codes)) : 'no errors'}${x.unavailable.length ? ` (unavailable: ${list(tally(x.unavailable))})` : ''}, ${x.end - x.start} ms`,
       ),
       '',
     );
