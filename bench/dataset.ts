@@ -41,19 +41,26 @@ export function ensureDataset(customers: number, log: (s: string) => void): stri
   return dir;
 }
 
-/** A seeded dataset's stores, each its own process: PostgreSQL, the MongoDB-compatible server, the social provider. */
-export async function startStores(dataDir: string) {
-  const postgres = await startEmbeddedPostgres({ dir: path.join(dataDir, 'postgres'), database: 'customer360', persistent: true });
+/** The dataset's PostgreSQL (on `port`, by default a free one), with the lookup indexes the API expects. */
+export async function startPostgres(dataDir: string, port?: number) {
+  const postgres = await startEmbeddedPostgres({ dir: path.join(dataDir, 'postgres'), database: 'customer360', persistent: true, port });
   // A dataset seeded before an index the API expects existed gets it (the API only warns on a DATABASE_URL).
   const setup = new pg.Pool({ connectionString: postgres.url, max: 1 });
   await createLookupIndexes(setup).finally(() => setup.end());
-  // A large dataset's events take minutes to load into the embedded server.
-  const mongo = await spawnEmbeddedMongo({ dbpath: path.join(dataDir, 'mongo'), startTimeoutMs: 900_000 }).catch(async (e: unknown) => {
-    await postgres.stop();
-    throw e;
-  });
-  const socialToken = randomBytes(16).toString('hex');
-  const social: Service = await startService(
+  return postgres;
+}
+
+/** The dataset's MongoDB-compatible server (on `port`, by default a free one); a large dataset's events take minutes to load. */
+export const startMongo = (dataDir: string, port?: number) =>
+  spawnEmbeddedMongo({ dbpath: path.join(dataDir, 'mongo'), port, startTimeoutMs: 900_000 });
+
+/** The bundled social provider over the dataset's accounts (on `port`, by default a free one), misbehaving as `flags` say (its CLI's). */
+export const startSocial = (
+  dataDir: string,
+  token: string,
+  { port, flags = [] }: { port?: number; flags?: string[] } = {},
+): Promise<Service> =>
+  startService(
     'social',
     [
       '--require',
@@ -62,24 +69,60 @@ export async function startStores(dataDir: string) {
       '--data',
       path.join(dataDir, 'social', 'accounts.json'),
       '--token',
-      socialToken,
+      token,
+      ...(port ? ['--port', String(port)] : []),
+      ...flags,
     ],
     { ...process.env },
     /listening on (http\S+)/,
-  ).catch(async (e: unknown) => {
+  );
+
+/** A seeded dataset's stores, each its own process: PostgreSQL, the MongoDB-compatible server, the social provider. */
+export async function startStores(dataDir: string) {
+  const postgres = await startPostgres(dataDir);
+  const mongo = await startMongo(dataDir).catch(async (e: unknown) => {
+    await postgres.stop();
+    throw e;
+  });
+  const socialToken = randomBytes(16).toString('hex');
+  const social = await startSocial(dataDir, socialToken).catch(async (e: unknown) => {
     await mongo.stop();
     await postgres.stop();
     throw e;
   });
   return {
     pgUrl: postgres.url,
+    postgres,
     mongo,
     social,
     socialToken,
+    /** Stops the stores this object holds now (chaos replaces them when it restarts one). */
     async stop() {
-      await social.stop();
-      await mongo.stop();
-      await postgres.stop();
+      await this.social.stop();
+      await this.mongo.stop();
+      await this.postgres.stop();
     },
   };
 }
+
+/**
+ * The environment of the API's production build over `stores`, as the benches run it: tokens signed
+ * with `secret`, limits and budgets out of the way, background refreshes off; `extra` on top.
+ */
+export const apiEnvironment = (stores: Awaited<ReturnType<typeof startStores>>, secret: string, extra: NodeJS.ProcessEnv = {}) => ({
+  ...process.env,
+  NODE_ENV: 'production',
+  PORT: '0',
+  LOG_LEVEL: 'info',
+  DATABASE_URL: stores.pgUrl,
+  MONGODB_URI: stores.mongo.uri,
+  MONGODB_DB: 'behaviour',
+  SOCIAL_API_URL: stores.social.url,
+  SOCIAL_API_TOKEN: stores.socialToken,
+  JWT_SECRET: secret,
+  RATE_LIMIT_PER_MINUTE: '1000000',
+  AGENT_CUSTOMERS_PER_HOUR: '10000000',
+  SEARCH_REFRESH_SECONDS: '0',
+  TAG_REFRESH_SECONDS: '0',
+  ...extra,
+});

@@ -5,7 +5,7 @@ import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { mintToken } from '../src/security/tokens';
-import { ensureDataset, ROOT, startFlags, startStores } from './dataset';
+import { apiEnvironment, ensureDataset, ROOT, startFlags, startStores } from './dataset';
 import { cpuSeconds, ioCounts, startService } from './processes';
 import { onlyExpectedErrors, sampleInputs, WORKLOAD_NAMES, workloads } from './workloads';
 import { integer, oneOf, runCommand, type Values } from '../src/cli/command';
@@ -81,22 +81,7 @@ async function main(values: Values<typeof OPTIONS>): Promise<void> {
   const profDir = mkdtempSync(path.join(os.tmpdir(), 'c360-prof-'));
   try {
     const secret = randomBytes(32).toString('base64url');
-    const env = {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      DATABASE_URL: stores.pgUrl,
-      MONGODB_URI: stores.mongo.uri,
-      MONGODB_DB: 'behaviour',
-      SOCIAL_API_URL: stores.social.url,
-      SOCIAL_API_TOKEN: stores.socialToken,
-      JWT_SECRET: secret,
-      RATE_LIMIT_PER_MINUTE: '1000000',
-      AGENT_CUSTOMERS_PER_HOUR: '10000000',
-      SEARCH_REFRESH_SECONDS: '0',
-      TAG_REFRESH_SECONDS: '0',
-    };
+    const env = apiEnvironment(stores, secret);
     const prof = values['no-profile'] ? [] : ['--cpu-prof', `--cpu-prof-dir=${profDir}`];
     const server =
       target === 'raw'

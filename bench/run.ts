@@ -7,7 +7,7 @@ import autocannon from 'autocannon';
 import { build as buildHistogram } from 'hdr-histogram-js';
 import pg from 'pg';
 import { mintToken } from '../src/security/tokens';
-import { ensureDataset, ROOT, startFlags, startStores } from './dataset';
+import { apiEnvironment, ensureDataset, ROOT, startFlags, startStores } from './dataset';
 import { ensureNode, majorOf } from './node';
 import { cpuSeconds, postgresCpu, postgresCpuSince, rssMiB, startService, type Service } from './processes';
 import { BENCH_TOOLS, ensureBenchTools } from './tools';
@@ -186,28 +186,12 @@ interface Shared {
  * targets, and stops those servers (the stores stay up for the next Node).
  */
 async function runOn(node: { version: string; bin: string }, { seconds, levels, log, progress, stores, inputs }: Shared) {
-  const { social, socialToken, mongo, pgUrl } = stores;
+  const { social, mongo, pgUrl } = stores;
   // PostGraphile 5 declares Node >= 22; older Nodes lack Promise.withResolvers, which it needs.
   const polyfill = majorOf(node.version) < 22;
   const secret = randomBytes(32).toString('base64url');
-  const apiEnv = (batch: boolean): NodeJS.ProcessEnv => ({
-    ...process.env,
-    NODE_ENV: 'production',
-    PORT: '0',
-    LOG_LEVEL: 'info',
-    DATABASE_URL: pgUrl,
-    MONGODB_URI: mongo.uri,
-    MONGODB_DB: 'behaviour',
-    SOCIAL_API_URL: social.url,
-    SOCIAL_API_TOKEN: socialToken,
-    JWT_SECRET: secret,
-    RATE_LIMIT_PER_MINUTE: '1000000',
-    AGENT_CUSTOMERS_PER_HOUR: '10000000',
-    EXPOSE_ROUND_TRIPS: 'true',
-    SEARCH_REFRESH_SECONDS: '0',
-    TAG_REFRESH_SECONDS: '0',
-    BATCH_LOADS: String(batch),
-  });
+  const apiEnv = (batch: boolean): NodeJS.ProcessEnv =>
+    apiEnvironment(stores, secret, { EXPOSE_ROUND_TRIPS: 'true', BATCH_LOADS: String(batch) });
   const services: Service[] = [];
   const start = async (name: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp) => {
     const service = await startService(name, args, env, ready, { node: node.bin });

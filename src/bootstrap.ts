@@ -68,6 +68,17 @@ export const crmPoolHandle = (pool: pg.Pool): SourceHandle & { pool: pg.Pool } =
   stopEmbedded: async () => undefined,
 });
 
+/**
+ * The CRM for an operator command beside a running API: DATABASE_URL, else the embedded PostgreSQL
+ * under DATA_DIR while another process runs it (`npm start`), else openCrm (which starts it).
+ */
+export async function openOperatorCrm(config: Config, logger: Logger): Promise<SourceHandle & { pool: pg.Pool }> {
+  const running = config.DATABASE_URL
+    ? null
+    : (await loadEmbedded('DATABASE_URL')).runningEmbeddedPostgresUrl(path.join(config.DATA_DIR, 'postgres'), 'customer360');
+  return running ? crmPoolHandle(createCrmPool(config, running)) : openCrm(config, logger);
+}
+
 export interface CrmHandle extends SourceHandle {
   pool: pg.Pool;
   /** The connection string (for a second pool with other limits, e.g. the snapshot builder's). */

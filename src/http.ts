@@ -6,6 +6,7 @@ import { createContext, type Context, type Deps } from './context';
 import { createExplorer, EXPLORER_PATH } from './explorer';
 import { EXPORT_PATH, exportSegment } from './exports';
 import { readiness } from './observability/health';
+import { requestsInFlight } from './observability/metrics';
 import { metricsServed, serveMetrics } from './observability/scrape';
 import { sendError, sendJson } from './replies';
 import { AuthenticationError } from './security/authenticate';
@@ -174,6 +175,8 @@ export function createHttpServer(apollo: ApolloServer<Context>, deps: Deps): htt
   const metrics = metricsServed(deps.config);
   if (!metrics) deps.logger.warn('METRICS_TOKEN is not set: /metrics is off in production');
   return http.createServer((req, res) => {
+    requestsInFlight.inc();
+    res.once('close', () => requestsInFlight.dec());
     const path = (req.url ?? '/').split('?')[0]!;
     const handle = async () => {
       if (path === '/graphql') return graphql(apollo, deps, limits, budgets, req, res);

@@ -1,3 +1,5 @@
+import { PerformanceObserver } from 'node:perf_hooks';
+import v8 from 'node:v8';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { SourceName } from '../errors';
 
@@ -68,6 +70,28 @@ export const breakerState = new Gauge({
   name: 'c360_circuit_breaker_state',
   help: 'Circuit breaker of a source: 0 closed, 1 half-open, 2 open, 3 isolated.',
   labelNames: ['source'] as const,
+  registers: [registry],
+});
+
+/** The heap in use right after the latest garbage collection: what survives, the series a leak makes grow. */
+export const heapUsedAfterGc = new Gauge({
+  name: 'c360_heap_used_after_gc_bytes',
+  help: 'V8 heap in use as measured right after the latest garbage collection (any kind).',
+  registers: [registry],
+});
+new PerformanceObserver(() => heapUsedAfterGc.set(v8.getHeapStatistics().used_heap_size)).observe({ entryTypes: ['gc'] });
+
+export const requestsInFlight = new Gauge({
+  name: 'c360_http_requests_in_flight',
+  help: 'HTTP requests received and not yet answered (every path).',
+  registers: [registry],
+});
+
+/** Set from the CRM pool when scraped. */
+export const crmPoolConnections = new Gauge({
+  name: 'c360_crm_pool_connections',
+  help: 'CRM pool: connections in use (checked out), idle, and requests waiting for one.',
+  labelNames: ['state'] as const,
   registers: [registry],
 });
 

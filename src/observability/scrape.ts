@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import type { Deps } from '../context';
 import { sendJson } from '../replies';
 import { sha256 } from '../sha256';
-import { breakerState, registry } from './metrics';
+import { breakerState, crmPoolConnections, registry } from './metrics';
 
 const BREAKER_STATES = ['closed', 'half_open', 'open', 'isolated'];
 
@@ -16,7 +16,7 @@ export const metricsServed = (config: Config) => config.METRICS_TOKEN !== undefi
  * (compared in constant time; 401 otherwise); without it, to anybody — call only when metricsServed.
  */
 export async function serveMetrics(
-  { config, social }: Pick<Deps, 'config' | 'social'>,
+  { config, social, crmPool }: Pick<Deps, 'config' | 'social' | 'crmPool'>,
   req: http.IncomingMessage,
   res: http.ServerResponse,
 ): Promise<void> {
@@ -32,6 +32,9 @@ export async function serveMetrics(
     }
   }
   breakerState.set({ source: 'social' }, BREAKER_STATES.indexOf(social.breakerState()));
+  crmPoolConnections.set({ state: 'in_use' }, crmPool.totalCount - crmPool.idleCount);
+  crmPoolConnections.set({ state: 'idle' }, crmPool.idleCount);
+  crmPoolConnections.set({ state: 'waiting' }, crmPool.waitingCount);
   res.writeHead(200, { 'content-type': registry.contentType });
   res.end(await registry.metrics());
 }

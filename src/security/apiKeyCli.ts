@@ -1,9 +1,7 @@
-import path from 'node:path';
 import { integer, listOf, oneOf, required, runCommand, UsageError } from '../cli/command';
-import { closeSources, crmPoolHandle, loadEmbedded, openCrm } from '../bootstrap';
+import { closeSources, openOperatorCrm } from '../bootstrap';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
-import { createCrmPool } from '../sources/crm/pool';
 import { ApiKeyStore } from './apiKeys';
 import { SCOPES } from './principal';
 
@@ -47,10 +45,7 @@ runCommand(
 
     const config = loadConfig();
     const logger = createLogger({ ...config, LOG_LEVEL: 'warn' });
-    const running = config.DATABASE_URL
-      ? null
-      : (await loadEmbedded('DATABASE_URL')).runningEmbeddedPostgresUrl(path.join(config.DATA_DIR, 'postgres'), 'customer360');
-    const crm = running ? crmPoolHandle(createCrmPool(config, running)) : await openCrm(config, logger);
+    const crm = await openOperatorCrm(config, logger);
     const store = new ApiKeyStore(crm.pool, 0);
     const by = `cli:${process.env.USER ?? 'operator'}`;
     try {

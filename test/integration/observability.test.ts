@@ -56,6 +56,20 @@ describe('GET /metrics', () => {
   });
 });
 
+describe('GET /metrics: the soak series', () => {
+  it('reports the heap after the last GC, the requests in flight and the CRM pool', async () => {
+    await suite.api.gql(`{ customers(first: 5) { edges { node { id } } } }`);
+    await new Promise((resolve) => setImmediate(resolve)); // GC entries reach their observer asynchronously
+    const { text } = await get(suite.api, '/metrics');
+    expect(sample(text, 'c360_heap_used_after_gc_bytes')).toBeGreaterThan(1_000_000);
+    // The scrape itself is in flight while it is answered.
+    expect(sample(text, 'c360_http_requests_in_flight')).toBe(1);
+    expect(sample(text, 'c360_crm_pool_connections{state="in_use"}')).toBe(0);
+    expect(sample(text, 'c360_crm_pool_connections{state="idle"}')).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'c360_crm_pool_connections{state="waiting"}')).toBe(0);
+  });
+});
+
 /** The c360_ sample lines of the exposition (one per series and bucket). */
 const series = (text: string) => text.split('\n').filter((l) => l.startsWith('c360_'));
 

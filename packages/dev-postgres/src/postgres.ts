@@ -27,6 +27,8 @@ export interface EmbeddedPostgresHandle {
   /** postgres:// URL of `database` on the embedded server. */
   url: string;
   port: number;
+  /** The postmaster's process id. */
+  pid: number;
   /** Fast shutdown (open sessions are ended: close the pools first); resolves once PostgreSQL has exited. */
   stop(): Promise<void>;
 }
@@ -37,6 +39,8 @@ export interface EmbeddedPostgresOptions {
   database: string;
   /** Keep the cluster's files after stop (false: a throwaway cluster, e.g. for tests). */
   persistent: boolean;
+  /** The loopback port (default: a free one), e.g. to start a cluster again where its clients expect it. */
+  port?: number;
   /**
    * Run PostgreSQL in a process group of its own, out of reach of the SIGINT a terminal sends its
    * foreground group on Ctrl-C: for a caller that handles the signal itself and calls stop() once its
@@ -80,7 +84,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const password = initialised
     ? (JSON.parse(readFileSync(credentialsFile, 'utf8')) as { password: string }).password
     : randomBytes(18).toString('base64url');
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   if (!initialised) {
     rmSync(dir, { recursive: true, force: true });
     const EmbeddedPostgres = loadEmbeddedPostgres();
@@ -113,6 +117,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   return {
     url,
     port,
+    pid: server.pid,
     async stop() {
       await server.stop();
       if (!opts.persistent) rmSync(dir, { recursive: true, force: true });
@@ -130,7 +135,7 @@ async function runPostgres(
   dir: string,
   port: number,
   { onLog, ownProcessGroup = false }: Pick<EmbeddedPostgresOptions, 'onLog' | 'ownProcessGroup'>,
-): Promise<{ stop(): Promise<void> }> {
+): Promise<{ pid: number; stop(): Promise<void> }> {
   const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }));
   const asUser = process.getuid?.() === 0 ? { uid: id('-u'), gid: id('-g') } : {};
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off'];
@@ -156,6 +161,7 @@ async function runPostgres(
     void exited.then(() => reject(new Error(log.join('').trim().split('\n').slice(-3).join(' | '))));
   });
   return {
+    pid: child.pid!,
     async stop() {
       process.removeListener('exit', stopOnExit);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
