@@ -3,6 +3,7 @@ import { HeaderMap } from '@apollo/server';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { createContext, type Context, type Deps } from './context';
+import { SourceError } from './errors';
 import { createExplorer, EXPLORER_PATH } from './explorer';
 import { EXPORT_PATH, exportSegment } from './exports';
 import { readiness } from './observability/health';
@@ -18,6 +19,9 @@ import { loadSafelist, persistedQueryManifest } from './security/safelist';
 import { TokenKeysUnavailable } from './security/tokens';
 
 class BodyTooLarge extends Error {}
+
+/** Retry-After of a 503 while the store of API keys (the CRM) does not answer. */
+const CREDENTIALS_RETRY_SECONDS = 5;
 
 /**
  * The request body as text. Past `limit` bytes the rest is read and dropped (so the client still
@@ -70,6 +74,18 @@ async function admit(
     if (e instanceof TokenKeysUnavailable) {
       deps.logger.error({ err: e.cause }, 'token keys unavailable');
       sendError(res, 503, 'Credentials cannot be checked right now; try again shortly.', { code: 'SOURCE_UNAVAILABLE', source: 'jwks' });
+      return null;
+    }
+    // An API key is looked up in the CRM: while it is down, the key can be neither accepted nor refused.
+    if (e instanceof SourceError) {
+      deps.logger.warn({ requestId, source: e.sourceName, reason: e.reason }, 'request refused: credentials cannot be checked');
+      sendError(
+        res,
+        503,
+        'Credentials cannot be checked right now; try again shortly.',
+        { code: 'SOURCE_UNAVAILABLE', source: e.sourceName, reason: e.reason },
+        { 'retry-after': String(CREDENTIALS_RETRY_SECONDS) },
+      );
       return null;
     }
     throw e;

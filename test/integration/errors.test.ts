@@ -5,6 +5,9 @@ import { fixtureDataset, LINA, NOW } from '../fixtures/crm';
 import { createCrmPool } from '../../src/sources/crm/pool';
 import { freePort } from '@c360/dev-postgres';
 import { apiSuite } from '../helpers/suite';
+import { ApiKeyStore } from '../../src/security/apiKeys';
+import { createAuthenticator } from '../../src/security/authenticate';
+import { tokenKey } from '../../src/security/tokens';
 
 const suite = apiSuite('errors', fixtureDataset(), { clock: () => NOW });
 
@@ -27,6 +30,27 @@ describe('a CRM that is down or slow', () => {
         path: ['customer'],
         extensions: { code: 'SOURCE_UNAVAILABLE', source: 'crm', reason: 'unreachable' },
       });
+      expect(JSON.stringify(body)).not.toMatch(NO_LEAKS);
+    } finally {
+      await down.close();
+      await pool.end();
+    }
+  });
+
+  it('refuses an API key it cannot check with 503 SOURCE_UNAVAILABLE and Retry-After, not an internal error', async () => {
+    const port = await freePort();
+    const config = testConfig({ DATABASE_URL: `postgres://u:p@127.0.0.1:${port}/x`, DB_CONNECT_TIMEOUT_MS: '500' });
+    const pool = createCrmPool(config, config.DATABASE_URL!);
+    // The keys are looked up in the CRM that is down.
+    const auth = createAuthenticator(config, tokenKey(config), new ApiKeyStore(pool, 0));
+    const down = await startTestServer(suite.db, () => NOW, { config, crmPool: pool, auth });
+    try {
+      const key = `c360_k_0123456789ab_${'A'.repeat(43)}`;
+      const res = await down.post(JSON.stringify({ query: `{ customer(id: "${LINA}") { id } }` }), { 'x-api-key': key });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+      const body = (await res.json()) as { errors: { extensions: unknown }[] };
+      expect(body.errors.map((e) => e.extensions)).toEqual([{ code: 'SOURCE_UNAVAILABLE', source: 'crm', reason: 'unreachable' }]);
       expect(JSON.stringify(body)).not.toMatch(NO_LEAKS);
     } finally {
       await down.close();
