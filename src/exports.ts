@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import type { Deps } from './context';
 import { sendError } from './replies';
-import { AuditTrail } from './security/audit';
+import { AuditTrail, AuditWriter } from './security/audit';
 import { maskEmail, maskName, maskPhone } from './security/masking';
 import { seesRawPii, type Principal, type Role } from './security/principal';
 import { createDb } from './sources/crm/db';
@@ -71,6 +71,7 @@ export async function exportSegment(
   running += 1;
   try {
     const db = createDb(deps.crmPool, noRoundTrips());
+    const writer = new AuditWriter(db);
     const [segment] = await latestSegments(db, segmentId);
     if (!segment) return send(404, `There is no segment "${segmentId}".`, 'NOT_FOUND');
     const [snapshot] = await completeSnapshots(db, 1);
@@ -93,7 +94,7 @@ export async function exportSegment(
         if (rows.length === 0) break;
         const audit = new AuditTrail();
         for (const r of rows) for (const f of AUDITED) audit.record(r.customer_id, f);
-        await audit.flush(db, principal, requestId, `export:${segment.id}`, !raw);
+        await audit.flush(writer, principal, requestId, `export:${segment.id}`, !raw);
         const lines = rows.map((r) => {
           const email = contactEmail(r);
           const phone = contactPhone(r, deps.config.DEFAULT_PHONE_REGION);

@@ -8,6 +8,7 @@ import { forbidden } from '../errors';
 import { createDb } from '../sources/crm/db';
 import { noRoundTrips } from '../sources/roundTrips';
 import { checkAccess, describeDenials } from './access';
+import { AuditWriter } from './audit';
 import { checkInputBounds, effectiveVariables } from './inputBounds';
 import { costWithVariables } from './limits';
 import type { FieldPolicy } from './policies';
@@ -37,7 +38,7 @@ export function securityPlugin(deps: {
   safelist: Safelist;
 }): ApolloServerPlugin<Context> {
   // The audit write is not one of the request's source round trips.
-  const auditDb = createDb(deps.crmPool, noRoundTrips());
+  const auditWriter = new AuditWriter(createDb(deps.crmPool, noRoundTrips()));
   return {
     async requestDidStart() {
       // Set as soon as the text is known; the answer is then this refusal, whatever parsing or validation said.
@@ -80,7 +81,7 @@ export function securityPlugin(deps: {
           if (ctx.audit.empty) return;
           try {
             await ctx.audit.flush(
-              auditDb,
+              auditWriter,
               ctx.principal,
               ctx.requestId,
               operationLabel(deps.safelist, queryHash, operationName),

@@ -4,6 +4,9 @@ import path from 'node:path';
 import type pg from 'pg';
 import pino from 'pino';
 import { ApiKeyStore } from '../../src/security/apiKeys';
+import { AuditWriter } from '../../src/security/audit';
+import { createDb } from '../../src/sources/crm/db';
+import { noRoundTrips } from '../../src/sources/roundTrips';
 import { BULK, fixtureDataset, LINA, LINA_DUP, NOW, TOM } from '../fixtures/crm';
 import { testConfig } from '../helpers/database';
 import { startTestServer, type GqlResult, type TestServer } from '../helpers/server';
@@ -540,6 +543,73 @@ describe('audit', () => {
     expect(rows).toEqual(
       [LINA, LINA_DUP].map((id) => ({ customer_id: id, fields: ['Contact.email', 'Customer.contact'], masked: true, n: 2 })),
     );
+  });
+
+  describe('the audit writer (group commit)', () => {
+    const entry = (run: string, i: number, requestId = `${run}-${i}`) => ({
+      requestId,
+      subject: `${run}-${i}`,
+      roles: ['agent', 'analyst'],
+      auth: 'jwt',
+      partner: i % 4 === 1 ? 'Acme' : null,
+      masked: i % 2 === 0,
+      operation: i % 5 === 0 ? null : `op-${i}`,
+      reads: new Map([[i % 2 === 0 ? TOM : LINA, i % 3 === 0 ? ['Customer.contact'] : ['Contact.email', 'Customer.contact']]]),
+    });
+    type Entry = ReturnType<typeof entry>;
+    /** The rows each entry should have written, computed here: one per record of the person read. */
+    const expectedRows = async (entries: Entry[]) => {
+      const out = [];
+      for (const e of entries) {
+        const [[customer, fields]] = [...e.reads] as [[string, string[]]];
+        const { rows } = await suite.db.pool.query<{ m: string }>(`SELECT m FROM c360.members_of($1) AS m`, [customer]);
+        for (const { m } of rows)
+          out.push({
+            request_id: e.requestId,
+            subject: e.subject,
+            roles: ['agent', 'analyst'],
+            auth: 'jwt',
+            partner: e.partner,
+            customer_id: m,
+            fields,
+            masked: e.masked,
+            operation: e.operation,
+          });
+      }
+      return out.sort((x, y) => x.subject.localeCompare(y.subject) || x.customer_id.localeCompare(y.customer_id));
+    };
+    const written = async (run: string) =>
+      (
+        await suite.db.pool.query(
+          `SELECT request_id, subject, roles, auth, partner, customer_id, fields, masked, operation, xmin::text AS tx
+             FROM c360.audit_log WHERE subject LIKE $1 ORDER BY subject, customer_id`,
+          [`${run}-%`],
+        )
+      ).rows as ({ tx: string; subject: string } & Record<string, unknown>)[];
+
+    it('writes the entries that arrive while one is written together, each request its own rows', async () => {
+      const writer = new AuditWriter(createDb(suite.db.pool, noRoundTrips()));
+      const entries = Array.from({ length: 10 }, (_, i) => entry('grouped', i));
+      await Promise.all(entries.map((e) => writer.write(e)));
+      const rows = await written('grouped');
+      expect(rows.map(({ tx: _, ...r }) => r)).toEqual(await expectedRows(entries));
+      // An idle writer starts the first entry at once; the nine that arrived meanwhile share the next transaction.
+      const txOf = (subject: string) => new Set(rows.filter((r) => r.subject === subject).map((r) => r.tx));
+      expect(new Set(rows.map((r) => r.tx)).size).toBe(2);
+      expect([...txOf('grouped-0')]).toHaveLength(1);
+      expect(txOf('grouped-1')).toEqual(txOf('grouped-9'));
+    });
+
+    it('fails only the entry the database refuses, and writes the rest of its group', async () => {
+      const writer = new AuditWriter(createDb(suite.db.pool, noRoundTrips()));
+      const entries = Array.from({ length: 6 }, (_, i) => entry('refused', i));
+      // PostgreSQL refuses a 0x00 in text.
+      const bad = { ...entry('refused', 3), requestId: 'bad\u0000id' };
+      const settled = await Promise.allSettled(entries.map((e, i) => writer.write(i === 3 ? bad : e)));
+      expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      const rows = await written('refused');
+      expect(rows.map(({ tx: _, ...r }) => r)).toEqual(await expectedRows(entries.filter((_, i) => i !== 3)));
+    });
   });
 
   it('refuses a cursor beyond the range of an audit entry id with BAD_USER_INPUT', async () => {

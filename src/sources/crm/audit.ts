@@ -34,33 +34,43 @@ export const auditPage = (db: Db, customerId: string, cursor: string | null, lim
 export const auditEntriesOf = (db: Db, customerId: string) =>
   db<AuditRow>(`SELECT ${COLUMNS} FROM c360.audit_log WHERE customer_id = $1 ORDER BY audit_log.id`, [customerId]);
 
+/** One request's reads of personal data: who read, how, and `reads` (a customer id to the fields read). */
+export interface AuditEntry {
+  requestId: string;
+  subject: string;
+  /** Role names (principal.ts: a known set, none holding a comma). */
+  roles: readonly string[];
+  auth: string;
+  partner: string | null;
+  masked: boolean;
+  operation: string | null;
+  reads: ReadonlyMap<string, readonly string[]>;
+}
+
 /**
- * Writes the reads in one statement: `reads` maps a customer id to the fields read. A merged person
- * is read as a whole (the survivor's row, every record's identities and orders), so the row goes to
- * every record of the person (members.ts): each record's access log shows the read.
+ * Writes the entries of one or several requests in one statement: a row per request and customer. A
+ * merged person is read as a whole (the survivor's row, every record's identities and orders), so the
+ * row goes to every record of the person (members.ts): each record's access log shows the read.
  */
-export const insertAuditRows = (
-  db: Db,
-  entry: {
-    requestId: string;
-    subject: string;
-    roles: string[];
-    auth: string;
-    partner: string | null;
-    masked: boolean;
-    operation: string | null;
-  },
-  reads: ReadonlyMap<string, readonly string[]>,
-) => {
-  const ids = param([...reads.keys()]);
+export const insertAuditRows = (db: Db, entries: readonly AuditEntry[]) => {
+  const reads = entries.flatMap((e, i) =>
+    [...e.reads].map(([customerId, fields]) => ({ entry: i + 1, customerId, fields: fields.join(',') })),
+  );
+  const ids = param([...new Set(reads.map((r) => r.customerId))]);
   return db(
     sql`${withMembers(ids)}
      INSERT INTO c360.audit_log (request_id, subject, roles, auth, partner, customer_id, fields, masked, operation)
-     SELECT ${entry.requestId}, ${entry.subject}, ${entry.roles}, ${entry.auth}, ${entry.partner}, m.member, array_agg(DISTINCT f ORDER BY f),
-            ${entry.masked}, ${entry.operation}
-       FROM unnest(${ids}::text[], ${[...reads.values()].map((fields) => fields.join(','))}::text[]) AS r(customer_id, fields)
+     SELECT e.request_id, e.subject, string_to_array(e.roles, ','), e.auth, e.partner, m.member, array_agg(DISTINCT f ORDER BY f),
+            e.masked, e.operation
+       FROM unnest(${reads.map((r) => r.entry)}::int[], ${reads.map((r) => r.customerId)}::text[], ${reads.map((r) => r.fields)}::text[])
+            AS r(entry, customer_id, fields)
+       JOIN unnest(${entries.map((e) => e.requestId)}::text[], ${entries.map((e) => e.subject)}::text[],
+                   ${entries.map((e) => e.roles.join(','))}::text[], ${entries.map((e) => e.auth)}::text[],
+                   ${entries.map((e) => e.partner)}::text[], ${entries.map((e) => e.masked)}::boolean[],
+                   ${entries.map((e) => e.operation)}::text[])
+            WITH ORDINALITY AS e(request_id, subject, roles, auth, partner, masked, operation, n) ON e.n = r.entry
        JOIN km m ON m.key = r.customer_id
       CROSS JOIN unnest(string_to_array(r.fields, ',')) AS f
-      GROUP BY m.member`,
+      GROUP BY e.n, e.request_id, e.subject, e.roles, e.auth, e.partner, e.masked, e.operation, m.member`,
   );
 };
