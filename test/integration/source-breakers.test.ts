@@ -158,6 +158,12 @@ describe('the CRM cut off and back', () => {
     expect(fast.roundTrips.crm).toBe(0);
     expect(proxy.accepted).toBe(attempts);
 
+    // A write fails before its transaction begins, with the same code; nothing of it is applied (checked below).
+    const link = `mutation { linkIdentity(customerId: "${LINA}", identifier: { kind: EXTERNAL_ID, value: "ext-breaker" }, evidence: "call") { id } }`;
+    const write = await api.gql(link);
+    expect(write.body.errors![0]!.extensions).toMatchObject({ code: 'SOURCE_UNAVAILABLE', source: 'crm', reason: 'circuit_open' });
+    expect(proxy.accepted).toBe(attempts);
+
     // /readyz still asks the CRM itself (a refused connection: down), and shows the open circuit.
     const open = await readyz(api);
     expect(open.status).toBe(503);
@@ -167,5 +173,7 @@ describe('the CRM cut off and back', () => {
     const back = await askUntil(api, (r) => r.body.errors === undefined);
     expect(back.body.data.customer).toMatchObject({ id: LINA, profile: { fullName: '李娜' } });
     expect(breaker.state()).toBe('closed');
+    const identities = await api.gql(`{ customer(id: "${LINA}") { identities { value } } }`);
+    expect(identities.body.data.customer.identities.map((i: { value: string }) => i.value)).not.toContain('ext-breaker');
   });
 });
