@@ -35,6 +35,9 @@ const schema = z.object({
     .default('behaviour'),
   /** Bound on server selection, connecting, socket inactivity and each operation (maxTimeMS). */
   MONGODB_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
+  /** Consecutive failed aggregations (unreachable, timed out) that open the behaviour store's circuit; it lets a probe through after BEHAVIOUR_BREAKER_HALF_OPEN_MS. */
+  BEHAVIOUR_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  BEHAVIOUR_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(10).max(3_600_000).default(2000),
   /** Unset: the bundled social-data provider, started in-process with the demo accounts. */
   SOCIAL_API_URL: url(['http', 'https']).optional(),
   /** Bearer token for SOCIAL_API_URL (the bundled provider gets a random one when unset). */
@@ -122,6 +125,13 @@ const schema = z.object({
   /** Bound on every CRM statement (server side) and on the wait for a pooled connection. */
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  /** Consecutive failed CRM statements or connects (unreachable, refused, timed out) that open the CRM's circuit; it lets a probe through after CRM_BREAKER_HALF_OPEN_MS. */
+  CRM_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  CRM_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(10).max(3_600_000).default(2000),
+  /** New GraphQL requests are refused (503 OVERLOADED) while more than this many statements wait for a CRM connection (0: never). */
+  OVERLOAD_CRM_WAITING: z.coerce.number().int().min(0).max(100_000).default(50),
+  /** New GraphQL requests are refused (503 OVERLOADED) while the event loop's delay p99 over the last second is past this (0: never). */
+  OVERLOAD_EVENT_LOOP_MS: z.coerce.number().int().min(0).max(60_000).default(500),
   /** How often the search and identifier indexes (c360.customer_search, c360.identifier_lookup) are rebuilt from the CRM; 0 turns it off. */
   SEARCH_REFRESH_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   /** On SIGTERM/SIGINT, how long requests in flight may take to finish before their connections are cut. */

@@ -8,6 +8,8 @@ import { GraphQLError } from 'graphql';
  * - FORBIDDEN: the caller may not do this; decided before anything is read.
  * - CONFLICT: the request is valid but the data's current state refuses it (an identifier linked
  *   elsewhere, a record already merged, an unmerge later merges depend on); the message says why.
+ * - OVERLOADED: the server refused the request on arrival (HTTP 503, Retry-After) rather than queue it
+ *   (overload.ts); `extensions.reason` says why. Nothing of it ran.
  * - INTERNAL_SERVER_ERROR: anything unexpected; masked at the edge (see server.ts).
  */
 export type SourceName = 'crm' | 'behaviour' | 'social';
@@ -34,6 +36,7 @@ export const ERROR_CODES = [
   'BUDGET_EXHAUSTED',
   // the data
   'SOURCE_UNAVAILABLE',
+  'OVERLOADED',
   'CONSENT_REQUIRED',
   'CONFLICT',
   'NOT_FOUND',

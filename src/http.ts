@@ -8,6 +8,7 @@ import { createExplorer, EXPLORER_PATH } from './explorer';
 import { EXPORT_PATH, exportSegment } from './exports';
 import { readiness } from './observability/health';
 import { requestsInFlight } from './observability/metrics';
+import { createBackpressure, OVERLOAD_RETRY_AFTER_SECONDS, type Backpressure } from './overload';
 import { metricsServed, serveMetrics } from './observability/scrape';
 import { sendError, sendJson } from './replies';
 import { AuthenticationError } from './security/authenticate';
@@ -118,15 +119,29 @@ function headerMap(req: http.IncomingMessage): HeaderMap {
  */
 const REQUEST_ID = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
-/** Hands one HTTP request to Apollo Server (GET and POST on /graphql), once the caller is admitted. */
+/** Hands one HTTP request to Apollo Server (GET and POST on /graphql), once the server has room for it (overload.ts) and the caller is admitted. */
 async function graphql(
   apollo: ApolloServer<Context>,
   deps: Deps,
   limits: RateLimits,
   budgets: CustomerBudget,
+  backpressure: Backpressure,
   req: http.IncomingMessage,
   res: http.ServerResponse,
 ) {
+  const overloaded = backpressure.refusal();
+  if (overloaded) {
+    req.resume();
+    deps.logger.warn({ reason: overloaded }, 'request refused: overloaded');
+    sendError(
+      res,
+      503,
+      `The server is overloaded (${overloaded}); retry in ${OVERLOAD_RETRY_AFTER_SECONDS} s.`,
+      { code: 'OVERLOADED', reason: overloaded, retryAfterSeconds: OVERLOAD_RETRY_AFTER_SECONDS },
+      { 'retry-after': String(OVERLOAD_RETRY_AFTER_SECONDS) },
+    );
+    return;
+  }
   const headers = headerMap(req);
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = (req.method ?? 'GET').toUpperCase();
@@ -178,11 +193,13 @@ async function segmentExport(deps: Deps, limits: RateLimits, segmentId: string, 
  * The API's HTTP server: /graphql; /exports/segments/<id>.csv; /persisted-queries.json (the safelist as
  * Apollo's persisted query list); /explorer when EXPLORER is on; /healthz (the process is alive) and /readyz (each source, 503 when
  * the CRM is down), which carry no personal data and need no credentials: expose them to the platform's
- * probes, not to the internet; /metrics (Prometheus) behind METRICS_TOKEN, off in production without it (scrape.ts).
+ * probes, not to the internet, and are never refused for load (only /graphql is: overload.ts); /metrics (Prometheus)
+ * behind METRICS_TOKEN, off in production without it (scrape.ts).
  */
 export function createHttpServer(apollo: ApolloServer<Context>, deps: Deps): http.Server {
   const limits = new RateLimits(deps.config.RATE_LIMIT_PER_MINUTE, deps.redis ? sharedCounters(deps.redis, 'rate_limit') : memoryCounters);
   const budgets = new CustomerBudget(deps.config, deps.redis ? sharedCounters(deps.redis, 'customer_budget') : memoryCounters);
+  const backpressure = createBackpressure(deps.config, deps.crmPool);
   const explorer = deps.config.EXPLORER ? createExplorer('/graphql') : null;
   if (deps.config.EXPLORER && !explorer)
     deps.logger.warn('EXPLORER is on but the ruru package is not installed (a dev dependency): /explorer is off');
@@ -190,12 +207,12 @@ export function createHttpServer(apollo: ApolloServer<Context>, deps: Deps): htt
   const manifest = persistedQueryManifest(loadSafelist());
   const metrics = metricsServed(deps.config);
   if (!metrics) deps.logger.warn('METRICS_TOKEN is not set: /metrics is off in production');
-  return http.createServer((req, res) => {
+  const server = http.createServer((req, res) => {
     requestsInFlight.inc();
     res.once('close', () => requestsInFlight.dec());
     const path = (req.url ?? '/').split('?')[0]!;
     const handle = async () => {
-      if (path === '/graphql') return graphql(apollo, deps, limits, budgets, req, res);
+      if (path === '/graphql') return graphql(apollo, deps, limits, budgets, backpressure, req, res);
       const exported = EXPORT_PATH.exec(path);
       if (exported && req.method === 'GET') return segmentExport(deps, limits, exported[1]!, req, res);
       if (explorer && req.method === 'GET' && explorer.handle(path, res)) return;
@@ -227,4 +244,6 @@ export function createHttpServer(apollo: ApolloServer<Context>, deps: Deps): htt
       else res.end();
     });
   });
+  server.on('close', () => backpressure.stop());
+  return server;
 }

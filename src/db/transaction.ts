@@ -3,8 +3,8 @@ import type pg from 'pg';
 export interface TransactionOptions {
   /** Runs BEGIN and COMMIT (to count them, map their errors); the client's query by default. */
   control?: (client: pg.PoolClient, statement: 'BEGIN' | 'COMMIT') => Promise<unknown>;
-  /** What a failure to get a connection is rethrown as. */
-  connectError?: (e: unknown) => unknown;
+  /** Takes the connection; the pool's connect by default. */
+  connect?: () => Promise<pg.PoolClient>;
 }
 
 /**
@@ -15,14 +15,9 @@ export interface TransactionOptions {
 export async function withTransaction<T>(
   pool: pg.Pool,
   work: (client: pg.PoolClient) => Promise<T>,
-  { control = (client, statement) => client.query(statement), connectError = (e) => e }: TransactionOptions = {},
+  { control = (client, statement) => client.query(statement), connect = () => pool.connect() }: TransactionOptions = {},
 ): Promise<T> {
-  let client: pg.PoolClient;
-  try {
-    client = await pool.connect();
-  } catch (e) {
-    throw connectError(e);
-  }
+  const client = await connect();
   try {
     await control(client, 'BEGIN');
     const result = await work(client);

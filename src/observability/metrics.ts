@@ -65,7 +65,7 @@ export const sharedStoreFallbacks = new Counter({
   registers: [registry],
 });
 
-/** 0 closed, 1 half-open, 2 open, 3 isolated; set from the social client's breaker when scraped. */
+/** 0 closed, 1 half-open, 2 open, 3 isolated; set from each source's breaker when scraped. */
 export const breakerState = new Gauge({
   name: 'c360_circuit_breaker_state',
   help: 'Circuit breaker of a source: 0 closed, 1 half-open, 2 open, 3 isolated.',
@@ -92,6 +92,20 @@ export const crmPoolConnections = new Gauge({
   name: 'c360_crm_pool_connections',
   help: 'CRM pool: connections in use (checked out), idle, and requests waiting for one.',
   labelNames: ['state'] as const,
+  registers: [registry],
+});
+
+export const breakerRejections = new Counter({
+  name: 'c360_circuit_breaker_rejections_total',
+  help: 'Calls to a source failed at once (SOURCE_UNAVAILABLE, reason circuit_open) because its circuit breaker was open, by source (crm, behaviour).',
+  labelNames: ['source'] as const,
+  registers: [registry],
+});
+
+export const overloadRefusals = new Counter({
+  name: 'c360_overload_refusals_total',
+  help: 'GraphQL requests refused on arrival (HTTP 503, OVERLOADED), by reason: crm_pool (too many waiting for a CRM connection), event_loop (lagging).',
+  labelNames: ['reason'] as const,
   registers: [registry],
 });
 

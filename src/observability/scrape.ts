@@ -4,6 +4,8 @@ import type { Config } from '../config';
 import type { Deps } from '../context';
 import { sendJson } from '../replies';
 import { sha256 } from '../sha256';
+import { behaviourBreaker } from '../sources/behaviour/client';
+import { crmBreaker } from '../sources/crm/pool';
 import { breakerState, crmPoolConnections, registry } from './metrics';
 
 const BREAKER_STATES = ['closed', 'half_open', 'open', 'isolated'];
@@ -16,7 +18,7 @@ export const metricsServed = (config: Config) => config.METRICS_TOKEN !== undefi
  * (compared in constant time; 401 otherwise); without it, to anybody — call only when metricsServed.
  */
 export async function serveMetrics(
-  { config, social, crmPool }: Pick<Deps, 'config' | 'social' | 'crmPool'>,
+  { config, social, crmPool, behaviourDb }: Pick<Deps, 'config' | 'social' | 'crmPool' | 'behaviourDb'>,
   req: http.IncomingMessage,
   res: http.ServerResponse,
 ): Promise<void> {
@@ -35,6 +37,11 @@ export async function serveMetrics(
   crmPoolConnections.set({ state: 'in_use' }, crmPool.totalCount - crmPool.idleCount);
   crmPoolConnections.set({ state: 'idle' }, crmPool.idleCount);
   crmPoolConnections.set({ state: 'waiting' }, crmPool.waitingCount);
+  for (const [source, breaker] of [
+    ['crm', crmBreaker(crmPool)],
+    ['behaviour', behaviourBreaker(behaviourDb)],
+  ] as const)
+    if (breaker) breakerState.set({ source }, BREAKER_STATES.indexOf(breaker.state()));
   res.writeHead(200, { 'content-type': registry.contentType });
   res.end(await registry.metrics());
 }

@@ -44,9 +44,20 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
 /** The HS256 secret of the test servers' tokens (helpers/tokens.ts mints them). */
 export const TEST_JWT_SECRET = 'a-test-secret-of-at-least-thirty-two-characters';
 
-/** Test configuration: the defaults, quiet logs, the test token secret, and the given overrides. */
+/**
+ * Test configuration: the defaults, quiet logs, the test token secret, and the given overrides. No
+ * event-loop load shedding: a test process's loop stalls for its own reasons (ts-jest compiling a
+ * module, a suite's setup), which would refuse the next request; overload.test.ts turns it on.
+ */
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SEARCH_REFRESH_SECONDS: '0', JWT_SECRET: TEST_JWT_SECRET, ...overrides });
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    SEARCH_REFRESH_SECONDS: '0',
+    OVERLOAD_EVENT_LOOP_MS: '0',
+    JWT_SECRET: TEST_JWT_SECRET,
+    ...overrides,
+  });
 }
 
 export interface TestStores extends TestDatabase {

@@ -15,9 +15,21 @@ export interface Start {
   exited: Promise<number | null>;
 }
 
-/** The environment of `npm start` with no configuration: every source embedded, data in `dataDir`, any free port. */
+/**
+ * The environment of `npm start` with no configuration: every source embedded, data in `dataDir`, any
+ * free port; no event-loop load shedding (tsx compiles modules on first use, stalling the loop of a
+ * child on a busy test machine: see testConfig).
+ */
 export function startEnv(dataDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', NODE_ENV: 'development', LOG_LEVEL: 'info', ...extra };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: '0',
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'info',
+    OVERLOAD_EVENT_LOOP_MS: '0',
+    ...extra,
+  };
   for (const name of ['DEMO_CUSTOMERS', 'DEMO_SEED', 'LOG_FORMAT', 'DATABASE_URL', 'MONGODB_URI', 'SOCIAL_API_URL', 'SOCIAL_API_TOKEN'])
     if (!(name in extra)) delete env[name];
   return env;

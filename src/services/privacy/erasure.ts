@@ -2,7 +2,7 @@ import { GraphQLError, responsePathAsArray, type GraphQLResolveInfo } from 'grap
 import type { Context } from '../../context';
 import { ErasureStatus, IdentifierKind, Source } from '../../enums';
 import { badUserInput, conflict, isConflict, SourceError } from '../../errors';
-import { behaviourSourceError } from '../../sources/behaviour/errors';
+import { behaviourCall } from '../../sources/behaviour/client';
 import { addOwner, deleteOwnedEvents } from '../../sources/behaviour/queries';
 import { crmSourceError, inTransaction } from '../../sources/crm/db';
 import { lockRecords, mergeLinksOf } from '../../sources/crm/identity';
@@ -46,12 +46,10 @@ const MAX_REASON = 1000;
 
 /** Deletes the person's events; answers how many events naming another customer it kept under their anonymous and device ids. */
 async function eraseBehaviour(ctx: Context, customerId: string, identities: IdentityRow[]): Promise<number> {
-  ctx.roundTrips.behaviour += 2;
-  try {
-    return await deleteOwnedEvents(ctx.stores.behaviourDb, addOwner(new Map(), customerId, identities));
-  } catch (e) {
-    throw behaviourSourceError(e) ?? e;
-  }
+  return behaviourCall(ctx.stores.behaviourDb, () => {
+    ctx.roundTrips.behaviour += 2;
+    return deleteOwnedEvents(ctx.stores.behaviourDb, addOwner(new Map(), customerId, identities));
+  });
 }
 
 async function eraseSocial(ctx: Context, customerId: string): Promise<void> {

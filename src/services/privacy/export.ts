@@ -7,7 +7,7 @@ import { interests } from '../../insights/interests';
 import type { Lifecycle } from '../../insights/lifecycle';
 import type { Rfm } from '../../insights/rfm';
 import type { ValueTier } from '../../insights/valueTier';
-import { behaviourSourceError } from '../../sources/behaviour/errors';
+import { behaviourCall } from '../../sources/behaviour/client';
 import { addOwner, ownedEvents } from '../../sources/behaviour/queries';
 import type { EventDoc } from '../../sources/behaviour/rows';
 import { auditEntriesOf, type AuditRow } from '../../sources/crm/audit';
@@ -112,12 +112,10 @@ async function attempt<T>(
 
 async function eventsOf(ctx: Context, customerId: string): Promise<EventDoc[]> {
   const identities = await ctx.crm.loaders.identities.load(customerId);
-  ctx.roundTrips.behaviour += 1;
-  try {
-    return await ownedEvents(ctx.stores.behaviourDb, addOwner(new Map(), customerId, identities), ctx.config.MONGODB_TIMEOUT_MS);
-  } catch (e) {
-    throw behaviourSourceError(e) ?? e;
-  }
+  return behaviourCall(ctx.stores.behaviourDb, () => {
+    ctx.roundTrips.behaviour += 1;
+    return ownedEvents(ctx.stores.behaviourDb, addOwner(new Map(), customerId, identities), ctx.config.MONGODB_TIMEOUT_MS);
+  });
 }
 
 /** The provider's accounts with every post it has (postsSince: the epoch), through the request's social loader. */

@@ -2,7 +2,7 @@ import { loader } from '../batch';
 import type { Db } from 'mongodb';
 import type { CrmLoaders } from '../crm/loaders';
 import type { RoundTrips } from '../roundTrips';
-import { behaviourSourceError } from './errors';
+import { behaviourCall } from './client';
 import { metricKey, valueFor, type Metric, type ValueOf } from './metrics';
 import { addOwner, aggregateMetrics, type Ownership } from './queries';
 import { timed } from '../../observability/metrics';
@@ -15,7 +15,8 @@ export interface MetricKey<M extends Metric = Metric> {
 /**
  * The behaviour loader of one request. All metrics requested for all customers of a level form one
  * batch: the customers' anonymous and device identities come from the CRM loader (cached, usually
- * already loaded), then ONE aggregation answers everything. Counted in `roundTrips.behaviour`.
+ * already loaded), then ONE aggregation answers everything, through the store's breaker (client.ts behaviourCall).
+ * Counted in `roundTrips.behaviour` when sent.
  */
 export function createBehaviourLoaders(opts: {
   db: Db;
@@ -52,13 +53,10 @@ export function createBehaviourLoaders(opts: {
         r.owners.push(ownerOf.get(k.customerId)!);
         requests.set(key, r);
       }
-      opts.roundTrips.behaviour += 1;
-      let results;
-      try {
-        results = await timed('behaviour', () => aggregateMetrics(opts.db, ownership, [...requests.values()], opts.now, opts.maxTimeMS));
-      } catch (e) {
-        throw behaviourSourceError(e) ?? e;
-      }
+      const results = await behaviourCall(opts.db, () => {
+        opts.roundTrips.behaviour += 1;
+        return timed('behaviour', () => aggregateMetrics(opts.db, ownership, [...requests.values()], opts.now, opts.maxTimeMS));
+      });
       return keys.map((k) => valueFor(k.metric, ownerOf.get(k.customerId)!, (results[metricKey(k.metric)] ?? []) as never));
     },
     { cacheKeyFn: (k) => `${k.customerId}\u0000${metricKey(k.metric)}`, batch: opts.batch ?? true },

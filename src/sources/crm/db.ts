@@ -5,6 +5,7 @@ import type { RoundTrips } from '../roundTrips';
 import { timed } from '../../observability/metrics';
 import { Sql, toQuery } from './sql';
 import { withTransaction } from '../../db/transaction';
+import { crmBreaker } from './pool';
 
 /**
  * One SQL round trip to the CRM: a statement with its parameters, or a fragment carrying them (sql.ts).
@@ -56,30 +57,47 @@ function preparedName(text: string): string | undefined {
   return name;
 }
 
+/** Runs `work` through the CRM breaker of `pool` (pool.ts crmBreaker), or directly when it has none. */
+const guarded = <T>(pool: pg.Pool | pg.PoolClient, work: () => Promise<T>): Promise<T> => {
+  const breaker = crmBreaker(pool);
+  return breaker ? breaker.run(work) : work();
+};
+
 /**
- * A Db over `pool` that counts each statement in `roundTrips.crm`. Availability failures become
- * SourceError('crm'); anything else (a bug in our SQL) is rethrown and masked at the edge.
+ * A Db over `pool` that counts each statement sent in `roundTrips.crm`. Availability failures become
+ * SourceError('crm') (and count in the pool's breaker; while it is open, statements fail at once as
+ * `circuit_open`, unsent and uncounted); anything else (a bug in our SQL) is rethrown and masked at the edge.
  */
 export function createDb(pool: pg.Pool | pg.PoolClient, roundTrips: RoundTrips): Db {
   return async <R>(statement: string | Sql, params?: unknown[]) => {
     const { text, values } = statement instanceof Sql ? toQuery(statement) : { text: statement, values: params };
-    roundTrips.crm += 1;
-    try {
-      const result = await timed('crm', () => pool.query({ name: preparedName(text), text, values }));
-      return result.rows as R[];
-    } catch (e) {
-      throw crmSourceError(e);
-    }
+    return guarded(pool, async () => {
+      roundTrips.crm += 1;
+      try {
+        const result = await timed('crm', () => pool.query({ name: preparedName(text), text, values }));
+        return result.rows as R[];
+      } catch (e) {
+        throw crmSourceError(e);
+      }
+    });
   };
 }
 
 /**
  * Runs `work` in one transaction on one connection of `pool` (db/transaction.ts), through a Db over
- * it; BEGIN and COMMIT are counted and mapped like any other statement.
+ * it; BEGIN and COMMIT are counted and mapped like any other statement. Taking the connection goes
+ * through the pool's breaker: while it is open, the transaction fails before it begins.
  */
 export function inTransaction<T>(pool: pg.Pool, roundTrips: RoundTrips, work: (db: Db) => Promise<T>): Promise<T> {
   return withTransaction(pool, (client) => work(createDb(client, roundTrips)), {
     control: (client, statement) => createDb(client, roundTrips)(statement),
-    connectError: crmSourceError,
+    connect: () =>
+      guarded(pool, async () => {
+        try {
+          return await pool.connect();
+        } catch (e) {
+          throw crmSourceError(e);
+        }
+      }),
   });
 }

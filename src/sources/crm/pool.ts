@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import pg from 'pg';
 import type { Config } from '../../config';
+import { createSourceBreaker, type SourceBreaker } from '../breaker';
 
 const { types } = pg;
 
@@ -22,10 +23,22 @@ export const crmSearchPath = (config: Pick<Config, 'CRM_SCHEMA'>): string[] => [
 /** The connections each pool of createCrmPool holds open: a client leaves when its socket has closed. */
 const openConnections = new WeakMap<pg.Pool, Set<pg.PoolClient>>();
 
+/** The circuit breaker of each pool of createCrmPool (the CRM as this pool reaches it). */
+const breakers = new WeakMap<pg.Pool, SourceBreaker>();
+
+/**
+ * The CRM's circuit breaker for statements on `pool` (CRM_BREAKER_*): every pool of createCrmPool has
+ * one; none for a connection taken out of a pool (a transaction's statements: taking it went through
+ * its pool's) or a pool made otherwise.
+ */
+export const crmBreaker = (pool: pg.Pool | pg.PoolClient): SourceBreaker | undefined =>
+  pool instanceof pg.Pool ? breakers.get(pool) : undefined;
+
 /**
  * The CRM connection pool. Every statement is bounded server-side (statement_timeout) and client-side
  * (query_timeout), and waiting for a connection is bounded too, so a dead or slow CRM fails a request
- * instead of hanging it. The search path is crmSearchPath.
+ * instead of hanging it; once the CRM has failed CRM_BREAKER_FAILURES times in a row, its circuit
+ * breaker (crmBreaker) fails statements at once until a probe finds it back. The search path is crmSearchPath.
  */
 export function createCrmPool(config: Config, connectionString: string, onIdleError: (e: Error) => void = () => undefined): pg.Pool {
   const pool = new pg.Pool({
@@ -41,6 +54,7 @@ export function createCrmPool(config: Config, connectionString: string, onIdleEr
   });
   // An idle client losing its connection must not crash the process; it is reported, and the next query fails on its own.
   pool.on('error', onIdleError);
+  breakers.set(pool, createSourceBreaker('crm', config.CRM_BREAKER_FAILURES, config.CRM_BREAKER_HALF_OPEN_MS));
   const open = new Set<pg.PoolClient>();
   openConnections.set(pool, open);
   pool.on('connect', (client) => {

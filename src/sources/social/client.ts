@@ -1,7 +1,6 @@
 import {
   bulkhead,
   circuitBreaker,
-  CircuitState,
   ConsecutiveBreaker,
   DelegateBackoff,
   handleWhen,
@@ -15,9 +14,8 @@ import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { Config } from '../../config';
 import { batchGetResponse, type AccountRef, type SocialAccount } from './contract';
+import { breakerStateOf, type BreakerState } from '../breaker';
 import { BadResponseError, ProviderHttpError, RateLimitedError } from './errors';
-
-export type BreakerState = 'closed' | 'open' | 'half_open' | 'isolated';
 
 export interface BatchGetResult {
   accounts: SocialAccount[];
@@ -38,13 +36,6 @@ export interface SocialClient {
   /** The circuit as the next call would find it (`half_open`: the next call is the probe). */
   breakerState(): BreakerState;
 }
-
-const STATES: Record<CircuitState, BreakerState> = {
-  [CircuitState.Closed]: 'closed',
-  [CircuitState.Open]: 'open',
-  [CircuitState.HalfOpen]: 'half_open',
-  [CircuitState.Isolated]: 'isolated',
-};
 
 /** First retry waits up to this (full jitter), doubling per attempt, unless a 429 says how long. */
 const BACKOFF_BASE_MS = 40;
@@ -90,9 +81,8 @@ export function createSocialClient(config: Config, endpoint: { url: string; toke
     halfOpenAfter: config.SOCIAL_BREAKER_HALF_OPEN_MS,
     breaker: new ConsecutiveBreaker(config.SOCIAL_BREAKER_FAILURES),
   });
-  let openedAt = 0;
-  breaker.onBreak(() => (openedAt = Date.now()));
-  breaker.onStateChange((state) => logger.warn({ source: 'social', breaker: STATES[state] }, `social provider circuit ${STATES[state]}`));
+  const breakerState = breakerStateOf(breaker, config.SOCIAL_BREAKER_HALF_OPEN_MS);
+  breaker.onStateChange(() => logger.warn({ source: 'social', breaker: breakerState() }, `social provider circuit ${breakerState()}`));
   const policy = wrap(
     timeout(config.SOCIAL_TIMEOUT_MS, TimeoutStrategy.Aggressive),
     bulkhead(config.SOCIAL_MAX_CONCURRENCY, config.SOCIAL_QUEUE),
@@ -131,11 +121,7 @@ export function createSocialClient(config: Config, endpoint: { url: string; toke
 
   return {
     cache,
-    // cockatiel moves an open circuit to half-open only when a call arrives; report what that call would find.
-    breakerState: () =>
-      breaker.state === CircuitState.Open && Date.now() >= openedAt + config.SOCIAL_BREAKER_HALF_OPEN_MS
-        ? 'half_open'
-        : STATES[breaker.state],
+    breakerState,
     batchGet(accounts, postsSince) {
       const body = JSON.stringify({ accounts, postsSince: postsSince.toISOString() });
       const deadline = Date.now() + config.SOCIAL_TIMEOUT_MS;
