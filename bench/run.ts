@@ -31,9 +31,13 @@ interface Cell {
   concurrency: number;
   seconds: number;
   requests: number;
+  /** Answers per second: the requests refused as overloaded (shed) are not answers. */
   rps: number;
   latencyMs: { p50: number; p90: number; p95: number; p99: number; max: number };
+  /** Answers that failed: transport errors, timeouts, HTTP errors but the shed, 200s with unexpected GraphQL errors. */
   errors: number;
+  /** Requests refused at the door with 503 OVERLOADED (load shedding, docs/operations.md): designed, counted apart. */
+  shed: number;
   /** Round trips per request per source, from the server's x-source-round-trips header. */
   roundTrips: { crm: number; behaviour: number; social: number } | null;
   serverCpuPercent: number;
@@ -64,7 +68,7 @@ async function measure(
   seconds: number,
   progress: (s: string) => void,
 ): Promise<Cell> {
-  const tally = { responses: 0, graphqlErrors: 0, withHeader: 0, crm: 0, behaviour: 0, social: 0 };
+  const tally = { responses: 0, shed: 0, graphqlErrors: 0, withHeader: 0, crm: 0, behaviour: 0, social: 0 };
   const cpu0 = cpuSeconds(target.pid);
   const pgCpu0 = postgresCpu();
   const storeCpu0 = cpuSeconds(store.pid);
@@ -98,6 +102,10 @@ async function measure(
         headers: { 'content-type': 'application/json', ...headers },
         setupRequest: (req) => ({ ...req, body: JSON.stringify({ query: workload.query, variables: workload.variables() }) }),
         onResponse: (status, body, _context, responseHeaders) => {
+          if (status === 503 && body.includes('"OVERLOADED"')) {
+            tally.shed += 1;
+            return;
+          }
           tally.responses += 1;
           if (status === 200 && body.includes('"errors"') && !onlyExpectedErrors(body)) {
             tally.graphqlErrors += 1;
@@ -122,7 +130,7 @@ async function measure(
     concurrency,
     seconds,
     requests: result.requests.total,
-    rps: Math.round(result.requests.average * 10) / 10,
+    rps: Math.round(((result.requests.total - tally.shed) / seconds) * 10) / 10,
     latencyMs: {
       p50: result.latency.p50,
       p90: result.latency.p90,
@@ -130,7 +138,8 @@ async function measure(
       p99: result.latency.p99,
       max: result.latency.max,
     },
-    errors: result.errors + result.non2xx + tally.graphqlErrors, // autocannon's errors include its timeouts
+    errors: result.errors + result.non2xx - tally.shed + tally.graphqlErrors, // autocannon's errors include its timeouts
+    shed: tally.shed,
     roundTrips: tally.withHeader ? { crm: per(tally.crm), behaviour: per(tally.behaviour), social: per(tally.social) } : null,
     serverCpuPercent: Math.round(((cpuSeconds(target.pid) - cpu0) / wall) * 100),
     postgresCpuMsPerRequest: Math.round((postgresCpuSince(pgCpu0) * 100_000) / Math.max(1, tally.responses)) / 100,
@@ -190,8 +199,16 @@ async function runOn(node: { version: string; bin: string }, { seconds, levels, 
   // PostGraphile 5 declares Node >= 22; older Nodes lack Promise.withResolvers, which it needs.
   const polyfill = majorOf(node.version) < 22;
   const secret = randomBytes(32).toString('base64url');
+  // The naive way is measured as it costs, not as fast as it fails: without load shedding, and with
+  // circuits that do not open (its hundreds of statements a request time out under load).
   const apiEnv = (batch: boolean): NodeJS.ProcessEnv =>
-    apiEnvironment(stores, secret, { EXPOSE_ROUND_TRIPS: 'true', BATCH_LOADS: String(batch) });
+    apiEnvironment(stores, secret, {
+      EXPOSE_ROUND_TRIPS: 'true',
+      BATCH_LOADS: String(batch),
+      ...(batch
+        ? {}
+        : { OVERLOAD_CRM_WAITING: '0', OVERLOAD_EVENT_LOOP_MS: '0', CRM_BREAKER_FAILURES: '1000', BEHAVIOUR_BREAKER_FAILURES: '1000' }),
+    });
   const services: Service[] = [];
   const start = async (name: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp) => {
     const service = await startService(name, args, env, ready, { node: node.bin });
@@ -268,7 +285,7 @@ async function runOn(node: { version: string; bin: string }, { seconds, levels, 
       const cell = await measure(target, mongo, label, w, headers, c, duration, progress);
       cells.push(cell);
       log(
-        `node ${String(majorOf(node.version)).padEnd(3)} ${cell.target.padEnd(13)} ${cell.workload.padEnd(15)} c=${String(c).padStart(2)}  ${String(cell.rps).padStart(7)} req/s  p50 ${cell.latencyMs.p50} ms  p95 ${cell.latencyMs.p95} ms  p99 ${cell.latencyMs.p99} ms  errors ${cell.errors}`,
+        `node ${String(majorOf(node.version)).padEnd(3)} ${cell.target.padEnd(13)} ${cell.workload.padEnd(15)} c=${String(c).padStart(2)}  ${String(cell.rps).padStart(7)} req/s  p50 ${cell.latencyMs.p50} ms  p95 ${cell.latencyMs.p95} ms  p99 ${cell.latencyMs.p99} ms  errors ${cell.errors}${cell.shed ? `  shed ${cell.shed}` : ''}`,
       );
       return cell;
     };
@@ -349,8 +366,8 @@ async function runOn(node: { version: string; bin: string }, { seconds, levels, 
         met: at('console-360', C).latencyMs.p99 <= 4 * at('console-360', C).latencyMs.p50,
       },
       {
-        target: 'no errors at any concurrency',
-        measured: `${cells.reduce((n, c) => n + c.errors, 0)} errors`,
+        target: 'no errors at any concurrency (requests shed as overloaded, 503 with Retry-After, are a designed refusal)',
+        measured: `${cells.reduce((n, c) => n + c.errors, 0)} errors; shed ${cells.reduce((n, c) => n + c.shed, 0)}`,
         met: cells.every((c) => c.errors === 0),
       },
       {
@@ -465,11 +482,11 @@ function runMarkdown(run: NodeRun, heading: string): string[] {
   return [
     heading,
     '',
-    '| server | workload | conc. | req/s | p50 ms | p95 ms | p99 ms | errors | round trips / req (crm / behaviour / social) | server CPU % | server CPU ms / req | PostgreSQL CPU ms / req | behaviour store CPU ms / req | server RSS MiB |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|',
+    '| server | workload | conc. | req/s (answers) | p50 ms | p95 ms | p99 ms | errors | shed (503 OVERLOADED) | round trips / req (crm / behaviour / social) | server CPU % | server CPU ms / req | PostgreSQL CPU ms / req | behaviour store CPU ms / req | server RSS MiB |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|',
     ...run.cells.map(
       (c) =>
-        `| ${c.target} | ${c.workload} | ${c.concurrency} | ${c.rps} | ${c.latencyMs.p50} | ${c.latencyMs.p95} | ${c.latencyMs.p99} | ${c.errors} | ${rt(c)} | ${c.serverCpuPercent} | ${c.serverCpuMsPerRequest} | ${c.postgresCpuMsPerRequest} | ${c.behaviourStoreCpuMsPerRequest} | ${c.serverRssMiB.start} → ${c.serverRssMiB.end} |`,
+        `| ${c.target} | ${c.workload} | ${c.concurrency} | ${c.rps} | ${c.latencyMs.p50} | ${c.latencyMs.p95} | ${c.latencyMs.p99} | ${c.errors} | ${c.shed} | ${rt(c)} | ${c.serverCpuPercent} | ${c.serverCpuMsPerRequest} | ${c.postgresCpuMsPerRequest} | ${c.behaviourStoreCpuMsPerRequest} | ${c.serverRssMiB.start} → ${c.serverRssMiB.end} |`,
     ),
     '',
     `Side by side at concurrency ${run.comparisons.concurrency}, on Node ${run.node}:`,

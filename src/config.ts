@@ -48,7 +48,7 @@ const schema = z.object({
   SOCIAL_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   /** Consecutive failed calls that open the circuit breaker; it probes again after SOCIAL_BREAKER_HALF_OPEN_MS. */
   SOCIAL_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
-  SOCIAL_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
+  SOCIAL_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(10).max(3_600_000).default(2000),
   /** Provider calls in flight at once (bulkhead); SOCIAL_QUEUE more wait, the rest fail as overloaded. */
   SOCIAL_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
   SOCIAL_QUEUE: z.coerce.number().int().min(0).max(10_000).default(100),

@@ -1,4 +1,4 @@
-import { PerformanceObserver } from 'node:perf_hooks';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { SourceName } from '../errors';
@@ -73,13 +73,20 @@ export const breakerState = new Gauge({
   registers: [registry],
 });
 
-/** The heap in use right after the latest garbage collection: what survives, the series a leak makes grow. */
+/**
+ * The heap in use right after the latest full (mark-compact) garbage collection: what survives, the
+ * series a leak makes grow. After a scavenge the old space still holds what died since the last full
+ * collection, so that reading rises and falls with the load, not with what is kept.
+ */
 export const heapUsedAfterGc = new Gauge({
   name: 'c360_heap_used_after_gc_bytes',
-  help: 'V8 heap in use as measured right after the latest garbage collection (any kind).',
+  help: 'V8 heap in use as measured right after the latest full (mark-compact) garbage collection.',
   registers: [registry],
 });
-new PerformanceObserver(() => heapUsedAfterGc.set(v8.getHeapStatistics().used_heap_size)).observe({ entryTypes: ['gc'] });
+new PerformanceObserver((list) => {
+  if (list.getEntries().some((e) => (e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR))
+    heapUsedAfterGc.set(v8.getHeapStatistics().used_heap_size);
+}).observe({ entryTypes: ['gc'] });
 
 export const requestsInFlight = new Gauge({
   name: 'c360_http_requests_in_flight',

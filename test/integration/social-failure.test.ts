@@ -132,7 +132,8 @@ describe('a misbehaving social provider', () => {
   });
 
   it('opens the circuit after consecutive failures, then probes and closes it', async () => {
-    h = await harness({ SOCIAL_RETRIES: '0', SOCIAL_BREAKER_FAILURES: '2', SOCIAL_BREAKER_HALF_OPEN_MS: '300' });
+    // Half-open after 3 s: long enough that a loaded machine still finds the circuit open where the test expects it.
+    h = await harness({ SOCIAL_RETRIES: '0', SOCIAL_BREAKER_FAILURES: '2', SOCIAL_BREAKER_HALF_OPEN_MS: '3000' });
     provider.setMisbehaviour({ status: 500 });
     await expectSocialDown('http_500');
     await expectSocialDown('http_500');
@@ -142,7 +143,7 @@ describe('a misbehaving social provider', () => {
     expect(provider.stats().batchGets).toBe(2);
 
     provider.setMisbehaviour({});
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    await new Promise((resolve) => setTimeout(resolve, 3050));
     expect(h.social.breakerState()).toBe('half_open'); // the next call is the probe
     expect((await h.api.gql(QUERY)).body).toEqual({ data: { customer: HEALTHY } });
     expect(h.social.breakerState()).toBe('closed');
