@@ -1,5 +1,5 @@
 import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
-import { SourceError, type SourceName } from '../errors';
+import { POOL_EXHAUSTED, SourceError, type SourceName } from '../errors';
 import { breakerRejections } from '../observability/metrics';
 
 export type BreakerState = 'closed' | 'open' | 'half_open' | 'isolated';
@@ -27,7 +27,8 @@ export function breakerStateOf(breaker: CircuitBreakerPolicy, halfOpenAfterMs: n
  * source unreachable, refusing, or past its budget), every call fails at once with
  * SourceError(source, 'circuit_open'), without touching the source, until `halfOpenAfterMs` have
  * passed; then one call is let through as a probe, and closes the circuit when it succeeds (or opens
- * it again). Any other error (a bug, a conflict, bad input) neither counts nor resets the count.
+ * it again). Any other error (a bug, a conflict, bad input, this process's pool exhausted) neither
+ * counts nor resets the count.
  */
 export interface SourceBreaker {
   /** One call to the source; `work` throws a SourceError for a failure of the source. */
@@ -43,7 +44,9 @@ export interface SourceBreaker {
 
 export function createSourceBreaker(source: Exclude<SourceName, 'social'>, failures: number, halfOpenAfterMs: number): SourceBreaker {
   const breaker = circuitBreaker(
-    handleWhen((e) => e instanceof SourceError),
+    // This process's own pool kept busy is load, not the source failing: opening the circuit then
+    // would turn a burst of requests into an outage of the source's every field.
+    handleWhen((e) => e instanceof SourceError && e.reason !== POOL_EXHAUSTED),
     { halfOpenAfter: halfOpenAfterMs, breaker: new ConsecutiveBreaker(failures) },
   );
   const state = breakerStateOf(breaker, halfOpenAfterMs);

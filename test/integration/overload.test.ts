@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { createCrmPool, endCrmPool } from '../../src/sources/crm/pool';
+import { createCrmPool, crmBreaker, endCrmPool } from '../../src/sources/crm/pool';
 import { createCrmDatabase, testConfig, type TestStores } from '../helpers/database';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { fixtureDataset, LINA, NOW } from '../fixtures/crm';
@@ -51,6 +51,37 @@ describe('a saturated CRM pool', () => {
     const admitted = await api.gql(QUERY);
     expect(admitted.status).toBe(200);
     expect(admitted.body).toEqual(ANSWER);
+  });
+});
+
+describe('a CRM pool kept busy past its wait', () => {
+  let pool: pg.Pool | undefined;
+  let api: TestServer | undefined;
+  afterAll(async () => {
+    await api?.close();
+    if (pool) await endCrmPool(pool);
+  });
+
+  it('fails the fields with SOURCE_UNAVAILABLE pool_exhausted and never opens the CRM circuit: load is not an outage', async () => {
+    // One connection, held by the test; a statement waits 200 ms for it; the circuit would open after 2 failures.
+    const config = testConfig({
+      DATABASE_URL: db.url,
+      DB_POOL_MAX: '1',
+      DB_CONNECT_TIMEOUT_MS: '200',
+      OVERLOAD_CRM_WAITING: '0',
+      CRM_BREAKER_FAILURES: '2',
+    });
+    pool = createCrmPool(config, db.url);
+    api = await startTestServer(db, () => NOW, { config, crmPool: pool });
+    const held = await pool.connect();
+    for (let i = 0; i < 4; i++) {
+      const { body } = await api.gql(QUERY);
+      expect(body.data).toEqual({ customer: null });
+      expect(body.errors!.map((e) => e.extensions)).toEqual([{ code: 'SOURCE_UNAVAILABLE', source: 'crm', reason: 'pool_exhausted' }]);
+    }
+    expect(crmBreaker(pool)!.state()).toBe('closed');
+    held.release();
+    expect((await api.gql(QUERY)).body).toEqual(ANSWER);
   });
 });
 

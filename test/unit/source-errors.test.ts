@@ -45,7 +45,7 @@ describe('behaviourSourceError: what the mongodb driver raises when the store is
     [
       'no connection free in time',
       new cmap.WaitQueueTimeoutError('Timed out while checking out a connection from connection pool', pool.address),
-      'timeout',
+      'pool_exhausted',
     ],
     ['maxTimeMS', serverError(50, 'MaxTimeMSExpired', 'operation exceeded time limit'), 'timeout'],
   ])('%s is SOURCE_UNAVAILABLE', (_, error, reason) => {
@@ -78,7 +78,7 @@ describe('crmSourceError: what pg raises when PostgreSQL is cut, stopped, full o
     ['a server shutting down', dbError('57P03', 'the database system is shutting down'), 'unavailable'],
     ['too many connections', dbError('53300', 'sorry, too many clients already'), 'unavailable'],
     ['a statement past statement_timeout', dbError('57014', 'canceling statement due to statement timeout'), 'timeout'],
-    ['no pooled connection in time', new Error('timeout exceeded when trying to connect'), 'timeout'],
+    ['no pooled connection in time (this pool busy)', new Error('timeout exceeded when trying to connect'), 'pool_exhausted'],
   ])('%s is SOURCE_UNAVAILABLE', (_, error, reason) => {
     const e = crmSourceError(error) as { extensions?: unknown };
     expect(e.extensions).toEqual({ code: 'SOURCE_UNAVAILABLE', source: 'crm', reason });

@@ -13,7 +13,7 @@ import {
   MongoTopologyClosedError,
   MongoUnexpectedServerResponseError,
 } from 'mongodb';
-import { SourceError } from '../../errors';
+import { POOL_EXHAUSTED, SourceError } from '../../errors';
 
 /** Server codes of a store past an operation's budget: MaxTimeMSExpired, ExceededTimeLimit, NetworkTimeout. */
 const TIMEOUT_CODES = new Set([50, 262, 89]);
@@ -30,11 +30,12 @@ const unexported = (e: Error) => e.name === 'MongoPoolClosedError' || e.name ===
 
 function reasonOf(e: unknown): string | null {
   if (!(e instanceof Error)) return null;
+  // This process's pool: no connection came free within waitQueueTimeoutMS (not the store's failure).
+  if (e.name === 'MongoWaitQueueTimeoutError') return POOL_EXHAUSTED;
   const code = (e as { code?: unknown }).code;
   if (
     e instanceof MongoNetworkTimeoutError ||
     e instanceof MongoOperationTimeoutError ||
-    e.name === 'MongoWaitQueueTimeoutError' ||
     (e instanceof MongoServerError && TIMEOUT_CODES.has(Number(code))) ||
     (e instanceof MongoError && /timed out/i.test(e.message))
   )
@@ -60,7 +61,7 @@ function reasonOf(e: unknown): string | null {
 
 /**
  * A driver failure as a behaviour SourceError when the store is unreachable, going down, or slow
- * (reason `unreachable`, `timeout`, `overloaded`, `bad_response`); null for anything else (a bug in
+ * (reason `unreachable`, `timeout`, `overloaded`, `bad_response`, or `pool_exhausted` when this process's pool had no connection free in time); null for anything else (a bug in
  * our pipeline, which the edge masks as INTERNAL_SERVER_ERROR). A SourceError is returned as it is.
  */
 export function behaviourSourceError(e: unknown): SourceError | null {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { SourceError } from '../../errors';
+import { POOL_EXHAUSTED, SourceError } from '../../errors';
 import type { RoundTrips } from '../roundTrips';
 import { timed } from '../../observability/metrics';
 import { Sql, toQuery } from './sql';
@@ -21,6 +21,8 @@ const UNAVAILABLE_CLASSES = ['08', '53', '57', '58'];
 
 function reasonOf(e: unknown): string | null {
   const err = e as { code?: string; message?: string };
+  // pg-pool's own: every connection of this pool stayed busy for DB_CONNECT_TIMEOUT_MS (not the CRM's failure).
+  if (err.message === 'timeout exceeded when trying to connect') return POOL_EXHAUSTED;
   if (err.code === '57014' || /timeout/i.test(err.message ?? '')) return 'timeout';
   if (typeof err.code === 'string' && UNAVAILABLE_CLASSES.includes(err.code.slice(0, 2))) return 'unavailable';
   if (typeof err.code === 'string' && /^E[A-Z]+$/.test(err.code)) return 'unreachable'; // ECONNREFUSED, ...
