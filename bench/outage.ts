@@ -4,7 +4,7 @@ import pg from 'pg';
 import { spawnEmbeddedMongo, type EmbeddedMongoHandle } from '@c360/mongo-wire';
 import { mintToken } from '../src/security/tokens';
 import { integer, runCommand, UsageError } from '../src/cli/command';
-import { ensureDataset, startStores } from './dataset';
+import { apiEnvironment, ensureDataset, startStores } from './dataset';
 import { startService } from './processes';
 import { CONSOLE_360, sampleInputs } from './workloads';
 
@@ -48,21 +48,7 @@ runCommand({ name: 'bench:outage', usage: USAGE, options }, async ({ values }) =
   const api = await startService(
     'api',
     ['--require', 'tsx/cjs', 'src/main.ts'],
-    {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      DATABASE_URL: stores.pgUrl,
-      MONGODB_URI: stores.mongo.uri,
-      SOCIAL_API_URL: stores.social.url,
-      SOCIAL_API_TOKEN: stores.socialToken,
-      JWT_SECRET: secret,
-      RATE_LIMIT_PER_MINUTE: '1000000',
-      AGENT_CUSTOMERS_PER_HOUR: '10000000',
-      SEARCH_REFRESH_SECONDS: '0',
-      TAG_REFRESH_SECONDS: '0',
-    },
+    apiEnvironment(stores, secret),
     /ready at (http:\/\/\S+?\/graphql)/,
   );
   const pool = new pg.Pool({ connectionString: stores.pgUrl, max: 1 });
