@@ -109,7 +109,7 @@ export async function openCrm(config: Config, logger: Logger, { ownsSignals = fa
         onLog: (line) => logger.trace({ source: 'embedded-postgres' }, line.trim()),
       });
   const url = embedded?.url ?? config.DATABASE_URL!;
-  const pool = createCrmPool(config, url, (err) => logger.warn({ err }, 'idle CRM connection lost'));
+  const pool = createCrmPool(config, url, (err) => logger.warn({ err }, 'CRM connection lost'));
   const handle = {
     pool,
     url,

@@ -64,7 +64,9 @@ async function main(): Promise<void> {
   const deps = { config, crmPool: crm.pool, behaviourDb: behaviour.db, social: social.client, rules, tags, logger, auth, redis };
   // Snapshot builds get their own small pool with a long statement budget (copying a version's rows
   // takes longer than a request may); the first one is built in the background (schedule.ts).
-  const builderPool = createCrmPool({ ...config, DB_STATEMENT_TIMEOUT_MS: 600_000, DB_POOL_MAX: 3 }, crm.url);
+  const builderPool = createCrmPool({ ...config, DB_STATEMENT_TIMEOUT_MS: 600_000, DB_POOL_MAX: 3 }, crm.url, (err) =>
+    logger.warn({ err }, 'CRM connection of the snapshot builder lost'),
+  );
   const stopSnapshots = scheduleSnapshots({ ...deps, crmPool: builderPool }, config.SNAPSHOT_INTERVAL_MINUTES, { embedded: crm.embedded });
   const apollo = createApollo(deps);
   await apollo.start();

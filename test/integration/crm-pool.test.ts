@@ -27,3 +27,29 @@ describe('endCrmPool', () => {
     expect(lost).toEqual([]);
   });
 });
+
+describe('a connection lost while checked out', () => {
+  let db: TestDatabase;
+  afterAll(async () => db?.drop());
+
+  it('is reported, not left to end the process, and the next statement on it fails on its own', async () => {
+    db = await createTestDatabase('pool_lost');
+    const lost: Error[] = [];
+    const pool = createCrmPool(testConfig({ DATABASE_URL: db.url }), db.url, (e) => lost.push(e));
+    const held = await pool.connect(); // as the snapshot builder holds its lock's connection
+    const pid = (await held.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const killer = new pg.Client({ connectionString: db.url });
+    await killer.connect();
+    try {
+      await killer.query('SELECT pg_terminate_backend($1)', [pid]);
+      // Without a listener of its own, the client's 'error' would be an uncaught exception here.
+      while (lost.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(lost[0]!.message).toMatch(/terminat/i);
+      await expect(held.query('SELECT 1')).rejects.toThrow();
+    } finally {
+      held.release(true);
+      await killer.end();
+      await endCrmPool(pool);
+    }
+  });
+});

@@ -40,7 +40,7 @@ export const crmBreaker = (pool: pg.Pool | pg.PoolClient): SourceBreaker | undef
  * instead of hanging it; once the CRM has failed CRM_BREAKER_FAILURES times in a row, its circuit
  * breaker (crmBreaker) fails statements at once until a probe finds it back. The search path is crmSearchPath.
  */
-export function createCrmPool(config: Config, connectionString: string, onIdleError: (e: Error) => void = () => undefined): pg.Pool {
+export function createCrmPool(config: Config, connectionString: string, onConnectionLost: (e: Error) => void = () => undefined): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
     max: config.DB_POOL_MAX,
@@ -52,13 +52,17 @@ export function createCrmPool(config: Config, connectionString: string, onIdleEr
     application_name: 'customer-360',
     types: typeParsers,
   });
-  // An idle client losing its connection must not crash the process; it is reported, and the next query fails on its own.
-  pool.on('error', onIdleError);
+  // A connection lost must not end the process; it is reported, and the next statement on it fails on its own.
+  pool.on('error', onConnectionLost);
   breakers.set(pool, createSourceBreaker('crm', config.CRM_BREAKER_FAILURES, config.CRM_BREAKER_HALF_OPEN_MS));
   const open = new Set<pg.PoolClient>();
   openConnections.set(pool, open);
   pool.on('connect', (client) => {
     open.add(client);
+    // The pool listens for a client's 'error' only while the client is idle in it. One lost while
+    // checked out and between statements (a transaction's, the snapshot builder's held lock) would
+    // emit an 'error' nobody hears, which ends the process: a PostgreSQL killed mid-build did.
+    client.on('error', onConnectionLost);
     client.once('end', () => open.delete(client));
   });
   return pool;
