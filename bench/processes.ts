@@ -38,15 +38,23 @@ export function startService(
       clearTimeout(timer);
       child.stdout!.off('data', onData);
       child.stderr!.off('data', onData);
-      child.stdout!.resume();
-      child.stderr!.resume();
+      // Past ready, only the latest output is kept: shown if the service ends before it is stopped.
+      let tail = '';
+      const keep = (more: Buffer) => void (tail = (tail + more.toString()).slice(-4000));
+      child.stdout!.on('data', keep);
+      child.stderr!.on('data', keep);
+      let stopping = false;
       child.off('exit', onExit);
+      child.once('exit', (code, signal) => {
+        if (!stopping) process.stderr.write(`\n${name} ended on its own (code ${code}, signal ${signal}); its last output:\n${tail}\n`);
+      });
       resolve({
         name,
         url: m[1]!,
         pid: child.pid!,
         stop: () =>
           new Promise<void>((done) => {
+            stopping = true;
             if (child.exitCode !== null) return done();
             const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
             child.once('exit', () => {
