@@ -21,6 +21,8 @@ import { TokenKeysUnavailable } from './security/tokens';
 
 class BodyTooLarge extends Error {}
 
+/** The answer while the token keys (JWKS) or the store of API keys (the CRM) do not answer. */
+const CREDENTIALS_UNCHECKED = 'Credentials cannot be checked right now; try again shortly.';
 /** Retry-After of a 503 while the store of API keys (the CRM) does not answer. */
 const CREDENTIALS_RETRY_SECONDS = 5;
 
@@ -74,7 +76,7 @@ async function admit(
     }
     if (e instanceof TokenKeysUnavailable) {
       deps.logger.error({ err: e.cause }, 'token keys unavailable');
-      sendError(res, 503, 'Credentials cannot be checked right now; try again shortly.', { code: 'SOURCE_UNAVAILABLE', source: 'jwks' });
+      sendError(res, 503, CREDENTIALS_UNCHECKED, { code: 'SOURCE_UNAVAILABLE', source: 'jwks' });
       return null;
     }
     // An API key is looked up in the CRM: while it is down, the key can be neither accepted nor refused.
@@ -83,7 +85,7 @@ async function admit(
       sendError(
         res,
         503,
-        'Credentials cannot be checked right now; try again shortly.',
+        CREDENTIALS_UNCHECKED,
         { code: 'SOURCE_UNAVAILABLE', source: e.sourceName, reason: e.reason },
         { 'retry-after': String(CREDENTIALS_RETRY_SECONDS) },
       );
