@@ -12,7 +12,7 @@ import type {
 export const Order: OrderResolvers = {
   orderNumber: (r) => r.order_number,
   placedAt: (r) => r.placed_at,
-  items: (r, _, ctx) => ctx.crm.loaders.items.load(r.id),
+  // items: the order row's own (OrderWithItems), read with the orders.
 };
 
 export const OrderItem: OrderItemResolvers = {

@@ -9,7 +9,7 @@ import type {
   ConsentRow,
   IdentityRow,
   OrderItemRow,
-  OrderRow,
+  OrderWithItems,
   ProductRow,
   PurchaseSummaryRow,
   TicketRow,
@@ -38,7 +38,7 @@ export type CustomerProfileParent = CustomerRow;
 export type ContactParent = CustomerRow;
 export type IdentityParent = IdentityRow;
 export type ConsentParent = ConsentRow;
-export type OrderParent = OrderRow;
+export type OrderParent = OrderWithItems;
 export type OrderItemParent = OrderItemRow;
 export type ProductParent = ProductRow;
 export type PurchaseSummaryParent = PurchaseSummaryRow;
@@ -46,13 +46,13 @@ export type SupportTicketParent = TicketRow;
 export type SupportTicketConnectionParent = Page<TicketRow>;
 export type SupportTicketEdgeParent = EdgeParent<TicketRow>;
 export type CustomerConnectionParent = Page<CustomerRef> & { count: () => Promise<number>; snapshot?: SnapshotInfoParent | null };
-export type OrderConnectionParent = Page<OrderRow> & { count: () => Promise<number> };
+export type OrderConnectionParent = Page<OrderWithItems> & { count: () => Promise<number> };
 export interface EdgeParent<T> {
   cursor: string;
   node: T;
 }
 export type CustomerEdgeParent = EdgeParent<CustomerRef>;
-export type OrderEdgeParent = EdgeParent<OrderRow>;
+export type OrderEdgeParent = EdgeParent<OrderWithItems>;
 
 /** Behaviour of one customer: its fields read the request's behaviour loader. */
 export interface BehaviourParent {

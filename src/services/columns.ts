@@ -70,6 +70,7 @@ export function crmColumnsOf(fields: DocumentFields | null): CrmColumns {
     order: columnsFor(fields, 'Order', ORDER, ALL_CRM_COLUMNS.order),
     item: columnsFor(fields, 'OrderItem', ITEM, ALL_CRM_COLUMNS.item),
     product: fields.get('OrderItem')?.has('product') ? columnsFor(fields, 'Product', PRODUCT, ALL_CRM_COLUMNS.product) : [],
+    orderItems: fields.get('Order')?.has('items') ?? false,
     orderPageInfo: fields.get('OrderConnection')?.has('pageInfo') ?? false,
   };
   byFields.set(fields, columns);

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { fixtureDataset, LINA, NOW, TOM } from '../fixtures/crm';
 import { apiSuite } from '../helpers/suite';
 import { graphql } from '../__generated__';
@@ -92,6 +93,49 @@ describe('Customer.orders', () => {
     const numbers = rest.body.data!.customer!.orders!.edges.map((e) => e.node.orderNumber);
     expect(numbers).toEqual(['SO2026000002', 'SO2026000003', 'SO2026000004', 'SO2025000006']);
     expect(rest.body.data!.customer!.orders!.pageInfo.hasNextPage).toBe(false);
+  });
+
+  it('reads the items of every order on the page in one statement; when it fails, only the items fields fail', async () => {
+    const ITEMS = /FROM order_items i/;
+    const original = pg.Pool.prototype.query;
+    // Every statement the server sends passes through; the items statement fails as PostgreSQL cancels one (statement_timeout).
+    let failItems = false;
+    const query = jest.spyOn(pg.Pool.prototype, 'query').mockImplementation(function (this: pg.Pool, ...args: unknown[]) {
+      if (failItems && ITEMS.test((args[0] as { text: string }).text)) {
+        return Promise.reject(Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }));
+      }
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as never);
+    try {
+      const ok = await suite.api.gql(ORDERS, { id: LINA, first: 3 });
+      expect(ok.body.errors).toBeUndefined();
+      const itemStatements = query.mock.calls.filter(([c]) => ITEMS.test((c as unknown as { text: string }).text));
+      expect(itemStatements).toHaveLength(1);
+      // Orders without their items read no items.
+      const calls = query.mock.calls.length;
+      const idsOnly = await suite.api.gql(`{ customer(id: "${LINA}") { orders(first: 3) { edges { node { id } } } } }`);
+      expect(idsOnly.body.data.customer.orders.edges).toHaveLength(3);
+      expect(query.mock.calls.slice(calls).filter(([c]) => ITEMS.test((c as unknown as { text: string }).text))).toEqual([]);
+
+      failItems = true;
+      const failed = await suite.api.gql(ORDERS, { id: LINA, first: 3 });
+      const orders = failed.body.data!.customer!.orders!;
+      // Everything but the items answers as before.
+      expect(orders.edges.map((e) => ({ ...e.node, items: null }))).toEqual(
+        ok.body.data!.customer!.orders!.edges.map((e) => ({ ...e.node, items: null })),
+      );
+      expect(orders.edges.map((e) => e.node.items)).toEqual([null, null, null]);
+      expect(failed.body.errors!.map((e) => ({ path: e.path, ...e.extensions }))).toEqual(
+        [0, 1, 2].map((i) => ({
+          path: ['customer', 'orders', 'edges', i, 'node', 'items'],
+          code: 'SOURCE_UNAVAILABLE',
+          source: 'crm',
+          reason: 'timeout',
+        })),
+      );
+    } finally {
+      query.mockRestore();
+    }
   });
 
   it('answers two pages of one customer in one statement, each after its own cursor', async () => {

@@ -23,6 +23,7 @@ describe('crmColumnsOf(documentFields(...))', () => {
       order: ['order_number', 'total'],
       item: [],
       product: ['name'],
+      orderItems: true,
       orderPageInfo: false,
     });
   });
@@ -31,13 +32,18 @@ describe('crmColumnsOf(documentFields(...))', () => {
     expect(
       columns(`query { customers { ...C } node { ... on Node { id } ... on Order { placedAt } } }
         fragment C on Customer { createdAt orders @skip(if: true) { items { quantity } } }`),
-    ).toEqual({ customerProfile: true, order: ['placed_at'], item: ['quantity'], product: [], orderPageInfo: false });
+    ).toEqual({ customerProfile: true, order: ['placed_at'], item: ['quantity'], product: [], orderItems: true, orderPageInfo: false });
     expect(columns(`{ priced { total } }`).order).toEqual(['total']);
   });
 
   it('reads one order more than a page only when a field reads its page info', () => {
     expect(columns(`{ customers { orderPage { edges { id } } } }`).orderPageInfo).toBe(false);
     expect(columns(`{ customers { orderPage { pageInfo { hasNextPage } } } }`).orderPageInfo).toBe(true);
+  });
+
+  it('reads the items of orders only when a field reads them', () => {
+    expect(columns(`{ customers { orders { id } } }`).orderItems).toBe(false);
+    expect(columns(`{ customers { orderPage { edges { items { lineNo } } } } }`).orderItems).toBe(true);
   });
 
   it('joins no product when no field reads it', () => {

@@ -9,7 +9,7 @@ import {
   type CrmColumns,
   type CustomerRow,
   type OrderItemRow,
-  type OrderRow,
+  type OrderWithItems,
   type PurchaseSummaryRow,
   type TicketRow,
 } from './rows';
@@ -30,7 +30,7 @@ export interface TicketsKey {
   after: { us: number; id: string } | null;
   backward: boolean;
 }
-export type OrdersPageRows = q.Keyed<OrderRow>[];
+export type OrdersPageRows = q.Keyed<OrderWithItems>[];
 export interface FactsKey {
   customerId: string;
   bounds: FactBounds;
@@ -50,6 +50,22 @@ export async function orderItems(db: Db, orderIds: readonly string[], columns: C
   const rows = await q.itemsByOrderIds(db, orderIds, columns.item, columns.product);
   for (const r of rows) r.product = r;
   return groupRows(orderIds, rows as OrderItemRow[], (r) => r.order_id);
+}
+
+/** Sets each order's `items` from one statement; when it fails, its error is every order's `items` (only those fields fail). */
+async function withItems(db: Db, orders: OrderWithItems[], columns: CrmColumns): Promise<void> {
+  if (!orders.length) return;
+  try {
+    const items = await orderItems(
+      db,
+      orders.map((o) => o.id),
+      columns,
+    );
+    orders.forEach((o, i) => (o.items = items[i]));
+  } catch (e) {
+    const error = e instanceof Error ? e : new Error(String(e));
+    for (const o of orders) o.items = error;
+  }
 }
 
 /**
@@ -187,21 +203,25 @@ export function createCrmLoaders(
         ),
       { batch },
     ),
-    /** Up to first+1 orders per key (the extra one tells whether there is a next page), `first` when no field reads the page info. */
+    /**
+     * Up to first+1 orders per key (the extra one tells whether there is a next page), `first` when no
+     * field reads the page info; with their items when a field reads them (one statement for the orders
+     * of every group), so a page of orders with items costs two statements, whatever its size.
+     */
     ordersPage: loader<OrdersKey, OrdersPageRows, string>(
       'ordersPage',
-      (keys) =>
-        byGroup(
+      async (keys) => {
+        const cols = columns();
+        const pages = await byGroup(
           keys,
           (k) => json([k.first, k.status, k.backward]),
           async (group) => {
-            const { order, orderPageInfo } = columns();
             const rows = await q.ordersPages(
               db,
               group.map((k) => ({ customerId: k.customerId, afterUs: k.after?.us ?? null, afterId: k.after?.id ?? null })),
-              group[0]!.first + (orderPageInfo ? 1 : 0),
+              group[0]!.first + (cols.orderPageInfo ? 1 : 0),
               group[0]!.status,
-              order,
+              cols.order,
               group[0]!.backward,
             );
             return groupRows(
@@ -210,7 +230,15 @@ export function createCrmLoaders(
               (r) => r.k,
             );
           },
-        ),
+        );
+        if (cols.orderItems)
+          await withItems(
+            db,
+            pages.flatMap((p) => (p instanceof Error ? [] : p)),
+            cols,
+          );
+        return pages;
+      },
       { cacheKeyFn: json, batch },
     ),
     orderCount: loader<{ customerId: string; status: string | null }, number, string>(
@@ -235,7 +263,6 @@ export function createCrmLoaders(
         ),
       { cacheKeyFn: json, batch },
     ),
-    items: loader('items', (orderIds: readonly string[]) => orderItems(db, orderIds, columns()), { batch }),
     /** Up to `first` tickets per key (callers paging ask for one more: it tells whether there are more). */
     tickets: loader<TicketsKey, q.Keyed<TicketRow>[], string>(
       'tickets',

@@ -83,6 +83,15 @@ export interface OrderItemRow extends ProductRow {
   product: ProductRow;
 }
 
+/**
+ * An order as GraphQL reads it: `items` (in line order) is set by the statement batch that read the
+ * order when the operation reads Order.items (CrmColumns.orderItems), so Order.items needs no resolver;
+ * the statement's error in its place when the items could not be read.
+ */
+export interface OrderWithItems extends OrderRow {
+  items?: OrderItemRow[] | Error;
+}
+
 /** Columns of an order row beyond its keys (id, customer_id), each read only by the field named in services/columns.ts. */
 export type OrderColumn = 'order_number' | 'status' | 'channel' | 'placed_at' | 'total';
 export type ItemColumn = 'quantity' | 'unit_price' | 'line_total';
@@ -99,6 +108,8 @@ export interface CrmColumns {
   item: readonly ItemColumn[];
   /** [] when no field reads an item's product: the statement then does not join products. */
   product: readonly ProductColumn[];
+  /** Whether a field reads Order.items: the batch that reads orders then reads their items too (one statement for all of them). */
+  orderItems: boolean;
   /** Whether a field reads an orders page's pageInfo: without, a page reads `first` orders, not one more to tell whether there is a next page. */
   orderPageInfo: boolean;
 }
@@ -109,6 +120,7 @@ export const ALL_CRM_COLUMNS: CrmColumns = Object.freeze<CrmColumns>({
   order: ['order_number', 'status', 'channel', 'placed_at', 'total'],
   item: ['quantity', 'unit_price', 'line_total'],
   product: ['id', 'name', 'category', 'brand', 'price'],
+  orderItems: true,
   orderPageInfo: true,
 });
 
