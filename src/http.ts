@@ -176,7 +176,12 @@ async function graphql(
   for (const [key, value] of response.headers) res.setHeader(key, value);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
-    res.end(response.body.string);
+    // The answer's UTF-8 bytes once, outside V8's heap: res.end(string) flattens the string
+    // JSON.stringify made (pieces) to count its bytes, then copies it again behind the headers
+    // (~10 % of a 40 KB answer's request allocations).
+    const body = Buffer.from(response.body.string);
+    res.setHeader('content-length', body.length);
+    res.end(body);
     return;
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
