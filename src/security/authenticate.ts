@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import type { ApiKeyStore } from './apiKeys';
 import type { Principal } from './principal';
-import { TokenError, verifyToken, type TokenKey } from './tokens';
+import { TokenError, tokenVerifier, type TokenKey } from './tokens';
 
 /** Why a request was refused before any operation ran; answered with HTTP 401 and code UNAUTHENTICATED. */
 export class AuthenticationError extends Error {
@@ -20,6 +20,7 @@ export interface Authenticator {
 }
 
 export function createAuthenticator(config: Config, key: TokenKey, apiKeys: ApiKeyStore): Authenticator {
+  const verifyToken = tokenVerifier(key, config);
   return {
     apiKeys,
     async authenticate(headers, now) {
@@ -41,7 +42,7 @@ export function createAuthenticator(config: Config, key: TokenKey, apiKeys: ApiK
         );
       }
       try {
-        return await verifyToken(bearer[1]!, key, config, now);
+        return await verifyToken(bearer[1]!, now);
       } catch (e) {
         if (e instanceof TokenError) throw new AuthenticationError(e.reason, e.message);
         throw e;

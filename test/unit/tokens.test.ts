@@ -2,7 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
 import { loadConfig } from '../../src/config';
-import { mintToken, TokenError, TokenKeysUnavailable, tokenKey, verifyToken } from '../../src/security/tokens';
+import fc from 'fast-check';
+import { mintToken, TokenError, TokenKeysUnavailable, tokenKey, tokenVerifier, verifyToken } from '../../src/security/tokens';
 
 const SECRET = 'a-unit-test-secret-of-at-least-32-chars';
 const now = new Date();
@@ -104,6 +105,56 @@ describe('bearer tokens (HS256)', () => {
       .setExpirationTime(Math.floor(now.getTime() / 1000) + 60)
       .sign(new TextEncoder().encode(SECRET));
     await expect(verifyToken(noIat, key, config, now)).rejects.toMatchObject({ reason: 'invalid' });
+  });
+});
+
+describe('remembered verified tokens', () => {
+  const config = loadConfig({ JWT_SECRET: SECRET, JWT_CLOCK_SKEW_SECONDS: '30', JWT_MAX_AGE_SECONDS: '3600' });
+  const key = tokenKey(config);
+  const outcome = (p: Promise<unknown>) =>
+    p.then(
+      (principal) => ({ ok: principal }),
+      (e: TokenError) => ({ refused: e.reason }),
+    );
+
+  it('answer at every instant what a fresh verification answers (exp, nbf, iat and the maximum age, with the skew)', async () => {
+    const t0 = Date.UTC(2026, 5, 1) / 1000;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: -40, max: 40 }), // iat relative to the first use
+        fc.integer({ min: 1, max: 7200 }), // lifetime
+        fc.option(fc.integer({ min: -60, max: 60 })), // nbf relative to iat
+        fc.array(fc.integer({ min: -60, max: 8000 }), { minLength: 1, maxLength: 6 }), // later uses, seconds after the first
+        async (iatOffset, ttl, nbfOffset, uses) => {
+          const iat = t0 + iatOffset;
+          let jwt = new SignJWT({ roles: ['agent'] })
+            .setProtectedHeader({ alg: 'HS256' })
+            .setSubject('u1')
+            .setIssuedAt(iat)
+            .setExpirationTime(iat + ttl);
+          if (nbfOffset !== null) jwt = jwt.setNotBefore(iat + nbfOffset);
+          const token = await jwt.sign(new TextEncoder().encode(SECRET));
+          const verify = tokenVerifier(key, config);
+          for (const at of [0, ...uses].map((u) => new Date((t0 + u) * 1000))) {
+            const cached = await outcome(verify(token, at));
+            const fresh = await outcome(verifyToken(token, key, config, at));
+            expect('ok' in cached ? 'ok' : cached).toEqual('ok' in fresh ? 'ok' : fresh);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('take a token again without verifying it, and never a token they refused', async () => {
+    const verify = tokenVerifier(key, config);
+    const token = await mintToken(SECRET, { sub: 'u1', roles: ['agent'], ttlSeconds: 60 });
+    const first = await verify(token, new Date());
+    // A fresh verification makes a new principal; a remembered one is the same object.
+    expect(await verify(token, new Date())).toBe(first);
+    const forged = `${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`;
+    await expect(verify(forged, new Date())).rejects.toMatchObject({ reason: 'invalid' });
+    await expect(verify(forged, new Date())).rejects.toMatchObject({ reason: 'invalid' });
   });
 });
 
