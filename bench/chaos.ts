@@ -17,6 +17,11 @@ export interface Fault {
   name: string;
   /** The source the fault takes away. */
   source: 'crm' | 'behaviour' | 'social';
+  /**
+   * Whether the source is down for its whole window (so /readyz must say so); false for a fault that
+   * only may make it unusable (a held pool: a request or a readiness check finds a free connection or not).
+   */
+  down: boolean;
   /** Runs the fault: takes the source away for `downMs`, brings it back, resolves once it is back. */
   run(downMs: number): Promise<void>;
 }
@@ -63,6 +68,7 @@ export function faults(stores: Stores, dataDir: string): Fault[] {
     {
       name: 'PostgreSQL killed (SIGKILL) and restarted',
       source: 'crm',
+      down: true,
       async run(downMs) {
         const { pid, port } = stores.postgres;
         const backends = childrenOf(pid);
@@ -76,6 +82,7 @@ export function faults(stores: Stores, dataDir: string): Fault[] {
     {
       name: 'MongoDB-compatible server killed (SIGKILL) and restarted',
       source: 'behaviour',
+      down: true,
       async run(downMs) {
         const { pid, port } = stores.mongo;
         kill9(pid);
@@ -87,6 +94,7 @@ export function faults(stores: Stores, dataDir: string): Fault[] {
     {
       name: 'social provider hangs, then answers 500, then recovers',
       source: 'social',
+      down: true,
       async run(downMs) {
         const port = Number(new URL(stores.social.url).port);
         const restart = async (flags: string[]) => {
@@ -103,6 +111,7 @@ export function faults(stores: Stores, dataDir: string): Fault[] {
     {
       name: 'a slow query holds the CRM pool (orders locked, pg_sleep)',
       source: 'crm',
+      down: false,
       async run(downMs) {
         // Through the API's own DATABASE_URL: its statements on orders wait on the lock, holding their connections.
         const client = new pg.Client({ connectionString: stores.postgres.url });

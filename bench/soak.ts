@@ -160,7 +160,9 @@ async function main(values: Values<typeof OPTIONS>): Promise<void> {
         30_000,
       ),
     ];
+    // The first scrape's window is the API's start-up (nothing served yet): charted, not judged.
     await scrape();
+    const loadFrom = now();
     const mix = driveMix({
       url: api.url,
       concurrency,
@@ -191,7 +193,7 @@ async function main(values: Values<typeof OPTIONS>): Promise<void> {
     const commit =
       execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim() +
       (execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT }).toString().trim() ? '-dirty' : '');
-    const results = analyse({ samples, scrapes, polls, windows, durationMs, invariants, snapshots });
+    const results = analyse({ samples, scrapes, polls, windows, durationMs, loadFrom, invariants, snapshots });
     const report = {
       date: new Date().toISOString(),
       commit,
@@ -232,7 +234,7 @@ async function runChaos(list: Fault[], durationMs: number, now: () => number, wi
     const start = now();
     log(`${Math.round(start / 1000)} s: ${fault.name}`);
     await fault.run(DOWN_MS);
-    windows.push({ name: fault.name, source: fault.source, start, returned: now() });
+    windows.push({ name: fault.name, source: fault.source, down: fault.down, start, returned: now() });
   }
 }
 
@@ -249,6 +251,8 @@ function analyse(r: {
   polls: ReadyPoll[];
   windows: Window[];
   durationMs: number;
+  /** When the load started (the scrapes before it cover the API's start-up). */
+  loadFrom: number;
   invariants: InvariantReport;
   snapshots: { version: number; kind: string; status: string; customers: number }[];
 }) {
@@ -295,13 +299,15 @@ function analyse(r: {
       unexpected: during.filter((s) => !designed(s)).length,
       recoveryMs: recovered ? recovered.end - w.returned : null,
       readyz: {
+        mustSeeDown: w.down,
         sawSourceDown: downPolls.some((p) => !sourceUp(p)),
         statusesWhileDown: [...new Set(downPolls.map((p) => `${p.http} ${p.status}`))],
         upAgainAfterMs: upAgain ? upAgain.t - w.returned : null,
       },
     };
   });
-  const outside = r.scrapes.filter((s) => !inWindow(s.t - SCRAPE_MS, s.t));
+  const outside = r.scrapes.filter((s) => s.t > r.loadFrom && !inWindow(s.t - SCRAPE_MS, s.t));
+  const startUp = r.scrapes.filter((s) => s.t <= r.loadFrom);
   const heapAt = (t: number) => r.scrapes.reduce((best, s) => (Math.abs(s.t - t) < Math.abs(best.t - t) ? s : best), r.scrapes[0]!);
   const early = heapAt(Math.min(120_000, r.durationMs * 0.25));
   const last = r.scrapes[r.scrapes.length - 1]!;
@@ -326,7 +332,11 @@ function analyse(r: {
       measured: `${early.heapAfterGcMiB} → ${last.heapAfterGcMiB} MiB (${heapGrowth >= 0 ? '+' : ''}${heapGrowth} %)`,
       met: Math.abs(heapGrowth) <= 10,
     },
-    { target: 'event-loop delay p99 under 100 ms outside the fault windows', measured: `max ${loopP99} ms`, met: loopP99 < 100 },
+    {
+      target: 'event-loop delay p99 under 100 ms outside the fault windows (under load)',
+      measured: `max ${loopP99} ms; start-up, before the load: ${startUp.map((s) => `${s.eventLoopP99Ms} ms`).join(', ') || '—'}`,
+      met: loopP99 < 100,
+    },
     {
       target: "nothing hangs past its budgets (no request over the sum of its sources' budgets, no client timeout)",
       measured: `max ${Math.max(0, ...latencies)} ms, ${r.samples.filter((s) => s.end - s.start > HANG_MS || s.codes.includes('TIMEOUT')).length} over ${HANG_MS} ms`,
@@ -340,14 +350,17 @@ function analyse(r: {
             met: recoveries.every((ms) => ms !== null && ms < 5000),
           },
           {
-            target: '/readyz follows the truth (source seen down while it was, up again within 5 s of its return)',
+            target: '/readyz follows the truth (a source taken down seen down while it was, up again within 5 s of its return)',
             measured: faults
               .map(
                 (f) =>
-                  `${f.source}: ${f.readyz.sawSourceDown ? 'down seen' : 'down not seen'}, up after ${f.readyz.upAgainAfterMs ?? '—'} ms`,
+                  `${f.source}: ${f.readyz.sawSourceDown ? 'down seen' : `down not seen${f.readyz.mustSeeDown ? '' : ' (pool held, not down)'}`}, up after ${f.readyz.upAgainAfterMs ?? '—'} ms`,
               )
               .join('; '),
-            met: faults.every((f) => f.readyz.sawSourceDown && f.readyz.upAgainAfterMs !== null && f.readyz.upAgainAfterMs < 5000),
+            met: faults.every(
+              (f) =>
+                (f.readyz.sawSourceDown || !f.readyz.mustSeeDown) && f.readyz.upAgainAfterMs !== null && f.readyz.upAgainAfterMs < 5000,
+            ),
           },
         ]
       : []),

@@ -4,6 +4,8 @@ import { ANSWERS, type Sample } from './soakLoad';
 export interface Window {
   name: string;
   source: string;
+  /** Whether the source was down for the whole window (Fault.down). */
+  down: boolean;
   start: number;
   returned: number;
 }
@@ -148,7 +150,7 @@ interface Report {
     hung: number;
     unexpected: number;
     recoveryMs: number | null;
-    readyz: { sawSourceDown: boolean; statusesWhileDown: string[]; upAgainAfterMs: number | null };
+    readyz: { mustSeeDown: boolean; sawSourceDown: boolean; statusesWhileDown: string[]; upAgainAfterMs: number | null };
   }[];
   unexpectedCount: number;
   unexpected: Sample[];
