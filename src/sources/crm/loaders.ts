@@ -1,4 +1,4 @@
-import { byGroup, groupRows, loader, oneRow, type LoaderOptions } from '../batch';
+import { byGroup, groupRows, loader, oneRow, tupleKey, type LoaderOptions } from '../batch';
 import type { Db } from './db';
 import { crmFacts, type CrmFactsRow, type FactBounds } from './facts';
 import type { LookupKey } from './identifiers';
@@ -36,12 +36,11 @@ export interface FactsKey {
   bounds: FactBounds;
 }
 
-const json = (k: unknown) => JSON.stringify(k);
 /** A bounds object's key, serialised once per object (a request shares one per instant: services/facts.ts). */
 const boundsKeys = new WeakMap<FactBounds, string>();
 const boundsKey = (b: FactBounds) => {
   let key = boundsKeys.get(b);
-  if (key === undefined) boundsKeys.set(b, (key = json(b)));
+  if (key === undefined) boundsKeys.set(b, (key = JSON.stringify(b)));
   return key;
 };
 
@@ -214,7 +213,7 @@ export function createCrmLoaders(
         const cols = columns();
         const pages = await byGroup(
           keys,
-          (k) => json([k.first, k.status, k.backward]),
+          (k) => tupleKey(k.first, k.status, k.backward),
           async (group) => {
             const rows = await q.ordersPages(
               db,
@@ -239,14 +238,14 @@ export function createCrmLoaders(
           );
         return pages;
       },
-      { cacheKeyFn: json, batch },
+      { cacheKeyFn: (k) => tupleKey(k.customerId, k.first, k.status, k.after?.us, k.after?.id, k.backward), batch },
     ),
     orderCount: loader<{ customerId: string; status: string | null }, number, string>(
       'orderCount',
       (keys) =>
         byGroup(
           keys,
-          (k) => json(k.status),
+          (k) => tupleKey(k.status),
           async (group) => {
             const rows = await q.orderCounts(
               db,
@@ -261,7 +260,7 @@ export function createCrmLoaders(
             ).map((r) => r?.count ?? 0);
           },
         ),
-      { cacheKeyFn: json, batch },
+      { cacheKeyFn: (k) => tupleKey(k.customerId, k.status), batch },
     ),
     /** Up to `first` tickets per key (callers paging ask for one more: it tells whether there are more). */
     tickets: loader<TicketsKey, q.Keyed<TicketRow>[], string>(
@@ -269,7 +268,7 @@ export function createCrmLoaders(
       (keys) =>
         byGroup(
           keys,
-          (k) => json([k.first, k.statuses, k.backward]),
+          (k) => tupleKey(k.first, k.statuses, k.backward),
           async (group) => {
             const rows = await q.ticketsFor(
               db,
@@ -285,7 +284,7 @@ export function createCrmLoaders(
             );
           },
         ),
-      { cacheKeyFn: json, batch },
+      { cacheKeyFn: (k) => tupleKey(k.customerId, k.first, k.statuses, k.after?.us, k.after?.id, k.backward), batch },
     ),
     /** Customer ids an identifier belongs to, best first; [] when none. */
     customerIdsByIdentifier: loader<LookupKey, string[], string>(
