@@ -5,6 +5,7 @@ import {
   isInputObjectType,
   isListType,
   isNonNullType,
+  Kind,
   TypeInfo,
   valueFromASTUntyped,
   visit,
@@ -56,8 +57,33 @@ export function effectiveVariables(operation: OperationDefinitionNode, sent: Rec
   return variables;
 }
 
-/** The first value of the operation that breaks its bounds, as a BAD_USER_INPUT error; null when all hold. `variables`: effectiveVariables. */
+/** Per schema, the documents declaring no variable that passed: their answer depends on the document alone. */
+const passedWithoutVariables = new WeakMap<GraphQLSchema, WeakSet<DocumentNode>>();
+
+const declaresVariables = (document: DocumentNode) =>
+  document.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.variableDefinitions?.length);
+
+/**
+ * The first value of the operation that breaks its bounds, as a BAD_USER_INPUT error; null when all
+ * hold. `variables`: effectiveVariables. A document without variables that passed is not walked again
+ * (Apollo hands every request with the same text the same document object).
+ */
 export function checkInputBounds(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+): GraphQLError | null {
+  if (declaresVariables(document)) return firstOutOfBounds(schema, document, variables);
+  let passed = passedWithoutVariables.get(schema);
+  if (!passed) passedWithoutVariables.set(schema, (passed = new WeakSet()));
+  if (passed.has(document)) return null;
+  // A refusal is made afresh each time: the error object goes out with one response.
+  const refusal = firstOutOfBounds(schema, document, undefined);
+  if (!refusal) passed.add(document);
+  return refusal;
+}
+
+function firstOutOfBounds(
   schema: GraphQLSchema,
   document: DocumentNode,
   variables: Record<string, unknown> | undefined,

@@ -162,6 +162,18 @@ describe('bad requests', () => {
     expect(long.roundTrips.crm).toBe(0);
   });
 
+  it('bounds literals in a document without variables every time it is sent', async () => {
+    const tooLong = `{ customer(id: "${'c'.repeat(65)}") { id } }`;
+    const fine = `{ customer(id: "${'c'.repeat(64)}") { id } }`;
+    for (let i = 0; i < 2; i++) {
+      const refused = await suite.api.gql(tooLong);
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors!.map((e) => e.message)).toEqual(['`id` may have at most 64 characters (got 65).']);
+      const answered = await suite.api.gql(fine);
+      expect(answered.body).toEqual({ data: { customer: null } });
+    }
+  });
+
   it('bounds strings and lists given as variables, inside input objects and lists', async () => {
     const query = 'query($f: SegmentFilter){ customerStats(filter: $f) { total } }';
     const long = await suite.api.gql(query, { f: { cities: ['Hangzhou', 'x'.repeat(101)] } });
