@@ -206,7 +206,7 @@ export function CustomerScreen({ customer: c, errors, masked }: { customer: Cust
                     <td>
                       <Pii value={o.orderNumber} masked={masked} />
                     </td>
-                    <td>{date(o.placedAt)}</td>
+                    <td className="nowrap">{date(o.placedAt)}</td>
                     <td>{label(o.status)}</td>
                     <td className="num">{money(o.total)}</td>
                   </tr>

@@ -9,7 +9,7 @@ import type {
   SegmentMembersQuery,
   ValueTier,
 } from './__generated__/graphql';
-import { age, count, date, label, money, Pii } from './format';
+import { age, count, date, label, Pii, shortMoney } from './format';
 import { DashboardSegments, DashboardStats, SegmentMembers } from './operations';
 import type { Session } from './session';
 
@@ -40,18 +40,19 @@ export function segmentFilter(f: Filters): SegmentFilter | null {
 }
 
 /** A chart with its numbers in a table beside it (for screen readers, keyboards and exact reading). */
+/** `rows`: [key as the API names it, text shown, count]. */
 function Figure({
   id,
   title,
+  keyName,
   chart,
   rows,
-  unit = 'Customers',
 }: {
   id: string;
   title: string;
+  keyName: string;
   chart: ReactNode;
-  rows: [string, number][];
-  unit?: string;
+  rows: [string, string, number][];
 }) {
   return (
     <section className="card" aria-labelledby={`${id}-title`}>
@@ -66,16 +67,16 @@ function Figure({
           <table className="figures" data-stat={id}>
             <thead>
               <tr>
-                <th scope="col">{title.split(' ')[0]}</th>
+                <th scope="col">{keyName}</th>
                 <th scope="col" className="num">
-                  {unit}
+                  Customers
                 </th>
               </tr>
             </thead>
             <tbody>
-              {rows.map(([key, n]) => (
+              {rows.map(([key, text, n]) => (
                 <tr key={key} data-key={key}>
-                  <th scope="row">{key}</th>
+                  <th scope="row">{text}</th>
                   <td className="num">{count(n)}</td>
                 </tr>
               ))}
@@ -98,8 +99,8 @@ function Bars({ rows, vertical }: { rows: [string, number][]; vertical?: boolean
         accessibilityLayer={false}
       >
         <CartesianGrid strokeDasharray="3 3" />
-        {vertical ? <XAxis type="number" allowDecimals={false} /> : <XAxis dataKey="name" />}
-        {vertical ? <YAxis type="category" dataKey="name" width={110} /> : <YAxis allowDecimals={false} />}
+        {vertical ? <XAxis type="number" allowDecimals={false} /> : <XAxis dataKey="name" interval={0} />}
+        {vertical ? <YAxis type="category" dataKey="name" width={110} interval={0} /> : <YAxis allowDecimals={false} />}
         <Tooltip />
         <Bar dataKey="value" name="Customers" isAnimationActive={false}>
           {data.map((d, i) => (
@@ -142,7 +143,7 @@ function Heatmap({ grid }: { grid: Stats['rfmGrid'] }) {
                     {c ? (
                       <>
                         <span className="heat-count">{count(c.count)}</span>
-                        <span className="heat-spend">{money(c.monetary)}</span>
+                        <span className="heat-spend">{shortMoney(c.monetary)}</span>
                       </>
                     ) : (
                       '·'
@@ -329,26 +330,30 @@ export function Dashboard({ session }: { session: Session }) {
                 <Figure
                   id="byStage"
                   title="Lifecycle funnel"
-                  rows={STAGES.filter((s) => byStage.has(s)).map((s) => [s, byStage.get(s)!])}
+                  keyName="Stage"
+                  rows={STAGES.filter((s) => byStage.has(s)).map((s) => [s, label(s), byStage.get(s)!])}
                   chart={<Bars vertical rows={STAGES.filter((s) => byStage.has(s)).map((s) => [label(s), byStage.get(s)!])} />}
                 />
                 <Figure
                   id="byTier"
                   title="Value tiers"
-                  rows={TIERS.filter((t) => byTier.has(t)).map((t) => [t, byTier.get(t)!])}
-                  chart={<Bars rows={TIERS.filter((t) => byTier.has(t)).map((t) => [label(t), byTier.get(t)!])} />}
+                  keyName="Tier"
+                  rows={TIERS.filter((t) => byTier.has(t)).map((t) => [t, label(t), byTier.get(t)!])}
+                  chart={<Bars vertical rows={TIERS.filter((t) => byTier.has(t)).map((t) => [label(t), byTier.get(t)!])} />}
                 />
                 <Heatmap grid={stats.rfmGrid} />
                 <Figure
                   id="byTag"
                   title="Top tags"
-                  rows={stats.byTag.map((t) => [t.key ?? '(none)', t.count])}
+                  keyName="Tag"
+                  rows={stats.byTag.map((t) => [t.key ?? '(none)', t.key ?? '(none)', t.count])}
                   chart={<Bars vertical rows={stats.byTag.map((t) => [t.key ?? '(none)', t.count])} />}
                 />
                 <Figure
                   id="byCity"
                   title="Top cities"
-                  rows={stats.byCity.map((c) => [c.key ?? '(none)', c.count])}
+                  keyName="City"
+                  rows={stats.byCity.map((c) => [c.key ?? '(none)', c.key ?? '(no city)', c.count])}
                   chart={<Bars vertical rows={stats.byCity.map((c) => [c.key ?? '(none)', c.count])} />}
                 />
                 <section className="card" aria-labelledby="transitions-title">
