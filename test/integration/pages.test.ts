@@ -75,6 +75,17 @@ describe('the pages over HTTP', () => {
     for (const bad of ['/app/assets/../../../package.json', '/app/%2e%2e/package.json', '/app/assets/nope.js', '/app/icon.png'])
       expect((await fetch(`${origin}${bad}`)).status).toBe(404);
   });
+
+  it('is off (404) while WEB_DIR holds no build', async () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'c360-web-none-'));
+    const off = await startTestServer(db, () => NOW, { config: { ...db.config, WEB_DIR: empty } });
+    try {
+      expect((await fetch(`${new URL(off.url).origin}/app`)).status).toBe(404);
+    } finally {
+      await off.close();
+      rmSync(empty, { recursive: true });
+    }
+  });
 });
 
 /** A CN customer with a phone, social accounts, events and at least one service hint: the agent's caller. */
