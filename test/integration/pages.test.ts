@@ -180,7 +180,7 @@ describeWithBrowser('the pages in headless Chromium', () => {
     expect(await audit(page)).toEqual([]);
     await page.screenshot({ path: path.join(IMAGES, 'console-desktop.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390); // no sideways scrolling
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390); // no sideways scrolling
     await page.screenshot({ path: path.join(IMAGES, 'console-phone.png') });
     await page.close();
   }, 60_000);
@@ -292,8 +292,8 @@ describeWithBrowser('the pages in headless Chromium', () => {
     expect(await audit(page)).toEqual([]);
     await page.screenshot({ path: path.join(IMAGES, 'dashboard-desktop.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await page.evaluate(() => window.scrollTo(0, 0));
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: path.join(IMAGES, 'dashboard-phone.png') });
     await page.close();
   }, 90_000);
