@@ -4,12 +4,14 @@
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 # The dev tools are npm workspaces (packages/*): the build installs them and builds them with the API
-# (tsc -b), since the API's dev entry (src/embedded) imports them.
+# (tsc -b), since the API's dev entry (src/embedded) imports them; and the console and dashboard pages
+# (packages/web, vite build), whose built files the API serves at /app.
 COPY package.json package-lock.json ./
 COPY packages/demo-data/package.json ./packages/demo-data/
 COPY packages/dev-postgres/package.json ./packages/dev-postgres/
 COPY packages/mongo-wire/package.json ./packages/mongo-wire/
 COPY packages/social-provider/package.json ./packages/social-provider/
+COPY packages/web/package.json ./packages/web/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json codegen.ts ./
 COPY schema ./schema
@@ -52,6 +54,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/packages/web/dist ./packages/web/dist
 COPY schema ./schema
 COPY operations ./operations
 USER node

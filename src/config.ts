@@ -153,6 +153,8 @@ const schema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Serves the GraphiQL explorer at /explorer (default: in development only; needs the dev dependencies). */
   EXPLORER: bool.optional(),
+  /** The built console and dashboard pages (packages/web's `vite build`), served at /app; relative to the working directory. */
+  WEB_DIR: z.string().min(1).default('packages/web/dist'),
 });
 
 export type Config = Omit<z.infer<typeof schema>, 'EXPOSE_ROUND_TRIPS' | 'BATCH_LOADS' | 'SAFELIST_ROLES' | 'EXPLORER'> & {

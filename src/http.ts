@@ -5,6 +5,7 @@ import http from 'node:http';
 import { createContext, type Context, type Deps } from './context';
 import { SourceError } from './errors';
 import { createExplorer, EXPLORER_PATH } from './explorer';
+import { createPages } from './pages';
 import { EXPORT_PATH, exportSegment } from './exports';
 import { readiness } from './observability/health';
 import { requestsInFlight } from './observability/metrics';
@@ -198,7 +199,7 @@ async function segmentExport(deps: Deps, limits: RateLimits, segmentId: string, 
 
 /**
  * The API's HTTP server: /graphql; /exports/segments/<id>.csv; /persisted-queries.json (the safelist as
- * Apollo's persisted query list); /explorer when EXPLORER is on; /healthz (the process is alive) and /readyz (each source, 503 when
+ * Apollo's persisted query list); /explorer when EXPLORER is on; /app, the console and dashboard pages (pages.ts) once built; /healthz (the process is alive) and /readyz (each source, 503 when
  * the CRM is down), which carry no personal data and need no credentials: expose them to the platform's
  * probes, not to the internet, and are never refused for load (only /graphql is: overload.ts); /metrics (Prometheus)
  * behind METRICS_TOKEN, off in production without it (scrape.ts).
@@ -210,6 +211,8 @@ export function createHttpServer(apollo: ApolloServer<Context>, deps: Deps): htt
   const explorer = deps.config.EXPLORER ? createExplorer('/graphql') : null;
   if (deps.config.EXPLORER && !explorer)
     deps.logger.warn('EXPLORER is on but the ruru package is not installed (a dev dependency): /explorer is off');
+  const pages = createPages(deps.config.WEB_DIR);
+  if (!pages) deps.logger.warn({ dir: deps.config.WEB_DIR }, 'the console and dashboard pages are not built (npm run build): /app is off');
   // The safelisted operations as Apollo's persisted query list: their texts are no secret (a partner's client needs them).
   const manifest = persistedQueryManifest(loadSafelist());
   const metrics = metricsServed(deps.config);
@@ -223,6 +226,7 @@ export function createHttpServer(apollo: ApolloServer<Context>, deps: Deps): htt
       const exported = EXPORT_PATH.exec(path);
       if (exported && req.method === 'GET') return segmentExport(deps, limits, exported[1]!, req, res);
       if (explorer && req.method === 'GET' && explorer.handle(path, res)) return;
+      if (pages && req.method === 'GET' && pages.handle(path, res)) return;
       if (path === '/persisted-queries.json' && req.method === 'GET') return sendJson(res, 200, manifest);
       if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
       if (path === '/readyz') {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { closeSources, crmPoolHandle, embeddedSocialFile, loadEmbedded, openBehaviour, openCrm, openSocial } from './bootstrap';
 import { assertTokenKeyConfigured, ConfigError, loadConfig } from './config';
 import { EXPLORER_PATH } from './explorer';
+import { PAGES_PATH } from './pages';
 import { createHttpServer } from './http';
 import { loadRules } from './insights/rules';
 import { TagRegistry } from './services/tagRegistry';
@@ -93,9 +94,11 @@ async function main(): Promise<void> {
       audience: config.JWT_AUDIENCE,
     });
     const explorer = config.EXPLORER ? `Explorer (signed in with it): ${url.replace(/\/graphql$/, EXPLORER_PATH)}#token=${token}\n` : '';
+    const pages = `Console and dashboard (signed in with it): ${url.replace(/\/graphql$/, PAGES_PATH)}#token=${token}\n`;
     process.stdout.write(
       `\nDevelopment admin token (1 h; the secret is ${config.DATA_DIR}/jwt-secret):\n  Authorization: Bearer ${token}\n` +
         explorer +
+        pages +
         `Mint others with: npm run token -- --role agent   (roles: agent, analyst, partner, admin, service)\n\n`,
     );
   }

@@ -1,34 +1,14 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { fixtureDataset, NOW } from '../fixtures/crm';
+import { chromiumFor } from '../helpers/browser';
 import { startTestServer } from '../helpers/server';
 import { bearer } from '../helpers/tokens';
 import { apiSuite } from '../helpers/suite';
 
-/**
- * The offline explorer, loaded in headless Chromium (the Debian package; CHROMIUM_PATH to point
- * elsewhere). Without a browser on the machine the suite is skipped with a message, unless
- * REQUIRE_BROWSER=1 (CI sets it, after installing one), when it fails.
- */
-function findChromium(): string | null {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
-    try {
-      return execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
-    } catch {
-      // not this one
-    }
-  }
-  return null;
-}
-
-const executablePath = findChromium();
-if (!executablePath && process.env.REQUIRE_BROWSER === '1')
-  throw new Error('REQUIRE_BROWSER=1 but no Chromium found (apt-get install chromium, or set CHROMIUM_PATH)');
-if (!executablePath) console.warn('explorer.test: no Chromium on this machine (apt-get install chromium); the browser test is skipped');
-const describeWithBrowser = executablePath ? describe : describe.skip;
+/** The offline explorer, over HTTP and loaded in headless Chromium (helpers/browser.ts: skipped without one, unless REQUIRE_BROWSER=1). */
+const { executablePath, describeWithBrowser } = chromiumFor('explorer.test');
 
 const ROOT = path.resolve(__dirname, '../..');
 const LOOKUP = readFileSync(path.join(ROOT, 'examples/operations/Lookup.graphql'), 'utf8');
