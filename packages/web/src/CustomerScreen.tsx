@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
 import type { ApiError } from './api';
 import type { CustomerScreenFragment } from './__generated__/graphql';
-import { count, date, dateTime, label, money, Pii } from './format';
+import { count, date, dateTime, label, Pii } from './format';
+import { money } from './money';
 
 /** What each source's fields are, for the banner that says which are missing. */
 const SOURCE_FIELDS: Record<string, string> = {
@@ -189,30 +190,32 @@ export function CustomerScreen({ customer: c, errors, masked }: { customer: Cust
             </p>
           )}
           {c.orders && c.orders.edges.length > 0 ? (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Order</th>
-                  <th scope="col">Placed</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" className="num">
-                    Total
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {c.orders.edges.map(({ node: o }) => (
-                  <tr key={o.id}>
-                    <td>
-                      <Pii value={o.orderNumber} masked={masked} />
-                    </td>
-                    <td className="nowrap">{date(o.placedAt)}</td>
-                    <td>{label(o.status)}</td>
-                    <td className="num">{money(o.total)}</td>
+            <div className="scroll" tabIndex={0} role="region" aria-label="Recent orders">
+              <table className="compact">
+                <thead>
+                  <tr>
+                    <th scope="col">Order</th>
+                    <th scope="col">Placed</th>
+                    <th scope="col">Status</th>
+                    <th scope="col" className="num">
+                      Total
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {c.orders.edges.map(({ node: o }) => (
+                    <tr key={o.id}>
+                      <td>
+                        <Pii value={o.orderNumber} masked={masked} />
+                      </td>
+                      <td className="nowrap">{date(o.placedAt)}</td>
+                      <td>{label(o.status)}</td>
+                      <td className="num">{money(o.total)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           ) : (
             <Missing error={errorOf(errors, 'orders')} nothing="No orders yet." />
           )}

@@ -354,7 +354,7 @@ export function Dashboard({ session }: { session: Session }) {
                   title="Top cities"
                   keyName="City"
                   rows={stats.byCity.map((c) => [c.key ?? '(none)', c.key ?? '(no city)', c.count])}
-                  chart={<Bars vertical rows={stats.byCity.map((c) => [c.key ?? '(none)', c.count])} />}
+                  chart={<Bars vertical rows={stats.byCity.map((c) => [c.key ?? '(no city)', c.count])} />}
                 />
                 <section className="card" aria-labelledby="transitions-title">
                   <h2 id="transitions-title">Stage transitions</h2>

@@ -6,7 +6,6 @@ export const count = (n: number) => numbers.format(n);
 const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
 /** 12,345.6 → 12.3K: for tight spots (the heat map's cells). */
 export const shortMoney = (amount: string) => compact.format(Number(amount));
-export const money = (amount: string, currency = '') => `${currency ? currency + ' ' : ''}${numbers.format(Number(amount))}`;
 export const date = (iso: string | null | undefined) => (iso ? new Date(iso).toISOString().slice(0, 10) : '—');
 export const dateTime = (iso: string) => new Date(iso).toISOString().slice(0, 16).replace('T', ' ');
 /** `AT_RISK` → `At risk`. */
