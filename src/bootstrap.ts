@@ -8,9 +8,10 @@ import type * as Embedded from './embedded';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createSocialClient, type SocialClient } from './sources/social/client';
-import { createBehaviourClient } from './sources/behaviour/client';
+import { behaviourBreaker, createBehaviourClient } from './sources/behaviour/client';
 import { EVENTS } from './sources/behaviour/queries';
-import { createCrmPool, crmSearchPath, endCrmPool } from './sources/crm/pool';
+import { createCrmPool, crmBreaker, crmSearchPath, endCrmPool } from './sources/crm/pool';
+import type { SourceBreaker } from './sources/breaker';
 import { checkCrmCatalogue, extensionSchema } from './sources/crm/catalogue';
 import { crmErasureRefusal } from './sources/crm/privacy';
 import { noRoundTrips } from './sources/roundTrips';
@@ -68,6 +69,13 @@ export const crmPoolHandle = (pool: pg.Pool): SourceHandle & { pool: pg.Pool } =
   stopEmbedded: async () => undefined,
 });
 
+/** A log line whenever a source's circuit opens (its fields fail fast), lets a probe through, or closes again. */
+function logCircuit(breaker: SourceBreaker | undefined, source: 'crm' | 'behaviour', logger: Logger) {
+  breaker?.onStateChange((state) =>
+    (state === 'closed' ? logger.info.bind(logger) : logger.warn.bind(logger))({ source, breaker: state }, `${source} circuit ${state}`),
+  );
+}
+
 /**
  * The CRM for an operator command beside a running API: DATABASE_URL, else the embedded PostgreSQL
  * under DATA_DIR while another process runs it (`npm start`), else openCrm (which starts it).
@@ -110,6 +118,7 @@ export async function openCrm(config: Config, logger: Logger, { ownsSignals = fa
       });
   const url = embedded?.url ?? config.DATABASE_URL!;
   const pool = createCrmPool(config, url, (err) => logger.warn({ err }, 'CRM connection lost'));
+  logCircuit(crmBreaker(pool), 'crm', logger);
   const handle = {
     pool,
     url,
@@ -184,6 +193,7 @@ export async function openBehaviour(config: Config, logger: Logger): Promise<Beh
         onLog: (line) => logger.debug({ source: 'embedded-mongo' }, line.trim()),
       });
   const client = createBehaviourClient(config, embedded?.uri ?? config.MONGODB_URI!);
+  logCircuit(behaviourBreaker(client.db(config.MONGODB_DB)), 'behaviour', logger);
   const db = client.db(config.MONGODB_DB);
   return {
     client,

@@ -40,6 +40,8 @@ export interface SourceBreaker {
    */
   probe<T>(work: () => Promise<T>): Promise<T>;
   state(): BreakerState;
+  /** Calls `listener` with each new state as the circuit opens, lets a probe through (half_open) or closes. */
+  onStateChange(listener: (state: BreakerState) => void): void;
 }
 
 export function createSourceBreaker(source: Exclude<SourceName, 'social'>, failures: number, halfOpenAfterMs: number): SourceBreaker {
@@ -62,6 +64,7 @@ export function createSourceBreaker(source: Exclude<SourceName, 'social'>, failu
   return {
     run,
     state,
+    onStateChange: (listener) => void breaker.onStateChange((s) => listener(STATES[s])),
     probe: (work) =>
       state() === 'open'
         ? work()
