@@ -13,7 +13,11 @@ const days = z.number().int().min(1).max(3650);
 const weight = z.number().min(0).max(1);
 
 /** How much each signal counts in a recommendation's score (docs/concepts.md "Recommendations"). */
-const recoWeights = z.object({ coPurchase: z.number().min(0).max(10), interests: z.number().min(0).max(10), popularity: z.number().min(0).max(10) });
+const recoWeights = z.object({
+  coPurchase: z.number().min(0).max(10),
+  interests: z.number().min(0).max(10),
+  popularity: z.number().min(0).max(10),
+});
 
 const schema = z
   .object({

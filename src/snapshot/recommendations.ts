@@ -128,7 +128,10 @@ async function build(deps: { crmPool: pg.Pool; rules: DerivationRules }, opts: R
   }
   const pairs = await withTransaction(deps.crmPool, async (client) => {
     await client.query(`DELETE FROM c360.reco_buyers WHERE build = $1`, [b.id]);
-    await client.query(`UPDATE c360.reco_builds SET status = 'complete', step = 'done', cursor = NULL, completed_at = now() WHERE id = $1`, [b.id]);
+    await client.query(
+      `UPDATE c360.reco_builds SET status = 'complete', step = 'done', cursor = NULL, completed_at = now() WHERE id = $1`,
+      [b.id],
+    );
     const old = await client.query<{ id: number }>(
       `SELECT id FROM c360.reco_builds WHERE status = 'complete' ORDER BY as_of DESC, id DESC OFFSET 2`,
     );
@@ -140,7 +143,8 @@ async function build(deps: { crmPool: pg.Pool; rules: DerivationRules }, opts: R
 }
 
 async function dropRows(client: pg.PoolClient, id: number): Promise<void> {
-  for (const table of ['reco_buyers', 'reco_pairs', 'reco_popularity']) await client.query(`DELETE FROM c360.${table} WHERE build = $1`, [id]);
+  for (const table of ['reco_buyers', 'reco_pairs', 'reco_popularity'])
+    await client.query(`DELETE FROM c360.${table} WHERE build = $1`, [id]);
   await client.query(`DELETE FROM c360.reco_builds WHERE id = $1`, [id]);
 }
 

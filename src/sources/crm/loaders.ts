@@ -3,6 +3,7 @@ import type { Db } from './db';
 import { crmFacts, type CrmFactsRow, type FactBounds } from './facts';
 import type { LookupKey } from './identifiers';
 import * as q from './queries';
+import { recoRows, type RecoBounds, type RecoKey, type RecoPurchase, type RecoRows } from './recommendations';
 import {
   ALL_CRM_COLUMNS,
   type ConsentRow,
@@ -31,6 +32,12 @@ export interface TicketsKey {
   backward: boolean;
 }
 export type OrdersPageRows = q.Keyed<OrderRow>[];
+export interface RecoLoadKey extends RecoKey {
+  bounds: RecoBounds;
+}
+/** One customer's view of a level's recommendation rows: its purchases, the shared pairs, popularity and products. */
+export type RecoView = Omit<RecoRows, 'purchases'> & { purchases: RecoPurchase[] };
+
 export interface FactsKey {
   customerId: string;
   bounds: FactBounds;
@@ -259,6 +266,20 @@ export function createCrmLoaders(
           },
         ),
       { cacheKeyFn: json, batch },
+    ),
+    /** What recommendations read (sources/crm/recommendations.ts recoRows): one statement per distinct bounds, whatever the customers. */
+    reco: loader<RecoLoadKey, RecoView, string>(
+      'reco',
+      (keys) =>
+        byGroup(
+          keys,
+          (k) => json(k.bounds),
+          async (group) => {
+            const rows = await recoRows(db, group, group[0]!.bounds);
+            return group.map((k) => ({ ...rows, purchases: rows.purchases.get(k.customerId) ?? [] }));
+          },
+        ),
+      { cacheKeyFn: (k) => json([k.customerId, k.personal, k.segments, k.bounds]), batch },
     ),
     /** Customer ids an identifier belongs to, best first; [] when none. */
     customerIdsByIdentifier: loader<LookupKey, string[], string>(

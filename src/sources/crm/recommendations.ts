@@ -1,4 +1,5 @@
 import type { Db } from './db';
+import type { ProductRow } from './rows';
 import { IN_KM, withMembers } from './members';
 import { param, sql, type Param, type Sql } from './sql';
 
@@ -158,13 +159,7 @@ export interface RecoPopular {
   score: number;
   segment_customers: number;
 }
-export interface RecoProduct {
-  id: string;
-  name: string;
-  category: string;
-  brand: string | null;
-  price: string;
-}
+export type RecoProduct = ProductRow;
 
 /** What one statement answers for a batch of customers: the build, per customer its purchases, and the shared rows. */
 export interface RecoRows {
