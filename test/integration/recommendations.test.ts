@@ -147,7 +147,7 @@ describe('Customer.recommendations', () => {
   it('is null with SOURCE_UNAVAILABLE (not_built) before any build', async () => {
     const res = await suite.api.gql(QUERY, { id: R.BUYER });
     expect(res.body.data.customer.recommendations).toBeNull();
-    expect(res.body.errors.map((e: any) => e.extensions)).toEqual([{ code: 'SOURCE_UNAVAILABLE', source: 'crm', reason: 'not_built' }]);
+    expect(res.body.errors!.map((e: any) => e.extensions)).toEqual([{ code: 'SOURCE_UNAVAILABLE', source: 'crm', reason: 'not_built' }]);
   });
 
   describe('after a build', () => {
@@ -221,7 +221,7 @@ describe('Customer.recommendations', () => {
 
     it('reads as of asOf, from the latest build as of then: purchases and events after it count for nothing', async () => {
       const before = await suite.api.gql(QUERY, { id: R.BUYER, asOf: D(11).toISOString() });
-      expect(before.body.errors[0].extensions).toEqual({ code: 'SOURCE_UNAVAILABLE', source: 'crm', reason: 'not_built' });
+      expect(before.body.errors![0]!.extensions).toEqual({ code: 'SOURCE_UNAVAILABLE', source: 'crm', reason: 'not_built' });
       expect(await buildRecommendations({ crmPool: suite.db.pool, rules }, { asOf: D(11) })).toMatchObject({ build: 2 });
       const res = await suite.api.gql(QUERY, { id: R.BUYER, asOf: D(11).toISOString() });
       expect(res.body.errors).toBeUndefined();
@@ -236,8 +236,8 @@ describe('Customer.recommendations', () => {
     it('refuses first above 50 or below 1 with a clear error', async () => {
       for (const first of [51, 0]) {
         const res = await suite.api.gql(QUERY, { id: R.BUYER, first });
-        expect(res.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
-        expect(res.body.errors[0].message).toBe(`\`first\` must be between 1 and 50 (got ${first}).`);
+        expect(res.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+        expect(res.body.errors![0]!.message).toBe(`\`first\` must be between 1 and 50 (got ${first}).`);
       }
     });
 
@@ -321,9 +321,9 @@ describe('Customer.recommendations', () => {
 
       const profileOnly = await key('PROFILE');
       const refused = await suite.api.gql(PARTNER_RECOMMENDATIONS, { id: R.BUYER }, { 'x-api-key': profileOnly });
-      expect(refused.body.errors[0].extensions.code).toBe('FORBIDDEN');
+      expect(refused.body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
       const adHoc = await suite.api.gql(`{ customer(id: "${R.BUYER}") { recommendations { score } } }`, {}, { 'x-api-key': reco });
-      expect(adHoc.body.errors[0].extensions.code).toBe('FORBIDDEN');
+      expect(adHoc.body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
     });
   });
 });

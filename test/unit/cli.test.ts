@@ -49,6 +49,7 @@ const CLIS: Cli[] = [
   },
   { file: 'bench/run.ts', bad: [['--concurrency', '1,x'], /--concurrency must be an integer from 1 to 256, got x/] },
   { file: 'bench/duplicates.ts', bad: [['--first', '0'], /--first must be an integer from 1 to 100000, got 0/] },
+  { file: 'bench/reco.ts', bad: [['--customers', '10'], /--customers must be an integer from 1000 to 200000, got 10/] },
   { file: 'bench/snapshot.ts', bad: [['--customers', 'many'], /--customers must be an integer from 100 to 1000000, got many/] },
   { file: 'bench/outage.ts', bad: [['--signal', 'SIGHUP'], /--signal must be SIGKILL or SIGTERM, got SIGHUP/] },
   {

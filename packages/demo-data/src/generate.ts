@@ -216,9 +216,12 @@ type TicketDraft = Omit<TicketRow, 'id'>;
 
 export function generateCrmDatasetWithPersonas(opts: GenerateOptions): CrmDatasetWithPersonas {
   const rng = new Random(opts.seed);
-  const products = makeProducts(rng);
+  // Tastes, popularity and companions draw from a stream of their own: the people, personas and
+  // identities of a seed stay what they were before tastes existed (the docs' examples name them).
+  const tasteRng = new Random(opts.seed ^ 0x7a57e);
+  const products = makeProducts(rng, tasteRng);
   const byId = new Map(products.map((p) => [p.id, p]));
-  const companionIds = drawCompanions(rng, products);
+  const companionIds = drawCompanions(tasteRng, products);
   const ctx: Ctx = {
     rng,
     now: opts.now.getTime(),
@@ -232,9 +235,9 @@ export function generateCrmDatasetWithPersonas(opts: GenerateOptions): CrmDatase
   const drafts = Array.from({ length: opts.customers }, () => {
     const persona = rng.weighted(PERSONA_WEIGHTS);
     const timeline = timelineFor(rng, persona);
+    const createdAt = at(ctx, timeline.createdDaysAgo);
     const person = makePerson(ctx);
-    const taste = drawTaste(rng, categories, person.gender, person.age);
-    return { persona, timeline, createdAt: at(ctx, timeline.createdDaysAgo), person, taste };
+    return { persona, timeline, createdAt, person, taste: drawTaste(tasteRng, categories, person.gender, person.age) };
   }).sort((a, b) => a.createdAt - b.createdAt);
 
   const ds: CrmDataset = {
@@ -343,12 +346,12 @@ function unique(ctx: Ctx, kind: string, make: (attempt: number) => string): stri
 // ---- products ----
 
 /** 20 products per category, ids p_0001…, prices like 129.90 within the category's range; popularity falling by rank in a random order. */
-function makeProducts(rng: Random): Product[] {
+function makeProducts(rng: Random, tasteRng: Random): Product[] {
   const products: Product[] = [];
   for (const category of CATEGORIES) {
     const combos = category.brands.flatMap((brand) => category.items.map((item) => [brand, item] as const));
     const [min, max] = category.priceYuan;
-    const ranks = rng.sample([...Array(20).keys()], 20);
+    const ranks = tasteRng.sample([...Array(20).keys()], 20);
     rng.sample(combos, 20).forEach(([brand, item], i) => {
       products.push({
         id: `p_${pad(products.length + 1, 4)}`,
