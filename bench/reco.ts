@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,10 +32,10 @@ import { createCrmPool } from '../src/sources/crm/pool';
 import { createSocialClient } from '../src/sources/social/client';
 import { ROOT } from './dataset';
 
-const USAGE = `usage: npm run bench:reco -- [--customers N] [--precompute-customers N]
+const USAGE = `usage: npm run bench:reco -- [--customers N] [--seed N] [--rules FILE] [--precompute-customers N]
 
 Offline evaluation of Customer.recommendations on the demo generator's data (default 20,000 customers,
-seed 42): each customer's last completed order is held out (with its later orders and events), the
+seed 42; --rules: a DERIVATION_RULES file over the defaults, e.g. to try weights on another seed): each customer's last completed order is held out (with its later orders and events), the
 rest loaded into a throwaway embedded PostgreSQL and MongoDB-compatible server, the recommendation
 build run, then every customer's top 10 asked for through the API in pages of 100, for the full
 recommender, co-purchase alone, interests alone and the popularity baseline (overall). Prints and
@@ -45,6 +45,8 @@ ones (at most one earlier completed order), the latency of a page of 100, and th
 
 const OPTIONS = {
   customers: { type: 'string', default: '20000' },
+  seed: { type: 'string', default: '42' },
+  rules: { type: 'string' },
   'precompute-customers': { type: 'string', default: '100000' },
 } as const;
 
@@ -77,8 +79,9 @@ function holdOut(ds: CrmDataset, events: SeedEvent[]) {
   return { train, held, earlier, events: events.filter((e) => !(e.customerId && cut(e.customerId, e.ts))) };
 }
 
-const VARIANTS: { name: string; rules: DerivationRules }[] = [
-  { name: 'full', rules: parseRules({}) },
+/** The full recommender with `overrides` (a DERIVATION_RULES file's), and each signal alone on top of them. */
+const variants = (overrides: Record<string, any>): { name: string; rules: DerivationRules }[] => [
+  { name: 'full', rules: parseRules(overrides) },
   ...(
     [
       ['co-purchase only', { coPurchase: 1, interests: 0, popularity: 0 }],
@@ -88,7 +91,13 @@ const VARIANTS: { name: string; rules: DerivationRules }[] = [
   ).map(([name, weights]) => ({
     name,
     rules: parseRules({
-      recommendations: { weights, coldStartWeights: weights, ...(weights.popularity ? { segmentMinCustomers: 1_000_000_000 } : {}) },
+      ...overrides,
+      recommendations: {
+        ...overrides.recommendations,
+        weights,
+        coldStartWeights: weights,
+        ...(weights.popularity ? { segmentMinCustomers: 1_000_000_000 } : {}),
+      },
     }),
   })),
 ];
@@ -123,12 +132,15 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 async function main(values: Values<typeof OPTIONS>): Promise<void> {
   const customers = integer('customers', values.customers, 1000, 200_000);
   const precomputeCustomers = integer('precompute-customers', values['precompute-customers'], 0, 1_000_000);
+  const seed = integer('seed', values.seed, 1, 2 ** 31 - 1);
+  const VARIANTS = variants(values.rules ? (JSON.parse(readFileSync(values.rules, 'utf8')) as Record<string, any>) : {});
   const dir = mkdtempSync(path.join(os.tmpdir(), 'c360-reco-'));
+  chmodSync(dir, 0o755); // PostgreSQL runs as its own user when the bench runs as root
   const stops: (() => Promise<unknown>)[] = [];
   try {
-    log(`generating ${customers} customers (seed 42) and holding out each one's last completed order …`);
-    const { dataset, personas, tastes } = generateCrmDatasetWithPersonas({ customers, seed: 42, now: NOW });
-    const { train, held, earlier, events } = holdOut(dataset, generateEvents({ dataset, personas, tastes, seed: 42, now: NOW }));
+    log(`generating ${customers} customers (seed ${seed}) and holding out each one's last completed order …`);
+    const { dataset, personas, tastes } = generateCrmDatasetWithPersonas({ customers, seed, now: NOW });
+    const { train, held, earlier, events } = holdOut(dataset, generateEvents({ dataset, personas, tastes, seed, now: NOW }));
 
     const postgres = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), database: 'reco', persistent: false });
     stops.unshift(() => postgres.stop());
@@ -244,9 +256,9 @@ async function main(values: Values<typeof OPTIONS>): Promise<void> {
     const md = [
       `# Recommendations, offline (${name})`,
       '',
-      `Demo data, ${customers} customers (seed 42), as of ${NOW.toISOString()}; each customer's last completed order held out ` +
+      `Demo data, ${customers} customers (seed ${seed}), as of ${NOW.toISOString()}; each customer's last completed order held out ` +
         `(${evaluated.length} customers evaluated, ${cold.length} of them cold start: at most one earlier completed order). ` +
-        `Catalogue: ${catalogue} products. Default rules for "full"; the others keep one signal (popularity: overall only).`,
+        `Catalogue: ${catalogue} products. ${values.rules ? `Rules: ${values.rules}` : 'Default rules'} for "full"; the others keep one signal (popularity: overall only).`,
       '',
       '| recommender | hit rate@10 | NDCG@10 | coverage | cold start: hit rate@10 | NDCG@10 | coverage |',
       '|---|---|---|---|---|---|---|',
