@@ -134,6 +134,10 @@ async function main(values: Values<typeof OPTIONS>): Promise<void> {
   const precomputeCustomers = integer('precompute-customers', values['precompute-customers'], 0, 1_000_000);
   const seed = integer('seed', values.seed, 1, 2 ** 31 - 1);
   const VARIANTS = variants(values.rules ? (JSON.parse(readFileSync(values.rules, 'utf8')) as Record<string, any>) : {});
+  // The code measured: the commit at the start (and whether the tree differed from it then).
+  const rev = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
+  const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: ROOT }).toString().trim() ? '-dirty' : '';
+  const name = `reco-${new Date().toISOString().slice(0, 10)}-${rev}${dirty}`;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'c360-reco-'));
   chmodSync(dir, 0o755); // PostgreSQL runs as its own user when the bench runs as root
   const stops: (() => Promise<unknown>)[] = [];
@@ -247,9 +251,6 @@ async function main(values: Values<typeof OPTIONS>): Promise<void> {
       log(`build at ${precomputeCustomers}: ${precompute.ms} ms`);
     }
 
-    const rev = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
-    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: ROOT }).toString().trim() ? '-dirty' : '';
-    const name = `reco-${new Date().toISOString().slice(0, 10)}-${rev}${dirty}`;
     const f = (x: number) => x.toFixed(3);
     const popularity = results.find((r) => r.variant.startsWith('popularity'))!;
     const full = results.find((r) => r.variant === 'full')!;
