@@ -64,10 +64,11 @@ function holdOut(ds: CrmDataset, events: SeedEvent[]) {
     return h !== undefined && t.getTime() >= h.placed_at.getTime() - 3_600_000;
   };
   const dropped = new Set(ds.orders.filter((o) => cut(o.customer_id, o.placed_at)).map((o) => o.id));
+  const heldOrders = new Map([...last.values()].map((o) => [o.id, o.customer_id]));
   const held = new Map<string, Set<string>>();
   for (const i of ds.order_items) {
-    const h = last.get(ds.orders.find((o) => o.id === i.order_id)?.customer_id ?? '');
-    if (h?.id === i.order_id) held.set(h.customer_id, (held.get(h.customer_id) ?? new Set()).add(i.product_id));
+    const customerId = heldOrders.get(i.order_id);
+    if (customerId) held.set(customerId, (held.get(customerId) ?? new Set()).add(i.product_id));
   }
   const train: CrmDataset = {
     ...ds,
