@@ -27,7 +27,6 @@ function boundsOf(ctx: Context, asOf: Date): RecoBounds {
       historyStart: withinDaysStart(asOf, r.historyDays),
       boughtStart: withinDaysStart(asOf, r.excludeBoughtDays),
       refundedStart: withinDaysStart(asOf, r.excludeRefundedDays),
-      perCategory: r.perCategory,
     };
     byInstant.set(asOf.getTime(), b);
   }

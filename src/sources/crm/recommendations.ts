@@ -128,7 +128,6 @@ export interface RecoBounds {
   boughtStart: Date;
   /** Products of orders refunded after this (placed after it) are excluded. */
   refundedStart: Date;
-  perCategory: number;
 }
 
 export interface RecoKey {
