@@ -51,6 +51,8 @@ const config: CodegenConfig = {
           Order: '../parents#OrderParent',
           OrderItem: '../parents#OrderItemParent',
           Product: '../parents#ProductParent',
+          Recommendation: '../parents#RecommendationParent',
+          RecommendationReason: '../parents#RecommendationReasonParent',
           OrderConnection: '../parents#OrderConnectionParent',
           OrderEdge: '../parents#OrderEdgeParent',
           PurchaseSummary: '../parents#PurchaseSummaryParent',

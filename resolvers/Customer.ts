@@ -5,6 +5,7 @@ import { ordersOf, ticketsOf, ticketsPage } from '../src/services/orders';
 import { socialOf } from '../src/services/social';
 import * as insights from '../src/services/insights';
 import { tagsField } from '../src/services/tags';
+import { recommendationsField } from '../src/services/recommendations';
 import { ageAt, consentsByPurpose, contactEmail, contactPhone } from '../src/services/profile';
 
 /** The row behind a reference; references only come from existing rows, so a miss is a bug. */
@@ -37,6 +38,7 @@ export const Customer: CustomerResolvers = {
   churnRisk: (ref, { asOf }, ctx, info) => insights.churnRiskField(ctx, ref, asOf, info),
   tags: (ref, args, ctx, info) => tagsField(ctx, ref, args, info),
   serviceHints: (ref, { asOf }, ctx, info) => insights.serviceHintsField(ctx, ref, asOf, info),
+  recommendations: (ref, args, ctx, info) => recommendationsField(ctx, ref, args, info),
 };
 
 export const CustomerProfile: CustomerProfileResolvers = {

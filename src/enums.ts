@@ -82,6 +82,7 @@ export enum PartnerScope {
   BEHAVIOUR = 'behaviour',
   SOCIAL = 'social',
   INSIGHTS = 'insights',
+  RECOMMENDATIONS = 'recommendations',
 }
 /** What a partner may read (the schema's PartnerScope enum, as keys store it); each Customer field declares its scope with @scope. */
 export type Scope = `${PartnerScope}`;

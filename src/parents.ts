@@ -21,6 +21,7 @@ import type { PostOf } from './sources/social/summaries';
 import type { ChurnRisk } from './insights/churn';
 import type { Lifecycle } from './insights/lifecycle';
 import type { Rfm } from './insights/rfm';
+import type { Recommendation, RecoReason } from './insights/recommendations';
 import type { TagDefinitionRow } from './sources/crm/tagDefinitions';
 import type { Source } from './enums';
 import type { ApiKeyRow } from './sources/crm/apiKeys';
@@ -41,6 +42,9 @@ export type ConsentParent = ConsentRow;
 export type OrderParent = OrderWithItems;
 export type OrderItemParent = OrderItemRow;
 export type ProductParent = ProductRow;
+/** A recommendation as insights/recommendations.ts computes it (its product a catalogue row). */
+export type RecommendationParent = Recommendation;
+export type RecommendationReasonParent = RecoReason;
 export type PurchaseSummaryParent = PurchaseSummaryRow;
 export type SupportTicketParent = TicketRow;
 export type SupportTicketConnectionParent = Page<TicketRow>;

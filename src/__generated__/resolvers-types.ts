@@ -25,7 +25,7 @@ import { IdentityAction } from '../../src/enums';
 import { DuplicateEvidenceKind } from '../../src/enums';
 import { SnapshotKind } from '../../src/enums';
 import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import { CustomerRef, CustomerProfileParent, ContactParent, IdentityParent, ConsentParent, CustomerConnectionParent, CustomerEdgeParent, OrderParent, OrderItemParent, ProductParent, OrderConnectionParent, OrderEdgeParent, PurchaseSummaryParent, SupportTicketParent, SupportTicketConnectionParent, SupportTicketEdgeParent, BehaviourParent, EventParent, DeviceParent, ChannelShareParent, EventConnectionParent, EventEdgeParent, SocialParent, SourceMetaParent, SocialAccountParent, SocialPostParent, RfmParent, LifecycleParent, ChurnRiskParent, TagDefinitionParent, TagPreviewParent, AuditEntryParent, AuditEntryConnectionParent, AuditEntryEdgeParent, ApiKeyParent, ErasureParent, MergeParent, IdentityChangeParent, IdentityChangeConnectionParent, IdentityChangeEdgeParent, DuplicateCandidateParent, DuplicateCandidateConnectionParent, DuplicateCandidateEdgeParent, SnapshotInfoParent, CustomerStatsParent, SegmentParent, NodeParent } from '../parents';
+import { CustomerRef, CustomerProfileParent, ContactParent, IdentityParent, ConsentParent, CustomerConnectionParent, CustomerEdgeParent, OrderParent, OrderItemParent, ProductParent, RecommendationParent, RecommendationReasonParent, OrderConnectionParent, OrderEdgeParent, PurchaseSummaryParent, SupportTicketParent, SupportTicketConnectionParent, SupportTicketEdgeParent, BehaviourParent, EventParent, DeviceParent, ChannelShareParent, EventConnectionParent, EventEdgeParent, SocialParent, SourceMetaParent, SocialAccountParent, SocialPostParent, RfmParent, LifecycleParent, ChurnRiskParent, TagDefinitionParent, TagPreviewParent, AuditEntryParent, AuditEntryConnectionParent, AuditEntryEdgeParent, ApiKeyParent, ErasureParent, MergeParent, IdentityChangeParent, IdentityChangeConnectionParent, IdentityChangeEdgeParent, DuplicateCandidateParent, DuplicateCandidateConnectionParent, DuplicateCandidateEdgeParent, SnapshotInfoParent, CustomerStatsParent, SegmentParent, NodeParent } from '../parents';
 import { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -271,6 +271,13 @@ export type Customer = Node & {
   profile: CustomerProfile;
   /** Totals over completed orders (pending, cancelled and refunded ones do not count). */
   purchaseSummary?: Maybe<PurchaseSummary>;
+  /**
+   * Products to offer, best first: `first` is 1..50. Excluded: products the customer bought in the last
+   * 90 days or had refunded in the last 365 (by default). Null with SOURCE_UNAVAILABLE (reason
+   * `not_built`) when no build exists as of `asOf`; without the behaviour source, computed without
+   * interests (an error alongside says so).
+   */
+  recommendations?: Maybe<Array<Recommendation>>;
   /** Recency, frequency and monetary scores of the completed orders (CRM only). */
   rfm?: Maybe<Rfm>;
   /** What a service agent should know first, most urgent first. */
@@ -345,6 +352,17 @@ export type CustomerOrdersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<OrderStatus>;
+};
+
+
+/**
+ * One person, unified across the CRM, behaviour events and social accounts.
+ * Every field loads its own data lazily and batched: a field not asked for costs nothing.
+ */
+export type CustomerRecommendationsArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  placement?: InputMaybe<RecommendationPlacement>;
 };
 
 
@@ -1205,6 +1223,56 @@ export type QueryTagDefinitionsArgs = {
   includeDisabled?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+export type Recommendation = {
+  __typename?: 'Recommendation';
+  product: Product;
+  /** Why, largest contribution first. */
+  reasons: Array<RecommendationReason>;
+  /** The weighted sum of the signals' contributions (their reasons'). */
+  score: Scalars['Float']['output'];
+  /** The signal that contributed most. */
+  strategy: RecommendationStrategy;
+};
+
+/** Where the recommendations are shown: a placement may have weights of its own (DERIVATION_RULES `recommendations.placements`). */
+export enum RecommendationPlacement {
+  /** An agent's console, on the phone. */
+  Agent = 'AGENT',
+  /** A marketing message. */
+  Campaign = 'CAMPAIGN',
+  /** A partner's site or app. */
+  Partner = 'PARTNER'
+}
+
+export type RecommendationReason = {
+  __typename?: 'RecommendationReason';
+  /** What it added to the score; 0 for NO_PROFILING_CONSENT. */
+  contribution: Scalars['Float']['output'];
+  /** For a person, e.g. "bought with Lumière Toner by 37 customers", "interest in skincare 0.42". */
+  evidence: Scalars['String']['output'];
+  kind: RecommendationReasonKind;
+};
+
+export enum RecommendationReasonKind {
+  BoughtWith = 'BOUGHT_WITH',
+  Interest = 'INTEREST',
+  /** Without profiling consent nothing about the customer was used. */
+  NoProfilingConsent = 'NO_PROFILING_CONSENT',
+  Popular = 'POPULAR',
+  PopularSimilar = 'POPULAR_SIMILAR'
+}
+
+export enum RecommendationStrategy {
+  /** Bought with what the customer bought (cosine over distinct buyers). */
+  CoPurchase = 'CO_PURCHASE',
+  /** Popular in a category the customer is interested in. */
+  Interests = 'INTERESTS',
+  /** Popular with everyone recently. */
+  Popular = 'POPULAR',
+  /** Popular among similar customers (city, age band, gender). */
+  PopularSimilar = 'POPULAR_SIMILAR'
+}
+
 export type Rfm = {
   __typename?: 'Rfm';
   asOf: Scalars['DateTime']['output'];
@@ -1731,6 +1799,11 @@ export type ResolversTypes = ResolversObject<{
   Product: ResolverTypeWrapper<ProductParent>;
   PurchaseSummary: ResolverTypeWrapper<PurchaseSummaryParent>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Recommendation: ResolverTypeWrapper<RecommendationParent>;
+  RecommendationPlacement: RecommendationPlacement;
+  RecommendationReason: ResolverTypeWrapper<RecommendationReasonParent>;
+  RecommendationReasonKind: RecommendationReasonKind;
+  RecommendationStrategy: RecommendationStrategy;
   Rfm: ResolverTypeWrapper<RfmParent>;
   RfmCell: ResolverTypeWrapper<RfmCell>;
   RfmSegment: RfmSegment;
@@ -1830,6 +1903,8 @@ export type ResolversParentTypes = ResolversObject<{
   Product: ProductParent;
   PurchaseSummary: PurchaseSummaryParent;
   Query: Record<PropertyKey, never>;
+  Recommendation: RecommendationParent;
+  RecommendationReason: RecommendationReasonParent;
   Rfm: RfmParent;
   RfmCell: RfmCell;
   Search: Search;
@@ -2004,6 +2079,7 @@ export type CustomerResolvers<ContextType = Context, ParentType extends Resolver
   orders?: Resolver<Maybe<ResolversTypes['OrderConnection']>, ParentType, ContextType, Partial<CustomerOrdersArgs>>;
   profile?: Resolver<ResolversTypes['CustomerProfile'], ParentType, ContextType>;
   purchaseSummary?: Resolver<Maybe<ResolversTypes['PurchaseSummary']>, ParentType, ContextType>;
+  recommendations?: Resolver<Maybe<Array<ResolversTypes['Recommendation']>>, ParentType, ContextType, RequireFields<CustomerRecommendationsArgs, 'first'>>;
   rfm?: Resolver<Maybe<ResolversTypes['Rfm']>, ParentType, ContextType, Partial<CustomerRfmArgs>>;
   serviceHints?: Resolver<Maybe<Array<ResolversTypes['ServiceHint']>>, ParentType, ContextType, Partial<CustomerServiceHintsArgs>>;
   social?: Resolver<Maybe<ResolversTypes['Social']>, ParentType, ContextType>;
@@ -2281,7 +2357,7 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
-export type PartnerScopeResolvers = EnumResolverSignature<{ BEHAVIOUR?: any, CONTACT?: any, IDENTITIES?: any, INSIGHTS?: any, ORDERS?: any, PROFILE?: any, SOCIAL?: any, SUPPORT?: any }, ResolversTypes['PartnerScope']>;
+export type PartnerScopeResolvers = EnumResolverSignature<{ BEHAVIOUR?: any, CONTACT?: any, IDENTITIES?: any, INSIGHTS?: any, ORDERS?: any, PROFILE?: any, RECOMMENDATIONS?: any, SOCIAL?: any, SUPPORT?: any }, ResolversTypes['PartnerScope']>;
 
 export type ProductResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = ResolversObject<{
   brand?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2322,6 +2398,19 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   segments?: Resolver<Array<ResolversTypes['Segment']>, ParentType, ContextType, RequireFields<QuerySegmentsArgs, 'first'>>;
   snapshots?: Resolver<Array<ResolversTypes['SnapshotInfo']>, ParentType, ContextType>;
   tagDefinitions?: Resolver<Array<ResolversTypes['TagDefinition']>, ParentType, ContextType, RequireFields<QueryTagDefinitionsArgs, 'includeDisabled'>>;
+}>;
+
+export type RecommendationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Recommendation'] = ResolversParentTypes['Recommendation']> = ResolversObject<{
+  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+  reasons?: Resolver<Array<ResolversTypes['RecommendationReason']>, ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  strategy?: Resolver<ResolversTypes['RecommendationStrategy'], ParentType, ContextType>;
+}>;
+
+export type RecommendationReasonResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RecommendationReason'] = ResolversParentTypes['RecommendationReason']> = ResolversObject<{
+  contribution?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  evidence?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['RecommendationReasonKind'], ParentType, ContextType>;
 }>;
 
 export type RfmResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Rfm'] = ResolversParentTypes['Rfm']> = ResolversObject<{
@@ -2595,6 +2684,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Product?: ProductResolvers<ContextType>;
   PurchaseSummary?: PurchaseSummaryResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Recommendation?: RecommendationResolvers<ContextType>;
+  RecommendationReason?: RecommendationReasonResolvers<ContextType>;
   Rfm?: RfmResolvers<ContextType>;
   RfmCell?: RfmCellResolvers<ContextType>;
   RfmSegment?: RfmSegmentResolvers;

@@ -377,4 +377,52 @@ export const migrations: Migration[] = [
         JOIN c360.segments first ON first.id = l.id AND first.version = 1
        ORDER BY lower(l.name), first.created_at, l.id;`,
   },
+  {
+    version: 15,
+    name: 'recommendation precompute',
+    // Built by the recommendation job (src/snapshot/recommendations.ts), resumable: a 'building' build
+    // carries the step and cursor it continues from; the API reads the latest 'complete' build as of
+    // a request's asOf. reco_buyers is the build's working set (distinct customer × product of the
+    // completed orders in its window), emptied when the build completes. Pair scores are the cosine
+    // over distinct buyers: |A ∩ B| / sqrt(|A| |B|); popularity scores are a segment's buyers of the
+    // product over its most bought product's. Citus: all reference-sized except reco_buyers, which is
+    // distributed by customer_id.
+    sql: `
+      CREATE TABLE c360.reco_builds (
+        id int PRIMARY KEY,
+        as_of timestamptz NOT NULL,
+        status text NOT NULL CHECK (status IN ('building', 'complete')),
+        step text NOT NULL,
+        cursor text,
+        fingerprint text NOT NULL,
+        products int NOT NULL DEFAULT 0,
+        started_at timestamptz NOT NULL DEFAULT now(),
+        completed_at timestamptz
+      );
+      CREATE TABLE c360.reco_buyers (
+        build int NOT NULL,
+        product_id text NOT NULL,
+        customer_id text NOT NULL,
+        PRIMARY KEY (build, product_id, customer_id)
+      );
+      CREATE INDEX reco_buyers_customer ON c360.reco_buyers (build, customer_id);
+      CREATE TABLE c360.reco_pairs (
+        build int NOT NULL,
+        product_id text NOT NULL,
+        other_id text NOT NULL,
+        customers int NOT NULL,
+        score real NOT NULL,
+        PRIMARY KEY (build, product_id, other_id)
+      );
+      CREATE TABLE c360.reco_popularity (
+        build int NOT NULL,
+        pattern text NOT NULL,
+        segment text NOT NULL,
+        product_id text NOT NULL,
+        customers int NOT NULL,
+        score real NOT NULL,
+        segment_customers int NOT NULL,
+        PRIMARY KEY (build, segment, product_id)
+      );`,
+  },
 ];

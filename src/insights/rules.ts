@@ -12,6 +12,13 @@ const decreasing = (xs: number[]) => xs.every((x, i) => i === 0 || x < xs[i - 1]
 const days = z.number().int().min(1).max(3650);
 const weight = z.number().min(0).max(1);
 
+/** How much each signal counts in a recommendation's score (docs/concepts.md "Recommendations"). */
+const recoWeights = z.object({
+  coPurchase: z.number().min(0).max(10),
+  interests: z.number().min(0).max(10),
+  popularity: z.number().min(0).max(10),
+});
+
 const schema = z
   .object({
     rfm: z.object({
@@ -70,6 +77,31 @@ const schema = z
       sentimentDays: days,
       levels: z.object({ medium: weight, high: weight }),
     }),
+    recommendations: z.object({
+      weights: recoWeights,
+      /** The weights for a customer with at most `coldStartMaxOrders` completed orders. */
+      coldStartWeights: recoWeights,
+      coldStartMaxOrders: z.number().int().min(0).max(20),
+      /** Weights of a placement (the field's `placement` argument), instead of the two above; none by default. */
+      placements: z.object({ AGENT: recoWeights, CAMPAIGN: recoWeights, PARTNER: recoWeights }).partial(),
+      /** Purchases at most this old are the co-purchase signal's seeds, each weighing half as much every `purchaseHalfLifeDays`. */
+      historyDays: days,
+      purchaseHalfLifeDays: z.number().positive().max(3650),
+      /** Products bought (completed) at most this many days ago, or in an order refunded at most this many days ago, are not recommended. */
+      excludeBoughtDays: days,
+      excludeRefundedDays: days,
+      /** The build: pairs from the completed orders of this many days before it, kept at most `neighbours` per product and bought together by at least `minPairCustomers`. */
+      coPurchaseDays: days,
+      neighbours: z.number().int().min(1).max(500),
+      minPairCustomers: z.number().int().min(1),
+      /** The build: popularity over the completed orders of this many days, the `perSegment` most bought of each segment (all of them overall). */
+      popularityDays: days,
+      perSegment: z.number().int().min(1).max(1000),
+      /** A segment's popularity is used when at least this many of its customers bought in the window; else a wider one, then overall. */
+      segmentMinCustomers: z.number().int().min(1),
+      /** The interests signal offers the `perCategory` most bought products (overall) of each interest category. */
+      perCategory: z.number().int().min(1).max(200),
+    }),
   })
   .superRefine((r, ctx) => {
     const l = r.lifecycle;
@@ -107,6 +139,24 @@ export const DEFAULT_RULES: DerivationRules = {
     fullUnresolvedTickets: 2,
     sentimentDays: 90,
     levels: { medium: 0.4, high: 0.7 },
+  },
+  recommendations: {
+    // Tried on the demo data of another seed (bench/reco.ts --seed 7 --customers 2000), reported on seed 42 (docs/concepts.md).
+    weights: { coPurchase: 0.3, interests: 1, popularity: 0.1 },
+    coldStartWeights: { coPurchase: 0.3, interests: 1, popularity: 0.3 },
+    coldStartMaxOrders: 1,
+    placements: {},
+    historyDays: 730,
+    purchaseHalfLifeDays: 180,
+    excludeBoughtDays: 90,
+    excludeRefundedDays: 365,
+    coPurchaseDays: 730,
+    neighbours: 30,
+    minPairCustomers: 2,
+    popularityDays: 90,
+    perSegment: 50,
+    segmentMinCustomers: 20,
+    perCategory: 10,
   },
 };
 

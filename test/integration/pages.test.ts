@@ -23,8 +23,8 @@ const { executablePath, describeWithBrowser } = chromiumFor('pages.test');
 const ROOT = path.resolve(__dirname, '../..');
 const IMAGES = path.join(ROOT, 'docs/images');
 const NOW = new Date('2026-06-15T12:00:00Z');
-const { dataset, personas } = generateCrmDatasetWithPersonas({ customers: 160, seed: 7, now: NOW });
-const events = generateEvents({ dataset, personas, seed: 7, now: NOW });
+const { dataset, personas, tastes } = generateCrmDatasetWithPersonas({ customers: 160, seed: 7, now: NOW });
+const events = generateEvents({ dataset, personas, tastes, seed: 7, now: NOW });
 
 let webDir: string;
 let db: TestStores;

@@ -140,7 +140,7 @@ describe('npm start with no configuration', () => {
     expect(dashboard.data.customerStats.total).toBeGreaterThan(0);
     expect(dashboard.data.customerStats.byStage.length).toBeGreaterThan(0);
 
-    // The partner example of docs/security.md: a key with its scopes runs PartnerCustomer by hash for c_000003 (who granted partner_sharing).
+    // The partner example of docs/security.md: a key with its scopes runs PartnerCustomer by hash for the customer it names (who granted partner_sharing).
     const security = readFileSync(path.join(ROOT, 'docs/security.md'), 'utf8');
     const scopes = /apikey -- create .*--scopes ([a-z,]+)/
       .exec(security)![1]!

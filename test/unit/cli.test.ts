@@ -39,6 +39,7 @@ const CLIS: Cli[] = [
   },
   { file: 'src/embedded/seedCli.ts', bad: [['--duplicates', '2'], /--duplicates must be a number from 0 to 1, got 2/] },
   { file: 'src/snapshot/cli.ts', bad: [['--batch', '0'], /--batch must be an integer from 1 to 5000, got 0/] },
+  { file: 'src/snapshot/recoCli.ts', bad: [['--as-of', 'soon'], /--as-of must be an ISO instant not in the future, got soon/] },
   { file: 'src/invariants/cli.ts', bad: [['--request', 'ids.txt'], /Unknown option --request\. Valid: --requests VALUE, --json, --help/] },
   { file: 'bench/soak.ts', bad: [['--concurrency', '0'], /--concurrency must be an integer from 1 to 256, got 0/] },
   { file: 'packages/mongo-wire/src/cli.ts', bad: [['--port', 'x'], /--port must be a port number from 0 to 65535, got x[^]*--dbpath DIR/] },
@@ -48,6 +49,7 @@ const CLIS: Cli[] = [
   },
   { file: 'bench/run.ts', bad: [['--concurrency', '1,x'], /--concurrency must be an integer from 1 to 256, got x/] },
   { file: 'bench/duplicates.ts', bad: [['--first', '0'], /--first must be an integer from 1 to 100000, got 0/] },
+  { file: 'bench/reco.ts', bad: [['--customers', '10'], /--customers must be an integer from 1000 to 200000, got 10/] },
   { file: 'bench/snapshot.ts', bad: [['--customers', 'many'], /--customers must be an integer from 100 to 1000000, got many/] },
   { file: 'bench/outage.ts', bad: [['--signal', 'SIGHUP'], /--signal must be SIGKILL or SIGTERM, got SIGHUP/] },
   {

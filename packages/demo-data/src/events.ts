@@ -3,13 +3,15 @@
  * customer's persona: events cluster in the purchase sessions of their orders, active customers also
  * browse in the last 90 days, 'potential' ones only browse (in the last 30 days), quiet personas
  * (at risk, dormant, churned) have nothing after their last order, so the lifecycle stages the CRM
- * was generated for still hold when events count as activity. Some events are anonymous (before
+ * was generated for still hold when events count as activity. Browsing follows the customer's tastes
+ * (mostly its liked categories, as its orders do). Some events are anonymous (before
  * login) or carry only a device id, linked to the customer through its CRM identities; a few belong
  * to nobody. Nothing is dated after `now`.
  */
 import { ObjectId } from 'bson';
 import type { Persona } from './generate';
 import type { CrmDataset } from './rows';
+import type { Taste } from './tastes';
 import { Random } from '@c360/social-provider';
 
 export interface SeedEvent {
@@ -64,7 +66,14 @@ const BROWSING: Record<Persona, readonly [number, number] | null> = {
   reactivated: null,
 };
 
-export function generateEvents(opts: { dataset: CrmDataset; personas: Record<string, Persona>; seed: number; now: Date }): SeedEvent[] {
+export function generateEvents(opts: {
+  dataset: CrmDataset;
+  personas: Record<string, Persona>;
+  /** Liked categories per customer (generateCrmDatasetWithPersonas); a customer without one browses one random favourite. */
+  tastes: Record<string, Taste>;
+  seed: number;
+  now: Date;
+}): SeedEvent[] {
   const rng = new Random(opts.seed ^ 0x5eed);
   const now = opts.now.getTime();
   const { dataset } = opts;
@@ -142,7 +151,8 @@ export function generateEvents(opts: { dataset: CrmDataset; personas: Record<str
 
   for (const c of dataset.customers) {
     const persona = opts.personas[c.id]!;
-    const favourite = rng.pick(categories);
+    const taste = opts.tastes[c.id]?.map((t) => [t.category, t.weight] as const) ?? [[rng.pick(categories), 1] as const];
+    const favourite = taste[0]![0];
     // The session that ended in each completed order, kept inside the order's day so days-since stay as generated.
     for (const o of ordersOf.get(c.id) ?? []) {
       const room = Math.min(40 * MINUTE, (now - o.at) % DAY, o.at - c.created_at.getTime());
@@ -175,7 +185,7 @@ export function generateEvents(opts: { dataset: CrmDataset; personas: Record<str
     for (let s = 0; s < count; s += 1) {
       const daysAgo = rng.int(window[0], window[1]);
       const start = Math.max(now - daysAgo * DAY - rng.int(60, 600) * MINUTE, c.created_at.getTime());
-      const focus = rng.chance(0.7) ? favourite : rng.pick(categories);
+      const focus = rng.chance(0.8) ? rng.weighted(taste) : rng.pick(categories);
       session(c.id, spread(start, rng.int(3, 7)), focus, () => rng.weighted(BROWSE_TYPES));
     }
   }

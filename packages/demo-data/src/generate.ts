@@ -7,6 +7,7 @@
  */
 import { CRM_TABLES as CRM_TABLE_ORDER } from './contract';
 import { plantDuplicates, type PlantedDuplicate } from './duplicates';
+import { drawCompanions, drawTaste, popularityWeight, type Taste } from './tastes';
 import { Random } from '@c360/social-provider';
 import type {
   ConsentPurpose,
@@ -139,6 +140,10 @@ export interface CrmDatasetWithPersonas {
   personas: Record<string, Persona>;
   /** The planted duplicate pairs, in id order of the duplicates; empty without `duplicates`. */
   duplicates: PlantedDuplicate[];
+  /** Each customer's liked categories (keyed by id), which its orders and behaviour events follow; none for planted duplicates. */
+  tastes: Record<string, Taste>;
+  /** Each product's companions (keyed by id): what its buyers tend to buy with it. */
+  companions: Record<string, string[]>;
 }
 
 export function generateCrmDataset(opts: GenerateOptions): CrmDataset {
@@ -156,6 +161,8 @@ interface Product {
   category: string;
   brand: string;
   priceCents: number;
+  /** Relative popularity within its category. */
+  weight: number;
 }
 
 interface Ctx {
@@ -164,8 +171,10 @@ interface Ctx {
   /** Every value that must be unique, as 'kind:value'. */
   taken: Set<string>;
   products: Product[];
-  /** Products a high-value customer buys: price ≥ 300. */
-  premium: Product[];
+  /** Per category, its products with their popularity weights. */
+  byCategory: Map<string, (readonly [Product, number])[]>;
+  /** What each product's buyers tend to buy with it (tastes.ts drawCompanions). */
+  companions: Map<string, Product[]>;
 }
 
 /** Order timing in whole days before `now`: days since = floor((now − t) / 24 h) is exactly the number. */
@@ -187,6 +196,8 @@ interface Person {
   country: string;
   city: string | null;
   birthDate: string | null;
+  /** Drawn for everyone (birthDate may still be unknown to the CRM): it shapes the customer's taste. */
+  age: number;
   occupation: string | null;
   email: { entered: string; normalised: string } | null;
   phone: { entered: string; e164: string } | null;
@@ -205,19 +216,28 @@ type TicketDraft = Omit<TicketRow, 'id'>;
 
 export function generateCrmDatasetWithPersonas(opts: GenerateOptions): CrmDatasetWithPersonas {
   const rng = new Random(opts.seed);
-  const products = makeProducts(rng);
+  // Tastes, popularity and companions draw from a stream of their own: the people, personas and
+  // identities of a seed stay what they were before tastes existed (the docs' examples name them).
+  const tasteRng = new Random(opts.seed ^ 0x7a57e);
+  const products = makeProducts(rng, tasteRng);
+  const byId = new Map(products.map((p) => [p.id, p]));
+  const companionIds = drawCompanions(tasteRng, products);
   const ctx: Ctx = {
     rng,
     now: opts.now.getTime(),
     taken: new Set(),
     products,
-    premium: products.filter((p) => p.priceCents >= 30_000),
+    byCategory: new Map(CATEGORIES.map((c) => [c.name, products.filter((p) => p.category === c.name).map((p) => [p, p.weight] as const)])),
+    companions: new Map([...companionIds].map(([id, list]) => [id, list.map((c) => byId.get(c)!)])),
   };
+  const categories = CATEGORIES.map((c) => c.name);
 
   const drafts = Array.from({ length: opts.customers }, () => {
     const persona = rng.weighted(PERSONA_WEIGHTS);
     const timeline = timelineFor(rng, persona);
-    return { persona, timeline, createdAt: at(ctx, timeline.createdDaysAgo), person: makePerson(ctx) };
+    const createdAt = at(ctx, timeline.createdDaysAgo);
+    const person = makePerson(ctx);
+    return { persona, timeline, createdAt, person, taste: drawTaste(tasteRng, categories, person.gender, person.age) };
   }).sort((a, b) => a.createdAt - b.createdAt);
 
   const ds: CrmDataset = {
@@ -236,15 +256,17 @@ export function generateCrmDatasetWithPersonas(opts: GenerateOptions): CrmDatase
     support_tickets: [],
   };
   const personas: Record<string, Persona> = {};
+  const tastes: Record<string, Taste> = {};
   const orders: OrderDraft[] = [];
   const tickets: TicketDraft[] = [];
-  drafts.forEach(({ persona, timeline, createdAt, person }, i) => {
+  drafts.forEach(({ persona, timeline, createdAt, person, taste }, i) => {
     const id = `c_${pad(i + 1, 6)}`;
     personas[id] = persona;
+    tastes[id] = taste;
     ds.customers.push(customerRow(id, createdAt, person));
     ds.customer_identities.push(...identitiesFor(ctx, id, createdAt, person));
     ds.consents.push(...consentsFor(ctx, id, createdAt));
-    const own = ordersFor(ctx, id, timeline);
+    const own = ordersFor(ctx, id, timeline, taste);
     orders.push(...own);
     tickets.push(
       ...ticketsFor(
@@ -286,7 +308,7 @@ export function generateCrmDatasetWithPersonas(opts: GenerateOptions): CrmDatase
   ds.customers.push(...planted.customers);
   ds.customer_identities.push(...planted.customer_identities);
   for (const c of planted.customers) personas[c.id] = 'prospect';
-  return { dataset: ds, personas, duplicates: planted.planted };
+  return { dataset: ds, personas, duplicates: planted.planted, tastes, companions: Object.fromEntries(companionIds) };
 }
 
 // ---- time and formatting ----
@@ -323,21 +345,23 @@ function unique(ctx: Ctx, kind: string, make: (attempt: number) => string): stri
 
 // ---- products ----
 
-/** 20 products per category, ids p_0001…, prices like 129.90 within the category's range. */
-function makeProducts(rng: Random): Product[] {
+/** 20 products per category, ids p_0001…, prices like 129.90 within the category's range; popularity falling by rank in a random order. */
+function makeProducts(rng: Random, tasteRng: Random): Product[] {
   const products: Product[] = [];
   for (const category of CATEGORIES) {
     const combos = category.brands.flatMap((brand) => category.items.map((item) => [brand, item] as const));
     const [min, max] = category.priceYuan;
-    for (const [brand, item] of rng.sample(combos, 20)) {
+    const ranks = tasteRng.sample([...Array(20).keys()], 20);
+    rng.sample(combos, 20).forEach(([brand, item], i) => {
       products.push({
         id: `p_${pad(products.length + 1, 4)}`,
         name: `${brand} ${item}`,
         category: category.name,
         brand,
         priceCents: rng.int(min, max) * 100 + rng.pick([0, 90, 90, 50]),
+        weight: popularityWeight(ranks[i]!),
       });
-    }
+    });
   }
   return products;
 }
@@ -440,6 +464,7 @@ function makePerson(ctx: Ctx): Person {
   const age = rng.int(18, 72);
   return {
     ...name,
+    age,
     gender,
     origin,
     country,
@@ -648,18 +673,14 @@ const ORDER_CHANNELS: readonly (readonly [string, number])[] = [
   ['store', 10],
 ];
 
-function ordersFor(ctx: Ctx, customerId: string, t: Timeline): OrderDraft[] {
+/**
+ * The customer's orders, oldest first so each can follow the ones before: its products come from the
+ * customer's taste, popular ones more often, and the companions of what it bought before or in the
+ * same basket (tastes.ts). High-value customers buy products of at least 300 only.
+ */
+function ordersFor(ctx: Ctx, customerId: string, t: Timeline, taste: Taste): OrderDraft[] {
   const { rng } = ctx;
   const usual = rng.weighted(ORDER_CHANNELS);
-  const liked = new Set(rng.sample(CATEGORIES, rng.int(1, 3)).map((c) => c.name));
-  const favourites = ctx.products.filter((p) => liked.has(p.category));
-  const order = (days: number, status: OrderStatus): OrderDraft => ({
-    customerId,
-    status,
-    channel: rng.chance(0.65) ? usual : rng.weighted(ORDER_CHANNELS),
-    placedAt: at(ctx, days),
-    ...orderLines(ctx, t.minOrderCents > 0 ? ctx.premium : favourites, t.minOrderCents),
-  });
   const otherStatus = (days: number): OrderStatus =>
     days <= 10
       ? rng.weighted([
@@ -671,12 +692,40 @@ function ordersFor(ctx: Ctx, customerId: string, t: Timeline): OrderDraft[] {
           ['cancelled', 55],
           ['refunded', 45],
         ]);
-  return [...t.completed.map((d) => order(d, 'completed')), ...t.other.map((d) => order(d, otherStatus(d)))];
+  const plan = [...t.completed.map((d) => [d, 'completed'] as const), ...t.other.map((d) => [d, otherStatus(d)] as const)].sort(
+    (a, b) => b[0] - a[0],
+  );
+  const bought: Product[] = [];
+  return plan.map(([days, status]) => {
+    const draft: OrderDraft = {
+      customerId,
+      status,
+      channel: rng.chance(0.65) ? usual : rng.weighted(ORDER_CHANNELS),
+      placedAt: at(ctx, days),
+      ...orderLines(ctx, taste, bought, t.minOrderCents),
+    };
+    return draft;
+  });
 }
 
-/** 1–4 distinct products, 70% from `preferred`; list price or 5–30% off; the total reaches `minCents`. */
-function orderLines(ctx: Ctx, preferred: readonly Product[], minCents: number): Pick<OrderDraft, 'lines' | 'totalCents'> {
+/**
+ * 1–4 distinct products: the first a companion of an earlier purchase (40 % once there is one) or from
+ * a liked category (85 %; else any), popular ones more often; each next one a companion of the basket
+ * (60 %) or drawn like the first. List price or 5–30% off; the total reaches `minCents`. Adds the
+ * basket to `bought`.
+ */
+function orderLines(ctx: Ctx, taste: Taste, bought: Product[], minCents: number): Pick<OrderDraft, 'lines' | 'totalCents'> {
   const { rng } = ctx;
+  const allowed = (p: Product) => minCents === 0 || p.priceCents >= 30_000;
+  const companionOf = (from: readonly Product[]): Product | undefined => {
+    const options = from.flatMap((p) => ctx.companions.get(p.id) ?? []).filter(allowed);
+    return options.length ? rng.pick(options) : undefined;
+  };
+  const fromTaste = (): Product => {
+    const category = rng.chance(0.85) ? rng.weighted(taste.map((t) => [t.category, t.weight] as const)) : rng.pick(CATEGORIES).name;
+    const options = ctx.byCategory.get(category)!.filter(([p]) => allowed(p));
+    return options.length ? rng.weighted(options) : rng.weighted(ctx.products.filter(allowed).map((p) => [p, p.weight] as const));
+  };
   const products = new Map<string, Product>();
   for (
     let n = rng.weighted([
@@ -689,9 +738,19 @@ function orderLines(ctx: Ctx, preferred: readonly Product[], minCents: number): 
     products.size < n && tries < 10;
     tries++
   ) {
-    const product = rng.pick(rng.chance(0.7) || minCents > 0 ? preferred : ctx.products);
+    const basket = [...products.values()];
+    const companion =
+      basket.length > 0
+        ? rng.chance(0.6)
+          ? companionOf(basket)
+          : undefined
+        : bought.length > 0 && rng.chance(0.4)
+          ? companionOf(bought)
+          : undefined;
+    const product = companion ?? fromTaste();
     products.set(product.id, product);
   }
+  bought.push(...products.values());
   const lines = [...products.values()].map((p) => ({
     productId: p.id,
     quantity: rng.weighted([

@@ -9,3 +9,4 @@ export * from './loadEvents';
 export { Random } from '@c360/social-provider';
 export * from './seedDemo';
 export * from './social';
+export type { Taste } from './tastes';

@@ -37,13 +37,13 @@ export interface SeedResult {
  */
 export async function seedDemo(pool: pg.Pool, behaviour: Db | null, opts: SeedOptions): Promise<SeedResult> {
   const t0 = Date.now();
-  const { dataset, personas, duplicates } = generateCrmDatasetWithPersonas({
+  const { dataset, personas, duplicates, tastes } = generateCrmDatasetWithPersonas({
     customers: opts.customers,
     seed: opts.seed,
     now: opts.now,
     duplicates: opts.duplicates,
   });
-  const events = behaviour ? generateEvents({ dataset, personas, seed: opts.seed, now: opts.now }) : [];
+  const events = behaviour ? generateEvents({ dataset, personas, tastes, seed: opts.seed, now: opts.now }) : [];
   const social = opts.socialFile ? generateSocialAccounts(dataset, { seed: opts.seed, now: opts.now }) : [];
   const t1 = Date.now();
   const client = await pool.connect();

@@ -3,6 +3,7 @@ import type { Db } from './db';
 import { crmFacts, type CrmFactsRow, type FactBounds } from './facts';
 import type { LookupKey } from './identifiers';
 import * as q from './queries';
+import { recoRows, type RecoBounds, type RecoKey, type RecoPurchase, type RecoRows } from './recommendations';
 import {
   ALL_CRM_COLUMNS,
   type ConsentRow,
@@ -31,14 +32,20 @@ export interface TicketsKey {
   backward: boolean;
 }
 export type OrdersPageRows = q.Keyed<OrderWithItems>[];
+export interface RecoLoadKey extends RecoKey {
+  bounds: RecoBounds;
+}
+/** One customer's view of a level's recommendation rows: its purchases, the shared pairs, popularity and products. */
+export type RecoView = Omit<RecoRows, 'purchases'> & { purchases: RecoPurchase[] };
+
 export interface FactsKey {
   customerId: string;
   bounds: FactBounds;
 }
 
-/** A bounds object's key, serialised once per object (a request shares one per instant: services/facts.ts). */
-const boundsKeys = new WeakMap<FactBounds, string>();
-const boundsKey = (b: FactBounds) => {
+/** A bounds object's key, serialised once per object (a request shares one per instant: services/facts.ts, services/recommendations.ts). */
+const boundsKeys = new WeakMap<object, string>();
+const boundsKey = (b: object) => {
   let key = boundsKeys.get(b);
   if (key === undefined) boundsKeys.set(b, (key = JSON.stringify(b)));
   return key;
@@ -285,6 +292,20 @@ export function createCrmLoaders(
           },
         ),
       { cacheKeyFn: (k) => tupleKey(k.customerId, k.first, k.statuses, k.after?.us, k.after?.id, k.backward), batch },
+    ),
+    /** What recommendations read (sources/crm/recommendations.ts recoRows): one statement per distinct bounds, whatever the customers. */
+    reco: loader<RecoLoadKey, RecoView, string>(
+      'reco',
+      (keys) =>
+        byGroup(
+          keys,
+          (k) => boundsKey(k.bounds),
+          async (group) => {
+            const rows = await recoRows(db, group, group[0]!.bounds);
+            return group.map((k) => ({ ...rows, purchases: rows.purchases.get(k.customerId) ?? [] }));
+          },
+        ),
+      { cacheKeyFn: (k) => tupleKey(k.customerId, k.personal, k.segments, boundsKey(k.bounds)), batch },
     ),
     /** Customer ids an identifier belongs to, best first; [] when none. */
     customerIdsByIdentifier: loader<LookupKey, string[], string>(

@@ -1,0 +1,83 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import type { Context } from '../context';
+import { ConsentPurpose } from '../enums';
+import { badUserInput, SourceError } from '../errors';
+import { interests } from '../insights/interests';
+import { exclusions, recommend, segmentKeys, type Recommendation } from '../insights/recommendations';
+import { withinDaysStart } from '../insights/time';
+import type { CustomerRef } from '../parents';
+import type { RecoBounds } from '../sources/crm/recommendations';
+import { asOfFor, factsOf, failureOf, hasConsent } from './facts';
+import { reportMissing } from './insights';
+
+/** The most a request may ask for per customer. */
+export const MAX_RECOMMENDATIONS = 50;
+
+/** Per request and instant, one bounds object (the reco loader groups by it). */
+const boundsByContext = new WeakMap<Context, Map<number, RecoBounds>>();
+
+function boundsOf(ctx: Context, asOf: Date): RecoBounds {
+  let byInstant = boundsByContext.get(ctx);
+  if (!byInstant) boundsByContext.set(ctx, (byInstant = new Map()));
+  let b = byInstant.get(asOf.getTime());
+  if (!b) {
+    const r = ctx.rules.recommendations;
+    b = {
+      asOf,
+      historyStart: withinDaysStart(asOf, r.historyDays),
+      boughtStart: withinDaysStart(asOf, r.excludeBoughtDays),
+      refundedStart: withinDaysStart(asOf, r.excludeRefundedDays),
+    };
+    byInstant.set(asOf.getTime(), b);
+  }
+  return b;
+}
+
+/**
+ * Customer.recommendations. The CRM facts first (consent, segment attributes, orders count); then, at
+ * once for the whole level, the one recommendation statement and (with profiling consent) the
+ * behaviour aggregation of interests. Without consent, nothing of the customer's is read.
+ */
+export async function recommendationsField(
+  ctx: Context,
+  ref: CustomerRef,
+  args: { first?: number | null; asOf?: Date | null; placement?: 'AGENT' | 'CAMPAIGN' | 'PARTNER' | null },
+  info: GraphQLResolveInfo,
+): Promise<Recommendation[]> {
+  const first = args.first ?? 10;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_RECOMMENDATIONS)
+    throw badUserInput(`\`first\` must be between 1 and ${MAX_RECOMMENDATIONS} (got ${first}).`, 'first');
+  const f = factsOf(ctx, ref.id, asOfFor(ctx, args.asOf));
+  const crm = await f.crm();
+  const personal = hasConsent(crm, ConsentPurpose.PROFILING);
+  const r = ctx.rules.recommendations;
+  const segments = personal
+    ? segmentKeys({ city: crm.customer.city, gender: crm.customer.gender, birthDate: crm.customer.birth_date }, f.asOf)
+    : [];
+  const [rows, interestRows] = await Promise.all([
+    ctx.crm.loaders.reco.load({ customerId: ref.id, personal, segments, bounds: boundsOf(ctx, f.asOf) }),
+    personal ? f.interestRows() : null,
+  ]);
+  if (!rows.build) throw new SourceError('crm', 'not_built');
+  if (interestRows) reportMissing(ctx, info, [failureOf(interestRows)]);
+  const coldStart = crm.completed_orders <= r.coldStartMaxOrders;
+  const weights = (args.placement && r.placements[args.placement]) || (coldStart ? r.coldStartWeights : r.weights);
+  return recommend(
+    {
+      personal,
+      weights,
+      asOf: f.asOf,
+      purchaseHalfLifeDays: r.purchaseHalfLifeDays,
+      segmentMinCustomers: r.segmentMinCustomers,
+      perCategory: r.perCategory,
+      segments,
+      purchases: rows.purchases,
+      pairs: rows.pairs,
+      popular: rows.popular,
+      products: rows.products,
+      interests: interestRows?.ok ? interests(interestRows.value, Number.MAX_SAFE_INTEGER) : [],
+    },
+    exclusions(personal, rows.purchases),
+    first,
+  );
+}
