@@ -1,6 +1,6 @@
 import { integer, runCommand, UsageError } from '../cli/command';
 import { progressBar } from '../cli/progress';
-import { closeSources, openCrm } from '../bootstrap';
+import { closeSources, openOperatorCrm } from '../bootstrap';
 import { loadConfig } from '../config';
 import { loadRules } from '../insights/rules';
 import { createLogger } from '../logger';
@@ -9,7 +9,7 @@ import { buildRecommendations } from './recommendations';
 const USAGE = `usage: npm run recommendations -- [--restart] [--batch N] [--as-of ISO-INSTANT]
 
 Builds the recommendation tables (c360.reco_*: co-purchase pairs and popularity by segment) from the
-configured CRM (the embedded one under DATA_DIR: stop a running \`npm start\` on it first), as of now
+configured CRM (the embedded one under DATA_DIR, beside a running \`npm start\` or on its own), as of now
 or --as-of. A build that stopped is resumed where it got to; --restart drops it and starts afresh.
 --batch: products per pairs statement (default 50). Statements get a 10-minute budget unless
 DB_STATEMENT_TIMEOUT_MS is set. Progress on stderr; a summary line on stdout.`;
@@ -27,7 +27,7 @@ runCommand({ name: 'recommendations', usage: USAGE, options }, async ({ values }
     throw new UsageError(`--as-of must be an ISO instant not in the future, got ${values['as-of']}`);
   const config = loadConfig({ DB_STATEMENT_TIMEOUT_MS: '600000', ...process.env });
   const logger = createLogger(config);
-  const crm = await openCrm(config, logger);
+  const crm = await openOperatorCrm(config, logger);
   try {
     const bar = progressBar(process.stderr);
     const result = await buildRecommendations(

@@ -2,14 +2,18 @@ import type { DerivationDeps as Deps } from '../context';
 import { completeSnapshots } from '../sources/crm/snapshots';
 import { createDb } from '../sources/crm/db';
 import { noRoundTrips } from '../sources/roundTrips';
+import { anyRecoBuild } from '../sources/crm/recommendations';
 import { buildSnapshot, type BuildProgress } from './build';
+import { buildRecommendations } from './recommendations';
 import { progressReporter } from './progress';
 
 /**
  * The in-process snapshot scheduler: every `minutes` (0: never) an incremental build (a full one
  * while there is no snapshot yet). The first one does not wait an interval: `firstDelayMs` after
  * start, when there is no snapshot at all, one is built if `minutes` is set or `embedded` (the demo
- * and a compose stack get their dashboards in their first minute). Builds run in the background in
+ * and a compose stack get their dashboards in their first minute); then, when no recommendation build
+ * is complete, one is built (recommendations.ts; later ones by `npm run recommendations` on the
+ * operator's schedule). Builds run in the background in
  * small batches with pauses, so the API's own requests keep the sources; one at a time across
  * replicas (the builder's advisory lock); a failed one is logged and resumed by the next.
  * Returns a stop function: no build starts after it, and one under way ends after its current batch
@@ -53,14 +57,24 @@ export function scheduleSnapshots(
     if (!running && !stopped) running = build();
     return running;
   };
+  const recommendations = async () => {
+    try {
+      const result = await buildRecommendations(deps);
+      if (result) deps.logger.info({ ...result }, 'recommendations built');
+    } catch (err) {
+      deps.logger.warn({ err }, 'recommendation build failed; `npm run recommendations` resumes it');
+    } finally {
+      running = null;
+    }
+  };
+  const first = async () => {
+    const db = createDb(deps.crmPool, noRoundTrips());
+    if ((await completeSnapshots(db, 1)).length === 0) await run();
+    if (!stopped && !running && !(await anyRecoBuild(db))) await (running = recommendations());
+  };
   const initial =
     embedded || minutes > 0
-      ? setTimeout(() => {
-          void completeSnapshots(createDb(deps.crmPool, noRoundTrips()), 1).then(
-            (s) => (s.length === 0 ? run() : undefined),
-            (err: unknown) => deps.logger.warn({ err }, 'cannot read the snapshots'),
-          );
-        }, firstDelayMs)
+      ? setTimeout(() => void first().catch((err: unknown) => deps.logger.warn({ err }, 'cannot read the snapshots')), firstDelayMs)
       : null;
   initial?.unref();
   const timer = minutes > 0 ? setInterval(() => void run(), minutes * 60_000) : null;

@@ -26,6 +26,14 @@ afterAll(async () => {
 /** Snapshot versions in any state: a build writes its version row when it starts. */
 const versions = async () => (await db.pool.query('SELECT count(*)::int AS n FROM c360.snapshots')).rows[0].n as number;
 
+const recoBuilds = async () =>
+  (await db.pool.query(`SELECT count(*) FILTER (WHERE status = 'complete')::int AS n FROM c360.reco_builds`)).rows[0].n as number;
+
+async function until(ms: number, done: () => Promise<boolean>): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) if (await done()) return true;
+  return false;
+}
+
 async function builtWithin(ms: number): Promise<boolean> {
   for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
     if ((await completeSnapshots(createDb(db.pool, noRoundTrips()), 1)).length > 0) return true;
@@ -49,8 +57,21 @@ describe('the snapshot scheduler', () => {
     const stop = scheduleSnapshots(deps, 60, { embedded: false, firstDelayMs: 10 });
     try {
       expect(await builtWithin(30_000)).toBe(true);
+      // Then the recommendations, none being built yet: recommendations answer from the first minute too.
+      expect(await until(30_000, async () => (await recoBuilds()) === 1)).toBe(true);
     } finally {
       await stop();
     }
+  });
+
+  it("builds no recommendations at start when a build is complete (later ones are the operator's)", async () => {
+    expect(await recoBuilds()).toBe(1);
+    const stop = scheduleSnapshots(deps, 60, { embedded: true, firstDelayMs: 10 });
+    try {
+      await new Promise((r) => setTimeout(r, 1_500));
+    } finally {
+      await stop();
+    }
+    expect((await db.pool.query('SELECT count(*)::int AS n FROM c360.reco_builds')).rows[0].n).toBe(1);
   });
 });

@@ -194,6 +194,11 @@ type Raw = {
  * the build's neighbours of those products; the popularity of the segments asked for and overall;
  * and the catalogue rows of every product named. Customers without `personal` read nothing of theirs.
  */
+/** Whether any recommendation build is complete (the in-process scheduler builds one at first start when none is). */
+export async function anyRecoBuild(db: Db): Promise<boolean> {
+  return (await db<{ id: number }>(sql`SELECT id FROM c360.reco_builds WHERE status = 'complete' LIMIT 1`)).length > 0;
+}
+
 export async function recoRows(db: Db, keys: readonly RecoKey[], b: RecoBounds): Promise<RecoRows> {
   const personal = keys.filter((k) => k.personal).map((k) => k.customerId);
   const segments = [...new Set(keys.flatMap((k) => k.segments))];
