@@ -7,6 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { RunningSocialProvider } from '@c360/social-provider';
 import { generateCrmDatasetWithPersonas, generateEvents, generateSocialAccounts } from '@c360/demo-data';
 import { buildSnapshot } from '../../src/snapshot/build';
+import { buildRecommendations } from '../../src/snapshot/recommendations';
 import { chromiumFor } from '../helpers/browser';
 import { createCrmDatabase, type TestStores } from '../helpers/database';
 import { startTestServer, testDeps, withSocialProvider, type TestServer } from '../helpers/server';
@@ -46,6 +47,7 @@ beforeAll(async () => {
   provider = source.provider;
   const deps = await testDeps(db, { config: source.config, social: source.social });
   await buildSnapshot(deps, { now: NOW });
+  await buildRecommendations(deps, { asOf: NOW });
   api = await startTestServer(db, () => NOW, { config: source.config, social: source.social });
   origin = new URL(api.url).origin;
 }, 120_000);
@@ -89,21 +91,23 @@ describe('the pages over HTTP', () => {
 });
 
 /** A CN customer with a phone, social accounts, events and at least one service hint: the agent's caller. */
-async function caller(): Promise<{ id: string; national: string; hints: string[]; events: number; name: string }> {
+async function caller(): Promise<{ id: string; national: string; hints: string[]; events: number; name: string; offers: string[] }> {
   const social = new Set(dataset.customer_identities.filter((i) => i.kind === 'social').map((i) => i.customer_id));
   const withEvents = new Set(events.map((e) => e.customerId));
   for (const c of dataset.customers) {
     if (c.country !== 'CN' || !c.phone || !social.has(c.id) || !withEvents.has(c.id)) continue;
     const r = await api.gql(
-      `query($id: ID!) { customer(id: $id) { serviceHints { message } timeline(first: 12) { edges { node { id } } } } }`,
+      `query($id: ID!) { customer(id: $id) { serviceHints { message } timeline(first: 12) { edges { node { id } } }
+        recommendations(first: 5, placement: AGENT) { product { name } } } }`,
       {
         id: c.id,
       },
     );
     const hints = (r.body.data.customer.serviceHints ?? []).map((h: { message: string }) => h.message);
-    if (hints.length === 0) continue;
+    const offers = (r.body.data.customer.recommendations ?? []).map((o: { product: { name: string } }) => o.product.name);
+    if (hints.length === 0 || offers.length === 0) continue;
     const national = parsePhoneNumberWithError(c.phone, 'CN').formatNational();
-    return { id: c.id, national, hints, events: r.body.data.customer.timeline.edges.length, name: c.full_name };
+    return { id: c.id, national, hints, events: r.body.data.customer.timeline.edges.length, name: c.full_name, offers };
   }
   throw new Error('no customer in the demo data fits');
 }
@@ -175,6 +179,7 @@ describeWithBrowser('the pages in headless Chromium', () => {
     expect(await page.locator('#customer-name').innerText()).toBe(c.name);
     expect(await page.locator('.hints li strong').allInnerTexts()).toEqual(c.hints);
     expect(await page.locator('.timeline li').count()).toBe(c.events);
+    expect(await page.locator('[aria-labelledby="offers-title"] li strong').allInnerTexts()).toEqual(c.offers);
     expect(await page.locator('.masked').count()).toBe(0);
     expect(await page.locator('.banner').count()).toBe(0);
     expect(await audit(page)).toEqual([]);

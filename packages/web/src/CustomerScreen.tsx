@@ -12,9 +12,16 @@ const SOURCE_FIELDS: Record<string, string> = {
   snapshot: 'population figures',
 };
 
+/** Recommendations not built yet: no source is down (their card says so), so no banner. */
+const notBuilt = (e: ApiError) => e.extensions?.reason === 'not_built';
+
 /** The failed sources named by the answer's errors (`extensions.source`), each once. */
 export function failedSources(errors: ApiError[]): string[] {
-  return [...new Set(errors.filter((e) => e.extensions?.code === 'SOURCE_UNAVAILABLE').map((e) => e.extensions!.source ?? 'unknown'))];
+  return [
+    ...new Set(
+      errors.filter((e) => e.extensions?.code === 'SOURCE_UNAVAILABLE' && !notBuilt(e)).map((e) => e.extensions!.source ?? 'unknown'),
+    ),
+  ];
 }
 
 export function SourceBanners({ errors }: { errors: ApiError[] }) {
@@ -235,6 +242,24 @@ export function CustomerScreen({ customer: c, errors, masked }: { customer: Cust
             </ul>
           ) : (
             <Missing error={errorOf(errors, 'tickets')} nothing="No open tickets." />
+          )}
+        </Card>
+
+        <Card id="offers-title" title="Offer next">
+          {c.recommendations && c.recommendations.length > 0 ? (
+            <ol className="list">
+              {c.recommendations.map((r) => (
+                <li key={r.product.id}>
+                  <strong>{r.product.name}</strong> <span className="muted">{r.product.category}</span>
+                  <br />
+                  <span className="muted">{r.reasons.map((why) => why.evidence).join('; ')}</span>
+                </li>
+              ))}
+            </ol>
+          ) : errorOf(errors, 'recommendations') && notBuilt(errorOf(errors, 'recommendations')!) ? (
+            <p className="empty">No recommendations yet: they are built shortly after the API starts.</p>
+          ) : (
+            <Missing error={errorOf(errors, 'recommendations')} nothing="Nothing to offer." />
           )}
         </Card>
 

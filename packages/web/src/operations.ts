@@ -85,6 +85,18 @@ graphql(`
         }
       }
     }
+    recommendations(first: 5, placement: AGENT) {
+      product {
+        id
+        name
+        category
+      }
+      strategy
+      reasons {
+        kind
+        evidence
+      }
+    }
     tickets(status: [OPEN, PENDING], first: 5) {
       edges {
         node {

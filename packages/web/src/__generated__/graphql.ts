@@ -70,6 +70,24 @@ export type OrderStatus =
   | 'PENDING'
   | 'REFUNDED';
 
+export type RecommendationReasonKind =
+  | 'BOUGHT_WITH'
+  | 'INTEREST'
+  /** Without profiling consent nothing about the customer was used. */
+  | 'NO_PROFILING_CONSENT'
+  | 'POPULAR'
+  | 'POPULAR_SIMILAR';
+
+export type RecommendationStrategy =
+  /** Bought with what the customer bought (cosine over distinct buyers). */
+  | 'CO_PURCHASE'
+  /** Popular in a category the customer is interested in. */
+  | 'INTERESTS'
+  /** Popular with everyone recently. */
+  | 'POPULAR'
+  /** Popular among similar customers (city, age band, gender). */
+  | 'POPULAR_SIMILAR';
+
 /** Named RFM segments by R and F score (docs/concepts.md "RFM segments"). */
 export type RfmSegment =
   | 'ABOUT_TO_SLEEP'
@@ -169,21 +187,21 @@ export type ValueTier =
   | 'POTENTIAL'
   | 'REGULAR';
 
-export type CustomerScreenFragment = { id: string, status: CustomerStatus, valueTier: ValueTier | null, profile: { fullName: string, gender: Gender | null, birthDate: string | null, age: number | null, city: string | null, country: string | null, occupation: string | null }, contact: { email: string | null, phone: string | null }, consents: Array<{ purpose: ConsentPurpose, granted: boolean }> | null, serviceHints: Array<{ code: ServiceHintCode, message: string, reason: string }> | null, lifecycle: { stage: LifecycleStage, since: string | null, daysSinceLastActivity: number | null, partial: boolean, missingSources: Array<Source> } | null, rfm: { score: string, segment: RfmSegment, daysSinceLastOrder: number | null, orders365d: number, spend365d: string } | null, churnRisk: { score: number, level: ChurnLevel, partial: boolean, factors: Array<{ name: ChurnFactorName, contribution: number, detail: string }> } | null, tags: Array<{ key: string, label: string, family: TagFamily, evidence: Array<{ fact: string, value: string | null }> }> | null, purchaseSummary: { completedOrders: number, totalSpent: string, lastOrderAt: string | null, currency: string } | null, orders: { totalCount: number, edges: Array<{ node: { id: string, orderNumber: string, status: OrderStatus, channel: string, placedAt: string, total: string } }> } | null, tickets: { edges: Array<{ node: { id: string, subject: string, status: TicketStatus, priority: TicketPriority, channel: string, openedAt: string } }> } | null, timeline: { edges: Array<{ node: { id: string, type: string, at: string, channel: string | null, category: string | null, query: string | null } }> } | null, social: { accounts: Array<{ platform: string, handle: string, displayName: string | null, followers: number, verified: boolean }>, sentiment: { score: number | null, label: SentimentLabel | null, mentions: number } } | null };
+export type CustomerScreenFragment = { id: string, status: CustomerStatus, valueTier: ValueTier | null, profile: { fullName: string, gender: Gender | null, birthDate: string | null, age: number | null, city: string | null, country: string | null, occupation: string | null }, contact: { email: string | null, phone: string | null }, consents: Array<{ purpose: ConsentPurpose, granted: boolean }> | null, serviceHints: Array<{ code: ServiceHintCode, message: string, reason: string }> | null, lifecycle: { stage: LifecycleStage, since: string | null, daysSinceLastActivity: number | null, partial: boolean, missingSources: Array<Source> } | null, rfm: { score: string, segment: RfmSegment, daysSinceLastOrder: number | null, orders365d: number, spend365d: string } | null, churnRisk: { score: number, level: ChurnLevel, partial: boolean, factors: Array<{ name: ChurnFactorName, contribution: number, detail: string }> } | null, tags: Array<{ key: string, label: string, family: TagFamily, evidence: Array<{ fact: string, value: string | null }> }> | null, purchaseSummary: { completedOrders: number, totalSpent: string, lastOrderAt: string | null, currency: string } | null, orders: { totalCount: number, edges: Array<{ node: { id: string, orderNumber: string, status: OrderStatus, channel: string, placedAt: string, total: string } }> } | null, recommendations: Array<{ strategy: RecommendationStrategy, product: { id: string, name: string, category: string }, reasons: Array<{ kind: RecommendationReasonKind, evidence: string }> }> | null, tickets: { edges: Array<{ node: { id: string, subject: string, status: TicketStatus, priority: TicketPriority, channel: string, openedAt: string } }> } | null, timeline: { edges: Array<{ node: { id: string, type: string, at: string, channel: string | null, category: string | null, query: string | null } }> } | null, social: { accounts: Array<{ platform: string, handle: string, displayName: string | null, followers: number, verified: boolean }>, sentiment: { score: number | null, label: SentimentLabel | null, mentions: number } } | null };
 
 export type ConsoleLookupQueryVariables = Exact<{
   identifier: IdentifierInput;
 }>;
 
 
-export type ConsoleLookupQuery = { customerBy: { id: string, status: CustomerStatus, valueTier: ValueTier | null, profile: { fullName: string, gender: Gender | null, birthDate: string | null, age: number | null, city: string | null, country: string | null, occupation: string | null }, contact: { email: string | null, phone: string | null }, consents: Array<{ purpose: ConsentPurpose, granted: boolean }> | null, serviceHints: Array<{ code: ServiceHintCode, message: string, reason: string }> | null, lifecycle: { stage: LifecycleStage, since: string | null, daysSinceLastActivity: number | null, partial: boolean, missingSources: Array<Source> } | null, rfm: { score: string, segment: RfmSegment, daysSinceLastOrder: number | null, orders365d: number, spend365d: string } | null, churnRisk: { score: number, level: ChurnLevel, partial: boolean, factors: Array<{ name: ChurnFactorName, contribution: number, detail: string }> } | null, tags: Array<{ key: string, label: string, family: TagFamily, evidence: Array<{ fact: string, value: string | null }> }> | null, purchaseSummary: { completedOrders: number, totalSpent: string, lastOrderAt: string | null, currency: string } | null, orders: { totalCount: number, edges: Array<{ node: { id: string, orderNumber: string, status: OrderStatus, channel: string, placedAt: string, total: string } }> } | null, tickets: { edges: Array<{ node: { id: string, subject: string, status: TicketStatus, priority: TicketPriority, channel: string, openedAt: string } }> } | null, timeline: { edges: Array<{ node: { id: string, type: string, at: string, channel: string | null, category: string | null, query: string | null } }> } | null, social: { accounts: Array<{ platform: string, handle: string, displayName: string | null, followers: number, verified: boolean }>, sentiment: { score: number | null, label: SentimentLabel | null, mentions: number } } | null } | null };
+export type ConsoleLookupQuery = { customerBy: { id: string, status: CustomerStatus, valueTier: ValueTier | null, profile: { fullName: string, gender: Gender | null, birthDate: string | null, age: number | null, city: string | null, country: string | null, occupation: string | null }, contact: { email: string | null, phone: string | null }, consents: Array<{ purpose: ConsentPurpose, granted: boolean }> | null, serviceHints: Array<{ code: ServiceHintCode, message: string, reason: string }> | null, lifecycle: { stage: LifecycleStage, since: string | null, daysSinceLastActivity: number | null, partial: boolean, missingSources: Array<Source> } | null, rfm: { score: string, segment: RfmSegment, daysSinceLastOrder: number | null, orders365d: number, spend365d: string } | null, churnRisk: { score: number, level: ChurnLevel, partial: boolean, factors: Array<{ name: ChurnFactorName, contribution: number, detail: string }> } | null, tags: Array<{ key: string, label: string, family: TagFamily, evidence: Array<{ fact: string, value: string | null }> }> | null, purchaseSummary: { completedOrders: number, totalSpent: string, lastOrderAt: string | null, currency: string } | null, orders: { totalCount: number, edges: Array<{ node: { id: string, orderNumber: string, status: OrderStatus, channel: string, placedAt: string, total: string } }> } | null, recommendations: Array<{ strategy: RecommendationStrategy, product: { id: string, name: string, category: string }, reasons: Array<{ kind: RecommendationReasonKind, evidence: string }> }> | null, tickets: { edges: Array<{ node: { id: string, subject: string, status: TicketStatus, priority: TicketPriority, channel: string, openedAt: string } }> } | null, timeline: { edges: Array<{ node: { id: string, type: string, at: string, channel: string | null, category: string | null, query: string | null } }> } | null, social: { accounts: Array<{ platform: string, handle: string, displayName: string | null, followers: number, verified: boolean }>, sentiment: { score: number | null, label: SentimentLabel | null, mentions: number } } | null } | null };
 
 export type ConsoleCustomerQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ConsoleCustomerQuery = { customer: { id: string, status: CustomerStatus, valueTier: ValueTier | null, profile: { fullName: string, gender: Gender | null, birthDate: string | null, age: number | null, city: string | null, country: string | null, occupation: string | null }, contact: { email: string | null, phone: string | null }, consents: Array<{ purpose: ConsentPurpose, granted: boolean }> | null, serviceHints: Array<{ code: ServiceHintCode, message: string, reason: string }> | null, lifecycle: { stage: LifecycleStage, since: string | null, daysSinceLastActivity: number | null, partial: boolean, missingSources: Array<Source> } | null, rfm: { score: string, segment: RfmSegment, daysSinceLastOrder: number | null, orders365d: number, spend365d: string } | null, churnRisk: { score: number, level: ChurnLevel, partial: boolean, factors: Array<{ name: ChurnFactorName, contribution: number, detail: string }> } | null, tags: Array<{ key: string, label: string, family: TagFamily, evidence: Array<{ fact: string, value: string | null }> }> | null, purchaseSummary: { completedOrders: number, totalSpent: string, lastOrderAt: string | null, currency: string } | null, orders: { totalCount: number, edges: Array<{ node: { id: string, orderNumber: string, status: OrderStatus, channel: string, placedAt: string, total: string } }> } | null, tickets: { edges: Array<{ node: { id: string, subject: string, status: TicketStatus, priority: TicketPriority, channel: string, openedAt: string } }> } | null, timeline: { edges: Array<{ node: { id: string, type: string, at: string, channel: string | null, category: string | null, query: string | null } }> } | null, social: { accounts: Array<{ platform: string, handle: string, displayName: string | null, followers: number, verified: boolean }>, sentiment: { score: number | null, label: SentimentLabel | null, mentions: number } } | null } | null };
+export type ConsoleCustomerQuery = { customer: { id: string, status: CustomerStatus, valueTier: ValueTier | null, profile: { fullName: string, gender: Gender | null, birthDate: string | null, age: number | null, city: string | null, country: string | null, occupation: string | null }, contact: { email: string | null, phone: string | null }, consents: Array<{ purpose: ConsentPurpose, granted: boolean }> | null, serviceHints: Array<{ code: ServiceHintCode, message: string, reason: string }> | null, lifecycle: { stage: LifecycleStage, since: string | null, daysSinceLastActivity: number | null, partial: boolean, missingSources: Array<Source> } | null, rfm: { score: string, segment: RfmSegment, daysSinceLastOrder: number | null, orders365d: number, spend365d: string } | null, churnRisk: { score: number, level: ChurnLevel, partial: boolean, factors: Array<{ name: ChurnFactorName, contribution: number, detail: string }> } | null, tags: Array<{ key: string, label: string, family: TagFamily, evidence: Array<{ fact: string, value: string | null }> }> | null, purchaseSummary: { completedOrders: number, totalSpent: string, lastOrderAt: string | null, currency: string } | null, orders: { totalCount: number, edges: Array<{ node: { id: string, orderNumber: string, status: OrderStatus, channel: string, placedAt: string, total: string } }> } | null, recommendations: Array<{ strategy: RecommendationStrategy, product: { id: string, name: string, category: string }, reasons: Array<{ kind: RecommendationReasonKind, evidence: string }> }> | null, tickets: { edges: Array<{ node: { id: string, subject: string, status: TicketStatus, priority: TicketPriority, channel: string, openedAt: string } }> } | null, timeline: { edges: Array<{ node: { id: string, type: string, at: string, channel: string | null, category: string | null, query: string | null } }> } | null, social: { accounts: Array<{ platform: string, handle: string, displayName: string | null, followers: number, verified: boolean }>, sentiment: { score: number | null, label: SentimentLabel | null, mentions: number } } | null } | null };
 
 export type ConsoleSearchQueryVariables = Exact<{
   query: string;
@@ -306,6 +324,18 @@ export const CustomerScreenFragmentDoc = new TypedDocumentString(`
         placedAt
         total
       }
+    }
+  }
+  recommendations(first: 5, placement: AGENT) {
+    product {
+      id
+      name
+      category
+    }
+    strategy
+    reasons {
+      kind
+      evidence
     }
   }
   tickets(status: [OPEN, PENDING], first: 5) {
@@ -432,6 +462,18 @@ export const ConsoleLookupDocument = new TypedDocumentString(`
       }
     }
   }
+  recommendations(first: 5, placement: AGENT) {
+    product {
+      id
+      name
+      category
+    }
+    strategy
+    reasons {
+      kind
+      evidence
+    }
+  }
   tickets(status: [OPEN, PENDING], first: 5) {
     edges {
       node {
@@ -553,6 +595,18 @@ export const ConsoleCustomerDocument = new TypedDocumentString(`
         placedAt
         total
       }
+    }
+  }
+  recommendations(first: 5, placement: AGENT) {
+    product {
+      id
+      name
+      category
+    }
+    strategy
+    reasons {
+      kind
+      evidence
     }
   }
   tickets(status: [OPEN, PENDING], first: 5) {
