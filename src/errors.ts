@@ -60,13 +60,13 @@ export function badUserInput(message: string, field?: string): GraphQLError {
   });
 }
 
-/** A source call that failed. `cause` is kept for logs only and never serialised. */
 /**
  * The reason of a SourceError raised when every connection of this process's pool to the source stayed
  * busy past its wait: the API's load, not the source's failure (circuit breakers do not count it).
  */
 export const POOL_EXHAUSTED = 'pool_exhausted';
 
+/** A source call that failed. `cause` is kept for logs only and never serialised. */
 export class SourceError extends GraphQLError {
   constructor(
     readonly sourceName: SourceName,

@@ -1,10 +1,11 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../context';
 import { ConsentPurpose } from '../enums';
-import { badUserInput, SourceError } from '../errors';
+import { SourceError } from '../errors';
 import { interests } from '../insights/interests';
 import { exclusions, recommend, segmentKeys, type Recommendation } from '../insights/recommendations';
 import { withinDaysStart } from '../insights/time';
+import { checkFirst } from '../pagination';
 import type { CustomerRef } from '../parents';
 import type { RecoBounds } from '../sources/crm/recommendations';
 import { asOfFor, factsOf, failureOf, hasConsent } from './facts';
@@ -44,9 +45,7 @@ export async function recommendationsField(
   args: { first?: number | null; asOf?: Date | null; placement?: 'AGENT' | 'CAMPAIGN' | 'PARTNER' | null },
   info: GraphQLResolveInfo,
 ): Promise<Recommendation[]> {
-  const first = args.first ?? 10;
-  if (!Number.isInteger(first) || first < 1 || first > MAX_RECOMMENDATIONS)
-    throw badUserInput(`\`first\` must be between 1 and ${MAX_RECOMMENDATIONS} (got ${first}).`, 'first');
+  const first = checkFirst(args.first ?? 10, MAX_RECOMMENDATIONS);
   const f = factsOf(ctx, ref.id, asOfFor(ctx, args.asOf));
   const crm = await f.crm();
   const personal = hasConsent(crm, ConsentPurpose.PROFILING);

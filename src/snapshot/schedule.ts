@@ -74,7 +74,10 @@ export function scheduleSnapshots(
   };
   const initial =
     embedded || minutes > 0
-      ? setTimeout(() => void first().catch((err: unknown) => deps.logger.warn({ err }, 'cannot read the snapshots')), firstDelayMs)
+      ? setTimeout(
+          () => void first().catch((err: unknown) => deps.logger.warn({ err }, 'cannot read the snapshots or recommendation builds')),
+          firstDelayMs,
+        )
       : null;
   initial?.unref();
   const timer = minutes > 0 ? setInterval(() => void run(), minutes * 60_000) : null;
