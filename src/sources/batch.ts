@@ -64,6 +64,9 @@ export function oneRow<K, R, M>(keys: readonly K[], rows: readonly R[], keyOf: (
   return keys.map((k) => byKey.get(k) ?? missing(k));
 }
 
+/** A thrown value as the Error a loader's slot holds (DataLoader rejects only Errors). */
+export const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
+
 /**
  * Runs `run` once per group of keys sharing `groupOf` (e.g. the same page size and filter), then
  * reassembles results in key order. One round trip per distinct group; a failing group fails only
@@ -88,7 +91,7 @@ export async function byGroup<K, V>(
         const values = await run(indexes.map((i) => keys[i]!));
         indexes.forEach((i, j) => (out[i] = values[j]!));
       } catch (e) {
-        const error = e instanceof Error ? e : new Error(String(e));
+        const error = asError(e);
         indexes.forEach((i) => (out[i] = error));
       }
     }),

@@ -1,4 +1,4 @@
-import { byGroup, groupRows, loader, oneRow, tupleKey, type LoaderOptions } from '../batch';
+import { asError, byGroup, groupRows, loader, oneRow, tupleKey, type LoaderOptions } from '../batch';
 import type { Db } from './db';
 import { crmFacts, type CrmFactsRow, type FactBounds } from './facts';
 import type { LookupKey } from './identifiers';
@@ -69,7 +69,7 @@ async function withItems(db: Db, orders: OrderWithItems[], columns: CrmColumns):
     );
     orders.forEach((o, i) => (o.items = items[i]));
   } catch (e) {
-    const error = e instanceof Error ? e : new Error(String(e));
+    const error = asError(e);
     for (const o of orders) o.items = error;
   }
 }
@@ -106,7 +106,7 @@ export function createCrmLoaders(
         covered.push(
           pending.then(
             (row) => void (out[i] = pick(row)),
-            (e: unknown) => void (out[i] = e instanceof Error ? e : new Error(String(e))),
+            (e: unknown) => void (out[i] = asError(e)),
           ),
         );
     });
