@@ -10,12 +10,13 @@ import { ChurnRisk, Lifecycle, Mutation, SourceMeta, TagDefinition } from './Ins
 import { ApiKey, AuditEntry, SecurityMutation, SecurityQuery } from './Security';
 import { Erasure, PrivacyMutation, PrivacyQuery } from './Privacy';
 import { DuplicateCandidate, IdentityChange, IdentityMutation, IdentityQuery, Merge } from './Identity';
+import { Experiment, ExperimentsMutation, ExperimentsQuery } from './Experiments';
 import { CustomerStats, DashboardsMutation, DashboardsQuery, Segment, SnapshotInfo } from './Dashboards';
 
 export const resolvers: Resolvers = {
   ...scalars,
   ...enums,
-  Query: { ...Query, ...SecurityQuery, ...PrivacyQuery, ...IdentityQuery, ...DashboardsQuery },
+  Query: { ...Query, ...SecurityQuery, ...PrivacyQuery, ...IdentityQuery, ...DashboardsQuery, ...ExperimentsQuery },
   Node: { __resolveType: (n) => n.__typename },
   Customer,
   CustomerProfile,
@@ -28,7 +29,7 @@ export const resolvers: Resolvers = {
   ChurnRisk,
   TagDefinition,
   SourceMeta,
-  Mutation: { ...Mutation, ...SecurityMutation, ...PrivacyMutation, ...IdentityMutation, ...DashboardsMutation },
+  Mutation: { ...Mutation, ...SecurityMutation, ...PrivacyMutation, ...IdentityMutation, ...DashboardsMutation, ...ExperimentsMutation },
   AuditEntry,
   ApiKey,
   Erasure,
@@ -38,4 +39,5 @@ export const resolvers: Resolvers = {
   SnapshotInfo,
   CustomerStats,
   Segment,
+  Experiment,
 };

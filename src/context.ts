@@ -120,7 +120,7 @@ export interface Context extends DerivationScope {
    * Apollo runs the operation on a shallow copy of this context.
    */
   readonly selection: { crm: CrmColumns };
-  /** The stores themselves, for the privacy operations only (export reads, erasure writes); fields go through the loaders. */
+  /** The stores themselves, for the privacy operations (export reads, erasure writes) and the admin writes' transactions; fields go through the loaders. */
   stores: Pick<Deps, 'crmPool' | 'behaviourDb' | 'social'>;
   /**
    * Source failures behind fields that were still answered from the other sources (`partial`);

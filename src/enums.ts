@@ -142,6 +142,11 @@ export enum SnapshotKind {
   INCREMENTAL = 'incremental',
 }
 
+export enum ExperimentStatus {
+  RUNNING = 'running',
+  STOPPED = 'stopped',
+}
+
 export const enums = {
   Source,
   ChurnFactorName,
@@ -168,4 +173,5 @@ export const enums = {
   IdentityAction,
   DuplicateEvidenceKind,
   SnapshotKind,
+  ExperimentStatus,
 };

@@ -24,8 +24,9 @@ import { IdentitySource } from '../../src/enums';
 import { IdentityAction } from '../../src/enums';
 import { DuplicateEvidenceKind } from '../../src/enums';
 import { SnapshotKind } from '../../src/enums';
+import { ExperimentStatus } from '../../src/enums';
 import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import { CustomerRef, CustomerProfileParent, ContactParent, IdentityParent, ConsentParent, CustomerConnectionParent, CustomerEdgeParent, OrderParent, OrderItemParent, ProductParent, RecommendationParent, RecommendationReasonParent, OrderConnectionParent, OrderEdgeParent, PurchaseSummaryParent, SupportTicketParent, SupportTicketConnectionParent, SupportTicketEdgeParent, BehaviourParent, EventParent, DeviceParent, ChannelShareParent, EventConnectionParent, EventEdgeParent, SocialParent, SourceMetaParent, SocialAccountParent, SocialPostParent, RfmParent, LifecycleParent, ChurnRiskParent, TagDefinitionParent, TagPreviewParent, AuditEntryParent, AuditEntryConnectionParent, AuditEntryEdgeParent, ApiKeyParent, ErasureParent, MergeParent, IdentityChangeParent, IdentityChangeConnectionParent, IdentityChangeEdgeParent, DuplicateCandidateParent, DuplicateCandidateConnectionParent, DuplicateCandidateEdgeParent, SnapshotInfoParent, CustomerStatsParent, SegmentParent, NodeParent } from '../parents';
+import { CustomerRef, CustomerProfileParent, ContactParent, IdentityParent, ConsentParent, CustomerConnectionParent, CustomerEdgeParent, OrderParent, OrderItemParent, ProductParent, RecommendationParent, RecommendationReasonParent, ExperimentParent, ExperimentResultsParent, ExperimentVariantResultParent, OrderConnectionParent, OrderEdgeParent, PurchaseSummaryParent, SupportTicketParent, SupportTicketConnectionParent, SupportTicketEdgeParent, BehaviourParent, EventParent, DeviceParent, ChannelShareParent, EventConnectionParent, EventEdgeParent, SocialParent, SourceMetaParent, SocialAccountParent, SocialPostParent, RfmParent, LifecycleParent, ChurnRiskParent, TagDefinitionParent, TagPreviewParent, AuditEntryParent, AuditEntryConnectionParent, AuditEntryEdgeParent, ApiKeyParent, ErasureParent, MergeParent, IdentityChangeParent, IdentityChangeConnectionParent, IdentityChangeEdgeParent, DuplicateCandidateParent, DuplicateCandidateConnectionParent, DuplicateCandidateEdgeParent, SnapshotInfoParent, CustomerStatsParent, SegmentParent, NodeParent } from '../parents';
 import { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -198,6 +199,12 @@ export type ChurnRisk = {
   partial: Scalars['Boolean']['output'];
   /** 0..1: the sum of the factors' contributions. */
   score: Scalars['Float']['output'];
+};
+
+export type ConfidenceInterval = {
+  __typename?: 'ConfidenceInterval';
+  high: Scalars['Float']['output'];
+  low: Scalars['Float']['output'];
 };
 
 export type Consent = {
@@ -646,6 +653,96 @@ export type EventEdge = {
   node: Event;
 };
 
+export type Experiment = {
+  __typename?: 'Experiment';
+  /** A purchase counts as a conversion when made at most this many days after the customer's first exposure. */
+  conversionWindowDays: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  placement: RecommendationPlacement;
+  status: ExperimentStatus;
+  stoppedAt?: Maybe<Scalars['DateTime']['output']>;
+  stoppedBy?: Maybe<Scalars['String']['output']>;
+  /** In order: the first is the control the others are compared with. */
+  variants: Array<ExperimentVariant>;
+};
+
+export type ExperimentAssignment = {
+  __typename?: 'ExperimentAssignment';
+  experimentId: Scalars['ID']['output'];
+  strategy: ExperimentStrategy;
+  variant: Scalars['String']['output'];
+};
+
+export type ExperimentInput = {
+  /** 1..90. */
+  conversionWindowDays?: InputMaybe<Scalars['Int']['input']>;
+  /** 1..200 characters, trimmed. */
+  name: Scalars['String']['input'];
+  placement: RecommendationPlacement;
+  /**
+   * 2 to 5, the first the control; names unique (1..40 letters, digits, spaces, '_', '.', '-'), shares in
+   * steps of 0.0001 summing to 1.
+   */
+  variants: Array<ExperimentVariantInput>;
+};
+
+/** An experiment's results so far, per variant in its order. Intervals are two-sided 95 %. */
+export type ExperimentResults = {
+  __typename?: 'ExperimentResults';
+  experiment: Experiment;
+  variants: Array<ExperimentVariantResult>;
+};
+
+export { ExperimentStatus };
+
+/** How a variant ranks recommendations: the usual weights, or one signal alone (DERIVATION_RULES `recommendations`). */
+export enum ExperimentStrategy {
+  /** Co-purchase alone. */
+  CoPurchase = 'CO_PURCHASE',
+  /** The weights the field uses without an experiment (the placement's, the cold-start or the usual ones). */
+  Full = 'FULL',
+  /** Interests alone. */
+  Interests = 'INTERESTS',
+  /** Popularity alone (among similar customers, else overall): the usual control. */
+  Popular = 'POPULAR'
+}
+
+export type ExperimentVariant = {
+  __typename?: 'ExperimentVariant';
+  name: Scalars['String']['output'];
+  /** The share of the customers it gets, in (0, 1]. */
+  share: Scalars['Float']['output'];
+  strategy: ExperimentStrategy;
+};
+
+export type ExperimentVariantInput = {
+  name: Scalars['String']['input'];
+  share: Scalars['Float']['input'];
+  strategy: ExperimentStrategy;
+};
+
+export type ExperimentVariantResult = {
+  __typename?: 'ExperimentVariantResult';
+  /**
+   * Of those, the customers with a completed order placed after their first exposure and at most
+   * `conversionWindowDays` after it that holds a product they had been shown before that order.
+   */
+  converted: Scalars['Int']['output'];
+  /** This variant's rate minus the control's (the first variant's), with Newcombe's hybrid score interval; null for the control, or when either has no one exposed. */
+  differenceVsControl?: Maybe<RateDifference>;
+  /** Distinct customers shown its recommendations at least once. */
+  exposed: Scalars['Int']['output'];
+  /** Wilson score interval of the rate; null when no one was exposed. */
+  interval?: Maybe<ConfidenceInterval>;
+  /** converted / exposed; null when no one was exposed. */
+  rate?: Maybe<Scalars['Float']['output']>;
+  strategy: ExperimentStrategy;
+  variant: Scalars['String']['output'];
+};
+
 export { Gender };
 
 /**
@@ -769,6 +866,12 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Creates a partner API key and shows it once. */
   createApiKey: CreatedApiKey;
+  /**
+   * Starts an experiment at a placement: from the next request, customers with profiling consent asking
+   * for recommendations there (no `asOf`) are ranked by their variant and recorded. BAD_USER_INPUT for
+   * bad variants, a window outside 1..90, or when another experiment runs at the placement.
+   */
+  createExperiment: Experiment;
   createSegment: Segment;
   /** Saves a disabled version of the tag; null when there is no such tag. */
   disableTagDefinition?: Maybe<TagDefinition>;
@@ -799,6 +902,8 @@ export type Mutation = {
   mergeCustomers: Merge;
   /** Revokes a key at once (other replicas within API_KEY_CACHE_SECONDS); null when there is no such key. */
   revokeApiKey?: Maybe<ApiKey>;
+  /** Stops it: nobody is enrolled from the next request; its results stay. Null when there is none; a stopped one is returned as it is. */
+  stopExperiment?: Maybe<Experiment>;
   /** Removes a link made through linkIdentity from the customer's person; CRM identities change in the CRM. `reason`: 1–1000 characters. */
   unlinkIdentity: Customer;
   /**
@@ -817,6 +922,12 @@ export type Mutation = {
 /** Changes. Each field ends with who may use it (its `Access:` line, from its @auth). */
 export type MutationCreateApiKeyArgs = {
   input: ApiKeyInput;
+};
+
+
+/** Changes. Each field ends with who may use it (its `Access:` line, from its @auth). */
+export type MutationCreateExperimentArgs = {
+  input: ExperimentInput;
 };
 
 
@@ -858,6 +969,12 @@ export type MutationMergeCustomersArgs = {
 
 /** Changes. Each field ends with who may use it (its `Access:` line, from its @auth). */
 export type MutationRevokeApiKeyArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Changes. Each field ends with who may use it (its `Access:` line, from its @auth). */
+export type MutationStopExperimentArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -1044,6 +1161,10 @@ export type Query = {
   duplicateCandidates: DuplicateCandidateConnection;
   /** The customer's erasures, newest first (empty for an unknown id). */
   erasures: Array<Erasure>;
+  /** The experiment's results as of now (one statement over its exposures and the CRM's orders); null when there is none. */
+  experimentResults?: Maybe<ExperimentResults>;
+  /** Every experiment, newest first. */
+  experiments: Array<Experiment>;
   /**
    * Everything held on the person as one JSON document: CRM rows (customer, identities, consents, orders
    * with items, support tickets), all their behaviour events (also the anonymous ones under their
@@ -1167,6 +1288,11 @@ export type QueryErasuresArgs = {
 };
 
 
+export type QueryExperimentResultsArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type QueryExportCustomerDataArgs = {
   id: Scalars['ID']['input'];
 };
@@ -1223,8 +1349,17 @@ export type QueryTagDefinitionsArgs = {
   includeDisabled?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+export type RateDifference = {
+  __typename?: 'RateDifference';
+  estimate: Scalars['Float']['output'];
+  high: Scalars['Float']['output'];
+  low: Scalars['Float']['output'];
+};
+
 export type Recommendation = {
   __typename?: 'Recommendation';
+  /** The experiment variant this list was ranked by; null when the customer is in no experiment. */
+  experiment?: Maybe<ExperimentAssignment>;
   product: Product;
   /** Why, largest contribution first. */
   reasons: Array<RecommendationReason>;
@@ -1742,6 +1877,7 @@ export type ResolversTypes = ResolversObject<{
   ChurnFactorName: ChurnFactorName;
   ChurnLevel: ChurnLevel;
   ChurnRisk: ResolverTypeWrapper<ChurnRiskParent>;
+  ConfidenceInterval: ResolverTypeWrapper<ConfidenceInterval>;
   Consent: ResolverTypeWrapper<ConsentParent>;
   ConsentPurpose: ConsentPurpose;
   Contact: ResolverTypeWrapper<ContactParent>;
@@ -1769,6 +1905,15 @@ export type ResolversTypes = ResolversObject<{
   EventCount: ResolverTypeWrapper<EventCount>;
   EventDevice: ResolverTypeWrapper<EventDevice>;
   EventEdge: ResolverTypeWrapper<EventEdgeParent>;
+  Experiment: ResolverTypeWrapper<ExperimentParent>;
+  ExperimentAssignment: ResolverTypeWrapper<ExperimentAssignment>;
+  ExperimentInput: ExperimentInput;
+  ExperimentResults: ResolverTypeWrapper<ExperimentResultsParent>;
+  ExperimentStatus: ExperimentStatus;
+  ExperimentStrategy: ExperimentStrategy;
+  ExperimentVariant: ResolverTypeWrapper<ExperimentVariant>;
+  ExperimentVariantInput: ExperimentVariantInput;
+  ExperimentVariantResult: ResolverTypeWrapper<ExperimentVariantResultParent>;
   Gender: Gender;
   IdentifierInput: IdentifierInput;
   IdentifierKind: IdentifierKind;
@@ -1799,6 +1944,7 @@ export type ResolversTypes = ResolversObject<{
   Product: ResolverTypeWrapper<ProductParent>;
   PurchaseSummary: ResolverTypeWrapper<PurchaseSummaryParent>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RateDifference: ResolverTypeWrapper<RateDifference>;
   Recommendation: ResolverTypeWrapper<RecommendationParent>;
   RecommendationPlacement: RecommendationPlacement;
   RecommendationReason: ResolverTypeWrapper<RecommendationReasonParent>;
@@ -1859,6 +2005,7 @@ export type ResolversParentTypes = ResolversObject<{
   Float: Scalars['Float']['output'];
   ChurnFactor: ChurnFactor;
   ChurnRisk: ChurnRiskParent;
+  ConfidenceInterval: ConfidenceInterval;
   Consent: ConsentParent;
   Contact: ContactParent;
   CreatedApiKey: Omit<CreatedApiKey, 'apiKey'> & { apiKey: ResolversParentTypes['ApiKey'] };
@@ -1881,6 +2028,13 @@ export type ResolversParentTypes = ResolversObject<{
   EventCount: EventCount;
   EventDevice: EventDevice;
   EventEdge: EventEdgeParent;
+  Experiment: ExperimentParent;
+  ExperimentAssignment: ExperimentAssignment;
+  ExperimentInput: ExperimentInput;
+  ExperimentResults: ExperimentResultsParent;
+  ExperimentVariant: ExperimentVariant;
+  ExperimentVariantInput: ExperimentVariantInput;
+  ExperimentVariantResult: ExperimentVariantResultParent;
   IdentifierInput: IdentifierInput;
   Identity: IdentityParent;
   IdentityChange: IdentityChangeParent;
@@ -1903,6 +2057,7 @@ export type ResolversParentTypes = ResolversObject<{
   Product: ProductParent;
   PurchaseSummary: PurchaseSummaryParent;
   Query: Record<PropertyKey, never>;
+  RateDifference: RateDifference;
   Recommendation: RecommendationParent;
   RecommendationReason: RecommendationReasonParent;
   Rfm: RfmParent;
@@ -2042,6 +2197,11 @@ export type ChurnRiskResolvers<ContextType = Context, ParentType extends Resolve
   missingSources?: Resolver<Array<ResolversTypes['Source']>, ParentType, ContextType>;
   partial?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type ConfidenceIntervalResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConfidenceInterval'] = ResolversParentTypes['ConfidenceInterval']> = ResolversObject<{
+  high?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  low?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
 
 export type ConsentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Consent'] = ResolversParentTypes['Consent']> = ResolversObject<{
@@ -2219,6 +2379,48 @@ export type EventEdgeResolvers<ContextType = Context, ParentType extends Resolve
   node?: Resolver<ResolversTypes['Event'], ParentType, ContextType>;
 }>;
 
+export type ExperimentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Experiment'] = ResolversParentTypes['Experiment']> = ResolversObject<{
+  conversionWindowDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  placement?: Resolver<ResolversTypes['RecommendationPlacement'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ExperimentStatus'], ParentType, ContextType>;
+  stoppedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  stoppedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  variants?: Resolver<Array<ResolversTypes['ExperimentVariant']>, ParentType, ContextType>;
+}>;
+
+export type ExperimentAssignmentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ExperimentAssignment'] = ResolversParentTypes['ExperimentAssignment']> = ResolversObject<{
+  experimentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  strategy?: Resolver<ResolversTypes['ExperimentStrategy'], ParentType, ContextType>;
+  variant?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type ExperimentResultsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ExperimentResults'] = ResolversParentTypes['ExperimentResults']> = ResolversObject<{
+  experiment?: Resolver<ResolversTypes['Experiment'], ParentType, ContextType>;
+  variants?: Resolver<Array<ResolversTypes['ExperimentVariantResult']>, ParentType, ContextType>;
+}>;
+
+export type ExperimentStatusResolvers = EnumResolverSignature<{ RUNNING?: any, STOPPED?: any }, ResolversTypes['ExperimentStatus']>;
+
+export type ExperimentVariantResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ExperimentVariant'] = ResolversParentTypes['ExperimentVariant']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  share?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  strategy?: Resolver<ResolversTypes['ExperimentStrategy'], ParentType, ContextType>;
+}>;
+
+export type ExperimentVariantResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ExperimentVariantResult'] = ResolversParentTypes['ExperimentVariantResult']> = ResolversObject<{
+  converted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  differenceVsControl?: Resolver<Maybe<ResolversTypes['RateDifference']>, ParentType, ContextType>;
+  exposed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  interval?: Resolver<Maybe<ResolversTypes['ConfidenceInterval']>, ParentType, ContextType>;
+  rate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  strategy?: Resolver<ResolversTypes['ExperimentStrategy'], ParentType, ContextType>;
+  variant?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type GenderResolvers = EnumResolverSignature<{ FEMALE?: any, MALE?: any, OTHER?: any, UNKNOWN?: any }, ResolversTypes['Gender']>;
 
 export type IdentifierKindResolvers = EnumResolverSignature<{ ANONYMOUS_ID?: any, DEVICE_ID?: any, EMAIL?: any, EXTERNAL_ID?: any, ORDER_NUMBER?: any, PHONE?: any, SOCIAL?: any }, ResolversTypes['IdentifierKind']>;
@@ -2303,12 +2505,14 @@ export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversType
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   createApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'input'>>;
+  createExperiment?: Resolver<ResolversTypes['Experiment'], ParentType, ContextType, RequireFields<MutationCreateExperimentArgs, 'input'>>;
   createSegment?: Resolver<ResolversTypes['Segment'], ParentType, ContextType, RequireFields<MutationCreateSegmentArgs, 'input'>>;
   disableTagDefinition?: Resolver<Maybe<ResolversTypes['TagDefinition']>, ParentType, ContextType, RequireFields<MutationDisableTagDefinitionArgs, 'key'>>;
   eraseCustomer?: Resolver<ResolversTypes['Erasure'], ParentType, ContextType, RequireFields<MutationEraseCustomerArgs, 'id' | 'reason'>>;
   linkIdentity?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationLinkIdentityArgs, 'confidence' | 'customerId' | 'evidence' | 'identifier'>>;
   mergeCustomers?: Resolver<ResolversTypes['Merge'], ParentType, ContextType, RequireFields<MutationMergeCustomersArgs, 'mergedIds' | 'reason' | 'survivorId'>>;
   revokeApiKey?: Resolver<Maybe<ResolversTypes['ApiKey']>, ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
+  stopExperiment?: Resolver<Maybe<ResolversTypes['Experiment']>, ParentType, ContextType, RequireFields<MutationStopExperimentArgs, 'id'>>;
   unlinkIdentity?: Resolver<ResolversTypes['Customer'], ParentType, ContextType, RequireFields<MutationUnlinkIdentityArgs, 'customerId' | 'identifier' | 'reason'>>;
   unmergeCustomers?: Resolver<Array<ResolversTypes['Merge']>, ParentType, ContextType, RequireFields<MutationUnmergeCustomersArgs, 'cascade' | 'mergeId' | 'reason'>>;
   updateSegment?: Resolver<Maybe<ResolversTypes['Segment']>, ParentType, ContextType, RequireFields<MutationUpdateSegmentArgs, 'id' | 'input'>>;
@@ -2387,6 +2591,8 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   customersBy?: Resolver<Array<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomersByArgs, 'identifier'>>;
   duplicateCandidates?: Resolver<ResolversTypes['DuplicateCandidateConnection'], ParentType, ContextType, RequireFields<QueryDuplicateCandidatesArgs, 'minScore'>>;
   erasures?: Resolver<Array<ResolversTypes['Erasure']>, ParentType, ContextType, RequireFields<QueryErasuresArgs, 'customerId'>>;
+  experimentResults?: Resolver<Maybe<ResolversTypes['ExperimentResults']>, ParentType, ContextType, RequireFields<QueryExperimentResultsArgs, 'id'>>;
+  experiments?: Resolver<Array<ResolversTypes['Experiment']>, ParentType, ContextType>;
   exportCustomerData?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType, RequireFields<QueryExportCustomerDataArgs, 'id'>>;
   identityHistory?: Resolver<ResolversTypes['IdentityChangeConnection'], ParentType, ContextType, RequireFields<QueryIdentityHistoryArgs, 'customerId'>>;
   lookupCustomers?: Resolver<Array<Maybe<ResolversTypes['Customer']>>, ParentType, ContextType, RequireFields<QueryLookupCustomersArgs, 'identifiers'>>;
@@ -2400,7 +2606,14 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   tagDefinitions?: Resolver<Array<ResolversTypes['TagDefinition']>, ParentType, ContextType, RequireFields<QueryTagDefinitionsArgs, 'includeDisabled'>>;
 }>;
 
+export type RateDifferenceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RateDifference'] = ResolversParentTypes['RateDifference']> = ResolversObject<{
+  estimate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  high?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  low?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
 export type RecommendationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Recommendation'] = ResolversParentTypes['Recommendation']> = ResolversObject<{
+  experiment?: Resolver<Maybe<ResolversTypes['ExperimentAssignment']>, ParentType, ContextType>;
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
   reasons?: Resolver<Array<ResolversTypes['RecommendationReason']>, ParentType, ContextType>;
   score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -2631,6 +2844,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ChurnFactorName?: ChurnFactorNameResolvers;
   ChurnLevel?: ChurnLevelResolvers;
   ChurnRisk?: ChurnRiskResolvers<ContextType>;
+  ConfidenceInterval?: ConfidenceIntervalResolvers<ContextType>;
   Consent?: ConsentResolvers<ContextType>;
   ConsentPurpose?: ConsentPurposeResolvers;
   Contact?: ContactResolvers<ContextType>;
@@ -2657,6 +2871,12 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   EventCount?: EventCountResolvers<ContextType>;
   EventDevice?: EventDeviceResolvers<ContextType>;
   EventEdge?: EventEdgeResolvers<ContextType>;
+  Experiment?: ExperimentResolvers<ContextType>;
+  ExperimentAssignment?: ExperimentAssignmentResolvers<ContextType>;
+  ExperimentResults?: ExperimentResultsResolvers<ContextType>;
+  ExperimentStatus?: ExperimentStatusResolvers;
+  ExperimentVariant?: ExperimentVariantResolvers<ContextType>;
+  ExperimentVariantResult?: ExperimentVariantResultResolvers<ContextType>;
   Gender?: GenderResolvers;
   IdentifierKind?: IdentifierKindResolvers;
   Identity?: IdentityResolvers<ContextType>;
@@ -2684,6 +2904,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Product?: ProductResolvers<ContextType>;
   PurchaseSummary?: PurchaseSummaryResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RateDifference?: RateDifferenceResolvers<ContextType>;
   Recommendation?: RecommendationResolvers<ContextType>;
   RecommendationReason?: RecommendationReasonResolvers<ContextType>;
   Rfm?: RfmResolvers<ContextType>;

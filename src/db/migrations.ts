@@ -425,4 +425,38 @@ export const migrations: Migration[] = [
         PRIMARY KEY (build, segment, product_id)
       );`,
   },
+  {
+    version: 16,
+    name: 'recommendation experiments',
+    // A/B tests of the recommendation strategies (docs/concepts.md "Experiments"). An experiment's
+    // variants ([{name, strategy, share}], shares summing to 1) never change; it is created running
+    // and may be stopped once. At most one running experiment per placement (the partial unique
+    // index). An exposure is one answer of Customer.recommendations under a running experiment: the
+    // customer, its variant and the products shown, at the request's instant. created_by and
+    // stopped_by are the audit trail of the admin writes.
+    sql: `
+      CREATE TABLE c360.experiments (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        placement text NOT NULL CHECK (placement IN ('AGENT', 'CAMPAIGN', 'PARTNER')),
+        variants jsonb NOT NULL CHECK (jsonb_typeof(variants) = 'array' AND jsonb_array_length(variants) BETWEEN 2 AND 5),
+        window_days int NOT NULL DEFAULT 14 CHECK (window_days BETWEEN 1 AND 90),
+        status text NOT NULL CHECK (status IN ('running', 'stopped')),
+        created_by text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        stopped_by text,
+        stopped_at timestamptz,
+        CHECK ((status = 'stopped') = (stopped_at IS NOT NULL))
+      );
+      CREATE UNIQUE INDEX experiments_one_running ON c360.experiments (placement) WHERE status = 'running';
+      CREATE TABLE c360.experiment_exposures (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        experiment_id text NOT NULL REFERENCES c360.experiments (id),
+        customer_id text NOT NULL,
+        variant text NOT NULL,
+        product_ids text[] NOT NULL,
+        exposed_at timestamptz NOT NULL
+      );
+      CREATE INDEX experiment_exposures_customer ON c360.experiment_exposures (experiment_id, customer_id, exposed_at);`,
+  },
 ];

@@ -2,8 +2,9 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../context';
 import { ConsentPurpose } from '../enums';
 import { SourceError } from '../errors';
+import { assign, strategyWeights, type ExperimentAssignment, type RecommendationItem } from '../insights/experiments';
 import { interests } from '../insights/interests';
-import { exclusions, recommend, segmentKeys, type Recommendation } from '../insights/recommendations';
+import { exclusions, recommend, segmentKeys } from '../insights/recommendations';
 import { withinDaysStart } from '../insights/time';
 import { checkFirst } from '../pagination';
 import type { CustomerRef } from '../parents';
@@ -36,15 +37,18 @@ function boundsOf(ctx: Context, asOf: Date): RecoBounds {
 
 /**
  * Customer.recommendations. The CRM facts first (consent, segment attributes, orders count); then, at
- * once for the whole level, the one recommendation statement and (with profiling consent) the
- * behaviour aggregation of interests. Without consent, nothing of the customer's is read.
+ * once for the whole level, the one recommendation statement (with the running experiments) and (with
+ * profiling consent) the behaviour aggregation of interests. Without consent, nothing of the
+ * customer's is read. Under an experiment running at the placement (AGENT without one), a customer
+ * with profiling consent asking for now (no asOf) is ranked by its variant's strategy, and the answer
+ * is recorded as an exposure (the level's in one INSERT) before it is returned.
  */
 export async function recommendationsField(
   ctx: Context,
   ref: CustomerRef,
   args: { first?: number | null; asOf?: Date | null; placement?: 'AGENT' | 'CAMPAIGN' | 'PARTNER' | null },
   info: GraphQLResolveInfo,
-): Promise<Recommendation[]> {
+): Promise<RecommendationItem[]> {
   const first = checkFirst(args.first ?? 10, MAX_RECOMMENDATIONS);
   const f = factsOf(ctx, ref.id, asOfFor(ctx, args.asOf));
   const crm = await f.crm();
@@ -60,11 +64,13 @@ export async function recommendationsField(
   if (!rows.build) throw new SourceError('crm', 'not_built');
   if (interestRows) reportMissing(ctx, info, [failureOf(interestRows)]);
   const coldStart = crm.completed_orders <= r.coldStartMaxOrders;
-  const weights = (args.placement && r.placements[args.placement]) || (coldStart ? r.coldStartWeights : r.weights);
-  return recommend(
+  const usual = (args.placement && r.placements[args.placement]) || (coldStart ? r.coldStartWeights : r.weights);
+  const experiment = personal && args.asOf == null ? rows.experiments.get(args.placement ?? 'AGENT') : undefined;
+  const variant = experiment && assign(experiment.id, experiment.variants, ref.id);
+  const list = recommend(
     {
       personal,
-      weights,
+      weights: variant ? strategyWeights(variant.strategy, usual) : usual,
       asOf: f.asOf,
       purchaseHalfLifeDays: r.purchaseHalfLifeDays,
       segmentMinCustomers: r.segmentMinCustomers,
@@ -79,4 +85,14 @@ export async function recommendationsField(
     exclusions(personal, rows.purchases),
     first,
   );
+  if (!experiment || !variant) return list.map((x) => ({ ...x, experiment: null }));
+  await ctx.crm.loaders.exposures.load({
+    experimentId: experiment.id,
+    customerId: ref.id,
+    variant: variant.name,
+    productIds: list.map((x) => x.product.id),
+    exposedAt: f.asOf,
+  });
+  const assignment: ExperimentAssignment = { experimentId: experiment.id, variant: variant.name, strategy: variant.strategy };
+  return list.map((x) => ({ ...x, experiment: assignment }));
 }

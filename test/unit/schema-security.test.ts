@@ -36,6 +36,8 @@ const NOT_PERSONAL: Record<string, string> = {
   'ApiKey.partner': 'a company',
   'AuditEntry.partner': 'a company',
   'Segment.name': 'a segment a business user named',
+  'Experiment.name': 'an experiment an admin named',
+  'ExperimentVariant.name': 'a variant of an experiment, named by an admin',
   'SocialTopic.topic': 'a topic label',
   'PurchaseSummary.averageOrderValue': 'an amount',
   'ChurnFactor.name': 'a factor code',

@@ -3,6 +3,7 @@ import type { Db } from './db';
 import { crmFacts, type CrmFactsRow, type FactBounds } from './facts';
 import type { LookupKey } from './identifiers';
 import * as q from './queries';
+import { insertExposures, type Exposure } from './experiments';
 import { recoRows, type RecoBounds, type RecoKey, type RecoPurchase, type RecoRows } from './recommendations';
 import {
   ALL_CRM_COLUMNS,
@@ -306,6 +307,18 @@ export function createCrmLoaders(
           },
         ),
       { cacheKeyFn: (k) => tupleKey(k.customerId, k.personal, k.segments, boundsKey(k.bounds)), batch },
+    ),
+    /**
+     * Records an exposure (sources/crm/experiments.ts): a level's exposures in one INSERT, each load
+     * resolved once it has committed. Never cached: every answer under an experiment is a row.
+     */
+    exposures: loader<Exposure, true>(
+      'exposures',
+      async (keys) => {
+        await insertExposures(db, keys);
+        return keys.map(() => true as const);
+      },
+      { cache: false, batch },
     ),
     /** Customer ids an identifier belongs to, best first; [] when none. */
     customerIdsByIdentifier: loader<LookupKey, string[], string>(

@@ -87,7 +87,8 @@ export const ERASED_NAME = 'Erased customer';
  * Personal columns are nulled (the name set to ERASED_NAME) and the status set to 'erased';
  * identities and consents are deleted; tickets keep everything but their free-text subject;
  * orders and their items are kept untouched (accounting). In c360, every free text about the person
- * is blanked: link evidence, identity history reasons, merge and unmerge reasons.
+ * is blanked: link evidence, identity history reasons, merge and unmerge reasons; the profile
+ * snapshot rows and experiment exposures are deleted.
  */
 export async function eraseCustomerRows(db: Db, customerId: string): Promise<void> {
   await eraseCrmRelations(db, customerId);
@@ -116,6 +117,8 @@ export async function eraseCustomerRows(db: Db, customerId: string): Promise<voi
     [customerId],
   );
   await db(`DELETE FROM c360.profile_snapshot WHERE customer_id = $1`, [customerId]);
+  // What experiments showed the person (their results count them no more).
+  await db(`DELETE FROM c360.experiment_exposures WHERE customer_id = $1`, [customerId]);
 }
 
 /** A row of c360.erasures: `remaining` holds the sources (Source values) still to be erased. */

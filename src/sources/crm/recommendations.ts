@@ -1,4 +1,5 @@
 import type { Db } from './db';
+import type { Placement, Variant } from './experiments';
 import type { ProductRow } from './rows';
 import { IN_KM, withMembers } from './members';
 import { param, sql, type Param, type Sql } from './sql';
@@ -160,9 +161,17 @@ export interface RecoPopular {
 }
 export type RecoProduct = ProductRow;
 
+/** A running experiment as a request ranks with it (experiments.ts). */
+export interface RunningExperiment {
+  id: string;
+  variants: Variant[];
+}
+
 /** What one statement answers for a batch of customers: the build, per customer its purchases, and the shared rows. */
 export interface RecoRows {
   build: { id: number; as_of: Date } | null;
+  /** The experiments running now, by placement (at most one each: migration 16). */
+  experiments: Map<Placement, RunningExperiment>;
   purchases: Map<string, RecoPurchase[]>;
   /** Neighbours by seed product. */
   pairs: Map<string, RecoPair[]>;
@@ -172,7 +181,7 @@ export interface RecoRows {
 }
 
 type Raw = {
-  kind: 'build' | 'purchase' | 'pair' | 'popular' | 'product';
+  kind: 'build' | 'purchase' | 'pair' | 'popular' | 'product' | 'experiment';
   key: string | null;
   product_id: string | null;
   other_id: string | null;
@@ -187,18 +196,20 @@ type Raw = {
   price: string | null;
 };
 
-/**
- * ONE statement for a batch of customers as of one instant: the latest complete build at or before
- * asOf; for each customer with `personal`, the products of its person's completed orders since
- * historyStart (last bought, excluded or not) and those of its refunded orders since refundedStart;
- * the build's neighbours of those products; the popularity of the segments asked for and overall;
- * and the catalogue rows of every product named. Customers without `personal` read nothing of theirs.
- */
 /** Whether any recommendation build is complete (the in-process scheduler builds one at first start when none is). */
 export async function anyRecoBuild(db: Db): Promise<boolean> {
   return (await db<{ id: number }>(sql`SELECT id FROM c360.reco_builds WHERE status = 'complete' LIMIT 1`)).length > 0;
 }
 
+/**
+ * ONE statement for a batch of customers as of one instant: the latest complete build at or before
+ * asOf; for each customer with `personal`, the products of its person's completed orders since
+ * historyStart (last bought, excluded or not) and those of its refunded orders since refundedStart;
+ * the build's neighbours of those products; the popularity of the segments asked for and overall;
+ * the catalogue rows of every product named; and the experiments running now (a few rows, read here
+ * so that experiments cost a request no statement of their own). Customers without `personal` read
+ * nothing of theirs.
+ */
 export async function recoRows(db: Db, keys: readonly RecoKey[], b: RecoBounds): Promise<RecoRows> {
   const personal = keys.filter((k) => k.personal).map((k) => k.customerId);
   const segments = [...new Set(keys.flatMap((k) => k.segments))];
@@ -228,8 +239,17 @@ export async function recoRows(db: Db, keys: readonly RecoKey[], b: RecoBounds):
     UNION ALL SELECT 'pair', NULL, product_id, other_id, NULL, NULL, customers, score, NULL, NULL, NULL, NULL, NULL FROM pairs
     UNION ALL SELECT 'popular', segment, product_id, NULL, NULL, NULL, customers, score, segment_customers, NULL, NULL, NULL, NULL FROM popular
     UNION ALL SELECT 'product', NULL, p.id, NULL, NULL, NULL, NULL, NULL, NULL, p.name, p.category, p.brand, p.price::text
-      FROM products p WHERE p.id IN (SELECT product_id FROM named)`);
-  const out: RecoRows = { build: null, purchases: new Map(), pairs: new Map(), popular: new Map(), products: new Map() };
+      FROM products p WHERE p.id IN (SELECT product_id FROM named)
+    UNION ALL SELECT 'experiment', id, placement, NULL, NULL, NULL, NULL, NULL, NULL, variants::text, NULL, NULL, NULL
+      FROM c360.experiments WHERE status = 'running'`);
+  const out: RecoRows = {
+    build: null,
+    experiments: new Map(),
+    purchases: new Map(),
+    pairs: new Map(),
+    popular: new Map(),
+    products: new Map(),
+  };
   const push = <V>(m: Map<string, V[]>, k: string, v: V) => {
     const list = m.get(k);
     if (list) list.push(v);
@@ -257,6 +277,9 @@ export async function recoRows(db: Db, keys: readonly RecoKey[], b: RecoBounds):
         break;
       case 'product':
         out.products.set(r.product_id!, { id: r.product_id!, name: r.name!, category: r.category!, brand: r.brand, price: r.price! });
+        break;
+      case 'experiment':
+        out.experiments.set(r.product_id as Placement, { id: r.key!, variants: JSON.parse(r.name!) as Variant[] });
         break;
     }
   }
