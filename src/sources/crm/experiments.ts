@@ -119,6 +119,7 @@ export async function experimentCounts(db: Db, id: string): Promise<VariantCount
       SELECT x.customer_id, x.variant FROM x CROSS JOIN e
        WHERE EXISTS (
          SELECT 1 FROM orders o JOIN order_items i ON i.order_id = o.id
+          -- placed_at > first_at follows from the exposure before the order; stated, it bounds the orders read.
           WHERE o.customer_id = ANY (ARRAY(SELECT m.member FROM c360.members_of(x.customer_id) AS m(member)))
             AND o.status = 'completed' AND o.placed_at > x.first_at AND o.placed_at <= x.first_at + make_interval(days => e.window_days)
             AND EXISTS (SELECT 1 FROM c360.experiment_exposures s
