@@ -164,7 +164,7 @@ describe('an experiment at the agent placement', () => {
 
     // Without the experiment (an explicit asOf is never enrolled): the usual answer, to compare FULL with.
     const usual = await suite.api.gql(PAGE, { first: 100, asOf: NOW.toISOString() });
-    const usualOf = new Map(usual.body.data.customers.edges.map((e: any) => [e.node.id, e.node.recommendations]));
+    const usualOf = new Map<string, any[]>(usual.body.data.customers.edges.map((e: any) => [e.node.id, e.node.recommendations]));
     for (const n of usual.body.data.customers.edges) for (const x of n.node.recommendations) expect(x.experiment).toBeNull();
 
     const rows = await exposures(id);
@@ -187,7 +187,9 @@ describe('an experiment at the agent placement', () => {
       if (strategy === 'POPULAR') expect(kinds.every((k) => k === 'POPULAR' || k === 'POPULAR_SIMILAR')).toBe(true);
       if (strategy === 'CO_PURCHASE') expect(kinds.every((k) => k === 'BOUGHT_WITH')).toBe(true);
       if (strategy === 'FULL')
-        expect(n.recommendations.map(({ experiment: _e, ...x }) => x)).toEqual(usualOf.get(n.id).map(({ experiment: _e, ...x }: any) => x));
+        expect(n.recommendations.map(({ experiment: _e, ...x }) => x)).toEqual(
+          usualOf.get(n.id)!.map(({ experiment: _e, ...x }: any) => x),
+        );
     }
     // The control offers a skin fan what is popular among similar customers.
     const fan = skinFans.find((f) => variants.find((v) => v.name === variantOf(id, variants, f))!.strategy === 'POPULAR')!;
@@ -279,7 +281,7 @@ describe('results', () => {
       (c: Shown) => order(c.customer_id, new Date(NOW.getTime() - 3_600_000), [c.product_ids[0]!]), // before the exposure
       (c: Shown) => order(c.customer_id, after(7), [c.product_ids.at(-1)!]), // at the window's last instant: converts
     ];
-    const planted = [];
+    const planted: Awaited<ReturnType<typeof order>>[] = [];
     for (const v of variants) {
       const mine = shown.filter((r) => r.variant === v.name && r.product_ids.length > 0 && r.customer_id !== again!.customer_id);
       for (const [i, c] of mine.slice(0, cases.length).entries()) planted.push(await cases[i]!(c));
