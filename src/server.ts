@@ -1,4 +1,5 @@
 import { compiledExecution } from './execution';
+import { installGatewayContext } from './gatewayContext';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import {
@@ -168,6 +169,10 @@ export function createApollo(deps: Deps): ApolloServer<Context> {
   const { schema, policies } = buildSchema();
   const safelist = loadSafelist();
   const limits = queryLimits(deps.config);
+  if (deps.config.EXECUTOR === 'jit' && !installGatewayContext())
+    deps.logger.warn(
+      "Apollo Server's gateway request context could not be replaced (gatewayContext.ts): every request will survive young collections",
+    );
   return new ApolloServer<Context>({
     ...(deps.config.EXECUTOR === 'jit' ? { gateway: compiledExecution(schema) } : { schema }),
     introspection: !production,
