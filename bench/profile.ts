@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -16,7 +16,9 @@ Starts the stores of the bench dataset and one server (the API's production buil
 handler) under node --cpu-prof, drives one workload with autocannon, stops the server and prints
 its CPU milliseconds per request and where they went: self time by package and by function.
 Writes the .cpuprofile (open it in Chrome DevTools) and the summary under bench/results/.
---no-profile: no profiler, only throughput, latency and CPU per request.`;
+--no-profile: no profiler, only throughput, latency and CPU per request.
+--gc: also what V8's collections did during the measured seconds (bench/gcStats.cjs preloaded): per
+kind, collections and milliseconds; for scavenges, what survived and what was promoted.`;
 
 interface ProfileNode {
   id: number;
@@ -67,7 +69,33 @@ const OPTIONS = {
   duration: { type: 'string', default: '10' },
   concurrency: { type: 'string', default: '16' },
   'no-profile': { type: 'boolean', default: false },
+  gc: { type: 'boolean', default: false },
 } as const;
+
+interface GcKind {
+  collections: number;
+  ms: number;
+  survivedBytes: number;
+  promotedBytes: number;
+}
+
+/** bench/gcStats.cjs's summary, per request; null when the server wrote none within 5 s. */
+async function gcSummary(file: string, requests: number) {
+  for (let i = 0; i < 50 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 100));
+  if (!existsSync(file)) return null;
+  const kinds = JSON.parse(readFileSync(file, 'utf8')) as Record<string, GcKind>;
+  const round = (n: number) => Math.round(n * 100) / 100;
+  const s = kinds.Scavenge ?? { collections: 0, ms: 0, survivedBytes: 0, promotedBytes: 0 };
+  const major = Object.entries(kinds).filter(([k]) => k !== 'Scavenge');
+  return {
+    scavenges: s.collections,
+    scavengeMsPerRequest: round(s.ms / requests),
+    survivedMiBPerScavenge: round(s.collections ? s.survivedBytes / s.collections / 2 ** 20 : 0),
+    promotedKiBPerRequest: round(s.promotedBytes / requests / 1024),
+    otherCollections: major.reduce((n, [, k]) => n + k.collections, 0),
+    otherMsPerRequest: round(major.reduce((n, [, k]) => n + k.ms, 0) / requests),
+  };
+}
 
 async function main(values: Values<typeof OPTIONS>): Promise<void> {
   const customers = integer('customers', values.customers, 100, 1_000_000);
@@ -79,10 +107,14 @@ async function main(values: Values<typeof OPTIONS>): Promise<void> {
   const dataDir = ensureDataset(customers, log);
   const stores = await startStores(dataDir);
   const profDir = mkdtempSync(path.join(os.tmpdir(), 'c360-prof-'));
+  const gcFile = path.join(profDir, 'gc.json');
   try {
     const secret = randomBytes(32).toString('base64url');
-    const env = apiEnvironment(stores, secret);
-    const prof = values['no-profile'] ? [] : ['--cpu-prof', `--cpu-prof-dir=${profDir}`];
+    const env = { ...apiEnvironment(stores, secret), GC_STATS_FILE: gcFile };
+    const prof = [
+      ...(values['no-profile'] ? [] : ['--cpu-prof', `--cpu-prof-dir=${profDir}`]),
+      ...(values.gc ? ['--require', path.join(ROOT, 'bench', 'gcStats.cjs')] : []),
+    ];
     const server =
       target === 'raw'
         ? await startService('raw', [...prof, '--require', 'tsx/cjs', 'bench/raw.ts'], env, /listening on (http\S+)/)
@@ -110,12 +142,18 @@ async function main(values: Values<typeof OPTIONS>): Promise<void> {
         ],
       });
     await drive(2);
+    if (values.gc) process.kill(server.pid, 'SIGUSR2');
     const cpu0 = cpuSeconds(server.pid);
     const io0 = ioCounts(server.pid);
     graphqlErrors = 0;
     const result = await drive(duration);
     const cpuMsPerRequest = ((cpuSeconds(server.pid) - cpu0) * 1000) / result.requests.total;
     const io1 = ioCounts(server.pid);
+    if (values.gc) process.kill(server.pid, 'SIGUSR2');
+    const gc = values.gc ? await gcSummary(gcFile, result.requests.total) : null;
+    const gcLine = gc
+      ? `\ngc: ${gc.scavenges} scavenges, ${gc.scavengeMsPerRequest} ms a request; ${gc.survivedMiBPerScavenge} MiB survived a scavenge, ${gc.promotedKiBPerRequest} KiB promoted a request; ${gc.otherCollections} other collections, ${gc.otherMsPerRequest} ms a request`
+      : '';
     const perRequest = (n: number) => Math.round((n / result.requests.total) * 10) / 10;
     const io = {
       writeCalls: perRequest(io1.syscw - io0.syscw),
@@ -123,7 +161,7 @@ async function main(values: Values<typeof OPTIONS>): Promise<void> {
       readCalls: perRequest(io1.syscr - io0.syscr),
       readKiB: perRequest((io1.rchar - io0.rchar) / 1024),
     };
-    const ioLine = `per request: ${io.writeCalls} write calls (${io.writtenKiB} KiB), ${io.readCalls} read calls (${io.readKiB} KiB)`;
+    const ioLine = `per request: ${io.writeCalls} write calls (${io.writtenKiB} KiB), ${io.readCalls} read calls (${io.readKiB} KiB)${gcLine}`;
     await server.stop();
     if (values['no-profile']) {
       process.stdout.write(
@@ -147,6 +185,7 @@ async function main(values: Values<typeof OPTIONS>): Promise<void> {
       errors: result.errors + result.non2xx + graphqlErrors,
       cpuMsPerRequest: Math.round(cpuMsPerRequest * 100) / 100,
       io,
+      gc,
       ...summary,
     };
     writeFileSync(`${base}.json`, JSON.stringify(report, null, 2));
