@@ -15,8 +15,8 @@ export interface ExperimentAssignment {
   strategy: ExperimentStrategy;
 }
 
-/** An item of Customer.recommendations: the ranking's, and its experiment assignment, if any. */
-export type RecommendationItem = Recommendation & { experiment: ExperimentAssignment | null };
+/** An item of Customer.recommendations: the ranking's, and its experiment assignment when it was ranked under one (none: null in the answer). */
+export type RecommendationItem = Recommendation & { experiment?: ExperimentAssignment };
 
 /** Customers fall in one of this many buckets; a variant holds a run of them as wide as its share. */
 export const BUCKETS = 10_000;

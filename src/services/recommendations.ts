@@ -85,7 +85,7 @@ export async function recommendationsField(
     exclusions(personal, rows.purchases),
     first,
   );
-  if (!experiment || !variant) return list.map((x) => ({ ...x, experiment: null }));
+  if (!experiment || !variant) return list;
   await ctx.crm.loaders.exposures.load({
     experimentId: experiment.id,
     customerId: ref.id,
